@@ -1,0 +1,24 @@
+# The README's commands. `make demo` and `make test` set everything up on a fresh machine.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+export DAGSTER_HOME ?= $(CURDIR)/dagster_home
+
+.PHONY: setup demo test ui clean-data
+
+$(VENV)/.installed: requirements.lock requirements-pip.lock pyproject.toml scripts/setup.sh
+	VENV=$(VENV) scripts/setup.sh
+	touch $@
+
+setup: $(VENV)/.installed
+
+demo: setup  ## process the bundled sample batch into data/newsdesk.duckdb and print what it produced
+	$(PY) -m pipelines demo
+
+test: setup  ## the test suite (what CI runs)
+	$(PY) -m pytest
+
+ui: setup  ## the Dagster UI on http://127.0.0.1:3000 with the sensor, schedule and run history
+	$(VENV)/bin/dagster dev -w workspace.yaml
+
+clean-data:  ## forget all processed data and run history (keeps dagster_home/dagster.yaml)
+	rm -rf data/newsdesk*.duckdb data/.staging dagster_home/storage dagster_home/history dagster_home/logs dagster_home/schedules

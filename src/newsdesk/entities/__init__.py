@@ -1,0 +1,1 @@
+"""Named entities: spaCy NER over clean bodies, document-level linking, corpus-wide canonical ids."""

@@ -1,0 +1,41 @@
+"""spaCy loading and raw entity spans. The model is a setting; load it once per process."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+
+# Only these labels name things; DATE, MONEY, CARDINAL and the like are values, not entities.
+NAMED_LABELS = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW",
+                          "LANGUAGE"})
+# NER in the small/medium English pipelines has its own tok2vec; the tagger, parser, lemmatizer and attribute
+# ruler do not change its output (checked in tests), so they are not run.
+_UNUSED_PIPES = ("tagger", "parser", "attribute_ruler", "lemmatizer", "senter", "morphologizer")
+
+
+@dataclass(frozen=True)
+class RawSpan:
+    start_char: int
+    end_char: int
+    text: str
+    label: str
+
+
+@lru_cache(maxsize=4)
+def load_model(name: str) -> Language:
+    """Load a spaCy pipeline by package name or directory, keeping only what NER needs."""
+    nlp = spacy.load(name, exclude=list(_UNUSED_PIPES))
+    if "ner" not in nlp.pipe_names:
+        raise ValueError(f"spaCy pipeline {name!r} has no 'ner' component (pipes: {nlp.pipe_names})")
+    return nlp
+
+
+def find_spans(nlp: Language, texts: Iterable[str], batch_size: int = 64,
+               n_process: int = 1) -> Iterator[list[RawSpan]]:
+    """Named-entity spans of each text, in input order."""
+    for doc in nlp.pipe(texts, batch_size=batch_size, n_process=n_process):
+        yield [RawSpan(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents if e.label_ in NAMED_LABELS]

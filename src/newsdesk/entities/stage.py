@@ -1,0 +1,109 @@
+"""The entity stage for one batch: NER over English article bodies, linking, and the entity tables.
+
+The model runs with no database connection open: inputs are exported to Parquet first and outputs staged.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+import pyarrow as pa
+from spacy.language import Language
+
+from newsdesk.config import NerConfig
+from newsdesk.entities.linking import link_mentions, normalize_name
+from newsdesk.entities.ner import find_spans
+from newsdesk.records import Mention
+from newsdesk.store.db import read_connection, write_transaction
+from newsdesk.store.staging import ParquetStage, export_query, iter_parquet, load_stage
+
+S, I32 = pa.string(), pa.int32()
+MENTIONS = pa.schema([("doc_id", S), ("batch_id", S), ("start_char", I32), ("end_char", I32), ("text", S),
+                      ("label", S), ("entity_id", S)])
+ARTICLE_ENTITIES = pa.schema([("doc_id", S), ("batch_id", S), ("entity_id", S), ("name", S), ("n_mentions", I32),
+                              ("in_title", pa.bool_()), ("first_char", I32)])
+
+Log = Callable[[str], None]
+
+
+def extract_entities(db_path: Path, batch_id: str, nlp: Language, config: NerConfig,
+                     log: Log = lambda _: None, chunk_size: int = 500) -> dict[str, int]:
+    stats: Counter[str] = Counter()
+    staging = Path(db_path).resolve().parent / ".staging"
+    staging.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="entities-", dir=staging) as tmp:
+        work = Path(tmp)
+        with read_connection(db_path) as con:
+            export_query(con, """SELECT doc_id, title, body, language FROM articles WHERE batch_id = ?
+                                 ORDER BY doc_id""", [batch_id], work / "articles.parquet")
+        mentions = ParquetStage(work / "mentions.parquet", MENTIONS, chunk_rows=20_000)
+        per_article = ParquetStage(work / "article_entities.parquet", ARTICLE_ENTITIES, chunk_rows=20_000)
+        for chunk in iter_parquet(work / "articles.parquet", chunk_size):
+            stats["total"] += len(chunk)
+            english = [r for r in chunk if r["language"] in (None, "en")]
+            stats["dropped_not_english"] += len(chunk) - len(english)
+            bodies = [str(r["body"]) for r in english]
+            for row, spans in zip(english, find_spans(nlp, bodies, config.batch_size, config.n_process)):
+                linked = link_mentions(str(row["doc_id"]), str(row["body"]), spans)
+                stats["kept"] += 1
+                stats["mentions"] += len(linked)
+                for m in linked:
+                    mentions.add((m.doc_id, batch_id, m.start_char, m.end_char, m.text, m.label, m.entity_id))
+                for values in summarize_article(linked, row.get("title")):
+                    per_article.add((row["doc_id"], batch_id, *values))
+            log(f"entities: {stats['total']} articles, {stats['mentions']} mentions")
+        with write_transaction(db_path) as con:
+            touched = {r[0] for r in con.execute("SELECT DISTINCT entity_id FROM article_entities WHERE batch_id = ?",
+                                                 [batch_id]).fetchall()}
+            for table in ("entity_mentions", "article_entities"):
+                con.execute(f"DELETE FROM {table} WHERE batch_id = ?", [batch_id])
+            load_stage(con, "entity_mentions", mentions)
+            load_stage(con, "article_entities", per_article)
+            touched |= {r[0] for r in con.execute("SELECT DISTINCT entity_id FROM article_entities WHERE batch_id = ?",
+                                                  [batch_id]).fetchall()}
+            refresh_entities(con, sorted(touched))
+    stats["entities"] = len(touched)
+    return dict(stats)
+
+
+def summarize_article(mentions: list[Mention], title: str | None) -> list[tuple[str, str, int, bool, int]]:
+    """(entity_id, name, n_mentions, in_title, first_char) per entity of one article."""
+    grouped: dict[str, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        grouped[m.entity_id].append(m)
+    title_key = f" {normalize_name(title)} " if title else ""
+    out = []
+    for entity_id, items in grouped.items():
+        name = Counter(m.canonical_name for m in items).most_common(1)[0][0]
+        surfaces = {normalize_name(m.text) for m in items} | {normalize_name(name)}
+        in_title = bool(title_key) and any(f" {s} " in title_key for s in surfaces if s)
+        out.append((entity_id, name, len(items), in_title, min(m.start_char for m in items)))
+    return out
+
+
+def refresh_entities(con, entity_ids: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """Recompute the `entities` rows of the given ids from the mention tables (delete + insert)."""
+    if not entity_ids:
+        return
+    con.execute("DELETE FROM entities WHERE entity_id IN (SELECT unnest(?))", [entity_ids])
+    con.execute(
+        """INSERT INTO entities
+           WITH ids AS (SELECT unnest(?::VARCHAR[]) AS entity_id),
+           names AS (SELECT entity_id, name, count(*) AS c FROM article_entities JOIN ids USING (entity_id)
+                     GROUP BY ALL),
+           labels AS (SELECT entity_id, label, count(*) AS c FROM entity_mentions JOIN ids USING (entity_id)
+                      GROUP BY ALL)
+           SELECT n.entity_id, n.name, l.label, a.n_articles, a.aliases
+           FROM (SELECT entity_id, first(name ORDER BY c DESC, name) AS name FROM names GROUP BY entity_id) n
+           JOIN (SELECT entity_id, first(label ORDER BY c DESC, label) AS label FROM labels GROUP BY entity_id) l
+             USING (entity_id)
+           JOIN (SELECT ae.entity_id, count(DISTINCT ae.doc_id) AS n_articles,
+                        list_sort(list(DISTINCT m.text)) AS aliases
+                 FROM article_entities ae JOIN ids USING (entity_id)
+                 JOIN entity_mentions m ON m.doc_id = ae.doc_id AND m.entity_id = ae.entity_id
+                 GROUP BY ae.entity_id) a USING (entity_id)""",
+        [entity_ids],
+    )

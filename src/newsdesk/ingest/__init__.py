@@ -1,0 +1,1 @@
+"""Ingestion: batch files on disk to RawDocument records, or QuarantineItem rows with a reason."""

@@ -1,0 +1,53 @@
+"""The ingest stage for one batch directory: read every file, stage rows, replace the batch in one transaction."""
+
+from __future__ import annotations
+
+import tempfile
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+from newsdesk.config import IngestConfig
+from newsdesk.ingest.batch import list_batch_files, read_batch
+from newsdesk.records import RawDocument
+from newsdesk.store.db import write_transaction
+from newsdesk.store.tables import IngestSink
+
+Log = Callable[[str], None]
+
+
+class BatchNotFound(FileNotFoundError):
+    pass
+
+
+def ingest_batch(db_path: Path, batch_dir: Path, batch_id: str, config: IngestConfig,
+                 log: Log = lambda _: None) -> dict[str, int]:
+    """Ingest `batch_dir` as batch `batch_id`; returns total / kept / dropped_<reason> counts."""
+    if not batch_dir.is_dir():
+        raise BatchNotFound(f"batch directory {batch_dir} does not exist (was it renamed or deleted?)")
+    stats: Counter[str] = Counter()
+    staging = Path(db_path).resolve().parent / ".staging"
+    staging.mkdir(parents=True, exist_ok=True)
+    n_files = len(list_batch_files(batch_dir))
+    with tempfile.TemporaryDirectory(prefix="ingest-", dir=staging) as tmp:
+        sink = IngestSink(Path(tmp), batch_id)
+        for item in read_batch(batch_dir, batch_id, config):
+            sink.add(item)
+            stats["total"] += 1
+            if isinstance(item, RawDocument):
+                stats["kept"] += 1
+            else:
+                stats[f"dropped_{item.reason}"] += 1
+            if stats["total"] % 5000 == 0:
+                log(f"ingest: {stats['total']} records read")
+        with write_transaction(db_path) as con:
+            sink.write(con, str(batch_dir), n_files)
+            n_dup = con.execute("""SELECT count(*) FROM quarantine WHERE batch_id = ? AND stage = 'ingest'
+                                   AND reason = 'duplicate_record'""", [batch_id]).fetchone()[0]
+    # Cross-batch duplicates are found in the database at write time; move them from kept to dropped.
+    extra = n_dup - stats.get("dropped_duplicate_record", 0)
+    if extra:
+        stats["kept"] -= extra
+        stats["dropped_duplicate_record"] += extra
+    stats["files"] = n_files
+    return dict(stats)

@@ -1,0 +1,84 @@
+"""Typed records passed between stages: one record type per stage output."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """One input article as read from a batch file, before any cleaning."""
+
+    doc_id: str
+    batch_id: str
+    source_path: str  # relative to the batch directory
+    external_id: str  # JSONL/JSON `id`, WARC record id, or the file name
+    format: str  # txt | html | jsonl | json | warc
+    content_type: str  # text | html
+    sha256: str  # of the record's raw bytes
+    n_bytes: int
+    content: str
+    url: str | None = None
+    title: str | None = None
+    published: str | None = None
+    source: str | None = None
+    encoding: str | None = None
+
+
+@dataclass(frozen=True)
+class QuarantineItem:
+    """An input (file, record or article) that could not be processed, with a reason a person reads."""
+
+    batch_id: str
+    source_path: str
+    stage: str  # ingest | clean
+    reason: str  # short code: empty_file, binary_content, ...
+    detail: str  # one sentence for a person
+    n_bytes: int | None = None
+    sha256: str | None = None
+    external_id: str | None = None
+    doc_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of the input removed from the article body, kept with its kind and why."""
+
+    position: int  # block index in the input
+    kind: str  # one of newsdesk.clean.kinds.KINDS
+    text: str
+    reason: str
+
+
+@dataclass
+class CleanArticle:
+    """The article after boilerplate removal, with the metadata the input showed."""
+
+    doc_id: str
+    body: str
+    title: str | None = None
+    published_date: date | None = None
+    author: str | None = None
+    source_name: str | None = None
+    syndicated_from: str | None = None
+    url: str | None = None
+    language: str | None = None
+    segments: list[Segment] = field(default_factory=list)
+
+    @property
+    def n_words(self) -> int:
+        return len(self.body.split())
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One named-entity mention in an article body; offsets index `CleanArticle.body`."""
+
+    doc_id: str
+    start_char: int
+    end_char: int
+    text: str
+    label: str
+    entity_id: str
+    canonical_name: str

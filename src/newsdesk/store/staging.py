@@ -1,0 +1,90 @@
+"""Stage rows in Parquet files so DuckDB connections stay short and memory stays bounded.
+
+A stage computes for minutes (trafilatura, spaCy) without holding the database lock: its inputs are exported
+to Parquet in one short read, its outputs are appended to Parquet chunk by chunk, and one short write
+transaction loads them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+
+class ParquetStage:
+    """Append rows (tuples in schema order); flushed to one Parquet file every `chunk_rows` rows."""
+
+    def __init__(self, path: Path, schema: pa.Schema, chunk_rows: int = 2000) -> None:
+        self.path, self.schema, self.chunk_rows = path, schema, chunk_rows
+        self._rows: list[Sequence[object]] = []
+        self._writer: pq.ParquetWriter | None = None
+        self.n_rows = 0
+
+    def add(self, row: Sequence[object]) -> None:
+        self._rows.append(row)
+        self.n_rows += 1
+        if len(self._rows) >= self.chunk_rows:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._writer is None:
+            self._writer = pq.ParquetWriter(self.path, self.schema)
+        columns = list(zip(*self._rows)) if self._rows else [[] for _ in self.schema]
+        self._writer.write_table(pa.table([pa.array(col, type=f.type) for col, f in zip(columns, self.schema)],
+                                          schema=self.schema))
+        self._rows.clear()
+
+    def close(self) -> Path:
+        self.flush()
+        assert self._writer is not None
+        self._writer.close()
+        return self.path
+
+
+def load_stage(con: duckdb.DuckDBPyConnection, table: str, stage: ParquetStage) -> int:
+    """INSERT the staged rows into `table` (columns named as in the stage schema)."""
+    path = stage.close()
+    if stage.n_rows == 0:
+        return 0
+    cols = ", ".join(stage.schema.names)
+    # The table name is a constant of the calling module; the file path travels as a bound parameter.
+    con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM read_parquet(?)", [str(path)])
+    return stage.n_rows
+
+
+def export_query(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object], path: Path) -> int:
+    """Write the result of one query to Parquet, streaming, and return the row count."""
+    reader = con.execute(sql, list(params)).to_arrow_reader(10_000)
+    n = 0
+    with pq.ParquetWriter(path, reader.schema) as writer:
+        for batch in reader:
+            writer.write_batch(batch)
+            n += batch.num_rows
+    return n
+
+
+def iter_parquet(path: Path, batch_rows: int = 500) -> Iterator[list[dict[str, object]]]:
+    """Rows of a Parquet file as dicts, a chunk at a time."""
+    parquet = pq.ParquetFile(path)
+    for batch in parquet.iter_batches(batch_size=batch_rows):
+        yield batch.to_pylist()
+
+
+def insert_columns(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, list[object]]) -> int:
+    """Bulk INSERT of in-memory columns through Arrow (one statement, no per-row round trips)."""
+    arrow = pa.table(columns)
+    if arrow.num_rows == 0:
+        return 0
+    view = f"_new_{table}"
+    names = ", ".join(columns)
+    con.register(view, arrow)
+    try:
+        # Table and column names are constants of the calling module, never input data.
+        con.execute(f"INSERT OR REPLACE INTO {table} ({names}) SELECT {names} FROM {view}")
+    finally:
+        con.unregister(view)
+    return arrow.num_rows

@@ -1,0 +1,141 @@
+"""Per-batch reads and writes. Values travel as bound parameters or Parquet/Arrow, never inside SQL text."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from newsdesk.records import CleanArticle, QuarantineItem, RawDocument
+from newsdesk.store.staging import ParquetStage, load_stage
+
+S, I32, I64 = pa.string(), pa.int32(), pa.int64()
+
+DOCUMENTS = pa.schema([("doc_id", S), ("batch_id", S), ("source_path", S), ("external_id", S), ("format", S),
+                       ("content_type", S), ("sha256", S), ("n_bytes", I64), ("encoding", S)])
+CONTENTS = pa.schema([("doc_id", S), ("batch_id", S), ("content", S), ("url", S), ("title", S), ("published", S),
+                      ("source", S)])
+QUARANTINE = pa.schema([("batch_id", S), ("source_path", S), ("external_id", S), ("doc_id", S), ("stage", S),
+                        ("reason", S), ("detail", S), ("n_bytes", I64), ("sha256", S)])
+ARTICLES = pa.schema([("doc_id", S), ("batch_id", S), ("title", S), ("published_date", pa.date32()), ("author", S),
+                      ("source_name", S), ("syndicated_from", S), ("url", S), ("language", S), ("body", S),
+                      ("n_words", I32)])
+SEGMENTS = pa.schema([("doc_id", S), ("batch_id", S), ("position", I32), ("kind", S), ("reason", S), ("text", S)])
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+
+
+def quarantine_row(item: QuarantineItem) -> tuple[object, ...]:
+    values = asdict(item)
+    return tuple(values[name] for name in QUARANTINE.names)
+
+
+class IngestSink:
+    """Staged output of the ingest stage for one batch."""
+
+    def __init__(self, workdir: Path, batch_id: str) -> None:
+        self.batch_id = batch_id
+        self.documents = ParquetStage(workdir / "documents.parquet", DOCUMENTS)
+        self.contents = ParquetStage(workdir / "contents.parquet", CONTENTS, chunk_rows=200)
+        self.quarantine = ParquetStage(workdir / "quarantine_ingest.parquet", QUARANTINE)
+
+    def add(self, item: RawDocument | QuarantineItem) -> None:
+        if isinstance(item, QuarantineItem):
+            self.quarantine.add(quarantine_row(item))
+            return
+        d = item
+        self.documents.add((d.doc_id, d.batch_id, d.source_path, d.external_id, d.format, d.content_type, d.sha256,
+                            d.n_bytes, d.encoding))
+        self.contents.add((d.doc_id, d.batch_id, d.content, d.url, d.title, d.published, d.source))
+
+    def write(self, con: duckdb.DuckDBPyConnection, landing_path: str, n_files: int) -> None:
+        """Replace the batch's ingest rows; first-ingestion timestamps of known documents are kept."""
+        b = self.batch_id
+        con.execute("CREATE OR REPLACE TEMP TABLE _prev AS SELECT doc_id, ingested_at FROM documents WHERE batch_id = ?",
+                    [b])
+        first = con.execute("SELECT first_ingested_at FROM batches WHERE batch_id = ?", [b]).fetchone()
+        for table in ("documents", "document_contents", "batches"):
+            con.execute(f"DELETE FROM {table} WHERE batch_id = ?", [b])
+        con.execute("DELETE FROM quarantine WHERE batch_id = ? AND stage = 'ingest'", [b])
+        path = str(self.documents.close())
+        contents = str(self.contents.close())
+        now = _now()
+        n_dup = 0
+        if self.documents.n_rows:
+            # A record byte-identical to one another batch already holds is quarantined, not ingested twice.
+            con.execute("""CREATE OR REPLACE TEMP TABLE _dup AS
+                           SELECT s.doc_id, s.source_path, s.external_id, s.n_bytes, s.sha256, min(d.doc_id) AS first
+                           FROM read_parquet(?) s JOIN documents d ON d.sha256 = s.sha256 AND d.batch_id <> ?
+                           GROUP BY ALL""", [path, b])
+            n_dup = con.execute("SELECT count(*) FROM _dup").fetchone()[0]
+            con.execute("""INSERT INTO quarantine
+                           SELECT ?, source_path, external_id, doc_id, 'ingest', 'duplicate_record',
+                                  'byte-identical to document ' || first || ', which another batch already ingested',
+                                  n_bytes, sha256
+                           FROM _dup""", [b])
+            cols = ", ".join(DOCUMENTS.names)
+            con.execute(f"""INSERT INTO documents ({cols}, ingested_at)
+                            SELECT s.*, coalesce(p.ingested_at, ?::TIMESTAMP)
+                            FROM read_parquet(?) s LEFT JOIN _prev p USING (doc_id)
+                            WHERE s.doc_id NOT IN (SELECT doc_id FROM _dup)""", [now, path])
+            cols = ", ".join(CONTENTS.names)
+            con.execute(f"""INSERT INTO document_contents ({cols}) SELECT {cols} FROM read_parquet(?)
+                            WHERE doc_id NOT IN (SELECT doc_id FROM _dup)""", [contents])
+            con.execute("DROP TABLE _dup")
+        load_stage(con, "quarantine", self.quarantine)
+        con.execute("DROP TABLE _prev")
+        n_docs, n_bad = self.documents.n_rows - n_dup, self.quarantine.n_rows + n_dup
+        con.execute("INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [b, landing_path, n_files, n_docs + n_bad, n_docs, n_bad, first[0] if first else now])
+
+
+class CleanSink:
+    """Staged output of the clean stage for one batch."""
+
+    def __init__(self, workdir: Path, batch_id: str) -> None:
+        self.batch_id = batch_id
+        self.articles = ParquetStage(workdir / "articles.parquet", ARTICLES, chunk_rows=500)
+        self.segments = ParquetStage(workdir / "segments.parquet", SEGMENTS, chunk_rows=5000)
+        self.quarantine = ParquetStage(workdir / "quarantine_clean.parquet", QUARANTINE)
+
+    def add(self, item: CleanArticle | QuarantineItem) -> None:
+        if isinstance(item, QuarantineItem):
+            self.quarantine.add(quarantine_row(item))
+            return
+        a, b = item, self.batch_id
+        self.articles.add((a.doc_id, b, a.title, a.published_date, a.author, a.source_name, a.syndicated_from, a.url,
+                           a.language, a.body, a.n_words))
+        for s in a.segments:
+            self.segments.add((a.doc_id, b, s.position, s.kind, s.reason, s.text))
+
+    def write(self, con: duckdb.DuckDBPyConnection) -> None:
+        b = self.batch_id
+        for table in ("articles", "boilerplate_segments"):
+            con.execute(f"DELETE FROM {table} WHERE batch_id = ?", [b])
+        con.execute("DELETE FROM quarantine WHERE batch_id = ? AND stage = 'clean'", [b])
+        load_stage(con, "articles", self.articles)
+        load_stage(con, "boilerplate_segments", self.segments)
+        load_stage(con, "quarantine", self.quarantine)
+
+
+def hashes_from_other_batches(con: duckdb.DuckDBPyConnection, batch_id: str) -> dict[str, str]:
+    """sha256 -> doc_id of every record already ingested by another batch."""
+    rows = con.execute("SELECT sha256, min(doc_id) FROM documents WHERE batch_id <> ? GROUP BY sha256",
+                       [batch_id]).fetchall()
+    return dict(rows)
+
+
+BATCH_DOCUMENTS_SQL = """
+    SELECT d.doc_id, d.batch_id, d.source_path, d.external_id, d.format, d.content_type, d.sha256, d.n_bytes,
+           c.content, c.url, c.title, c.published, c.source, d.encoding
+    FROM documents d JOIN document_contents c USING (doc_id)
+    WHERE d.batch_id = ? ORDER BY d.doc_id"""
+
+
+def row_to_document(row: dict[str, object]) -> RawDocument:
+    return RawDocument(**row)  # type: ignore[arg-type]
