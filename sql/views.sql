@@ -1,4 +1,4 @@
--- Views for analysts. CREATE OR REPLACE: applied after schema.sql on every writer connection.
+-- Views for analysts. CREATE OR REPLACE: applied after sql/schema/*.sql on every writer connection.
 
 -- One row per story as published first: the canonical article of each copy cluster, with its copy count.
 CREATE OR REPLACE VIEW canonical_articles AS

@@ -24,6 +24,13 @@ def sql_text(name: str) -> str:
     return resources.files("newsdesk").joinpath("sql", name).read_text(encoding="utf-8")
 
 
+def schema_sql() -> list[str]:
+    """The DDL files of sql/schema/, in name order."""
+    folder = resources.files("newsdesk").joinpath("sql", "schema")
+    return [f.read_text(encoding="utf-8") for f in sorted(folder.iterdir(), key=lambda f: f.name)
+            if f.name.endswith(".sql")]
+
+
 def connect(db_path: Path | str, read_only: bool = False, timeout_s: float = 120.0) -> duckdb.DuckDBPyConnection:
     """Open the database, waiting with jittered backoff while another process holds its lock."""
     path = Path(db_path)
@@ -42,7 +49,8 @@ def connect(db_path: Path | str, read_only: bool = False, timeout_s: float = 120
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(sql_text("schema.sql"))
+    for ddl in schema_sql():
+        con.execute(ddl)
     con.execute(sql_text("views.sql"))
 
 

@@ -1,0 +1,30 @@
+-- Entity tables. Applied after 10_dedup.sql; every statement is idempotent.
+
+CREATE TABLE IF NOT EXISTS entity_mentions (
+    doc_id          VARCHAR NOT NULL,
+    batch_id        VARCHAR NOT NULL,
+    start_char      INTEGER NOT NULL,  -- offsets into articles.body
+    end_char        INTEGER NOT NULL,
+    text            VARCHAR NOT NULL,
+    label           VARCHAR NOT NULL,  -- PERSON, ORG, GPE, LOC, NORP, EVENT, ...
+    entity_id       VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS article_entities (
+    doc_id          VARCHAR NOT NULL,
+    batch_id        VARCHAR NOT NULL,
+    entity_id       VARCHAR NOT NULL,
+    name            VARCHAR NOT NULL,  -- the full name this article uses for the entity
+    n_mentions      INTEGER NOT NULL,
+    in_title        BOOLEAN NOT NULL,
+    first_char      INTEGER NOT NULL,  -- offset of the first mention in the body
+    PRIMARY KEY (doc_id, entity_id)
+);
+
+CREATE TABLE IF NOT EXISTS entities (
+    entity_id       VARCHAR PRIMARY KEY,
+    name            VARCHAR NOT NULL,
+    label           VARCHAR NOT NULL,
+    n_articles      INTEGER NOT NULL,
+    aliases         VARCHAR[] NOT NULL
+);
