@@ -29,13 +29,24 @@ class CleanConfig:
 class DedupConfig:
     shingle_words: int = 5
     num_perm: int = 128
-    bands: int = 32  # 32 bands x 4 rows: pairs above Jaccard ~0.25 become candidates
+    bands: int = 32  # 32 bands x 4 rows: pairs above Jaccard ~0.45 are candidates with p > 0.7
     seed: int = 1729
-    copy_containment: float = 0.55  # share of the shorter text's shingles found in the longer one
+    # A copy: the shorter text's shingles are mostly in the longer one (containment) and either the texts are
+    # close overall (Jaccard) or both open with the same passage (a trimmed or extended reprint). A short text
+    # merely pasted into a much longer different one (an appended paragraph) is neither.
+    copy_containment: float = 0.55  # with overall closeness ...
+    copy_jaccard: float = 0.3
+    copy_containment_lead: float = 0.45  # ... or with a shared opening passage
     copy_jaccard_floor: float = 0.12
-    common_shingle_docs: int = 50  # shingles in more documents than this are ignored in verification
+    lead_slack_words: int = 40  # wrapper/date/title words allowed before the shared opening
+    lead_min_words: int = 20  # the shared opening passage is at least this long
+    common_fingerprint_docs: int = 50  # passages in more articles than this are boilerplate (or wire-wide)
+    min_kept_share: float = 0.3  # if boilerplate removal leaves less than this share, compare texts whole
     passage_words: int = 8  # story links: shared passages of at least this many words
-    passage_window: int = 4  # winnowing window over passage hashes
+    passage_window: int = 8  # winnowing window over passage hashes: runs of 15+ words always share one
+    candidate_min_fingerprints: int = 2  # rare fingerprints two articles must share to be verified
+    max_band_docs: int = 2000  # an LSH bucket fuller than this is skipped (its members meet in other bands)
+    max_component: int = 5000  # copy components larger than this are clustered from stored pairs only
     story_min_shared_words: int = 24  # one shared passage this long is a story link ...
     story_min_passages: int = 2  # ... or this many separate passages
     story_min_passage_words: int = 20  # adding up to this many words

@@ -6,14 +6,15 @@ Canonical rule (the article a reader would call the original), in order:
 3. not itself marked as a reprint;
 4. the most complete text (most words);
 5. the smallest doc_id, so the choice never depends on processing order.
-Every other article joins the cluster of the first canonical it is *directly* verified as a copy of; an
-article linked only through a chain of copies starts a cluster of its own.
+Every other article joins the cluster of the first canonical it is *directly* verified as a copy of (verified
+on demand when no stored pair says so); an article linked only through a chain of copies starts a cluster of
+its own. A cluster is a function of its copy component alone, so processing order cannot change it.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -77,21 +78,23 @@ def connected_components(nodes: Iterable[str], edges: Iterable[tuple[str, str]])
     return components
 
 
-def cluster_copies(infos: Iterable[ArticleInfo], copy_pairs: dict[tuple[str, str], float]) -> list[CopyRow]:
-    """Assign every article to exactly one copy cluster. `copy_pairs` maps (a, b), a < b, to containment."""
+def cluster_component(infos: Iterable[ArticleInfo], copy_of: Callable[[str, str], float | None]) -> list[CopyRow]:
+    """Assign every article of one copy component to exactly one cluster.
+
+    The best remaining canonical candidate founds a cluster; every remaining article that `copy_of(canonical,
+    article)` verifies directly (returning its similarity, else None) joins it; the rest start over. A chain
+    a~b~c therefore never puts a and c together unless c is itself a copy of a.
+    """
     rows: list[CopyRow] = []
-    assigned: set[str] = set()
-    ordered = canonical_order(infos)
-    for canon in ordered:
-        if canon.doc_id in assigned:
-            continue
-        assigned.add(canon.doc_id)
+    remaining = canonical_order(infos)
+    while remaining:
+        canon, rest = remaining[0], []
         rows.append(CopyRow(canon.doc_id, canon.doc_id, True, 1.0))
-        for other in ordered:
-            if other.doc_id in assigned:
-                continue
-            key = (min(canon.doc_id, other.doc_id), max(canon.doc_id, other.doc_id))
-            if key in copy_pairs:
-                assigned.add(other.doc_id)
-                rows.append(CopyRow(other.doc_id, canon.doc_id, False, round(copy_pairs[key], 4)))
+        for other in remaining[1:]:
+            similarity = copy_of(canon.doc_id, other.doc_id)
+            if similarity is None:
+                rest.append(other)
+            else:
+                rows.append(CopyRow(other.doc_id, canon.doc_id, False, round(similarity, 4)))
+        remaining = rest
     return rows

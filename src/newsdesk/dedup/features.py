@@ -1,66 +1,105 @@
-"""Per-article dedup features: MinHash signature, LSH band keys, passage fingerprints, verification sets."""
+"""Per-article dedup features: shingles, passage grams and fingerprints, guard sets, MinHash and LSH band keys."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import rensa
 import xxhash
 
 from newsdesk.config import DedupConfig
-from newsdesk.dedup.shingles import hash_tokens, shingle_hashes, token_spans, tokenize, winnow
+from newsdesk.dedup.shingles import _mix, hash_words, shingle_hashes, tokenize, winnow
 
-_NUMBER = re.compile(r"^\d[\d.,]*$")
+# Calendar words count as facts next to numbers: "on Monday" vs "on Tuesday" is a different event.
+_CALENDAR = ("january february march april may june july august september october november december "
+             "jan feb mar apr jun jul aug sep sept oct nov dec "
+             "monday tuesday wednesday thursday friday saturday sunday").split()
 
 
 @dataclass
 class ArticleFeatures:
     doc_id: str
-    shingles: np.ndarray  # unique word n-gram hashes (n = config.shingle_words)
-    grams: np.ndarray  # passage-length word n-gram hashes, in text order (for shared-passage runs)
-    fingerprints: np.ndarray  # winnowed `grams`: what the passage index stores
-    numbers: frozenset[str]
+    shingles: np.ndarray  # word n-gram hash at every token position (n = config.shingle_words), text order
+    grams: np.ndarray  # passage-length word n-gram hash at every position (n = config.passage_words)
+    fingerprints: np.ndarray  # winnowed `grams`, unique: what the passage index stores
+    fact_slots: tuple[np.ndarray, np.ndarray]  # (context, value) of every number or calendar word
+    name_slots: tuple[np.ndarray, np.ndarray]  # (context, value) of every other capitalised word
     n_tokens: int
+
+    @property
+    def shingle_set(self) -> np.ndarray:
+        # computed when asked: keeping it next to `shingles` would double the memory of cached features
+        return np.unique(self.shingles)
+
+
+@lru_cache(maxsize=1)
+def _calendar_hashes() -> np.ndarray:
+    return np.unique(hash_words(_CALENDAR))
 
 
 def compute_features(doc_id: str, body: str, config: DedupConfig) -> ArticleFeatures:
     tokens = tokenize(body)
-    hashes = hash_tokens(tokens)
-    grams = shingle_hashes(hashes, config.passage_words) if len(tokens) >= config.passage_words else np.zeros(0, np.uint64)
+    hashes = tokens.hashes
+    grams = shingle_hashes(hashes, config.passage_words) if len(hashes) >= config.passage_words \
+        else np.zeros(0, np.uint64)
+    is_fact = tokens.is_number | np.isin(hashes, _calendar_hashes())
     return ArticleFeatures(
         doc_id=doc_id,
-        shingles=np.unique(shingle_hashes(hashes, config.shingle_words)),
+        shingles=shingle_hashes(hashes, config.shingle_words),
         grams=grams,
         fingerprints=winnow(grams, config.passage_window),
-        numbers=frozenset(t for t in tokens if _NUMBER.match(t)),
-        n_tokens=len(tokens),
+        fact_slots=_slots(hashes, is_fact),
+        name_slots=_slots(hashes, tokens.is_capital & ~is_fact),
+        n_tokens=len(hashes),
     )
+
+
+def _slots(hashes: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(context, value) for the tokens in `mask`, the context being a hash of the two tokens before it."""
+    if len(hashes) < 3:
+        return np.zeros(0, np.uint64), np.zeros(0, np.uint64)
+    with np.errstate(over="ignore"):
+        context = _mix(hashes[:-2] * np.uint64(0x9E3779B97F4A7C15) + hashes[1:-1])
+    keep = mask[2:]
+    return context[keep], hashes[2:][keep]
 
 
 def compute_signatures(features: list[ArticleFeatures], config: DedupConfig) -> np.ndarray:
     """MinHash signatures (rows x num_perm, uint32) of the shingle sets, with rensa in one call."""
     if not features:
         return np.zeros((0, config.num_perm), dtype=np.uint32)
-    flat = np.concatenate([f.shingles for f in features]) if features else np.zeros(0, np.uint64)
-    offsets = np.zeros(len(features) + 1, dtype=np.uint64)
-    offsets[1:] = np.cumsum([len(f.shingles) for f in features])
+    sets = [f.shingle_set for f in features]
+    flat = np.concatenate(sets)
+    offsets = np.zeros(len(sets) + 1, dtype=np.uint64)
+    offsets[1:] = np.cumsum([len(s) for s in sets])
     matrix = rensa.RMinHash.digest_matrix_from_flat_token_hashes(flat, offsets, config.num_perm, config.seed)
     return np.asarray(matrix.to_rows(), dtype=np.uint32).reshape(len(features), config.num_perm)
 
 
-def band_keys(signature: np.ndarray, bands: int) -> list[int]:
-    """One 64-bit key per LSH band: documents that agree on every value of a band share its key."""
-    rows = len(signature) // bands
-    return [xxhash.xxh3_64_intdigest(band.tobytes() + bytes([b])) for b, band in
-            enumerate(signature[: rows * bands].reshape(bands, rows))]
+def band_keys(signatures: np.ndarray, bands: int) -> np.ndarray:
+    """(rows x bands) uint64 keys: two documents share key j when they agree on every value of band j.
+
+    The band number is mixed in, so equal values in different bands never collide.
+    """
+    n, perm = signatures.shape
+    rows = perm // bands
+    values = signatures[:, : rows * bands].reshape(n, bands, rows).astype(np.uint64)
+    key = np.broadcast_to(np.arange(1, bands + 1, dtype=np.uint64), (n, bands)).copy()
+    with np.errstate(over="ignore"):
+        for r in range(rows):
+            key = _mix(key * np.uint64(0x9E3779B97F4A7C15) + values[:, :, r])
+    return key
 
 
-def passage_text(body: str, start_token: int, end_token: int) -> str:
-    """The original characters of tokens [start_token, end_token) of `body`."""
-    spans = token_spans(body)
-    if not spans:
-        return ""
-    end_token = min(end_token, len(spans))
-    return body[spans[start_token][0]: spans[end_token - 1][1]]
+def doc_key(doc_id: str) -> int:
+    """A 64-bit integer standing for doc_id in the index tables (joins on integers, a third of the bytes)."""
+    return xxhash.xxh3_64_intdigest(doc_id.encode("utf-8"))
+
+
+def char_spans(body: str, token_ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Character offsets [start, stop) in `body` of token ranges [start_token, end_token)."""
+    tokens = tokenize(body)
+    n = len(tokens)
+    return [(int(tokens.starts[s]), int(tokens.ends[min(e, n) - 1])) for s, e in token_ranges if s < n]

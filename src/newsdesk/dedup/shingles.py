@@ -1,40 +1,120 @@
-"""Word tokens, hashed word n-gram shingles and winnowed passage fingerprints, vectorised with numpy."""
+"""Folded word tokens, hashed word n-gram shingles and winnowed passage fingerprints, vectorised with numpy.
+
+Tokenising in Python (regex, then one xxhash call per token) costs more than rensa's MinHash itself, so the
+tokenizer works on the text's code points as one numpy array: per-code-point lookup tables give the word class
+and the folded (lower-case, accent-free) character, token boundaries come from class changes, and every token's
+hash is a polynomial hash read off prefix sums. No library does this on numpy arrays, hence our own.
+Han, kana and Thai characters are one token each (those scripts do not separate words with spaces), so
+character n-grams stand in for word n-grams there.
+"""
 
 from __future__ import annotations
 
-import re
 import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
-import xxhash
 
-_TOKEN = re.compile(r"\w+", re.UNICODE)
 _MULT = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit constant: polynomial rolling combination of token hashes
+_BASE = 0x100000001B3  # odd, so invertible modulo 2**64: token hashes from prefix sums of cp * BASE**-k
+_BASE_INV = pow(_BASE, -1, 2**64)
+_BMP = 0x10000
+_SINGLE_RANGES = ((0x0E00, 0x0EFF), (0x3040, 0x30FF), (0x31F0, 0x31FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF),
+                  (0xF900, 0xFAFF), (0xFF66, 0xFF9F))
 
 
-def fold_token(token: str) -> str:
-    """Lower-case and strip accents, so light copy-edits and encodings do not change a token."""
-    if token.isascii():
-        return token.lower()
-    return "".join(ch for ch in unicodedata.normalize("NFKD", token.lower()) if not unicodedata.combining(ch))
+@dataclass(frozen=True)
+class Tokens:
+    starts: np.ndarray  # int64 character offsets in the text (str indices)
+    ends: np.ndarray
+    hashes: np.ndarray  # uint64 hash of each folded token
+    is_number: np.ndarray  # bool: all digits
+    is_capital: np.ndarray  # bool: starts with an upper-case letter in the text
+
+    def __len__(self) -> int:
+        return len(self.hashes)
 
 
-def tokenize(text: str) -> list[str]:
-    """Folded word tokens, one per `token_spans` entry."""
-    return [fold_token(m.group()) for m in _TOKEN.finditer(text)]
+@lru_cache(maxsize=1)
+def _tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per-BMP-code-point tables: folded code point, word char, single-char token, digit, upper-case."""
+    fold = np.arange(_BMP, dtype=np.uint64)
+    word = np.zeros(_BMP, dtype=bool)
+    digit = np.zeros(_BMP, dtype=bool)
+    upper = np.zeros(_BMP, dtype=bool)
+    for cp in range(_BMP):
+        ch = chr(cp)
+        if not (ch.isalnum() or ch == "_"):
+            continue
+        word[cp], digit[cp], upper[cp] = True, ch.isdigit(), ch.isupper()
+        low = ch.lower()
+        base = "".join(c for c in unicodedata.normalize("NFKD", low) if not unicodedata.combining(c)) or low
+        fold[cp] = ord(base[0])
+    single = np.zeros(_BMP, dtype=bool)
+    for lo, hi in _SINGLE_RANGES:
+        single[lo:hi + 1] = word[lo:hi + 1]
+    return fold, word, single, digit, upper
 
 
-def token_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans in `text` of the tokens `tokenize` returns (same count, same order)."""
-    return [m.span() for m in _TOKEN.finditer(text)]
+@lru_cache(maxsize=8)
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """BASE**-k and BASE**k modulo 2**64 for k < n (n rounded up by the caller so the cache stays small)."""
+    inv = np.full(n, _BASE_INV, dtype=np.uint64)
+    inv[0] = 1
+    fwd = np.full(n, _BASE, dtype=np.uint64)
+    fwd[0] = 1
+    return np.cumprod(inv), np.cumprod(fwd)  # uint64 products wrap modulo 2**64, which is the point
 
 
-def hash_tokens(tokens: list[str]) -> np.ndarray:
-    return np.fromiter((xxhash.xxh3_64_intdigest(t.encode("utf-8")) for t in tokens), dtype=np.uint64, count=len(tokens))
+def _mix(h: np.ndarray) -> np.ndarray:
+    """64-bit finaliser (murmur3 fmix64): spreads every input bit over the output."""
+    with np.errstate(over="ignore"):
+        h = h ^ (h >> np.uint64(33))
+        h = h * np.uint64(0xFF51AFD7ED558CCD)
+        h ^= h >> np.uint64(33)
+        h *= np.uint64(0xC4CEB9FE1A85EC53)
+        h ^= h >> np.uint64(33)
+    return h
+
+
+def tokenize(text: str) -> Tokens:
+    """Word tokens of `text`: runs of letters/digits/underscore, one token per Han, kana or Thai character."""
+    fold_t, word_t, single_t, digit_t, upper_t = _tables()
+    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+    n = len(cps)
+    if n == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return Tokens(empty, empty, np.zeros(0, np.uint64), np.zeros(0, bool), np.zeros(0, bool))
+    bmp = cps < _BMP
+    idx = np.where(bmp, cps, 0)
+    word = np.where(bmp, word_t[idx], True)  # astral planes: letters of historic scripts, CJK ext., emoji
+    single = np.where(bmp, single_t[idx], cps < 0x30000) & word  # CJK extension planes B-G
+    folded = np.where(bmp, fold_t[idx], cps.astype(np.uint64))
+    prev_word = np.concatenate(([False], word[:-1]))
+    prev_single = np.concatenate(([False], single[:-1]))
+    next_word = np.concatenate((word[1:], [False]))
+    next_single = np.concatenate((single[1:], [False]))
+    starts = np.flatnonzero(word & (~prev_word | single | prev_single))
+    ends = np.flatnonzero(word & (~next_word | single | next_single)) + 1
+    size = 1 << max(10, int(n).bit_length())
+    inv, fwd = _powers(size)
+    with np.errstate(over="ignore"):
+        prefix = np.concatenate(([np.uint64(0)], np.cumsum((folded + np.uint64(1)) * inv[:n], dtype=np.uint64)))
+        hashes = _mix((prefix[ends] - prefix[starts]) * fwd[starts] + (ends - starts).astype(np.uint64))
+    digits = np.concatenate(([0], np.cumsum(np.where(bmp, digit_t[idx], False))))
+    is_number = (digits[ends] - digits[starts]) == (ends - starts)
+    is_capital = np.where(bmp[starts], upper_t[idx[starts]], False)
+    return Tokens(starts, ends, hashes, is_number, is_capital)
+
+
+def hash_words(words: list[str]) -> np.ndarray:
+    """The token hash of each word (a word that tokenizes into several tokens gets its first one's hash)."""
+    return np.array([tokenize(w).hashes[0] for w in words if len(tokenize(w))], dtype=np.uint64)
 
 
 def shingle_hashes(token_hashes: np.ndarray, n: int) -> np.ndarray:
-    """Hash of every run of n consecutive tokens (a text shorter than n is one shingle)."""
+    """Hash of every run of n consecutive tokens, in text order (a text shorter than n is one shingle)."""
     k = len(token_hashes)
     if k == 0:
         return np.zeros(0, dtype=np.uint64)
@@ -44,11 +124,7 @@ def shingle_hashes(token_hashes: np.ndarray, n: int) -> np.ndarray:
     with np.errstate(over="ignore"):
         for i in range(n):
             out = out * _MULT + token_hashes[i:k - n + 1 + i]
-        # final avalanche so shingle hashes are well mixed for MinHash and band keys
-        out ^= out >> np.uint64(33)
-        out *= np.uint64(0xFF51AFD7ED558CCD)
-        out ^= out >> np.uint64(33)
-    return out
+    return _mix(out + np.uint64(n))
 
 
 def winnow(hashes: np.ndarray, window: int) -> np.ndarray:

@@ -1,76 +1,154 @@
-"""DuckDB side of deduplication: the persisted index, candidate queries, components and cluster rows."""
+"""DuckDB side of deduplication: the persisted index, candidate queries, copy components and cluster rows.
+
+Large tables are keyed by a 64-bit doc_key; the batch's own band keys and fingerprints are read from the staged
+Parquet files, so each query scans a corpus-sized table once and joins it with batch-sized inputs.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from newsdesk.dedup.cluster import ArticleInfo, CopyRow
 
-S = pa.string()
-SIGNATURES = pa.schema([("doc_id", S), ("batch_id", S), ("n_shingles", pa.int32()), ("minhash", pa.list_(pa.uint32()))])
-BANDS = pa.schema([("band_key", pa.uint64()), ("doc_id", S), ("batch_id", S)])
-FINGERPRINTS = pa.schema([("fingerprint", pa.uint64()), ("doc_id", S), ("batch_id", S)])
-INDEX_TABLES = ("article_signatures", "lsh_bands", "passage_fingerprints")
+S, U64 = pa.string(), pa.uint64()
+DOCS = pa.schema([("doc_id", S), ("doc_key", U64), ("batch_id", S), ("n_tokens", pa.int32()),
+                  ("n_shingles", pa.int32())])
+BANDS = pa.schema([("band_key", U64), ("doc_key", U64)])
+FINGERPRINTS = pa.schema([("fingerprint", U64), ("doc_key", U64)])
 
 
-def forget_batch(con: duckdb.DuckDBPyConnection, batch_id: str) -> set[str]:
-    """Remove the batch from the index and its pairs; return the other articles those pairs touched."""
-    neighbours = {
-        row[0]
-        for row in con.execute(
-            """SELECT CASE WHEN a.batch_id = ? THEN p.doc_id_b ELSE p.doc_id_a END
-               FROM article_pairs p
-               JOIN (SELECT doc_id, batch_id FROM article_signatures) a ON a.doc_id = p.doc_id_a
-               JOIN (SELECT doc_id, batch_id FROM article_signatures) b ON b.doc_id = p.doc_id_b
-               WHERE a.batch_id = ? OR b.batch_id = ?""",
-            [batch_id, batch_id, batch_id],
-        ).fetchall()
-    }
-    con.execute("""DELETE FROM article_pairs WHERE doc_id_a IN (SELECT doc_id FROM article_signatures WHERE batch_id = ?)
-                   OR doc_id_b IN (SELECT doc_id FROM article_signatures WHERE batch_id = ?)""", [batch_id, batch_id])
-    con.execute("""DELETE FROM story_links WHERE doc_id_a IN (SELECT doc_id FROM article_signatures WHERE batch_id = ?)
-                   OR doc_id_b IN (SELECT doc_id FROM article_signatures WHERE batch_id = ?)""", [batch_id, batch_id])
-    con.execute("DELETE FROM copies WHERE doc_id IN (SELECT doc_id FROM article_signatures WHERE batch_id = ?)",
-                [batch_id])
-    for table in INDEX_TABLES:
-        con.execute(f"DELETE FROM {table} WHERE batch_id = ?", [batch_id])
+def _keys(con: duckdb.DuckDBPyConnection, name: str, keys: Iterable[int]) -> None:
+    """A temp table `name(doc_key)`: integer lists travel as Arrow, never spliced into SQL."""
+    con.register(f"{name}_arrow", pa.table({"doc_key": pa.array(sorted(set(keys)), type=U64)}))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT doc_key FROM {name}_arrow")
+    con.unregister(f"{name}_arrow")
+
+
+def forget_docs(con: duckdb.DuckDBPyConnection, doc_keys: Iterable[int], index_too: bool) -> set[str]:
+    """Delete the pairs and story links of these articles (and, with index_too, their index rows and copies
+    rows); return the other articles those pairs touched, whose clusters must be recomputed."""
+    _keys(con, "_forget", doc_keys)
+    ids = "SELECT doc_id FROM dedup_docs WHERE doc_key IN (SELECT doc_key FROM _forget)"
+    neighbours = {r[0] for r in con.execute(
+        f"""SELECT doc_id_b FROM article_pairs WHERE doc_id_a IN ({ids}) AND doc_id_b NOT IN ({ids})
+            UNION SELECT doc_id_a FROM article_pairs WHERE doc_id_b IN ({ids}) AND doc_id_a NOT IN ({ids})""").fetchall()}
+    for table in ("article_pairs", "story_links"):
+        con.execute(f"DELETE FROM {table} WHERE doc_id_a IN ({ids}) OR doc_id_b IN ({ids})")
+    if index_too:
+        con.execute(f"DELETE FROM copies WHERE doc_id IN ({ids})")
+        for table in ("dedup_bands", "dedup_fingerprints", "dedup_docs"):
+            con.execute(f"DELETE FROM {table} WHERE doc_key IN (SELECT doc_key FROM _forget)")
     return neighbours
 
 
-def candidate_pairs(con: duckdb.DuckDBPyConnection, batch_id: str, max_fingerprint_docs: int,
-                    min_shared_fingerprints: int) -> list[tuple[str, str]]:
-    """Pairs (a < b) with an article of the batch that share an LSH band or enough passage fingerprints."""
-    rows = con.execute(
-        """WITH band_pairs AS (
-               SELECT n.doc_id AS x, o.doc_id AS y
-               FROM lsh_bands n JOIN lsh_bands o ON o.band_key = n.band_key AND o.doc_id <> n.doc_id
-               WHERE n.batch_id = ?),
-           nf AS (SELECT fingerprint, doc_id FROM passage_fingerprints WHERE batch_id = ?),
-           rare AS (SELECT fingerprint FROM passage_fingerprints
-                    WHERE fingerprint IN (SELECT fingerprint FROM nf)
-                    GROUP BY fingerprint HAVING count(*) <= ?),
-           passage_pairs AS (
-               SELECT nf.doc_id AS x, o.doc_id AS y
-               FROM nf JOIN rare USING (fingerprint) JOIN passage_fingerprints o USING (fingerprint)
-               WHERE o.doc_id <> nf.doc_id
-               GROUP BY ALL HAVING count(*) >= ?)
-           SELECT DISTINCT least(x, y), greatest(x, y) FROM (SELECT * FROM band_pairs UNION ALL SELECT * FROM passage_pairs)
-           ORDER BY 1, 2""",
-        [batch_id, batch_id, max_fingerprint_docs, min_shared_fingerprints],
-    ).fetchall()
-    return [(a, b) for a, b in rows]
+def batch_doc_keys(con: duckdb.DuckDBPyConnection, batch_id: str) -> list[int]:
+    return [r[0] for r in con.execute("SELECT doc_key FROM dedup_docs WHERE batch_id = ?", [batch_id]).fetchall()]
 
 
-def common_fingerprints(con: duckdb.DuckDBPyConnection, batch_id: str, max_docs: int) -> frozenset[int]:
-    """Fingerprints of the batch found in more than `max_docs` articles: boilerplate-like phrases."""
-    rows = con.execute(
-        """SELECT fingerprint FROM passage_fingerprints
-           WHERE fingerprint IN (SELECT fingerprint FROM passage_fingerprints WHERE batch_id = ?)
-           GROUP BY fingerprint HAVING count(*) > ?""", [batch_id, max_docs]).fetchall()
-    return frozenset(int(r[0]) for r in rows)
+def count_common_in(con: duckdb.DuckDBPyConnection, doc_keys: Iterable[int]) -> dict[int, int]:
+    """For every common fingerprint of these articles: in how many of them it occurs."""
+    _keys(con, "_counted", doc_keys)
+    return dict(con.execute("""SELECT fingerprint, count(*) FROM dedup_fingerprints
+                               WHERE doc_key IN (SELECT doc_key FROM _counted)
+                                 AND fingerprint IN (SELECT fingerprint FROM dedup_common)
+                               GROUP BY 1""").fetchall())
+
+
+def load_parquet(con: duckdb.DuckDBPyConnection, table: str, path: Path, schema: pa.Schema) -> None:
+    cols = ", ".join(schema.names)
+    con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM read_parquet(?)", [str(path)])
+
+
+def stage_hits(con: duckdb.DuckDBPyConnection, prints_path: Path) -> None:
+    """Temp table _hits(fingerprint, x, y): every indexed article y holding a not-yet-common fingerprint of
+    batch article x (y = x included, so the count per fingerprint is its document frequency)."""
+    con.execute("""CREATE OR REPLACE TEMP TABLE _hits AS
+                   SELECT n.fingerprint, n.doc_key AS x, o.doc_key AS y
+                   FROM read_parquet(?) n JOIN dedup_fingerprints o USING (fingerprint)
+                   WHERE n.fingerprint NOT IN (SELECT fingerprint FROM dedup_common)""", [str(prints_path)])
+
+
+def update_common(con: duckdb.DuckDBPyConnection, prints_path: Path, removed: dict[int, int],
+                  max_docs: int) -> tuple[list[int], list[int]]:
+    """Bring dedup_common up to date after the batch's rows were replaced; return the fingerprints that became
+    common and those that stopped being common (`removed`: common fingerprint -> rows deleted with the batch)."""
+    added = dict(con.execute("SELECT fingerprint, count(*) FROM read_parquet(?) GROUP BY 1 "
+                             "HAVING fingerprint IN (SELECT fingerprint FROM dedup_common)",
+                             [str(prints_path)]).fetchall())
+    delta = {fp: added.get(fp, 0) - removed.get(fp, 0) for fp in set(added) | set(removed)}
+    if delta:
+        con.register("_delta", pa.table({"fingerprint": pa.array(list(delta), U64),
+                                         "d": pa.array(list(delta.values()), pa.int64())}))
+        con.execute("UPDATE dedup_common SET n_docs = n_docs + _delta.d FROM _delta "
+                    "WHERE dedup_common.fingerprint = _delta.fingerprint")
+        con.unregister("_delta")
+    fell = [r[0] for r in con.execute("DELETE FROM dedup_common WHERE n_docs <= ? RETURNING fingerprint",
+                                      [max_docs]).fetchall()]
+    rose = [r[0] for r in con.execute(
+        """INSERT INTO dedup_common SELECT fingerprint, count(DISTINCT y) FROM _hits
+           GROUP BY 1 HAVING count(DISTINCT y) > ? RETURNING fingerprint""", [max_docs]).fetchall()]
+    return rose, fell
+
+
+def docs_with_fingerprints(con: duckdb.DuckDBPyConnection, fingerprints: Sequence[int]) -> set[int]:
+    if not fingerprints:
+        return set()
+    con.register("_fps", pa.table({"fingerprint": pa.array(list(fingerprints), U64)}))
+    rows = con.execute("SELECT DISTINCT doc_key FROM dedup_fingerprints "
+                       "WHERE fingerprint IN (SELECT fingerprint FROM _fps)").fetchall()
+    con.unregister("_fps")
+    return {r[0] for r in rows}
+
+
+_PAIRS = """SELECT DISTINCT least(a.doc_id, b.doc_id), greatest(a.doc_id, b.doc_id)
+            FROM ({pairs}) p JOIN dedup_docs a ON a.doc_key = p.x JOIN dedup_docs b ON b.doc_key = p.y
+            WHERE p.x <> p.y"""
+_BAND_PAIRS = """SELECT x, y FROM (SELECT n.doc_key AS x, o.doc_key AS y,
+                                          count(*) OVER (PARTITION BY n.doc_key, n.band_key) AS bucket
+                                   FROM ({new}) n JOIN dedup_bands o USING (band_key))
+                 WHERE bucket <= ?"""
+
+
+def batch_candidates(con: duckdb.DuckDBPyConnection, bands_path: Path, config_min_prints: int,
+                     max_band_docs: int) -> list[tuple[str, str]]:
+    """Candidate pairs of the batch's articles: a shared LSH band, or enough shared rare fingerprints."""
+    bands = _BAND_PAIRS.format(new="SELECT band_key, doc_key FROM read_parquet(?)")
+    prints = """SELECT x, y FROM _hits WHERE fingerprint NOT IN (SELECT fingerprint FROM dedup_common)
+                GROUP BY x, y HAVING count(*) >= ?"""
+    sql = _PAIRS.format(pairs=f"{bands} UNION ALL {prints}") + " ORDER BY 1, 2"
+    return con.execute(sql, [str(bands_path), max_band_docs, config_min_prints]).fetchall()
+
+
+def doc_candidates(con: duckdb.DuckDBPyConnection, doc_keys: Iterable[int], min_prints: int,
+                   max_band_docs: int) -> list[tuple[str, str]]:
+    """Candidate pairs of indexed articles that need re-verification (their common fingerprints changed)."""
+    _keys(con, "_again", doc_keys)
+    bands = _BAND_PAIRS.format(new="SELECT band_key, doc_key FROM dedup_bands WHERE doc_key IN "
+                                   "(SELECT doc_key FROM _again)")
+    prints = """SELECT n.doc_key AS x, o.doc_key AS y
+                FROM (SELECT * FROM dedup_fingerprints WHERE doc_key IN (SELECT doc_key FROM _again)) n
+                JOIN dedup_fingerprints o USING (fingerprint)
+                WHERE fingerprint NOT IN (SELECT fingerprint FROM dedup_common)
+                GROUP BY 1, 2 HAVING count(*) >= ?"""
+    sql = _PAIRS.format(pairs=f"{bands} UNION ALL {prints}") + " ORDER BY 1, 2"
+    return con.execute(sql, [max_band_docs, min_prints]).fetchall()
+
+
+def common_fingerprints(con: duckdb.DuckDBPyConnection) -> np.ndarray:
+    """All common fingerprints, sorted (small: boilerplate phrases and widely syndicated passages)."""
+    table = con.execute("SELECT fingerprint FROM dedup_common ORDER BY 1").fetch_arrow_table()
+    return table.column(0).to_numpy().astype(np.uint64)
+
+
+def doc_ids_of(con: duckdb.DuckDBPyConnection, doc_keys: Iterable[int]) -> set[str]:
+    _keys(con, "_named", doc_keys)
+    return {r[0] for r in con.execute("SELECT doc_id FROM dedup_docs WHERE doc_key IN (SELECT doc_key FROM _named)")
+            .fetchall()}
 
 
 def fetch_bodies(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str]) -> dict[str, str]:
@@ -80,44 +158,36 @@ def fetch_bodies(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str]) -> dict
     return dict(con.execute("SELECT doc_id, body FROM articles WHERE doc_id IN (SELECT unnest(?))", [ids]).fetchall())
 
 
-def copy_components(con: duckdb.DuckDBPyConnection, seeds: Sequence[str]) -> tuple[list[str], dict[tuple[str, str], float]]:
-    """Every article connected to `seeds` through copy pairs, and the copy pairs among them."""
-    if not seeds:
-        return [], {}
-    rows = con.execute(
-        """WITH RECURSIVE reach(doc_id) AS (
-               SELECT unnest(?::VARCHAR[])
-               UNION
-               SELECT CASE WHEN p.doc_id_a = r.doc_id THEN p.doc_id_b ELSE p.doc_id_a END
-               FROM reach r JOIN article_pairs p
-                 ON p.relation = 'copy' AND (p.doc_id_a = r.doc_id OR p.doc_id_b = r.doc_id))
-           SELECT DISTINCT doc_id FROM reach""",
-        [list(seeds)],
-    ).fetchall()
-    members = sorted(r[0] for r in rows)
-    pairs = con.execute(
-        """SELECT doc_id_a, doc_id_b, containment FROM article_pairs
-           WHERE relation = 'copy' AND doc_id_a IN (SELECT unnest(?)) AND doc_id_b IN (SELECT unnest(?))""",
-        [members, members]).fetchall()
-    return members, {(a, b): c for a, b, c in pairs}
+def copy_edges(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str]) -> list[tuple[str, str, float]]:
+    """Stored copy pairs touching these articles."""
+    ids = sorted(set(doc_ids))
+    if not ids:
+        return []
+    return con.execute("""SELECT doc_id_a, doc_id_b, containment FROM article_pairs
+                          WHERE relation = 'copy' AND (doc_id_a IN (SELECT unnest(?)) OR doc_id_b IN (SELECT unnest(?)))""",
+                       [ids, ids]).fetchall()
+
+
+def cluster_mates(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str]) -> set[str]:
+    """Every article currently in the same copy cluster as one of these."""
+    ids = sorted(set(doc_ids))
+    return {r[0] for r in con.execute(
+        """SELECT doc_id FROM copies WHERE copy_cluster_id IN
+           (SELECT copy_cluster_id FROM copies WHERE doc_id IN (SELECT unnest(?)))""", [ids]).fetchall()}
 
 
 def fetch_infos(con: duckdb.DuckDBPyConnection, doc_ids: Sequence[str]) -> list[ArticleInfo]:
     rows = con.execute(
         """SELECT doc_id, published_date, source_name, syndicated_from, n_words FROM articles
-           WHERE doc_id IN (SELECT unnest(?))""", [list(doc_ids)]).fetchall()
+           WHERE doc_id IN (SELECT unnest(?))""", [sorted(doc_ids)]).fetchall()
     return [ArticleInfo(*row) for row in rows]
 
 
 def replace_copies(con: duckdb.DuckDBPyConnection, doc_ids: Sequence[str], rows: Sequence[CopyRow]) -> None:
-    con.execute("DELETE FROM copies WHERE doc_id IN (SELECT unnest(?))", [list(doc_ids)])
+    con.execute("DELETE FROM copies WHERE doc_id IN (SELECT unnest(?))", [sorted(doc_ids)])
     if rows:
-        table = pa.table({
-            "doc_id": [r.doc_id for r in rows],
-            "copy_cluster_id": [r.copy_cluster_id for r in rows],
-            "is_canonical": [r.is_canonical for r in rows],
-            "similarity": [r.similarity for r in rows],
-        })
-        con.register("_copies_new", table)
+        con.register("_copies_new", pa.table({
+            "doc_id": [r.doc_id for r in rows], "copy_cluster_id": [r.copy_cluster_id for r in rows],
+            "is_canonical": [r.is_canonical for r in rows], "similarity": [r.similarity for r in rows]}))
         con.execute("INSERT INTO copies SELECT doc_id, copy_cluster_id, is_canonical, similarity FROM _copies_new")
         con.unregister("_copies_new")
