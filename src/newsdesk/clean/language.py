@@ -19,3 +19,13 @@ def detect_language(text: str, sample_chars: int = 4000) -> tuple[str | None, fl
         return None, 0.0
     code, prob = _identifier().classify(sample)
     return code, float(prob)
+
+
+def language_name(code: str | None) -> str:
+    """English name of an ISO 639-1 code as jusText names its stop-word lists ("pt" -> "Portuguese")."""
+    if not code:
+        return "English"
+    import pycountry  # lazy: only the text path needs names
+
+    found = pycountry.languages.get(alpha_2=code)
+    return found.name.split(" (")[0].split(";")[0] if found else "English"

@@ -1,21 +1,29 @@
 """Plain-text dumps: split into blocks, classify each with its context, keep the article blocks.
 
+Two opinions per block: the typed rules (`rules`, `context`) name what a block is and why, the trained line
+classifier (`text_classifier`) says whether it reads like article text. A rule verdict wins (it carries the
+kind); a block no rule names is removed when the classifier rejects it.
 Written by us because no kept library classifies plain-text lines (jusText and trafilatura need HTML
-structure); the block patterns themselves live in `newsdesk.clean.rules`.
+structure).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
+
 from newsdesk.clean import kinds
-from newsdesk.clean.rules import DATE_STAMP, Verdict, is_bio_sentence, match_block
+from newsdesk.clean.context import (is_headline_like, mark_captions, mark_headlines_in_body, mark_repeats,
+                                    mark_sections, mark_title)
+from newsdesk.clean.line_model import LineModel
+from newsdesk.clean.rules import DATE_STAMP, Verdict, match_block
+from newsdesk.clean.text_classifier import classify_lines
 from newsdesk.records import Segment
 
-_TERMINAL = tuple(".!?…:;\"”’»)]")
-_WORD = re.compile(r"\w+", re.UNICODE)
+_NEVER_RESTORED = (kinds.PROMO, kinds.SUBSCRIPTION, kinds.REPRINT)
+__all__ = ["TextResult", "clean_text", "extract_text_body", "filter_blocks", "is_headline_like", "split_blocks"]
 
 
 @dataclass
@@ -35,17 +43,10 @@ def split_blocks(text: str) -> list[str]:
     return [line.strip() for line in text.replace("\r", "\n").split("\n") if line.strip()]
 
 
-_TRAILING_TAG = re.compile(r"\s*[(\[][A-Z ]{2,20}[)\]]\s*$")  # "(UPDATED)", "[VIDEO]"
+def clean_text(text: str, title_hint: str | None = None, model: LineModel | None = None) -> TextResult:
+    """Remove boilerplate from a plain-text article dump; every removed block becomes a Segment.
 
-
-def is_headline_like(block: str) -> bool:
-    """Short and without sentence-final punctuation: a headline, subhead, caption or link text."""
-    words = len(block.split())
-    return 0 < words <= 20 and not _TRAILING_TAG.sub("", block).rstrip().endswith(_TERMINAL)
-
-
-def clean_text(text: str, title_hint: str | None = None) -> TextResult:
-    """Remove boilerplate from a plain-text article dump; every removed block becomes a Segment."""
+    `model` replaces the shipped line classifier (cross-validation trains one per fold)."""
     blocks = split_blocks(text)
     result = TextResult(body="")
     if blocks and (stamp := DATE_STAMP.match(blocks[0])):
@@ -53,11 +54,15 @@ def clean_text(text: str, title_hint: str | None = None) -> TextResult:
         result.segments.append(Segment(0, kinds.DATELINE, stamp.group(0).strip(), "leading date stamp"))
         blocks[0] = blocks[0][stamp.end():].strip()
     verdicts = [match_block(block) if block else None for block in blocks]
-    _mark_sections(blocks, verdicts)
-    _mark_title(blocks, verdicts, title_hint)
-    _mark_captions(blocks, verdicts)
-    _mark_headlines_in_body(blocks, verdicts)
-    _mark_repeats(blocks, verdicts)
+    mark_sections(blocks, verdicts)
+    mark_title(blocks, verdicts, title_hint)
+    mark_captions(blocks, verdicts)
+    mark_headlines_in_body(blocks, verdicts)
+    mark_repeats(blocks, verdicts)
+    keep, probabilities = classify_lines(blocks, model)
+    mark_rejected(blocks, verdicts, keep, probabilities)
+    if blocks and all(v is not None for v in verdicts):
+        restore_likeliest(verdicts, probabilities)
     kept, removed, meta = _split(blocks, verdicts)
     result.body = "\n\n".join(kept)
     result.segments.extend(removed)
@@ -71,9 +76,37 @@ def clean_text(text: str, title_hint: str | None = None) -> TextResult:
 def filter_blocks(blocks: list[str]) -> tuple[list[str], list[Segment], dict[str, object]]:
     """Context-light filter for text an extractor already chose (the HTML path): rules, sections, captions."""
     verdicts = [match_block(block) if block else None for block in blocks]
-    _mark_sections(blocks, verdicts)
-    _mark_captions(blocks, verdicts)
+    mark_sections(blocks, verdicts)
+    mark_captions(blocks, verdicts)
     return _split(blocks, verdicts)
+
+
+def mark_rejected(blocks: list[str], verdicts: list[Verdict | None], keep: list[bool],
+                  probabilities: np.ndarray) -> None:
+    """Blocks no rule named but the classifier rejects: typed by their look and where they sit."""
+    first_kept = next((i for i, k in enumerate(keep) if k), len(blocks))
+    last_kept = max((i for i, k in enumerate(keep) if k), default=-1)
+    for i, block in enumerate(blocks):
+        if verdicts[i] is not None or keep[i] or not block:
+            continue
+        why = f"line classifier: p(article)={probabilities[i]:.2f}"
+        words = len(block.split())
+        if words <= 6:
+            verdicts[i] = Verdict(kinds.NAVIGATION, f"short page line ({why})")
+        elif is_headline_like(block) and (i < first_kept or i > last_kept):
+            verdicts[i] = Verdict(kinds.RELATED, f"teaser headline outside the article ({why})")
+        elif is_headline_like(block):
+            verdicts[i] = Verdict(kinds.RELATED, f"headline-like line inside the article ({why})")
+        else:
+            verdicts[i] = Verdict(kinds.OTHER, f"page text that does not read like the article ({why})")
+
+
+def restore_likeliest(verdicts: list[Verdict | None], probabilities: np.ndarray) -> None:
+    """Every block was removed: keep the ones the classifier likes best (an empty article helps nobody)."""
+    floor = probabilities.max() * 0.8
+    for i, p in enumerate(probabilities):
+        if p >= floor and (verdicts[i] is None or verdicts[i].kind not in _NEVER_RESTORED):
+            verdicts[i] = None
 
 
 def _split(blocks: list[str], verdicts: list[Verdict | None]) -> tuple[list[str], list[Segment], dict[str, object]]:
@@ -92,108 +125,6 @@ def _split(blocks: list[str], verdicts: list[Verdict | None]) -> tuple[list[str]
             if value and key not in meta:
                 meta[key] = value
     return kept, removed, meta
-
-
-def _mark_sections(blocks: list[str], verdicts: list[Verdict | None]) -> None:
-    """Blocks under an "About X" or "Check Also" heading belong to it while they look like its content."""
-    i = 0
-    while i < len(blocks):
-        verdict = verdicts[i]
-        if verdict is None or not verdict.opens_section:
-            i += 1
-            continue
-        j = i + 1
-        while j < len(blocks) and verdicts[j] is None:
-            block = blocks[j]
-            if verdict.kind == kinds.AUTHOR_BIO and _looks_like_bio(block, j - i, j, len(blocks)):
-                verdicts[j] = Verdict(kinds.AUTHOR_BIO, "author bio under an author heading")
-            elif verdict.kind == kinds.RELATED and _looks_like_teaser(block, j, len(blocks)):
-                verdicts[j] = Verdict(kinds.RELATED, "teaser under a related-links heading")
-            else:
-                break
-            j += 1
-        i = j
-
-
-def _looks_like_bio(block: str, distance: int, index: int, n_blocks: int) -> bool:
-    # The paragraph right under "About X" is the bio; later ones only if they read like one.
-    short = len(block.split()) <= 100
-    return short and (distance == 1 or is_bio_sentence(block) or index >= n_blocks - 2)
-
-
-def _looks_like_teaser(block: str, index: int, n_blocks: int) -> bool:
-    stripped = block.rstrip()
-    return (
-        is_headline_like(block)
-        or stripped.endswith(("…", "...", "[…]"))
-        or (index >= n_blocks - 3 and len(block.split()) <= 40)
-    )
-
-
-def _mark_title(blocks: list[str], verdicts: list[Verdict | None], title_hint: str | None) -> None:
-    """The first unclassified block is the title when it reads like one and the article goes on after it."""
-    for i, block in enumerate(blocks):
-        if not block or verdicts[i] is not None:
-            continue
-        hint_match = title_hint is not None and _norm(block) == _norm(title_hint)
-        rest = sum(1 for b, v in zip(blocks[i + 1:], verdicts[i + 1:]) if b and v is None)
-        if hint_match or (is_headline_like(block) and len(block.split()) >= 3 and rest >= 2):
-            verdicts[i] = Verdict(kinds.DATELINE, "headline (kept as the article title)", {"title": block})
-        return
-
-
-def _mark_captions(blocks: list[str], verdicts: list[Verdict | None]) -> None:
-    """A headline-like block next to a photo credit is its caption."""
-    for i, verdict in enumerate(verdicts):
-        if verdict is None or verdict.kind != kinds.CAPTION:
-            continue
-        for j in (i - 1, i + 1):
-            if 0 <= j < len(blocks) and verdicts[j] is None and blocks[j] and is_headline_like(blocks[j]):
-                verdicts[j] = Verdict(kinds.CAPTION, "caption next to a photo credit")
-
-
-def _mark_headlines_in_body(blocks: list[str], verdicts: list[Verdict | None]) -> None:
-    """Link text or a foreign headline dropped between paragraphs; short subheads (<= 5 words) are kept."""
-    body_seen = False
-    for i, block in enumerate(blocks):
-        if not block or verdicts[i] is not None:
-            continue
-        if not body_seen:
-            body_seen = not is_headline_like(block) or len(block.split()) > 5
-            continue
-        if is_headline_like(block) and (len(block.split()) >= 6 or block[:1].islower()):
-            verdicts[i] = Verdict(kinds.RELATED, "headline-like line inside the body")
-
-
-def _mark_repeats(blocks: list[str], verdicts: list[Verdict | None]) -> None:
-    """An early block (a standfirst) repeated inside a later paragraph, or a block repeated verbatim."""
-    kept = [i for i, b in enumerate(blocks) if b and verdicts[i] is None]
-    shingles = {i: _shingles(blocks[i]) for i in kept}
-    for pos, i in enumerate(kept):
-        own = shingles[i]
-        if not own:
-            continue
-        for j in kept[pos + 1:]:
-            if verdicts[j] is not None:
-                continue
-            other = shingles[j]
-            overlap = len(own & other) / len(own)
-            if overlap >= 0.6 and (len(own) <= len(other)):
-                verdicts[i] = Verdict(kinds.DUPLICATE, "standfirst or paragraph repeated later in the body")
-                break
-            if other and len(own & other) / len(other) >= 0.9:
-                verdicts[j] = Verdict(kinds.DUPLICATE, "paragraph repeated from earlier in the body")
-
-
-def _shingles(block: str, n: int = 3) -> set[tuple[str, ...]]:
-    tokens = [t.lower() for t in _WORD.findall(block)]
-    if len(tokens) < 6:
-        return set()
-    return {tuple(tokens[k:k + n]) for k in range(len(tokens) - n + 1)}
-
-
-def _norm(text: str) -> str:
-    return " ".join(_WORD.findall(text.lower()))
 
 
 def extract_text_body(text: str) -> str:

@@ -1,0 +1,133 @@
+"""Context rules for blocks: a block's verdict from its neighbours, its position and the title.
+
+Each marker fills in verdicts left empty by `newsdesk.clean.rules.match_block`; every one carries a reason.
+"""
+
+from __future__ import annotations
+
+import re
+
+from newsdesk.clean import kinds
+from newsdesk.clean.rules import Verdict, is_bio_sentence
+
+_TERMINAL = tuple(".!?…:;\"”’»)]")
+_WORD = re.compile(r"\w+", re.UNICODE)
+_TRAILING_TAG = re.compile(r"\s*[(\[][A-Z ]{2,20}[)\]]\s*$")  # "(UPDATED)", "[VIDEO]"
+
+
+def is_headline_like(block: str) -> bool:
+    """Short and without sentence-final punctuation: a headline, subhead, caption or link text."""
+    words = len(block.split())
+    return 0 < words <= 20 and not _TRAILING_TAG.sub("", block).rstrip().endswith(_TERMINAL)
+
+
+def mark_sections(blocks: list[str], verdicts: list[Verdict | None]) -> None:
+    """Blocks under an "About X" or "Check Also" heading belong to it while they look like its content."""
+    i = 0
+    while i < len(blocks):
+        verdict = verdicts[i]
+        if verdict is None or not verdict.opens_section:
+            i += 1
+            continue
+        j = i + 1
+        while j < len(blocks) and verdicts[j] is None:
+            block = blocks[j]
+            if verdict.kind == kinds.AUTHOR_BIO and _looks_like_bio(block, j - i, j, len(blocks)):
+                verdicts[j] = Verdict(kinds.AUTHOR_BIO, "author bio under an author heading")
+            elif verdict.kind == kinds.RELATED and _looks_like_teaser(block, j, len(blocks)):
+                verdicts[j] = Verdict(kinds.RELATED, "teaser under a related-links heading")
+            else:
+                break
+            j += 1
+        i = j
+
+
+def _looks_like_bio(block: str, distance: int, index: int, n_blocks: int) -> bool:
+    # The paragraph right under "About X" is the bio; later ones only if they read like one.
+    short = len(block.split()) <= 100
+    return short and (distance == 1 or is_bio_sentence(block) or index >= n_blocks - 2)
+
+
+def _looks_like_teaser(block: str, index: int, n_blocks: int) -> bool:
+    stripped = block.rstrip()
+    return (
+        is_headline_like(block)
+        or stripped.endswith(("…", "...", "[…]"))
+        or (index >= n_blocks - 3 and len(block.split()) <= 40)
+    )
+
+
+def mark_title(blocks: list[str], verdicts: list[Verdict | None], title_hint: str | None) -> None:
+    """The first unclassified block is the title when it reads like one and the article goes on after it."""
+    for i, block in enumerate(blocks):
+        if not block or verdicts[i] is not None:
+            continue
+        hint_match = title_hint is not None and norm_text(block) == norm_text(title_hint)
+        rest = sum(1 for b, v in zip(blocks[i + 1:], verdicts[i + 1:]) if b and v is None)
+        if hint_match or (is_headline_like(block) and len(block.split()) >= 3 and rest >= 2):
+            verdicts[i] = Verdict(kinds.DATELINE, "headline (kept as the article title)", {"title": block})
+        return
+
+
+def mark_captions(blocks: list[str], verdicts: list[Verdict | None]) -> None:
+    """A headline-like block next to a photo credit is its caption."""
+    for i, verdict in enumerate(verdicts):
+        if verdict is None or verdict.kind != kinds.CAPTION:
+            continue
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(blocks) and verdicts[j] is None and blocks[j] and is_headline_like(blocks[j]):
+                verdicts[j] = Verdict(kinds.CAPTION, "caption next to a photo credit")
+
+
+def mark_headlines_in_body(blocks: list[str], verdicts: list[Verdict | None]) -> None:
+    """Link text or a foreign headline dropped between paragraphs; short subheads (<= 5 words) are kept."""
+    body_seen = False
+    for i, block in enumerate(blocks):
+        if not block or verdicts[i] is not None:
+            continue
+        if not body_seen:
+            body_seen = not is_headline_like(block) or len(block.split()) > 5
+            continue
+        if is_headline_like(block) and (len(block.split()) >= 6 or block[:1].islower()) \
+                and not is_wrapped_line(blocks, i):
+            verdicts[i] = Verdict(kinds.RELATED, "headline-like line inside the body")
+
+
+def is_wrapped_line(blocks: list[str], i: int) -> bool:
+    """Part of a paragraph hard-wrapped over several lines: it runs on into, or on from, its neighbour."""
+    before = blocks[i - 1].rstrip() if i > 0 else ""
+    after = blocks[i + 1] if i + 1 < len(blocks) else ""
+    runs_on = not blocks[i].rstrip().endswith(_TERMINAL) and after[:1].islower()
+    runs_from = before and not before.endswith(_TERMINAL) and blocks[i][:1].islower()
+    return bool(runs_on or runs_from)
+
+
+def mark_repeats(blocks: list[str], verdicts: list[Verdict | None]) -> None:
+    """An early block (a standfirst) repeated inside a later paragraph, or a block repeated verbatim."""
+    kept = [i for i, b in enumerate(blocks) if b and verdicts[i] is None]
+    shingles = {i: _shingles(blocks[i]) for i in kept}
+    for pos, i in enumerate(kept):
+        own = shingles[i]
+        if not own:
+            continue
+        for j in kept[pos + 1:]:
+            if verdicts[j] is not None:
+                continue
+            other = shingles[j]
+            overlap = len(own & other) / len(own)
+            if overlap >= 0.6 and (len(own) <= len(other)):
+                verdicts[i] = Verdict(kinds.DUPLICATE, "standfirst or paragraph repeated later in the body")
+                break
+            if other and len(own & other) / len(other) >= 0.9:
+                verdicts[j] = Verdict(kinds.DUPLICATE, "paragraph repeated from earlier in the body")
+
+
+def _shingles(block: str, n: int = 3) -> set[tuple[str, ...]]:
+    tokens = [t.lower() for t in _WORD.findall(block)]
+    if len(tokens) < 6:
+        return set()
+    return {tuple(tokens[k:k + n]) for k in range(len(tokens) - n + 1)}
+
+
+def norm_text(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))

@@ -1,0 +1,87 @@
+"""The line classifier's model: a gradient-boosted tree ensemble stored as plain JSON.
+
+Written by us (a few lines of numpy) instead of unpickling scikit-learn objects, so the versioned artefact
+is readable, small and does not break when scikit-learn changes its private classes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "resources" / "line_classifier.json"
+
+
+@dataclass(frozen=True)
+class Tree:
+    feature: np.ndarray  # feature index per node (-1 for leaves)
+    threshold: np.ndarray  # go left when x <= threshold
+    left: np.ndarray
+    right: np.ndarray
+    value: np.ndarray  # leaf values (raw score)
+
+
+@dataclass(frozen=True)
+class LineModel:
+    feature_names: tuple[str, ...]
+    baseline: float
+    trees: tuple[Tree, ...]
+    threshold: float  # keep a line when its probability of being article text reaches this
+
+    def predict_proba(self, features: np.ndarray) -> np.ndarray:
+        """Probability that each row (line) is article text."""
+        raw = np.full(features.shape[0], self.baseline)
+        rows = np.arange(features.shape[0])
+        for tree in self.trees:
+            node = np.zeros(features.shape[0], dtype=np.int64)
+            while True:
+                inner = tree.feature[node] >= 0
+                if not inner.any():
+                    break
+                goes_left = features[rows, np.maximum(tree.feature[node], 0)] <= tree.threshold[node]
+                node = np.where(inner, np.where(goes_left, tree.left[node], tree.right[node]), node)
+            raw += tree.value[node]
+        return 1.0 / (1.0 + np.exp(-raw))
+
+
+def model_to_dict(model: LineModel) -> dict[str, object]:
+    """JSON-ready form of a model (values rounded: 6 digits are far below the model's own noise)."""
+    return {
+        "feature_names": list(model.feature_names),
+        "baseline": round(model.baseline, 6),
+        "threshold": model.threshold,
+        "trees": [{
+            "feature": tree.feature.tolist(),
+            "threshold": [round(float(t), 6) for t in tree.threshold],
+            "left": tree.left.tolist(),
+            "right": tree.right.tolist(),
+            "value": [round(float(v), 6) for v in tree.value],
+        } for tree in model.trees],
+    }
+
+
+def model_from_dict(data: dict[str, object]) -> LineModel:
+    trees = tuple(Tree(
+        feature=np.asarray(t["feature"], dtype=np.int64),
+        threshold=np.asarray(t["threshold"], dtype=float),
+        left=np.asarray(t["left"], dtype=np.int64),
+        right=np.asarray(t["right"], dtype=np.int64),
+        value=np.asarray(t["value"], dtype=float),
+    ) for t in data["trees"])  # type: ignore[union-attr]
+    return LineModel(tuple(data["feature_names"]), float(data["baseline"]), trees,  # type: ignore[arg-type]
+                     float(data["threshold"]))  # type: ignore[arg-type]
+
+
+@lru_cache(maxsize=4)
+def load_model(path: Path = DEFAULT_MODEL) -> LineModel:
+    """The versioned model artefact (cached: it is read once per process)."""
+    return model_from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+def save_model(model: LineModel, path: Path) -> None:
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_text(json.dumps(model_to_dict(model), separators=(",", ":")) + "\n", encoding="utf-8")

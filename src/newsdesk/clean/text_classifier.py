@@ -1,0 +1,60 @@
+"""Keep-or-drop decisions for the lines of a plain-text dump, from the trained line classifier."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from newsdesk.clean.language import detect_language, language_name
+from newsdesk.clean.line_features import extract_features, load_stopwords
+from newsdesk.clean.line_model import LineModel, load_model
+
+_SENTENCE_END = (".", "!", "?", ".”", "!”", "?”", '."', '!"', '?"')
+
+
+def stopwords_for(lines: list[str]) -> frozenset[str]:
+    """The stop words of the dump's language (from its longest lines), English when unknown."""
+    sample = " ".join(sorted(lines, key=len, reverse=True)[:20])
+    code, _ = detect_language(sample)
+    return load_stopwords(language_name(code)) or load_stopwords("English")
+
+
+def features_for_lines(lines: list[str]) -> np.ndarray:
+    return extract_features(lines, stopwords_for(lines))
+
+
+def keep_lines(lines: list[str], probabilities: np.ndarray, threshold: float) -> list[bool]:
+    """Lines whose probability of being article text reaches the threshold.
+
+    A dump where no line reaches it still has its likeliest lines kept: an empty article is never better.
+    """
+    if len(probabilities) and probabilities.max() < threshold:
+        threshold = probabilities.max() * 0.8
+    keep = [bool(p >= threshold) for p in probabilities]
+    return extend_prose(lines, keep)
+
+
+def extend_prose(lines: list[str], keep: list[bool]) -> list[bool]:
+    """A full sentence right after kept article text continues it.
+
+    Dumps used for training always end in footers, so the model distrusts a last paragraph; in a clean
+    feed the article's last line is often a one-sentence quote.
+    """
+    keep = list(keep)
+    for i in range(1, len(lines)):
+        if not keep[i] and keep[i - 1] and _is_sentence(lines[i]):
+            keep[i] = True
+    return keep
+
+
+def _is_sentence(line: str) -> bool:
+    words = line.split()
+    return len(words) >= 5 and line.rstrip().endswith(_SENTENCE_END) and not line[:1].islower()
+
+
+def classify_lines(lines: list[str], model: LineModel | None = None) -> tuple[list[bool], np.ndarray]:
+    """(keep flag, probability) per line of one dump."""
+    if not lines:
+        return [], np.zeros(0)
+    model = model or load_model()
+    probabilities = model.predict_proba(features_for_lines(lines))
+    return keep_lines(lines, probabilities, model.threshold), probabilities
