@@ -203,30 +203,59 @@ def parse_warc(data: bytes) -> Iterator[ParsedRecord | Problem]:
             ctype = (record.http_headers.get_header("Content-Type") if record.http_headers else "") or ""
             if "html" not in ctype.lower():
                 continue
-            index += 1
+            rec_id = record.rec_headers.get_header("WARC-Record-ID") or f"record:{index + 1}"
             payload = record.content_stream().read()
-            rec_id = record.rec_headers.get_header("WARC-Record-ID") or f"record:{index}"
-            charset = ctype.lower().split("charset=")[-1].strip() if "charset=" in ctype.lower() else None
-            try:
-                decoded = decode_bytes(payload, declared=charset)
-            except DecodeError as exc:
-                yield Problem(exc.reason, f"WARC record {rec_id}: {exc.detail}", record_key=rec_id,
-                              n_bytes=len(payload))
-                continue
-            yield ParsedRecord(
-                record_key=rec_id,
-                external_id=rec_id.strip("<>"),
-                data=payload,
-                content=decoded.text,
-                content_type="html",
-                encoding=decoded.encoding,
-                url=record.rec_headers.get_header("WARC-Target-URI"),
-                published=(record.rec_headers.get_header("WARC-Date") or "")[:10] or None,
-            )
+            if getattr(record.raw_stream, "limit", 0):
+                yield Problem("truncated_warc", f"WARC record {rec_id} is cut off: the archive ends inside it",
+                              record_key=rec_id, n_bytes=len(payload))
+                return
+            index += 1
+            yield _warc_record(record, rec_id, payload, ctype)
     except (ArchiveLoadFailed, EOFError, OSError, zlib.error, ValueError) as exc:
         yield Problem("truncated_warc" if index else "invalid_warc",
                       f"the WARC archive breaks after {index} HTML records ({type(exc).__name__}: {exc})"[:400],
                       record_key=f"after:{index}")
+        return
+    if data[:2] == b"\x1f\x8b" and not _gzip_complete(data):
+        # warcio stops silently at a cut-off gzip member; the records before it are fine.
+        yield Problem("truncated_warc", f"the WARC archive is cut off after {index} complete HTML records",
+                      record_key=f"after:{index}")
+
+
+def _warc_record(record: object, rec_id: str, payload: bytes, ctype: str) -> ParsedRecord | Problem:
+    charset = ctype.lower().split("charset=")[-1].strip(" ;\"'") if "charset=" in ctype.lower() else None
+    try:
+        decoded = decode_bytes(payload, declared=charset)
+    except DecodeError as exc:
+        return Problem(exc.reason, f"WARC record {rec_id}: {exc.detail}", record_key=rec_id, n_bytes=len(payload))
+    headers = record.rec_headers  # type: ignore[attr-defined]
+    return ParsedRecord(
+        record_key=rec_id,
+        external_id=rec_id.strip("<>"),
+        data=payload,
+        content=decoded.text,
+        content_type="html",
+        encoding=decoded.encoding,
+        url=headers.get_header("WARC-Target-URI"),
+        published=(headers.get_header("WARC-Date") or "")[:10] or None,
+    )
+
+
+def _gzip_complete(data: bytes) -> bool:
+    """True when every gzip member of `data` ends properly (output discarded, memory stays flat)."""
+    rest = data
+    while rest[:2] == b"\x1f\x8b":
+        inflater = zlib.decompressobj(wbits=31)
+        try:
+            inflater.decompress(rest, 1 << 16)
+            while not inflater.eof:
+                if not inflater.unconsumed_tail:
+                    return False  # the input ran out inside this member
+                inflater.decompress(inflater.unconsumed_tail, 1 << 16)
+        except zlib.error:
+            return False
+        rest = inflater.unused_data
+    return True
 
 
 def _nonblank(value: object) -> bool:

@@ -1,0 +1,177 @@
+"""Ingest: every format, every bad input accounted for with a reason, nothing raised."""
+
+import gzip
+import json
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from badinput import ARTICLE, jsonl_lines, warc_bytes, write_bad_batch
+from newsdesk.config import IngestConfig
+from newsdesk.ingest.batch import make_doc_id, read_batch
+from newsdesk.ingest.decode import DecodeError, decode_bytes
+from newsdesk.records import QuarantineItem, RawDocument
+
+
+def _read(folder: Path, config: IngestConfig = IngestConfig()) -> tuple[list[RawDocument], list[QuarantineItem]]:
+    items = list(read_batch(folder, "b1", config))
+    return ([i for i in items if isinstance(i, RawDocument)], [i for i in items if isinstance(i, QuarantineItem)])
+
+
+def test_bad_batch_every_file_accounted_for(tmp_path: Path) -> None:
+    expected = write_bad_batch(tmp_path / "batch")
+    docs, bad = _read(tmp_path / "batch")
+    reasons = {q.source_path: q.reason for q in bad}
+    for name, reason in expected.items():
+        if reason is None:
+            assert name in {d.source_path for d in docs}, name
+            assert name not in reasons, (name, reasons.get(name))
+        else:
+            assert reasons.get(name) == reason, name
+    assert all(q.detail and q.detail[0].isalpha() for q in bad)  # a sentence for a person, not an empty code
+
+
+def test_truncated_warc_keeps_complete_records(tmp_path: Path) -> None:
+    whole = warc_bytes(4)
+    (tmp_path / "cut.warc.gz").write_bytes(whole[: len(whole) - 150])
+    docs, bad = _read(tmp_path)
+    assert len(docs) == 3 and [q.reason for q in bad] == ["truncated_warc"]
+    assert all(d.content_type == "html" and d.url.startswith("https://portalder.example/") for d in docs)
+
+
+def test_uncompressed_warc_cut_inside_a_record(tmp_path: Path) -> None:
+    whole = warc_bytes(2, gz=False)
+    (tmp_path / "cut.warc").write_bytes(whole[: len(whole) - 80])
+    docs, bad = _read(tmp_path)
+    assert len(docs) == 1 and [q.reason for q in bad] == ["truncated_warc"]
+
+
+def test_invalid_json_lines_only_those_quarantined(tmp_path: Path) -> None:
+    lines = jsonl_lines(5)
+    lines.insert(2, '{"id": "broken", "text": "cut off')
+    lines.insert(4, "[1, 2, 3]")
+    lines.append(json.dumps({"id": "no-body", "title": "nothing"}))
+    lines.append(lines[0])  # same id twice in one file
+    (tmp_path / "wire.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    docs, bad = _read(tmp_path)
+    assert sorted(d.external_id for d in docs) == [f"rec-{i}" for i in range(5)]
+    assert sorted(q.reason for q in bad) == ["duplicate_id", "invalid_json", "invalid_record", "no_content"]
+    assert next(q for q in bad if q.reason == "invalid_json").detail.startswith("line 3 ")
+
+
+def test_json_object_and_array(tmp_path: Path) -> None:
+    records = [json.loads(line) for line in jsonl_lines(3)]
+    (tmp_path / "one.json").write_text(json.dumps({**records[0], "id": "single"}), encoding="utf-8")
+    (tmp_path / "many.json.gz").write_bytes(gzip.compress(json.dumps(records).encode()))
+    docs, bad = _read(tmp_path)
+    assert not bad and len(docs) == 4
+    assert {d.format for d in docs} == {"json"}
+    assert sorted(d.external_id for d in docs) == ["rec-0", "rec-1", "rec-2", "single"]
+
+
+def test_file_over_limit_quarantined_without_reading(tmp_path: Path) -> None:
+    big = tmp_path / "huge.txt"
+    with big.open("wb") as handle:  # sparse: 200 MB on paper, nothing on disk
+        handle.truncate(200 * 1024 * 1024)
+    (tmp_path / "small.txt").write_text(ARTICLE, encoding="utf-8")
+    docs, bad = _read(tmp_path, IngestConfig(max_file_bytes=1024 * 1024))
+    assert [d.source_path for d in docs] == ["small.txt"]
+    assert [(q.reason, q.n_bytes) for q in bad] == [("file_too_large", 200 * 1024 * 1024)]
+
+
+def test_gzip_bomb_refused(tmp_path: Path) -> None:
+    (tmp_path / "bomb.txt.gz").write_bytes(gzip.compress(b"a" * (8 * 1024 * 1024)))
+    _, bad = _read(tmp_path, IngestConfig(max_file_bytes=1024 * 1024))
+    assert [q.reason for q in bad] == ["file_too_large"]
+
+
+def test_symlink_outside_batch_refused(tmp_path: Path) -> None:
+    secret = tmp_path / "outside.txt"
+    secret.write_text(ARTICLE, encoding="utf-8")
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    (batch / "link.txt").symlink_to(secret)
+    (batch / "inside.txt").write_text(ARTICLE.replace("Monday", "Sunday"), encoding="utf-8")
+    (batch / "alias.txt").symlink_to(batch / "inside.txt")
+    docs, bad = _read(batch)
+    # A link inside the batch is read (once: the second name is a byte-identical duplicate).
+    assert sorted((q.source_path, q.reason) for q in bad) == [("inside.txt", "duplicate_record"),
+                                                              ("link.txt", "symlink_outside_batch")]
+    assert [d.source_path for d in docs] == ["alias.txt"]
+
+
+def test_broken_symlink_is_unreadable(tmp_path: Path) -> None:
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    _, bad = _read(tmp_path)
+    assert [q.reason for q in bad] == ["unreadable"]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
+def test_unreadable_file(tmp_path: Path) -> None:
+    path = tmp_path / "locked.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    path.chmod(0)
+    _, bad = _read(tmp_path)
+    assert [q.reason for q in bad] == ["unreadable"]
+
+
+def test_same_file_twice_in_a_batch(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(ARTICLE, encoding="utf-8")
+    docs, bad = _read(tmp_path)
+    assert [d.source_path for d in docs] == ["a.txt"]
+    assert [(q.source_path, q.reason) for q in bad] == [("b.txt", "duplicate_record")]
+    assert docs[0].doc_id in bad[0].detail
+
+
+def test_file_growing_while_read(tmp_path: Path) -> None:
+    path = tmp_path / "growing.txt"
+    path.write_bytes(ARTICLE.encode() * 20000)  # ~8 MB, so reading takes a while
+    stop = threading.Event()
+
+    def append() -> None:
+        with path.open("ab") as handle:
+            while not stop.is_set():
+                handle.write(b" more words")
+                handle.flush()
+                time.sleep(0.0005)
+
+    writer = threading.Thread(target=append)
+    writer.start()
+    try:
+        time.sleep(0.01)
+        _, bad = _read(tmp_path)
+    finally:
+        stop.set()
+        writer.join()
+    assert [q.reason for q in bad] == ["file_changed_while_reading"]
+
+
+def test_doc_ids_are_deterministic(tmp_path: Path) -> None:
+    (tmp_path / "wire.jsonl").write_text("\n".join(jsonl_lines(3)) + "\n", encoding="utf-8")
+    first, _ = _read(tmp_path)
+    second, _ = _read(tmp_path)
+    assert [d.doc_id for d in first] == [d.doc_id for d in second]
+    assert first[0].doc_id == make_doc_id("b1", "wire.jsonl", "id:rec-0")
+    assert len({d.doc_id for d in first}) == 3
+
+
+@pytest.mark.parametrize("data,encoding,expected", [
+    ("Café in Zürich, naïve résumé.".encode("cp1252") * 5, "cp1252", "Café in Zürich"),
+    ("It’s “quoted”".encode("utf-8").decode("latin-1").encode("utf-8"), "utf-8", "It’s “quoted”"),  # mojibake
+    ("\ufeffByte order mark".encode("utf-16"), "utf-16", "Byte order mark"),
+    (b"\xef\xbb\xbfUTF-8 BOM", "utf-8-sig", "UTF-8 BOM"),
+    (b"windows\r\nline\r\nends", "utf-8", "windows\nline\nends"),
+])
+def test_decoding(data: bytes, encoding: str, expected: str) -> None:
+    decoded = decode_bytes(data)
+    assert decoded.encoding == encoding and decoded.text.startswith(expected)
+
+
+def test_decoding_refuses_binary() -> None:
+    with pytest.raises(DecodeError) as info:
+        decode_bytes(b"GIF89a\x00\x01\x02")
+    assert info.value.reason == "binary_content"
