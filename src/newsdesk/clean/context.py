@@ -131,3 +131,19 @@ def _shingles(block: str, n: int = 3) -> set[tuple[str, ...]]:
 
 def norm_text(text: str) -> str:
     return " ".join(_WORD.findall(text.lower()))
+
+
+def mark_verbatim_repeats(blocks: list[str], verdicts: list[Verdict | None], min_words: int = 12) -> None:
+    """A paragraph repeated word for word (pages that hold hidden copies of the article).
+
+    Short lines may repeat on purpose (the same step in each day of a meal plan) and are left alone.
+    """
+    seen: set[str] = set()
+    for i, block in enumerate(blocks):
+        key = norm_text(block)
+        if len(key.split()) < min_words or verdicts[i] is not None:
+            continue
+        if key in seen:
+            verdicts[i] = Verdict(kinds.DUPLICATE, "block repeated verbatim earlier in the text")
+        seen.add(key)
+

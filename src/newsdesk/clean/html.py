@@ -12,6 +12,7 @@ from lxml import etree
 
 from newsdesk.clean import kinds
 from newsdesk.clean.dates import parse_iso_date
+from newsdesk.clean.html_merge import MergeConfig, merge_blocks, needs_second_opinion, readability_blocks
 from newsdesk.clean.text import filter_blocks, split_blocks
 from newsdesk.records import Segment
 
@@ -20,6 +21,7 @@ _BLOCK_TAGS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td",
                "ol", "table", "form", "main", "title"}
 _INVISIBLE = ("script", "style", "noscript", "template", "svg", "head", "iframe", "object")
 _WORD = re.compile(r"\w+")
+DEFAULT_MERGE = MergeConfig()
 
 
 @dataclass
@@ -34,9 +36,11 @@ class HtmlResult:
     url: str | None = None
 
 
-def extract_html(html: str, url: str | None = None) -> HtmlResult:
+def extract_html(html: str, url: str | None = None, merge: MergeConfig = DEFAULT_MERGE) -> HtmlResult:
     """Extract the article body and metadata from one HTML page; removed page blocks become segments."""
-    doc = trafilatura.bare_extraction(html, url=url, include_comments=False, with_metadata=True)
+    # fast=True skips trafilatura's own fallback extractors: readability below is asked instead, and only
+    # on the pages where trafilatura seems to have missed prose.
+    doc = trafilatura.bare_extraction(html, url=url, include_comments=False, with_metadata=True, fast=True)
     result = HtmlResult(body="")
     text = ""
     if doc is not None:
@@ -47,6 +51,9 @@ def extract_html(html: str, url: str | None = None) -> HtmlResult:
         result.published_date = parse_iso_date(doc.date)
         result.url = doc.url or url
     blocks = split_blocks(text)
+    page_blocks = visible_blocks(html)
+    if needs_second_opinion(blocks, page_blocks, merge):
+        blocks, _ = merge_blocks(blocks, readability_blocks(html, visible_blocks), merge)
     if blocks and result.title and _norm(blocks[0]) == _norm(result.title):
         result.segments.append(Segment(0, kinds.DATELINE, blocks[0], "headline (kept as the article title)"))
         blocks = blocks[1:]
@@ -55,7 +62,7 @@ def extract_html(html: str, url: str | None = None) -> HtmlResult:
     result.segments.extend(removed)
     result.author = result.author or meta.get("author")
     result.syndicated_from = meta.get("syndicated_from")
-    result.segments.extend(_page_leftovers(html, kept, result.title, start=len(blocks)))
+    result.segments.extend(_page_leftovers(page_blocks, kept, result.title, start=len(blocks)))
     return result
 
 
@@ -79,12 +86,12 @@ def visible_blocks(html: str) -> list[str]:
     return split_blocks(tree.text_content())
 
 
-def _page_leftovers(html: str, kept: list[str], title: str | None, start: int) -> list[Segment]:
+def _page_leftovers(page_blocks: list[str], kept: list[str], title: str | None, start: int) -> list[Segment]:
     """Visible page blocks that are not in the body, typed by the block rules where one fires."""
     in_body = {_norm(b) for b in kept}
     body_text = _norm(" ".join(kept))
     segments: list[Segment] = []
-    for offset, block in enumerate(visible_blocks(html)):
+    for offset, block in enumerate(page_blocks):
         key = _norm(block)
         if not key or key in in_body or key in body_text:
             continue

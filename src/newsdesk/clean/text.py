@@ -16,7 +16,7 @@ import numpy as np
 
 from newsdesk.clean import kinds
 from newsdesk.clean.context import (is_headline_like, mark_captions, mark_headlines_in_body, mark_repeats,
-                                    mark_sections, mark_title)
+                                    mark_sections, mark_title, mark_verbatim_repeats)
 from newsdesk.clean.line_model import LineModel
 from newsdesk.clean.rules import DATE_STAMP, Verdict, match_block
 from newsdesk.clean.text_classifier import classify_lines
@@ -78,6 +78,7 @@ def filter_blocks(blocks: list[str]) -> tuple[list[str], list[Segment], dict[str
     verdicts = [match_block(block) if block else None for block in blocks]
     mark_sections(blocks, verdicts)
     mark_captions(blocks, verdicts)
+    mark_verbatim_repeats(blocks, verdicts)
     return _split(blocks, verdicts)
 
 
