@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 import rensa
 import xxhash
 
 from newsdesk.config import DedupConfig
-from newsdesk.dedup.shingles import _mix, hash_words, shingle_hashes, tokenize, winnow
+from newsdesk.dedup.shingles import _mix, hash_words, member, shingle_hashes, tokenize, winnow
 
 # Calendar words count as facts next to numbers: "on Monday" vs "on Tuesday" is a different event.
 _CALENDAR = ("january february march april may june july august september october november december "
@@ -28,10 +28,13 @@ class ArticleFeatures:
     name_slots: tuple[np.ndarray, np.ndarray]  # (context, value) of every other capitalised word
     n_tokens: int
 
-    @property
+    @cached_property
     def shingle_set(self) -> np.ndarray:
-        # computed when asked: keeping it next to `shingles` would double the memory of cached features
         return np.unique(self.shingles)
+
+    @cached_property
+    def gram_set(self) -> np.ndarray:
+        return np.unique(self.grams)
 
 
 @lru_cache(maxsize=1)
@@ -44,7 +47,7 @@ def compute_features(doc_id: str, body: str, config: DedupConfig) -> ArticleFeat
     hashes = tokens.hashes
     grams = shingle_hashes(hashes, config.passage_words) if len(hashes) >= config.passage_words \
         else np.zeros(0, np.uint64)
-    is_fact = tokens.is_number | np.isin(hashes, _calendar_hashes())
+    is_fact = tokens.is_number | member(hashes, _calendar_hashes())
     return ArticleFeatures(
         doc_id=doc_id,
         shingles=shingle_hashes(hashes, config.shingle_words),

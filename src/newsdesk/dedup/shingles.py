@@ -127,6 +127,14 @@ def shingle_hashes(token_hashes: np.ndarray, n: int) -> np.ndarray:
     return _mix(out + np.uint64(n))
 
 
+def member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """np.isin for a sorted unique right side: one binary search per value instead of sorting both sides."""
+    if len(sorted_set) == 0 or len(values) == 0:
+        return np.zeros(len(values), dtype=bool)
+    pos = np.searchsorted(sorted_set, values)
+    return sorted_set[np.minimum(pos, len(sorted_set) - 1)] == values
+
+
 def winnow(hashes: np.ndarray, window: int) -> np.ndarray:
     """Winnowing (Schleimer et al. 2003): the minimum of every window of hashes, deduplicated.
 

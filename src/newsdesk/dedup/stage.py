@@ -49,12 +49,14 @@ def dedup_batch(db_path: Path, batch_id: str, config: DedupConfig, log: Log = la
         stats["total"] = len(batch_docs)
 
         with write_transaction(db_path) as con:
+            con.execute("SET memory_limit = ?", [config.duckdb_memory_limit])
             pairs, neighbours, reverified = index_and_query(con, work, batch_id, config)
             common = idx.common_fingerprints(con)
         stats["candidate_pairs"], stats["reverified_docs"] = len(pairs), len(reverified)
         log(f"candidates: {len(pairs)} pairs ({len(reverified)} indexed articles re-verified)")
 
         with read_connection(db_path) as con:
+            con.execute("SET memory_limit = ?", [config.duckdb_memory_limit])
             bodies = idx.fetch_bodies(con, {d for p in pairs for d in p})
         features = {d: compute_features(d, body, config) for d, body in bodies.items()}
         verdicts = {(a, b): verify_pair(features[a], features[b], config, common)
@@ -143,7 +145,7 @@ def story_rows(stories: list[PairVerdict], bodies: dict[str, str], features: dic
         a, b = bodies[v.doc_id_a], bodies[v.doc_id_b]
         spans_a = char_spans(a, list(v.passages))
         own = np.intersect1d(np.union1d(features[v.doc_id_a].fingerprints, features[v.doc_id_b].fingerprints), common)
-        spans_b = char_spans(b, shared_runs(features[v.doc_id_b], features[v.doc_id_a], config.passage_words, own))
+        spans_b = char_spans(b, shared_runs(features[v.doc_id_b], features[v.doc_id_a], config, own))
         for key, value in (("doc_id_a", v.doc_id_a), ("doc_id_b", v.doc_id_b), ("shared_words", v.shared_words),
                            ("n_passages", len(v.passages)), ("passages", [a[s:e] for s, e in spans_a]),
                            ("spans_a", [{"start": s, "stop": e} for s, e in spans_a]),

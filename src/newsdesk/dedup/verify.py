@@ -13,7 +13,7 @@ import numpy as np
 
 from newsdesk.config import DedupConfig
 from newsdesk.dedup.features import ArticleFeatures
-from newsdesk.dedup.shingles import _mix
+from newsdesk.dedup.shingles import _mix, member
 
 COPY, STORY = "copy", "story"
 _MAX_GAP = 3  # tokens between two shared runs that still make them one passage
@@ -32,11 +32,20 @@ class PairVerdict:
     reason: str
 
 
-def masked_shingle_set(f: ArticleFeatures, common: np.ndarray, config: DedupConfig) -> np.ndarray:
-    """Unique shingles of `f` after dropping those that lie wholly inside a common passage (boilerplate)."""
-    if len(common) == 0 or len(f.grams) == 0:
-        return f.shingle_set
-    hit = np.flatnonzero(np.isin(f.grams, common))
+def boilerplate_grams(a: ArticleFeatures, b: ArticleFeatures, common: np.ndarray, window: int) -> np.ndarray:
+    """Which passage grams of `a` are boilerplate: a common fingerprint, or a gram shared with `b` within
+    `window - 1` grams of one. Winnowing stores one fingerprint per `window` grams, so a common phrase's other
+    grams sit that close to a common fingerprint; a long quote that merely touches one loses only that margin."""
+    hit = member(a.grams, common) if len(common) and len(a.grams) else np.zeros(len(a.grams), dtype=bool)
+    if not hit.any():
+        return hit
+    margin = np.convolve(hit.astype(np.int32), np.ones(2 * window - 1, dtype=np.int32), mode="same") > 0
+    return hit | (margin & member(a.grams, b.gram_set))
+
+
+def masked_shingle_set(f: ArticleFeatures, boilerplate: np.ndarray, config: DedupConfig) -> np.ndarray:
+    """Unique shingles of `f` after dropping those that lie wholly inside boilerplate grams."""
+    hit = np.flatnonzero(boilerplate)
     if len(hit) == 0:
         return f.shingle_set
     depth = np.zeros(f.n_tokens + 1, dtype=np.int32)
@@ -49,18 +58,16 @@ def masked_shingle_set(f: ArticleFeatures, common: np.ndarray, config: DedupConf
     return np.unique(f.shingles[~inside])
 
 
-def shared_runs(a: ArticleFeatures, b: ArticleFeatures, passage_words: int,
+def shared_runs(a: ArticleFeatures, b: ArticleFeatures, config: DedupConfig,
                 common: np.ndarray = _EMPTY) -> list[tuple[int, int]]:
-    """Token ranges of `a` covered by runs of passage-length n-grams that also occur in `b` and are not common."""
+    """Token ranges of `a` covered by runs of passage-length n-grams that also occur in `b`, boilerplate out."""
     if len(a.grams) == 0 or len(b.grams) == 0:
         return []
-    hit = np.isin(a.grams, b.grams)
-    if len(common):
-        hit &= ~np.isin(a.grams, common)
+    hit = member(a.grams, b.gram_set) & ~boilerplate_grams(a, b, common, config.passage_window)
     edges = np.diff(np.concatenate(([0], hit.astype(np.int8), [0])))
     runs: list[tuple[int, int]] = []
     for start, stop in zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist()):
-        end = stop - 1 + passage_words
+        end = stop - 1 + config.passage_words
         # A quote interrupted by a word or two ("the", a typo) is one passage, not two.
         if runs and start - runs[-1][1] <= _MAX_GAP:
             runs[-1] = (runs[-1][0], end)
@@ -77,10 +84,11 @@ def verify_pair(a: ArticleFeatures, b: ArticleFeatures, config: DedupConfig,
            light edits keep this high), counted without boilerplate shingles; the texts are close overall or open
            with the same passage; and the facts and names the two texts put in the same place agree;
     story: not a copy, but they share verbatim passages of `passage_words`+ words adding up to enough words.
-    `common` is the sorted array of corpus-common fingerprints (any superset: only those of a and b are used).
+    `common` is the sorted unique array of corpus-common fingerprints (only those of a and b are used).
     """
     common = _own_common(a, b, common)
-    sa, sb = masked_shingle_set(a, common, config), masked_shingle_set(b, common, config)
+    sa = masked_shingle_set(a, boilerplate_grams(a, b, common, config.passage_window), config)
+    sb = masked_shingle_set(b, boilerplate_grams(b, a, common, config.passage_window), config)
     full_a, full_b = len(a.shingle_set), len(b.shingle_set)
     if min(len(sa), len(sb)) < config.min_kept_share * min(full_a, full_b):
         # Almost everything is common: the text itself is widely syndicated, not boilerplate. Compare it whole.
@@ -89,7 +97,7 @@ def verify_pair(a: ArticleFeatures, b: ArticleFeatures, config: DedupConfig,
     union = len(sa) + len(sb) - inter
     containment = inter / (min(len(sa), len(sb)) or 1)
     jaccard = inter / union if union else 0.0
-    runs = shared_runs(a, b, config.passage_words, common)
+    runs = shared_runs(a, b, config, common)
     shared_words = sum(end - start for start, end in runs)
     if containment >= config.copy_containment_lead and jaccard >= config.copy_jaccard_floor:
         close = containment >= config.copy_containment and jaccard >= config.copy_jaccard
@@ -118,7 +126,7 @@ def lead_aligned(a: ArticleFeatures, b: ArticleFeatures, runs_a: list[tuple[int,
     def opens(runs: list[tuple[int, int]]) -> bool:
         return any(start <= config.lead_slack_words and end - start >= config.lead_min_words for start, end in runs)
 
-    return opens(runs_a) and opens(shared_runs(b, a, config.passage_words, common))
+    return opens(runs_a) and opens(shared_runs(b, a, config, common))
 
 
 def facts_conflict(a: ArticleFeatures, b: ArticleFeatures) -> str | None:
@@ -144,7 +152,7 @@ def _slot_agreement(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.nd
         return 0, 0
     with np.errstate(over="ignore"):
         pair_a, pair_b = _mix(ctx_a * np.uint64(31) + val_a), _mix(ctx_b * np.uint64(31) + val_b)
-    agreeing = np.unique(ctx_a[np.isin(pair_a, pair_b)])
+    agreeing = np.unique(ctx_a[member(pair_a, np.unique(pair_b))])
     return len(agreeing), len(both) - len(agreeing)
 
 
@@ -152,4 +160,4 @@ def _own_common(a: ArticleFeatures, b: ArticleFeatures, common: np.ndarray) -> n
     if len(common) == 0:
         return _EMPTY
     own = np.union1d(a.fingerprints, b.fingerprints)
-    return own[np.isin(own, common)]
+    return own[member(own, common)]

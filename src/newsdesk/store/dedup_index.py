@@ -29,6 +29,15 @@ def _keys(con: duckdb.DuckDBPyConnection, name: str, keys: Iterable[int]) -> Non
     con.unregister(f"{name}_arrow")
 
 
+def _ids(con: duckdb.DuckDBPyConnection, name: str, doc_ids: Iterable[str]) -> str:
+    """A temp table `name(doc_id)`; returns `name`. A Python list bound as a parameter costs an import lookup
+    per element in the duckdb client (seconds for 100k ids), an Arrow table costs nothing."""
+    con.register(f"{name}_arrow", pa.table({"doc_id": pa.array(sorted(set(doc_ids)), type=S)}))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT doc_id FROM {name}_arrow")
+    con.unregister(f"{name}_arrow")
+    return name
+
+
 def forget_docs(con: duckdb.DuckDBPyConnection, doc_keys: Iterable[int], index_too: bool) -> set[str]:
     """Delete the pairs and story links of these articles (and, with index_too, their index rows and copies
     rows); return the other articles those pairs touched, whose clusters must be recomputed."""
@@ -152,39 +161,37 @@ def doc_ids_of(con: duckdb.DuckDBPyConnection, doc_keys: Iterable[int]) -> set[s
 
 
 def fetch_bodies(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str]) -> dict[str, str]:
-    ids = sorted(set(doc_ids))
-    if not ids:
-        return {}
-    return dict(con.execute("SELECT doc_id, body FROM articles WHERE doc_id IN (SELECT unnest(?))", [ids]).fetchall())
+    _ids(con, "_bodies", doc_ids)
+    return dict(con.execute("SELECT doc_id, body FROM articles WHERE doc_id IN (SELECT doc_id FROM _bodies)").fetchall())
 
 
 def copy_edges(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str]) -> list[tuple[str, str, float]]:
     """Stored copy pairs touching these articles."""
-    ids = sorted(set(doc_ids))
-    if not ids:
-        return []
+    _ids(con, "_edges", doc_ids)
     return con.execute("""SELECT doc_id_a, doc_id_b, containment FROM article_pairs
-                          WHERE relation = 'copy' AND (doc_id_a IN (SELECT unnest(?)) OR doc_id_b IN (SELECT unnest(?)))""",
-                       [ids, ids]).fetchall()
+                          WHERE relation = 'copy' AND (doc_id_a IN (SELECT doc_id FROM _edges)
+                                                       OR doc_id_b IN (SELECT doc_id FROM _edges))""").fetchall()
 
 
 def cluster_mates(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str]) -> set[str]:
     """Every article currently in the same copy cluster as one of these."""
-    ids = sorted(set(doc_ids))
+    _ids(con, "_mates", doc_ids)
     return {r[0] for r in con.execute(
         """SELECT doc_id FROM copies WHERE copy_cluster_id IN
-           (SELECT copy_cluster_id FROM copies WHERE doc_id IN (SELECT unnest(?)))""", [ids]).fetchall()}
+           (SELECT copy_cluster_id FROM copies WHERE doc_id IN (SELECT doc_id FROM _mates))""").fetchall()}
 
 
 def fetch_infos(con: duckdb.DuckDBPyConnection, doc_ids: Sequence[str]) -> list[ArticleInfo]:
+    _ids(con, "_infos", doc_ids)
     rows = con.execute(
         """SELECT doc_id, published_date, source_name, syndicated_from, n_words FROM articles
-           WHERE doc_id IN (SELECT unnest(?))""", [sorted(doc_ids)]).fetchall()
+           WHERE doc_id IN (SELECT doc_id FROM _infos)""").fetchall()
     return [ArticleInfo(*row) for row in rows]
 
 
 def replace_copies(con: duckdb.DuckDBPyConnection, doc_ids: Sequence[str], rows: Sequence[CopyRow]) -> None:
-    con.execute("DELETE FROM copies WHERE doc_id IN (SELECT unnest(?))", [sorted(doc_ids)])
+    _ids(con, "_replaced", doc_ids)
+    con.execute("DELETE FROM copies WHERE doc_id IN (SELECT doc_id FROM _replaced)")
     if rows:
         con.register("_copies_new", pa.table({
             "doc_id": [r.doc_id for r in rows], "copy_cluster_id": [r.copy_cluster_id for r in rows],
