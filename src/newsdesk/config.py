@@ -40,6 +40,7 @@ class DedupConfig:
     copy_jaccard_floor: float = 0.12
     lead_slack_words: int = 40  # wrapper/date/title words allowed before the shared opening
     lead_min_words: int = 20  # the shared opening passage is at least this long
+    abridged_span: float = 0.35  # ... or 2+ shared passages stretch over this share of the longer text
     common_fingerprint_docs: int = 50  # passages in more articles than this are boilerplate (or wire-wide)
     min_kept_share: float = 0.3  # if boilerplate removal leaves less than this share, compare texts whole
     passage_words: int = 8  # story links: shared passages of at least this many words

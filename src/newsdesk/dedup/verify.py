@@ -82,7 +82,7 @@ def verify_pair(a: ArticleFeatures, b: ArticleFeatures, config: DedupConfig,
 
     copy:  most of the shorter text's shingles are in the longer one (trims, wrappers, appended paragraphs and
            light edits keep this high), counted without boilerplate shingles; the texts are close overall or open
-           with the same passage; and the facts and names the two texts put in the same place agree;
+           with the same passage or the shorter is spread over most of the longer; and the facts and names the two texts put in the same place agree;
     story: not a copy, but they share verbatim passages of `passage_words`+ words adding up to enough words.
     `common` is the sorted unique array of corpus-common fingerprints (only those of a and b are used).
     """
@@ -101,7 +101,8 @@ def verify_pair(a: ArticleFeatures, b: ArticleFeatures, config: DedupConfig,
     shared_words = sum(end - start for start, end in runs)
     if containment >= config.copy_containment_lead and jaccard >= config.copy_jaccard_floor:
         close = containment >= config.copy_containment and jaccard >= config.copy_jaccard
-        if close or lead_aligned(a, b, runs, config, common):
+        if close or lead_aligned(a, b, runs, config, common) or (
+                containment >= config.copy_containment and spread_over_longer(a, b, runs, config, common)):
             conflict = facts_conflict(a, b)
             if conflict is None:
                 return PairVerdict(a.doc_id, b.doc_id, COPY, containment, jaccard, shared_words, tuple(runs),
@@ -127,6 +128,17 @@ def lead_aligned(a: ArticleFeatures, b: ArticleFeatures, runs_a: list[tuple[int,
         return any(start <= config.lead_slack_words and end - start >= config.lead_min_words for start, end in runs)
 
     return opens(runs_a) and opens(shared_runs(b, a, config, common))
+
+
+def spread_over_longer(a: ArticleFeatures, b: ArticleFeatures, runs_a: list[tuple[int, int]], config: DedupConfig,
+                       common: np.ndarray) -> bool:
+    """The shared passages stretch over most of the longer text, in several pieces: an abridged copy (some
+    paragraphs dropped), unlike one block pasted or quoted into a different, longer text."""
+    longer, other = (a, b) if a.n_tokens >= b.n_tokens else (b, a)
+    runs = runs_a if longer is a else shared_runs(longer, other, config, common)
+    if len(runs) < 2 or longer.n_tokens == 0:
+        return False
+    return (runs[-1][1] - runs[0][0]) / longer.n_tokens >= config.abridged_span
 
 
 def facts_conflict(a: ArticleFeatures, b: ArticleFeatures) -> str | None:
