@@ -188,3 +188,24 @@ def test_reprint_in_new_batch_joins_seed_cluster(seeds_run: Pipeline, seeds_dir:
     assert seeds_run.query("SELECT syndicated_from FROM articles WHERE doc_id = ?", [reprint_doc]) == [
         ("Eastern Wire Service",)]
     shutil.rmtree(batch)
+
+
+@pytest.mark.parametrize("name,label,aliases,ref_id", [
+    ("NATO", "ORG", {"NATO", "North Atlantic Treaty Organization"}, None),
+    ("Kyiv", "GPE", {"Kyiv", "Kiev"}, "geonames:703448"),
+    ("United States", "GPE", {"United States", "U.S.", "US"}, "iso:US"),
+    ("China", "GPE", {"China"}, "iso:CN"),
+    ("Russia", "GPE", {"Russia"}, "iso:RU"),
+    ("Ukraine", "GPE", {"Ukraine"}, "iso:UA"),
+])
+def test_canonical_places_and_organisations(seeds_run: Pipeline, name: str, label: str, aliases: set[str],
+                                            ref_id: str | None) -> None:
+    rows = seeds_run.query("SELECT label, aliases, ref_id, n_articles FROM entities WHERE name = ?", [name])
+    assert len(rows) == 1
+    got_label, got_aliases, got_ref, n_articles = rows[0]
+    assert got_label == label and aliases <= set(got_aliases) and got_ref == ref_id and n_articles >= 2
+
+
+def test_no_entity_from_credit_or_promo(seeds_run: Pipeline) -> None:
+    for fragment in ("Druzhinin", "Sputnik", "AFP", "Telegram", "AMN", "Abhishek"):
+        assert seeds_run.query("SELECT name FROM entities WHERE contains(name, ?)", [fragment]) == [], fragment

@@ -10,6 +10,7 @@ CREATE TABLE IF NOT EXISTS entity_mentions (
     entity_id       VARCHAR NOT NULL
 );
 
+-- One row per entity per article: how prominent the entity is there.
 CREATE TABLE IF NOT EXISTS article_entities (
     doc_id          VARCHAR NOT NULL,
     batch_id        VARCHAR NOT NULL,
@@ -20,6 +21,8 @@ CREATE TABLE IF NOT EXISTS article_entities (
     first_char      INTEGER NOT NULL,  -- offset of the first mention in the body
     PRIMARY KEY (doc_id, entity_id)
 );
+ALTER TABLE article_entities ADD COLUMN IF NOT EXISTS salience DOUBLE;  -- 0..1: title, mentions, position
+ALTER TABLE article_entities ADD COLUMN IF NOT EXISTS is_about BOOLEAN; -- the article is about it, not just naming it
 
 CREATE TABLE IF NOT EXISTS entities (
     entity_id       VARCHAR PRIMARY KEY,
@@ -28,3 +31,5 @@ CREATE TABLE IF NOT EXISTS entities (
     n_articles      INTEGER NOT NULL,
     aliases         VARCHAR[] NOT NULL
 );
+ALTER TABLE entities ADD COLUMN IF NOT EXISTS ref_id VARCHAR;  -- iso:XX (countries), geonames:N (cities, states)
+ALTER TABLE article_entities ADD COLUMN IF NOT EXISTS ref_id VARCHAR;

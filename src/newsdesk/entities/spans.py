@@ -1,0 +1,107 @@
+"""Span-level cleaning: trim articles and possessives, drop credit-line noise, unglue, find unlabelled repeats."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from newsdesk.entities.keys import normalize_name
+
+_LEADING = re.compile(r"^(?:the|The|THE)\s+")
+_POSSESSIVE = re.compile(r"(?:['’]s|s['’]|['’])$")
+_EDGE_PUNCT = "\"'“”‘’«»()[]{},;:!?*•|-–—"
+_NOISE = re.compile(r"[/|@©]|https?:|www\.|\.com\b")
+_CODE_LIKE = re.compile(r"^[A-Z]+-?\d+[A-Z]?$")  # COVID-19, H5N1: a disease or a code, not an organisation
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    label: str
+    canonical: str  # the name this span refers to
+    ref_id: str | None = None  # a reference id (iso:RU, geonames:703448) when the name is a known place
+
+
+def trim_span(body: str, start: int, end: int) -> tuple[int, int]:
+    """Drop a leading "the", a possessive and edge punctuation; offsets stay valid for `body`."""
+    if match := _LEADING.match(body[start:end]):
+        start += match.end()
+    while start < end and body[end - 1] in _EDGE_PUNCT + ".":
+        if body[end - 1] == "." and re.search(r"(?:\b[A-Z]\.)+$", body[start:end]):
+            break  # keep the final dot of "U.S." or "J.R.R."
+        end -= 1
+    if match := _POSSESSIVE.search(body[start:end]):
+        if end - start - len(match.group()) >= 2:
+            end -= len(match.group())
+    while start < end and body[start] in _EDGE_PUNCT:
+        start += 1
+    while start < end and body[end - 1] in _EDGE_PUNCT:
+        end -= 1
+    return start, end
+
+
+def drop_noise(spans: list[Span]) -> list[Span]:
+    """Remove credit lines, handles and URLs; re-type codes such as COVID-19; keep lower-case spans only when
+    the same name is capitalised elsewhere in the article ("nato" next to "NATO")."""
+    capitalised = {normalize_name(s.canonical) for s in spans if any(ch.isupper() for ch in s.canonical)}
+    kept = []
+    for s in spans:
+        text = s.canonical
+        if _NOISE.search(text) or len(text.split()) > 8:
+            continue
+        if not any(ch.isupper() for ch in text) and normalize_name(text) not in capitalised:
+            continue
+        if (s.label == "PERSON" and any(ch.isdigit() for ch in text)) or _CODE_LIKE.match(text):
+            s = replace(s, label="MISC")
+        kept.append(s)
+    return kept
+
+
+def unglue_tail(body: str, start: int, end: int, known_words: set[str]) -> int:
+    """"Xi Jinpingreceived": cut a lower-case tail glued to a name word seen elsewhere in the article."""
+    words = body[start:end].split()
+    if not words:
+        return end
+    last = words[-1]
+    for word in sorted(known_words, key=len, reverse=True):
+        if len(word) >= 3 and last != word and last.startswith(word):
+            tail = last[len(word):]
+            if tail.isalpha() and tail.islower() and len(tail) >= 2:
+                return end - len(tail)
+    return end
+
+
+def unglue_names(body: str, spans: list[Span]) -> list[Span]:
+    name_words = {w for s in spans if len(s.canonical.split()) >= 2 for w in s.canonical.split()}
+    out = []
+    for s in spans:
+        end = unglue_tail(body, s.start, s.end, name_words)
+        out.append(s if end == s.end else replace(s, end=end, canonical=body[s.start:end]))
+    return out
+
+
+def find_repeats(body: str, spans: list[Span]) -> list[Span]:
+    """Occurrences of an already recognised name that the model did not label, as new spans (same label and
+    canonical name, surnames then linked by the caller). A one-word name that the article also uses in lower
+    case ("May", "may") is skipped."""
+    taken = [(s.start, s.end) for s in spans]
+    lower_words = set(re.findall(r"(?<![\w])[a-z][\w'-]*", body))
+    found: list[Span] = []
+    surfaces = {body[s.start:s.end]: s for s in spans if s.label in ("PERSON", "ORG", "GPE", "LOC", "FAC")}
+    for s in spans:  # the surname of a full name ("Lavrov" of "Sergei Lavrov") is a name of its own
+        words = s.canonical.split()
+        if s.label == "PERSON" and len(words) >= 2:
+            surfaces.setdefault(words[-1], replace(s, canonical=words[-1]))
+    for surface, example in sorted(surfaces.items(), key=lambda kv: -len(kv[0])):
+        if len(surface) < 3 or not surface[:1].isupper():
+            continue
+        if " " not in surface and surface.lower() in lower_words:
+            continue
+        for match in re.finditer(rf"(?<![\w.]){re.escape(surface)}(?![\w])", body):
+            a, b = match.span()
+            if any(a < e and s < b for s, e in taken):
+                continue
+            taken.append((a, b))
+            found.append(replace(example, start=a, end=b))
+    return found

