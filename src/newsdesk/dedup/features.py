@@ -48,23 +48,21 @@ def compute_features(doc_id: str, body: str, config: DedupConfig) -> ArticleFeat
     grams = shingle_hashes(hashes, config.passage_words) if len(hashes) >= config.passage_words \
         else np.zeros(0, np.uint64)
     is_fact = tokens.is_number | member(hashes, _calendar_hashes())
+    with np.errstate(over="ignore"):  # the context of token i: a hash of tokens i-2 and i-1
+        context = _mix(hashes[:-2] * np.uint64(0x9E3779B97F4A7C15) + hashes[1:-1]) if len(hashes) >= 3 else hashes[:0]
     return ArticleFeatures(
         doc_id=doc_id,
         shingles=shingle_hashes(hashes, config.shingle_words),
         grams=grams,
         fingerprints=winnow(grams, config.passage_window),
-        fact_slots=_slots(hashes, is_fact),
-        name_slots=_slots(hashes, tokens.is_capital & ~is_fact),
+        fact_slots=_slots(hashes, context, is_fact),
+        name_slots=_slots(hashes, context, tokens.is_capital & ~is_fact),
         n_tokens=len(hashes),
     )
 
 
-def _slots(hashes: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(context, value) for the tokens in `mask`, the context being a hash of the two tokens before it."""
-    if len(hashes) < 3:
-        return np.zeros(0, np.uint64), np.zeros(0, np.uint64)
-    with np.errstate(over="ignore"):
-        context = _mix(hashes[:-2] * np.uint64(0x9E3779B97F4A7C15) + hashes[1:-1])
+def _slots(hashes: np.ndarray, context: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(context, value) for the tokens in `mask` (the first two tokens have no context)."""
     keep = mask[2:]
     return context[keep], hashes[2:][keep]
 

@@ -78,34 +78,45 @@ def _mix(h: np.ndarray) -> np.ndarray:
     return h
 
 
+@lru_cache(maxsize=1)
+def _class_table() -> np.ndarray:
+    """One byte per BMP code point: bit 0 word char, 1 single-char token, 2 digit, 3 upper case."""
+    _, word_t, single_t, digit_t, upper_t = _tables()
+    return (word_t.astype(np.uint8) | (single_t.astype(np.uint8) << 1) | (digit_t.astype(np.uint8) << 2)
+            | (upper_t.astype(np.uint8) << 3))
+
+
 def tokenize(text: str) -> Tokens:
     """Word tokens of `text`: runs of letters/digits/underscore, one token per Han, kana or Thai character."""
-    fold_t, word_t, single_t, digit_t, upper_t = _tables()
-    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+    fold_t, cls_t = _tables()[0], _class_table()
+    if text.isascii():  # most text: one byte per character, 128-entry tables
+        cps = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+        cls, folded = cls_t[:128][cps], fold_t[:128][cps]
+    else:
+        cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        bmp = cps < _BMP
+        idx = np.where(bmp, cps, 0)
+        # astral planes: letters of historic scripts and emoji are word chars; CJK extensions B-G single tokens
+        cls = np.where(bmp, cls_t[idx], np.where(cps < 0x30000, 3, 1)).astype(np.uint8)
+        folded = np.where(bmp, fold_t[idx], cps.astype(np.uint64))
     n = len(cps)
     if n == 0:
         empty = np.zeros(0, dtype=np.int64)
         return Tokens(empty, empty, np.zeros(0, np.uint64), np.zeros(0, bool), np.zeros(0, bool))
-    bmp = cps < _BMP
-    idx = np.where(bmp, cps, 0)
-    word = np.where(bmp, word_t[idx], True)  # astral planes: letters of historic scripts, CJK ext., emoji
-    single = np.where(bmp, single_t[idx], cps < 0x30000) & word  # CJK extension planes B-G
-    folded = np.where(bmp, fold_t[idx], cps.astype(np.uint64))
-    prev_word = np.concatenate(([False], word[:-1]))
-    prev_single = np.concatenate(([False], single[:-1]))
-    next_word = np.concatenate((word[1:], [False]))
-    next_single = np.concatenate((single[1:], [False]))
-    starts = np.flatnonzero(word & (~prev_word | single | prev_single))
-    ends = np.flatnonzero(word & (~next_word | single | next_single)) + 1
-    size = 1 << max(10, int(n).bit_length())
-    inv, fwd = _powers(size)
+    word, single = (cls & 1).astype(bool), (cls & 2).astype(bool)
+    boundary = np.ones(n + 1, dtype=bool)  # boundary[i]: a token cannot continue from i-1 into i
+    boundary[1:n] = (word[1:] != word[:-1]) | single[1:] | single[:-1]
+    starts = np.flatnonzero(boundary[:n] & word)
+    ends = np.flatnonzero(boundary[1:] & word) + 1
+    inv, fwd = _powers(1 << max(10, int(n).bit_length()))
     with np.errstate(over="ignore"):
-        prefix = np.concatenate(([np.uint64(0)], np.cumsum((folded + np.uint64(1)) * inv[:n], dtype=np.uint64)))
+        prefix = np.zeros(n + 1, dtype=np.uint64)
+        np.cumsum((folded + np.uint64(1)) * inv[:n], dtype=np.uint64, out=prefix[1:])
         hashes = _mix((prefix[ends] - prefix[starts]) * fwd[starts] + (ends - starts).astype(np.uint64))
-    digits = np.concatenate(([0], np.cumsum(np.where(bmp, digit_t[idx], False))))
+    digits = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum((cls & 4) > 0, out=digits[1:])
     is_number = (digits[ends] - digits[starts]) == (ends - starts)
-    is_capital = np.where(bmp[starts], upper_t[idx[starts]], False)
-    return Tokens(starts, ends, hashes, is_number, is_capital)
+    return Tokens(starts, ends, hashes, is_number, (cls[starts] & 8) > 0)
 
 
 def hash_words(words: list[str]) -> np.ndarray:
@@ -139,10 +150,14 @@ def winnow(hashes: np.ndarray, window: int) -> np.ndarray:
     """Winnowing (Schleimer et al. 2003): the minimum of every window of hashes, deduplicated.
 
     Any run of `window` consecutive shingles shared by two texts yields at least one shared fingerprint.
+    Sliding minimum by doubling (min of two overlapping power-of-two windows): O(n log window).
     """
     if len(hashes) == 0:
         return hashes
     if len(hashes) <= window:
         return np.unique(hashes[[int(np.argmin(hashes))]])
-    windows = np.lib.stride_tricks.sliding_window_view(hashes, window)
-    return np.unique(windows.min(axis=1))
+    level, span = hashes, 1
+    while span * 2 <= window:
+        level = np.minimum(level[:-span], level[span:])
+        span *= 2
+    return np.unique(np.minimum(level[: len(hashes) - window + 1], level[window - span:]))
