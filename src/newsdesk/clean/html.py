@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 
 import lxml.html
@@ -13,6 +14,7 @@ from lxml import etree
 from newsdesk.clean import kinds
 from newsdesk.clean.dates import parse_iso_date
 from newsdesk.clean.html_merge import MergeConfig, merge_blocks, needs_second_opinion, readability_blocks
+from newsdesk.clean.rules import Verdict, match_block
 from newsdesk.clean.text import filter_blocks, split_blocks
 from newsdesk.records import Segment
 
@@ -95,15 +97,21 @@ def _page_leftovers(page_blocks: list[str], kept: list[str], title: str | None, 
         key = _norm(block)
         if not key or key in in_body or key in body_text:
             continue
-        verdicts = filter_blocks([block])[1]
-        if verdicts:
-            kind, reason = verdicts[0].kind, verdicts[0].reason
+        verdict = _typed_leftover(block)
+        if verdict is not None:
+            kind, reason = verdict.kind, verdict.reason
         elif title and key == _norm(title):
             kind, reason = kinds.DATELINE, "headline (kept as the article title)"
         else:
             kind, reason = kinds.NAVIGATION, "page text outside the article"
         segments.append(Segment(start + offset, kind, block, reason))
     return segments
+
+
+@lru_cache(maxsize=20_000)
+def _typed_leftover(block: str) -> Verdict | None:
+    # Cached: menus and footers repeat on every page of a site, and the rules are most of this pass's cost.
+    return match_block(block) if len(block.split()) <= 60 else None
 
 
 def _clean_meta(value: str | None) -> str | None:

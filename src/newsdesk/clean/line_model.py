@@ -49,14 +49,14 @@ class LineModel:
 
 
 def model_to_dict(model: LineModel) -> dict[str, object]:
-    """JSON-ready form of a model (values rounded: 6 digits are far below the model's own noise)."""
+    """JSON-ready form of a model (leaf values rounded to 6 digits, far below the model noise; cuts exact)."""
     return {
         "feature_names": list(model.feature_names),
         "baseline": round(model.baseline, 6),
         "threshold": model.threshold,
         "trees": [{
             "feature": tree.feature.tolist(),
-            "threshold": [round(float(t), 6) for t in tree.threshold],
+            "threshold": [float(t) for t in tree.threshold],  # exact: a rounded cut can flip a line
             "left": tree.left.tolist(),
             "right": tree.right.tolist(),
             "value": [round(float(v), 6) for v in tree.value],

@@ -17,6 +17,7 @@ import numpy as np
 from newsdesk.clean import kinds
 from newsdesk.clean.context import (is_headline_like, mark_captions, mark_headlines_in_body, mark_repeats,
                                     mark_sections, mark_title, mark_verbatim_repeats)
+from newsdesk.clean.dates import parse_date
 from newsdesk.clean.line_model import LineModel
 from newsdesk.clean.rules import DATE_STAMP, Verdict, match_block
 from newsdesk.clean.text_classifier import classify_lines
@@ -61,6 +62,8 @@ def clean_text(text: str, title_hint: str | None = None, model: LineModel | None
     mark_repeats(blocks, verdicts)
     keep, probabilities = classify_lines(blocks, model)
     mark_rejected(blocks, verdicts, keep, probabilities)
+    if title_hint is None:
+        mark_title_near_body(blocks, verdicts, keep)
     if blocks and all(v is not None for v in verdicts):
         restore_likeliest(verdicts, probabilities)
     kept, removed, meta = _split(blocks, verdicts)
@@ -100,6 +103,42 @@ def mark_rejected(blocks: list[str], verdicts: list[Verdict | None], keep: list[
             verdicts[i] = Verdict(kinds.RELATED, f"headline-like line inside the article ({why})")
         else:
             verdicts[i] = Verdict(kinds.OTHER, f"page text that does not read like the article ({why})")
+
+
+_TITLE_REASON = "headline (kept as the article title)"
+
+
+def mark_title_near_body(blocks: list[str], verdicts: list[Verdict | None], keep: list[bool],
+                         reach: int = 12) -> None:
+    """In a page dump the headline sits just above the article, below the menus: prefer that one.
+
+    Also picks up the publication date written between the headline and the article.
+    """
+    first = next((i for i, k in enumerate(keep) if k and verdicts[i] is None), None)
+    if first is None:
+        return
+    current = next((i for i, v in enumerate(verdicts) if v is not None and v.reason == _TITLE_REASON), None)
+    if current is not None and first - reach <= current < first:
+        candidate = current
+    else:
+        candidate = next((j for j in range(first - 1, max(-1, first - reach - 1), -1)
+                          if _can_be_title(blocks[j], verdicts[j])), None)
+    if candidate is not None and candidate != current:
+        if current is not None:
+            verdicts[current] = Verdict(kinds.NAVIGATION, "page line above the article")
+        verdicts[candidate] = Verdict(kinds.DATELINE, _TITLE_REASON, {"title": blocks[candidate]})
+    if not any(v is not None and v.meta.get("published_date") for v in verdicts):
+        start = candidate if candidate is not None else first
+        for j in range(start, min(len(blocks), first + 3)):
+            found = parse_date(blocks[j]) if len(blocks[j].split()) <= 15 else None
+            if found and (verdicts[j] is not None or not keep[j]):
+                verdicts[j] = Verdict(kinds.DATELINE, "date line", {"published_date": found})
+                break
+
+
+def _can_be_title(block: str, verdict: Verdict | None) -> bool:
+    from_model = verdict is None or "line classifier" in verdict.reason
+    return from_model and is_headline_like(block) and 3 <= len(block.split()) <= 25
 
 
 def restore_likeliest(verdicts: list[Verdict | None], probabilities: np.ndarray) -> None:
