@@ -1,0 +1,62 @@
+"""Evaluation gate (CI style): pinned F1 floors and must / must-not snippets on a handful of benchmark pages.
+
+Scored with the shared scorer's own metric functions; floors live in tests/data/clean_gate.json.
+"""
+
+import importlib.util
+import json
+import statistics
+from pathlib import Path
+
+import pytest
+
+from newsdesk.clean.html import extract_html_body
+from newsdesk.clean.text import extract_text_body
+
+GATE = json.loads((Path(__file__).parent / "data" / "clean_gate.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def scorer(shared: Path):  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location("extract_score", shared / "tools" / "extract_score.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+@pytest.fixture(scope="module")
+def outputs(shared: Path) -> dict[str, dict[str, str]]:
+    bench = shared / GATE["bench"]
+    found: dict[str, dict[str, str]] = {}
+    for pid in GATE["pages"]:
+        found[pid] = {
+            "gold": (bench / f"{pid}.txt").read_text(encoding="utf-8"),
+            "html": extract_html_body((bench / f"{pid}.html").read_text(encoding="utf-8")),
+            "text": extract_text_body((bench / f"{pid}.raw.txt").read_text(encoding="utf-8")),
+        }
+    return found
+
+
+def _f1(scorer, gold: str, pred: str) -> float:  # type: ignore[no-untyped-def]
+    return scorer.doc_f1(scorer.tp_fp_fn(gold, pred))
+
+
+@pytest.mark.parametrize("path", ["html", "text"])
+@pytest.mark.parametrize("pid", sorted(GATE["pages"]))
+def test_page_f1_floor(scorer, outputs, pid: str, path: str) -> None:  # type: ignore[no-untyped-def]
+    assert _f1(scorer, outputs[pid]["gold"], outputs[pid][path]) >= GATE["pages"][pid][path]
+
+
+@pytest.mark.parametrize("path", ["html", "text"])
+def test_mean_f1_floor(scorer, outputs, path: str) -> None:  # type: ignore[no-untyped-def]
+    mean = statistics.mean(_f1(scorer, o["gold"], o[path]) for o in outputs.values())
+    assert mean >= GATE["mean_floor"][path]
+
+
+@pytest.mark.parametrize("pid", sorted(GATE["pages"]))
+def test_html_snippets(outputs, pid: str) -> None:  # type: ignore[no-untyped-def]
+    body = outputs[pid]["html"]
+    for snippet in GATE["pages"][pid].get("html_must", []):
+        assert snippet in body
+    for snippet in GATE["pages"][pid].get("html_must_not", []):
+        assert snippet not in body
