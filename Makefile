@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export DAGSTER_HOME ?= $(CURDIR)/dagster_home
 
-.PHONY: setup demo test ui clean-data
+.PHONY: setup chromium demo test ui clean-data
 
 $(VENV)/.installed: requirements.lock requirements-pip.lock pyproject.toml scripts/setup.sh
 	VENV=$(VENV) scripts/setup.sh
@@ -11,10 +11,13 @@ $(VENV)/.installed: requirements.lock requirements-pip.lock pyproject.toml scrip
 
 setup: $(VENV)/.installed
 
+chromium:  ## Debian's Chromium, for the live-UI test's screenshot
+	scripts/install_chromium.sh
+
 demo: setup  ## process the bundled sample batch into data/newsdesk.duckdb and print what it produced
 	$(PY) -m pipelines demo
 
-test: setup  ## the test suite (what CI runs)
+test: setup chromium  ## the test suite (what CI runs)
 	$(PY) -m pytest
 
 ui: setup  ## the Dagster UI on http://127.0.0.1:3000 with the sensor, schedule and run history

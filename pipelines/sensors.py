@@ -6,6 +6,7 @@ The cursor remembers the marker's modification time per batch, so it survives re
 """
 
 import json
+import os
 from pathlib import Path
 
 import dagster as dg
@@ -15,6 +16,8 @@ from pipelines.partitions import batch_key_problem, batches
 from pipelines.resources import LandingZone
 
 MARKER = "_SUCCESS"
+# How often the daemon looks at the landing directory (seconds); the live-UI test shortens it.
+INTERVAL_SECONDS = int(os.environ.get("NEWSDESK_SENSOR_INTERVAL_SECONDS", "30"))
 
 
 def scan_landing(landing_dir: Path) -> dict[str, int]:
@@ -29,7 +32,7 @@ def scan_landing(landing_dir: Path) -> dict[str, int]:
     return found
 
 
-@dg.sensor(job=process_batch, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING)
+@dg.sensor(job=process_batch, minimum_interval_seconds=INTERVAL_SECONDS, default_status=dg.DefaultSensorStatus.RUNNING)
 def landing_sensor(context: dg.SensorEvaluationContext, landing: LandingZone) -> dg.SensorResult | dg.SkipReason:
     """Watches the landing directory for complete batches (folders with a _SUCCESS file)."""
     landing_dir = Path(landing.landing_dir)

@@ -95,3 +95,12 @@ class Pipeline:
 @pytest.fixture
 def pipeline(tmp_path: Path) -> Pipeline:
     return Pipeline(tmp_path)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    """Print where the CI artefacts of this run are (the live-UI screenshot and the dagster dev log)."""
+    artifacts = REPO / "artifacts" / "live-ui"
+    for name in ("asset-graph.png", "dagster-dev.log"):
+        path = artifacts / name
+        if path.exists():
+            terminalreporter.write_line(f"artefact: {path}")

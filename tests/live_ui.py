@@ -1,0 +1,110 @@
+"""Helpers for the live-UI test: a `dagster dev` process of our own, its GraphQL API, and a headless browser."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class DagsterDev:
+    """`dagster dev -w workspace.yaml` on a free loopback port, in its own process group."""
+
+    def __init__(self, repo: Path, home: Path, env: dict[str, str], log_path: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = log_path.open("w")
+        self.proc = subprocess.Popen(
+            [str(repo / ".venv" / "bin" / "dagster"), "dev", "-w", "workspace.yaml", "-h", "127.0.0.1",
+             "-p", str(self.port)],
+            cwd=repo, env={**os.environ, **env, "DAGSTER_HOME": str(home)}, stdout=self.log,
+            stderr=subprocess.STDOUT, start_new_session=True)
+
+    def graphql(self, query: str, variables: dict | None = None) -> dict:
+        body = json.dumps({"query": query, "variables": variables or {}}).encode()
+        request = urllib.request.Request(f"{self.url}/graphql", data=body, headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            payload = json.loads(response.read())
+        assert "errors" not in payload, payload["errors"]
+        return payload["data"]
+
+    def wait_ready(self, timeout: float = 180) -> None:
+        self.wait_for(lambda: self._location_loaded(), timeout, "the code location to load")
+
+    def _location_loaded(self) -> bool:
+        try:
+            data = self.graphql("{ workspaceOrError { ... on Workspace { locationEntries { name "
+                                "locationOrLoadError { __typename } } } } }")
+        except OSError:
+            return False
+        entries = data["workspaceOrError"]["locationEntries"]
+        return any(e["locationOrLoadError"] and e["locationOrLoadError"]["__typename"] == "RepositoryLocation"
+                   for e in entries)
+
+    def wait_for(self, condition, timeout: float, what: str, every: float = 2.0):  # type: ignore[no-untyped-def]
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.proc.poll() is None, f"dagster dev exited while waiting for {what}"
+            value = condition()
+            if value:
+                return value
+            time.sleep(every)
+        raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+    def stop(self) -> None:
+        """Stop every process this test started: the whole process group of `dagster dev`, by PID."""
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=10)
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)  # children that outlived their parent
+        except ProcessLookupError:
+            pass
+        self.log.close()
+
+
+def partition_keys(dev: DagsterDev) -> list[str]:
+    data = dev.graphql('{ assetNodeOrError(assetKey: {path: ["raw_documents"]}) { ... on AssetNode { partitionKeys } } }')
+    return data["assetNodeOrError"].get("partitionKeys") or []
+
+
+def runs_for(dev: DagsterDev, partition: str) -> list[dict]:
+    data = dev.graphql("query($p: String!) { runsOrError(filter: {tags: [{key: \"dagster/partition\", value: $p}]}) "
+                       "{ ... on Runs { results { runId status jobName } } } }", {"p": partition})
+    return data["runsOrError"]["results"]
+
+
+def screenshot_assets(url: str, path: Path, names: list[str]) -> str:
+    """Open the asset graph in headless Debian Chromium, save a screenshot, return the page text."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1600, "height": 1000})
+            page.goto(url, wait_until="networkidle", timeout=90_000)
+            skip = page.get_by_role("button", name="Skip")  # the UI's first-visit newsletter dialog
+            if skip.count():
+                skip.click()
+            for name in names:
+                page.get_by_text(name, exact=True).first.wait_for(timeout=60_000)
+            page.screenshot(path=str(path))
+            return page.inner_text("body")
+        finally:
+            browser.close()

@@ -1,0 +1,93 @@
+"""Issue 6: a live `dagster dev` — the sensor picks up a dropped batch, a backfill of two batches runs under the
+DuckDB pool limit, and the asset graph renders in headless Chromium with every asset on it."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, SAMPLE_BATCH
+from live_ui import DagsterDev, partition_keys, runs_for, screenshot_assets
+
+ASSETS = ["raw_documents", "clean_articles", "article_copies", "article_entities", "article_search_index",
+          "corpus_summary"]
+BATCH_ASSETS = [{"path": [name]} for name in ASSETS[:4]]
+ARTIFACTS = REPO / "artifacts" / "live-ui"
+
+pytestmark = pytest.mark.live
+
+
+@pytest.fixture
+def dev(tmp_path: Path):  # type: ignore[no-untyped-def]
+    if not Path("/usr/bin/chromium").exists():
+        pytest.fail("Debian chromium is missing: run scripts/install_chromium.sh (make test does)")
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    shutil.copy(REPO / "dagster_home" / "dagster.yaml", home / "dagster.yaml")  # the instance settings we ship
+    (tmp_path / "landing").mkdir()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    server = DagsterDev(REPO, home, {
+        "NEWSDESK_DB": str(tmp_path / "news.duckdb"),
+        "NEWSDESK_LANDING_DIR": str(tmp_path / "landing"),
+        "NEWSDESK_SENSOR_INTERVAL_SECONDS": "3",
+    }, ARTIFACTS / "dagster-dev.log")
+    try:
+        server.wait_ready()
+        yield server
+    finally:
+        server.stop()
+        print(f"\ndagster dev log: {ARTIFACTS / 'dagster-dev.log'}")
+
+
+def _finished(dev: DagsterDev, partition: str) -> str | None:
+    statuses = {r["status"] for r in runs_for(dev, partition)}
+    done = statuses & {"SUCCESS", "FAILURE", "CANCELED"}
+    return done.pop() if done else None
+
+
+def test_live_ui(dev: DagsterDev, tmp_path: Path) -> None:
+    landing = tmp_path / "landing"
+
+    # 1. An operator drops a complete batch: the sensor registers the partition and its run succeeds.
+    shutil.copytree(SAMPLE_BATCH, landing / "dropped-batch")
+    dev.wait_for(lambda: "dropped-batch" in partition_keys(dev), 120, "the sensor to register the batch")
+    assert dev.wait_for(lambda: _finished(dev, "dropped-batch"), 300, "the sensor's run") == "SUCCESS"
+
+    # 2. A backfill of two batches (folders without _SUCCESS, so only the backfill runs them).
+    repo_selector = {"repositoryLocationName": "newsdesk", "repositoryName": "__repository__"}
+    for name in ("backfill-a", "backfill-b"):
+        shutil.copytree(SAMPLE_BATCH, landing / name)
+        (landing / name / "_SUCCESS").unlink()
+        (landing / name / "01-harbor-bridge.txt").write_text(f"{name} note\n\n" + (
+            SAMPLE_BATCH / "04-fish-market.txt").read_text(encoding="utf-8").replace("fish", f"{name} fish"))
+        added = dev.graphql("mutation($r: RepositorySelector!, $k: String!) { addDynamicPartition("
+                            "partitionsDefName: \"batches\", partitionKey: $k, repositorySelector: $r) { __typename } }",
+                            {"r": repo_selector, "k": name})
+        assert added["addDynamicPartition"]["__typename"] == "AddDynamicPartitionSuccess"
+    launched = dev.graphql("mutation($p: LaunchBackfillParams!) { launchPartitionBackfill(backfillParams: $p) { "
+                           "__typename ... on LaunchBackfillSuccess { backfillId } ... on PythonError { message } } }",
+                           {"p": {"partitionNames": ["backfill-a", "backfill-b"], "assetSelection": BATCH_ASSETS}})
+    backfill_id = launched["launchPartitionBackfill"]["backfillId"]
+
+    def backfill_status() -> str | None:
+        data = dev.graphql("query($id: String!) { partitionBackfillOrError(backfillId: $id) { ... on PartitionBackfill "
+                           "{ status } } }", {"id": backfill_id})
+        status = data["partitionBackfillOrError"]["status"]
+        return status if status in ("COMPLETED", "COMPLETED_SUCCESS", "COMPLETED_FAILED", "FAILED", "CANCELED") else None
+
+    assert dev.wait_for(backfill_status, 600, "the backfill") in ("COMPLETED", "COMPLETED_SUCCESS")
+    runs = dev.graphql("query($id: String!) { partitionBackfillOrError(backfillId: $id) { ... on PartitionBackfill "
+                       "{ runs(limit: 20) { status tags { key value } } } } }", {"id": backfill_id})
+    runs = runs["partitionBackfillOrError"]["runs"]
+    # One run per batch (BackfillPolicy.multi_run(1)); asset backfill runs are tagged with a partition range.
+    covered = {t["value"] for r in runs for t in r["tags"] if t["key"].startswith("dagster/asset_partition_range")}
+    assert covered == {"backfill-a", "backfill-b"} and len(runs) == 2
+    assert {r["status"] for r in runs} == {"SUCCESS"}
+
+    # 3. The asset graph in a real browser.
+    shot = ARTIFACTS / "asset-graph.png"
+    text = screenshot_assets(f"{dev.url}/locations/newsdesk/asset-groups/batch", shot, ASSETS)
+    print(f"\nasset graph screenshot: {shot}")
+    assert shot.stat().st_size > 10_000
+    for name in ASSETS:
+        assert name in text, name
