@@ -19,10 +19,17 @@ class IngestConfig:
     min_text_chars: int = 1
 
 
+def cpu_workers() -> int:
+    """Worker processes for CPU-bound stages: every core this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
 @dataclass(frozen=True)
 class CleanConfig:
     min_body_words: int = 20  # shorter bodies go to quarantine as "no article text"
     english_only_ner: bool = True
+    workers: int = 0  # processes for boilerplate removal; 0 = one per core
+    min_docs_per_worker: int = 40  # below this a pool costs more (start-up, imports) than it saves
 
 
 @dataclass(frozen=True)
@@ -58,7 +65,8 @@ class DedupConfig:
 class NerConfig:
     model: str = DEFAULT_SPACY_MODEL
     batch_size: int = 64
-    n_process: int = 1
+    n_process: int = 0  # spaCy processes; 0 = one per core
+    min_docs_per_process: int = 150  # each extra process loads the model again (about a second)
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,7 @@ _ENV_NESTED = {
     "NEWSDESK_SPACY_MODEL": ("ner", "model", str),
     "NEWSDESK_NER_PROCESSES": ("ner", "n_process", int),
     "NEWSDESK_MAX_FILE_BYTES": ("ingest", "max_file_bytes", int),
+    "NEWSDESK_CLEAN_WORKERS": ("clean", "workers", int),
 }
 
 
