@@ -67,6 +67,17 @@ class GoldDoc:
     entities: tuple[Ent, ...]
 
 
+@dataclass(frozen=True)
+class Timing:
+    """Wall and CPU seconds. CPU time of this process is the steadier number on a machine shared with others."""
+
+    wall: float
+    cpu: float
+
+    def best(self, other: Timing) -> Timing:
+        return Timing(min(self.wall, other.wall), min(self.cpu, other.cpu))
+
+
 @dataclass
 class Run:
     """Predictions of one model variant on all gold docs, and the time it took."""
@@ -74,7 +85,7 @@ class Run:
     model: str
     variant: str
     predictions: list[list[Ent]]
-    seconds: float
+    timing: Timing
 
 
 def load_gold(path: Path = GOLD) -> list[GoldDoc]:
@@ -153,30 +164,29 @@ def score_canonical(gold: Sequence[GoldDoc], pred: Sequence[list[Ent]]) -> dict[
 # ---- running the extraction --------------------------------------------------------------------------------
 
 def resolve_model(name: str) -> str:
-    """A spaCy package name or directory as is; else an importable package that ships one (model_path())."""
-    if Path(name).is_dir() or spacy.util.is_package(name):
+    """A model directory as is; a package that ships a model as data (model_path()) by that path; else the name
+    of a spaCy model package."""
+    if Path(name).is_dir():
         return name
     try:
         module = importlib.import_module(name)
-    except ImportError as exc:
-        raise SystemExit(f"model {name!r} is neither a directory, a spaCy package nor an importable package") from exc
-    if not callable(getattr(module, "model_path", None)):
-        raise SystemExit(f"package {name!r} has no model_path(); pass the model directory instead")
-    return str(module.model_path())
+    except ImportError:
+        module = None
+    if module is not None and callable(getattr(module, "model_path", None)):
+        return str(module.model_path())
+    if module is None and not spacy.util.is_package(name):
+        raise SystemExit(f"model {name!r} is neither a directory, a spaCy package nor an importable package")
+    return name
 
 
 def count_tokens(nlp: Language, texts: Sequence[str]) -> int:
     return sum(len(nlp.make_doc(t)) for t in texts)
 
 
-def timed(fn: Callable[[], list[list[Ent]]], repeat: int) -> tuple[list[list[Ent]], float]:
-    """Best wall time of `repeat` runs: the machine is shared, so the minimum is the least noisy estimate."""
-    best, result = float("inf"), []
-    for _ in range(max(1, repeat)):
-        t0 = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - t0)
-    return result, best
+def timed(fn: Callable[[], list[list[Ent]]]) -> tuple[list[list[Ent]], Timing]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = fn()
+    return result, Timing(time.perf_counter() - wall, time.process_time() - cpu)
 
 
 def predict_plain(nlp: Language, docs: Sequence[GoldDoc]) -> list[list[Ent]]:
@@ -198,21 +208,41 @@ def option_names() -> list[str]:
     return [f.name for f in dataclasses.fields(LinkOptions)]
 
 
-def run_variants(model: str, docs: Sequence[GoldDoc], repeat: int) -> list[Run]:
+def run_variants(model: str, docs: Sequence[GoldDoc]) -> list[Run]:
+    """Predictions of every variant; times are of this single run (see time_round_robin for speed)."""
     nlp = load_model(model)
-    runs = [Run(model, "plain", *timed(lambda: predict_plain(nlp, docs), repeat))]
-    runs.append(Run(model, "linked", *timed(lambda: predict_linked(model, docs, LinkOptions()), repeat)))
+    runs = [Run(model, "plain", *timed(lambda: predict_plain(nlp, docs)))]
+    runs.append(Run(model, "linked", *timed(lambda: predict_linked(model, docs, LinkOptions()))))
     for name in option_names():
         options = LinkOptions(**{name: False})
-        runs.append(Run(model, f"-{name}", *timed(lambda: predict_linked(model, docs, options), 1)))
+        runs.append(Run(model, f"-{name}", *timed(lambda: predict_linked(model, docs, options))))
     return runs
+
+
+def time_round_robin(models: Sequence[str], docs: Sequence[GoldDoc], repeat: int) -> dict[tuple[str, str], Timing]:
+    """Best time of plain NER and of full linking per model, the runs interleaved so that every model sees the
+    same load on a shared machine."""
+    jobs = {}
+    for model in models:
+        nlp = load_model(model)
+        jobs[(model, "plain")] = lambda nlp=nlp: predict_plain(nlp, docs)
+        jobs[(model, "linked")] = lambda model=model: predict_linked(model, docs, LinkOptions())
+    best = {key: Timing(float("inf"), float("inf")) for key in jobs}
+    for _ in range(max(1, repeat)):
+        for key, job in jobs.items():
+            best[key] = best[key].best(timed(job)[1])
+    return best
 
 
 def summarize(run: Run, docs: Sequence[GoldDoc], n_tokens: int) -> dict:
     return {"model": run.model, "variant": run.variant,
             "doc": score_documents(docs, run.predictions), "mention": score_mentions(docs, run.predictions),
-            "canonical": score_canonical(docs, run.predictions), "seconds": run.seconds,
-            "tokens_per_s": n_tokens / run.seconds, "articles_per_s": len(docs) / run.seconds}
+            "canonical": score_canonical(docs, run.predictions), **speed(run.timing, n_tokens, len(docs))}
+
+
+def speed(timing: Timing, n_tokens: int, n_docs: int) -> dict[str, float]:
+    return {"seconds": timing.wall, "cpu_seconds": timing.cpu, "tokens_per_s": n_tokens / timing.wall,
+            "cpu_tokens_per_s": n_tokens / timing.cpu, "articles_per_s": n_docs / timing.wall}
 
 
 # ---- pipe subsets ------------------------------------------------------------------------------------------
@@ -227,19 +257,25 @@ def compare_pipe_subsets(model: str, docs: Sequence[GoldDoc], repeat: int, n_tok
     """NER output and speed with all pipes, with what load_model keeps, and with `ner` alone."""
     full = spacy.load(model)
     kind = ner_tok2vec_kind(full)
-    ner_only = spacy.load(model, exclude=[p for p in full.component_names if p != "ner"]
-                          if kind == "own" else [p for p in full.component_names if p not in ("ner", "tok2vec")])
-    subsets = [("all pipes", full), ("load_model", load_model(model)), ("ner only" if kind == "own"
-                                                                        else "ner+tok2vec", ner_only)]
-    reference: list[list[Ent]] | None = None
+    keep = {"ner"} if kind == "own" else {"ner", "tok2vec"}
+    minimal = spacy.load(model, exclude=[p for p in full.component_names if p not in keep])
+    subsets = [("all pipes", full), ("load_model", load_model(model)),
+               ("ner only" if kind == "own" else "ner+tok2vec", minimal)]
+    # Round-robin timing: on a shared machine, load changes over a minute; interleaving gives each subset the
+    # same conditions, and the best round of each is kept.
+    best = {name: Timing(float("inf"), float("inf")) for name, _ in subsets}
+    outputs: dict[str, list[list[Ent]]] = {}
+    for _ in range(max(1, repeat)):
+        for name, nlp in subsets:
+            outputs[name], timing = timed(lambda nlp=nlp: predict_plain(nlp, docs))
+            best[name] = best[name].best(timing)
+    reference = outputs["all pipes"]
     rows = []
     for name, nlp in subsets:
-        preds, seconds = timed(lambda: predict_plain(nlp, docs), repeat)
-        reference = reference if reference is not None else preds
-        diff = sum(a != b for a, b in zip(preds, reference))
+        diff = sum(a != b for a, b in zip(outputs[name], reference))
         rows.append({"model": model, "subset": name, "pipes": list(nlp.pipe_names), "ner_tok2vec": kind,
-                     "identical_to_all": diff == 0, "docs_differing": diff, "seconds": seconds,
-                     "tokens_per_s": n_tokens / seconds, "articles_per_s": len(docs) / seconds})
+                     "identical_to_all": diff == 0, "docs_differing": diff,
+                     **speed(best[name], n_tokens, len(docs))})
     return rows
 
 
@@ -309,25 +345,29 @@ def short_name(model: str) -> str:
 
 
 def format_results(rows: Sequence[dict]) -> str:
-    head = (f"{'model':<26} {'variant':<20} {'doc P':>6} {'doc R':>6} {'doc F1':>6} | {'ment P':>6} {'ment R':>6} "
-            f"{'ment F1':>7} {'PER':>5} {'ORG':>5} {'LOC':>5} | {'canon':>5} | {'tok/s':>7} {'art/s':>6}")
+    head = (f"{'model':<22} {'variant':<19} {'doc P':>6} {'doc R':>6} {'doc F1':>6} {'vs lnk':>6} | {'ment P':>6} "
+            f"{'ment R':>6} {'ment F1':>7} {'PER':>5} {'ORG':>5} {'LOC':>5} | {'canon':>5} | {'tok/s':>6} {'cpu':>6} "
+            f"{'art/s':>5}")
     lines = [head, "-" * len(head)]
+    linked = {r["model"]: r["doc"]["all"]["f1"] for r in rows if r["variant"] == "linked"}
     for r in rows:
         d, m = r["doc"]["all"], r["mention"]
-        lines.append(f"{short_name(r['model'])[:26]:<26} {r['variant']:<20} {d['p']:6.3f} {d['r']:6.3f} {d['f1']:6.3f}"
-                     f" | {m['all']['p']:6.3f} {m['all']['r']:6.3f} {m['all']['f1']:7.3f} {m['PER']['f1']:5.3f}"
-                     f" {m['ORG']['f1']:5.3f} {m['LOC']['f1']:5.3f} | {r['canonical']['accuracy']:5.3f} |"
-                     f" {r['tokens_per_s']:7.0f} {r['articles_per_s']:6.1f}")
+        delta = "" if r["variant"] == "linked" else f"{d['f1'] - linked.get(r['model'], d['f1']):+.3f}"
+        lines.append(f"{short_name(r['model'])[:22]:<22} {r['variant']:<19} {d['p']:6.3f} {d['r']:6.3f} {d['f1']:6.3f}"
+                     f" {delta:>6} | {m['all']['p']:6.3f} {m['all']['r']:6.3f} {m['all']['f1']:7.3f}"
+                     f" {m['PER']['f1']:5.3f} {m['ORG']['f1']:5.3f} {m['LOC']['f1']:5.3f} |"
+                     f" {r['canonical']['accuracy']:5.3f} | {r['tokens_per_s']:6.0f} {r['cpu_tokens_per_s']:6.0f}"
+                     f" {r['articles_per_s']:5.1f}")
     return "\n".join(lines)
 
 
 def format_pipes(rows: Sequence[dict]) -> str:
-    head = f"{'model':<26} {'subset':<12} {'pipes':<48} {'same NER output':<16} {'tok/s':>7} {'art/s':>6}"
+    head = f"{'model':<22} {'subset':<11} {'pipes':<55} {'same NER output':<16} {'tok/s':>6} {'cpu':>6} {'art/s':>5}"
     lines = [head, "-" * len(head)]
     for r in rows:
         same = "yes" if r["identical_to_all"] else f"NO ({r['docs_differing']} docs)"
-        lines.append(f"{short_name(r['model'])[:26]:<26} {r['subset']:<12} {','.join(r['pipes'])[:48]:<48} "
-                     f"{same:<16} {r['tokens_per_s']:7.0f} {r['articles_per_s']:6.1f}")
+        lines.append(f"{short_name(r['model'])[:22]:<22} {r['subset']:<11} {','.join(r['pipes']):<55} "
+                     f"{same:<16} {r['tokens_per_s']:6.0f} {r['cpu_tokens_per_s']:6.0f} {r['articles_per_s']:5.1f}")
     return "\n".join(lines)
 
 
@@ -352,7 +392,7 @@ def main(argv: list[str] | None = None) -> int:
                                                      f"{DEFAULT_SPACY_MODEL})")
     ap.add_argument("--gold", type=Path, default=GOLD)
     ap.add_argument("--json", type=Path, help="append one JSON line per result to this file")
-    ap.add_argument("--repeat", type=int, default=3, help="timed runs of plain/linked/pipe subsets (best is kept)")
+    ap.add_argument("--repeat", type=int, default=5, help="timed runs of plain/linked/pipe subsets (best is kept)")
     ap.add_argument("--errors", type=int, default=0, metavar="N", help="print N examples of each error kind "
                                                                       "for the full linking of each model")
     ap.add_argument("--no-pipes", action="store_true", help="skip the pipe-subset comparison")
@@ -360,20 +400,27 @@ def main(argv: list[str] | None = None) -> int:
 
     docs = load_gold(args.gold)
     models = [resolve_model(m) for m in (args.model or [DEFAULT_SPACY_MODEL])]
-    results, pipe_rows = [], []
+    pipe_rows: list[dict] = []
+    # One token count for all models: the English pipelines share their tokenizer, and speeds stay comparable.
+    n_tokens = count_tokens(load_model(models[0]), [d.text for d in docs])
+    all_runs = []
     for model in models:
-        n_tokens = count_tokens(load_model(model), [d.text for d in docs])
         print(f"# {short_name(model)}: {len(docs)} articles, {n_tokens} tokens", file=sys.stderr)
-        runs = run_variants(model, docs, args.repeat)
-        results += [summarize(run, docs, n_tokens) for run in runs]
+        runs = run_variants(model, docs)
+        all_runs += runs
         if args.errors:
             print_errors(docs, next(r for r in runs if r.variant == "linked"), args.errors)
         if not args.no_pipes:
             pipe_rows += compare_pipe_subsets(model, docs, args.repeat, n_tokens)
+    for (model, variant), timing in time_round_robin(models, docs, args.repeat).items():
+        run = next(r for r in all_runs if (r.model, r.variant) == (model, variant))
+        run.timing = timing
+    results = [summarize(run, docs, n_tokens) for run in all_runs]
     gold_spans = sum(e.label in TYPES for d in docs for e in d.entities)
     print(f"\nNER gold: {len(docs)} articles, {gold_spans} PER/ORG/LOC spans. doc = per-article entity sets "
           f"(headline); ment = exact span+type; canon = canonical-name accuracy on found mentions.")
-    print("speed: plain = NER alone; linked and ablations = NER + linking (ablations timed once).")
+    print(f"speed: plain = NER alone, linked = NER + linking, best of {args.repeat} interleaved runs; ablations "
+          "timed once (noisy). tok/s and art/s by wall clock, cpu = tokens per CPU second of this process.")
     print(format_results(results))
     if pipe_rows:
         print("\npipe subsets (plain NER spans compared with the full pipeline's):")
