@@ -8,7 +8,7 @@ Phases (each resumable; the corpus and its index are cached in --out, default be
 2. index: every base batch through dedup_batch, oldest first (the slow part: about an hour for 1M);
 3. new batch: --new articles, --new-copy-share of them copies of random corpus articles (a measured batch
    stays in the corpus afterwards, so a second run measures against N + new);
-4. measure: dedup_batch on the new batch in a fresh subprocess: wall time and peak RSS (ru_maxrss of the child);
+4. measure: dedup_batch on the new batch in a fresh subprocess: wall time and peak RSS (the child's VmHWM);
 5. signature speed on the new batch's bodies: our features + MinHash + band keys, and rensa's raw MinHash on the
    same shingle sets, in the same run.
 """
@@ -21,6 +21,7 @@ import resource
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +33,8 @@ sys.path[:0] = [str(REPO / "src"), str(REPO / "benchmarks")]
 
 from dedup_synth import Synth, make_rows  # noqa: E402
 from newsdesk.config import DedupConfig  # noqa: E402
-from newsdesk.dedup.features import band_keys, compute_features, compute_signatures  # noqa: E402
+from newsdesk.dedup.features import band_keys, compute_features  # noqa: E402
+from newsdesk.dedup.shingles import shingle_hashes, tokenize  # noqa: E402
 from newsdesk.dedup.stage import dedup_batch  # noqa: E402
 from newsdesk.store import dedup_index as idx  # noqa: E402
 from newsdesk.store.db import read_connection, write_transaction  # noqa: E402
@@ -82,33 +84,67 @@ def measure(db: Path, batch_id: str) -> dict[str, object]:
     t0 = time.perf_counter()
     out = subprocess.run([sys.executable, __file__, "--run-batch", str(db), batch_id], check=True, capture_output=True, text=True)
     wall = time.perf_counter() - t0
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    # ru_maxrss of children also counts the parent's pages the child held between fork and exec, so the
+    # child reports its own kernel high-water mark (VmHWM) instead.
+    forked_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     result = json.loads(out.stdout.strip().splitlines()[-1])
-    return {"wall_s_incl_startup": round(wall, 2), "peak_rss_mb": round(peak_kb / 1024, 1), **result}
+    return {"wall_s_incl_startup": round(wall, 2), **result, "ru_maxrss_children_mb": round(forked_kb / 1024, 1)}
 
 
 def run_batch(db: Path, batch_id: str) -> None:
     """Child process: import, then time only dedup_batch."""
     t0 = time.perf_counter()
-    stats = dedup_batch(db, batch_id, DedupConfig())
-    print(json.dumps({"dedup_s": round(time.perf_counter() - t0, 2), "stats": stats}))
+    phases: list[str] = []
+
+    def log(message: str) -> None:
+        phases.append(f"{time.perf_counter() - t0:6.1f}s peak {peak_rss_mb():6.0f} MB  {message}")
+
+    stats = dedup_batch(db, batch_id, DedupConfig(), log=log)
+    log("done")
+    print(json.dumps({"dedup_s": round(time.perf_counter() - t0, 2), "peak_rss_mb": round(peak_rss_mb()),
+                      "stats": stats, "phases": phases}))
+
+
+def peak_rss_mb() -> float:
+    """VmHWM of this process (the kernel's high-water mark of resident memory)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def signature_speed(db: Path, batch_id: str) -> dict[str, float]:
+    """docs/s on the new batch's bodies: signatures alone (tokens -> shingles -> MinHash -> band keys), all dedup
+    features (plus passage fingerprints and guard slots), and rensa's MinHash alone on the same shingle hashes;
+    rensa hashing whitespace tokens itself is a reference for its string path (a different, easier input)."""
     config = DedupConfig()
     with read_connection(db) as con:
         bodies = [r[0] for r in con.execute("SELECT body FROM articles WHERE batch_id = ?", [batch_id]).fetchall()]
-    t0 = time.perf_counter()
-    feats = [compute_features(str(i), b, config) for i, b in enumerate(bodies)]
-    band_keys(compute_signatures(feats, config), config.bands)
-    ours = time.perf_counter() - t0
+
+    def rate(fn: Callable[[], object]) -> int:
+        t0 = time.perf_counter()
+        fn()
+        return round(len(bodies) / (time.perf_counter() - t0))
+
+    def signatures_only() -> None:
+        sets = [np.unique(shingle_hashes(tokenize(b).hashes, config.shingle_words)) for b in bodies]
+        flat, offsets = np.concatenate(sets), np.concatenate(([0], np.cumsum([len(x) for x in sets]))).astype(np.uint64)
+        matrix = rensa.RMinHash.digest_matrix_from_flat_token_hashes(flat, offsets, config.num_perm, config.seed)
+        band_keys(np.asarray(matrix.to_rows(), dtype=np.uint32), config.bands)
+
+    feats: list = []
+    out = {"docs": len(bodies), "signatures_docs_per_s": rate(signatures_only),
+           "all_features_docs_per_s": rate(lambda: feats.extend(compute_features(str(i), b, config)
+                                                                for i, b in enumerate(bodies)))}
     sets = [f.shingle_set for f in feats]
     flat = np.concatenate(sets)
     offsets = np.concatenate(([0], np.cumsum([len(s) for s in sets]))).astype(np.uint64)
-    t0 = time.perf_counter()
-    rensa.RMinHash.digest_matrix_from_flat_token_hashes(flat, offsets, config.num_perm, config.seed)
-    raw = time.perf_counter() - t0
-    return {"docs": len(bodies), "ours_docs_per_s": round(len(bodies) / ours), "rensa_raw_docs_per_s": round(len(bodies) / raw)}
+    out["rensa_minhash_only_docs_per_s"] = rate(lambda: rensa.RMinHash.digest_matrix_from_flat_token_hashes(
+        flat, offsets, config.num_perm, config.seed))
+    words = [b.split() for b in bodies]
+    out["rensa_str_tokens_docs_per_s"] = rate(lambda: rensa.RMinHash.digest_matrix_from_token_sets(
+        words, config.num_perm, config.seed))
+    return out
 
 
 def main() -> int:

@@ -55,7 +55,7 @@ class DedupConfig:
     candidate_min_fingerprints: int = 2  # rare fingerprints two articles must share to be verified
     max_band_docs: int = 2000  # an LSH bucket fuller than this is skipped (its members meet in other bands)
     max_component: int = 5000  # copy components larger than this are clustered from stored pairs only
-    duckdb_memory_limit: str = "1GB"  # for the stage's connections: index joins spill instead of growing RSS
+    duckdb_memory_limit: str = "768MB"  # for the stage's connections: index joins spill instead of growing RSS
     story_min_shared_words: int = 24  # one shared passage this long is a story link ...
     story_min_passages: int = 2  # ... or this many separate passages
     story_min_passage_words: int = 20  # adding up to this many words

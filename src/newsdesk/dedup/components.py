@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
+import duckdb
 import numpy as np
 
 from newsdesk.config import DedupConfig
@@ -22,7 +23,14 @@ from newsdesk.store.db import read_connection
 Pair = tuple[str, str]
 
 
-def grow_components(db_path: Path, seeds: set[str], new_copies: dict[Pair, float]) -> tuple[list[list[str]], dict[Pair, float]]:
+def limit_memory(con: duckdb.DuckDBPyConnection, config: DedupConfig) -> None:
+    """DuckDB's default cap is 80% of RAM and its buffer pool keeps what it scanned (the article bodies):
+    capped, joins spill to disk instead of the process growing past its budget."""
+    con.execute("SET memory_limit = ?", [config.duckdb_memory_limit])
+
+
+def grow_components(db_path: Path, seeds: set[str], new_copies: dict[Pair, float],
+                    config: DedupConfig) -> tuple[list[list[str]], dict[Pair, float]]:
     """Connected components (through copy pairs) of the seeds and of their current cluster mates."""
     edges: dict[Pair, float] = dict(new_copies)
     adjacency: dict[str, set[str]] = defaultdict(set)
@@ -30,6 +38,7 @@ def grow_components(db_path: Path, seeds: set[str], new_copies: dict[Pair, float
         adjacency[a].add(b)
         adjacency[b].add(a)
     with read_connection(db_path) as con:
+        limit_memory(con, config)
         start = seeds | idx.cluster_mates(con, seeds)
         seen, frontier = set(start), set(start)
         while frontier:
@@ -49,6 +58,7 @@ def cluster_components(db_path: Path, components: list[list[str]], edges: dict[P
     members = [d for comp in components for d in comp]
     small = {d for comp in components if len(comp) <= config.max_component for d in comp}
     with read_connection(db_path) as con:
+        limit_memory(con, config)
         infos = {i.doc_id: i for i in idx.fetch_infos(con, members)}
         missing = [d for d in small if d not in features]
         bodies = idx.fetch_bodies(con, missing) if missing else {}

@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 
 from newsdesk.config import DedupConfig
 from newsdesk.dedup.cluster import CopyRow
-from newsdesk.dedup.components import cluster_components, grow_components
+from newsdesk.dedup.components import cluster_components, grow_components, limit_memory
 from newsdesk.dedup.features import ArticleFeatures, band_keys, char_spans, compute_features, compute_signatures, doc_key
 from newsdesk.dedup.verify import COPY, STORY, PairVerdict, shared_runs, verify_pair
 from newsdesk.store import dedup_index as idx
@@ -43,36 +43,40 @@ def dedup_batch(db_path: Path, batch_id: str, config: DedupConfig, log: Log = la
     with tempfile.TemporaryDirectory(prefix="dedup-", dir=_staging_dir(db_path)) as tmp:
         work = Path(tmp)
         with read_connection(db_path) as con:
+            limit_memory(con, config)
             export_query(con, "SELECT doc_id, body FROM articles WHERE batch_id = ? ORDER BY doc_id", [batch_id],
                          work / "bodies.parquet")
         batch_docs = stage_signatures(work, batch_id, config, log, chunk_size)
         stats["total"] = len(batch_docs)
 
         with write_transaction(db_path) as con:
-            con.execute("SET memory_limit = ?", [config.duckdb_memory_limit])
+            limit_memory(con, config)
             pairs, neighbours, reverified = index_and_query(con, work, batch_id, config)
             common = idx.common_fingerprints(con)
         stats["candidate_pairs"], stats["reverified_docs"] = len(pairs), len(reverified)
         log(f"candidates: {len(pairs)} pairs ({len(reverified)} indexed articles re-verified)")
 
         with read_connection(db_path) as con:
-            con.execute("SET memory_limit = ?", [config.duckdb_memory_limit])
+            limit_memory(con, config)
             bodies = idx.fetch_bodies(con, {d for p in pairs for d in p})
         features = {d: compute_features(d, body, config) for d, body in bodies.items()}
         verdicts = {(a, b): verify_pair(features[a], features[b], config, common)
                     for a, b in pairs if a in features and b in features}
         for v in verdicts.values():
             stats[f"pairs_{v.relation or 'rejected'}"] += 1
+        log(f"verified: {len(verdicts)} pairs over {len(features)} articles")
         new_copies = {k: v.containment for k, v in verdicts.items() if v.relation == COPY}
         kept = [v for v in verdicts.values() if v.relation is not None]
         stories = story_rows([v for v in kept if v.relation == STORY], bodies, features, common, config)
         del bodies
 
         seeds = set(batch_docs) | neighbours | reverified
-        components, edges = grow_components(db_path, seeds, new_copies)
+        components, edges = grow_components(db_path, seeds, new_copies, config)
         rows, on_demand = cluster_components(db_path, components, edges, verdicts, features, common, config)
         stats["pairs_verified_on_demand"] = on_demand
+        log(f"clusters: {len(rows)} articles in {len(components)} components")
         with write_transaction(db_path) as con:
+            limit_memory(con, config)
             write_pairs(con, kept, stories)
             idx.replace_copies(con, [d for comp in components for d in comp], rows)
     stats.update(_cluster_stats(rows, set(batch_docs)))
