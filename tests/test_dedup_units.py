@@ -70,6 +70,16 @@ def test_copy_edits_do_not_trip_the_fact_guard() -> None:
     assert _verdict(text, edited).relation == COPY
 
 
+def test_swapped_paragraphs_do_not_trip_the_name_guard() -> None:
+    # the words before a paragraph's first (capitalised) word belong to another paragraph: after a swap they
+    # are followed by a different capital, which says nothing about names disagreeing
+    paras = [f"{name} " + _text(50) for name in ("Alder", "Birch", "Cedar", "Dogwood", "Elm", "Fir", "Gum", "Hazel")]
+    swapped = paras[:]
+    swapped[1], swapped[5] = swapped[5], swapped[1]
+    swapped[2], swapped[6] = swapped[6], swapped[2]
+    assert _verdict("\n\n".join(paras), "\n\n".join(swapped)).relation == COPY
+
+
 def test_story_link_records_the_shared_passage() -> None:
     quote = ("we had a thorough exchange of views on the situation in the region and agreed that the sanctions "
              "are illegitimate and must be lifted without delay")

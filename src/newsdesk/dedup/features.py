@@ -24,8 +24,8 @@ class ArticleFeatures:
     shingles: np.ndarray  # word n-gram hash at every token position (n = config.shingle_words), text order
     grams: np.ndarray  # passage-length word n-gram hash at every position (n = config.passage_words)
     fingerprints: np.ndarray  # winnowed `grams`, unique: what the passage index stores
-    fact_slots: tuple[np.ndarray, np.ndarray]  # (context, value) of every number or calendar word
-    name_slots: tuple[np.ndarray, np.ndarray]  # (context, value) of every other capitalised word
+    fact_slots: tuple[np.ndarray, np.ndarray]  # (context, value) of number and calendar words in a sentence
+    name_slots: tuple[np.ndarray, np.ndarray]  # (context, value) of other capitalised words, not sentence-initial
     n_tokens: int
 
     @cached_property
@@ -48,6 +48,9 @@ def compute_features(doc_id: str, body: str, config: DedupConfig) -> ArticleFeat
     grams = shingle_hashes(hashes, config.passage_words) if len(hashes) >= config.passage_words \
         else np.zeros(0, np.uint64)
     is_fact = tokens.is_number | member(hashes, _calendar_hashes())
+    # a slot's context must be in its own sentence: across a break (a swapped paragraph, a sentence-initial
+    # capital) the words before say nothing about the value
+    in_sentence = ~tokens.after_break & np.concatenate(([False], ~tokens.after_break[:-1]))
     with np.errstate(over="ignore"):  # the context of token i: a hash of tokens i-2 and i-1
         context = _mix(hashes[:-2] * np.uint64(0x9E3779B97F4A7C15) + hashes[1:-1]) if len(hashes) >= 3 else hashes[:0]
     return ArticleFeatures(
@@ -55,8 +58,8 @@ def compute_features(doc_id: str, body: str, config: DedupConfig) -> ArticleFeat
         shingles=shingle_hashes(hashes, config.shingle_words),
         grams=grams,
         fingerprints=winnow(grams, config.passage_window),
-        fact_slots=_slots(hashes, context, is_fact),
-        name_slots=_slots(hashes, context, tokens.is_capital & ~is_fact),
+        fact_slots=_slots(hashes, context, is_fact & in_sentence),
+        name_slots=_slots(hashes, context, tokens.is_capital & ~is_fact & in_sentence),
         n_tokens=len(hashes),
     )
 

@@ -20,6 +20,7 @@ _MULT = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit constant: polynomial rolling
 _BASE = 0x100000001B3  # odd, so invertible modulo 2**64: token hashes from prefix sums of cp * BASE**-k
 _BASE_INV = pow(_BASE, -1, 2**64)
 _BMP = 0x10000
+_BREAKS = ".!?\n\u2026\u3002\uff01\uff1f"  # sentence ends and line breaks (ASCII, ellipsis, CJK)
 _SINGLE_RANGES = ((0x0E00, 0x0EFF), (0x3040, 0x30FF), (0x31F0, 0x31FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF),
                   (0xF900, 0xFAFF), (0xFF66, 0xFF9F))
 
@@ -31,6 +32,7 @@ class Tokens:
     hashes: np.ndarray  # uint64 hash of each folded token
     is_number: np.ndarray  # bool: all digits
     is_capital: np.ndarray  # bool: starts with an upper-case letter in the text
+    after_break: np.ndarray  # bool: a sentence end (. ! ? …) or a line break lies between it and the token before
 
     def __len__(self) -> int:
         return len(self.hashes)
@@ -80,10 +82,12 @@ def _mix(h: np.ndarray) -> np.ndarray:
 
 @lru_cache(maxsize=1)
 def _class_table() -> np.ndarray:
-    """One byte per BMP code point: bit 0 word char, 1 single-char token, 2 digit, 3 upper case."""
+    """One byte per BMP code point: bit 0 word char, 1 single-char token, 2 digit, 3 upper case, 4 break."""
     _, word_t, single_t, digit_t, upper_t = _tables()
-    return (word_t.astype(np.uint8) | (single_t.astype(np.uint8) << 1) | (digit_t.astype(np.uint8) << 2)
-            | (upper_t.astype(np.uint8) << 3))
+    table = (word_t.astype(np.uint8) | (single_t.astype(np.uint8) << 1) | (digit_t.astype(np.uint8) << 2)
+             | (upper_t.astype(np.uint8) << 3))
+    table[[ord(c) for c in _BREAKS]] |= 16
+    return table
 
 
 def tokenize(text: str) -> Tokens:
@@ -101,8 +105,8 @@ def tokenize(text: str) -> Tokens:
         folded = np.where(bmp, fold_t[idx], cps.astype(np.uint64))
     n = len(cps)
     if n == 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return Tokens(empty, empty, np.zeros(0, np.uint64), np.zeros(0, bool), np.zeros(0, bool))
+        empty, no = np.zeros(0, dtype=np.int64), np.zeros(0, bool)
+        return Tokens(empty, empty, np.zeros(0, np.uint64), no, no, no)
     word, single = (cls & 1).astype(bool), (cls & 2).astype(bool)
     boundary = np.ones(n + 1, dtype=bool)  # boundary[i]: a token cannot continue from i-1 into i
     boundary[1:n] = (word[1:] != word[:-1]) | single[1:] | single[:-1]
@@ -116,7 +120,11 @@ def tokenize(text: str) -> Tokens:
     digits = np.zeros(n + 1, dtype=np.int64)
     np.cumsum((cls & 4) > 0, out=digits[1:])
     is_number = (digits[ends] - digits[starts]) == (ends - starts)
-    return Tokens(starts, ends, hashes, is_number, (cls[starts] & 8) > 0)
+    breaks = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum((cls & 16) > 0, out=breaks[1:])
+    after_break = np.ones(len(starts), dtype=bool)
+    after_break[1:] = breaks[starts[1:]] > breaks[ends[:-1]]
+    return Tokens(starts, ends, hashes, is_number, (cls[starts] & 8) > 0, after_break)
 
 
 def hash_words(words: list[str]) -> np.ndarray:
