@@ -46,13 +46,14 @@ def _digest(db: Path) -> dict[str, tuple]:
 def _run(db: Path, batch: Path, kill_after: float | None = None) -> bool:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     proc = subprocess.Popen([sys.executable, str(RUNNER), str(db), str(batch), "b"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     if kill_after is None:
         out, err = proc.communicate(timeout=600)
         assert proc.returncode == 0, err.decode()[-2000:]
         return True
     time.sleep(kill_after)
-    proc.send_signal(signal.SIGKILL)
+    # The run and its worker processes (spaCy, the cleaning pool) die together, as in a machine crash.
+    os.killpg(proc.pid, signal.SIGKILL)
     proc.communicate()
     return False
 

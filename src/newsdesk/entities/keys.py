@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 _LEADING_THE = re.compile(r"^the\s+")
 # Coarse classes for ids: spaCy may type one place GPE in one article and LOC or FAC in another.
 _GROUP = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE", "NORP": "NORP"}
 
 
+@lru_cache(maxsize=200_000)
 def normalize_name(name: str) -> str:
     """Key for comparing names: case, accents, quotes, dots, a leading "the" and spacing do not matter."""
     text = unicodedata.normalize("NFKD", name.replace("’", "'"))

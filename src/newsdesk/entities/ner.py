@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TypeVar
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
+
+T = TypeVar("T")
 
 # Only these labels name things; DATE, MONEY, CARDINAL and the like are values, not entities.
 NAMED_LABELS = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW",
@@ -38,4 +42,15 @@ def find_spans(nlp: Language, texts: Iterable[str], batch_size: int = 64,
                n_process: int = 1) -> Iterator[list[RawSpan]]:
     """Named-entity spans of each text, in input order."""
     for doc in nlp.pipe(texts, batch_size=batch_size, n_process=n_process):
-        yield [RawSpan(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents if e.label_ in NAMED_LABELS]
+        yield _named(doc)
+
+
+def find_spans_with_context(nlp: Language, items: Iterable[tuple[str, T]], batch_size: int = 64,
+                            n_process: int = 1) -> Iterator[tuple[T, list[RawSpan]]]:
+    """Like find_spans, for (text, context) pairs streamed from anywhere; yields (context, spans) in order."""
+    for doc, context in nlp.pipe(items, as_tuples=True, batch_size=batch_size, n_process=n_process):
+        yield context, _named(doc)
+
+
+def _named(doc: Doc) -> list[RawSpan]:
+    return [RawSpan(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents if e.label_ in NAMED_LABELS]

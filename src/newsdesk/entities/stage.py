@@ -6,6 +6,7 @@ The model runs with no database connection open: inputs are exported to Parquet 
 from __future__ import annotations
 
 import tempfile
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from pathlib import Path
@@ -13,9 +14,9 @@ from pathlib import Path
 import pyarrow as pa
 from spacy.language import Language
 
-from newsdesk.config import NerConfig
+from newsdesk.config import NerConfig, cpu_workers
 from newsdesk.entities.linking import link_mentions, normalize_name
-from newsdesk.entities.ner import find_spans
+from newsdesk.entities.ner import find_spans_with_context
 from newsdesk.records import Mention
 from newsdesk.store.db import read_connection, write_transaction
 from newsdesk.store.staging import ParquetStage, export_query, iter_parquet, load_stage
@@ -38,24 +39,30 @@ def extract_entities(db_path: Path, batch_id: str, nlp: Language, config: NerCon
     with tempfile.TemporaryDirectory(prefix="entities-", dir=staging) as tmp:
         work = Path(tmp)
         with read_connection(db_path) as con:
-            export_query(con, """SELECT doc_id, title, body, language FROM articles WHERE batch_id = ?
-                                 ORDER BY doc_id""", [batch_id], work / "articles.parquet")
+            n_docs = export_query(con, """SELECT doc_id, title, body FROM articles
+                                          WHERE batch_id = ? AND coalesce(language, 'en') = 'en' ORDER BY doc_id""",
+                                  [batch_id], work / "articles.parquet")
+            (stats["total"],) = con.execute("SELECT count(*) FROM articles WHERE batch_id = ?", [batch_id]).fetchone()
+        stats["dropped_not_english"] = stats["total"] - n_docs
         mentions = ParquetStage(work / "mentions.parquet", MENTIONS, chunk_rows=20_000)
         per_article = ParquetStage(work / "article_entities.parquet", ARTICLE_ENTITIES, chunk_rows=20_000)
-        for chunk in iter_parquet(work / "articles.parquet", chunk_size):
-            stats["total"] += len(chunk)
-            english = [r for r in chunk if r["language"] in (None, "en")]
-            stats["dropped_not_english"] += len(chunk) - len(english)
-            bodies = [str(r["body"]) for r in english]
-            for row, spans in zip(english, find_spans(nlp, bodies, config.batch_size, config.n_process)):
-                linked = link_mentions(str(row["doc_id"]), str(row["body"]), spans, title=row.get("title"))
-                stats["kept"] += 1
-                stats["mentions"] += len(linked)
-                for m in linked:
-                    mentions.add((m.doc_id, batch_id, m.start_char, m.end_char, m.text, m.label, m.entity_id))
-                for values in summarize_article(linked, row.get("title"), len(str(row["body"]))):
-                    per_article.add((row["doc_id"], batch_id, *values))
-            log(f"entities: {stats['total']} articles, {stats['mentions']} mentions")
+        n_process = max(1, min(config.n_process or cpu_workers(), n_docs // config.min_docs_per_process))
+        rows = (row for chunk in iter_parquet(work / "articles.parquet", chunk_size) for row in chunk)
+        started = time.monotonic()
+        # One nlp.pipe over the whole batch: its worker processes start (and load the model) once.
+        for row, spans in find_spans_with_context(nlp, ((str(r["body"]), r) for r in rows), config.batch_size,
+                                                  n_process):
+            linked = link_mentions(str(row["doc_id"]), str(row["body"]), spans, title=row.get("title"))
+            stats["kept"] += 1
+            stats["mentions"] += len(linked)
+            for m in linked:
+                mentions.add((m.doc_id, batch_id, m.start_char, m.end_char, m.text, m.label, m.entity_id))
+            for values in summarize_article(linked, row.get("title"), len(str(row["body"]))):
+                per_article.add((row["doc_id"], batch_id, *values))
+            if stats["kept"] % 1000 == 0 or stats["kept"] == n_docs:
+                rate = stats["kept"] / max(time.monotonic() - started, 1e-9)
+                log(f"entities: {stats['kept']}/{n_docs} articles, {stats['mentions']} mentions, "
+                    f"{rate:.1f} articles/s on {n_process} processes")
         with write_transaction(db_path) as con:
             touched = {r[0] for r in con.execute("SELECT DISTINCT entity_id FROM article_entities WHERE batch_id = ?",
                                                  [batch_id]).fetchall()}
