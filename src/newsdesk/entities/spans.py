@@ -10,8 +10,9 @@ from newsdesk.entities.keys import normalize_name
 _LEADING = re.compile(r"^(?:the|The|THE)\s+")
 _POSSESSIVE = re.compile(r"(?:['’]s|s['’]|['’])$")
 _EDGE_PUNCT = "\"'“”‘’«»()[]{},;:!?*•|-–—"
+_ABBREVIATION = re.compile(r"\b(?:Inc|Corp|Ltd|Co|Jr|Sr|St|Bros|Mt|Ft)\.$")
 _NOISE = re.compile(r"[/|@©]|https?:|www\.|\.com\b")
-_CODE_LIKE = re.compile(r"^[A-Z]+-?\d+[A-Z]?$")  # COVID-19, H5N1: a disease or a code, not an organisation
+_CODE_LIKE = re.compile(r"^[A-Z]{3,}-\d+$")  # COVID-19, MERS-2: a disease, not an organisation (G20 is one)
 
 
 @dataclass(frozen=True)
@@ -28,8 +29,9 @@ def trim_span(body: str, start: int, end: int) -> tuple[int, int]:
     if match := _LEADING.match(body[start:end]):
         start += match.end()
     while start < end and body[end - 1] in _EDGE_PUNCT + ".":
-        if body[end - 1] == "." and re.search(r"(?:\b[A-Z]\.)+$", body[start:end]):
-            break  # keep the final dot of "U.S." or "J.R.R."
+        if body[end - 1] == "." and (re.search(r"(?:\b[A-Z]\.)+$", body[start:end])
+                                     or _ABBREVIATION.search(body[start:end])):
+            break  # keep the final dot of "U.S.", "J.R.R." or "Apple Inc."
         end -= 1
     if match := _POSSESSIVE.search(body[start:end]):
         if end - start - len(match.group()) >= 2:
@@ -59,21 +61,25 @@ def drop_noise(spans: list[Span]) -> list[Span]:
 
 
 def unglue_tail(body: str, start: int, end: int, known_words: set[str]) -> int:
-    """"Xi Jinpingreceived": cut a lower-case tail glued to a name word seen elsewhere in the article."""
-    words = body[start:end].split()
-    if not words:
-        return end
-    last = words[-1]
-    for word in sorted(known_words, key=len, reverse=True):
-        if len(word) >= 3 and last != word and last.startswith(word):
-            tail = last[len(word):]
-            if tail.isalpha() and tail.islower() and len(tail) >= 2:
-                return end - len(tail)
+    """"Xi Jinpingreceived ...": end the span at a name word seen elsewhere in the article when a lower-case word
+    is glued to it. The glued tail must read like a word of its own (it occurs in the article, or it is an
+    inflected verb), so "Apple" is not cut to "App" nor "Arabia" to "Arab"."""
+    lower_words = None
+    offset = start
+    for word in body[start:end].split(" "):
+        for name in sorted(known_words, key=len, reverse=True):
+            tail = word[len(name):]
+            if len(name) >= 3 and word.startswith(name) and tail.isalpha() and tail.islower() and len(tail) >= 4:
+                if lower_words is None:
+                    lower_words = set(re.findall(r"(?<![\w])[a-z]+", body))
+                if tail in lower_words or tail.endswith(("ed", "ing")):
+                    return offset + len(name)
+        offset += len(word) + 1
     return end
 
 
 def unglue_names(body: str, spans: list[Span]) -> list[Span]:
-    name_words = {w for s in spans if len(s.canonical.split()) >= 2 for w in s.canonical.split()}
+    name_words = {w for s in spans if len(s.canonical.split()) >= 2 for w in s.canonical.split() if w[:1].isupper()}
     out = []
     for s in spans:
         end = unglue_tail(body, s.start, s.end, name_words)

@@ -15,6 +15,9 @@ import pyarrow as pa
 from spacy.language import Language
 
 from newsdesk.config import NerConfig, cpu_workers
+from newsdesk.entities.acronyms import acronym_evidence
+from newsdesk.entities.aliases import apply_aliases, refresh_aliases
+from newsdesk.entities.keys import make_entity_id
 from newsdesk.entities.linking import link_mentions, normalize_name
 from newsdesk.entities.ner import find_spans_with_context
 from newsdesk.records import Mention
@@ -23,10 +26,11 @@ from newsdesk.store.staging import ParquetStage, export_query, iter_parquet, loa
 
 S, I32 = pa.string(), pa.int32()
 MENTIONS = pa.schema([("doc_id", S), ("batch_id", S), ("start_char", I32), ("end_char", I32), ("text", S),
-                      ("label", S), ("entity_id", S)])
+                      ("label", S), ("entity_id", S), ("local_id", S)])
 ARTICLE_ENTITIES = pa.schema([("doc_id", S), ("batch_id", S), ("entity_id", S), ("name", S), ("n_mentions", I32),
                               ("in_title", pa.bool_()), ("first_char", I32), ("salience", pa.float64()),
-                              ("is_about", pa.bool_()), ("ref_id", S)])
+                              ("is_about", pa.bool_()), ("ref_id", S), ("local_id", S)])
+EVIDENCE = pa.schema([("doc_id", S), ("batch_id", S), ("alias_id", S), ("entity_id", S), ("rule", S)])
 
 Log = Callable[[str], None]
 
@@ -46,6 +50,7 @@ def extract_entities(db_path: Path, batch_id: str, nlp: Language, config: NerCon
         stats["dropped_not_english"] = stats["total"] - n_docs
         mentions = ParquetStage(work / "mentions.parquet", MENTIONS, chunk_rows=20_000)
         per_article = ParquetStage(work / "article_entities.parquet", ARTICLE_ENTITIES, chunk_rows=20_000)
+        evidence = ParquetStage(work / "evidence.parquet", EVIDENCE, chunk_rows=20_000)
         n_process = max(1, min(config.n_process or cpu_workers(), n_docs // config.min_docs_per_process))
         rows = (row for chunk in iter_parquet(work / "articles.parquet", chunk_size) for row in chunk)
         started = time.monotonic()
@@ -56,9 +61,11 @@ def extract_entities(db_path: Path, batch_id: str, nlp: Language, config: NerCon
             stats["kept"] += 1
             stats["mentions"] += len(linked)
             for m in linked:
-                mentions.add((m.doc_id, batch_id, m.start_char, m.end_char, m.text, m.label, m.entity_id))
+                mentions.add((m.doc_id, batch_id, m.start_char, m.end_char, m.text, m.label, m.entity_id, m.entity_id))
             for values in summarize_article(linked, row.get("title"), len(str(row["body"]))):
-                per_article.add((row["doc_id"], batch_id, *values))
+                per_article.add((row["doc_id"], batch_id, *values, values[0]))
+            for alias_id, entity_id in sorted(find_evidence(linked)):
+                evidence.add((row["doc_id"], batch_id, alias_id, entity_id, "acronym"))
             if stats["kept"] % 1000 == 0 or stats["kept"] == n_docs:
                 rate = stats["kept"] / max(time.monotonic() - started, 1e-9)
                 log(f"entities: {stats['kept']}/{n_docs} articles, {stats['mentions']} mentions, "
@@ -66,15 +73,26 @@ def extract_entities(db_path: Path, batch_id: str, nlp: Language, config: NerCon
         with write_transaction(db_path) as con:
             touched = {r[0] for r in con.execute("SELECT DISTINCT entity_id FROM article_entities WHERE batch_id = ?",
                                                  [batch_id]).fetchall()}
-            for table in ("entity_mentions", "article_entities"):
+            for table in ("entity_mentions", "article_entities", "entity_evidence"):
                 con.execute(f"DELETE FROM {table} WHERE batch_id = ?", [batch_id])
             load_stage(con, "entity_mentions", mentions)
             load_stage(con, "article_entities", per_article)
-            touched |= {r[0] for r in con.execute("SELECT DISTINCT entity_id FROM article_entities WHERE batch_id = ?",
-                                                  [batch_id]).fetchall()}
+            load_stage(con, "entity_evidence", evidence)
+            changed = refresh_aliases(con)
+            touched |= apply_aliases(con, batch_id, changed) | changed
             refresh_entities(con, sorted(touched))
     stats["entities"] = len(touched)
     return dict(stats)
+
+
+def find_evidence(mentions: list[Mention]) -> set[tuple[str, str]]:
+    """(alias id, entity id) for each acronym an article spelled out: the bare acronym's own id joins the name."""
+    pairs = set()
+    for m in mentions:
+        acronym = acronym_evidence(m.text, m.canonical_name)
+        if acronym:
+            pairs.add((make_entity_id(acronym, "ORG"), m.entity_id))
+    return pairs
 
 
 def summarize_article(mentions: list[Mention], title: str | None,
@@ -111,7 +129,7 @@ def refresh_entities(con, entity_ids: list[str]) -> None:  # type: ignore[no-unt
     """Recompute the `entities` rows of the given ids from the mention tables (delete + insert)."""
     if not entity_ids:
         return
-    con.execute("DELETE FROM entities WHERE entity_id IN (SELECT unnest(?))", [entity_ids])
+    con.execute("DELETE FROM entities WHERE entity_id IN (SELECT unnest(?::VARCHAR[]))", [entity_ids])
     con.execute(
         """INSERT INTO entities (entity_id, name, label, n_articles, aliases, ref_id)
            WITH ids AS (SELECT unnest(?::VARCHAR[]) AS entity_id),
