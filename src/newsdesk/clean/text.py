@@ -21,7 +21,7 @@ from newsdesk.clean.dates import parse_date
 from newsdesk.clean.line_model import LineModel
 from newsdesk.clean.rules import DATE_STAMP, Verdict, match_block
 from newsdesk.clean.text_classifier import classify_lines
-from newsdesk.records import Segment
+from newsdesk.records import Segment, count_words
 
 _NEVER_RESTORED = (kinds.PROMO, kinds.SUBSCRIPTION, kinds.REPRINT)
 __all__ = ["TextResult", "clean_text", "extract_text_body", "filter_blocks", "is_headline_like", "split_blocks"]
@@ -61,11 +61,17 @@ def clean_text(text: str, title_hint: str | None = None, model: LineModel | None
     mark_headlines_in_body(blocks, verdicts)
     mark_repeats(blocks, verdicts)
     keep, probabilities = classify_lines(blocks, model)
+    if not looks_like_page_dump(blocks):
+        # An article body as delivered (a JSONL `text`, a clean .txt): the classifier, trained on page dumps,
+        # may drop short lines but not whole paragraphs, which there are almost always article text.
+        keep = [k or count_words(b) >= PARAGRAPH_WORDS for k, b in zip(keep, blocks)]
     mark_rejected(blocks, verdicts, keep, probabilities)
     if title_hint is None:
         mark_title_near_body(blocks, verdicts, keep)
     if blocks and all(v is not None for v in verdicts):
         restore_likeliest(verdicts, probabilities)
+    elif sum(count_words(b) for b, v in zip(blocks, verdicts) if v is None and b) < MIN_ARTICLE_WORDS:
+        restore_classifier_rejections(verdicts)
     kept, removed, meta = _split(blocks, verdicts)
     result.body = "\n\n".join(kept)
     result.segments.extend(removed)
@@ -74,6 +80,16 @@ def clean_text(text: str, title_hint: str | None = None, model: LineModel | None
     result.author = meta.get("author")  # type: ignore[assignment]
     result.syndicated_from = meta.get("syndicated_from")  # type: ignore[assignment]
     return result
+
+
+PARAGRAPH_WORDS = 12
+DUMP_SHORT_SHARE = 0.45  # ScrapingHub page dumps: 95% have more short lines than this; delivered bodies: 93% fewer
+
+
+def looks_like_page_dump(blocks: list[str]) -> bool:
+    """A page's whole visible text (menus, link lists: many lines of six words or fewer), not an article body."""
+    lines = [b for b in blocks if b]
+    return bool(lines) and sum(count_words(b) <= 6 for b in lines) / len(lines) >= DUMP_SHORT_SHARE
 
 
 def filter_blocks(blocks: list[str]) -> tuple[list[str], list[Segment], dict[str, object]]:
@@ -139,6 +155,17 @@ def mark_title_near_body(blocks: list[str], verdicts: list[Verdict | None], keep
 def _can_be_title(block: str, verdict: Verdict | None) -> bool:
     from_model = verdict is None or "line classifier" in verdict.reason
     return from_model and is_headline_like(block) and 3 <= len(block.split()) <= 25
+
+
+MIN_ARTICLE_WORDS = 20
+
+
+def restore_classifier_rejections(verdicts: list[Verdict | None]) -> None:
+    """Almost nothing would be left (a list-like article: a calendar, results): keep what only the classifier
+    rejected; what a rule named (promos, bios, notes) stays removed."""
+    for i, verdict in enumerate(verdicts):
+        if verdict is not None and "line classifier" in verdict.reason:
+            verdicts[i] = None
 
 
 def restore_likeliest(verdicts: list[Verdict | None], probabilities: np.ndarray) -> None:
