@@ -1,4 +1,5 @@
-"""A realistic synthetic batch for the throughput benchmark: HTML pages, text dumps and JSONL records.
+"""A realistic synthetic batch for the throughput benchmark: HTML pages (70% real ScrapingHub page layouts with their article paragraphs swapped, 30% a simple
+template), text dumps and JSONL records.
 
 Article text comes from a bigram chain trained on the ScrapingHub gold bodies (real English news, MIT licence,
 in the shared benchmark folder), so spaCy and trafilatura see news-like prose with names in it, while no two
@@ -70,6 +71,32 @@ def load_gold_texts(shared: Path) -> list[str]:
     return [t for t in texts if detect_language(t)[0] == "en"]
 
 
+class PageTemplates:
+    """Real ScrapingHub pages (MIT) whose article paragraphs are swapped for generated ones: real DOM size, menus,
+    scripts and sidebars around a body no other article shares."""
+
+    def __init__(self, shared: Path) -> None:
+        folder = shared / "bench" / "extraction" / "scrapinghub"
+        self.pages = [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.html"))]
+
+    def render(self, title: str, paragraphs: list[str], rng: random.Random) -> str:
+        import lxml.html
+
+        tree = lxml.html.fromstring(rng.choice(self.pages))
+        slots = [p for p in tree.iter("p") if len(p.text_content().split()) >= 15]
+        for slot, text in zip(slots, paragraphs + paragraphs):
+            for child in list(slot):
+                slot.remove(child)
+            slot.text = text
+        for extra in slots[2 * len(paragraphs):]:
+            extra.drop_tree()
+        for heading in tree.iter("h1", "title"):
+            for child in list(heading):
+                heading.remove(child)
+            heading.text = title
+        return lxml.html.tostring(tree, encoding="unicode")
+
+
 def render_html(title: str, outlet: str, date: str, paragraphs: list[str], related: list[str], rng: random.Random) -> str:
     nav = "".join(f'<li><a href="/{n.lower()}">{n}</a></li>' for n in NAV)
     side = "".join(f'<li><a href="/a/{rng.randint(1, 10**6)}">{html.escape(r)}</a></li>' for r in related)
@@ -96,6 +123,7 @@ def write_batch(folder: Path, n: int, shared: Path, seed: int = 11, copy_share: 
     """Write n articles into folder (files of each format) and return counts by format."""
     rng = random.Random(seed)
     model = TextModel(load_gold_texts(shared), seed)
+    templates = PageTemplates(shared)
     folder.mkdir(parents=True, exist_ok=True)
     counts = {"html": 0, "txt": 0, "jsonl": 0, "copies": 0}
     produced: list[tuple[str, list[str]]] = []
@@ -116,8 +144,9 @@ def write_batch(folder: Path, n: int, shared: Path, seed: int = 11, copy_share: 
         kind = rng.choices(["html", "txt", "jsonl"], weights=[0.3, 0.3, 0.4])[0]
         counts[kind] += 1
         if kind == "html":
-            (folder / f"page-{i:06d}.html").write_text(render_html(title, outlet, date, paragraphs, related, rng),
-                                                      encoding="utf-8")
+            page = templates.render(title, paragraphs, rng) if rng.random() < 0.7 else render_html(
+                title, outlet, date, paragraphs, related, rng)
+            (folder / f"page-{i:06d}.html").write_text(page, encoding="utf-8")
         elif kind == "txt":
             (folder / f"dump-{i:06d}.txt").write_text(render_text(title, outlet, date, paragraphs, related, rng),
                                                      encoding="utf-8")

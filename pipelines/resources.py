@@ -50,7 +50,7 @@ class SpacyNer(dg.ConfigurableResource):
 
     model: str = os.environ.get("NEWSDESK_SPACY_MODEL", DEFAULT_SPACY_MODEL)
     batch_size: int = 64
-    n_process: int = int(os.environ.get("NEWSDESK_NER_PROCESSES", "1"))
+    n_process: int = int(os.environ.get("NEWSDESK_NER_PROCESSES", "0"))  # 0 = one process per core
 
     def load(self) -> Language:
         return load_model(self.model)

@@ -1,0 +1,199 @@
+"""Throughput of the real pipeline against the bare library calls, on the same synthetic batch.
+
+    .venv/bin/python benchmarks/throughput.py --n 1000 [--n 10000 --n 100000] [--skip-reference]
+
+For each N: writes a mixed batch (HTML pages, text dumps, JSONL records; boilerplate; ~10% planted copies; see
+throughput_data.py) under benchmarks/out/throughput/, runs the `process_batch` job through Dagster (in-process,
+fresh instance and DuckDB file), and prints per-stage seconds, end-to-end articles/s and peak RSS (the run and
+its worker processes, sampled). Then, in the same run, the reference: trafilatura on every input (text wrapped
+in <p> as the scorer does), spaCy NER (same model and pipes) over the cleaned bodies, and rensa MinHash over
+their word 5-grams — each in a tight loop on all cores. Ratio = reference seconds / pipeline seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import shutil
+import sys
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(REPO), str(REPO / "benchmarks")]
+
+from throughput_data import write_batch  # noqa: E402
+
+OUT = REPO / "benchmarks" / "out" / "throughput"
+
+
+def shared_dir() -> Path:
+    return Path(os.environ["NEWSDESK_SHARED"]) if os.environ.get("NEWSDESK_SHARED") else REPO.parent / "shared"
+
+
+class PeakRss:
+    """Peak of the summed RSS of this process and all its descendants, sampled every 0.2 s."""
+
+    def __init__(self) -> None:
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        me = psutil.Process()
+        while not self._stop.is_set():
+            total = 0
+            for proc in [me, *me.children(recursive=True)]:
+                try:
+                    total += proc.memory_info().rss
+                except psutil.Error:
+                    pass
+            self.peak = max(self.peak, total)
+            time.sleep(0.2)
+
+    def __enter__(self) -> "PeakRss":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def run_pipeline(n: int) -> dict:
+    import dagster as dg
+
+    from pipelines.definitions import build_definitions
+    from pipelines.partitions import batches
+    from pipelines.resources import DuckDBStore, LandingZone
+
+    root = OUT / f"n{n}"
+    landing = root / "landing"
+    if not (landing / "batch" / "_SUCCESS").exists():
+        shutil.rmtree(landing, ignore_errors=True)
+        counts = write_batch(landing / "batch", n, shared_dir())
+        (root / "counts.json").write_text(json.dumps(counts))
+    db = root / "news.duckdb"
+    for stale in (db, db.with_name("news.snapshot.duckdb"), db.with_suffix(".duckdb.wal")):
+        stale.unlink(missing_ok=True)
+    defs = build_definitions({"store": DuckDBStore(db_path=str(db)), "landing": LandingZone(landing_dir=str(landing))})
+    instance = dg.DagsterInstance.ephemeral()
+    instance.add_dynamic_partitions(batches.name, ["batch"])
+    quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+    with PeakRss() as rss:
+        started = time.perf_counter()
+        result = defs.resolve_job_def("process_batch").execute_in_process(partition_key="batch", instance=instance,
+                                                                            run_config=quiet)
+        wall = time.perf_counter() - started
+    assert result.success
+    steps = {}
+    for event in result.all_events:
+        if event.event_type_value == "STEP_SUCCESS":
+            steps[event.step_key] = event.event_specific_data.duration_ms / 1000
+    return {"n": n, "wall_s": wall, "steps": steps, "peak_rss_mb": rss.peak / 2**20, "db": str(db),
+            "landing": str(landing / "batch"), "counts": json.loads((root / "counts.json").read_text())}
+
+
+# --- reference: bare library calls, all cores -------------------------------------------------------------------
+
+def _extract(item: tuple[str, str]) -> int:
+    import trafilatura
+
+    kind, content = item
+    if kind == "text":
+        from html import escape
+
+        content = "<html><body>" + "".join(f"<p>{escape(line)}</p>" for line in content.splitlines()
+                                           if line.strip()) + "</body></html>"
+    return len(trafilatura.extract(content, include_comments=False) or "")
+
+
+def _minhash(texts: list[str]) -> int:
+    from rensa import RMinHash
+
+    for text in texts:
+        words = text.lower().split()
+        sig = RMinHash(num_perm=128, seed=1729)
+        sig.update([" ".join(words[i:i + 5]) for i in range(max(1, len(words) - 4))])
+        sig.digest()
+    return len(texts)
+
+
+def run_reference(pipeline: dict, workers: int) -> dict:
+    import duckdb
+
+    from newsdesk.config import DEFAULT_SPACY_MODEL
+    from newsdesk.entities.ner import load_model
+    from newsdesk.ingest.batch import read_batch
+    from newsdesk.config import IngestConfig
+
+    inputs = [("html" if d.content_type == "html" else "text", d.content)
+              for d in read_batch(Path(pipeline["landing"]), "ref", IngestConfig()) if hasattr(d, "content")]
+    con = duckdb.connect(pipeline["db"], read_only=True)
+    bodies = [r[0] for r in con.execute("SELECT body FROM articles WHERE coalesce(language, 'en') = 'en'").fetchall()]
+    con.close()
+    context = multiprocessing.get_context("spawn")
+    t0 = time.perf_counter()
+    with context.Pool(workers) as pool:
+        pool.map(_extract, inputs, chunksize=16)
+    extract_s = time.perf_counter() - t0
+    nlp = load_model(DEFAULT_SPACY_MODEL)
+    t0 = time.perf_counter()
+    for _ in nlp.pipe(bodies, batch_size=64, n_process=workers):
+        pass
+    ner_s = time.perf_counter() - t0
+    chunks = [bodies[i::workers] for i in range(workers)]
+    t0 = time.perf_counter()
+    with context.Pool(workers) as pool:
+        pool.map(_minhash, chunks)
+    minhash_s = time.perf_counter() - t0
+    return {"extract_s": extract_s, "ner_s": ner_s, "minhash_s": minhash_s,
+            "total_s": extract_s + ner_s + minhash_s, "inputs": len(inputs), "bodies": len(bodies)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, action="append", help="batch size (repeatable); default 1000")
+    parser.add_argument("--skip-reference", action="store_true")
+    parser.add_argument("--json", help="append one JSON line per size to this file")
+    args = parser.parse_args()
+    workers = len(os.sched_getaffinity(0))
+    print(f"machine: {workers} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, python {sys.version.split()[0]}")
+    rows = []
+    for n in args.n or [1000]:
+        result = run_pipeline(n)
+        if not args.skip_reference:
+            result["reference"] = run_reference(result, workers)
+        rows.append(result)
+        report(result)
+        if args.json:
+            with open(args.json, "a", encoding="utf-8") as handle:
+                handle.write(json.dumps(result) + "\n")
+    if len(rows) > 1:
+        print("\nsize      wall s   articles/s   peak RSS MB   ratio")
+        for r in rows:
+            ratio = r["reference"]["total_s"] / r["wall_s"] if "reference" in r else float("nan")
+            print(f"{r['n']:>7} {r['wall_s']:>9.1f} {r['n'] / r['wall_s']:>11.1f} {r['peak_rss_mb']:>12.0f} {ratio:>8.2f}")
+    return 0
+
+
+def report(r: dict) -> None:
+    print(f"\n== N={r['n']}  inputs {r['counts']}")
+    for step, seconds in sorted(r["steps"].items(), key=lambda kv: -kv[1]):
+        print(f"  {step:45s} {seconds:8.1f} s")
+    print(f"  pipeline end to end: {r['wall_s']:.1f} s = {r['n'] / r['wall_s']:.1f} articles/s; "
+          f"peak RSS (run + workers) {r['peak_rss_mb']:.0f} MB")
+    if "reference" in r:
+        ref = r["reference"]
+        print(f"  reference (bare calls, all cores): extraction {ref['extract_s']:.1f} s + NER {ref['ner_s']:.1f} s"
+              f" + MinHash {ref['minhash_s']:.1f} s = {ref['total_s']:.1f} s")
+        print(f"  ratio pipeline/reference throughput = {ref['total_s'] / r['wall_s']:.2f}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
