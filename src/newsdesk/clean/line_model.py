@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -32,20 +32,55 @@ class LineModel:
     trees: tuple[Tree, ...]
     threshold: float  # keep a line when its probability of being article text reaches this
 
+    @cached_property
+    def forest(self) -> "_Forest":
+        return _stack(self.trees)
+
     def predict_proba(self, features: np.ndarray) -> np.ndarray:
-        """Probability that each row (line) is article text."""
-        raw = np.full(features.shape[0], self.baseline)
-        rows = np.arange(features.shape[0])
-        for tree in self.trees:
-            node = np.zeros(features.shape[0], dtype=np.int64)
-            while True:
-                inner = tree.feature[node] >= 0
-                if not inner.any():
-                    break
-                goes_left = features[rows, np.maximum(tree.feature[node], 0)] <= tree.threshold[node]
-                node = np.where(inner, np.where(goes_left, tree.left[node], tree.right[node]), node)
-            raw += tree.value[node]
+        """Probability that each row (line) is article text.
+
+        All trees are walked at once, one level per step (a few numpy calls per document instead of a few per
+        tree and level); the leaf values are then added tree by tree, in the same order as before."""
+        forest = self.forest
+        n_rows = features.shape[0]
+        rows = np.arange(n_rows)[:, None]
+        trees = np.arange(len(self.trees))[None, :]
+        node = np.zeros((n_rows, len(self.trees)), dtype=np.int64)
+        while True:
+            feature = forest.feature[trees, node]
+            inner = feature >= 0
+            if not inner.any():
+                break
+            goes_left = features[rows, np.maximum(feature, 0)] <= forest.threshold[trees, node]
+            node = np.where(inner, np.where(goes_left, forest.left[trees, node], forest.right[trees, node]), node)
+        raw = np.full(n_rows, self.baseline)
+        for leaf_values in forest.value[trees, node].T:
+            raw += leaf_values
         return 1.0 / (1.0 + np.exp(-raw))
+
+
+@dataclass(frozen=True)
+class _Forest:
+    feature: np.ndarray  # (trees, nodes), padded with leaves
+    threshold: np.ndarray
+    left: np.ndarray
+    right: np.ndarray
+    value: np.ndarray
+
+
+def _stack(trees: tuple[Tree, ...]) -> _Forest:
+    """The trees as padded (trees x nodes) arrays (built once per model: `LineModel.forest` caches it)."""
+    width = max(len(t.feature) for t in trees)
+
+    def pad(name: str, fill: float, dtype: type) -> np.ndarray:
+        out = np.full((len(trees), width), fill, dtype=dtype)
+        for i, tree in enumerate(trees):
+            values = getattr(tree, name)
+            out[i, : len(values)] = values
+        return out
+
+    return _Forest(pad("feature", -1, np.int64), pad("threshold", 0.0, float), pad("left", 0, np.int64),
+                   pad("right", 0, np.int64), pad("value", 0.0, float))
 
 
 def model_to_dict(model: LineModel) -> dict[str, object]:
