@@ -24,7 +24,6 @@ def raw_documents(context: dg.AssetExecutionContext, store: DuckDBStore, landing
     batch = context.partition_key
     config = replace(load_settings().ingest, max_file_bytes=landing.max_file_bytes)
     stats = ingest_batch(store.path, landing.batch_dir(batch), batch, config, log=context.log.info)
-    store.publish()
     reasons = query_rows(store.path, """SELECT reason, count(*), any_value(detail) FROM quarantine
                                         WHERE batch_id = ? AND stage = 'ingest' GROUP BY reason ORDER BY 2 DESC""",
                          [batch])
@@ -41,7 +40,6 @@ def clean_articles(context: dg.AssetExecutionContext, store: DuckDBStore) -> dg.
     piece in `boilerplate_segments`; documents left without article text go to `quarantine`."""
     batch = context.partition_key
     stats = clean_batch(store.path, batch, load_settings().clean, log=context.log.info)
-    store.publish()
     kept, removed = stats.get("words_kept", 0), stats.get("words_removed", 0)
     preview = query_rows(store.path, """SELECT coalesce(title, '(no title)'), source_name, published_date,
                                                left(body, 240) || '…'
@@ -59,7 +57,6 @@ def article_copies(context: dg.AssetExecutionContext, store: DuckDBStore, dedup:
     verified on the clean bodies); different write-ups sharing wire passages become `story_links`."""
     batch = context.partition_key
     stats = dedup_batch(store.path, batch, dedup.config, log=context.log.info)
-    store.publish()
     biggest = query_rows(store.path, """SELECT copy_cluster_id, count(*) AS n FROM copies
                                         WHERE copy_cluster_id IN (SELECT c.copy_cluster_id FROM copies c
                                               JOIN articles a USING (doc_id) WHERE a.batch_id = ?)
@@ -75,8 +72,7 @@ def article_entities(context: dg.AssetExecutionContext, store: DuckDBStore, ner:
     """Named entities of every English article (`entity_mentions` with character offsets), linked to canonical
     `entities` (surnames and misspellings joined to the full name), counted per article."""
     batch = context.partition_key
-    stats = extract_entities(store.path, batch, ner.load(), ner.config, log=context.log.info)
-    store.publish()
+    stats = extract_entities(store.path, batch, ner.config, log=context.log.info)
     top = query_rows(store.path, """SELECT e.name, e.label, count(DISTINCT ae.doc_id) AS n
                                     FROM article_entities ae JOIN entities e USING (entity_id)
                                     WHERE ae.batch_id = ? GROUP BY ALL ORDER BY n DESC, 1 LIMIT 10""", [batch])
@@ -87,4 +83,15 @@ def article_entities(context: dg.AssetExecutionContext, store: DuckDBStore, ner:
     })
 
 
-BATCH_ASSETS = [raw_documents, clean_articles, article_copies, article_entities]
+@dg.asset(deps=[article_copies, article_entities], kinds={"duckdb"}, **_COMMON)
+def analyst_snapshot(context: dg.AssetExecutionContext, store: DuckDBStore) -> dg.MaterializeResult:
+    """The read-only copy of the database analysts query (`newsdesk shell`), published once the whole batch is
+    in: readers never see a half-processed batch and never meet the pipeline's lock."""
+    path = store.publish()
+    size = path.stat().st_size
+    context.log.info(f"published {path} ({size / 2**20:.1f} MB)")
+    return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(path)),
+                                          "size_mb": dg.MetadataValue.float(round(size / 2**20, 1))})
+
+
+BATCH_ASSETS = [raw_documents, clean_articles, article_copies, article_entities, analyst_snapshot]

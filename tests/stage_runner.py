@@ -6,7 +6,6 @@ from pathlib import Path
 from newsdesk.clean.stage import clean_batch
 from newsdesk.config import load_settings
 from newsdesk.dedup.stage import dedup_batch
-from newsdesk.entities.ner import load_model
 from newsdesk.entities.stage import extract_entities
 from newsdesk.ingest.stage import ingest_batch
 
@@ -16,7 +15,7 @@ def run(db_path: Path, batch_dir: Path, batch_id: str) -> None:
     ingest_batch(db_path, batch_dir, batch_id, settings.ingest)
     clean_batch(db_path, batch_id, settings.clean)
     dedup_batch(db_path, batch_id, settings.dedup)
-    extract_entities(db_path, batch_id, load_model(settings.ner.model), settings.ner)
+    extract_entities(db_path, batch_id, settings.ner)
     print("done", flush=True)
 
 

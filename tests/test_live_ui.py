@@ -9,9 +9,9 @@ import pytest
 from conftest import REPO, SAMPLE_BATCH
 from live_ui import DagsterDev, partition_keys, runs_for, screenshot_assets
 
-ASSETS = ["raw_documents", "clean_articles", "article_copies", "article_entities", "article_search_index",
-          "corpus_summary"]
-BATCH_ASSETS = [{"path": [name]} for name in ASSETS[:4]]
+ASSETS = ["raw_documents", "clean_articles", "article_copies", "article_entities", "analyst_snapshot",
+          "article_search_index", "corpus_summary"]
+BATCH_ASSETS = [{"path": [name]} for name in ASSETS[:5]]
 ARTIFACTS = REPO / "artifacts" / "live-ui"
 
 pytestmark = pytest.mark.live

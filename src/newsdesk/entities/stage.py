@@ -12,14 +12,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow as pa
-from spacy.language import Language
 
 from newsdesk.config import NerConfig, cpu_workers
 from newsdesk.entities.acronyms import acronym_evidence
 from newsdesk.entities.aliases import apply_aliases, refresh_aliases
 from newsdesk.entities.keys import make_entity_id
 from newsdesk.entities.linking import link_mentions, normalize_name
-from newsdesk.entities.ner import find_spans_with_context
+from newsdesk.entities.ner import find_spans, load_model
+from newsdesk.parallel import map_chunks
 from newsdesk.records import Mention
 from newsdesk.store.db import read_connection, write_transaction
 from newsdesk.store.staging import ParquetStage, export_query, iter_parquet, load_stage
@@ -35,8 +35,23 @@ EVIDENCE = pa.schema([("doc_id", S), ("batch_id", S), ("alias_id", S), ("entity_
 Log = Callable[[str], None]
 
 
-def extract_entities(db_path: Path, batch_id: str, nlp: Language, config: NerConfig,
-                     log: Log = lambda _: None, chunk_size: int = 500) -> dict[str, int]:
+def annotate_chunk(job: tuple[list[dict[str, object]], str, int]) -> list[tuple[str, str | None, int, list[Mention]]]:
+    """NER and linking for a chunk of articles, in whichever process runs it (the model loads once per process).
+
+    Workers return only the mentions: shipping spaCy Docs back, as nlp.pipe(n_process=...) does, costs the
+    parent a tokenisation and a (de)serialisation per article."""
+    rows, model, batch_size = job
+    nlp = load_model(model)
+    bodies = [str(r["body"]) for r in rows]
+    out = []
+    for row, body, spans in zip(rows, bodies, find_spans(nlp, bodies, batch_size)):
+        title = row.get("title")
+        out.append((str(row["doc_id"]), title, len(body), link_mentions(str(row["doc_id"]), body, spans, title=title)))
+    return out
+
+
+def extract_entities(db_path: Path, batch_id: str, config: NerConfig, log: Log = lambda _: None,
+                     chunk_size: int = 50) -> dict[str, int]:
     stats: Counter[str] = Counter()
     staging = Path(db_path).resolve().parent / ".staging"
     staging.mkdir(parents=True, exist_ok=True)
@@ -51,25 +66,24 @@ def extract_entities(db_path: Path, batch_id: str, nlp: Language, config: NerCon
         mentions = ParquetStage(work / "mentions.parquet", MENTIONS, chunk_rows=20_000)
         per_article = ParquetStage(work / "article_entities.parquet", ARTICLE_ENTITIES, chunk_rows=20_000)
         evidence = ParquetStage(work / "evidence.parquet", EVIDENCE, chunk_rows=20_000)
-        n_process = max(1, min(config.n_process or cpu_workers(), n_docs // config.min_docs_per_process))
-        rows = (row for chunk in iter_parquet(work / "articles.parquet", chunk_size) for row in chunk)
+        workers = max(1, min(config.n_process or cpu_workers(), n_docs // config.min_docs_per_process))
+        jobs = ((chunk, config.model, config.batch_size) for chunk in iter_parquet(work / "articles.parquet", chunk_size))
         started = time.monotonic()
-        # One nlp.pipe over the whole batch: its worker processes start (and load the model) once.
-        for row, spans in find_spans_with_context(nlp, ((str(r["body"]), r) for r in rows), config.batch_size,
-                                                  n_process):
-            linked = link_mentions(str(row["doc_id"]), str(row["body"]), spans, title=row.get("title"))
-            stats["kept"] += 1
-            stats["mentions"] += len(linked)
-            for m in linked:
-                mentions.add((m.doc_id, batch_id, m.start_char, m.end_char, m.text, m.label, m.entity_id, m.entity_id))
-            for values in summarize_article(linked, row.get("title"), len(str(row["body"]))):
-                per_article.add((row["doc_id"], batch_id, *values, values[0]))
-            for alias_id, entity_id in sorted(find_evidence(linked)):
-                evidence.add((row["doc_id"], batch_id, alias_id, entity_id, "acronym"))
-            if stats["kept"] % 1000 == 0 or stats["kept"] == n_docs:
+        for results in map_chunks(annotate_chunk, jobs, workers):
+            for doc_id, title, body_length, linked in results:
+                stats["kept"] += 1
+                stats["mentions"] += len(linked)
+                for m in linked:
+                    mentions.add((m.doc_id, batch_id, m.start_char, m.end_char, m.text, m.label, m.entity_id,
+                                  m.entity_id))
+                for values in summarize_article(linked, title, body_length):
+                    per_article.add((doc_id, batch_id, *values, values[0]))
+                for alias_id, entity_id in sorted(find_evidence(linked)):
+                    evidence.add((doc_id, batch_id, alias_id, entity_id, "acronym"))
+            if stats["kept"] % 1000 < chunk_size or stats["kept"] == n_docs:
                 rate = stats["kept"] / max(time.monotonic() - started, 1e-9)
                 log(f"entities: {stats['kept']}/{n_docs} articles, {stats['mentions']} mentions, "
-                    f"{rate:.1f} articles/s on {n_process} processes")
+                    f"{rate:.1f} articles/s on {workers} processes")
         with write_transaction(db_path) as con:
             touched = {r[0] for r in con.execute("SELECT DISTINCT entity_id FROM article_entities WHERE batch_id = ?",
                                                  [batch_id]).fetchall()}
