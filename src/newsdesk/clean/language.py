@@ -12,7 +12,7 @@ def _identifier() -> langid.LanguageIdentifier:
     return langid.LanguageIdentifier.from_model_file(langid.MODEL_FILE, norm_probs=True)
 
 
-def detect_language(text: str, sample_chars: int = 2000) -> tuple[str | None, float]:
+def detect_language(text: str, sample_chars: int = 1200) -> tuple[str | None, float]:
     """ISO 639-1 code and probability; None for text too short to tell."""
     sample = text[:sample_chars]
     if len(sample.split()) < 5:

@@ -7,6 +7,7 @@ opening retries with backoff while another process holds the lock.
 
 from __future__ import annotations
 
+import os
 import random
 import time
 from collections.abc import Iterator
@@ -31,6 +32,11 @@ def schema_sql() -> list[str]:
             if f.name.endswith(".sql")]
 
 
+# DuckDB's default memory limit is 80% of RAM: on a shared machine a big batch insert would take it all.
+# Above this it spills to disk (NEWSDESK_DUCKDB_MEMORY overrides).
+DEFAULT_MEMORY_LIMIT = os.environ.get("NEWSDESK_DUCKDB_MEMORY", "1GB")
+
+
 def connect(db_path: Path | str, read_only: bool = False, timeout_s: float = 120.0) -> duckdb.DuckDBPyConnection:
     """Open the database, waiting with jittered backoff while another process holds its lock."""
     path = Path(db_path)
@@ -40,7 +46,7 @@ def connect(db_path: Path | str, read_only: bool = False, timeout_s: float = 120
     delay = 0.05
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            return duckdb.connect(str(path), read_only=read_only, config={"memory_limit": DEFAULT_MEMORY_LIMIT})
         except duckdb.IOException as exc:
             if not any(m in str(exc) for m in _LOCK_MESSAGES) or time.monotonic() > deadline:
                 raise
