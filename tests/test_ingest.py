@@ -3,8 +3,6 @@
 import gzip
 import json
 import os
-import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -127,26 +125,20 @@ def test_same_file_twice_in_a_batch(tmp_path: Path) -> None:
     assert docs[0].doc_id in bad[0].detail
 
 
-def test_file_growing_while_read(tmp_path: Path) -> None:
+def test_file_growing_while_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "growing.txt"
-    path.write_bytes(ARTICLE.encode() * 20000)  # ~8 MB, so reading takes a while
-    stop = threading.Event()
+    path.write_bytes(ARTICLE.encode() * 100)
+    real_open = Path.open
 
-    def append() -> None:
-        with path.open("ab") as handle:
-            while not stop.is_set():
-                handle.write(b" more words")
-                handle.flush()
-                time.sleep(0.0005)
+    def open_while_a_writer_appends(self: Path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        handle = real_open(self, *args, **kwargs)
+        if self.name == "growing.txt" and "r" in (args[0] if args else kwargs.get("mode", "r")):
+            with real_open(self, "ab") as writer:  # another process appends after we looked at the size
+                writer.write(b" more words")
+        return handle
 
-    writer = threading.Thread(target=append)
-    writer.start()
-    try:
-        time.sleep(0.01)
-        _, bad = _read(tmp_path)
-    finally:
-        stop.set()
-        writer.join()
+    monkeypatch.setattr(Path, "open", open_while_a_writer_appends)
+    _, bad = _read(tmp_path)
     assert [q.reason for q in bad] == ["file_changed_while_reading"]
 
 

@@ -7,7 +7,6 @@ the database is touched only to export the inputs and to write the results.
 from __future__ import annotations
 
 import math
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -18,7 +17,7 @@ from newsdesk.config import CleanConfig, cpu_workers
 from newsdesk.parallel import map_chunks
 from newsdesk.records import CleanArticle, QuarantineItem
 from newsdesk.store.db import read_connection, write_transaction
-from newsdesk.store.staging import export_query, iter_parquet
+from newsdesk.store.staging import export_query, iter_parquet, stage_workdir
 from newsdesk.store.tables import BATCH_DOCUMENTS_SQL, CleanSink, row_to_document
 
 Log = Callable[[str], None]
@@ -32,10 +31,7 @@ def clean_chunk(job: tuple[list[dict[str, object]], CleanConfig]) -> list[CleanA
 def clean_batch(db_path: Path, batch_id: str, config: CleanConfig, log: Log = lambda _: None,
                 chunk_size: int = 50) -> dict[str, int]:
     stats: Counter[str] = Counter()
-    staging = Path(db_path).resolve().parent / ".staging"
-    staging.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="clean-", dir=staging) as tmp:
-        work = Path(tmp)
+    with stage_workdir(db_path, "clean") as work:
         with read_connection(db_path) as con:
             n_docs = export_query(con, BATCH_DOCUMENTS_SQL, [batch_id], work / "documents.parquet")
         workers = min(config.workers or cpu_workers(), math.ceil(n_docs / config.min_docs_per_worker))

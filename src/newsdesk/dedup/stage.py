@@ -14,7 +14,6 @@ cluster only on its component, so the final tables do not depend on the order ba
 
 from __future__ import annotations
 
-import tempfile
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -31,7 +30,7 @@ from newsdesk.dedup.features import ArticleFeatures, band_keys, char_spans, comp
 from newsdesk.dedup.verify import COPY, STORY, PairVerdict, shared_runs, verify_pair
 from newsdesk.store import dedup_index as idx
 from newsdesk.store.db import read_connection, write_transaction
-from newsdesk.store.staging import export_query, insert_columns, iter_parquet
+from newsdesk.store.staging import export_query, insert_columns, iter_parquet, stage_workdir
 
 Log = Callable[[str], None]
 Pair = tuple[str, str]
@@ -40,8 +39,7 @@ Pair = tuple[str, str]
 def dedup_batch(db_path: Path, batch_id: str, config: DedupConfig, log: Log = lambda _: None,
                 chunk_size: int = 2000) -> dict[str, int]:
     stats: Counter[str] = Counter()
-    with tempfile.TemporaryDirectory(prefix="dedup-", dir=_staging_dir(db_path)) as tmp:
-        work = Path(tmp)
+    with stage_workdir(db_path, "dedup") as work:
         with read_connection(db_path) as con:
             limit_memory(con, config)
             export_query(con, "SELECT doc_id, body FROM articles WHERE batch_id = ? ORDER BY doc_id", [batch_id],
@@ -177,10 +175,3 @@ def _cluster_stats(rows: list[CopyRow], batch_docs: set[str]) -> dict[str, int]:
     }
 
 
-def _staging_dir(db_path: Path) -> Path:
-    path = Path(db_path).resolve().parent / ".staging"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-__all__ = ["dedup_batch", "COPY", "STORY"]

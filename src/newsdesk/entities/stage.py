@@ -5,7 +5,6 @@ The model runs with no database connection open: inputs are exported to Parquet 
 
 from __future__ import annotations
 
-import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -22,7 +21,7 @@ from newsdesk.entities.ner import find_spans, load_model
 from newsdesk.parallel import map_chunks
 from newsdesk.records import Mention
 from newsdesk.store.db import read_connection, write_transaction
-from newsdesk.store.staging import ParquetStage, export_query, iter_parquet, load_stage
+from newsdesk.store.staging import ParquetStage, export_query, iter_parquet, load_stage, stage_workdir
 
 S, I32 = pa.string(), pa.int32()
 MENTIONS = pa.schema([("doc_id", S), ("batch_id", S), ("start_char", I32), ("end_char", I32), ("text", S),
@@ -53,10 +52,7 @@ def annotate_chunk(job: tuple[list[dict[str, object]], str, int]) -> list[tuple[
 def extract_entities(db_path: Path, batch_id: str, config: NerConfig, log: Log = lambda _: None,
                      chunk_size: int = 50) -> dict[str, int]:
     stats: Counter[str] = Counter()
-    staging = Path(db_path).resolve().parent / ".staging"
-    staging.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="entities-", dir=staging) as tmp:
-        work = Path(tmp)
+    with stage_workdir(db_path, "entities") as work:
         with read_connection(db_path) as con:
             n_docs = export_query(con, """SELECT doc_id, title, body FROM articles
                                           WHERE batch_id = ? AND coalesce(language, 'en') = 'en' ORDER BY doc_id""",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +10,7 @@ from newsdesk.config import IngestConfig
 from newsdesk.ingest.batch import list_batch_files, read_batch
 from newsdesk.records import RawDocument
 from newsdesk.store.db import write_transaction
+from newsdesk.store.staging import stage_workdir
 from newsdesk.store.tables import IngestSink
 
 Log = Callable[[str], None]
@@ -26,11 +26,9 @@ def ingest_batch(db_path: Path, batch_dir: Path, batch_id: str, config: IngestCo
     if not batch_dir.is_dir():
         raise BatchNotFound(f"batch directory {batch_dir} does not exist (was it renamed or deleted?)")
     stats: Counter[str] = Counter()
-    staging = Path(db_path).resolve().parent / ".staging"
-    staging.mkdir(parents=True, exist_ok=True)
     n_files = len(list_batch_files(batch_dir))
-    with tempfile.TemporaryDirectory(prefix="ingest-", dir=staging) as tmp:
-        sink = IngestSink(Path(tmp), batch_id)
+    with stage_workdir(db_path, "ingest") as work:
+        sink = IngestSink(work, batch_id)
         for item in read_batch(batch_dir, batch_id, config):
             sink.add(item)
             stats["total"] += 1

@@ -7,12 +7,23 @@ transaction loads them.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+
+@contextmanager
+def stage_workdir(db_path: Path, stage: str) -> Iterator[Path]:
+    """A scratch folder for one stage run, next to the database (same disk), removed afterwards."""
+    root = Path(db_path).resolve().parent / ".staging"
+    root.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f"{stage}-", dir=root) as tmp:
+        yield Path(tmp)
 
 
 class ParquetStage:
