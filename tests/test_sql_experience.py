@@ -67,3 +67,10 @@ def test_duckdb_shell_matches_library_version() -> None:
     shell = Path(sys.executable).with_name("duckdb")
     version = subprocess.run([str(shell), "--version"], capture_output=True, text=True).stdout
     assert f"v{duckdb.__version__}" in version
+
+
+def test_non_english_article_kept_flagged_and_not_annotated(sample_db: Pipeline) -> None:
+    rows = sample_db.query("SELECT doc_id, language FROM articles WHERE title LIKE 'El puerto%'")
+    assert len(rows) == 1 and rows[0][1] == "es"
+    assert sample_db.query("SELECT count(*) FROM entity_mentions WHERE doc_id = ?", [rows[0][0]]) == [(0,)]
+    assert sample_db.query("SELECT count(*) FROM entity_mentions")[0][0] > 20
