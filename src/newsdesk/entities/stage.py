@@ -17,6 +17,7 @@ from newsdesk.entities.acronyms import acronym_evidence
 from newsdesk.entities.aliases import apply_aliases, refresh_aliases
 from newsdesk.entities.keys import make_entity_id
 from newsdesk.entities.linking import link_mentions, normalize_name
+from newsdesk.entities.spelling import find_spelling_evidence
 from newsdesk.entities.ner import find_spans, load_model
 from newsdesk.parallel import map_chunks
 from newsdesk.records import Mention
@@ -88,6 +89,10 @@ def extract_entities(db_path: Path, batch_id: str, config: NerConfig, log: Log =
             load_stage(con, "entity_mentions", mentions)
             load_stage(con, "article_entities", per_article)
             load_stage(con, "entity_evidence", evidence)
+            spelling = find_spelling_evidence(con, batch_id)
+            if spelling:
+                con.executemany("INSERT INTO entity_evidence VALUES (?, ?, ?, ?, 'spelling')",
+                                [(doc_id, batch_id, alias, target) for doc_id, alias, target in spelling])
             changed = refresh_aliases(con)
             touched |= apply_aliases(con, batch_id, changed) | changed
             refresh_entities(con, sorted(touched))
