@@ -56,7 +56,7 @@ def extract_entities(db_path: Path, batch_id: str, config: NerConfig, log: Log =
     with stage_workdir(db_path, "entities") as work:
         with read_connection(db_path) as con:
             n_docs = export_query(con, """SELECT doc_id, title, body FROM articles
-                                          WHERE batch_id = ? AND coalesce(language, 'en') = 'en' ORDER BY doc_id""",
+                                          WHERE batch_id = ? AND coalesce(language, 'en') = 'en'""",
                                   [batch_id], work / "articles.parquet")
             (stats["total"],) = con.execute("SELECT count(*) FROM articles WHERE batch_id = ?", [batch_id]).fetchone()
         stats["dropped_not_english"] = stats["total"] - n_docs

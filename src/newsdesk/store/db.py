@@ -46,12 +46,20 @@ def connect(db_path: Path | str, read_only: bool = False, timeout_s: float = 120
     delay = 0.05
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only, config={"memory_limit": DEFAULT_MEMORY_LIMIT})
+            return duckdb.connect(str(path), read_only=read_only, config=_config(path))
         except duckdb.IOException as exc:
             if not any(m in str(exc) for m in _LOCK_MESSAGES) or time.monotonic() > deadline:
                 raise
         time.sleep(delay * (0.5 + random.random()))
         delay = min(delay * 2, 2.0)
+
+
+def _config(path: Path) -> dict[str, str | bool]:
+    """Bounded memory with spilling next to the database (read-only connections included: an export of a big
+    batch sorts or hashes more than fits), and no insertion-order bookkeeping (nothing here relies on it)."""
+    spill = path.resolve().parent / ".staging" / "duckdb-spill"
+    spill.mkdir(parents=True, exist_ok=True)
+    return {"memory_limit": DEFAULT_MEMORY_LIMIT, "temp_directory": str(spill), "preserve_insertion_order": False}
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:

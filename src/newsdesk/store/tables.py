@@ -134,7 +134,7 @@ BATCH_DOCUMENTS_SQL = """
     SELECT d.doc_id, d.batch_id, d.source_path, d.external_id, d.format, d.content_type, d.sha256, d.n_bytes,
            c.content, c.url, c.title, c.published, c.source, d.encoding
     FROM documents d JOIN document_contents c USING (doc_id)
-    WHERE d.batch_id = ? ORDER BY d.doc_id"""
+    WHERE d.batch_id = ?"""
 
 
 def row_to_document(row: dict[str, object]) -> RawDocument:
