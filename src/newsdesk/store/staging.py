@@ -16,6 +16,10 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+# Arrow's default pool (mimalloc) keeps freed pages for reuse; with page-sized strings streamed through for an
+# hour that is gigabytes of resident memory. The system allocator hands large blocks back at once.
+pa.set_memory_pool(pa.system_memory_pool())
+
 
 @contextmanager
 def stage_workdir(db_path: Path, stage: str) -> Iterator[Path]:
@@ -67,9 +71,13 @@ def load_stage(con: duckdb.DuckDBPyConnection, table: str, stage: ParquetStage) 
     return stage.n_rows
 
 
-def export_query(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object], path: Path) -> int:
-    """Write the result of one query to Parquet, streaming, and return the row count."""
-    reader = con.execute(sql, list(params)).to_arrow_reader(10_000)
+def export_query(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object], path: Path,
+                 batch_rows: int = 256) -> int:
+    """Write the result of one query to Parquet, streaming, and return the row count.
+
+    Row groups stay small (`batch_rows`): a reader holds a whole row group in memory, and 10k raw pages of
+    ~200 KB would be gigabytes."""
+    reader = con.execute(sql, list(params)).to_arrow_reader(batch_rows)
     n = 0
     with pq.ParquetWriter(path, reader.schema) as writer:
         for batch in reader:
