@@ -131,7 +131,7 @@ def _minhash(texts: list[str]) -> int:
 def run_reference(pipeline: dict, workers: int) -> dict:
     import duckdb
 
-    from newsdesk.config import DEFAULT_SPACY_MODEL
+    from newsdesk.config import DEFAULT_SPACY_MODEL, NerConfig
     from newsdesk.entities.ner import load_model
     from newsdesk.ingest.batch import read_batch
     from newsdesk.config import IngestConfig
@@ -148,7 +148,7 @@ def run_reference(pipeline: dict, workers: int) -> dict:
     extract_s = time.perf_counter() - t0
     nlp = load_model(DEFAULT_SPACY_MODEL)
     t0 = time.perf_counter()
-    for _ in nlp.pipe(bodies, batch_size=64, n_process=workers):
+    for _ in nlp.pipe(bodies, batch_size=NerConfig.batch_size, n_process=workers):
         pass
     ner_s = time.perf_counter() - t0
     chunks = [bodies[i::workers] for i in range(workers)]

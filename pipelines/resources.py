@@ -49,7 +49,7 @@ class SpacyNer(dg.ConfigurableResource):
     """The spaCy pipeline for NER, loaded once per process. `model` is a package name or a directory."""
 
     model: str = os.environ.get("NEWSDESK_SPACY_MODEL", DEFAULT_SPACY_MODEL)
-    batch_size: int = 64
+    batch_size: int = NerConfig.batch_size
     n_process: int = int(os.environ.get("NEWSDESK_NER_PROCESSES", "0"))  # 0 = one process per core
 
     def load(self) -> Language:

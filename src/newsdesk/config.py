@@ -66,7 +66,7 @@ class DedupConfig:
 @dataclass(frozen=True)
 class NerConfig:
     model: str = DEFAULT_SPACY_MODEL
-    batch_size: int = 64
+    batch_size: int = 16  # texts per nlp.pipe batch: 64 adds ~200 MB of transient memory per process, no speed
     n_process: int = 0  # spaCy processes; 0 = one per core
     min_docs_per_process: int = 150  # each extra process loads the model again (about a second)
 

@@ -6,6 +6,8 @@ everything at once; both hold a whole batch in memory.
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -36,3 +38,36 @@ def map_chunks(fn: Callable[[T], R], chunks: Iterable[T], workers: int, window: 
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+
+
+def release_memory(collect: bool = False) -> None:
+    """Hand freed heap pages back to the OS (after a garbage collection when `collect`).
+
+    glibc keeps freed memory for reuse; processing page after page of text in one process then shows as an RSS
+    that grows without bound (measured: an NER worker from 480 MB to 750 MB over 5,000 articles, flat with this
+    after every chunk). A full collection is left to workers: in a process holding Dagster and a model it
+    costs a third of a second.
+    """
+    if collect:
+        gc.collect()
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
+def release_worker_memory() -> None:
+    """release_memory(collect=True) in a pool worker; nothing in the caller's own process, where chunks are
+    small batches and a full collection of a big heap (Dagster, a loaded model) costs more than it frees."""
+    if multiprocessing.parent_process() is not None:
+        release_memory(collect=True)
+
+
+def _load_libc() -> ctypes.CDLL | None:
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.malloc_trim  # noqa: B018 - glibc only
+        return libc
+    except (OSError, AttributeError):
+        return None
+
+
+_LIBC = _load_libc()

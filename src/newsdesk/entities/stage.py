@@ -19,7 +19,7 @@ from newsdesk.entities.keys import make_entity_id
 from newsdesk.entities.linking import link_mentions, normalize_name
 from newsdesk.entities.spelling import find_spelling_evidence
 from newsdesk.entities.ner import find_spans, load_model
-from newsdesk.parallel import map_chunks
+from newsdesk.parallel import map_chunks, release_memory, release_worker_memory
 from newsdesk.records import Mention
 from newsdesk.store.db import read_connection, write_transaction
 from newsdesk.store.staging import ParquetStage, export_query, iter_parquet, load_stage, stage_workdir
@@ -47,6 +47,7 @@ def annotate_chunk(job: tuple[list[dict[str, object]], str, int]) -> list[tuple[
     for row, body, spans in zip(rows, bodies, find_spans(nlp, bodies, batch_size)):
         title = row.get("title")
         out.append((str(row["doc_id"]), title, len(body), link_mentions(str(row["doc_id"]), body, spans, title=title)))
+    release_worker_memory()
     return out
 
 
@@ -81,6 +82,7 @@ def extract_entities(db_path: Path, batch_id: str, config: NerConfig, log: Log =
                 rate = stats["kept"] / max(time.monotonic() - started, 1e-9)
                 log(f"entities: {stats['kept']}/{n_docs} articles, {stats['mentions']} mentions, "
                     f"{rate:.1f} articles/s on {workers} processes")
+                release_memory()
         with write_transaction(db_path) as con:
             touched = {r[0] for r in con.execute("SELECT DISTINCT entity_id FROM article_entities WHERE batch_id = ?",
                                                  [batch_id]).fetchall()}
@@ -96,6 +98,7 @@ def extract_entities(db_path: Path, batch_id: str, config: NerConfig, log: Log =
             changed = refresh_aliases(con)
             touched |= apply_aliases(con, batch_id, changed) | changed
             refresh_entities(con, sorted(touched))
+        release_memory()
     stats["entities"] = len(touched)
     return dict(stats)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from newsdesk.config import IngestConfig
 from newsdesk.ingest.batch import list_batch_files, read_batch
+from newsdesk.parallel import release_memory
 from newsdesk.records import RawDocument
 from newsdesk.store.db import write_transaction
 from newsdesk.store.staging import stage_workdir
@@ -42,6 +43,7 @@ def ingest_batch(db_path: Path, batch_dir: Path, batch_id: str, config: IngestCo
             sink.write(con, str(batch_dir), n_files)
             n_dup = con.execute("""SELECT count(*) FROM quarantine WHERE batch_id = ? AND stage = 'ingest'
                                    AND reason = 'duplicate_record'""", [batch_id]).fetchone()[0]
+    release_memory()
     # Cross-batch duplicates are found in the database at write time; move them from kept to dropped.
     extra = n_dup - stats.get("dropped_duplicate_record", 0)
     if extra:
