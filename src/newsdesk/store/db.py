@@ -59,7 +59,8 @@ def _config(path: Path) -> dict[str, str | bool]:
     batch sorts or hashes more than fits), and no insertion-order bookkeeping (nothing here relies on it)."""
     spill = path.resolve().parent / ".staging" / "duckdb-spill"
     spill.mkdir(parents=True, exist_ok=True)
-    return {"memory_limit": DEFAULT_MEMORY_LIMIT, "temp_directory": str(spill), "preserve_insertion_order": False}
+    return {"memory_limit": DEFAULT_MEMORY_LIMIT, "temp_directory": str(spill), "preserve_insertion_order": False,
+            "allocator_background_threads": True}
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:

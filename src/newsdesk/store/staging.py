@@ -16,9 +16,6 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-# Arrow's default pool (mimalloc) keeps freed pages for reuse; with page-sized strings streamed through for an
-# hour that is gigabytes of resident memory. The system allocator hands large blocks back at once.
-pa.set_memory_pool(pa.system_memory_pool())
 
 
 @contextmanager
