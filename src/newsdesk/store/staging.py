@@ -84,8 +84,11 @@ def export_query(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[obje
 
 
 def iter_parquet(path: Path, batch_rows: int = 500) -> Iterator[list[dict[str, object]]]:
-    """Rows of a Parquet file as dicts, a chunk at a time."""
-    parquet = pq.ParquetFile(path)
+    """Rows of a Parquet file as dicts, a chunk at a time.
+
+    pre_buffer=False: with read-ahead buffering on, reading a 1.3 GB staging file chunk by chunk held 950 MB
+    after 40k rows instead of 300 MB."""
+    parquet = pq.ParquetFile(path, pre_buffer=False)
     for batch in parquet.iter_batches(batch_size=batch_rows):
         yield batch.to_pylist()
 
