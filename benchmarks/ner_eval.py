@@ -42,29 +42,15 @@ from newsdesk.config import DEFAULT_SPACY_MODEL  # noqa: E402
 from newsdesk.entities.annotate import AnnotateConfig, LinkOptions, annotate_texts  # noqa: E402
 from newsdesk.entities.ner import find_spans, load_model  # noqa: E402
 
+sys.path.insert(0, str(HERE))
+# The gold set's own record types: a mention (label already PER/ORG/LOC/MISC) and an article.
+from ner_gold_build import Article as GoldDoc  # noqa: E402
+from ner_gold_build import Entity as Ent  # noqa: E402
+
 GOLD = HERE / "data" / "ner_gold.jsonl"
 TYPES = ("PER", "ORG", "LOC")
 LABEL_MAP = {"PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC", "NORP": "MISC",
              "EVENT": "MISC", "PRODUCT": "MISC", "WORK_OF_ART": "MISC", "LAW": "MISC", "LANGUAGE": "MISC"}
-
-
-@dataclass(frozen=True)
-class Ent:
-    """A gold or predicted entity mention; `label` is already one of PER/ORG/LOC/MISC."""
-
-    start: int
-    end: int
-    text: str
-    label: str
-    canonical: str
-
-
-@dataclass(frozen=True)
-class GoldDoc:
-    id: str
-    title: str
-    text: str
-    entities: tuple[Ent, ...]
 
 
 @dataclass(frozen=True)
