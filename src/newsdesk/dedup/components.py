@@ -56,7 +56,9 @@ def cluster_components(db_path: Path, components: list[list[str]], edges: dict[P
                        common: np.ndarray, config: DedupConfig) -> tuple[list[CopyRow], int]:
     """Cluster rows for every member of `components`, and how many pairs had to be verified on demand."""
     members = [d for comp in components for d in comp]
-    small = {d for comp in components if len(comp) <= config.max_component for d in comp}
+    # Only members of multi-article components are ever compared; a 100k batch is mostly singletons, whose
+    # bodies would cost ~600 MB for nothing.
+    small = {d for comp in components if 1 < len(comp) <= config.max_component for d in comp}
     with read_connection(db_path) as con:
         limit_memory(con, config)
         infos = {i.doc_id: i for i in idx.fetch_infos(con, members)}

@@ -71,6 +71,9 @@ def dedup_batch(db_path: Path, batch_id: str, config: DedupConfig, log: Log = la
 
         seeds = set(batch_docs) | neighbours | reverified
         components, edges = grow_components(db_path, seeds, new_copies, config)
+        grouped = {d for comp in components if len(comp) > 1 for d in comp}
+        features = {d: f for d, f in features.items() if d in grouped}  # singletons are never compared again
+        release_memory()
         rows, on_demand = cluster_components(db_path, components, edges, verdicts, features, common, config)
         stats["pairs_verified_on_demand"] = on_demand
         log(f"clusters: {len(rows)} articles in {len(components)} components")
