@@ -35,6 +35,9 @@ def schema_sql() -> list[str]:
 # DuckDB's default memory limit is 80% of RAM: on a shared machine a big batch insert would take it all.
 # Above this it spills to disk (NEWSDESK_DUCKDB_MEMORY overrides).
 DEFAULT_MEMORY_LIMIT = os.environ.get("NEWSDESK_DUCKDB_MEMORY", "1GB")
+# Bulk loads of staged text stream from Parquet and lose nothing by spilling early: loading the raw pages of a
+# 100k batch peaked at +1.16 GB with 1GB and +0.54 GB with 400MB, in the same time (74 vs 78 s).
+BULK_LOAD_MEMORY_LIMIT = os.environ.get("NEWSDESK_DUCKDB_LOAD_MEMORY", "512MB")
 
 
 def connect(db_path: Path | str, read_only: bool = False, timeout_s: float = 120.0) -> duckdb.DuckDBPyConnection:

@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from newsdesk.store.db import BULK_LOAD_MEMORY_LIMIT
 from newsdesk.records import CleanArticle, QuarantineItem, RawDocument
 from newsdesk.store.staging import ParquetStage, load_stage
 
@@ -56,6 +57,7 @@ class IngestSink:
     def write(self, con: duckdb.DuckDBPyConnection, landing_path: str, n_files: int) -> None:
         """Replace the batch's ingest rows; first-ingestion timestamps of known documents are kept."""
         b = self.batch_id
+        con.execute("SET memory_limit = ?", [BULK_LOAD_MEMORY_LIMIT])
         con.execute("CREATE OR REPLACE TEMP TABLE _prev AS SELECT doc_id, ingested_at FROM documents WHERE batch_id = ?",
                     [b])
         first = con.execute("SELECT first_ingested_at FROM batches WHERE batch_id = ?", [b]).fetchone()
@@ -115,6 +117,7 @@ class CleanSink:
 
     def write(self, con: duckdb.DuckDBPyConnection) -> None:
         b = self.batch_id
+        con.execute("SET memory_limit = ?", [BULK_LOAD_MEMORY_LIMIT])
         for table in ("articles", "boilerplate_segments"):
             con.execute(f"DELETE FROM {table} WHERE batch_id = ?", [b])
         con.execute("DELETE FROM quarantine WHERE batch_id = ? AND stage = 'clean'", [b])
