@@ -17,8 +17,8 @@ from newsdesk.config import CleanConfig, cpu_workers
 from newsdesk.parallel import map_chunks, release_memory, release_worker_memory
 from newsdesk.records import CleanArticle, QuarantineItem
 from newsdesk.store.db import read_connection, write_transaction
-from newsdesk.store.staging import export_query, iter_parquet, stage_workdir
-from newsdesk.store.tables import BATCH_DOCUMENTS_SQL, CleanSink, row_to_document
+from newsdesk.store.staging import export_by_rowid, iter_parquet, stage_workdir
+from newsdesk.store.tables import BATCH_CONTENT_ROWIDS_SQL, BATCH_DOCUMENTS_SQL, CleanSink, row_to_document
 
 Log = Callable[[str], None]
 
@@ -35,7 +35,8 @@ def clean_batch(db_path: Path, batch_id: str, config: CleanConfig, log: Log = la
     stats: Counter[str] = Counter()
     with stage_workdir(db_path, "clean") as work:
         with read_connection(db_path) as con:
-            n_docs = export_query(con, BATCH_DOCUMENTS_SQL, [batch_id], work / "documents.parquet")
+            n_docs = export_by_rowid(con, BATCH_DOCUMENTS_SQL, [batch_id, batch_id], BATCH_CONTENT_ROWIDS_SQL,
+                                     [batch_id], work / "documents.parquet")
         workers = min(config.workers or cpu_workers(), math.ceil(n_docs / config.min_docs_per_worker))
         sink = CleanSink(work, batch_id)
         started = time.monotonic()

@@ -83,6 +83,37 @@ def export_query(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[obje
     return n
 
 
+def export_by_rowid(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object], rowid_sql: str,
+                    rowid_params: Sequence[object], path: Path, slice_rows: int = 256,
+                    memory_limit: str = "256MB") -> int:
+    """Like export_query for a result too big to hold at once: `sql` runs once per slice of `slice_rows` rowids
+    of its driving table (its last two parameters are the slice's first and last rowid; `rowid_sql` gives the
+    range), all in one transaction so every slice sees the same snapshot.
+
+    Why: DuckDB materialises a query result before Python reads it, whatever the fetch method; exporting the raw
+    pages of a 100k batch (3.9 GB) that way peaked at 2.3 GB, and COPY ... TO parquet needed more than 768MB.
+    Sliced, the peak follows DuckDB's buffer cache, which small slices do not need: 1.8 GB at 1GB, 1.0 GB at 256MB
+    (52-54 s instead of 30 s)."""
+    con.execute("SET memory_limit = ?", [memory_limit])
+    con.execute("BEGIN TRANSACTION")
+    try:
+        first, last = con.execute(rowid_sql, list(rowid_params)).fetchone() or (None, None)
+        empty = con.execute(sql, [*params, 1, 0]).to_arrow_table()
+        n = 0
+        with pq.ParquetWriter(path, empty.schema) as writer:
+            if first is None:
+                writer.write_table(empty)
+                return 0
+            for start in range(int(first), int(last) + 1, slice_rows):
+                table = con.execute(sql, [*params, start, start + slice_rows - 1]).to_arrow_table()
+                if table.num_rows:
+                    writer.write_table(table.cast(empty.schema))
+                    n += table.num_rows
+        return n
+    finally:
+        con.execute("COMMIT")
+
+
 def iter_parquet(path: Path, batch_rows: int = 500) -> Iterator[list[dict[str, object]]]:
     """Rows of a Parquet file as dicts, a chunk at a time.
 

@@ -133,11 +133,14 @@ def hashes_from_other_batches(con: duckdb.DuckDBPyConnection, batch_id: str) -> 
     return dict(rows)
 
 
+# One slice of a batch's documents with their raw content: bound parameters are the batch id twice, then the
+# first and last rowid of document_contents (see export_by_rowid).
 BATCH_DOCUMENTS_SQL = """
     SELECT d.doc_id, d.batch_id, d.source_path, d.external_id, d.format, d.content_type, d.sha256, d.n_bytes,
            c.content, c.url, c.title, c.published, c.source, d.encoding
-    FROM documents d JOIN document_contents c USING (doc_id)
-    WHERE d.batch_id = ?"""
+    FROM document_contents c JOIN documents d USING (doc_id)
+    WHERE c.batch_id = ? AND d.batch_id = ? AND c.rowid BETWEEN ? AND ?"""
+BATCH_CONTENT_ROWIDS_SQL = "SELECT min(rowid), max(rowid) FROM document_contents WHERE batch_id = ?"
 
 
 def row_to_document(row: dict[str, object]) -> RawDocument:
