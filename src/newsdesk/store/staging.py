@@ -97,7 +97,7 @@ def export_by_rowid(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[o
     con.execute("SET memory_limit = ?", [memory_limit])
     con.execute("BEGIN TRANSACTION")
     try:
-        first, last = con.execute(rowid_sql, list(rowid_params)).fetchone() or (None, None)
+        first, last = con.execute(rowid_sql, list(rowid_params)).fetchone()  # min/max: always one row
         empty = con.execute(sql, [*params, 1, 0]).to_arrow_table()
         n = 0
         with pq.ParquetWriter(path, empty.schema) as writer:
