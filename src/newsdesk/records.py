@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
-# Scripts written without spaces (Han, kana, Thai): each character counts as a word, or a Japanese article
-# would count as a dozen "words".
-_UNSPACED = "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_WORDS = re.compile(f"[{_UNSPACED}]|[^\\W{_UNSPACED}]+")
-
-
-def count_words(text: str) -> int:
-    return len(_WORDS.findall(text))
+from newsdesk.text import count_words
 
 
 @dataclass(frozen=True)
