@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import dagster as dg
 
-from newsdesk.store.db import read_connection
+from newsdesk.store.store import Connection, Store
+
+T = TypeVar("T")
 
 # Every asset that writes the DuckDB file runs in this pool; the instance (dagster_home/dagster.yaml) limits
 # it to one op at a time across all runs, because DuckDB admits one writing process per file.
@@ -30,6 +33,7 @@ def markdown_table(header: list[str], rows: list[tuple[object, ...]]) -> str:
     return "\n".join(lines)
 
 
-def query_rows(db_path: Path, sql: str, params: list[object]) -> list[tuple[object, ...]]:
-    with read_connection(db_path) as con:
-        return con.execute(sql, params).fetchall()
+def ask(store: Store, question: Callable[..., T], *args: Any) -> T:
+    """One of newsdesk.store.queries on a short read connection."""
+    with store.read() as con:
+        return question(con, *args)

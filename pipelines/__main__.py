@@ -12,7 +12,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from pipelines.resources import PROJECT_ROOT
+from assets.resources import PROJECT_ROOT
 
 SAMPLE_BATCH = PROJECT_ROOT / "samples" / "sample-batch"
 # Step-level DEBUG events stay in the run's event log (and the UI); the terminal gets INFO and above.
@@ -29,7 +29,7 @@ def _instance():  # type: ignore[no-untyped-def]
 
 def run_batches(batch_ids: list[str]) -> bool:
     from pipelines.definitions import defs
-    from pipelines.partitions import batch_key_problem, batches
+    from assets.partitions import batch_key_problem, batches
 
     instance = _instance()
     ok = True
@@ -73,13 +73,14 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("corpus", help="rebuild the corpus-wide assets")
     args = parser.parse_args(argv)
 
+    from assets.resources import NewsdeskSettings
     from newsdesk.cli import print_summary
-    from pipelines.resources import DuckDBStore, LandingZone
 
     if args.command == "demo":
-        batch = copy_sample(Path(LandingZone().landing_dir))
+        settings = NewsdeskSettings().resolve()
+        batch = copy_sample(settings.landing_dir)
         ok = run_batches([batch]) and run_corpus()
-        print_summary(DuckDBStore().path)
+        print_summary(NewsdeskSettings().store(settings))
     elif args.command == "run":
         ok = run_batches(args.batches)
     else:

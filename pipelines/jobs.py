@@ -6,12 +6,10 @@ import dagster as dg
 
 from assets.batch import BATCH_ASSETS
 from assets.corpus import CORPUS_ASSETS
-from pipelines.partitions import batches
 
 process_batch = dg.define_asset_job(
     name="process_batch",
     selection=dg.AssetSelection.assets(*BATCH_ASSETS),
-    partitions_def=batches,
     description="Ingest, clean, deduplicate and annotate one batch (one partition of `batches`).",
 )
 

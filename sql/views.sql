@@ -29,7 +29,7 @@ GROUP BY 1;
 
 CREATE OR REPLACE VIEW boilerplate_by_kind AS
 SELECT kind, count(*) AS n_segments, count(DISTINCT doc_id) AS n_articles,
-       sum(length(regexp_split_to_array(trim(text), '\s+'))) AS n_words
+       sum(n_words)::BIGINT AS n_words
 FROM boilerplate_segments
 GROUP BY kind;
 

@@ -8,9 +8,9 @@ import dagster as dg
 import duckdb
 import pytest
 
+from assets.partitions import batches
+from assets.resources import NewsdeskSettings
 from pipelines.definitions import build_definitions
-from pipelines.partitions import batches
-from pipelines.resources import DuckDBStore, LandingZone, SpacyNer
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_BATCH = REPO / "samples" / "sample-batch"
@@ -47,9 +47,7 @@ class Pipeline:
         self.db_path = root / "news.duckdb"
         self.instance = dg.DagsterInstance.ephemeral()
         self.defs = build_definitions({
-            "store": DuckDBStore(db_path=str(self.db_path)),
-            "landing": LandingZone(landing_dir=str(self.landing)),
-            "ner": SpacyNer(),
+            "newsdesk": NewsdeskSettings(db_path=str(self.db_path), landing_dir=str(self.landing)),
         })
 
     def add_batch(self, name: str, source: Path | None = None) -> Path:

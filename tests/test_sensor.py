@@ -5,13 +5,13 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines.resources import LandingZone
+from assets.resources import NewsdeskSettings
 from pipelines.sensors import landing_sensor
 
 
 def _evaluate(instance: dg.DagsterInstance, landing: Path, cursor: str | None) -> dg.SensorResult:
     context = dg.build_sensor_context(instance=instance, cursor=cursor,
-                                      resources={"landing": LandingZone(landing_dir=str(landing))})
+                                      resources={"newsdesk": NewsdeskSettings(landing_dir=str(landing))})
     return landing_sensor(context)
 
 

@@ -75,3 +75,7 @@ CREATE TABLE IF NOT EXISTS boilerplate_segments (
     reason          VARCHAR NOT NULL,
     text            VARCHAR NOT NULL
 );
+-- Words in each removed piece, counted by the same definition as articles.n_words (newsdesk.text.count_words), so
+-- the share of words removed divides like by like. Rows written before the column existed are counted once here.
+ALTER TABLE boilerplate_segments ADD COLUMN IF NOT EXISTS n_words INTEGER;
+UPDATE boilerplate_segments SET n_words = len(regexp_extract_all(text, '[\pL\pN_]+')) WHERE n_words IS NULL;

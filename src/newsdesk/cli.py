@@ -15,16 +15,10 @@ import sys
 from pathlib import Path
 
 from newsdesk.config import load_settings
-from newsdesk.store.db import connect
-from newsdesk.store.snapshot import snapshot_path
+from newsdesk.store.store import Store
 
 TABLES = ("documents", "quarantine", "articles", "boilerplate_segments", "copies", "story_links", "entity_mentions",
           "entities", "article_entities")
-
-
-def _reader_path(db_path: Path) -> Path:
-    snap = snapshot_path(db_path)
-    return snap if snap.exists() else db_path
 
 
 def print_table(con, sql: str, params: list[object] | None = None, limit: int = 50) -> None:  # type: ignore[no-untyped-def]
@@ -37,11 +31,9 @@ def print_table(con, sql: str, params: list[object] | None = None, limit: int = 
         print("  ".join(str(v).replace("\n", " ")[:w].ljust(w) for v, w in zip(row, widths)))
 
 
-def print_summary(db_path: Path) -> None:
-    path = _reader_path(Path(db_path))
-    con = connect(path, read_only=True)
-    try:
-        print(f"\n== {path}")
+def print_summary(store: Store) -> None:
+    with store.analyst() as con:
+        print(f"\n== {store.reader_location()}")
         for table in TABLES:
             print(f"{table:22s} {con.execute(f'SELECT count(*) FROM {table}').fetchone()[0]:>8}")
         print("\n-- quarantine")
@@ -56,8 +48,6 @@ def print_summary(db_path: Path) -> None:
                             ORDER BY published_date NULLS LAST, title""")
         print("\n-- top entities")
         print_table(con, "SELECT name, label, n_articles FROM entities ORDER BY n_articles DESC, name LIMIT 10")
-    finally:
-        con.close()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -72,18 +62,15 @@ def main(argv: list[str] | None = None) -> int:
     clean = sub.add_parser("clean")
     clean.add_argument("file", type=Path)
     args = parser.parse_args(argv)
-    db_path = load_settings(db_path=args.db).db_path
+    store = Store.from_settings(load_settings(db_path=args.db))
 
     if args.command == "summary":
-        print_summary(db_path)
+        print_summary(store)
     elif args.command == "query":
-        con = connect(_reader_path(db_path), read_only=True)
-        try:
+        with store.analyst() as con:
             print_table(con, args.sql, limit=1000)
-        finally:
-            con.close()
     elif args.command == "shell":
-        return _exec_shell(_reader_path(db_path))
+        return _exec_shell(Path(store.reader_location()))
     elif args.command == "clean":
         _show_clean(args.file)
     return 0

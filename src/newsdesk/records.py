@@ -85,3 +85,24 @@ class Mention:
     entity_id: str
     canonical_name: str
     ref_id: str | None = None  # iso:XX for countries, geonames:N for cities and states
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    """What the canonical rule of a copy cluster looks at."""
+
+    doc_id: str
+    published_date: date | None
+    source_name: str | None
+    syndicated_from: str | None
+    n_words: int
+
+
+@dataclass(frozen=True)
+class CopyRow:
+    """One article's place in its copy cluster."""
+
+    doc_id: str
+    copy_cluster_id: str
+    is_canonical: bool
+    similarity: float

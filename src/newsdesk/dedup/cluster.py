@@ -15,25 +15,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import date
 
-
-@dataclass(frozen=True)
-class ArticleInfo:
-    doc_id: str
-    published_date: date | None
-    source_name: str | None
-    syndicated_from: str | None
-    n_words: int
-
-
-@dataclass(frozen=True)
-class CopyRow:
-    doc_id: str
-    copy_cluster_id: str
-    is_canonical: bool
-    similarity: float
+from newsdesk.records import ArticleInfo, CopyRow
 
 
 def _norm(name: str | None) -> str:

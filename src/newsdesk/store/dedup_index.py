@@ -13,13 +13,10 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from newsdesk.dedup.cluster import ArticleInfo, CopyRow
+from newsdesk.records import ArticleInfo, CopyRow
+from newsdesk.store.schema import TABLES
 
 S, U64 = pa.string(), pa.uint64()
-DOCS = pa.schema([("doc_id", S), ("doc_key", U64), ("batch_id", S), ("n_tokens", pa.int32()),
-                  ("n_shingles", pa.int32())])
-BANDS = pa.schema([("band_key", U64), ("doc_key", U64)])
-FINGERPRINTS = pa.schema([("fingerprint", U64), ("doc_key", U64)])
 
 
 def _keys(con: duckdb.DuckDBPyConnection, name: str, keys: Iterable[int]) -> None:
@@ -68,8 +65,8 @@ def count_common_in(con: duckdb.DuckDBPyConnection, doc_keys: Iterable[int]) -> 
                                GROUP BY 1""").fetchall())
 
 
-def load_parquet(con: duckdb.DuckDBPyConnection, table: str, path: Path, schema: pa.Schema) -> None:
-    cols = ", ".join(schema.names)
+def load_parquet(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> None:
+    cols = ", ".join(TABLES[table].names)
     con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM read_parquet(?)", [str(path)])
 
 
@@ -150,7 +147,7 @@ def doc_candidates(con: duckdb.DuckDBPyConnection, doc_keys: Iterable[int], min_
 
 def common_fingerprints(con: duckdb.DuckDBPyConnection) -> np.ndarray:
     """All common fingerprints, sorted (small: boilerplate phrases and widely syndicated passages)."""
-    table = con.execute("SELECT fingerprint FROM dedup_common ORDER BY 1").fetch_arrow_table()
+    table = con.execute("SELECT fingerprint FROM dedup_common ORDER BY 1").to_arrow_table()
     return table.column(0).to_numpy().astype(np.uint64)
 
 

@@ -1,0 +1,144 @@
+"""Entity tables: the batch's mentions replaced, then the corpus-level links recomputed in the same transaction.
+
+Aliases from in-article evidence ("NATO" = "North Atlantic Treaty Organization") and rare spelling variants of
+person names are applied to every article in the database, so the result does not depend on the order in
+which batches arrive.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+
+from newsdesk.entities.spelling import MIN_SHARED_CONTEXT, PersonName, spelling_pairs
+from newsdesk.store.staging import ParquetStage, load_stage
+
+Connection = duckdb.DuckDBPyConnection
+
+
+def replace_batch(con: Connection, batch_id: str, mentions: ParquetStage, per_article: ParquetStage,
+                  evidence: ParquetStage, failures: ParquetStage) -> set[str]:
+    """Replace the batch's mention rows and relink the corpus; returns the entity ids whose rows changed."""
+    touched = {r[0] for r in con.execute("SELECT DISTINCT entity_id FROM article_entities WHERE batch_id = ?",
+                                         [batch_id]).fetchall()}
+    for table in ("entity_mentions", "article_entities", "entity_evidence"):
+        con.execute(f"DELETE FROM {table} WHERE batch_id = ?", [batch_id])
+    con.execute("DELETE FROM quarantine WHERE batch_id = ? AND stage = 'entities'", [batch_id])
+    load_stage(con, "entity_mentions", mentions)
+    load_stage(con, "article_entities", per_article)
+    load_stage(con, "entity_evidence", evidence)
+    load_stage(con, "quarantine", failures)
+    spelling = find_spelling_evidence(con, batch_id)
+    if spelling:
+        con.executemany("INSERT INTO entity_evidence VALUES (?, ?, ?, ?, 'spelling')",
+                        [(doc_id, batch_id, alias, target) for doc_id, alias, target in spelling])
+    changed = refresh_aliases(con)
+    touched |= apply_aliases(con, batch_id, changed) | changed
+    refresh_entities(con, sorted(touched))
+    return touched
+
+
+def count_articles(con: Connection, batch_id: str) -> int:
+    return int(con.execute("SELECT count(*) FROM articles WHERE batch_id = ?", [batch_id]).fetchone()[0])
+
+
+NER_INPUTS_SQL = """SELECT a.doc_id, a.title, a.body, d.source_path, d.external_id, d.n_bytes, d.sha256
+                    FROM articles a LEFT JOIN documents d USING (doc_id)
+                    WHERE a.batch_id = ? AND coalesce(a.language, 'en') = 'en' ORDER BY a.doc_id"""
+
+
+def find_spelling_evidence(con: Connection, batch_id: str) -> list[tuple[str, str, str]]:
+    """(doc_id, alias_id, entity_id) for rare person spellings that should join a common one; one side of each
+    pair is named in this batch (see newsdesk.entities.spelling for the rules)."""
+    people = [PersonName(*row) for row in con.execute(
+        """SELECT ae.local_id, any_value(ae.name), count(DISTINCT ae.doc_id), bool_or(ae.batch_id = ?)
+           FROM article_entities ae
+           WHERE ae.local_id IN (SELECT DISTINCT local_id FROM entity_mentions WHERE label = 'PERSON')
+             AND split_part(lower(ae.name), ' ', 1) IN (
+                 SELECT DISTINCT split_part(lower(name), ' ', 1) FROM article_entities WHERE batch_id = ?)
+           GROUP BY ae.local_id ORDER BY ae.local_id""", [batch_id, batch_id]).fetchall()]
+    pairs = spelling_pairs(people)
+    if not pairs:
+        return []
+    # One query for every candidate pair: never in the same article, and enough other entities in common.
+    con.register("_spelling_pairs", pa.table({"rare": [r for r, _ in pairs], "common": [c for _, c in pairs]}))
+    try:
+        return con.execute(
+            """WITH r AS (SELECT DISTINCT p.rare, p.common, ae.doc_id FROM _spelling_pairs p
+                          JOIN article_entities ae ON ae.local_id = p.rare),
+                    c AS (SELECT DISTINCT p.rare, p.common, ae.doc_id FROM _spelling_pairs p
+                          JOIN article_entities ae ON ae.local_id = p.common),
+                    together AS (SELECT rare, common, count(*) AS n FROM r JOIN c USING (rare, common, doc_id)
+                                 GROUP BY ALL),
+                    ctx_r AS (SELECT DISTINCT r.rare, r.common, ae.entity_id FROM r JOIN article_entities ae
+                              USING (doc_id) WHERE ae.local_id NOT IN (r.rare, r.common)),
+                    ctx_c AS (SELECT DISTINCT c.rare, c.common, ae.entity_id FROM c JOIN article_entities ae
+                              USING (doc_id) WHERE ae.local_id NOT IN (c.rare, c.common)),
+                    shared AS (SELECT rare, common, count(*) AS n
+                               FROM (SELECT * FROM ctx_r INTERSECT SELECT * FROM ctx_c) GROUP BY ALL)
+               SELECT r.doc_id, r.rare, r.common FROM r JOIN shared s USING (rare, common)
+               LEFT JOIN together t USING (rare, common)
+               WHERE coalesce(t.n, 0) = 0 AND s.n >= ? ORDER BY r.rare, r.common, r.doc_id""",
+            [MIN_SHARED_CONTEXT]).fetchall()
+    finally:
+        con.unregister("_spelling_pairs")
+
+
+def refresh_aliases(con: Connection) -> set[str]:
+    """Rebuild `entity_aliases` from all evidence; return the alias ids whose target changed (or appeared or went).
+    An alias whose evidence points to more than one entity (AMA: two medical associations) joins none."""
+    before = dict(con.execute("SELECT alias_id, entity_id FROM entity_aliases").fetchall())
+    rows = con.execute(
+        """SELECT alias_id, min(entity_id), min(rule), count(DISTINCT doc_id) FROM entity_evidence
+           WHERE alias_id <> entity_id GROUP BY alias_id HAVING count(DISTINCT entity_id) = 1""").fetchall()
+    after = {alias: target for alias, target, _, _ in rows}
+    con.execute("DELETE FROM entity_aliases")
+    if rows:
+        con.executemany("INSERT INTO entity_aliases VALUES (?, ?, ?, ?)", rows)
+    return {a for a in before.keys() | after.keys() if before.get(a) != after.get(a)}
+
+
+def apply_aliases(con: Connection, batch_id: str, changed: set[str]) -> set[str]:
+    """Point the batch's rows, and every row of a changed alias, at their canonical id. Returns the canonical ids
+    that gained or lost rows (their `entities` rows need recomputing)."""
+    changed_list = sorted(changed)
+    touched = {r[0] for r in con.execute(
+        "SELECT DISTINCT entity_id FROM article_entities WHERE local_id IN (SELECT unnest(?::VARCHAR[]))",
+        [changed_list]).fetchall()}
+    for table in ("entity_mentions", "article_entities"):
+        con.execute(
+            f"""UPDATE {table} t SET entity_id = coalesce(a.entity_id, t.local_id)
+                FROM (SELECT t2.local_id, al.entity_id FROM (SELECT DISTINCT local_id FROM {table}
+                        WHERE batch_id = ? OR local_id IN (SELECT unnest(?::VARCHAR[]))) t2
+                      LEFT JOIN entity_aliases al ON al.alias_id = t2.local_id) a
+                WHERE t.local_id = a.local_id""",
+            [batch_id, changed_list])
+    touched |= {r[0] for r in con.execute(
+        """SELECT DISTINCT entity_id FROM article_entities
+           WHERE batch_id = ? OR local_id IN (SELECT unnest(?::VARCHAR[]))""", [batch_id, changed_list]).fetchall()}
+    return touched
+
+
+def refresh_entities(con: Connection, entity_ids: list[str]) -> None:
+    """Recompute the `entities` rows of the given ids from the mention tables (delete + insert)."""
+    if not entity_ids:
+        return
+    con.execute("DELETE FROM entities WHERE entity_id IN (SELECT unnest(?::VARCHAR[]))", [entity_ids])
+    con.execute(
+        """INSERT INTO entities (entity_id, name, label, n_articles, aliases, ref_id)
+           WITH ids AS (SELECT unnest(?::VARCHAR[]) AS entity_id),
+           names AS (SELECT entity_id, name, count(*) AS c FROM article_entities JOIN ids USING (entity_id)
+                     GROUP BY ALL),
+           labels AS (SELECT entity_id, label, count(*) AS c FROM entity_mentions JOIN ids USING (entity_id)
+                      GROUP BY ALL)
+           SELECT n.entity_id, n.name, l.label, a.n_articles, a.aliases, a.ref_id
+           FROM (SELECT entity_id, first(name ORDER BY c DESC, name) AS name FROM names GROUP BY entity_id) n
+           JOIN (SELECT entity_id, first(label ORDER BY c DESC, label) AS label FROM labels GROUP BY entity_id) l
+             USING (entity_id)
+           JOIN (SELECT ae.entity_id, count(DISTINCT ae.doc_id) AS n_articles,
+                        list_sort(list(DISTINCT m.text)) AS aliases, any_value(ae.ref_id) AS ref_id
+                 FROM article_entities ae JOIN ids USING (entity_id)
+                 JOIN entity_mentions m ON m.doc_id = ae.doc_id AND m.entity_id = ae.entity_id
+                 GROUP BY ae.entity_id) a USING (entity_id)""",
+        [entity_ids],
+    )

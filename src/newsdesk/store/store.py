@@ -1,0 +1,171 @@
+"""The Store: where the tables live and the one way code reaches them.
+
+Every SQL statement of the project runs on a connection a Store hands out: `read()` for a short read,
+`write(fn)` for one write transaction. The Store decides the backend (one embedded DuckDB file, or a DuckLake),
+the memory each kind of work gets (`MemoryPolicy` profiles), that the schema is applied once per process
+inside a transaction, and what a writer does when another holds the database (wait for the file lock, or
+retry a lake commit conflict: `fn` may run more than once, so it must only touch the connection).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import duckdb
+
+from newsdesk.config import Settings, StoreSettings
+from newsdesk.store.db import connect_file, schema_sql, sql_text
+
+T = TypeVar("T")
+Connection = duckdb.DuckDBPyConnection
+
+_SCHEMA_DONE: set[tuple[str, str]] = set()
+_SCHEMA_LOCK = threading.Lock()
+
+
+class StoreError(RuntimeError):
+    """The store cannot be used as configured; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Published:
+    """What `Store.publish` made visible to analysts."""
+
+    location: str  # a file path, or the lake and its snapshot id
+    size_bytes: int | None = None
+    snapshot_id: int | None = None
+
+
+class Store:
+    """The embedded backend: one DuckDB file, one writing process at a time, analysts read a published copy."""
+
+    backend = "duckdb"
+
+    def __init__(self, settings: StoreSettings) -> None:
+        self.settings = settings
+
+    @staticmethod
+    def from_settings(settings: Settings | StoreSettings) -> "Store":
+        store_settings = settings.store if isinstance(settings, Settings) else settings
+        if store_settings.backend == "ducklake":
+            from newsdesk.store.lake import LakeStore  # lazy: the postgres/ducklake extensions load only here
+
+            return LakeStore(store_settings)
+        return Store(store_settings)
+
+    @property
+    def path(self) -> Path:
+        return Path(self.settings.db_path)
+
+    @property
+    def scratch_root(self) -> Path:
+        """Where stages stage their Parquet files: next to the database, on the same disk."""
+        root = self.path.resolve().parent / ".staging"
+        root.mkdir(parents=True, exist_ok=True)
+        return root
+
+    def describe(self) -> str:
+        return f"DuckDB file {self.path}"
+
+    # -- connections -------------------------------------------------------------------------------------------
+    def _connect(self, read_only: bool, memory: str) -> Connection:
+        return connect_file(self.path, read_only, self.settings.memory.limit(memory), self.settings.lock_timeout_s)
+
+    @contextmanager
+    def read(self, memory: str = "default") -> Iterator[Connection]:
+        """A short read-only connection (the schema is created first when the database is new)."""
+        if not self.exists():
+            self.ensure_schema()
+        con = self._connect(read_only=True, memory=memory)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def write(self, fn: Callable[[Connection], T], memory: str = "default") -> T:
+        """fn(con) inside one transaction: committed when it returns, rolled back when it raises."""
+        self.ensure_schema()
+        con = self._connect(read_only=False, memory=memory)
+        try:
+            return _in_transaction(con, fn)
+        finally:
+            con.close()
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    # -- schema ------------------------------------------------------------------------------------------------
+    def ensure_schema(self) -> None:
+        """Apply sql/schema/*.sql and sql/views.sql once per process, inside one transaction (a kill during it
+        leaves the previous schema, never half of it)."""
+        key = (self.backend, str(self.path.resolve()) if self.backend == "duckdb" else self.describe())
+        with _SCHEMA_LOCK:
+            if key in _SCHEMA_DONE:
+                return
+            con = self._connect(read_only=False, memory="default")
+            try:
+                _in_transaction(con, self.apply_schema)
+            finally:
+                con.close()
+            _SCHEMA_DONE.add(key)
+
+    def apply_schema(self, con: Connection) -> None:
+        for ddl in schema_sql():
+            con.execute(ddl)
+        con.execute(sql_text("views.sql"))
+
+    # -- analysts ----------------------------------------------------------------------------------------------
+    def snapshot_path(self) -> Path:
+        return self.path.with_name(f"{self.path.stem}.snapshot{self.path.suffix}")
+
+    def reader_location(self) -> str:
+        """What analysts open: the published snapshot when there is one, else the live file."""
+        snap = self.snapshot_path()
+        return str(snap if snap.exists() else self.path)
+
+    @contextmanager
+    def analyst(self) -> Iterator[Connection]:
+        """A read-only connection to what analysts see (the published snapshot), for the CLI."""
+        con = connect_file(Path(self.reader_location()), True, self.settings.memory.limit("default"),
+                           self.settings.lock_timeout_s)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def publish(self) -> Published:
+        """Copy the database to its snapshot path atomically (temp file + rename, removed on any failure)."""
+        target = self.snapshot_path()
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        con = self._connect(read_only=False, memory="default")  # the write lock: nobody changes the file meanwhile
+        try:
+            con.execute("CHECKPOINT")
+            shutil.copyfile(self.path, tmp)
+            os.replace(tmp, target)
+        except BaseException:
+            tmp.unlink(missing_ok=True)  # a full disk must not leave a partial copy behind
+            raise
+        finally:
+            con.close()
+        return Published(location=str(target), size_bytes=target.stat().st_size)
+
+
+def _in_transaction(con: Connection, fn: Callable[[Connection], T]) -> T:
+    con.execute("BEGIN TRANSACTION")
+    try:
+        result = fn(con)
+    except BaseException:
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass  # the connection is already broken; closing it discards the transaction
+        raise
+    con.execute("COMMIT")
+    return result

@@ -1,0 +1,20 @@
+"""Test helpers shared by several modules: settings and stores for a test database."""
+
+from pathlib import Path
+
+from newsdesk.config import Settings, load_settings
+from newsdesk.store.store import Store
+
+
+def settings_for(db_path: Path, landing: Path | None = None, **overrides: object) -> Settings:
+    """Settings for a test database (the environment is ignored, so a developer's NEWSDESK_* cannot leak in)."""
+    return load_settings({}, db_path=db_path, landing_dir=landing or db_path.parent / "landing", **overrides)
+
+
+def store_for(db_path: Path) -> Store:
+    return Store.from_settings(settings_for(db_path))
+
+
+def snapshot_path(db_path: Path) -> Path:
+    """The read-only copy analysts query, next to the database."""
+    return store_for(db_path).snapshot_path()
