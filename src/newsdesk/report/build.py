@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 
 from newsdesk.report import charts
+from newsdesk.report.charts import plural
 from newsdesk.report.page import Section, render
 from newsdesk.report.queries import ReportData, load, report_sql
 
@@ -46,8 +47,8 @@ def _network(data: ReportData) -> Section:
         charts.cooccurrence_network(data.network_entities, data.edges),
         "Network of the top entities: node size is the stories naming an entity, line width the stories naming both.",
         _none_yet(data, "No entities in canonical articles yet."),
-        f"The {len(data.network_entities)} entities named in the most stories and the {len(data.edges)} pairs of "
-        "them named in the same story (canonical articles only); colour is the entity label.",
+        f"The {len(data.network_entities)} entities named in the most stories and the {plural(len(data.edges), 'pair')} "
+        "of them named in the same story (canonical articles only); colour is the entity label.",
         "<code>SELECT name_a, name_b, n_articles FROM entity_cooccurrence ORDER BY n_articles DESC</code> "
         "(view <code>entity_cooccurrence</code>).",
         _sql("top_entities.sql", "cooccurrence.sql"))

@@ -45,6 +45,10 @@ def _png(fig: Figure) -> bytes:
     return buffer.getvalue()
 
 
+def plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+
+
 def _short(text: str | None, limit: int, missing: str) -> str:
     text = " ".join((text or "").split()) or missing
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -141,7 +145,9 @@ def cooccurrence_network(entities: list[Entity], edges: list[tuple[str, str, int
     top_n = max(e.n_articles for e in entities)
     top_w = max((n for _, _, n in edges), default=1)
     with _style():
-        fig = Figure(figsize=(WIDTH_IN, 8.0), layout="constrained")
+        xs, ys = [x for x, _ in pos.values()], [y for _, y in pos.values()]
+        shape = (max(ys) - min(ys) + 2.0) / (max(xs) - min(xs) + 2.0)  # the layout's height per width, padded
+        fig = Figure(figsize=(WIDTH_IN, min(8.5, max(3.5, 1.5 + WIDTH_IN * shape))), layout="constrained")
         ax = fig.add_subplot()
         nx.draw_networkx_edges(graph, pos, ax=ax, edge_color="#777777", alpha=0.55,
                                width=[1 + 7 * graph.edges[a, b]["weight"] / top_w for a, b in graph.edges])
@@ -159,7 +165,7 @@ def cooccurrence_network(entities: list[Entity], edges: list[tuple[str, str, int
         fig.legend(handles=handles, loc="outside lower center", ncols=len(labels) + 1, frameon=False,
                    title=f"entity label · node area: stories naming it (max {top_n}) · line width: stories naming "
                          f"both (max {top_w if edges else 0})")
-        ax.set_title(f"The {len(entities)} entities named in the most stories, and the stories they share")
+        ax.set_title(f"Entities named in the most stories (top {len(entities)}), and the stories they share")
         ax.set_aspect("equal", adjustable="datalim")
         ax.margins(0.08)
         ax.set_axis_off()
@@ -184,8 +190,10 @@ def cluster_sizes(sizes: list[tuple[int, int]], biggest: list[Cluster]) -> bytes
             ax.set_yscale("log")  # singletons outnumber copied stories by far; a linear axis hides the copies
         ax.set_xlabel("articles in the cluster (the canonical article and its copies)")
         ax.set_ylabel("clusters")
+        if ax.get_yscale() == "linear":
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         n_clusters, n_copied = sum(ns), sum(n for s, n in sizes if s > 1)
-        ax.set_title(f"{n_clusters} copy clusters; {n_copied} of them with copies")
+        ax.set_title(f"{plural(n_clusters, 'copy cluster')}; {n_copied:,} with copies")
         if biggest:
             ax = axes[1]
             labels = [f"{_short(c.title, 60, f'(no title: {c.copy_cluster_id})')} — "
@@ -210,7 +218,7 @@ def words_removed(removed: list[RemovedKind]) -> bytes | None:
         fig = Figure(figsize=(WIDTH_IN, 1.4 + 0.42 * len(removed)), layout="constrained")
         ax = fig.add_subplot()
         bars = ax.barh(range(len(removed)), [100 * r.share for r in removed], color=BAR)
-        ax.bar_label(bars, [f"{100 * r.share:.1f}%  ({r.n_words:,} words, {r.n_segments:,} pieces)" for r in removed],
+        ax.bar_label(bars, [f"{100 * r.share:.1f}%  ({plural(r.n_words, 'word')}, {plural(r.n_segments, 'piece')})" for r in removed],
                      padding=4, fontsize=10)
         ax.set_yticks(range(len(removed)), [r.kind for r in removed])
         ax.invert_yaxis()
@@ -237,5 +245,5 @@ def quarantine_reasons(reasons: list[QuarantineReason]) -> bytes | None:
         ax.set_xlim(0, max(q.n for q in reasons) * 1.5)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel("quarantined")
-        ax.set_title(f"{sum(q.n for q in reasons):,} inputs quarantined, by stage and reason")
+        ax.set_title(f"{plural(sum(q.n for q in reasons), 'input')} quarantined, by stage and reason")
         return _png(fig)
