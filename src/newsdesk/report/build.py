@@ -42,13 +42,16 @@ def _mentions(data: ReportData) -> Section:
 
 
 def _network(data: ReportData) -> Section:
+    n_pairs = len(data.edges)
+    pairs = plural(n_pairs, "pair") if n_pairs <= charts.MAX_EDGES else f"the {charts.MAX_EDGES} strongest of "\
+        f"{n_pairs:,} pairs"
     return Section(
         "network", "Who appears with whom",
         charts.cooccurrence_network(data.network_entities, data.edges),
         "Network of the top entities: node size is the stories naming an entity, line width the stories naming both.",
         _none_yet(data, "No entities in canonical articles yet."),
-        f"The {len(data.network_entities)} entities named in the most stories and the {plural(len(data.edges), 'pair')} "
-        "of them named in the same story (canonical articles only); colour is the entity label.",
+        f"The {len(data.network_entities)} entities named in the most stories (canonical articles only); a line joins "
+        f"two named in the same story ({pairs}); colour is the entity label.",
         "<code>SELECT name_a, name_b, n_articles FROM entity_cooccurrence ORDER BY n_articles DESC</code> "
         "(view <code>entity_cooccurrence</code>).",
         _sql("top_entities.sql", "cooccurrence.sql"))

@@ -17,7 +17,7 @@ import matplotlib
 import networkx as nx
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter
 
 from newsdesk.report.queries import Cluster, Entity, QuarantineReason, RemovedKind
 
@@ -29,6 +29,9 @@ LABEL_COLOURS = {"PERSON": "#0072B2", "ORG": "#E69F00", "GPE": "#009E73", "LOC":
 OTHER_COLOUR = "#BBBBBB"
 STAGE_COLOURS = {"ingest": "#0072B2", "clean": "#E69F00"}
 BAR = "#0072B2"
+# A network of 20 entities has up to 190 pairs: past about three lines per node it is a hairball, so only the
+# strongest pairs are drawn (the caption says how many of how many).
+MAX_EDGES = 60
 
 
 @contextmanager
@@ -139,7 +142,7 @@ def cooccurrence_network(entities: list[Entity], edges: list[tuple[str, str, int
     graph = nx.Graph()
     for e in entities:  # insertion order fixes the component order, so the same data draws the same picture
         graph.add_node(e.entity_id)
-    for a, b, n in edges:
+    for a, b, n in edges[:MAX_EDGES]:  # strongest first (the query's order)
         graph.add_edge(a, b, weight=n)
     pos = _component_layout(graph)
     top_n = max(e.n_articles for e in entities)
@@ -184,10 +187,16 @@ def cluster_sizes(sizes: list[tuple[int, int]], biggest: list[Cluster]) -> bytes
         xs, ns = [s for s, _ in sizes], [n for _, n in sizes]
         bars = ax.bar(xs, ns, width=0.8, color=BAR)
         ax.set_xlim(0.4, max(xs) + 0.6)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=min(max(xs), 20)))
-        ax.bar_label(bars, padding=2, fontsize=10)
+        if max(xs) <= 20:
+            ax.set_xticks(range(1, max(xs) + 1))
+        else:
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.bar_label(bars, fmt="{:,.0f}", padding=2, fontsize=10)
         if max(ns) > 20 * min(ns):
             ax.set_yscale("log")  # singletons outnumber copied stories by far; a linear axis hides the copies
+            # plain numbers: the default log labels are TeX, and TeX parsing is off for the data's sake (_style)
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+            ax.yaxis.set_minor_formatter(NullFormatter())
         ax.set_xlabel("articles in the cluster (the canonical article and its copies)")
         ax.set_ylabel("clusters")
         if ax.get_yscale() == "linear":
@@ -199,7 +208,7 @@ def cluster_sizes(sizes: list[tuple[int, int]], biggest: list[Cluster]) -> bytes
             labels = [f"{_short(c.title, 60, f'(no title: {c.copy_cluster_id})')} — "
                       f"{_short(c.outlet, 28, '(unknown outlet)')}" for c in biggest]
             bars = ax.barh(range(len(biggest)), [c.size for c in biggest], color=BAR)
-            ax.bar_label(bars, padding=3, fontsize=10)
+            ax.bar_label(bars, fmt="{:,.0f}", padding=3, fontsize=10)
             ax.set_yticks(range(len(biggest)), labels)
             ax.invert_yaxis()
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -238,7 +247,8 @@ def quarantine_reasons(reasons: list[QuarantineReason]) -> bytes | None:
         ax = fig.add_subplot()
         bars = ax.barh(range(len(reasons)), [q.n for q in reasons],
                        color=[STAGE_COLOURS.get(q.stage, OTHER_COLOUR) for q in reasons])
-        ax.bar_label(bars, [f"{q.n:,} of {q.n_seen:,} {seen.get(q.stage, 'records')}" for q in reasons],
+        ax.bar_label(bars, [f"{q.n:,} of {q.n_seen:,} {seen.get(q.stage, 'records')}" if q.n_seen >= q.n
+                            else f"{q.n:,}" for q in reasons],
                      padding=4, fontsize=10)
         ax.set_yticks(range(len(reasons)), [f"{q.stage} · {q.reason}" for q in reasons])
         ax.invert_yaxis()

@@ -100,16 +100,15 @@ def load(con: duckdb.DuckDBPyConnection) -> ReportData:
     if not has_schema(con):
         return ReportData(has_schema=False, header=Header())
     header = Header(*_rows(con, "header.sql")[0])
-    timeline = _entities(con, TOP_ENTITIES_TIMELINE)
-    network = _entities(con, TOP_ENTITIES_NETWORK)
-    network_ids = [e.entity_id for e in network]
+    network = _entities(con, max(TOP_ENTITIES_NETWORK, TOP_ENTITIES_TIMELINE))[:TOP_ENTITIES_NETWORK]
+    timeline = network[:TOP_ENTITIES_TIMELINE]
     return ReportData(
         has_schema=True,
         header=header,
         timeline_entities=timeline,
         monthly=_rows(con, "mentions_by_month.sql", [[e.entity_id for e in timeline]]),
         network_entities=network,
-        edges=_rows(con, "cooccurrence.sql", [network_ids, network_ids]),
+        edges=_rows(con, "cooccurrence.sql", [[e.entity_id for e in network]]),
         cluster_sizes=_rows(con, "cluster_sizes.sql"),
         biggest_clusters=[Cluster(*row) for row in _rows(con, "biggest_clusters.sql", [BIGGEST_CLUSTERS])],
         removed=[RemovedKind(*row) for row in _rows(con, "boilerplate_share.sql")],
