@@ -2,13 +2,18 @@
 
 import dagster as dg
 
-from assets.common import BATCH_GROUP, DUCKDB_POOL, RETRY, ask, markdown_table, stats_metadata
+from assets.common import (BATCH_GROUP, DUCKDB_POOL, OWNERS, TAGS, ask, failures_explained, stats_metadata,
+                           table_value)
 from assets.partitions import batches
 from assets.resources import NewsdeskSettings
 from newsdesk.store import queries
 
-_COMMON = dict(partitions_def=batches, group_name=BATCH_GROUP, pool=DUCKDB_POOL, retry_policy=RETRY,
+_COMMON = dict(partitions_def=batches, group_name=BATCH_GROUP, pool=DUCKDB_POOL, owners=OWNERS, tags=TAGS,
                backfill_policy=dg.BackfillPolicy.multi_run(max_partitions_per_run=1))
+
+
+class IngestRun(dg.Config):
+    allow_empty: bool = False  # process a batch whose folder is now empty (removes the batch's rows)
 
 
 def _run(stage: str, context: dg.AssetExecutionContext, newsdesk: NewsdeskSettings) -> dict[str, int]:
@@ -19,15 +24,23 @@ def _run(stage: str, context: dg.AssetExecutionContext, newsdesk: NewsdeskSettin
 
 
 @dg.asset(kinds={"python", "duckdb"}, **_COMMON)
-def raw_documents(context: dg.AssetExecutionContext, newsdesk: NewsdeskSettings) -> dg.MaterializeResult:
+def raw_documents(context: dg.AssetExecutionContext, config: IngestRun,
+                  newsdesk: NewsdeskSettings) -> dg.MaterializeResult:
     """Every file of the batch read, decoded and parsed into `documents` (+ `document_contents`);
-    what cannot be read goes to `quarantine` with a reason."""
-    stats = _run("ingest", context, newsdesk)
-    reasons = ask(newsdesk.store(), queries.quarantine_reasons, context.partition_key, "ingest")
+    what cannot be read goes to `quarantine` with a reason. Settings, the model and the folder are checked
+    first: a wrong one fails the run at once, with one line, and is not retried."""
+    from newsdesk.preflight import check_batch, check_model
+
+    with failures_explained():
+        settings = newsdesk.resolve()
+        store = newsdesk.store(settings)
+        check_model(settings)
+        check_batch(settings, store, context.partition_key, allow_empty=config.allow_empty)
+        stats = _run("ingest", context, newsdesk)
+    reasons = ask(store, queries.quarantine_reasons, context.partition_key, "ingest")
     return dg.MaterializeResult(metadata={
         **stats_metadata(stats),
-        "quarantine": dg.MetadataValue.md(markdown_table(["reason", "n", "example"], reasons) if reasons
-                                          else "nothing quarantined"),
+        "quarantine": table_value(["reason", "n", "example"], reasons),
     })
 
 
@@ -35,13 +48,18 @@ def raw_documents(context: dg.AssetExecutionContext, newsdesk: NewsdeskSettings)
 def clean_articles(context: dg.AssetExecutionContext, newsdesk: NewsdeskSettings) -> dg.MaterializeResult:
     """Boilerplate removed (trafilatura for HTML, our block classifier for text): `articles` and every removed
     piece in `boilerplate_segments`; documents left without article text go to `quarantine`."""
-    stats = _run("clean", context, newsdesk)
+    with failures_explained():
+        stats = _run("clean", context, newsdesk)
     kept, removed = stats.get("words_kept", 0), stats.get("words_removed", 0)
+    if not stats.get("kept"):
+        context.log.warning(f"batch {context.partition_key} yielded no articles: every input was quarantined "
+                            "(see the quarantine table: duplicates of earlier batches, unreadable files, ...)")
     preview = ask(newsdesk.store(), queries.article_preview, context.partition_key)
     return dg.MaterializeResult(metadata={
         **stats_metadata(stats),
+        "no_articles": dg.MetadataValue.bool(not stats.get("kept")),
         "share_words_removed": dg.MetadataValue.float(round(removed / (kept + removed), 4) if kept + removed else 0.0),
-        "preview": dg.MetadataValue.md(markdown_table(["title", "outlet", "published", "body"], preview)),
+        "preview": table_value(["title", "outlet", "published", "body"], preview),
     })
 
 
@@ -49,11 +67,12 @@ def clean_articles(context: dg.AssetExecutionContext, newsdesk: NewsdeskSettings
 def article_copies(context: dg.AssetExecutionContext, newsdesk: NewsdeskSettings) -> dg.MaterializeResult:
     """Syndicated copies grouped into `copies` clusters against the whole corpus (MinHash-LSH candidates,
     verified on the clean bodies); different write-ups sharing wire passages become `story_links`."""
-    stats = _run("dedup", context, newsdesk)
+    with failures_explained():
+        stats = _run("dedup", context, newsdesk)
     biggest = ask(newsdesk.store(), queries.largest_clusters, context.partition_key)
     return dg.MaterializeResult(metadata={
         **stats_metadata(stats),
-        "largest_clusters": dg.MetadataValue.md(markdown_table(["copy_cluster_id", "articles"], biggest)),
+        "largest_clusters": table_value(["copy_cluster_id", "articles"], biggest),
     })
 
 
@@ -61,24 +80,14 @@ def article_copies(context: dg.AssetExecutionContext, newsdesk: NewsdeskSettings
 def article_entities(context: dg.AssetExecutionContext, newsdesk: NewsdeskSettings) -> dg.MaterializeResult:
     """Named entities of every English article (`entity_mentions` with character offsets), linked to canonical
     `entities` (surnames and misspellings joined to the full name), counted per article."""
-    stats = _run("entities", context, newsdesk)
+    with failures_explained():
+        stats = _run("entities", context, newsdesk)
     top = ask(newsdesk.store(), queries.top_entities, context.partition_key)
     return dg.MaterializeResult(metadata={
         **stats_metadata(stats),
         "model": dg.MetadataValue.text(newsdesk.resolve().ner.model),
-        "top_entities": dg.MetadataValue.md(markdown_table(["entity", "label", "articles"], top)),
+        "top_entities": table_value(["entity", "label", "articles"], top),
     })
 
 
-@dg.asset(deps=[article_copies, article_entities], kinds={"duckdb"}, **_COMMON)
-def analyst_snapshot(context: dg.AssetExecutionContext, newsdesk: NewsdeskSettings) -> dg.MaterializeResult:
-    """The read-only copy of the database analysts query (`newsdesk shell`), published once the whole batch is
-    in: readers never see a half-processed batch and never meet the pipeline's lock."""
-    published = newsdesk.store().publish()
-    size_mb = round((published.size_bytes or 0) / 2**20, 1)
-    context.log.info(f"published {published.location} ({size_mb} MB)")
-    return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(published.location),
-                                          "size_mb": dg.MetadataValue.float(size_mb)})
-
-
-BATCH_ASSETS = [raw_documents, clean_articles, article_copies, article_entities, analyst_snapshot]
+BATCH_ASSETS = [raw_documents, clean_articles, article_copies, article_entities]

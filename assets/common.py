@@ -1,13 +1,15 @@
-"""Shared asset settings and metadata helpers."""
+"""Shared asset settings, error handling and metadata helpers."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import dagster as dg
 
-from newsdesk.store.store import Connection, Store
+from newsdesk.errors import TransientError, UserError
+from newsdesk.store.store import Store
 
 T = TypeVar("T")
 
@@ -16,7 +18,22 @@ T = TypeVar("T")
 DUCKDB_POOL = "duckdb_writer"
 BATCH_GROUP = "batch"
 CORPUS_GROUP = "corpus"
-RETRY = dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS)
+OWNERS = ["team:newsdesk"]
+TAGS = {"domain": "news"}
+TRANSIENT_RETRIES = 2
+
+
+@contextmanager
+def failures_explained() -> Iterator[None]:
+    """The one retry layer: what may change (a lock held too long, a lake conflict) is retried with a wait; a
+    user error fails at once with its one-line message and no retry; anything else is a bug and fails once with
+    its traceback (no retry policy: the same input would fail the same way)."""
+    try:
+        yield
+    except UserError as exc:
+        raise dg.Failure(description=str(exc), allow_retries=False) from None
+    except TransientError as exc:
+        raise dg.RetryRequested(max_retries=TRANSIENT_RETRIES, seconds_to_wait=15) from exc
 
 
 def stats_metadata(stats: dict[str, int]) -> dict[str, dg.MetadataValue]:
@@ -31,6 +48,16 @@ def markdown_table(header: list[str], rows: list[tuple[object, ...]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def table_value(header: list[str], rows: list[tuple[object, ...]]) -> dg.MetadataValue:
+    """Rows as Dagster table metadata (the UI renders and sorts it)."""
+    records = [dg.TableRecord({h: _plain(v) for h, v in zip(header, row)}) for row in rows]
+    return dg.MetadataValue.table(records, schema=dg.TableSchema(columns=[dg.TableColumn(h) for h in header]))
+
+
+def _plain(value: object) -> str | int | float | bool | None:
+    return value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
 
 
 def ask(store: Store, question: Callable[..., T], *args: Any) -> T:

@@ -1,36 +1,72 @@
-"""Corpus-wide assets, refreshed on a schedule after batches land."""
+"""Corpus-wide assets: refreshed as soon as a batch has passed every stage (declarative automation), and by an
+hourly schedule as a fallback."""
+
+from pathlib import Path
 
 import dagster as dg
 
 from assets.batch import article_copies, article_entities, clean_articles
-from assets.common import CORPUS_GROUP, DUCKDB_POOL, RETRY, ask, markdown_table
+from assets.common import CORPUS_GROUP, DUCKDB_POOL, OWNERS, TAGS, ask, failures_explained, table_value
 from assets.resources import NewsdeskSettings
 from newsdesk.store import queries
+from newsdesk.store.store import Store
+
+# After any batch asset updates, once no run touching them is in progress. A batch partition that was never
+# materialised (a failed first run) must not hold the corpus back, hence without "any deps missing".
+WHEN_BATCHES_LAND = dg.AutomationCondition.eager().without(~dg.AutomationCondition.any_deps_missing())
+_COMMON = dict(group_name=CORPUS_GROUP, pool=DUCKDB_POOL, owners=OWNERS, tags=TAGS,
+               automation_condition=WHEN_BATCHES_LAND)
 
 
-@dg.asset(deps=[clean_articles], group_name=CORPUS_GROUP, kinds={"duckdb"}, pool=DUCKDB_POOL, retry_policy=RETRY)
+@dg.asset(deps=[clean_articles], kinds={"duckdb"}, **_COMMON)
 def article_search_index(context: dg.AssetExecutionContext, newsdesk: NewsdeskSettings) -> dg.MaterializeResult:
     """BM25 full-text index over article titles and bodies (`fts_main_articles.match_bm25(doc_id, 'query')`)."""
     from newsdesk.store.fts import build_article_index
 
-    store = newsdesk.store()
-    n = store.write(build_article_index)
-    store.publish()
+    with failures_explained():
+        n = newsdesk.store().write(build_article_index)
     context.log.info(f"indexed {n} articles")
     return dg.MaterializeResult(metadata={"articles_indexed": dg.MetadataValue.int(n)})
 
 
-@dg.asset(deps=[clean_articles, article_copies, article_entities], group_name=CORPUS_GROUP, kinds={"duckdb"},
-          pool=DUCKDB_POOL)
+@dg.asset(deps=[clean_articles, article_copies, article_entities], kinds={"duckdb"}, **_COMMON)
 def corpus_summary(newsdesk: NewsdeskSettings) -> dg.MaterializeResult:
     """Corpus-wide figures: articles, copy clusters, story links, entities, per outlet."""
-    store = newsdesk.store()
-    counts = ask(store, queries.corpus_counts)
-    outlets = ask(store, queries.top_outlets)
+    with failures_explained():
+        store = newsdesk.store()
+        counts = ask(store, queries.corpus_counts)
+        outlets = ask(store, queries.top_outlets)
     return dg.MaterializeResult(metadata={
         **{key: dg.MetadataValue.int(value) for key, value in counts.items()},
-        "top_outlets": dg.MetadataValue.md(markdown_table(["outlet", "articles", "original", "copies"], outlets)),
+        "top_outlets": table_value(["outlet", "articles", "original", "copies"], outlets),
     })
 
 
-CORPUS_ASSETS = [article_search_index, corpus_summary]
+@dg.asset(deps=[article_copies, article_entities, article_search_index], kinds={"duckdb"}, **_COMMON)
+def analyst_snapshot(context: dg.AssetExecutionContext, newsdesk: NewsdeskSettings) -> dg.MaterializeResult:
+    """What analysts query (`newsdesk shell`): the corpus as of the last moment every batch had passed every
+    stage. Published only then, so readers never see half a batch and never meet the pipeline's lock; the HTML
+    report with the corpus in pictures is written next to it."""
+    with failures_explained():
+        store = newsdesk.store()
+        published = store.publish()
+    if not published.published:
+        context.log.warning(published.describe())
+        return dg.MaterializeResult(metadata={"published": dg.MetadataValue.bool(False),
+                                              "blocked_by": dg.MetadataValue.text(published.describe())})
+    context.log.info(published.describe())
+    metadata = {"published": dg.MetadataValue.bool(True), "path": dg.MetadataValue.path(published.location)}
+    if published.size_bytes is not None:
+        metadata["size_mb"] = dg.MetadataValue.float(round(published.size_bytes / 2**20, 1))
+    metadata["report"] = dg.MetadataValue.path(str(write_report(store)))
+    return dg.MaterializeResult(metadata=metadata)
+
+
+def write_report(store: Store) -> Path:
+    from newsdesk.report import build_report  # lazy: matplotlib loads only here
+
+    with store.analyst() as con:
+        return build_report(con, store.report_dir())
+
+
+CORPUS_ASSETS = [article_search_index, corpus_summary, analyst_snapshot]

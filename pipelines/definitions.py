@@ -10,9 +10,9 @@ from assets.batch import BATCH_ASSETS
 from assets.checks import ASSET_CHECKS
 from assets.corpus import CORPUS_ASSETS
 from assets.resources import NewsdeskSettings
-from pipelines.jobs import process_batch, refresh_corpus
+from pipelines.jobs import process_batch, publish_corpus
 from pipelines.schedules import corpus_schedule
-from pipelines.sensors import landing_sensor
+from pipelines.sensors import corpus_automation, landing_sensor
 
 
 def build_definitions(resources: Mapping[str, dg.ConfigurableResource] | None = None) -> dg.Definitions:
@@ -20,8 +20,8 @@ def build_definitions(resources: Mapping[str, dg.ConfigurableResource] | None = 
     return dg.Definitions(
         assets=[*BATCH_ASSETS, *CORPUS_ASSETS],
         asset_checks=ASSET_CHECKS,
-        jobs=[process_batch, refresh_corpus],
-        sensors=[landing_sensor],
+        jobs=[process_batch, publish_corpus],
+        sensors=[landing_sensor, corpus_automation],
         schedules=[corpus_schedule],
         resources={"newsdesk": NewsdeskSettings(), **(resources or {})},
     )

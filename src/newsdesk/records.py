@@ -41,6 +41,7 @@ class QuarantineItem:
     sha256: str | None = None
     external_id: str | None = None
     doc_id: str | None = None
+    duplicate_of: str | None = None  # for duplicate_record: the doc_id of the document kept instead
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from newsdesk.config import Settings, cpu_workers
 from newsdesk.parallel import Failed, map_items, release_memory
 from newsdesk.records import QuarantineItem
+from newsdesk.store import batches
 from newsdesk.store.staging import iter_parquet, stage_workdir
 from newsdesk.store.store import Connection, Store
 
@@ -93,7 +94,11 @@ def run_stage(stage: Stage, store: Store, batch_id: str, settings: Settings, log
                 release_memory()
         if stage.finish is not None:
             stage.finish(store, sink, work, stats, settings, log)
-        store.write(sink.write, memory=stage.write_memory)
+        def write(con: Connection) -> None:
+            sink.write(con)
+            batches.stage_done(con, batch_id, stage.name)  # in the same transaction as the stage's rows
+
+        store.write(write, memory=stage.write_memory)
     release_memory()
     return dict(stats)
 

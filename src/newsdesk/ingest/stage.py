@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from newsdesk.config import IngestConfig
+from newsdesk.errors import BatchNotFound
 from newsdesk.ingest.batch import list_batch_files, read_batch
 from newsdesk.parallel import release_memory
 from newsdesk.records import RawDocument
@@ -15,10 +16,6 @@ from newsdesk.store.store import Store
 from newsdesk.store.tables import IngestSink
 
 Log = Callable[[str], None]
-
-
-class BatchNotFound(FileNotFoundError):
-    pass
 
 
 def ingest_batch(store: Store, batch_dir: Path, batch_id: str, config: IngestConfig,
@@ -39,11 +36,17 @@ def ingest_batch(store: Store, batch_dir: Path, batch_id: str, config: IngestCon
                 stats[f"dropped_{item.reason}"] += 1
             if stats["total"] % 5000 == 0:
                 log(f"ingest: {stats['total']} records read")
-        n_dup = store.write(lambda con: sink.write(con, str(batch_dir), n_files), memory="bulk_load")
+        marker = batch_dir / "_SUCCESS"
+        mtime = marker.stat().st_mtime_ns if marker.is_file() else None
+        n_dup, released = store.write(lambda con: sink.write(con, str(batch_dir), n_files, mtime), memory="bulk_load")
+    if released:
+        log(f"ingest: batches {', '.join(released)} held duplicates of documents this batch no longer has; "
+            "they are queued to run again")
     release_memory()
     # Cross-batch duplicates are found in the database at write time; move them from kept to dropped.
     if n_dup:
         stats["kept"] -= n_dup
         stats["dropped_duplicate_record"] += n_dup
     stats["files"] = n_files
+    stats["batches_released"] = len(released)
     return dict(stats)

@@ -14,14 +14,15 @@ import shutil
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
 import duckdb
 
 from newsdesk.config import Settings, StoreSettings
-from newsdesk.store.db import connect_file, schema_sql, sql_text
+from newsdesk.errors import TransientError, UserError
+from newsdesk.store.db import connect_file, is_lock_error, schema_sql, sql_text
 
 T = TypeVar("T")
 Connection = duckdb.DuckDBPyConnection
@@ -41,6 +42,19 @@ class Published:
     location: str  # a file path, or the lake and its snapshot id
     size_bytes: int | None = None
     snapshot_id: int | None = None
+    blocked_by: list[tuple[str, list[str]]] = field(default_factory=list)  # (batch, stages not done): not published
+
+    @property
+    def published(self) -> bool:
+        return not self.blocked_by
+
+    def describe(self) -> str:
+        if self.blocked_by:
+            names = "; ".join(f"{b} (not done: {', '.join(stages)})" for b, stages in self.blocked_by)
+            return (f"snapshot NOT refreshed: batches whose last run did not finish: {names}. Re-run them, or run "
+                    "them with allow_empty after emptying their folder to remove them; analysts keep the previous "
+                    "snapshot")
+        return f"published {self.location}" + (f" ({self.size_bytes / 2**20:.1f} MB)" if self.size_bytes else "")
 
 
 class Store:
@@ -75,8 +89,15 @@ class Store:
         return f"DuckDB file {self.path}"
 
     # -- connections -------------------------------------------------------------------------------------------
-    def _connect(self, read_only: bool, memory: str) -> Connection:
-        return connect_file(self.path, read_only, self.settings.memory.limit(memory), self.settings.lock_timeout_s)
+    def _connect(self, read_only: bool, memory: str, path: Path | None = None) -> Connection:
+        path = path or self.path
+        try:
+            return connect_file(path, read_only, self.settings.memory.limit(memory), self.settings.lock_timeout_s)
+        except duckdb.IOException as exc:
+            raise _explain(exc, path, self.settings.lock_timeout_s) from None
+        except PermissionError as exc:
+            raise UserError(f"cannot write next to {path} ({exc.strerror}): make the folder writable or set "
+                            "NEWSDESK_DB to a file in a writable folder") from None
 
     @contextmanager
     def read(self, memory: str = "default") -> Iterator[Connection]:
@@ -125,6 +146,10 @@ class Store:
     def snapshot_path(self) -> Path:
         return self.path.with_name(f"{self.path.stem}.snapshot{self.path.suffix}")
 
+    def report_dir(self) -> Path:
+        """Where the HTML report is written: next to what analysts open."""
+        return self.snapshot_path().parent
+
     def reader_location(self) -> str:
         """What analysts open: the published snapshot when there is one, else the live file."""
         snap = self.snapshot_path()
@@ -133,19 +158,30 @@ class Store:
     @contextmanager
     def analyst(self) -> Iterator[Connection]:
         """A read-only connection to what analysts see (the published snapshot), for the CLI."""
-        con = connect_file(Path(self.reader_location()), True, self.settings.memory.limit("default"),
-                           self.settings.lock_timeout_s)
+        if not Path(self.reader_location()).exists():
+            raise UserError(f"no database at {self.path}: run `make demo` or `python -m pipelines run <batch>` "
+                            "first, or set NEWSDESK_DB")
+        con = self._connect(read_only=True, memory="default", path=Path(self.reader_location()))
         try:
             yield con
         finally:
             con.close()
 
     def publish(self) -> Published:
-        """Copy the database to its snapshot path atomically (temp file + rename, removed on any failure)."""
+        """Copy the database to its snapshot path atomically (temp file + rename, removed on any failure), unless
+        a batch's latest run has not passed every stage: then the previous snapshot stays (analysts never see
+        half a batch) and `blocked_by` names the batches to finish or re-run."""
+        from newsdesk.store.batches import incomplete
+
+        self.ensure_schema()
         target = self.snapshot_path()
         tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         con = self._connect(read_only=False, memory="default")  # the write lock: nobody changes the file meanwhile
         try:
+            blocked = incomplete(con)
+            if blocked:
+                return Published(location=str(target), blocked_by=blocked,
+                                 size_bytes=target.stat().st_size if target.exists() else None)
             con.execute("CHECKPOINT")
             shutil.copyfile(self.path, tmp)
             os.replace(tmp, target)
@@ -155,6 +191,18 @@ class Store:
         finally:
             con.close()
         return Published(location=str(target), size_bytes=target.stat().st_size)
+
+
+def _explain(exc: duckdb.IOException, path: Path, timeout_s: float) -> Exception:
+    """A DuckDB open failure as the error a person can act on."""
+    if is_lock_error(exc):
+        return TransientError(f"{path} stayed locked by another process for {timeout_s:.0f} s (one writer at a "
+                              "time): wait for the other run, or use storage ducklake for several writers")
+    first = str(exc).strip().splitlines()[0]
+    if "Permission denied" in first or "Read-only file system" in first:
+        return UserError(f"cannot write {path} ({first}): make its folder writable or set NEWSDESK_DB elsewhere")
+    return UserError(f"cannot open the database {path}: {first}; restore it from a backup or set NEWSDESK_DB to "
+                     "another file (a new file is created when none exists)")
 
 
 def _in_transaction(con: Connection, fn: Callable[[Connection], T]) -> T:

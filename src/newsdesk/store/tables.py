@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 
 from newsdesk.records import CleanArticle, QuarantineItem, RawDocument
+from newsdesk.store import batches
 from newsdesk.store.schema import ARTICLES, CONTENTS, DOCUMENTS, QUARANTINE, SEGMENTS
 from newsdesk.store.staging import ParquetStage, export_by_rowid, load_stage
 from newsdesk.text import count_words
@@ -43,13 +44,17 @@ class IngestSink:
                             d.n_bytes, d.encoding))
         self.contents.add((d.doc_id, d.batch_id, d.content, d.url, d.title, d.published, d.source))
 
-    def write(self, con: duckdb.DuckDBPyConnection, landing_path: str, n_files: int) -> int:
+    def write(self, con: duckdb.DuckDBPyConnection, landing_path: str, n_files: int,
+              marker_mtime_ns: int | None = None) -> tuple[int, list[str]]:
         """Replace the batch's ingest rows; first-ingestion timestamps of known documents are kept. Returns how
-        many records are byte-identical to documents of other batches (quarantined as duplicates)."""
+        many records are byte-identical to documents of other batches (quarantined as duplicates), and the other
+        batches that must be processed again because a document they duplicated is gone."""
         b = self.batch_id
         con.execute("CREATE OR REPLACE TEMP TABLE _prev AS SELECT doc_id, ingested_at FROM documents WHERE batch_id = ?",
                     [b])
         first = con.execute("SELECT first_ingested_at FROM batches WHERE batch_id = ?", [b]).fetchone()
+        done = con.execute("SELECT cleaned_digest, deduplicated_digest, annotated_digest FROM batches "
+                           "WHERE batch_id = ?", [b]).fetchone()
         for table in ("documents", "document_contents", "batches"):
             con.execute(f"DELETE FROM {table} WHERE batch_id = ?", [b])
         con.execute("DELETE FROM quarantine WHERE batch_id = ? AND stage = 'ingest'", [b])
@@ -67,7 +72,7 @@ class IngestSink:
             con.execute("""INSERT INTO quarantine
                            SELECT ?, source_path, external_id, doc_id, 'ingest', 'duplicate_record',
                                   'byte-identical to document ' || first || ', which another batch already ingested',
-                                  n_bytes, sha256
+                                  n_bytes, sha256, first
                            FROM _dup""", [b])
             cols = ", ".join(DOCUMENTS.names)
             con.execute(f"""INSERT INTO documents ({cols}, ingested_at)
@@ -81,9 +86,28 @@ class IngestSink:
         load_stage(con, "quarantine", self.quarantine)
         con.execute("DROP TABLE _prev")
         n_docs, n_bad = self.documents.n_rows - n_dup, self.quarantine.n_rows + n_dup
-        con.execute("INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [b, landing_path, n_files, n_docs + n_bad, n_docs, n_bad, first[0] if first else now])
-        return int(n_dup)
+        con.execute("""INSERT INTO batches (batch_id, landing_path, n_files, n_records, n_documents, n_quarantined,
+                                            first_ingested_at, marker_mtime_ns)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                    [b, landing_path, n_files, n_docs + n_bad, n_docs, n_bad, first[0] if first else now,
+                     marker_mtime_ns])
+        batches.record_inputs(con, b)
+        if done:  # stages done on these very inputs stay done (the digest tells)
+            con.execute("UPDATE batches SET cleaned_digest = ?, deduplicated_digest = ?, annotated_digest = ? "
+                        "WHERE batch_id = ?", [*done, b])
+        return int(n_dup), released_duplicates(con, b)
+
+
+def released_duplicates(con: duckdb.DuckDBPyConnection, batch_id: str) -> list[str]:
+    """Other batches holding a quarantined duplicate of a document that no longer exists: they are asked to run
+    again (their record is no longer a duplicate and must become a document)."""
+    released = [r[0] for r in con.execute(
+        """SELECT DISTINCT batch_id FROM quarantine
+           WHERE reason = 'duplicate_record' AND batch_id <> ? AND duplicate_of IS NOT NULL
+             AND duplicate_of NOT IN (SELECT doc_id FROM documents) ORDER BY 1""", [batch_id]).fetchall()]
+    batches.clear_requests(con, batch_id)
+    batches.request_again(con, released, f"a document it duplicated left batch {batch_id}")
+    return released
 
 
 class CleanSink:
