@@ -43,7 +43,8 @@ CREATE TABLE IF NOT EXISTS article_pairs (
     PRIMARY KEY (doc_id_a, doc_id_b)
 );
 
--- Every article in exactly one copy cluster; the cluster id is the canonical article's doc_id.
+-- Every article in exactly one copy cluster. The cluster id is the doc_id of its member ingested first and stays
+-- put when later batches add copies; `is_canonical` marks the original (see README) and may move.
 CREATE TABLE IF NOT EXISTS copies (
     doc_id          VARCHAR PRIMARY KEY,
     copy_cluster_id VARCHAR NOT NULL,

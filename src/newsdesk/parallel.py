@@ -123,7 +123,7 @@ class _Pool(Generic[T, R]):
     def run(self, chunks: Iterable[list[T]]) -> Iterator[list[R | Failed]]:
         source = iter(enumerate(chunks))
         next_out = 0
-        exhausted = False
+        exhausted = completed = False
         try:
             while True:
                 while not exhausted and len(self.sizes) < self.window:
@@ -142,11 +142,13 @@ class _Pool(Generic[T, R]):
                     yield [done[i] for i in range(self.sizes.pop(next_out))]
                     next_out += 1
                 if exhausted and not self.sizes:
+                    completed = True
                     return
                 if self.running:
                     self._collect()
         finally:
-            self._shutdown()
+            if not completed:  # an error, Ctrl-C or an abandoned generator: stop the workers now
+                self._shutdown()
 
     def _job(self, chunk: int, indices: tuple[int, ...], items: tuple[T, ...]) -> _Job[T]:
         self.n_jobs += 1
@@ -164,8 +166,7 @@ class _Pool(Generic[T, R]):
                 return
             self.queue.pop(0)
             if self.executor is None:
-                self.executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                                    initializer=_worker_init, initargs=(os.getpid(),))
+                self.executor = _executor(self.workers)
             _mark(job.progress, _IDLE)  # queued, not started: the clock starts when a worker marks an item
             self.running[self.executor.submit(_run_job, job)] = job
 
@@ -233,13 +234,42 @@ class _Pool(Generic[T, R]):
                     self.queue.insert(0, self._job(job.chunk, *_without(job, current)))
 
     def _shutdown(self) -> None:
-        if self.executor is None:
-            return
-        for process in list(getattr(self.executor, "_processes", {}).values()):
-            if process.is_alive():
-                process.kill()
-        self.executor.shutdown(wait=True, cancel_futures=True)
-        self.executor = None
+        if self.executor is not None:
+            _discard(self.executor)
+            self.executor = None
+
+
+# One pool per process, kept between stage runs: its workers keep what they loaded (trafilatura, the spaCy model),
+# so the next batch in the same process (the CLI, the tests, a long Dagster run) does not pay that again.
+_SHARED: dict[str, ProcessPoolExecutor] = {}
+
+
+def _executor(workers: int) -> ProcessPoolExecutor:
+    current = _SHARED.get("pool")
+    if current is not None and current._max_workers == workers and not getattr(current, "_broken", False):
+        return current
+    if current is not None:
+        _discard(current)
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init,
+                               initargs=(os.getpid(),))
+    _SHARED["pool"] = pool
+    return pool
+
+
+def _discard(pool: ProcessPoolExecutor) -> None:
+    """Kill the pool's workers (a hung one does not listen to anything gentler) and forget the pool."""
+    if _SHARED.get("pool") is pool:
+        del _SHARED["pool"]
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        if process.is_alive():
+            process.kill()
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
+def shutdown_workers() -> None:
+    """Stop the shared pool (its workers hold models in memory)."""
+    if "pool" in _SHARED:
+        _discard(_SHARED["pool"])
 
 
 def _without(job: _Job[T], index: int) -> tuple[tuple[int, ...], tuple[T, ...]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from newsdesk.text import count_words
 
@@ -97,6 +97,7 @@ class ArticleInfo:
     source_name: str | None
     syndicated_from: str | None
     n_words: int
+    ingested_at: datetime | None = None  # first ingestion of its document: the cluster id follows the earliest
 
 
 @dataclass(frozen=True)

@@ -181,8 +181,9 @@ def cluster_mates(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str]) -> set
 def fetch_infos(con: duckdb.DuckDBPyConnection, doc_ids: Sequence[str]) -> list[ArticleInfo]:
     _ids(con, "_infos", doc_ids)
     rows = con.execute(
-        """SELECT doc_id, published_date, source_name, syndicated_from, n_words FROM articles
-           WHERE doc_id IN (SELECT doc_id FROM _infos)""").fetchall()
+        """SELECT a.doc_id, a.published_date, a.source_name, a.syndicated_from, a.n_words, d.ingested_at
+           FROM articles a LEFT JOIN documents d USING (doc_id)
+           WHERE a.doc_id IN (SELECT doc_id FROM _infos)""").fetchall()
     return [ArticleInfo(*row) for row in rows]
 
 
