@@ -15,9 +15,10 @@ from pathlib import Path
 import duckdb
 import matplotlib.pyplot as plt
 
-from newsdesk.store.snapshot import snapshot_path
+from newsdesk.config import load_settings
+from newsdesk.store import Store
 
-SNAPSHOT = snapshot_path(os.environ.get("NEWSDESK_DB", "data/newsdesk.duckdb"))
+SNAPSHOT = Store.from_settings(load_settings()).snapshot_path()  # NEWSDESK_DB, else data/newsdesk.duckdb
 OUT = Path("data/analyst")
 OUT.mkdir(parents=True, exist_ok=True)
 

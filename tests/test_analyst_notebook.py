@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from conftest import REPO, SAMPLE_BATCH, Pipeline
-from newsdesk.store.snapshot import snapshot_path
+from helpers import snapshot_path
 
 NOTEBOOK = REPO / "examples" / "analyst_notebook.py"
 

@@ -6,26 +6,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from contextlib import contextmanager
-
 from newsdesk.entities.keys import make_entity_id
 from newsdesk.entities.spelling import close_spelling, one_edit_apart
 from newsdesk.store.entity_tables import apply_aliases, find_spelling_evidence, refresh_aliases
-from helpers import store_for
-
-
-@contextmanager
-def write_transaction(db: Path):  # type: ignore[no-untyped-def]
-    """A connection to a fresh test database, inside one transaction the test body fills."""
-    store = store_for(db)
-    store.ensure_schema()
-    con = store._connect(read_only=False, memory="default")
-    con.execute("BEGIN TRANSACTION")
-    try:
-        yield con
-        con.execute("COMMIT")
-    finally:
-        con.close()
+from helpers import write_transaction
 
 
 def _pid(name: str) -> str:

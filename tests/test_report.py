@@ -14,8 +14,8 @@ import pytest
 from conftest import REPO, SAMPLE_BATCH, Pipeline
 from newsdesk.report import REPORT_NAME, build_report
 from newsdesk.report.queries import load
-from newsdesk.store.db import write_transaction
-from newsdesk.store.snapshot import snapshot_path
+from helpers import write_transaction
+from helpers import snapshot_path
 
 HEADINGS = ["Mentions over time", "Who appears with whom", "Copy clusters", "Words removed by kind",
             "Quarantine reasons"]
