@@ -63,23 +63,10 @@ def clean_articles(context: dg.AssetExecutionContext, newsdesk: NewsdeskSettings
     })
 
 
-@dg.asset(deps=[clean_articles], kinds={"python", "duckdb"}, **_COMMON)
-def article_copies(context: dg.AssetExecutionContext, newsdesk: NewsdeskSettings) -> dg.MaterializeResult:
-    """Syndicated copies grouped into `copies` clusters against the whole corpus (MinHash-LSH candidates,
-    verified on the clean bodies); different write-ups sharing wire passages become `story_links`."""
-    with failures_explained():
-        stats = _run("dedup", context, newsdesk)
-    biggest = ask(newsdesk.store(), queries.largest_clusters, context.partition_key)
-    return dg.MaterializeResult(metadata={
-        **stats_metadata(stats),
-        "largest_clusters": table_value(["copy_cluster_id", "articles"], biggest),
-    })
-
-
 @dg.asset(deps=[clean_articles], kinds={"python", "spacy", "duckdb"}, **_COMMON)
 def article_entities(context: dg.AssetExecutionContext, newsdesk: NewsdeskSettings) -> dg.MaterializeResult:
-    """Named entities of every English article (`entity_mentions` with character offsets), linked to canonical
-    `entities` (surnames and misspellings joined to the full name), counted per article."""
+    """Named entities of every English article (`entity_mentions` with character offsets), named as the article
+    names them; linked to canonical `entities` when the batch is published (article_copies)."""
     with failures_explained():
         stats = _run("entities", context, newsdesk)
     top = ask(newsdesk.store(), queries.top_entities, context.partition_key)
@@ -90,4 +77,19 @@ def article_entities(context: dg.AssetExecutionContext, newsdesk: NewsdeskSettin
     })
 
 
-BATCH_ASSETS = [raw_documents, clean_articles, article_copies, article_entities]
+@dg.asset(deps=[clean_articles, article_entities], kinds={"python", "duckdb"}, **_COMMON)
+def article_copies(context: dg.AssetExecutionContext, newsdesk: NewsdeskSettings) -> dg.MaterializeResult:
+    """Publishes the batch, in one transaction: its documents, articles and mentions join the tables analysts
+    query; syndicated copies are grouped into `copies` clusters against the whole corpus (MinHash-LSH candidates,
+    verified on the clean bodies), write-ups sharing wire passages become `story_links`, and its mentions are
+    linked to canonical `entities` (surnames, misspellings and acronyms joined across the corpus)."""
+    with failures_explained():
+        stats = _run("dedup", context, newsdesk)
+    biggest = ask(newsdesk.store(), queries.largest_clusters, context.partition_key)
+    return dg.MaterializeResult(metadata={
+        **stats_metadata(stats),
+        "largest_clusters": table_value(["copy_cluster_id", "articles"], biggest),
+    })
+
+
+BATCH_ASSETS = [raw_documents, clean_articles, article_entities, article_copies]

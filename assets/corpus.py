@@ -5,7 +5,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from assets.batch import article_copies, article_entities, clean_articles
+from assets.batch import article_copies
 from assets.common import CORPUS_GROUP, DUCKDB_POOL, OWNERS, TAGS, ask, failures_explained, table_value
 from assets.resources import NewsdeskSettings
 from newsdesk.store import queries
@@ -18,7 +18,7 @@ _COMMON = dict(group_name=CORPUS_GROUP, pool=DUCKDB_POOL, owners=OWNERS, tags=TA
                automation_condition=WHEN_BATCHES_LAND)
 
 
-@dg.asset(deps=[clean_articles], kinds={"duckdb"}, **_COMMON)
+@dg.asset(deps=[article_copies], kinds={"duckdb"}, **_COMMON)
 def article_search_index(context: dg.AssetExecutionContext, newsdesk: NewsdeskSettings) -> dg.MaterializeResult:
     """BM25 full-text index over article titles and bodies (`fts_main_articles.match_bm25(doc_id, 'query')`)."""
     from newsdesk.store.fts import build_article_index
@@ -29,7 +29,7 @@ def article_search_index(context: dg.AssetExecutionContext, newsdesk: NewsdeskSe
     return dg.MaterializeResult(metadata={"articles_indexed": dg.MetadataValue.int(n)})
 
 
-@dg.asset(deps=[clean_articles, article_copies, article_entities], kinds={"duckdb"}, **_COMMON)
+@dg.asset(deps=[article_copies], kinds={"duckdb"}, **_COMMON)
 def corpus_summary(newsdesk: NewsdeskSettings) -> dg.MaterializeResult:
     """Corpus-wide figures: articles, copy clusters, story links, entities, per outlet."""
     with failures_explained():
@@ -42,20 +42,16 @@ def corpus_summary(newsdesk: NewsdeskSettings) -> dg.MaterializeResult:
     })
 
 
-@dg.asset(deps=[article_copies, article_entities, article_search_index], kinds={"duckdb"}, **_COMMON)
+@dg.asset(deps=[article_copies, article_search_index], kinds={"duckdb"}, **_COMMON)
 def analyst_snapshot(context: dg.AssetExecutionContext, newsdesk: NewsdeskSettings) -> dg.MaterializeResult:
-    """What analysts query (`newsdesk shell`): the corpus as of the last moment every batch had passed every
-    stage. Published only then, so readers never see half a batch and never meet the pipeline's lock; the HTML
-    report with the corpus in pictures is written next to it."""
+    """What analysts query (`newsdesk shell`): a read-only copy of the published tables, which only ever hold whole
+    batches, so readers never see half a batch and never meet the pipeline's lock; the HTML report with the
+    corpus in pictures is written next to it."""
     with failures_explained():
         store = newsdesk.store()
         published = store.publish()
-    if not published.published:
-        context.log.warning(published.describe())
-        return dg.MaterializeResult(metadata={"published": dg.MetadataValue.bool(False),
-                                              "blocked_by": dg.MetadataValue.text(published.describe())})
     context.log.info(published.describe())
-    metadata = {"published": dg.MetadataValue.bool(True), "path": dg.MetadataValue.path(published.location)}
+    metadata: dict[str, dg.MetadataValue] = {"path": dg.MetadataValue.path(published.location)}
     if published.size_bytes is not None:
         metadata["size_mb"] = dg.MetadataValue.float(round(published.size_bytes / 2**20, 1))
     metadata["report"] = dg.MetadataValue.path(str(write_report(store)))

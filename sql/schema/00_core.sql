@@ -26,9 +26,10 @@ CREATE TABLE IF NOT EXISTS documents (
 );
 
 -- The decoded input of each document and the metadata its record carried, so later stages can re-run
--- without the landing directory.
+-- without the landing directory. Keyed by (doc_id, sha256): a batch run in progress adds the contents of its new
+-- inputs beside those the published documents were read from; publishing the batch drops the unused ones.
 CREATE TABLE IF NOT EXISTS document_contents (
-    doc_id          VARCHAR PRIMARY KEY,
+    doc_id          VARCHAR NOT NULL,
     batch_id        VARCHAR NOT NULL,
     content         VARCHAR NOT NULL,
     url             VARCHAR,
@@ -36,6 +37,7 @@ CREATE TABLE IF NOT EXISTS document_contents (
     published       VARCHAR,
     source          VARCHAR
 );
+ALTER TABLE document_contents ADD COLUMN IF NOT EXISTS sha256 VARCHAR;
 
 -- Inputs that did not become articles, with a reason code and a sentence for a person. Nothing is dropped
 -- silently: every input record is in documents or here (stage = ingest), and every document is in
@@ -80,14 +82,8 @@ CREATE TABLE IF NOT EXISTS boilerplate_segments (
 ALTER TABLE boilerplate_segments ADD COLUMN IF NOT EXISTS n_words INTEGER;
 UPDATE boilerplate_segments SET n_words = len(regexp_extract_all(text, '[\pL\pN_]+')) WHERE n_words IS NULL;
 
--- Batch progress. Ingest stores a digest of the batch's inputs; each later stage copies it when it commits. A
--- batch is complete when every stage holds the digest of the current inputs (a digest, not a time: processing
--- the same inputs again changes nothing); analysts are shown only complete batches.
-ALTER TABLE batches ADD COLUMN IF NOT EXISTS marker_mtime_ns BIGINT;  -- the _SUCCESS file this run processed
-ALTER TABLE batches ADD COLUMN IF NOT EXISTS inputs_digest VARCHAR;
-ALTER TABLE batches ADD COLUMN IF NOT EXISTS cleaned_digest VARCHAR;
-ALTER TABLE batches ADD COLUMN IF NOT EXISTS deduplicated_digest VARCHAR;
-ALTER TABLE batches ADD COLUMN IF NOT EXISTS annotated_digest VARCHAR;
+-- The _SUCCESS file a batch's published run processed (the landing sensor does not run it again for it).
+ALTER TABLE batches ADD COLUMN IF NOT EXISTS marker_mtime_ns BIGINT;
 -- A quarantined duplicate names the document it duplicates: when that document goes, the duplicate comes back.
 ALTER TABLE quarantine ADD COLUMN IF NOT EXISTS duplicate_of VARCHAR;
 -- Batches that must be processed again (a document they duplicated went away); the landing sensor runs them.

@@ -11,11 +11,13 @@ from newsdesk.config import Settings
 from newsdesk.runner import Log, Stage, no_log, run_stage
 from newsdesk.store.store import Store
 
-# Stage name -> "module:attribute" of its Stage, in the order a batch goes through them.
+# Stage name -> "module:attribute" of its Stage, in the order a batch goes through them. Every stage before the
+# last writes into the pending tables; the last ("dedup": copies, and the corpus links of the batch's entities)
+# publishes the batch to the tables analysts query, in one transaction.
 BATCH_STAGES = {
     "clean": "newsdesk.clean.stage:CLEAN",
-    "dedup": "newsdesk.dedup.stage:DEDUP",
     "entities": "newsdesk.entities.stage:ENTITIES",
+    "dedup": "newsdesk.dedup.stage:DEDUP",
 }
 
 

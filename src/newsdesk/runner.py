@@ -55,6 +55,7 @@ class Stage:
     # After the sink is filled and before it is written: corpus-wide work (dedup's index and clusters).
     finish: Callable[[Store, Sink, Path, Stats, Settings, Log], None] | None = None
     write_memory: str = "bulk_load"
+    writes_pending: bool = True  # its rows wait in the pending tables until the batch is published
 
 
 def pool_size(configured: int, n_items: int, min_per_worker: int) -> int:
@@ -96,9 +97,11 @@ def run_stage(stage: Stage, store: Store, batch_id: str, settings: Settings, log
             stage.finish(store, sink, work, stats, settings, log)
         def write(con: Connection) -> None:
             sink.write(con)
-            batches.stage_done(con, batch_id, stage.name)  # in the same transaction as the stage's rows
+            if stage.writes_pending:  # recorded in the same transaction as the rows
+                batches.stage_pending(con, batch_id, stage.name)
 
         store.write(write, memory=stage.write_memory)
+        stats.update(getattr(sink, "summary", {}))  # what a sink learns while writing (set, so a retry is harmless)
     release_memory()
     return dict(stats)
 

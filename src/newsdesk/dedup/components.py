@@ -1,6 +1,6 @@
 """Copy components around the articles a batch touched, and their clusters (canonical-anchored).
 
-A component is grown from stored copy pairs (read connection) plus the batch's new copy verdicts; each is then
+A component is grown from stored copy pairs plus the batch's new copy verdicts; each is then
 clustered by `cluster_component`, which checks every member directly against the canonical article, verifying
 on demand the pairs that were never candidates. Large components skip on-demand checks and use stored pairs.
 """
@@ -17,18 +17,12 @@ from newsdesk.dedup.cluster import cluster_component, connected_components
 from newsdesk.dedup.verify import COPY, PairVerdict, verify_pair
 from newsdesk.records import CopyRow
 from newsdesk.store import dedup_index as idx
-from newsdesk.store.store import Store
+from newsdesk.store.store import Connection
 
 Pair = tuple[str, str]
-MEMORY = "dedup"  # the store's memory profile for this stage's connections
 
 
-def fetch_bodies(store: Store, doc_ids: list[str]) -> dict[str, str]:
-    with store.read(memory=MEMORY) as con:
-        return idx.fetch_bodies(con, doc_ids)
-
-
-def grow_components(store: Store, seeds: set[str], new_copies: dict[Pair, float],
+def grow_components(con: Connection, seeds: set[str], new_copies: dict[Pair, float],
                     config: DedupConfig) -> tuple[list[list[str]], dict[Pair, float]]:
     """Connected components (through copy pairs) of the seeds and of their current cluster mates."""
     edges: dict[Pair, float] = dict(new_copies)
@@ -36,20 +30,19 @@ def grow_components(store: Store, seeds: set[str], new_copies: dict[Pair, float]
     for a, b in new_copies:
         adjacency[a].add(b)
         adjacency[b].add(a)
-    with store.read(memory=MEMORY) as con:
-        start = seeds | idx.cluster_mates(con, seeds)
-        seen, frontier = set(start), set(start)
-        while frontier:
-            for a, b, containment in idx.copy_edges(con, frontier):
-                edges.setdefault((a, b), containment)
-                adjacency[a].add(b)
-                adjacency[b].add(a)
-            frontier = {n for node in frontier for n in adjacency[node]} - seen
-            seen |= frontier
+    start = seeds | idx.cluster_mates(con, seeds)
+    seen, frontier = set(start), set(start)
+    while frontier:
+        for a, b, containment in idx.copy_edges(con, frontier):
+            edges.setdefault((a, b), containment)
+            adjacency[a].add(b)
+            adjacency[b].add(a)
+        frontier = {n for node in frontier for n in adjacency[node]} - seen
+        seen |= frontier
     return connected_components(seen, edges), edges
 
 
-def cluster_components(store: Store, components: list[list[str]], edges: dict[Pair, float],
+def cluster_components(con: Connection, components: list[list[str]], edges: dict[Pair, float],
                        verdicts: dict[Pair, PairVerdict], cache: FeatureCache,
                        common: np.ndarray, config: DedupConfig) -> tuple[list[CopyRow], int]:
     """Cluster rows for every member of `components`, and how many pairs had to be verified on demand."""
@@ -57,9 +50,8 @@ def cluster_components(store: Store, components: list[list[str]], edges: dict[Pa
     # Only members of multi-article components are ever compared; a 100k batch is mostly singletons, whose
     # bodies would cost ~600 MB for nothing.
     small = {d for comp in components if 1 < len(comp) <= config.max_component for d in comp}
-    with store.read(memory=MEMORY) as con:
-        infos = {i.doc_id: i for i in idx.fetch_infos(con, members)}
-    features = cache.get(small, lambda ids: fetch_bodies(store, ids))
+    infos = {i.doc_id: i for i in idx.fetch_infos(con, members)}
+    features = cache.get(small, lambda ids: idx.fetch_bodies(con, ids))
     on_demand = 0
 
     def copy_of(canon: str, other: str) -> float | None:

@@ -1,14 +1,16 @@
-"""The dedup stage for one batch, against the whole corpus already in the store.
+"""Publishing a batch: its pending rows join the corpus, with its copies and entity links, in one transaction.
 
 1. signatures (the runner's chunks, in this process: ~8k articles/s, a worker pool would cost more than it
    saves): tokens -> shingles -> MinHash (rensa) -> LSH band keys, and winnowed passage fingerprints, staged to
    Parquet; each article's features are kept for verification (`FeatureCache`);
-2. index + buckets (`finish`): one short write transaction replaces the batch's index rows, keeps the
-   common-fingerprint table exact, and asks for every article sharing a band key or enough rare fingerprints
-   with the batch; articles elsewhere whose common fingerprints changed are re-queried too;
-3. verification: every candidate pair is checked on the cleaned bodies (no connection held);
-4. clusters: copy components around the touched articles, clustered canonical-first, written with the verified
-   pairs and story links in the stage's one final transaction.
+2. then, in ONE write transaction (`DedupSink.write`): the batch's pending rows (documents, articles, mentions,
+   quarantine) move into the published tables; its index rows are replaced, the common-fingerprint table is kept
+   exact, and every article sharing a band key or enough rare fingerprints with the batch becomes a candidate
+   (articles elsewhere whose common fingerprints changed are re-queried too); every candidate pair is verified on
+   the cleaned bodies; copy components around the touched articles are clustered canonical-first; pairs, story
+   links and clusters are written; the batch's mentions are linked to the corpus (spelling variants, aliases,
+   `entities`). Readers therefore see a batch whole or not at all, and two batches published at once (DuckLake)
+   serialise: the second one's transaction conflicts, runs again, and sees the first's rows.
 A pair's verdict depends only on the two bodies and on which of their own fingerprints are common, and a
 cluster only on its component, so the final tables do not depend on the order batches were processed in.
 An article whose features or a verification fails is quarantined (stage dedup) and stays its own cluster.
@@ -25,18 +27,20 @@ import numpy as np
 
 from newsdesk.config import DedupConfig, Settings
 from newsdesk.dedup.cache import FeatureCache
-from newsdesk.dedup.components import MEMORY, cluster_components, fetch_bodies, grow_components
-from newsdesk.dedup.signatures import SignatureWriter
+from newsdesk.dedup.components import cluster_components, grow_components
 from newsdesk.dedup.features import ArticleFeatures, band_keys, char_spans, compute_features, compute_signatures
+from newsdesk.dedup.signatures import SignatureWriter
 from newsdesk.dedup.verify import COPY, STORY, PairVerdict, verify_pair
 from newsdesk.records import CopyRow, QuarantineItem
-from newsdesk.runner import Log, Stage, quarantine_for
+from newsdesk.runner import Stage, quarantine_for
+from newsdesk.store import batches, entity_tables
 from newsdesk.store import dedup_index as idx
 from newsdesk.store.staging import export_query, insert_columns
 from newsdesk.store.store import Store
 from newsdesk.store.tables import quarantine_row
 
 Pair = tuple[str, str]
+MEMORY = "dedup"  # the store's memory profile: index joins spill to disk instead of growing past the budget
 
 
 def feature_rows(rows: list[dict[str, Any]], config: DedupConfig) -> list[ArticleFeatures]:
@@ -45,14 +49,15 @@ def feature_rows(rows: list[dict[str, Any]], config: DedupConfig) -> list[Articl
 
 def _export(store: Store, batch_id: str, work: Path) -> int:
     with store.read(memory=MEMORY) as con:
-        return export_query(con, """SELECT a.doc_id, a.body, d.source_path, d.external_id, d.n_bytes, d.sha256
-                                    FROM articles a LEFT JOIN documents d USING (doc_id)
-                                    WHERE a.batch_id = ? ORDER BY a.doc_id""", [batch_id], work / "inputs.parquet")
+        articles = f"{batches.source(con, batch_id, 'clean')}.articles"
+        documents = f"{batches.source(con, batch_id, 'ingest')}.documents"
+        return export_query(con, f"""SELECT a.doc_id, a.body, d.source_path, d.external_id, d.n_bytes, d.sha256
+                                     FROM {articles} a LEFT JOIN {documents} d USING (doc_id)
+                                     WHERE a.batch_id = ? ORDER BY a.doc_id""", [batch_id], work / "inputs.parquet")
 
 
 class DedupSink:
-    """The batch's signatures (Parquet, for the index), its features (for verification) and, once `finish` has
-    run, the pairs, story links and cluster rows the final transaction writes."""
+    """The batch's signatures (Parquet, for the index) and features (for verification); `write` publishes."""
 
     def __init__(self, work: Path, batch_id: str, config: DedupConfig) -> None:
         self.work, self.batch_id, self.config = work, batch_id, config
@@ -61,10 +66,7 @@ class DedupSink:
         self.pending: list[ArticleFeatures] = []
         self.batch_docs: list[str] = []
         self.failed: dict[str, QuarantineItem] = {}
-        self.kept: list[PairVerdict] = []
-        self.stories: dict[str, list[object]] = {}
-        self.members: list[str] = []
-        self.rows: list[CopyRow] = []
+        self.summary: dict[str, int] = {}
 
     def add(self, result: ArticleFeatures | QuarantineItem, stats: Counter[str]) -> None:
         stats["total"] += 1
@@ -84,32 +86,30 @@ class DedupSink:
             self.cache.add(self.pending)
             self.pending = []
 
-    def fail_doc(self, doc_id: str, detail: str) -> None:
-        if doc_id not in self.failed:
-            self.failed[doc_id] = QuarantineItem(batch_id=self.batch_id, source_path="", stage="dedup",
-                                                 reason="dedup_error", detail=detail[:1000], doc_id=doc_id)
-
     def write(self, con: duckdb.DuckDBPyConnection) -> None:
-        write_pairs(con, self.kept, self.stories)
-        idx.replace_copies(con, self.members, self.rows)
+        """Publish the batch (see the module docstring). Everything read here is read on `con`, inside the
+        transaction, so a re-run after a lake conflict sees what the other writer committed."""
+        self.flush()
+        self.signatures.close()
+        touched = entity_tables.published_entity_ids(con, self.batch_id)
+        moved = batches.publish_pending(con, self.batch_id)
+        released = batches.released_duplicates(con, self.batch_id) if "ingest" in moved else []
+        failed = dict(self.failed)
+        summary = deduplicate(con, self, failed)
         con.execute("DELETE FROM quarantine WHERE batch_id = ? AND stage = 'dedup'", [self.batch_id])
-        for item in self.failed.values():
-            con.execute("INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", list(quarantine_row(item)))
+        for item in failed.values():
+            con.execute("INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", list(quarantine_row(item)))
+        linked = entity_tables.link_corpus(con, self.batch_id, touched)
+        self.summary = {**summary, "entities_relinked": len(linked), "batches_released": len(released),
+                        "stages_published": len(moved)}
 
 
-def finish(store: Store, sink: DedupSink, work: Path, stats: Counter[str], settings: Settings, log: Log) -> None:
-    config = settings.dedup
-    sink.flush()
-    sink.signatures.close()
-
-    def index(con: duckdb.DuckDBPyConnection) -> tuple[list[Pair], set[str], set[str], np.ndarray]:
-        return (*index_and_query(con, work, sink.batch_id, config), idx.common_fingerprints(con))
-
-    pairs, neighbours, reverified, common = store.write(index, memory=MEMORY)
-    stats["candidate_pairs"], stats["reverified_docs"] = len(pairs), len(reverified)
-    log(f"dedup: {len(pairs)} candidate pairs ({len(reverified)} indexed articles re-verified)")
-
-    features = sink.cache.get({d for p in pairs for d in p}, lambda ids: fetch_bodies(store, ids))
+def deduplicate(con: duckdb.DuckDBPyConnection, sink: DedupSink, failed: dict[str, QuarantineItem]) -> dict[str, int]:
+    """Index, candidates, verification and clusters of the batch against the published corpus; returns stats."""
+    config, batch_id = sink.config, sink.batch_id
+    pairs, neighbours, reverified = index_and_query(con, sink.work, batch_id, config)
+    common = idx.common_fingerprints(con)
+    features = sink.cache.get({d for p in pairs for d in p}, lambda ids: idx.fetch_bodies(con, ids))
     verdicts: dict[Pair, PairVerdict] = {}
     for a, b in pairs:
         if a in features and b in features:
@@ -117,22 +117,20 @@ def finish(store: Store, sink: DedupSink, work: Path, stats: Counter[str], setti
                 verdicts[(a, b)] = verify_pair(features[a], features[b], config, common)
             except Exception as exc:  # noqa: BLE001 - one pair must not fail the batch
                 for doc_id in {a, b} & set(sink.batch_docs):
-                    sink.fail_doc(doc_id, f"verifying against {b if doc_id == a else a}: {type(exc).__name__}: {exc}")
-    for v in verdicts.values():
-        stats[f"pairs_{v.relation or 'rejected'}"] += 1
-    log(f"dedup: verified {len(verdicts)} pairs over {len(features)} articles")
+                    failed.setdefault(doc_id, QuarantineItem(
+                        batch_id=batch_id, source_path="", stage="dedup", reason="dedup_error", doc_id=doc_id,
+                        detail=f"verifying against {b if doc_id == a else a}: {type(exc).__name__}: {exc}"[:1000]))
+    stats = Counter(f"pairs_{v.relation or 'rejected'}" for v in verdicts.values())
     new_copies = {k: v.containment for k, v in verdicts.items() if v.relation == COPY}
-    sink.kept = [v for v in verdicts.values() if v.relation is not None]
-    sink.stories = story_rows([v for v in sink.kept if v.relation == STORY], store)
-
-    seeds = set(sink.batch_docs) | set(sink.failed) | neighbours | reverified
-    components, edges = grow_components(store, seeds, new_copies, config)
+    kept = [v for v in verdicts.values() if v.relation is not None]
+    write_pairs(con, kept, story_rows([v for v in kept if v.relation == STORY], con))
+    seeds = set(sink.batch_docs) | set(failed) | neighbours | reverified
+    components, edges = grow_components(con, seeds, new_copies, config)
     sink.cache.keep_only({d for comp in components if len(comp) > 1 for d in comp})
-    sink.rows, on_demand = cluster_components(store, components, edges, verdicts, sink.cache, common, config)
-    sink.members = [d for comp in components for d in comp]
-    stats["pairs_verified_on_demand"] = on_demand
-    stats.update(_cluster_stats(sink.rows, set(sink.batch_docs) | set(sink.failed)))
-    log(f"dedup: {len(sink.rows)} articles in {len(components)} copy components")
+    rows, on_demand = cluster_components(con, components, edges, verdicts, sink.cache, common, config)
+    idx.replace_copies(con, [d for comp in components for d in comp], rows)
+    return {**stats, "candidate_pairs": len(pairs), "reverified_docs": len(reverified),
+            "pairs_verified_on_demand": on_demand, **_cluster_stats(rows, set(sink.batch_docs) | set(failed))}
 
 
 def index_and_query(con: duckdb.DuckDBPyConnection, work: Path, batch_id: str,
@@ -160,11 +158,11 @@ def index_and_query(con: duckdb.DuckDBPyConnection, work: Path, batch_id: str,
     return pairs, neighbours, reverified
 
 
-def story_rows(stories: list[PairVerdict], store: Store) -> dict[str, list[object]]:
+def story_rows(stories: list[PairVerdict], con: duckdb.DuckDBPyConnection) -> dict[str, list[object]]:
     """story_links columns: the shared passages as text (from doc a) with their character spans in a and b."""
     cols: dict[str, list[object]] = {k: [] for k in ("doc_id_a", "doc_id_b", "shared_words", "n_passages",
                                                      "passages", "spans_a", "spans_b")}
-    bodies = fetch_bodies(store, sorted({d for v in stories for d in (v.doc_id_a, v.doc_id_b)})) if stories else {}
+    bodies = idx.fetch_bodies(con, sorted({d for v in stories for d in (v.doc_id_a, v.doc_id_b)})) if stories else {}
     for v in stories:
         a, b = bodies[v.doc_id_a], bodies[v.doc_id_b]
         spans_a = char_spans(a, list(v.passages))
@@ -207,6 +205,6 @@ DEDUP = Stage(
     timeout_s=lambda settings: 0.0,
     chunk_size=2000,
     batched=True,
-    finish=finish,
     write_memory=MEMORY,
+    writes_pending=False,
 )

@@ -1,7 +1,8 @@
 """The entity stage for one batch: NER over English article bodies, linking, and the entity tables.
 
 The model runs in worker processes with no database connection open: inputs are exported to Parquet first and
-outputs staged. An article longer than `NerConfig.max_chars` is annotated piece by piece (paragraph
+outputs staged. Mentions wait in the pending tables; linking them to the corpus (spelling variants, aliases,
+`entities`) happens when the batch is published (newsdesk.dedup.stage), in one transaction with its copies. An article longer than `NerConfig.max_chars` is annotated piece by piece (paragraph
 boundaries), so no article meets spaCy's length limit; one whose annotation fails keeps its article row and
 gets a quarantine row (stage entities) instead of mentions.
 """
@@ -72,10 +73,8 @@ class EntitySink:
         self.per_article = ParquetStage(work / "article_entities.parquet", ARTICLE_ENTITIES, chunk_rows=20_000)
         self.evidence = ParquetStage(work / "evidence.parquet", EVIDENCE, chunk_rows=20_000)
         self.failures = ParquetStage(work / "quarantine_entities.parquet", QUARANTINE)
-        self.stats: Counter[str] = Counter()
 
     def add(self, result: Annotated | QuarantineItem, stats: Counter[str]) -> None:
-        self.stats = stats
         stats["total"] += 1
         if isinstance(result, QuarantineItem):
             self.failures.add(quarantine_row(result))
@@ -93,14 +92,11 @@ class EntitySink:
             self.evidence.add((doc_id, b, alias_id, entity_id, "acronym"))
 
     def write(self, con: duckdb.DuckDBPyConnection) -> None:
-        touched = entity_tables.replace_batch(con, self.batch_id, self.mentions, self.per_article, self.evidence,
-                                              self.failures)
-        self.stats["entities"] = len(touched)
+        entity_tables.stage_batch(con, self.batch_id, self.mentions, self.per_article, self.evidence, self.failures)
 
 
 def _count_skipped(store: Store, sink: Any, work: Path, stats: Counter[str], settings: Settings, log: Any) -> None:
     """Articles in other languages are not annotated (the model is English): counted as dropped."""
-    sink.stats = stats
     with store.read() as con:
         n_articles = entity_tables.count_articles(con, sink.batch_id)
     stats["dropped_not_english"] = n_articles - stats["total"]
@@ -109,7 +105,7 @@ def _count_skipped(store: Store, sink: Any, work: Path, stats: Counter[str], set
 
 def _export(store: Store, batch_id: str, work: Path) -> int:
     with store.read() as con:
-        return export_query(con, entity_tables.NER_INPUTS_SQL, [batch_id], work / "inputs.parquet")
+        return export_query(con, entity_tables.ner_inputs_sql(con, batch_id), [batch_id], work / "inputs.parquet")
 
 
 def _workers(settings: Settings, n_docs: int) -> int:

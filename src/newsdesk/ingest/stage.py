@@ -38,15 +38,11 @@ def ingest_batch(store: Store, batch_dir: Path, batch_id: str, config: IngestCon
                 log(f"ingest: {stats['total']} records read")
         marker = batch_dir / "_SUCCESS"
         mtime = marker.stat().st_mtime_ns if marker.is_file() else None
-        n_dup, released = store.write(lambda con: sink.write(con, str(batch_dir), n_files, mtime), memory="bulk_load")
-    if released:
-        log(f"ingest: batches {', '.join(released)} held duplicates of documents this batch no longer has; "
-            "they are queued to run again")
+        n_dup = store.write(lambda con: sink.write(con, str(batch_dir), n_files, mtime), memory="bulk_load")
     release_memory()
     # Cross-batch duplicates are found in the database at write time; move them from kept to dropped.
     if n_dup:
         stats["kept"] -= n_dup
         stats["dropped_duplicate_record"] += n_dup
     stats["files"] = n_files
-    stats["batches_released"] = len(released)
     return dict(stats)

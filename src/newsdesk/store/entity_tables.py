@@ -1,4 +1,5 @@
-"""Entity tables: the batch's mentions replaced, then the corpus-level links recomputed in the same transaction.
+"""Entity tables: the batch's mentions staged as pending rows, and, when the batch is published, the corpus-level
+links recomputed in that same transaction.
 
 Aliases from in-article evidence ("NATO" = "North Atlantic Treaty Organization") and rare spelling variants of
 person names are applied to every article in the database, so the result does not depend on the order in
@@ -11,40 +12,56 @@ import duckdb
 import pyarrow as pa
 
 from newsdesk.entities.spelling import MIN_SHARED_CONTEXT, PersonName, spelling_pairs
+from newsdesk.store import batches
+from newsdesk.store.schema import PENDING
 from newsdesk.store.staging import ParquetStage, load_stage
 
 Connection = duckdb.DuckDBPyConnection
 
 
-def replace_batch(con: Connection, batch_id: str, mentions: ParquetStage, per_article: ParquetStage,
-                  evidence: ParquetStage, failures: ParquetStage) -> set[str]:
-    """Replace the batch's mention rows and relink the corpus; returns the entity ids whose rows changed."""
-    touched = {r[0] for r in con.execute("SELECT DISTINCT entity_id FROM article_entities WHERE batch_id = ?",
-                                         [batch_id]).fetchall()}
-    for table in ("entity_mentions", "article_entities", "entity_evidence"):
-        con.execute(f"DELETE FROM {table} WHERE batch_id = ?", [batch_id])
-    con.execute("DELETE FROM quarantine WHERE batch_id = ? AND stage = 'entities'", [batch_id])
-    load_stage(con, "entity_mentions", mentions)
-    load_stage(con, "article_entities", per_article)
-    load_stage(con, "entity_evidence", evidence)
-    load_stage(con, "quarantine", failures)
+def stage_batch(con: Connection, batch_id: str, mentions: ParquetStage, per_article: ParquetStage,
+                evidence: ParquetStage, failures: ParquetStage) -> None:
+    """The batch's mentions, per-article entities, alias evidence and failures into the pending tables."""
+    batches.clear_stage(con, batch_id, "entities")
+    load_stage(con, f"{PENDING}.entity_mentions", mentions)
+    load_stage(con, f"{PENDING}.article_entities", per_article)
+    load_stage(con, f"{PENDING}.entity_evidence", evidence)
+    load_stage(con, f"{PENDING}.quarantine", failures)
+
+
+def published_entity_ids(con: Connection, batch_id: str) -> set[str]:
+    """The entities the batch's published rows point at (read before they are replaced)."""
+    return {r[0] for r in con.execute("SELECT DISTINCT entity_id FROM main.article_entities WHERE batch_id = ?",
+                                      [batch_id]).fetchall()}
+
+
+def link_corpus(con: Connection, batch_id: str, touched: set[str]) -> set[str]:
+    """After the batch's rows are published: spelling variants, aliases and the `entities` rows of everything the
+    batch touched (`touched`: what its previous rows pointed at). Returns the entity ids recomputed."""
     spelling = find_spelling_evidence(con, batch_id)
     if spelling:
         con.executemany("INSERT INTO entity_evidence VALUES (?, ?, ?, ?, 'spelling')",
                         [(doc_id, batch_id, alias, target) for doc_id, alias, target in spelling])
     changed = refresh_aliases(con)
-    touched |= apply_aliases(con, batch_id, changed) | changed
+    touched = touched | apply_aliases(con, batch_id, changed) | changed
     refresh_entities(con, sorted(touched))
     return touched
 
 
 def count_articles(con: Connection, batch_id: str) -> int:
-    return int(con.execute("SELECT count(*) FROM articles WHERE batch_id = ?", [batch_id]).fetchone()[0])
+    table = f"{batches.source(con, batch_id, 'clean')}.articles"
+    return int(con.execute(f"SELECT count(*) FROM {table} WHERE batch_id = ?", [batch_id]).fetchone()[0])
 
 
 NER_INPUTS_SQL = """SELECT a.doc_id, a.title, a.body, d.source_path, d.external_id, d.n_bytes, d.sha256
-                    FROM articles a LEFT JOIN documents d USING (doc_id)
+                    FROM {articles} a LEFT JOIN {documents} d USING (doc_id)
                     WHERE a.batch_id = ? AND coalesce(a.language, 'en') = 'en' ORDER BY a.doc_id"""
+
+
+def ner_inputs_sql(con: Connection, batch_id: str) -> str:
+    """The batch's English articles (pending when a run in progress cleaned them) with their document fields."""
+    return NER_INPUTS_SQL.format(articles=f"{batches.source(con, batch_id, 'clean')}.articles",
+                                 documents=f"{batches.source(con, batch_id, 'ingest')}.documents")
 
 
 def find_spelling_evidence(con: Connection, batch_id: str) -> list[tuple[str, str, str]]:

@@ -7,19 +7,24 @@ from typing import Any
 
 import duckdb
 
+from newsdesk.store.batches import source
+
 Connection = duckdb.DuckDBPyConnection
 Rows = list[tuple[Any, ...]]
 
 
 def quarantine_reasons(con: Connection, batch_id: str, stage: str) -> Rows:
-    return con.execute("""SELECT reason, count(*), any_value(detail) FROM quarantine
-                          WHERE batch_id = ? AND stage = ? GROUP BY reason ORDER BY 2 DESC, 1""",
+    table = f"{source(con, batch_id, stage)}.quarantine"
+    return con.execute(f"""SELECT reason, count(*), any_value(detail) FROM {table}
+                           WHERE batch_id = ? AND stage = ? GROUP BY reason ORDER BY 2 DESC, 1""",
                        [batch_id, stage]).fetchall()
 
 
 def article_preview(con: Connection, batch_id: str, limit: int = 3) -> Rows:
-    return con.execute("""SELECT coalesce(title, '(no title)'), source_name, published_date, left(body, 240) || '…'
-                          FROM articles WHERE batch_id = ? ORDER BY doc_id LIMIT ?""", [batch_id, limit]).fetchall()
+    table = f"{source(con, batch_id, 'clean')}.articles"
+    return con.execute(f"""SELECT coalesce(title, '(no title)'), source_name, published_date,
+                                  left(body, 240) || '…'
+                           FROM {table} WHERE batch_id = ? ORDER BY doc_id LIMIT ?""", [batch_id, limit]).fetchall()
 
 
 def largest_clusters(con: Connection, batch_id: str, limit: int = 5) -> Rows:
@@ -30,34 +35,41 @@ def largest_clusters(con: Connection, batch_id: str, limit: int = 5) -> Rows:
 
 
 def top_entities(con: Connection, batch_id: str, limit: int = 10) -> Rows:
-    return con.execute("""SELECT e.name, e.label, count(DISTINCT ae.doc_id) AS n
-                          FROM article_entities ae JOIN entities e USING (entity_id)
-                          WHERE ae.batch_id = ? GROUP BY ALL ORDER BY n DESC, 1 LIMIT ?""",
+    """The batch's most named entities (as the article named them: corpus links come when it is published)."""
+    src = source(con, batch_id, "entities")
+    return con.execute(f"""SELECT ae.name, any_value(m.label) AS label, count(DISTINCT ae.doc_id) AS n
+                           FROM {src}.article_entities ae
+                           JOIN {src}.entity_mentions m ON m.doc_id = ae.doc_id AND m.local_id = ae.local_id
+                           WHERE ae.batch_id = ? GROUP BY ae.name ORDER BY n DESC, 1 LIMIT ?""",
                        [batch_id, limit]).fetchall()
 
 
 def recorded_sources(con: Connection, batch_id: str) -> set[str]:
-    """Every source path of the batch that has a documents or quarantine row."""
-    return {r[0] for r in con.execute("""SELECT source_path FROM documents WHERE batch_id = ?
-                                         UNION SELECT source_path FROM quarantine WHERE batch_id = ?""",
+    """Every source path of the batch that has a documents or quarantine row (of its latest ingest)."""
+    src = source(con, batch_id, "ingest")
+    return {r[0] for r in con.execute(f"""SELECT source_path FROM {src}.documents WHERE batch_id = ?
+                                          UNION SELECT source_path FROM {src}.quarantine
+                                          WHERE batch_id = ? AND stage = 'ingest'""",
                                       [batch_id, batch_id]).fetchall()}
 
 
 def empty_and_unaccounted(con: Connection, batch_id: str) -> tuple[int, int]:
     """(articles with an empty body, documents neither an article nor quarantined by the cleaner)."""
-    row = con.execute("""
-        SELECT (SELECT count(*) FROM articles WHERE batch_id = ? AND length(trim(body)) = 0),
-               (SELECT count(*) FROM documents d WHERE d.batch_id = ?
-                  AND d.doc_id NOT IN (SELECT doc_id FROM articles)
-                  AND d.doc_id NOT IN (SELECT doc_id FROM quarantine WHERE stage = 'clean' AND doc_id IS NOT NULL))""",
-                      [batch_id, batch_id]).fetchone()
+    docs, clean = source(con, batch_id, "ingest"), source(con, batch_id, "clean")
+    row = con.execute(f"""
+        SELECT (SELECT count(*) FROM {clean}.articles WHERE batch_id = ? AND length(trim(body)) = 0),
+               (SELECT count(*) FROM {docs}.documents d WHERE d.batch_id = ?
+                  AND d.doc_id NOT IN (SELECT doc_id FROM {clean}.articles WHERE batch_id = ?)
+                  AND d.doc_id NOT IN (SELECT doc_id FROM {clean}.quarantine
+                                       WHERE stage = 'clean' AND doc_id IS NOT NULL AND batch_id = ?))""",
+                      [batch_id, batch_id, batch_id, batch_id]).fetchone()
     return int(row[0]), int(row[1])
 
 
 def cluster_consistency(con: Connection, batch_id: str) -> tuple[int, int]:
     """(articles of the batch in no copy cluster, clusters without exactly one canonical)."""
     row = con.execute("""
-        SELECT (SELECT count(*) FROM articles a WHERE a.batch_id = ? AND a.doc_id NOT IN (SELECT doc_id FROM copies)),
+        SELECT (SELECT count(*) FROM main.articles a WHERE a.batch_id = ? AND a.doc_id NOT IN (SELECT doc_id FROM copies)),
                (SELECT count(*) FROM (SELECT copy_cluster_id FROM copies GROUP BY 1
                                       HAVING count(*) FILTER (WHERE is_canonical) <> 1))""", [batch_id]).fetchone()
     return int(row[0]), int(row[1])
@@ -73,9 +85,11 @@ def largest_touched_cluster(con: Connection, batch_id: str) -> int:
 
 def mention_offsets(con: Connection, batch_id: str) -> tuple[int, int]:
     """(mentions whose text differs from their body slice, all mentions) of the batch."""
-    row = con.execute("""
+    mentions, articles = source(con, batch_id, "entities"), source(con, batch_id, "clean")
+    row = con.execute(f"""
         SELECT count(*) FILTER (WHERE substr(a.body, m.start_char + 1, m.end_char - m.start_char) <> m.text), count(*)
-        FROM entity_mentions m JOIN articles a USING (doc_id) WHERE m.batch_id = ?""", [batch_id]).fetchone()
+        FROM {mentions}.entity_mentions m JOIN {articles}.articles a USING (doc_id) WHERE m.batch_id = ?""",
+                      [batch_id]).fetchone()
     return int(row[0]), int(row[1])
 
 

@@ -14,14 +14,13 @@ SPANS = pa.list_(pa.struct([("start", I32), ("stop", I32)]))
 TABLES: dict[str, pa.Schema] = {
     "batches": pa.schema([("batch_id", S), ("landing_path", S), ("n_files", I32), ("n_records", I32),
                           ("n_documents", I32), ("n_quarantined", I32), ("first_ingested_at", pa.timestamp("us")),
-                          ("marker_mtime_ns", I64), ("inputs_digest", S), ("cleaned_digest", S),
-                          ("deduplicated_digest", S), ("annotated_digest", S)]),
+                          ("marker_mtime_ns", I64)]),
     "batch_requests": pa.schema([("batch_id", S), ("reason", S), ("requested_at", pa.timestamp("us"))]),
     "documents": pa.schema([("doc_id", S), ("batch_id", S), ("source_path", S), ("external_id", S), ("format", S),
                             ("content_type", S), ("sha256", S), ("n_bytes", I64), ("encoding", S),
                             ("ingested_at", pa.timestamp("us"))]),
     "document_contents": pa.schema([("doc_id", S), ("batch_id", S), ("content", S), ("url", S), ("title", S),
-                                    ("published", S), ("source", S)]),
+                                    ("published", S), ("source", S), ("sha256", S)]),
     "quarantine": pa.schema([("batch_id", S), ("source_path", S), ("external_id", S), ("doc_id", S), ("stage", S),
                              ("reason", S), ("detail", S), ("n_bytes", I64), ("sha256", S), ("duplicate_of", S)]),
     "articles": pa.schema([("doc_id", S), ("batch_id", S), ("title", S), ("published_date", pa.date32()),
@@ -73,6 +72,29 @@ DEDUP_FINGERPRINTS = TABLES["dedup_fingerprints"]
 # Per-batch tables (replaced batch by batch) and their batch column.
 PER_BATCH = ("documents", "document_contents", "quarantine", "articles", "boilerplate_segments", "dedup_docs",
              "entity_mentions", "article_entities", "entity_evidence")
+
+# A batch's stages write into schema `pending` (same tables); publishing the batch moves its rows into the tables
+# analysts query, in the one transaction that also links it to the corpus (copies, entities). So what analysts
+# see only ever holds whole batches, whatever stage a run is in or died in. Per stage: the tables it writes (its
+# quarantine rows are those with its stage name).
+PENDING = "pending"
+STAGE_TABLES = {
+    "ingest": ("documents", "batches"),
+    "clean": ("articles", "boilerplate_segments"),
+    "entities": ("entity_mentions", "article_entities", "entity_evidence"),
+}
+PENDING_TABLES = (*[t for tables in STAGE_TABLES.values() for t in tables], "quarantine")
+
+
+def pending_ddl() -> list[str]:
+    """CREATE statements for the pending tables, from the same Arrow schemas as the published ones."""
+    statements = [f"CREATE SCHEMA IF NOT EXISTS {PENDING}",
+                  f"CREATE TABLE IF NOT EXISTS {PENDING}.stages (batch_id VARCHAR NOT NULL, stage VARCHAR NOT NULL)"]
+    for table in PENDING_TABLES:
+        cols = [f"{f.name} {duckdb_type(f.type)}" for f in TABLES[table]]
+        statements.append(f"CREATE TABLE IF NOT EXISTS {PENDING}.{table} ({', '.join(cols)})")
+        statements += [f"ALTER TABLE {PENDING}.{table} ADD COLUMN IF NOT EXISTS {col}" for col in cols[1:]]
+    return statements
 
 _DUCKDB_TYPES = {pa.string(): "VARCHAR", pa.int32(): "INTEGER", pa.int64(): "BIGINT", pa.uint64(): "UBIGINT",
                  pa.float64(): "DOUBLE", pa.bool_(): "BOOLEAN", pa.date32(): "DATE",

@@ -29,10 +29,12 @@ def stage_workdir(root: Path, stage: str) -> Iterator[Path]:
         yield Path(tmp)
 
 
-def sweep_stale(root: Path) -> list[Path]:
+def sweep_stale(root: Path, only: str | None = None) -> list[Path]:
     """Remove scratch folders and temp files whose owning process (the pid in their name) no longer runs."""
     removed = []
     for entry in root.iterdir() if root.is_dir() else []:
+        if only is not None and entry.name != only:
+            continue
         parts = entry.name.lstrip(".").split("-") if entry.is_dir() else entry.name.split(".")
         pids = [int(p) for p in parts if p.isdigit()]
         if pids and not _alive(pids[0]):

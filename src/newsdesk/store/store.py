@@ -14,7 +14,7 @@ import shutil
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
@@ -23,6 +23,7 @@ import duckdb
 from newsdesk.config import Settings, StoreSettings
 from newsdesk.errors import TransientError, UserError
 from newsdesk.store.db import connect_file, is_lock_error, schema_sql, sql_text
+from newsdesk.store.schema import pending_ddl
 
 T = TypeVar("T")
 Connection = duckdb.DuckDBPyConnection
@@ -42,18 +43,8 @@ class Published:
     location: str  # a file path, or the lake and its snapshot id
     size_bytes: int | None = None
     snapshot_id: int | None = None
-    blocked_by: list[tuple[str, list[str]]] = field(default_factory=list)  # (batch, stages not done): not published
-
-    @property
-    def published(self) -> bool:
-        return not self.blocked_by
 
     def describe(self) -> str:
-        if self.blocked_by:
-            names = "; ".join(f"{b} (not done: {', '.join(stages)})" for b, stages in self.blocked_by)
-            return (f"snapshot NOT refreshed: batches whose last run did not finish: {names}. Re-run them, or run "
-                    "them with allow_empty after emptying their folder to remove them; analysts keep the previous "
-                    "snapshot")
         return f"published {self.location}" + (f" ({self.size_bytes / 2**20:.1f} MB)" if self.size_bytes else "")
 
 
@@ -138,7 +129,10 @@ class Store:
             _SCHEMA_DONE.add(key)
 
     def apply_schema(self, con: Connection) -> None:
+        _unkey_contents(con)
         for ddl in schema_sql():
+            con.execute(ddl)
+        for ddl in pending_ddl():
             con.execute(ddl)
         con.execute(sql_text("views.sql"))
 
@@ -168,20 +162,15 @@ class Store:
             con.close()
 
     def publish(self) -> Published:
-        """Copy the database to its snapshot path atomically (temp file + rename, removed on any failure), unless
-        a batch's latest run has not passed every stage: then the previous snapshot stays (analysts never see
-        half a batch) and `blocked_by` names the batches to finish or re-run."""
-        from newsdesk.store.batches import incomplete
-
+        """Copy the database to its snapshot path atomically (temp file + rename, removed on any failure). The
+        published tables only ever hold whole batches (stages write into `pending` until a batch is published),
+        so any moment is a consistent one to copy."""
         self.ensure_schema()
         target = self.snapshot_path()
+        sweep_stale_copies(target)
         tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         con = self._connect(read_only=False, memory="default")  # the write lock: nobody changes the file meanwhile
         try:
-            blocked = incomplete(con)
-            if blocked:
-                return Published(location=str(target), blocked_by=blocked,
-                                 size_bytes=target.stat().st_size if target.exists() else None)
             con.execute("CHECKPOINT")
             shutil.copyfile(self.path, tmp)
             os.replace(tmp, target)
@@ -191,6 +180,26 @@ class Store:
         finally:
             con.close()
         return Published(location=str(target), size_bytes=target.stat().st_size)
+
+
+def sweep_stale_copies(target: Path) -> None:
+    """Remove temp copies left by a publish that was killed (their pid no longer runs)."""
+    from newsdesk.store.staging import sweep_stale
+
+    for leftover in target.parent.glob(f".{target.name}.*.tmp"):
+        sweep_stale(leftover.parent, only=leftover.name)
+
+
+def _unkey_contents(con: Connection) -> None:
+    """Databases from before document_contents held a content per (doc_id, sha256) keyed it by doc_id alone; DuckDB
+    cannot drop a key, so the table is rebuilt once, with the sha256 of each row's document."""
+    keyed = con.execute("""SELECT count(*) FROM duckdb_constraints() WHERE schema_name = 'main'
+                           AND table_name = 'document_contents' AND constraint_type = 'PRIMARY KEY'""").fetchone()[0]
+    if keyed:
+        con.execute("""CREATE TABLE _contents AS SELECT c.*, d.sha256 FROM document_contents c
+                       LEFT JOIN documents d USING (doc_id)""")
+        con.execute("DROP TABLE document_contents")
+        con.execute("ALTER TABLE _contents RENAME TO document_contents")
 
 
 def _explain(exc: duckdb.IOException, path: Path, timeout_s: float) -> Exception:

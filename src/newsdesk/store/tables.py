@@ -12,6 +12,7 @@ import duckdb
 
 from newsdesk.records import CleanArticle, QuarantineItem, RawDocument
 from newsdesk.store import batches
+from newsdesk.store.schema import PENDING
 from newsdesk.store.schema import ARTICLES, CONTENTS, DOCUMENTS, QUARANTINE, SEGMENTS
 from newsdesk.store.staging import ParquetStage, export_by_rowid, load_stage
 from newsdesk.text import count_words
@@ -42,72 +43,63 @@ class IngestSink:
         d = item
         self.documents.add((d.doc_id, d.batch_id, d.source_path, d.external_id, d.format, d.content_type, d.sha256,
                             d.n_bytes, d.encoding))
-        self.contents.add((d.doc_id, d.batch_id, d.content, d.url, d.title, d.published, d.source))
+        self.contents.add((d.doc_id, d.batch_id, d.content, d.url, d.title, d.published, d.source, d.sha256))
 
     def write(self, con: duckdb.DuckDBPyConnection, landing_path: str, n_files: int,
-              marker_mtime_ns: int | None = None) -> tuple[int, list[str]]:
-        """Replace the batch's ingest rows; first-ingestion timestamps of known documents are kept. Returns how
-        many records are byte-identical to documents of other batches (quarantined as duplicates), and the other
-        batches that must be processed again because a document they duplicated is gone."""
-        b = self.batch_id
-        con.execute("CREATE OR REPLACE TEMP TABLE _prev AS SELECT doc_id, ingested_at FROM documents WHERE batch_id = ?",
-                    [b])
-        first = con.execute("SELECT first_ingested_at FROM batches WHERE batch_id = ?", [b]).fetchone()
-        done = con.execute("SELECT cleaned_digest, deduplicated_digest, annotated_digest FROM batches "
-                           "WHERE batch_id = ?", [b]).fetchone()
-        for table in ("documents", "document_contents", "batches"):
-            con.execute(f"DELETE FROM {table} WHERE batch_id = ?", [b])
-        con.execute("DELETE FROM quarantine WHERE batch_id = ? AND stage = 'ingest'", [b])
+              marker_mtime_ns: int | None = None) -> int:
+        """Replace the batch's pending ingest rows (published ones change only when the batch is published);
+        first-ingestion timestamps of known documents are kept. Returns how many records are byte-identical to
+        documents of other batches (quarantined as duplicates)."""
+        b, p = self.batch_id, PENDING
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE _prev AS
+                        SELECT doc_id, min(ingested_at) AS ingested_at FROM (
+                            SELECT doc_id, ingested_at FROM main.documents WHERE batch_id = ?
+                            UNION ALL SELECT doc_id, ingested_at FROM {p}.documents WHERE batch_id = ?) GROUP BY 1""",
+                    [b, b])
+        first = con.execute(f"""SELECT min(first_ingested_at) FROM (
+                                    SELECT first_ingested_at FROM main.batches WHERE batch_id = ?
+                                    UNION ALL SELECT first_ingested_at FROM {p}.batches WHERE batch_id = ?)""",
+                            [b, b]).fetchone()[0]
+        batches.clear_stage(con, b, "ingest")
         path = str(self.documents.close())
         contents = str(self.contents.close())
         now = _now()
         n_dup = 0
         if self.documents.n_rows:
             # A record byte-identical to one another batch already holds is quarantined, not ingested twice.
-            con.execute("""CREATE OR REPLACE TEMP TABLE _dup AS
-                           SELECT s.doc_id, s.source_path, s.external_id, s.n_bytes, s.sha256, min(d.doc_id) AS first
-                           FROM read_parquet(?) s JOIN documents d ON d.sha256 = s.sha256 AND d.batch_id <> ?
-                           GROUP BY ALL""", [path, b])
+            con.execute(f"""CREATE OR REPLACE TEMP TABLE _dup AS
+                            SELECT s.doc_id, s.source_path, s.external_id, s.n_bytes, s.sha256, min(d.doc_id) AS first
+                            FROM read_parquet(?) s JOIN (SELECT doc_id, sha256, batch_id FROM main.documents
+                                                         UNION ALL SELECT doc_id, sha256, batch_id FROM {p}.documents) d
+                              ON d.sha256 = s.sha256 AND d.batch_id <> ?
+                            GROUP BY ALL""", [path, b])
             n_dup = con.execute("SELECT count(*) FROM _dup").fetchone()[0]
-            con.execute("""INSERT INTO quarantine
-                           SELECT ?, source_path, external_id, doc_id, 'ingest', 'duplicate_record',
-                                  'byte-identical to document ' || first || ', which another batch already ingested',
-                                  n_bytes, sha256, first
-                           FROM _dup""", [b])
+            con.execute(f"""INSERT INTO {p}.quarantine
+                            SELECT ?, source_path, external_id, doc_id, 'ingest', 'duplicate_record',
+                                   'byte-identical to document ' || first || ', which another batch already ingested',
+                                   n_bytes, sha256, first
+                            FROM _dup""", [b])
             cols = ", ".join(DOCUMENTS.names)
-            con.execute(f"""INSERT INTO documents ({cols}, ingested_at)
+            con.execute(f"""INSERT INTO {p}.documents ({cols}, ingested_at)
                             SELECT s.*, coalesce(p.ingested_at, ?::TIMESTAMP)
                             FROM read_parquet(?) s LEFT JOIN _prev p USING (doc_id)
                             WHERE s.doc_id NOT IN (SELECT doc_id FROM _dup)""", [now, path])
             cols = ", ".join(CONTENTS.names)
-            con.execute(f"""INSERT INTO document_contents ({cols}) SELECT {cols} FROM read_parquet(?)
-                            WHERE doc_id NOT IN (SELECT doc_id FROM _dup)""", [contents])
+            con.execute(f"""INSERT INTO document_contents ({cols}) SELECT {cols} FROM read_parquet(?) s
+                            WHERE s.doc_id NOT IN (SELECT doc_id FROM _dup) AND NOT EXISTS (
+                                SELECT 1 FROM document_contents c WHERE c.doc_id = s.doc_id AND c.sha256 = s.sha256)""",
+                        [contents])
             con.execute("DROP TABLE _dup")
-        load_stage(con, "quarantine", self.quarantine)
+        load_stage(con, f"{p}.quarantine", self.quarantine)
         con.execute("DROP TABLE _prev")
         n_docs, n_bad = self.documents.n_rows - n_dup, self.quarantine.n_rows + n_dup
-        con.execute("""INSERT INTO batches (batch_id, landing_path, n_files, n_records, n_documents, n_quarantined,
-                                            first_ingested_at, marker_mtime_ns)
-                       VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-                    [b, landing_path, n_files, n_docs + n_bad, n_docs, n_bad, first[0] if first else now,
-                     marker_mtime_ns])
-        batches.record_inputs(con, b)
-        if done:  # stages done on these very inputs stay done (the digest tells)
-            con.execute("UPDATE batches SET cleaned_digest = ?, deduplicated_digest = ?, annotated_digest = ? "
-                        "WHERE batch_id = ?", [*done, b])
-        return int(n_dup), released_duplicates(con, b)
-
-
-def released_duplicates(con: duckdb.DuckDBPyConnection, batch_id: str) -> list[str]:
-    """Other batches holding a quarantined duplicate of a document that no longer exists: they are asked to run
-    again (their record is no longer a duplicate and must become a document)."""
-    released = [r[0] for r in con.execute(
-        """SELECT DISTINCT batch_id FROM quarantine
-           WHERE reason = 'duplicate_record' AND batch_id <> ? AND duplicate_of IS NOT NULL
-             AND duplicate_of NOT IN (SELECT doc_id FROM documents) ORDER BY 1""", [batch_id]).fetchall()]
-    batches.clear_requests(con, batch_id)
-    batches.request_again(con, released, f"a document it duplicated left batch {batch_id}")
-    return released
+        con.execute(f"""INSERT INTO {p}.batches (batch_id, landing_path, n_files, n_records, n_documents,
+                                                n_quarantined, first_ingested_at, marker_mtime_ns)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                    [b, landing_path, n_files, n_docs + n_bad, n_docs, n_bad, first or now, marker_mtime_ns])
+        batches.clear_requests(con, b)
+        batches.stage_pending(con, b, "ingest")
+        return int(n_dup)
 
 
 class CleanSink:
@@ -140,28 +132,28 @@ class CleanSink:
             stats["non_english"] += 1
 
     def write(self, con: duckdb.DuckDBPyConnection) -> None:
-        b = self.batch_id
-        for table in ("articles", "boilerplate_segments"):
-            con.execute(f"DELETE FROM {table} WHERE batch_id = ?", [b])
-        con.execute("DELETE FROM quarantine WHERE batch_id = ? AND stage = 'clean'", [b])
-        load_stage(con, "articles", self.articles)
-        load_stage(con, "boilerplate_segments", self.segments)
-        load_stage(con, "quarantine", self.quarantine)
+        batches.clear_stage(con, self.batch_id, "clean")
+        load_stage(con, f"{PENDING}.articles", self.articles)
+        load_stage(con, f"{PENDING}.boilerplate_segments", self.segments)
+        load_stage(con, f"{PENDING}.quarantine", self.quarantine)
 
 
-# One slice of a batch's documents with their raw content: bound parameters are the batch id twice, then the
-# first and last rowid of document_contents (see export_by_rowid).
+# One slice of a batch's documents with the content each was read from: bound parameters are the batch id twice,
+# then the first and last rowid of document_contents (see export_by_rowid). {documents} is the pending or the
+# published table (a module constant either way).
 BATCH_DOCUMENTS_SQL = """
     SELECT d.doc_id, d.batch_id, d.source_path, d.external_id, d.format, d.content_type, d.sha256, d.n_bytes,
            c.content, c.url, c.title, c.published, c.source, d.encoding
-    FROM document_contents c JOIN documents d USING (doc_id)
+    FROM document_contents c JOIN {documents} d ON d.doc_id = c.doc_id AND d.sha256 = c.sha256
     WHERE c.batch_id = ? AND d.batch_id = ? AND c.rowid BETWEEN ? AND ?"""
 BATCH_CONTENT_ROWIDS_SQL = "SELECT min(rowid), max(rowid) FROM document_contents WHERE batch_id = ?"
 
 
 def export_batch_documents(con: duckdb.DuckDBPyConnection, batch_id: str, path: Path) -> int:
     """The batch's documents with their decoded content, to Parquet (for the clean stage)."""
-    return export_by_rowid(con, BATCH_DOCUMENTS_SQL, [batch_id, batch_id], BATCH_CONTENT_ROWIDS_SQL, [batch_id], path)
+    documents = f"{batches.source(con, batch_id, 'ingest')}.documents"
+    return export_by_rowid(con, BATCH_DOCUMENTS_SQL.format(documents=documents), [batch_id, batch_id],
+                           BATCH_CONTENT_ROWIDS_SQL, [batch_id], path)
 
 
 def row_to_document(row: dict[str, object]) -> RawDocument:
