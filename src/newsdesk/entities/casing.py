@@ -23,7 +23,11 @@ _CAPS_WORD = re.compile(r"[^\W\d_a-z]{2,}")  # two or more letters, none lower c
 _ANY_CAPS = re.compile(r"[^\W\d_a-z]{4}|[^\W\d_a-z]{2}[^\w\n]+[^\W\d_a-z]{2}")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\"'“”‘’(\[—–-]\s*|\n\s*)$")
 MIN_RUN_WORDS = 3  # caps words in a row that make a headline or slug, not an acronym or two
-MIN_EVIDENCE_WORDS = 20  # mixed-case words an article needs before its capitals are re-cased
+MIN_EVIDENCE_WORDS = 8  # mixed-case words an article needs before its capitals are re-cased
+# A dateline opens a line with a place in capitals: "DUNMORE, Scotland 1998-02-14", "OSLO, March 3 (Wire) -".
+_DATELINE = re.compile(r"^[ \t]*(?P<place>[^\W\d_a-z](?:[^\W\d_a-z]|[.'’ -])*[^\W\d_a-z])(?=[ \t]*,[ \t]*[A-Z]|[ \t]+\d{4}-\d\d-\d\d"
+                       r"|[ \t]*,?[ \t]+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?[ \t]+\d|[ \t]*\()",
+                       re.MULTILINE)
 _LOWER = frozenset(w for w in STOP_WORDS if w.isalpha())
 _MAX_PLACE_WORDS = 3
 
@@ -61,6 +65,16 @@ def caps_spans(text: str) -> list[tuple[int, int]]:
     return merged
 
 
+_WIRE_DATELINE = re.compile(r"^[ \t]*(?P<place>[A-Z][\w.'’]*(?:[ -][A-Z][\w.'’]*){0,3})(?:,[^\n(]{0,40})?[ \t]*"
+                            r"\([A-Z][\w ]{1,20}\)[ \t]*[-–—]", re.MULTILINE)
+
+
+def dateline_places(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the place that opens a dateline: "DUNMORE , Scotland 1998-02-14", "Oslo (Wire) -"."""
+    found = {m.span("place") for m in _DATELINE.finditer(text)} | {m.span("place") for m in _WIRE_DATELINE.finditer(text)}
+    return sorted(found)
+
+
 def case_evidence(text: str, skip: list[tuple[int, int]]) -> tuple[dict[str, str], set[str], int]:
     """How the article writes each word inside sentences (casefolded word -> its most frequent form), the words
     seen only at a sentence start in title case, and how many mixed-case words that evidence rests on."""
@@ -94,6 +108,7 @@ def recase(text: str) -> str:
     if n_words < MIN_EVIDENCE_WORDS:
         return text
     out = list(text)
+    datelines = dateline_places(text)
     for start, end in spans:
         words = list(_WORD.finditer(text, start, end))
         places = _place_words(words)
@@ -101,7 +116,8 @@ def recase(text: str) -> str:
             word = match.group()
             if len(word) < 2 or not _CAPS_WORD.fullmatch(word):
                 continue
-            new = _case_word(word, forms, initial_title, i in places)
+            in_place = i in places or any(a <= match.start() < b for a, b in datelines)
+            new = _case_word(word, forms, initial_title, in_place)
             if len(new) == len(word):
                 out[match.start():match.end()] = new
     return "".join(out)

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 from newsdesk.entities.acronyms import link_acronyms
+from newsdesk.entities.casing import dateline_places
 from newsdesk.entities.gazetteer import BIG_CITY_POPULATION, find_place
 from newsdesk.entities.keys import entity_group, make_entity_id, normalize_name
 from newsdesk.entities.ner import RawSpan
@@ -47,6 +48,7 @@ class LinkOptions:
     org_short_forms: bool = True  # "Halvorsen" -> the "Halvorsen Foods" of the same article
     surnames_any_label: bool = True  # "Fisk" typed PRODUCT or LOC -> the "Helena Fisk" of the article
     strong_org_stays: bool = True  # a name typed ORG by strong evidence stays ORG across the article
+    datelines: bool = True  # the place opening a dateline ("DUNMORE , Scotland 1998-02-14") is a place
     trim_roles: bool = True  # "King Abdullah II" -> "Abdullah II", "Stallholder Agnes Moller" -> "Agnes Moller"
     join_split_names: bool = True  # "Helena" ORG + "Fisk" PRODUCT -> "Helena Fisk"
     role_context: bool = True  # a name after "chief executive," or "director" is a person
@@ -66,6 +68,8 @@ def link_mentions(doc_id: str, body: str, spans: list[RawSpan], options: LinkOpt
         work = split_at_breaks(body, work)
     if options.trim_roles:
         work = trim_roles(body, work)
+    if options.datelines:
+        work = type_datelines(body, work)
     strong: set[str] = set()
     if options.team_context:
         work, strong = apply_team_context(body, work)
@@ -94,8 +98,9 @@ def link_mentions(doc_id: str, body: str, spans: list[RawSpan], options: LinkOpt
     if options.vote_labels:
         work = vote_labels(work)
     if options.strong_org_stays and strong:
-        work = [replace(s, label="ORG", ref_id=None) if s.label not in ("ORG", "PERSON")
-                and normalize_name(s.canonical) in strong else s for s in work]
+        pinned = set(dateline_places(body)) if options.datelines else set()  # "NEW YORK 1998-08-02" stays a place
+        work = [replace(s, label="ORG", ref_id=None) if s.label != "ORG" and normalize_name(s.canonical) in strong
+                and (s.start, s.end) not in pinned else s for s in work]
     if options.pick_up_repeats:
         work = sorted(work + link_people(find_repeats(body, work), options, context=work), key=lambda s: s.start)
     return [
@@ -104,6 +109,16 @@ def link_mentions(doc_id: str, body: str, spans: list[RawSpan], options: LinkOpt
                 canonical_name=s.canonical, ref_id=s.ref_id)
         for s in work
     ]
+
+
+def type_datelines(body: str, spans: list[Span]) -> list[Span]:
+    """The place opening a dateline is a place, whether the model saw it or not."""
+    places = dateline_places(body)
+    if not places:
+        return spans
+    out = [replace(s, label="GPE") if (s.start, s.end) in places and s.label != "GPE" else s for s in spans]
+    out += [Span(a, b, "GPE", body[a:b]) for a, b in places if not any(s.start < b and a < s.end for s in spans)]
+    return sorted(out, key=lambda s: s.start)
 
 
 def link_people(spans: list[Span], options: LinkOptions, context: list[Span] | None = None) -> list[Span]:

@@ -50,8 +50,8 @@ def drop_noise(spans: list[Span]) -> list[Span]:
     kept = []
     for s in spans:
         text = s.canonical
-        if _NOISE.search(text) or len(text.split()) > 8:
-            continue
+        if _NOISE.search(text) or len(text.split()) > 8 or all(len(w) == 1 for w in text.split()):
+            continue  # a URL, a run-on span, or table headings such as "W L"
         if not any(ch.isupper() for ch in text) and normalize_name(text) not in capitalised:
             continue
         if (s.label == "PERSON" and any(ch.isdigit() for ch in text)) or _CODE_LIKE.match(text):
@@ -114,26 +114,30 @@ def find_repeats(body: str, spans: list[Span]) -> list[Span]:
     return found
 
 
+_BREAK = re.compile(r"\n|\s[-–—]\s")
+
+
 def split_at_breaks(body: str, spans: list[Span]) -> list[Span]:
-    """A name never runs over a line break: "NEW ZEALAND FLANKER\\nPORTSMOUTH" is a headline and a dateline."""
+    """A name never runs over a line break or a spaced dash: "NEW ZEALAND FLANKER\\nPORTSMOUTH" is a headline
+    and a dateline, "SOCCER - JAPAN" a slug and a name."""
     out = []
     for s in spans:
-        if "\n" not in body[s.start:s.end]:
+        breaks = list(_BREAK.finditer(body, s.start, s.end))
+        if not breaks:
             out.append(s)
             continue
-        offset = s.start
-        for piece in body[s.start:s.end].split("\n"):
-            a, b = trim_span(body, offset, offset + len(piece))
+        edges = [s.start] + [x for m in breaks for x in m.span()] + [s.end]
+        for a, b in zip(edges[::2], edges[1::2]):
+            a, b = trim_span(body, a, b)
             if b - a >= 2:
                 out.append(replace(s, start=a, end=b, canonical=body[a:b]))
-            offset += len(piece) + 1
     return out
 
 
-# "Photo: ...", "(Photo credit: ...)", "Picture by ...": the rest of the line, or of the brackets, credits a
+# "Photo: ...", "(Photo credit: ...)", "Picture by ...": the rest of the sentence, line or brackets credits a
 # photographer or an agency; the names in it are not what the article is about.
 _CREDIT = re.compile(r"\b(?:photo(?:graph)?s?|pictures?|images?|photo credit|picture credit|credit)(?:\s*:|\s+by\s)"
-                     r"[^\n)]*", re.IGNORECASE)
+                     r"[^\n)]*?(?=\.\s+[A-Z][a-z]+\s+[a-z]|\n|\)|$)", re.IGNORECASE)
 
 
 def credit_zones(body: str) -> list[tuple[int, int]]:

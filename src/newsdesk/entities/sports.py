@@ -26,12 +26,17 @@ RESULT = re.compile(rf"{_BEFORE}(?P<a>{_NAME})[ \t]+(?P<s1>{_SCORE})[ \t]*[,;]?[
                     rf"(?P<s2>{_SCORE})(?![\w.:/-]|,\d)", re.MULTILINE)
 SCORELINE = re.compile(rf"{_BEFORE}(?P<a>{_NAME})[ \t]+(?P<s1>{_SCORE})[-–](?P<s2>{_SCORE})[ \t]+(?P<b>{_NAME})",
                        re.MULTILINE)
-STANDING = re.compile(rf"{_BEFORE}(?P<a>{_NAME})[ \t]+(?:[-+]?\d+(?:\.\d+)?[ \t]+){{2,}}[-+]?\d+(?:\.\d+)?(?![\w.])",
-                      re.MULTILINE)
+_NUMBER = r"[-+]?(?:\d+(?:\.\d+)?|\.\d+)"  # 14, -3, 0.536, .536
+STANDING = re.compile(rf"{_BEFORE}(?P<a>{_NAME})[ \t]+(?:{_NUMBER}[ \t]+){{2,}}{_NUMBER}(?![\w.])", re.MULTILINE)
 _VERBS = (r"beat|beats|defeated|defeats|drew with|drew|draw with|lost to|lose to|loses to|lost at home to|"
           r"edged|edged past|thrashed|routed|crushed|overcame|hammered|upset|stunned|eliminated|knocked out|"
           r"held|were beaten by|was beaten by|were held by|was held by|won at|lost at|won away at")
-MATCH_VERB = re.compile(rf"(?P<a>{_NAME})[’']?\s+(?:{_VERBS})\s+(?:the\s+)?(?P<b>{_NAME})")
+_VERB = re.compile(rf"\s(?:{_VERBS})\s+(?:the\s+)?(?=[A-Z])")
+_NAME_AT = re.compile(_NAME)
+_NAME_BEFORE = re.compile(rf"(?:^|(?<=\s))(?P<a>{_NAME})[’']?$")
+# Cheap tests that rule out most articles before the slot patterns run: a name followed by a number and then a
+# name or a number ("Aberdeen 2 Hibernian", "Celtic 20 14"), or a score such as "2-1".
+_MAYBE_ROW = re.compile(r"[A-Za-z][ \t]+\d{1,3}[ \t]*[,;]?[ \t]+[A-Z\d.+-]|\d[-–]\d")
 _SCORE_TOKEN = re.compile(r"(?<![\d.:/])\d{1,3}[-–]\d{1,3}(?![\d.:/])")
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n")
 # Words that open a sentence or a line without being part of a name.
@@ -54,15 +59,21 @@ def team_slots(body: str) -> list[Slot]:
     """Where the article names a side: results and table rows anywhere; match verbs only in a sentence with a
     score or in an article that has results or table rows."""
     slots: list[Slot] = []
+    if not _MAYBE_ROW.search(body):
+        return slots
     for pattern, kind in ((RESULT, "result"), (SCORELINE, "result"), (STANDING, "standing")):
         for match in pattern.finditer(body):
             for group in ("a", "b") if kind == "result" else ("a",):
                 slots += _slot(body, match.start(group), match.end(group), kind)
     sporty = bool(slots) or len(_SCORE_TOKEN.findall(body)) >= 2
-    for match in MATCH_VERB.finditer(body):
-        if sporty or _SCORE_TOKEN.search(body, match.end(), _sentence_end(body, match.end())):
-            for group in ("a", "b"):
-                slots += _slot(body, match.start(group), match.end(group), "verb")
+    for verb in _VERB.finditer(body):
+        after = _NAME_AT.match(body, verb.end())
+        before = _NAME_BEFORE.search(body, max(0, verb.start() - 60), verb.start())
+        if after is None or before is None:
+            continue
+        if sporty or _SCORE_TOKEN.search(body, after.end(), _sentence_end(body, after.end())):
+            slots += _slot(body, before.start("a"), before.end("a"), "verb")
+            slots += _slot(body, after.start(), after.end(), "verb")
     return _dedupe(slots)
 
 
@@ -135,24 +146,25 @@ def apply_team_context(body: str, spans: list[Span]) -> tuple[list[Span], set[st
             out.append(s)
             continue
         by_slot[slot.start] = slot
-        out.append(_type_side(s, slot, strong))
+        out.append(_type_side(s, slot, strong, people))
     for slot in slots:
         if slot.start in by_slot or slot.kind == "verb" or any(s.start < slot.end and slot.start < s.end for s in cut):
             continue
         name = body[slot.start:slot.end]
         if normalize_name(name) in people or not any(ch.islower() for ch in name[1:]) and len(name) <= 3:
             continue  # a player's surname, or a code ("W", "GB", "PCT")
-        out.append(_type_side(Span(slot.start, slot.end, "ORG", name), slot, strong))
+        out.append(_type_side(Span(slot.start, slot.end, "ORG", name), slot, strong, people))
     return sorted(out, key=lambda s: s.start), strong
 
 
-def _type_side(span: Span, slot: Slot, strong: set[str]) -> Span:
+def _type_side(span: Span, slot: Slot, strong: set[str], people: set[str]) -> Span:
     place = find_place(span.canonical)
     if place is not None and place.kind == "country":
         return span if span.label in ("GPE", "LOC") else replace(span, label="GPE", canonical=place.name,
                                                                  ref_id=place.ref_id)
-    if span.label == "PERSON" and place is None:
-        return span
+    if span.label == "PERSON" and place is None and (
+            slot.kind == "verb" or len(span.canonical.split()) > 1 or normalize_name(span.canonical) in people):
+        return span  # a player: "Sinner beat Djokovic", "Ernie Els 68 70", a surname of the article's people
     if slot.kind == "verb" and span.label not in ("GPE", "LOC", "FAC", "PERSON", "ORG"):
         return span
     strong.add(normalize_name(span.canonical))
