@@ -19,7 +19,7 @@ from newsdesk.entities.ner import RawSpan
 from newsdesk.entities.orgs import link_short_forms, type_organisations
 from newsdesk.entities.people import drop_common_words, join_split_names, trim_roles, type_by_role
 from newsdesk.entities.spans import Span, drop_credits, drop_noise, find_repeats, split_at_breaks, trim_span, unglue_names
-from newsdesk.entities.sports import apply_team_context
+from newsdesk.entities.sports import apply_team_context, has_scores
 from newsdesk.records import Mention
 
 _LABEL_PRIORITY = {"PERSON": 0, "ORG": 1, "GPE": 2, "LOC": 3, "NORP": 4, "FAC": 5}
@@ -49,6 +49,7 @@ class LinkOptions:
     surnames_any_label: bool = True  # "Fisk" typed PRODUCT or LOC -> the "Helena Fisk" of the article
     strong_org_stays: bool = True  # a name typed ORG by strong evidence stays ORG across the article
     datelines: bool = True  # the place opening a dateline ("DUNMORE , Scotland 1998-02-14") is a place
+    retype_places: bool = True  # known cities typed PERSON, or ORG outside sports copy, are places
     trim_roles: bool = True  # "King Abdullah II" -> "Abdullah II", "Stallholder Agnes Moller" -> "Agnes Moller"
     join_split_names: bool = True  # "Helena" ORG + "Fisk" PRODUCT -> "Helena Fisk"
     role_context: bool = True  # a name after "chief executive," or "director" is a person
@@ -95,6 +96,8 @@ def link_mentions(doc_id: str, body: str, spans: list[RawSpan], options: LinkOpt
         strong |= evidenced
     if options.org_short_forms:
         work = link_short_forms(work)
+    if options.retype_places:
+        work = retype_places(body, work, strong)
     if options.vote_labels:
         work = vote_labels(work)
     if options.strong_org_stays and strong:
@@ -148,7 +151,7 @@ def _link_one(span: Span, full_names: list[Span], options: LinkOptions) -> Span:
         target = _closest_spelling(span, full_names) if options.link_misspellings else None
         return replace(span, label="PERSON", canonical=target.canonical) if target else span
     if not options.link_surnames or (span.label not in _LINKABLE and not (
-            options.surnames_any_label and span.label != "GPE" and find_place(span.canonical) is None)):
+            options.surnames_any_label and find_place(span.canonical) is None)):
         return span
     key = normalize_name(span.canonical)
     candidates = [f for f in full_names if key in {normalize_name(f.canonical.split()[0]),
@@ -192,6 +195,22 @@ def attach_place(span: Span) -> Span:
     if single and retype:
         return replace(span, label="GPE", canonical=place.name, ref_id=place.ref_id)
     return span
+
+
+def retype_places(body: str, spans: list[Span], strong: set[str]) -> list[Span]:
+    """A known city or state the model typed PERSON (no full name of the article explains it: those were linked
+    first), or ORG in an article without scores (where a city name is no club), is the place: "Rotterdam",
+    "Toulouse said"."""
+    sporty = has_scores(body)
+    out = []
+    for s in spans:
+        if s.label in ("PERSON", "ORG") and normalize_name(s.canonical) not in strong and not (
+                s.label == "ORG" and sporty):
+            place = find_place(s.canonical)
+            if place is not None and place.kind != "country":
+                s = replace(s, label="GPE", canonical=place.name, ref_id=place.ref_id)
+        out.append(s)
+    return out
 
 
 def vote_labels(spans: list[Span]) -> list[Span]:

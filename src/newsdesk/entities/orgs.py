@@ -30,6 +30,9 @@ ORG_HEADS = frozenset({
     "Network", "Office", "Organisation", "Organization", "Partners", "Party", "Pharmaceuticals", "Police",
     "Securities", "Service", "Services", "Society", "Systems", "Technologies", "Telecom", "Trust", "Union",
     "University", "FC", "AFC", "Rovers", "Wanderers", "Athletic", "Albion", "Hotspur"})
+# A place followed by one of these is a club: "Manchester City", "Ipswich Town", "Dundee United".
+TEAM_HEADS = frozenset({"United", "City", "Town", "FC", "AFC", "CF", "Rovers", "Wanderers", "Athletic", "Albion",
+                        "Hotspur"})
 # Last words of facilities and geographic features: the model calls "Old Harbor Bridge" a PRODUCT.
 PLACE_HEADS = frozenset({
     "Bridge", "Street", "Road", "Avenue", "Boulevard", "Lane", "Square", "Stadium", "Arena", "Airport", "Station",
@@ -61,6 +64,13 @@ def strong_org_evidence(body: str, span: Span) -> bool:
         TICKER.match(body, span.end))
 
 
+def _club(name: str, place: object) -> bool:
+    """A known place and a club word ("Manchester City"), the whole being no place itself ("Mexico City")."""
+    words = name.split()
+    return (place is None and len(words) >= 2 and words[-1] in TEAM_HEADS
+            and find_place(" ".join(words[:-1])) is not None)
+
+
 def ticker_symbols(body: str) -> list[tuple[int, int]]:
     """(start, end) of the symbols inside tickers ("XYZ" of "(NASDAQ: XYZ)"): codes, not names."""
     out = []
@@ -83,9 +93,9 @@ def type_organisations(body: str, spans: list[Span]) -> tuple[list[Span], set[st
         country = place is not None and place.kind == "country"
         words = s.canonical.split()
         head = last_word(s.canonical)
-        if not country and strong_org_evidence(body, s):
+        if not country and (strong_org_evidence(body, s) or _club(s.canonical, place)):
             strong.add(normalize_name(s.canonical))
-            s = replace(s, label="ORG")
+            s = replace(s, label="ORG", ref_id=None)
         elif len(words) >= 2 and place is None and s.label != "ORG" and (
                 (head in ORG_HEADS and s.label != "GPE") or _ORG_FIRST.match(s.canonical)):
             s = replace(s, label="ORG")

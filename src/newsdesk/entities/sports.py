@@ -77,6 +77,11 @@ def team_slots(body: str) -> list[Slot]:
     return _dedupe(slots)
 
 
+def has_scores(body: str) -> bool:
+    """Sports copy: a score ("2-1") or a results or table row."""
+    return bool(_SCORE_TOKEN.search(body)) or bool(team_slots(body))
+
+
 def _slot(body: str, start: int, end: int, kind: str) -> list[Slot]:
     words = body[start:end].split(" ")
     while words and words[0] in _LEADING:  # "On Saturday Aberdeen" -> "Aberdeen"
