@@ -71,6 +71,7 @@ def link_mentions(doc_id: str, body: str, spans: list[RawSpan], options: LinkOpt
         work = trim_roles(body, work)
     if options.datelines:
         work = type_datelines(body, work)
+    sporty = has_scores(body)  # scores or results rows: a city name may be a club here
     strong: set[str] = set()
     if options.team_context:
         work, strong = apply_team_context(body, work)
@@ -92,12 +93,12 @@ def link_mentions(doc_id: str, body: str, spans: list[RawSpan], options: LinkOpt
     if options.reference_data:
         work = [attach_place(s) for s in work]
     if options.org_evidence:
-        work, evidenced = type_organisations(body, work)
+        work, evidenced = type_organisations(body, work, sporty=sporty)
         strong |= evidenced
     if options.org_short_forms:
         work = link_short_forms(work)
     if options.retype_places:
-        work = retype_places(body, work, strong)
+        work = retype_places(work, strong, sporty)
     if options.vote_labels:
         work = vote_labels(work)
     if options.strong_org_stays and strong:
@@ -197,15 +198,18 @@ def attach_place(span: Span) -> Span:
     return span
 
 
-def retype_places(body: str, spans: list[Span], strong: set[str]) -> list[Span]:
+def retype_places(spans: list[Span], strong: set[str], sporty: bool) -> list[Span]:
     """A known city or state the model typed PERSON (no full name of the article explains it: those were linked
-    first), or ORG in an article without scores (where a city name is no club), is the place: "Rotterdam",
-    "Toulouse said"."""
-    sporty = has_scores(body)
+    first), or ORG in an article without scores (where a city name is no club) and without a longer organisation
+    name that starts with it, is the place: "Rotterdam", "Toulouse said"."""
+    # "Toyota" next to "Toyota Motor": a company named after its town.
+    named_after = {normalize_name(s.canonical.split()[0]) for s in spans
+                   if s.label == "ORG" and len(s.canonical.split()) >= 2}
     out = []
     for s in spans:
-        if s.label in ("PERSON", "ORG") and normalize_name(s.canonical) not in strong and not (
-                s.label == "ORG" and sporty):
+        key = normalize_name(s.canonical)
+        if s.label in ("PERSON", "ORG") and key not in strong and not (
+                s.label == "ORG" and (sporty or key in named_after)):
             place = find_place(s.canonical)
             if place is not None and place.kind != "country":
                 s = replace(s, label="GPE", canonical=place.name, ref_id=place.ref_id)

@@ -30,9 +30,10 @@ ORG_HEADS = frozenset({
     "Network", "Office", "Organisation", "Organization", "Partners", "Party", "Pharmaceuticals", "Police",
     "Securities", "Service", "Services", "Society", "Systems", "Technologies", "Telecom", "Trust", "Union",
     "University", "FC", "AFC", "Rovers", "Wanderers", "Athletic", "Albion", "Hotspur"})
-# A place followed by one of these is a club: "Manchester City", "Ipswich Town", "Dundee United".
-TEAM_HEADS = frozenset({"United", "City", "Town", "FC", "AFC", "CF", "Rovers", "Wanderers", "Athletic", "Albion",
-                        "Hotspur"})
+# A place followed by one of these is a club: "Ipswich Town", "Dundee United"; "City" and "Town" only in sports
+# copy ("Manchester City", but "Toyota City" is a town).
+TEAM_HEADS = frozenset({"FC", "AFC", "CF", "Rovers", "Wanderers", "Athletic", "Albion", "Hotspur"})
+SPORTS_TEAM_HEADS = frozenset({"United", "City", "Town"})
 # Last words of facilities and geographic features: the model calls "Old Harbor Bridge" a PRODUCT.
 PLACE_HEADS = frozenset({
     "Bridge", "Street", "Road", "Avenue", "Boulevard", "Lane", "Square", "Stadium", "Arena", "Airport", "Station",
@@ -64,10 +65,10 @@ def strong_org_evidence(body: str, span: Span) -> bool:
         TICKER.match(body, span.end))
 
 
-def _club(name: str, place: object) -> bool:
+def _club(name: str, place: object, heads: frozenset[str]) -> bool:
     """A known place and a club word ("Manchester City"), the whole being no place itself ("Mexico City")."""
     words = name.split()
-    return (place is None and len(words) >= 2 and words[-1] in TEAM_HEADS
+    return (place is None and len(words) >= 2 and words[-1] in heads
             and find_place(" ".join(words[:-1])) is not None)
 
 
@@ -80,10 +81,11 @@ def ticker_symbols(body: str) -> list[tuple[int, int]]:
     return out
 
 
-def type_organisations(body: str, spans: list[Span]) -> tuple[list[Span], set[str]]:
+def type_organisations(body: str, spans: list[Span], sporty: bool = False) -> tuple[list[Span], set[str]]:
     """Labels from suffixes, tickers and head nouns; returns the spans and the keys of names with strong evidence
-    (they stay ORG wherever they recur in the article)."""
+    (they stay ORG wherever they recur in the article). `sporty`: the article has scores or results."""
     symbols = ticker_symbols(body)
+    club_heads = TEAM_HEADS | SPORTS_TEAM_HEADS if sporty else TEAM_HEADS
     out: list[Span] = []
     strong: set[str] = set()
     for s in spans:
@@ -93,7 +95,7 @@ def type_organisations(body: str, spans: list[Span]) -> tuple[list[Span], set[st
         country = place is not None and place.kind == "country"
         words = s.canonical.split()
         head = last_word(s.canonical)
-        if not country and (strong_org_evidence(body, s) or _club(s.canonical, place)):
+        if not country and (strong_org_evidence(body, s) or _club(s.canonical, place, club_heads)):
             strong.add(normalize_name(s.canonical))
             s = replace(s, label="ORG", ref_id=None)
         elif len(words) >= 2 and place is None and s.label != "ORG" and (
