@@ -183,7 +183,7 @@ def timed(fn: Callable[[], list[list[Ent]]]) -> tuple[list[list[Ent]], Timing]:
 
 def predict_plain(nlp: Language, docs: Sequence[GoldDoc]) -> list[list[Ent]]:
     out = []
-    for spans in find_spans(nlp, [d.text for d in docs], NerConfig().batch_size, recase=False):
+    for spans in find_spans(nlp, [d.text for d in docs], NerConfig().batch_size):
         out.append([Ent(s.start_char, s.end_char, s.text, lab, s.text)
                     for s in spans if (lab := map_label(s.label))])
     return out

@@ -27,7 +27,6 @@ def annotate_texts(texts: Sequence[str], titles: Sequence[str | None] | None = N
     ids = list(doc_ids) if doc_ids is not None else [str(i) for i in range(len(texts))]
     titles = list(titles) if titles is not None else [None] * len(texts)
     out = []
-    for doc_id, text, title, spans in zip(ids, texts, titles, find_spans(nlp, list(texts), config.batch_size,
-                                                                          recase=options.recase_caps)):
+    for doc_id, text, title, spans in zip(ids, texts, titles, find_spans(nlp, list(texts), config.batch_size)):
         out.append(link_mentions(doc_id, text, spans, options=options, title=title))
     return out

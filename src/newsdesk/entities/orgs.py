@@ -1,4 +1,4 @@
-"""Organisation and facility evidence inside one article: corporate suffixes, tickers, head nouns, short forms.
+"""Organisation and facility evidence inside one article: corporate suffixes, tickers, head nouns, clubs.
 
 spaCy types a name from its context window alone; a company name's own last word ("Halvorsen Foods Ltd",
 "Northwind Energy") or the ticker after it ("(NASDAQ: XYZ)") says more. Evidence is graded: a suffix or a ticker
@@ -12,7 +12,6 @@ from dataclasses import replace
 
 from newsdesk.entities.gazetteer import find_place
 from newsdesk.entities.keys import normalize_name
-from newsdesk.entities.people import person_names
 from newsdesk.entities.spans import Span
 
 # Last words that make a name a company. Matched case-sensitively: "AG" and "SA", not "ag" or "sa".
@@ -45,13 +44,7 @@ _ORG_FIRST = re.compile(r"^(?:Bank|University|Ministry|Department|Council|Court|
 # "(NASDAQ: XYZ)", "(LSE: ABC.L)", "(OSE:HALV)", and wire codes such as "(AAPL.O)" or "(7203.T)".
 TICKER = re.compile(r"\s*\(\s*(?:(?P<exchange>[A-Z][A-Za-z]+(?:\s[A-Z][A-Za-z]+)?)\s*:\s*(?P<symbol>[A-Z0-9][A-Z0-9.\-]{0,9})"
                     r"|(?P<code>[A-Z0-9]{1,6}\.[A-Z]{1,3}))\s*\)")
-_NAMED = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW",
-                    "LANGUAGE", "MISC"})
 _NOT_PLACE = frozenset({"PERSON", "ORG", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "NORP", "LANGUAGE", "MISC"})
-# Generic first words: "National" of "National Bank" is no short form of it.
-_GENERIC = frozenset({"National", "New", "First", "General", "United", "American", "British", "European",
-                      "International", "Royal", "Central", "Federal", "State", "City", "Northern", "Southern",
-                      "Eastern", "Western", "North", "South", "East", "West", "Great", "Old", "Global"})
 
 
 def last_word(name: str) -> str:
@@ -105,27 +98,3 @@ def type_organisations(body: str, spans: list[Span], sporty: bool = False) -> tu
             s = replace(s, label="FAC")
         out.append(s)
     return out, strong
-
-
-def link_short_forms(spans: list[Span]) -> list[Span]:
-    """A single word that opens an organisation's name in the same article ("Halvorsen" after "Halvorsen Foods")
-    is that organisation, unless a person or a known place of the article has that name."""
-    full = [s for s in spans if s.label == "ORG" and len(s.canonical.split()) >= 2
-            and (last_word(s.canonical) in CORPORATE_SUFFIXES | ORG_HEADS)]
-    people = person_names(spans)
-    firsts: dict[str, Span] = {}
-    for f in full:
-        first = f.canonical.split()[0]
-        if first[:1].isupper() and first not in _GENERIC:
-            firsts.setdefault(normalize_name(first), f)
-    if not firsts:
-        return spans
-    out = []
-    for s in spans:
-        key = normalize_name(s.canonical)
-        target = firsts.get(key)
-        if (target is not None and len(s.canonical.split()) == 1 and s.label in _NAMED and key not in people
-                and find_place(s.canonical) is None):
-            s = replace(s, label="ORG", canonical=target.canonical)
-        out.append(s)
-    return out

@@ -84,17 +84,6 @@ def join_split_names(body: str, spans: list[Span]) -> list[Span]:
     return out
 
 
-def type_by_role(body: str, spans: list[Span]) -> list[Span]:
-    """A name right after a role ("director, Rafael Quint") is a person unless it is a known place."""
-    out = []
-    for s in spans:
-        if s.label not in ("PERSON", "ORG", "GPE") and _name_like(s.canonical) and role_before(body, s.start) \
-                and find_place(s.canonical) is None:
-            s = replace(s, label="PERSON")
-        out.append(s)
-    return out
-
-
 def drop_common_words(body: str, spans: list[Span]) -> list[Span]:
     """A one-word span at a sentence start that is a common word: the article uses it in lower case elsewhere
     ("Island councillor ..." / "the island's pharmacy"), or, typed PERSON, it is an English word that occurs
