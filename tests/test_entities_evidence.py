@@ -124,3 +124,13 @@ def test_dateline_place_stays_a_place_next_to_a_team_of_that_name() -> None:
     text = "NEW YORK 1998-08-02\nStandings after Saturday's games:\nNEW YORK 74 38 .661 -\nBOSTON 58 55 .513 16\n"
     got = linked(text, spans(text, ("NEW YORK", "GPE", 1), ("BOSTON", "GPE", 0)))
     assert got == [("NEW YORK", "GPE"), ("NEW YORK", "ORG"), ("BOSTON", "ORG")]
+
+
+def test_a_long_list_of_repeats_is_linked_in_linear_time() -> None:
+    import time
+
+    text = " ".join(["Kestrel"] * 40_000)
+    started = time.process_time()
+    mentions = link_mentions("d", text, spans(text, ("Kestrel", "ORG", 0)))
+    assert len(mentions) == 40_000
+    assert time.process_time() - started < 20  # quadratic overlap checks took over 400 s here

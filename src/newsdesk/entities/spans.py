@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass, replace
 
@@ -104,12 +106,17 @@ def find_repeats(body: str, spans: list[Span]) -> list[Span]:
         return []
     # One alternation, longest first, instead of one regex per name: this runs on every article.
     pattern = re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, wanted)) + r")(?![\w])")
+    # finditer's matches never overlap one another, so only the model's spans need checking: sorted by start, the
+    # spans that could overlap [a, b) start before b (a linear scan made a long list of repeats quadratic).
+    taken.sort()
+    starts = [s for s, _ in taken]
+    reach = list(itertools.accumulate((e for _, e in taken), max))  # furthest end among the first i+1 spans
     found: list[Span] = []
     for match in pattern.finditer(body):
         a, b = match.span()
-        if any(a < e and s < b for s, e in taken):
+        i = bisect.bisect_left(starts, b)  # spans [0, i) start before b
+        if i and reach[i - 1] > a:
             continue
-        taken.append((a, b))
         found.append(replace(surfaces[match.group()], start=a, end=b))
     return found
 
