@@ -47,3 +47,19 @@ def test_without_strong_evidence_the_majority_of_articles_decides_then_mentions(
 def test_no_views_is_an_error() -> None:
     with pytest.raises(ValueError):
         corpus_label([])
+
+
+def test_articles_report_which_labels_rest_on_strong_evidence() -> None:
+    from newsdesk.entities.linking import link_article
+    from newsdesk.entities.ner import RawSpan
+
+    text = "Senator Ruth Jordan visited Jordan. Jordan said the Kestrel Holdings plant would stay. Talks went on."
+    raw = [RawSpan(8, 19, "Ruth Jordan", "PERSON"), RawSpan(28, 34, "Jordan", "GPE"),
+           RawSpan(36, 42, "Jordan", "PERSON"), RawSpan(52, 68, "Kestrel Holdings", "FAC")]
+    mentions, strong = link_article("d", text, raw, title=None)
+    by_text = {(m.text, m.start_char): m for m in mentions}
+    person, country = by_text[("Ruth Jordan", 8)], by_text[("Jordan", 28)]
+    assert person.label == "PERSON" and country.label == "GPE" and country.ref_id == "iso:JO"
+    assert by_text[("Jordan", 36)].canonical_name == "Ruth Jordan"  # the surname, linked: the person's view
+    assert by_text[("Kestrel Holdings", 52)].label == "ORG"
+    assert strong == {person.entity_id, country.entity_id, by_text[("Kestrel Holdings", 52)].entity_id}

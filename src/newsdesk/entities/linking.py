@@ -56,6 +56,14 @@ class LinkOptions:
 def link_mentions(doc_id: str, body: str, spans: list[RawSpan], options: LinkOptions = LinkOptions(),
                   title: str | None = None) -> list[Mention]:
     """Turn spaCy spans of one article into linked mentions with corpus-wide entity ids."""
+    return link_article(doc_id, body, spans, options, title)[0]
+
+
+def link_article(doc_id: str, body: str, spans: list[RawSpan], options: LinkOptions = LinkOptions(),
+                 title: str | None = None) -> tuple[list[Mention], set[str]]:
+    """The linked mentions of one article and the ids of the entities whose label rests on strong evidence there
+    (a corporate suffix, ticker, club name or team slot; a dateline; a country from reference data; a person's
+    full name): the per-article views that corpus_labels.corpus_label weighs."""
     work: list[Span] = []
     for raw in spans:
         start, end = trim_span(body, raw.start_char, raw.end_char) if options.trim_spans else (
@@ -100,12 +108,22 @@ def link_mentions(doc_id: str, body: str, spans: list[RawSpan], options: LinkOpt
                 and (s.start, s.end) not in pinned else s for s in work]
     if options.pick_up_repeats:
         work = sorted(work + link_people(find_repeats(body, work), options, context=work), key=lambda s: s.start)
-    return [
+    mentions = [
         Mention(doc_id=doc_id, start_char=s.start, end_char=s.end, text=body[s.start:s.end], label=s.label,
                 entity_id=make_entity_id(s.ref_id or normalize_name(s.canonical), s.label),
                 canonical_name=s.canonical, ref_id=s.ref_id)
         for s in work
     ]
+    datelines = set(dateline_places(body)) if options.datelines else set()
+    return mentions, {m.entity_id for m in mentions if _strong(m, strong, datelines)}
+
+
+def _strong(m: Mention, strong_orgs: set[str], datelines: set[tuple[int, int]]) -> bool:
+    if m.label == "ORG":
+        return normalize_name(m.canonical_name) in strong_orgs
+    if m.label == "PERSON":
+        return len(m.canonical_name.split()) >= 2 and looks_like_name(m.canonical_name)
+    return (m.start_char, m.end_char) in datelines or (m.ref_id or "").startswith("iso:")
 
 
 def type_datelines(body: str, spans: list[Span]) -> list[Span]:
