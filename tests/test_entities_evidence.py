@@ -134,3 +134,11 @@ def test_a_long_list_of_repeats_is_linked_in_linear_time() -> None:
     mentions = link_mentions("d", text, spans(text, ("Kestrel", "ORG", 0)))
     assert len(mentions) == 40_000
     assert time.process_time() - started < 20  # quadratic overlap checks took over 400 s here
+
+
+def test_an_organisation_noun_before_a_name_makes_it_an_organisation_but_not_a_person() -> None:
+    text = ("Japanese carmaker Toyota raised its forecast. Dutch side Ajax lost. The company founder Anna Berg "
+            "spoke, and film producer Jonas Lind agreed. Talks in Toyota went on.")
+    got = linked(text, spans(text, ("Toyota", "GPE", 0), ("Ajax", "PERSON", 0), ("Anna Berg", "PERSON", 0),
+                             ("Jonas Lind", "PERSON", 0), ("Toyota", "GPE", 1)), pick_up_repeats=False)
+    assert got[:4] == [("Toyota", "ORG"), ("Ajax", "ORG"), ("Anna Berg", "PERSON"), ("Jonas Lind", "PERSON")]

@@ -44,6 +44,7 @@ class LinkOptions:
     drop_credits: bool = True  # names inside "Photo: ..." credits
     team_context: bool = True  # results lines, table rows, "beat"/"drew with": sides are ORG (countries stay places)
     org_evidence: bool = True  # corporate suffixes, tickers, head nouns ("... Bank", "... Bridge")
+    org_descriptors: bool = True  # "carmaker Toyota", "Dutch side Ajax": an organisation noun before the name
     surnames_any_label: bool = True  # "Fisk" typed PRODUCT or LOC -> the "Helena Fisk" of the article
     strong_org_stays: bool = True  # a name typed ORG by strong evidence stays ORG across the article
     datelines: bool = True  # the place opening a dateline ("DUNMORE , Scotland 1998-02-14") is a place
@@ -96,7 +97,8 @@ def link_article(doc_id: str, body: str, spans: list[RawSpan], options: LinkOpti
     if options.reference_data:
         work = [attach_place(s) for s in work]
     if options.org_evidence:
-        work, evidenced = type_organisations(body, work, sporty=sporty)
+        work, evidenced = type_organisations(body, work, sporty=sporty,
+                                              descriptors=options.org_descriptors)
         strong |= evidenced
     if options.retype_places:
         work = retype_places(work, strong, sporty)

@@ -39,6 +39,14 @@ PLACE_HEADS = frozenset({
     "Quay", "Pier", "Tunnel", "Canal", "Cathedral", "Castle", "Palace", "Highway", "Motorway", "Dam", "Harbor",
     "River", "Lake", "Sea", "Ocean", "Bay", "Island", "Islands", "Mountains", "Valley", "Gulf", "Strait",
     "Peninsula", "Desert", "Coast", "Park"})
+# Nouns that introduce an organisation's name: "carmaker Toyota", "the lender HSBC", "Dutch side Ajax". Nouns that
+# also describe a person ("producer", "developer", "broadcaster", "miner") are left out.
+DESCRIPTORS = frozenset({
+    "company", "firm", "group", "conglomerate", "carmaker", "automaker", "drugmaker", "chipmaker", "planemaker",
+    "steelmaker", "retailer", "lender", "bank", "insurer", "reinsurer", "brokerage", "airline", "utility",
+    "manufacturer", "newspaper", "agency", "regulator", "watchdog", "union", "party", "club", "side", "outfit",
+    "startup", "start-up", "giant", "subsidiary", "unit"})
+_WORD_BEFORE = re.compile(r"(?<![\w-])([a-z][a-z-]*)\s+$")
 _ORG_FIRST = re.compile(r"^(?:Bank|University|Ministry|Department|Council|Court|Office|Commission|Federation|"
                         r"Association|Organi[sz]ation|Institute|Party|Church|Union|Board|Bureau|Chamber)\s+of\s")
 # "(NASDAQ: XYZ)", "(LSE: ABC.L)", "(OSE:HALV)", and wire codes such as "(AAPL.O)" or "(7203.T)".
@@ -65,6 +73,14 @@ def _club(name: str, place: object, heads: frozenset[str]) -> bool:
             and find_place(" ".join(words[:-1])) is not None)
 
 
+def described(body: str, span: Span) -> bool:
+    """"carmaker Toyota": an organisation noun right before the name (a person's full name is left alone)."""
+    if span.label == "PERSON" and len(span.canonical.split()) > 1:
+        return False
+    match = _WORD_BEFORE.search(body, max(0, span.start - 30), span.start)
+    return bool(match) and match.group(1) in DESCRIPTORS
+
+
 def ticker_symbols(body: str) -> list[tuple[int, int]]:
     """(start, end) of the symbols inside tickers ("XYZ" of "(NASDAQ: XYZ)"): codes, not names."""
     out = []
@@ -74,9 +90,11 @@ def ticker_symbols(body: str) -> list[tuple[int, int]]:
     return out
 
 
-def type_organisations(body: str, spans: list[Span], sporty: bool = False) -> tuple[list[Span], set[str]]:
-    """Labels from suffixes, tickers and head nouns; returns the spans and the keys of names with strong evidence
-    (they stay ORG wherever they recur in the article). `sporty`: the article has scores or results."""
+def type_organisations(body: str, spans: list[Span], sporty: bool = False,
+                       descriptors: bool = True) -> tuple[list[Span], set[str]]:
+    """Labels from suffixes, tickers, club names, descriptors and head nouns; returns the spans and the keys of
+    names with strong evidence (they stay ORG wherever they recur in the article). `sporty`: the article has
+    scores or results."""
     symbols = ticker_symbols(body)
     club_heads = TEAM_HEADS | SPORTS_TEAM_HEADS if sporty else TEAM_HEADS
     out: list[Span] = []
@@ -88,7 +106,8 @@ def type_organisations(body: str, spans: list[Span], sporty: bool = False) -> tu
         country = place is not None and place.kind == "country"
         words = s.canonical.split()
         head = last_word(s.canonical)
-        if not country and (strong_org_evidence(body, s) or _club(s.canonical, place, club_heads)):
+        if not country and (strong_org_evidence(body, s) or _club(s.canonical, place, club_heads) or (
+                descriptors and described(body, s))):
             strong.add(normalize_name(s.canonical))
             s = replace(s, label="ORG", ref_id=None)
         elif len(words) >= 2 and place is None and s.label != "ORG" and (
