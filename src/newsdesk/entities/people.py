@@ -25,7 +25,7 @@ lieutenant lt sergeant sgt admiral commander officer detective inspector superin
 chairman chairwoman chair chairperson director founder executive ceo cfo coo head manager coach trainer
 spokesman spokeswoman spokesperson analyst economist strategist lawyer attorney prosecutor teacher librarian
 principal organiser organizer stallholder owner shopkeeper farmer fisherman player striker midfielder defender
-goalkeeper forward winger captain rider driver skipper batsman bowler pitcher quarterback chief-executive
+goalkeeper forward winger rider driver skipper batsman bowler pitcher quarterback chief-executive
 councilman councilwoman member deputy leader minister-president premier ambassador envoy commissioner
 """.split())
 _ROLE_BEFORE = re.compile(r"(?:\b([A-Za-z-]+)[’']?s?,?\s+)$")
