@@ -54,3 +54,8 @@ CREATE TABLE IF NOT EXISTS entity_aliases (
     rule            VARCHAR NOT NULL,
     n_articles      INTEGER NOT NULL
 );
+-- The label this article settled on for the entity, and whether it rests on strong evidence there (a corporate
+-- suffix or ticker, a team slot in a results line, a dateline, reference data, a full person name): the views
+-- from which the corpus-level label in `entities` is decided (newsdesk.entities.corpus_labels).
+ALTER TABLE article_entities ADD COLUMN IF NOT EXISTS label VARCHAR;
+ALTER TABLE article_entities ADD COLUMN IF NOT EXISTS strong_label BOOLEAN;

@@ -18,7 +18,7 @@ import duckdb
 from newsdesk.config import NerConfig, Settings
 from newsdesk.entities.acronyms import acronym_evidence
 from newsdesk.entities.keys import make_entity_id
-from newsdesk.entities.linking import link_mentions, normalize_name
+from newsdesk.entities.linking import link_article, normalize_name
 from newsdesk.entities.ner import RawSpan, find_spans, load_model
 from newsdesk.records import Mention, QuarantineItem
 from newsdesk.runner import Stage, pool_size, quarantine_for
@@ -28,7 +28,8 @@ from newsdesk.store.staging import ParquetStage, export_query
 from newsdesk.store.store import Store
 from newsdesk.store.tables import quarantine_row
 
-Annotated = tuple[str, str | None, int, list[Mention]]  # doc_id, title, body length, linked mentions
+# doc_id, title, body length, linked mentions, ids of the entities typed by strong evidence in the article
+Annotated = tuple[str, str | None, int, list[Mention], set[str]]
 
 
 def annotate_rows(rows: list[dict[str, Any]], config: NerConfig) -> list[Annotated]:
@@ -46,8 +47,8 @@ def annotate_rows(rows: list[dict[str, Any]], config: NerConfig) -> list[Annotat
     out = []
     for row, body, doc_spans in zip(rows, bodies, spans):
         title = row.get("title")
-        out.append((str(row["doc_id"]), title, len(body),
-                    link_mentions(str(row["doc_id"]), body, doc_spans, title=title)))
+        linked, strong = link_article(str(row["doc_id"]), body, doc_spans, title=title)
+        out.append((str(row["doc_id"]), title, len(body), linked, strong))
     return out
 
 
@@ -80,14 +81,15 @@ class EntitySink:
             self.failures.add(quarantine_row(result))
             stats[f"dropped_{result.reason}"] += 1
             return
-        doc_id, title, body_length, linked = result
+        doc_id, title, body_length, linked, strong = result
         b = self.batch_id
         stats["kept"] += 1
         stats["mentions"] += len(linked)
         for m in linked:
             self.mentions.add((m.doc_id, b, m.start_char, m.end_char, m.text, m.label, m.entity_id, m.entity_id))
         for values in summarize_article(linked, title, body_length):
-            self.per_article.add((doc_id, b, *values, values[0]))
+            label = Counter(m.label for m in linked if m.entity_id == values[0]).most_common(1)[0][0]
+            self.per_article.add((doc_id, b, *values, values[0], label, values[0] in strong))
         for alias_id, entity_id in sorted(find_evidence(linked)):
             self.evidence.add((doc_id, b, alias_id, entity_id, "acronym"))
 

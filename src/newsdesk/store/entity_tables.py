@@ -8,9 +8,12 @@ which batches arrive.
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 import duckdb
 import pyarrow as pa
 
+from newsdesk.entities.corpus_labels import LabelView, corpus_label
 from newsdesk.entities.spelling import MIN_SHARED_CONTEXT, PersonName, spelling_pairs
 from newsdesk.store import batches
 from newsdesk.store.schema import PENDING
@@ -137,25 +140,37 @@ def apply_aliases(con: Connection, batch_id: str, changed: set[str]) -> set[str]
 
 
 def refresh_entities(con: Connection, entity_ids: list[str]) -> None:
-    """Recompute the `entities` rows of the given ids from the mention tables (delete + insert)."""
+    """Recompute the `entities` rows of the given ids from the mention tables (delete + insert). The label follows
+    the evidence across articles (newsdesk.entities.corpus_labels), not the raw count of mentions."""
     if not entity_ids:
         return
+    views: dict[str, list[LabelView]] = defaultdict(list)
+    for entity_id, label, n_mentions, strong in con.execute(
+            """SELECT ae.entity_id, coalesce(ae.label, m.label), ae.n_mentions, coalesce(ae.strong_label, false)
+               FROM article_entities ae
+               LEFT JOIN (SELECT doc_id, entity_id, first(label ORDER BY label) AS label FROM entity_mentions
+                          GROUP BY ALL) m USING (doc_id, entity_id)
+               WHERE ae.entity_id IN (SELECT unnest(?::VARCHAR[]))""", [entity_ids]).fetchall():
+        if label is not None:
+            views[entity_id].append(LabelView(label, int(n_mentions), bool(strong)))
+    labels = pa.table({"entity_id": list(views), "label": [corpus_label(v) for v in views.values()]})
     con.execute("DELETE FROM entities WHERE entity_id IN (SELECT unnest(?::VARCHAR[]))", [entity_ids])
-    con.execute(
-        """INSERT INTO entities (entity_id, name, label, n_articles, aliases, ref_id)
-           WITH ids AS (SELECT unnest(?::VARCHAR[]) AS entity_id),
-           names AS (SELECT entity_id, name, count(*) AS c FROM article_entities JOIN ids USING (entity_id)
-                     GROUP BY ALL),
-           labels AS (SELECT entity_id, label, count(*) AS c FROM entity_mentions JOIN ids USING (entity_id)
-                      GROUP BY ALL)
-           SELECT n.entity_id, n.name, l.label, a.n_articles, a.aliases, a.ref_id
-           FROM (SELECT entity_id, first(name ORDER BY c DESC, name) AS name FROM names GROUP BY entity_id) n
-           JOIN (SELECT entity_id, first(label ORDER BY c DESC, label) AS label FROM labels GROUP BY entity_id) l
-             USING (entity_id)
-           JOIN (SELECT ae.entity_id, count(DISTINCT ae.doc_id) AS n_articles,
-                        list_sort(list(DISTINCT m.text)) AS aliases, any_value(ae.ref_id) AS ref_id
-                 FROM article_entities ae JOIN ids USING (entity_id)
-                 JOIN entity_mentions m ON m.doc_id = ae.doc_id AND m.entity_id = ae.entity_id
-                 GROUP BY ae.entity_id) a USING (entity_id)""",
-        [entity_ids],
-    )
+    con.register("_entity_labels", labels)
+    try:
+        con.execute(
+            """INSERT INTO entities (entity_id, name, label, n_articles, aliases, ref_id)
+               WITH ids AS (SELECT unnest(?::VARCHAR[]) AS entity_id),
+               names AS (SELECT entity_id, name, count(*) AS c FROM article_entities JOIN ids USING (entity_id)
+                         GROUP BY ALL)
+               SELECT n.entity_id, n.name, l.label, a.n_articles, a.aliases, a.ref_id
+               FROM (SELECT entity_id, first(name ORDER BY c DESC, name) AS name FROM names GROUP BY entity_id) n
+               JOIN _entity_labels l USING (entity_id)
+               JOIN (SELECT ae.entity_id, count(DISTINCT ae.doc_id) AS n_articles,
+                            list_sort(list(DISTINCT m.text)) AS aliases, any_value(ae.ref_id) AS ref_id
+                     FROM article_entities ae JOIN ids USING (entity_id)
+                     JOIN entity_mentions m ON m.doc_id = ae.doc_id AND m.entity_id = ae.entity_id
+                     GROUP BY ae.entity_id) a USING (entity_id)""",
+            [entity_ids],
+        )
+    finally:
+        con.unregister("_entity_labels")
