@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pytest
 
@@ -145,6 +146,24 @@ def test_table_metadata_counts_the_batch_rows_or_the_whole_table(store: Store) -
     assert [c.name for c in per_batch["dagster/column_schema"].schema.columns] == TABLES["articles"].names
     assert [c.name for c in per_batch["copies_columns"].schema.columns] == TABLES["copies"].names
     assert everything["dagster/row_count"].value == 5
+
+
+def test_an_asset_materializes_with_the_column_schema_and_row_count(store: Store) -> None:
+    store.write(lambda con: con.execute(
+        "INSERT INTO articles (doc_id, batch_id, body, n_words) VALUES ('d1', 'b1', 'text', 1), ('d2', 'b2', 'x', 1)"))
+
+    @dg.asset
+    def clean_articles() -> dg.MaterializeResult:
+        with store.read() as con:
+            return dg.MaterializeResult(metadata=table_metadata(con, TABLES_WRITTEN["clean_articles"], "b1"))
+
+    result = dg.materialize([clean_articles])
+    metadata = result.asset_materializations_for_node("clean_articles")[0].metadata
+    assert metadata["dagster/row_count"].value == 1
+    columns = metadata["dagster/column_schema"].schema.columns
+    assert [(c.name, c.type) for c in columns] == [(f.name, duckdb_type(f.type)) for f in TABLES["articles"]]
+    assert all(c.description for c in columns)
+    assert {"boilerplate_segments_columns", "quarantine_rows"} <= set(metadata)
 
 
 def test_row_count_accepts_only_relations_of_the_database(store: Store) -> None:

@@ -22,7 +22,7 @@ COMMENT ON COLUMN documents.format IS 'Input format: txt, html, jsonl, json or w
 COMMENT ON COLUMN documents.content_type IS 'text or html: which cleaner the record goes through.';
 COMMENT ON COLUMN documents.sha256 IS 'SHA-256 (hex) of the record''s raw bytes; a record byte-identical to one of another batch is quarantined as duplicate_record.';
 COMMENT ON COLUMN documents.n_bytes IS 'Size of the record''s raw bytes.';
-COMMENT ON COLUMN documents.encoding IS 'Text encoding the bytes were decoded with (utf-8, or the detected code page).';
+COMMENT ON COLUMN documents.encoding IS 'Text encoding the bytes were decoded with (utf-8, or the detected code page); NULL for records of a JSON or JSONL file.';
 COMMENT ON COLUMN documents.ingested_at IS 'UTC time this record was first ingested; re-running the batch keeps it.';
 
 COMMENT ON TABLE document_contents IS 'One row per document: its decoded text or HTML and the metadata fields its record carried, so later stages re-run without the landing folder.';
