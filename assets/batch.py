@@ -4,6 +4,7 @@ import dagster as dg
 
 from assets.common import (BATCH_GROUP, DUCKDB_POOL, OWNERS, TAGS, ask, failures_explained, stats_metadata,
                            table_value)
+from assets.dictionary import TABLES_WRITTEN, table_metadata
 from assets.partitions import batches
 from assets.resources import NewsdeskSettings
 from newsdesk.store import queries
@@ -23,6 +24,13 @@ def _run(stage: str, context: dg.AssetExecutionContext, newsdesk: NewsdeskSettin
     return run_one(stage, newsdesk.store(settings), settings, context.partition_key, context.log.info)
 
 
+def _tables(context: dg.AssetExecutionContext, newsdesk: NewsdeskSettings,
+            asset: str) -> dict[str, dg.MetadataValue]:
+    """Column schema (with the data dictionary's descriptions) and the batch's row counts of what the asset
+    writes."""
+    return ask(newsdesk.store(), table_metadata, TABLES_WRITTEN[asset], context.partition_key)
+
+
 @dg.asset(kinds={"python", "duckdb"}, **_COMMON)
 def raw_documents(context: dg.AssetExecutionContext, config: IngestRun,
                   newsdesk: NewsdeskSettings) -> dg.MaterializeResult:
@@ -39,6 +47,7 @@ def raw_documents(context: dg.AssetExecutionContext, config: IngestRun,
         stats = _run("ingest", context, newsdesk)
     reasons = ask(store, queries.quarantine_reasons, context.partition_key, "ingest")
     return dg.MaterializeResult(metadata={
+        **_tables(context, newsdesk, "raw_documents"),
         **stats_metadata(stats),
         "quarantine": table_value(["reason", "n", "example"], reasons),
     })
@@ -56,6 +65,7 @@ def clean_articles(context: dg.AssetExecutionContext, newsdesk: NewsdeskSettings
                             "(see the quarantine table: duplicates of earlier batches, unreadable files, ...)")
     preview = ask(newsdesk.store(), queries.article_preview, context.partition_key)
     return dg.MaterializeResult(metadata={
+        **_tables(context, newsdesk, "clean_articles"),
         **stats_metadata(stats),
         "no_articles": dg.MetadataValue.bool(not stats.get("kept")),
         "share_words_removed": dg.MetadataValue.float(round(removed / (kept + removed), 4) if kept + removed else 0.0),
@@ -71,6 +81,7 @@ def article_entities(context: dg.AssetExecutionContext, newsdesk: NewsdeskSettin
         stats = _run("entities", context, newsdesk)
     top = ask(newsdesk.store(), queries.top_entities, context.partition_key)
     return dg.MaterializeResult(metadata={
+        **_tables(context, newsdesk, "article_entities"),
         **stats_metadata(stats),
         "model": dg.MetadataValue.text(newsdesk.resolve().ner.model),
         "top_entities": table_value(["entity", "label", "articles"], top),
@@ -87,6 +98,7 @@ def article_copies(context: dg.AssetExecutionContext, newsdesk: NewsdeskSettings
         stats = _run("dedup", context, newsdesk)
     biggest = ask(newsdesk.store(), queries.largest_clusters, context.partition_key)
     return dg.MaterializeResult(metadata={
+        **_tables(context, newsdesk, "article_copies"),
         **stats_metadata(stats),
         "largest_clusters": table_value(["copy_cluster_id", "articles"], biggest),
     })

@@ -14,14 +14,14 @@ import dagster as dg
 from newsdesk.store.dictionary import column_schema, row_count
 from newsdesk.store.store import Connection
 
-# What each asset writes; the first table is the one its page describes (Columns section, row count).
+# What each asset writes; the first table is the one its page describes (Columns section, row count). The batch
+# stages before article_copies write their rows as pending; article_copies publishes them with its own.
 TABLES_WRITTEN: dict[str, tuple[str, ...]] = {
     "raw_documents": ("documents", "document_contents", "batches", "quarantine"),
     "clean_articles": ("articles", "boilerplate_segments", "quarantine"),
+    "article_entities": ("article_entities", "entity_mentions", "entity_evidence", "quarantine"),
     "article_copies": ("copies", "article_pairs", "story_links", "dedup_docs", "dedup_bands", "dedup_fingerprints",
-                       "dedup_common", "quarantine"),
-    "article_entities": ("article_entities", "entity_mentions", "entities", "entity_evidence", "entity_aliases",
-                         "quarantine"),
+                       "dedup_common", "entities", "entity_aliases", "batch_requests", "quarantine"),
 }
 
 

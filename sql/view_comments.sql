@@ -18,10 +18,12 @@ COMMENT ON COLUMN canonical_articles.n_copies IS 'Other articles in the cluster:
 
 COMMENT ON VIEW syndication IS 'One row per syndicated copy: which outlet republished whose story, and how closely.';
 COMMENT ON COLUMN syndication.canonical_doc_id IS 'The canonical article of the cluster (articles.doc_id).';
-COMMENT ON COLUMN syndication.original_outlet IS 'Outlet of the canonical article (its source_name).';
+COMMENT ON COLUMN syndication.copy_cluster_id IS 'The copy cluster (copies.copy_cluster_id).';
+COMMENT ON COLUMN syndication.original_outlet IS 'Outlet of the canonical article (its source_name), else the outlet a copy''s reprint note names.';
 COMMENT ON COLUMN syndication.original_title IS 'Title of the canonical article.';
 COMMENT ON COLUMN syndication.doc_id IS 'The copy (articles.doc_id).';
 COMMENT ON COLUMN syndication.outlet IS 'Outlet that published the copy (its source_name).';
+COMMENT ON COLUMN syndication.title IS 'Title of the copy.';
 COMMENT ON COLUMN syndication.published_date IS 'Publication date of the copy.';
 COMMENT ON COLUMN syndication.similarity IS 'Containment (0 to 1) of the copy against the canonical (copies.similarity).';
 

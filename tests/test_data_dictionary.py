@@ -27,9 +27,6 @@ from newsdesk.store.schema import TABLES, duckdb_type
 from newsdesk.store.store import Store
 
 SCRIPT = REPO / "scripts" / "data_dictionary.py"
-VIEWS_PENDING = pytest.mark.xfail(
-    strict=True, reason="Store.apply_schema must apply sql/view_comments.sql after sql/views.sql (CREATE OR REPLACE "
-                        "VIEW drops comments); remove this marker once it does")
 
 
 @pytest.fixture
@@ -55,7 +52,6 @@ def test_every_table_and_column_has_a_comment(dictionary: dict[str, Relation]) -
     assert _undocumented(tables) == []
 
 
-@VIEWS_PENDING
 def test_every_view_and_view_column_has_a_comment(dictionary: dict[str, Relation]) -> None:
     views = [r for r in dictionary.values() if r.kind == "view"]
     assert len(views) == 7
@@ -123,7 +119,8 @@ def test_dagster_table_schema_lists_every_column_with_its_description(store: Sto
             schema = table_schema(con, table)
             assert [c.name for c in schema.columns] == TABLES[table].names
             assert [c.type for c in schema.columns] == [duckdb_type(f.type) for f in TABLES[table]]
-            comments = dict(con.execute("SELECT column_name, comment FROM duckdb_columns() WHERE table_name = ?",
+            comments = dict(con.execute("SELECT column_name, comment FROM duckdb_columns() WHERE table_name = ? "
+                                            "AND schema_name = 'main'",
                                         [table]).fetchall())
             assert all(c.description and c.description == comments[c.name] for c in schema.columns), table
 
@@ -208,7 +205,6 @@ def test_table_comments_survive_a_second_schema_application(two_processes: tuple
         assert second[table][0] == dictionary[table].description != ""
 
 
-@VIEWS_PENDING
 def test_view_comments_survive_a_second_schema_application(two_processes: tuple[dict, dict]) -> None:
     first, second = two_processes
     views = set(first) - set(TABLES)

@@ -25,7 +25,7 @@ COMMENT ON COLUMN documents.n_bytes IS 'Size of the record''s raw bytes.';
 COMMENT ON COLUMN documents.encoding IS 'Text encoding the bytes were decoded with (utf-8, or the detected code page); NULL for records of a JSON or JSONL file.';
 COMMENT ON COLUMN documents.ingested_at IS 'UTC time this record was first ingested; re-running the batch keeps it.';
 
-COMMENT ON TABLE document_contents IS 'One row per document: its decoded text or HTML and the metadata fields its record carried, so later stages re-run without the landing folder.';
+COMMENT ON TABLE document_contents IS 'One row per document input (doc_id and sha256): its decoded text or HTML and the metadata fields its record carried, so later stages re-run without the landing folder. A run in progress adds the contents of changed inputs beside the published ones; publishing the batch drops those no document reads any more.';
 COMMENT ON COLUMN document_contents.doc_id IS 'The document (documents.doc_id).';
 COMMENT ON COLUMN document_contents.batch_id IS 'The batch (batches.batch_id) the record came in.';
 COMMENT ON COLUMN document_contents.content IS 'The decoded input: plain text or HTML, before boilerplate removal.';
@@ -97,7 +97,7 @@ COMMENT ON COLUMN article_pairs.n_passages IS 'Number of such shared passages.';
 
 COMMENT ON TABLE copies IS 'One row per deduplicated article: the copy cluster it belongs to. Every article indexed for dedup is in exactly one cluster (alone if it has no copies).';
 COMMENT ON COLUMN copies.doc_id IS 'The article (articles.doc_id).';
-COMMENT ON COLUMN copies.copy_cluster_id IS 'The cluster: the doc_id of its canonical article.';
+COMMENT ON COLUMN copies.copy_cluster_id IS 'The cluster: the doc_id of its member ingested first (documents.ingested_at, ties: smallest doc_id). It stays put when later batches add copies; the canonical article is the row with is_canonical.';
 COMMENT ON COLUMN copies.is_canonical IS 'True for the one article of the cluster treated as the original (see the README for the rule).';
 COMMENT ON COLUMN copies.similarity IS 'Containment (0 to 1) of this article against the canonical; 1.0 for the canonical itself.';
 
@@ -136,7 +136,7 @@ COMMENT ON COLUMN article_entities.local_id IS 'The id this article alone gave t
 COMMENT ON TABLE entities IS 'One row per canonical entity across the corpus, recomputed when its articles change.';
 COMMENT ON COLUMN entities.entity_id IS 'Stable id: 16 hex characters of a SHA-1 of the entity class and its key (a reference id such as iso:RU, else the normalized name).';
 COMMENT ON COLUMN entities.name IS 'The full name articles use most often.';
-COMMENT ON COLUMN entities.label IS 'The spaCy label its mentions carry most often (PERSON, ORG, GPE, ...).';
+COMMENT ON COLUMN entities.label IS 'PERSON, ORG, GPE, ...: decided across articles, those with strong evidence first (article_entities.strong_label), then the number of articles, then mentions.';
 COMMENT ON COLUMN entities.n_articles IS 'Articles naming it, syndicated copies included.';
 COMMENT ON COLUMN entities.aliases IS 'Every distinct way the mentions write it, sorted.';
 COMMENT ON COLUMN entities.ref_id IS 'Reference id of a place: iso:XX for countries, geonames:N for cities and states; NULL otherwise.';
@@ -153,3 +153,15 @@ COMMENT ON COLUMN entity_aliases.alias_id IS 'The local_id that is redirected.';
 COMMENT ON COLUMN entity_aliases.entity_id IS 'The entity (entities.entity_id) it now counts as.';
 COMMENT ON COLUMN entity_aliases.rule IS 'The evidence rule: acronym or spelling.';
 COMMENT ON COLUMN entity_aliases.n_articles IS 'Articles whose evidence supports the alias.';
+
+-- Columns and tables added with the store, pending batches and corpus-level entity labels.
+COMMENT ON COLUMN batches.marker_mtime_ns IS 'Modification time (ns) of the _SUCCESS file the published run of the batch processed; the landing sensor does not run the batch again for the same file.';
+COMMENT ON TABLE batch_requests IS 'Batches the pipeline asked to process again: a record they held as a duplicate lost its original when another batch was published. The landing sensor (and `python -m pipelines run`) runs them.';
+COMMENT ON COLUMN batch_requests.batch_id IS 'The batch to process again.';
+COMMENT ON COLUMN batch_requests.reason IS 'Why, as a sentence naming the batch whose publication released the duplicate.';
+COMMENT ON COLUMN batch_requests.requested_at IS 'When (UTC) the request was made.';
+COMMENT ON COLUMN quarantine.duplicate_of IS 'For reason duplicate_record: the doc_id of the document kept instead. When that document goes, the batch is asked to run again (batch_requests) and the record becomes a document.';
+COMMENT ON COLUMN boilerplate_segments.n_words IS 'Words in the removed piece, counted like articles.n_words (newsdesk.text.count_words), so shares of words removed divide like by like.';
+COMMENT ON COLUMN document_contents.sha256 IS 'SHA-256 of the raw bytes the content was decoded from (documents.sha256 of the document that reads it).';
+COMMENT ON COLUMN article_entities.label IS 'The label this article settled on for the entity (PERSON, ORG, GPE, ...), before the corpus-level decision in entities.label.';
+COMMENT ON COLUMN article_entities.strong_label IS 'True when the article gives strong evidence for that label (a corporate suffix or ticker, a team slot in a results line or table, a dateline, reference data, a full person name); entities.label weighs such articles first.';

@@ -81,11 +81,22 @@ def column_schema(con: Connection, name: str) -> list[tuple[str, str, str]]:
 
 
 def row_count(con: Connection, name: str, batch_id: str | None = None) -> int:
-    """Rows of the table, only the batch's when a batch is given and the table has a batch_id column."""
+    """Rows of the table, only the batch's when a batch is given and the table has a batch_id column. A batch
+    whose run has not been published yet is counted where its rows wait (schema pending)."""
     relation = describe(con, name)  # the name is checked against the catalog before it enters the SQL text
     if batch_id is not None and "batch_id" in relation.column_names:
-        return int(con.execute(f'SELECT count(*) FROM "{relation.name}" WHERE batch_id = ?', [batch_id]).fetchone()[0])
+        schema = _where(con, relation.name, batch_id)
+        return int(con.execute(f'SELECT count(*) FROM {schema}."{relation.name}" WHERE batch_id = ?',
+                               [batch_id]).fetchone()[0])
     return int(con.execute(f'SELECT count(*) FROM "{relation.name}"').fetchone()[0])
+
+
+def _where(con: Connection, table: str, batch_id: str) -> str:
+    from newsdesk.store.batches import source
+    from newsdesk.store.schema import STAGE_TABLES
+
+    stage = next((s for s, tables in STAGE_TABLES.items() if table in tables), None)
+    return source(con, batch_id, stage) if stage else "main"
 
 
 def fresh_dictionary() -> dict[str, Relation]:

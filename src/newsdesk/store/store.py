@@ -135,6 +135,7 @@ class Store:
         for ddl in pending_ddl():
             con.execute(ddl)
         con.execute(sql_text("views.sql"))
+        con.execute(sql_text("view_comments.sql"))  # CREATE OR REPLACE VIEW drops a view's comments
 
     # -- analysts ----------------------------------------------------------------------------------------------
     def snapshot_path(self) -> Path:
