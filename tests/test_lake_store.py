@@ -1,0 +1,394 @@
+"""DuckLake primitives against the real parts: PostgreSQL from the Debian package (tests/pgserver.py) as the
+catalog, Parquet files in a temp folder, several OS processes writing at once. The facts in
+docs/ducklake-notes.md are asserted here.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+
+import duckdb
+import psycopg2
+import pytest
+from pgserver import PgServer, pg_dsn, pg_server  # noqa: F401  (fixtures)
+
+from newsdesk.store.lake import LakeSettings, connect_lake, current_snapshot, init_lake, is_conflict, run_transaction
+
+SPAWN = mp.get_context("spawn")  # children must not inherit the parent's DuckDB threads
+ROWS = 40  # per writer and round: above DuckLake's inlining limit (10), so rows land in Parquet files
+TABLE_DDL = "CREATE TABLE IF NOT EXISTS items(writer VARCHAR, round INTEGER, i INTEGER, body VARCHAR)"
+
+
+def _settings(dsn: str, tmp_path: Path) -> LakeSettings:
+    return LakeSettings(catalog=dsn, data_path=str(tmp_path / "lake-data"))
+
+
+def _create_items(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(TABLE_DDL)
+
+
+def _wait_until(start: float) -> None:
+    while time.time() < start:
+        time.sleep(0.002)
+
+
+# ---- child processes (module-level so spawn can import them) ----
+
+def _init_child(settings: LakeSettings, start: float, naive: bool, out: mp.Queue) -> None:
+    _wait_until(start)
+    try:
+        if naive:
+            connect_lake(settings).close()
+        else:
+            init_lake(settings, _create_items)
+        out.put("ok")
+    except Exception as exc:  # reported to the parent, which asserts on it
+        out.put(f"{type(exc).__name__}: {exc}")
+
+
+def _write_rounds(settings: LakeSettings, writer: str, rounds: int, start: float, out: mp.Queue) -> None:
+    con = connect_lake(settings)
+    _wait_until(start)
+    retries, snapshots = 0, []
+    for r in range(rounds):
+        def batch(c: duckdb.DuckDBPyConnection, r: int = r) -> None:
+            c.execute("DELETE FROM items WHERE writer = ?", [writer])
+            c.execute("INSERT INTO items SELECT ?, ?, i, repeat('x', 300) FROM range(?) t(i)", [writer, r, ROWS])
+        done = run_transaction(con, batch, retries=200, backoff=0.02, max_wait=0.5, label=writer)
+        retries += done.retries
+        snapshots.append(done.snapshot)
+    con.close()
+    out.put((writer, retries, snapshots))
+
+
+def _read_loop(settings: LakeSettings, stop: Path, out: mp.Queue) -> None:
+    """Reads at the latest snapshot and pinned to it with AT (VERSION => n); every writer's rows must come from
+    one whole round (never half a transaction)."""
+    con = connect_lake(settings, read_only=True)
+    reads, problems = 0, []
+    while not stop.exists() or reads < 3:
+        try:
+            n = current_snapshot(con)
+            for sql, params in (("SELECT writer, count(*), min(round), max(round) FROM items GROUP BY writer", []),
+                                ("SELECT writer, count(*), min(round), max(round) FROM items AT (VERSION => ?) "
+                                 "GROUP BY writer", [n])):
+                for writer, count, lo, hi in con.execute(sql, params).fetchall():
+                    if count != ROWS or lo != hi:
+                        problems.append(f"snapshot {n}: {writer} has {count} rows from rounds {lo}..{hi}")
+            reads += 1
+        except Exception as exc:
+            problems.append(f"{type(exc).__name__}: {exc}")
+    con.close()
+    out.put((reads, problems))
+
+
+def _hold_open_transaction(settings: LakeSettings, ready: Path) -> None:
+    con = connect_lake(settings)
+    con.execute("BEGIN TRANSACTION")
+    con.execute("DELETE FROM items WHERE writer = 'k'")
+    con.execute("INSERT INTO items SELECT 'k', 99, i, 'doomed' FROM range(5000) t(i)")
+    ready.touch()
+    time.sleep(120)  # killed long before
+
+
+def _start(target, *args) -> mp.Process:  # type: ignore[no-untyped-def]
+    p = SPAWN.Process(target=target, args=args)
+    p.start()
+    return p
+
+
+def _join_all(processes: list[mp.Process], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    for p in processes:
+        p.join(max(0.1, deadline - time.monotonic()))
+    alive = [p for p in processes if p.is_alive()]
+    for p in alive:
+        p.kill()
+    assert not alive, f"{len(alive)} child processes hung"
+    assert all(p.exitcode == 0 for p in processes), [p.exitcode for p in processes]
+
+
+# ---- tests ----
+
+def test_concurrent_init_creates_one_catalog(pg_server: PgServer, tmp_path: Path) -> None:
+    """Five processes initialising the same new lake at the same moment all succeed and make one catalog with
+    the table created once. Control: bare concurrent first ATTACHes race on creating the catalog tables."""
+    naive = _settings(pg_server.create_database(f"naive_{os.getpid()}"), tmp_path / "n")
+    out: mp.Queue = SPAWN.Queue()
+    start = time.time() + 2.5
+    _join_all([_start(_init_child, naive, start, True, out) for _ in range(5)])
+    naive_results = [out.get() for _ in range(5)]
+    assert any(r != "ok" for r in naive_results), "bare concurrent ATTACHes no longer race: is init_lake's lock needed?"
+
+    settings = _settings(pg_server.create_database(f"safe_{os.getpid()}"), tmp_path / "s")
+    start = time.time() + 2.5
+    _join_all([_start(_init_child, settings, start, False, out) for _ in range(5)])
+    assert [out.get() for _ in range(5)] == ["ok"] * 5
+
+    with psycopg2.connect(settings.catalog) as pg, pg.cursor() as cur:
+        cur.execute("SELECT count(*) FROM ducklake_metadata WHERE key = 'version'")
+        assert cur.fetchone()[0] == 1
+        cur.execute("SELECT count(*) FROM ducklake_table WHERE table_name = 'items'")
+        assert cur.fetchone()[0] == 1
+    con = connect_lake(settings)
+    assert con.execute("SELECT count(*) FROM items").fetchone()[0] == 0
+
+
+def test_concurrent_writers_retry_and_readers_see_whole_transactions(pg_dsn: str, tmp_path: Path) -> None:
+    """3 processes x 20 DELETE+INSERT transactions on one table, with a reader querying all along."""
+    settings = _settings(pg_dsn, tmp_path)
+    init_lake(settings, _create_items)
+    out: mp.Queue = SPAWN.Queue()
+    reader_out: mp.Queue = SPAWN.Queue()
+    stop = tmp_path / "stop"
+    reader = _start(_read_loop, settings, stop, reader_out)
+    start = time.time() + 3
+    writers = [_start(_write_rounds, settings, f"w{k}", 20, start, out) for k in range(3)]
+    _join_all(writers, timeout=90)
+    stop.touch()
+    results = sorted(out.get() for _ in writers)
+    reads, problems = reader_out.get(timeout=60)
+    _join_all([reader])
+
+    assert problems == []
+    assert reads >= 3
+    total_retries = sum(r for _, r, _ in results)
+    assert total_retries > 0, "three writers deleting from one table should have met a commit conflict"
+    all_snapshots = [s for _, _, snaps in results for s in snaps]
+    assert None not in all_snapshots and len(set(all_snapshots)) == 60  # each commit made its own snapshot
+    con = connect_lake(settings, read_only=True)
+    assert con.execute("SELECT writer, count(*), min(round), max(round), count(DISTINCT i) FROM items "
+                       "GROUP BY writer ORDER BY writer").fetchall() == [(f"w{k}", ROWS, 19, 19, ROWS)
+                                                                         for k in range(3)]
+    # Each writer's last snapshot shows its round 19; as of its first, its round 0 (and never another's half).
+    for writer, _, snaps in results:
+        assert con.execute("SELECT DISTINCT round FROM items AT (VERSION => ?) WHERE writer = ?",
+                           [snaps[0], writer]).fetchall() == [(0,)]
+
+
+def test_kill_9_mid_transaction_leaves_lake_consistent(pg_dsn: str, tmp_path: Path) -> None:
+    settings = _settings(pg_dsn, tmp_path)
+    init_lake(settings, _create_items)
+    run_transaction(settings, lambda c: c.execute("INSERT INTO items SELECT 'k', 0, i, 'old' FROM range(100) t(i)"))
+    before = current_snapshot(connect_lake(settings, read_only=True))
+
+    ready = tmp_path / "ready"
+    victim = _start(_hold_open_transaction, settings, ready)
+    deadline = time.monotonic() + 60
+    while not ready.exists():
+        assert time.monotonic() < deadline and victim.is_alive(), "victim never reached its open transaction"
+        time.sleep(0.05)
+    os.kill(victim.pid, signal.SIGKILL)  # type: ignore[arg-type]
+    victim.join(10)
+    assert victim.exitcode == -signal.SIGKILL
+
+    con = connect_lake(settings)
+    assert current_snapshot(con) == before
+    assert con.execute("SELECT round, body, count(*) FROM items GROUP BY ALL").fetchall() == [(0, "old", 100)]
+
+    def rerun(c: duckdb.DuckDBPyConnection) -> None:
+        c.execute("DELETE FROM items WHERE writer = 'k'")
+        c.execute("INSERT INTO items SELECT 'k', 1, i, 'new' FROM range(100) t(i)")
+    done = run_transaction(con, rerun)
+    assert done.retries == 0 and done.snapshot == before + 1
+    assert con.execute("SELECT round, body, count(*) FROM items GROUP BY ALL").fetchall() == [(1, "new", 100)]
+
+
+def test_kill_9_of_a_looping_writer_then_next_writer_proceeds(pg_dsn: str, tmp_path: Path) -> None:
+    """Killed at an arbitrary moment (possibly inside COMMIT): whatever it committed is whole."""
+    settings = _settings(pg_dsn, tmp_path)
+    init_lake(settings, _create_items)
+    out: mp.Queue = SPAWN.Queue()
+    victim = _start(_write_rounds, settings, "v", 10_000, time.time(), out)
+    con = connect_lake(settings)
+    deadline = time.monotonic() + 60
+    while con.execute("SELECT count(*) FROM items").fetchone()[0] == 0:  # let it commit a few rounds first
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    time.sleep(0.7)
+    os.kill(victim.pid, signal.SIGKILL)  # type: ignore[arg-type]
+    victim.join(10)
+    rows = con.execute("SELECT count(*), min(round), max(round) FROM items WHERE writer = 'v'").fetchone()
+    assert rows[0] == ROWS and rows[1] == rows[2]
+    _write_rounds(settings, "v", 2, time.time(), out)
+    assert out.get()[1] == 0  # no conflict with a dead writer
+    assert con.execute("SELECT count(*), min(round), max(round) FROM items").fetchone() == (ROWS, 1, 1)
+
+
+def test_snapshot_ids_and_reading_as_of(pg_dsn: str, tmp_path: Path) -> None:
+    settings = _settings(pg_dsn, tmp_path)
+    init_lake(settings, _create_items)
+    con = connect_lake(settings)
+    snaps = []
+    for r in range(3):
+        done = run_transaction(con, lambda c, r=r: c.execute(
+            "INSERT INTO items SELECT 'a', ?, i, 'b' FROM range(?) t(i)", [r, ROWS]))
+        snaps.append(done.snapshot)
+    assert snaps == sorted(snaps) and len(set(snaps)) == 3
+    assert current_snapshot(con) == snaps[-1]
+    assert run_transaction(con, lambda c: c.execute("SELECT 1").fetchall()).snapshot is None  # read-only: none
+
+    for k, snap in enumerate(snaps):
+        assert con.execute("SELECT count(*) FROM items AT (VERSION => ?)", [snap]).fetchone()[0] == ROWS * (k + 1)
+        pinned = connect_lake(settings, snapshot=snap)
+        assert pinned.execute("SELECT count(*), max(round) FROM items").fetchone() == (ROWS * (k + 1), k)
+        assert current_snapshot(pinned) == snap
+        with pytest.raises(duckdb.Error, match="read-only"):
+            pinned.execute("DELETE FROM items")
+        pinned.close()
+
+
+def test_reconcile_transactions_serialise_on_a_lock_row(pg_dsn: str, tmp_path: Path) -> None:
+    """Two corpus-wide steps that both UPDATE one lock row: the second conflicts, is re-run, and then sees the
+    first one's rows. Without the lock row both commit, each blind to the other (write skew)."""
+    settings = _settings(pg_dsn, tmp_path)
+
+    def setup(c: duckdb.DuckDBPyConnection) -> None:
+        c.execute("CREATE TABLE IF NOT EXISTS reconcile_lock(id INTEGER, n BIGINT)")
+        c.execute("INSERT INTO reconcile_lock VALUES (1, 0)")
+        c.execute("CREATE TABLE IF NOT EXISTS clusters(who VARCHAR, seen BIGINT)")
+    init_lake(settings, setup)
+
+    def interleave(lock: bool) -> tuple[list[int], int, list[tuple]]:
+        first, second = connect_lake(settings), connect_lake(settings)
+        in_txn, first_done = threading.Event(), threading.Event()
+        seen: list[int] = []
+        result: list = []
+
+        def reconcile(c: duckdb.DuckDBPyConnection, who: str) -> int:
+            if lock:
+                c.execute("UPDATE reconcile_lock SET n = n + 1 WHERE id = 1")
+            n = c.execute("SELECT count(*) FROM clusters").fetchone()[0]
+            c.execute("INSERT INTO clusters VALUES (?, ?)", [who, n])
+            return n
+
+        def second_step(c: duckdb.DuckDBPyConnection) -> int:
+            n = reconcile(c, "second")
+            seen.append(n)
+            if len(seen) == 1:  # hold the first attempt open until the other step has committed
+                in_txn.set()
+                assert first_done.wait(30)
+            return n
+
+        t = threading.Thread(target=lambda: result.append(run_transaction(second, second_step, backoff=0.01)))
+        t.start()
+        assert in_txn.wait(30)
+        run_transaction(first, lambda c: reconcile(c, "first"))
+        first_done.set()
+        t.join(60)
+        rows = sorted(first.execute("SELECT who, seen FROM clusters").fetchall())
+        first.execute("DELETE FROM clusters")
+        first.close()
+        second.close()
+        return seen, result[0].retries, rows
+
+    seen, retries, rows = interleave(lock=True)
+    assert (seen, retries, rows) == ([0, 1], 1, [("first", 0), ("second", 1)])
+    seen, retries, rows = interleave(lock=False)
+    assert (seen, retries, rows) == ([0], 0, [("first", 0), ("second", 0)])
+
+
+def test_errors_that_are_not_conflicts_are_not_retried(pg_dsn: str, tmp_path: Path) -> None:
+    settings = _settings(pg_dsn, tmp_path)
+    init_lake(settings, _create_items)
+    con = connect_lake(settings)
+    calls = []
+
+    def broken(c: duckdb.DuckDBPyConnection) -> None:
+        calls.append(1)
+        c.execute("INSERT INTO items SELECT 'x', 0, i, 'y' FROM range(20) t(i)")
+        c.execute("SELECT no_such_column FROM items")
+
+    with pytest.raises(duckdb.BinderException) as err:
+        run_transaction(con, broken)
+    assert not is_conflict(err.value) and calls == [1]
+    assert con.execute("SELECT count(*) FROM items").fetchone()[0] == 0  # rolled back
+
+
+def test_a_long_reader_keeps_its_snapshot(pg_dsn: str, tmp_path: Path) -> None:
+    settings = _settings(pg_dsn, tmp_path)
+    init_lake(settings, _create_items)
+    writer, reader = connect_lake(settings), connect_lake(settings, read_only=True)
+    run_transaction(writer, lambda c: c.execute("INSERT INTO items SELECT 'a', 0, i, 'b' FROM range(?) t(i)", [ROWS]))
+    reader.execute("BEGIN TRANSACTION")
+    assert reader.execute("SELECT count(*), max(round) FROM items").fetchone() == (ROWS, 0)
+
+    def replace(c: duckdb.DuckDBPyConnection) -> None:
+        c.execute("DELETE FROM items")
+        c.execute("INSERT INTO items SELECT 'a', 1, i, 'b' FROM range(?) t(i)", [2 * ROWS])
+    started = time.monotonic()
+    done = run_transaction(writer, replace)
+    assert done.retries == 0 and time.monotonic() - started < 10  # the open reader did not block the writer
+    assert reader.execute("SELECT count(*), max(round) FROM items").fetchone() == (ROWS, 0)
+    reader.execute("COMMIT")
+    assert reader.execute("SELECT count(*), max(round) FROM items").fetchone() == (2 * ROWS, 1)
+
+
+CONFLICT_CASES = [
+    # (what, transaction A, transaction B, B's commit conflicts)
+    ("both insert into one table", ["INSERT INTO x SELECT i, 'n' FROM range(50) t(i)"],
+     ["INSERT INTO x SELECT i, 'm' FROM range(50) t(i)"], False),
+    ("A writes table x, B writes table y", ["DELETE FROM x WHERE b = 'b0'", "INSERT INTO x VALUES (1, 'n')"],
+     ["DELETE FROM y WHERE b = 'b0'", "INSERT INTO y VALUES (1, 'n')"], False),
+    ("delete different rows of one data file", ["DELETE FROM x WHERE b = 'b0'"], ["DELETE FROM x WHERE b = 'b1'"],
+     True),
+    ("delete rows of different data files", ["DELETE FROM x WHERE b = 'b0'"], ["DELETE FROM x WHERE b = 'b3'"],
+     False),
+    ("delete the same rows", ["DELETE FROM x WHERE b = 'b0'"], ["DELETE FROM x WHERE b = 'b0'"], True),
+    ("update the same row", ["UPDATE x SET b = 'u' WHERE id = 1"], ["UPDATE x SET b = 'v' WHERE id = 1"], True),
+    ("per-batch delete (nothing yet) + insert", ["DELETE FROM x WHERE b = 'new1'", "INSERT INTO x VALUES (1, 'new1')"],
+     ["DELETE FROM x WHERE b = 'new2'", "INSERT INTO x VALUES (2, 'new2')"], False),
+    ("per-batch delete (rows of another file) + insert",
+     ["DELETE FROM x WHERE b = 'b0'", "INSERT INTO x VALUES (1, 'b0')"],
+     ["DELETE FROM x WHERE b = 'b3'", "INSERT INTO x VALUES (2, 'b3')"], True),
+    ("A adds a column to x, B inserts into x", ["ALTER TABLE x ADD COLUMN w INTEGER"],
+     ["INSERT INTO x VALUES (1, 'n')"], True),
+    ("A adds a column to x, B inserts into y", ["ALTER TABLE x ADD COLUMN w INTEGER"],
+     ["INSERT INTO y VALUES (1, 'n')"], False),
+    ("both CREATE TABLE IF NOT EXISTS z", ["CREATE TABLE IF NOT EXISTS z(a INTEGER)"],
+     ["CREATE TABLE IF NOT EXISTS z(a INTEGER)"], True),
+]
+
+
+@pytest.fixture(scope="module")
+def shared_lake(pg_server: PgServer, tmp_path_factory: pytest.TempPathFactory) -> LakeSettings:
+    return _settings(pg_server.create_database(f"shared_{os.getpid()}"), tmp_path_factory.mktemp("lake"))
+
+
+@pytest.mark.parametrize("what,a_sql,b_sql,conflicts", CONFLICT_CASES, ids=[c[0] for c in CONFLICT_CASES])
+def test_what_conflicts(shared_lake: LakeSettings, what: str, a_sql: list[str], b_sql: list[str],
+                        conflicts: bool) -> None:
+    # Each case in its own schema: x has data files b0..b2 (one file) and b3 (another), y one file.
+    schema = "c" + str(CONFLICT_CASES.index(next(c for c in CONFLICT_CASES if c[0] == what)))
+
+    def setup(c: duckdb.DuckDBPyConnection) -> None:
+        c.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+        c.execute(f"USE {shared_lake.name}.{schema}")
+        c.execute("CREATE TABLE x(id BIGINT, b VARCHAR)")
+        c.execute("CREATE TABLE y(id BIGINT, b VARCHAR)")
+    init_lake(shared_lake, setup)
+    for sql in ("INSERT INTO x SELECT i, 'b' || (i // 100) FROM range(300) t(i)",
+                "INSERT INTO x SELECT i, 'b3' FROM range(300, 400) t(i)",
+                "INSERT INTO y SELECT i, 'b' || (i // 100) FROM range(300) t(i)"):
+        run_transaction(shared_lake, lambda c, sql=sql: (c.execute(f"USE {shared_lake.name}.{schema}"),
+                                                          c.execute(sql)))
+    a, b = connect_lake(shared_lake), connect_lake(shared_lake)
+    for con in (a, b):
+        con.execute(f"USE {shared_lake.name}.{schema}")
+        con.execute("BEGIN TRANSACTION")
+    for sql in a_sql:
+        a.execute(sql)
+    for sql in b_sql:
+        b.execute(sql)
+    a.execute("COMMIT")
+    if conflicts:
+        with pytest.raises(duckdb.TransactionException, match="Transaction conflict") as err:
+            b.execute("COMMIT")
+        assert is_conflict(err.value)
+    else:
+        b.execute("COMMIT")
