@@ -6,17 +6,20 @@ docs/ducklake-notes.md are asserted here.
 from __future__ import annotations
 
 import multiprocessing as mp
+import re
 import os
 import signal
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import psycopg2
 import pytest
 from pgserver import PgServer, pg_dsn, pg_server  # noqa: F401  (fixtures)
 
+from newsdesk.store.extensions import load_extension
 from newsdesk.store.lake import LakeSettings, connect_lake, current_snapshot, init_lake, is_conflict, run_transaction
 
 SPAWN = mp.get_context("spawn")  # children must not inherit the parent's DuckDB threads
@@ -32,28 +35,33 @@ def _create_items(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(TABLE_DDL)
 
 
-def _wait_until(start: float) -> None:
-    while time.time() < start:
-        time.sleep(0.002)
+def _go(start: Any) -> None:
+    """All children pass together (a Barrier), so their work overlaps however slow their start-up was."""
+    if start is not None:
+        start.wait(timeout=120)
 
 
 # ---- child processes (module-level so spawn can import them) ----
 
-def _init_child(settings: LakeSettings, start: float, naive: bool, out: mp.Queue) -> None:
-    _wait_until(start)
+def _init_child(settings: LakeSettings, start: Any, naive: bool, out: mp.Queue) -> None:
     try:
-        if naive:
-            connect_lake(settings).close()
+        if naive:  # what connect_lake does, with the extensions loaded before the race
+            con = duckdb.connect()
+            for name in ("ducklake", "postgres"):
+                load_extension(con, name)
+            _go(start)
+            con.execute(f"ATTACH 'ducklake:postgres:{settings.catalog}' AS lake (DATA_PATH '{settings.data_path}')")
         else:
+            _go(start)
             init_lake(settings, _create_items)
         out.put("ok")
     except Exception as exc:  # reported to the parent, which asserts on it
         out.put(f"{type(exc).__name__}: {exc}")
 
 
-def _write_rounds(settings: LakeSettings, writer: str, rounds: int, start: float, out: mp.Queue) -> None:
+def _write_rounds(settings: LakeSettings, writer: str, rounds: int, start: Any, out: mp.Queue) -> None:
     con = connect_lake(settings)
-    _wait_until(start)
+    _go(start)
     retries, snapshots = 0, []
     for r in range(rounds):
         def batch(c: duckdb.DuckDBPyConnection, r: int = r) -> None:
@@ -116,19 +124,19 @@ def _join_all(processes: list[mp.Process], timeout: float = 60) -> None:
 # ---- tests ----
 
 def test_concurrent_init_creates_one_catalog(pg_server: PgServer, tmp_path: Path) -> None:
-    """Five processes initialising the same new lake at the same moment all succeed and make one catalog with
+    """Three processes initialising the same new lake at the same moment all succeed and make one catalog with
     the table created once. Control: bare concurrent first ATTACHes race on creating the catalog tables."""
     naive = _settings(pg_server.create_database(f"naive_{os.getpid()}"), tmp_path / "n")
     out: mp.Queue = SPAWN.Queue()
-    start = time.time() + 2.5
-    _join_all([_start(_init_child, naive, start, True, out) for _ in range(5)])
-    naive_results = [out.get() for _ in range(5)]
+    barrier = SPAWN.Barrier(3)
+    _join_all([_start(_init_child, naive, barrier, True, out) for _ in range(3)])
+    naive_results = [out.get() for _ in range(3)]
     assert any(r != "ok" for r in naive_results), "bare concurrent ATTACHes no longer race: is init_lake's lock needed?"
 
     settings = _settings(pg_server.create_database(f"safe_{os.getpid()}"), tmp_path / "s")
-    start = time.time() + 2.5
-    _join_all([_start(_init_child, settings, start, False, out) for _ in range(5)])
-    assert [out.get() for _ in range(5)] == ["ok"] * 5
+    barrier = SPAWN.Barrier(3)
+    _join_all([_start(_init_child, settings, barrier, False, out) for _ in range(3)])
+    assert [out.get() for _ in range(3)] == ["ok"] * 3
 
     with psycopg2.connect(settings.catalog) as pg, pg.cursor() as cur:
         cur.execute("SELECT count(*) FROM ducklake_metadata WHERE key = 'version'")
@@ -147,8 +155,8 @@ def test_concurrent_writers_retry_and_readers_see_whole_transactions(pg_dsn: str
     reader_out: mp.Queue = SPAWN.Queue()
     stop = tmp_path / "stop"
     reader = _start(_read_loop, settings, stop, reader_out)
-    start = time.time() + 3
-    writers = [_start(_write_rounds, settings, f"w{k}", 20, start, out) for k in range(3)]
+    barrier = SPAWN.Barrier(3)
+    writers = [_start(_write_rounds, settings, f"w{k}", 20, barrier, out) for k in range(3)]
     _join_all(writers, timeout=90)
     stop.touch()
     results = sorted(out.get() for _ in writers)
@@ -204,7 +212,7 @@ def test_kill_9_of_a_looping_writer_then_next_writer_proceeds(pg_dsn: str, tmp_p
     settings = _settings(pg_dsn, tmp_path)
     init_lake(settings, _create_items)
     out: mp.Queue = SPAWN.Queue()
-    victim = _start(_write_rounds, settings, "v", 10_000, time.time(), out)
+    victim = _start(_write_rounds, settings, "v", 10_000, None, out)
     con = connect_lake(settings)
     deadline = time.monotonic() + 60
     while con.execute("SELECT count(*) FROM items").fetchone()[0] == 0:  # let it commit a few rounds first
@@ -215,7 +223,7 @@ def test_kill_9_of_a_looping_writer_then_next_writer_proceeds(pg_dsn: str, tmp_p
     victim.join(10)
     rows = con.execute("SELECT count(*), min(round), max(round) FROM items WHERE writer = 'v'").fetchone()
     assert rows[0] == ROWS and rows[1] == rows[2]
-    _write_rounds(settings, "v", 2, time.time(), out)
+    _write_rounds(settings, "v", 2, None, out)
     assert out.get()[1] == 0  # no conflict with a dead writer
     assert con.execute("SELECT count(*), min(round), max(round) FROM items").fetchone() == (ROWS, 1, 1)
 
@@ -357,38 +365,157 @@ CONFLICT_CASES = [
 
 @pytest.fixture(scope="module")
 def shared_lake(pg_server: PgServer, tmp_path_factory: pytest.TempPathFactory) -> LakeSettings:
-    return _settings(pg_server.create_database(f"shared_{os.getpid()}"), tmp_path_factory.mktemp("lake"))
+    settings = _settings(pg_server.create_database(f"shared_{os.getpid()}"), tmp_path_factory.mktemp("lake"))
+    init_lake(settings)
+    return settings
 
 
 @pytest.mark.parametrize("what,a_sql,b_sql,conflicts", CONFLICT_CASES, ids=[c[0] for c in CONFLICT_CASES])
 def test_what_conflicts(shared_lake: LakeSettings, what: str, a_sql: list[str], b_sql: list[str],
                         conflicts: bool) -> None:
-    # Each case in its own schema: x has data files b0..b2 (one file) and b3 (another), y one file.
-    schema = "c" + str(CONFLICT_CASES.index(next(c for c in CONFLICT_CASES if c[0] == what)))
-
-    def setup(c: duckdb.DuckDBPyConnection) -> None:
-        c.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-        c.execute(f"USE {shared_lake.name}.{schema}")
-        c.execute("CREATE TABLE x(id BIGINT, b VARCHAR)")
-        c.execute("CREATE TABLE y(id BIGINT, b VARCHAR)")
-    init_lake(shared_lake, setup)
-    for sql in ("INSERT INTO x SELECT i, 'b' || (i // 100) FROM range(300) t(i)",
-                "INSERT INTO x SELECT i, 'b3' FROM range(300, 400) t(i)",
-                "INSERT INTO y SELECT i, 'b' || (i // 100) FROM range(300) t(i)"):
-        run_transaction(shared_lake, lambda c, sql=sql: (c.execute(f"USE {shared_lake.name}.{schema}"),
-                                                          c.execute(sql)))
+    # Each case in its own schema: x has rows b0..b2 in one data file and b3 in another; y has one file.
+    schema = "c" + str([c[0] for c in CONFLICT_CASES].index(what))
     a, b = connect_lake(shared_lake), connect_lake(shared_lake)
-    for con in (a, b):
-        con.execute(f"USE {shared_lake.name}.{schema}")
-        con.execute("BEGIN TRANSACTION")
-    for sql in a_sql:
-        a.execute(sql)
-    for sql in b_sql:
-        b.execute(sql)
-    a.execute("COMMIT")
-    if conflicts:
-        with pytest.raises(duckdb.TransactionException, match="Transaction conflict") as err:
+    try:
+        for sql in (f"CREATE SCHEMA {schema}", f"CREATE TABLE {schema}.x(id BIGINT, b VARCHAR)",
+                    f"CREATE TABLE {schema}.y(id BIGINT, b VARCHAR)",
+                    f"INSERT INTO {schema}.x SELECT i, 'b' || (i // 100) FROM range(300) t(i)",
+                    f"INSERT INTO {schema}.x SELECT i, 'b3' FROM range(300, 400) t(i)",
+                    f"INSERT INTO {schema}.y SELECT i, 'b' || (i // 100) FROM range(300) t(i)"):
+            run_transaction(a, lambda c, sql=sql: c.execute(sql))
+        for con in (a, b):
+            con.execute(f"USE {shared_lake.name}.{schema}")
+            con.execute("BEGIN TRANSACTION")
+        for sql in a_sql:
+            a.execute(sql)
+        for sql in b_sql:
+            b.execute(sql)
+        a.execute("COMMIT")
+        if conflicts:
+            with pytest.raises(duckdb.TransactionException, match="Transaction conflict") as err:
+                b.execute("COMMIT")
+            assert is_conflict(err.value)
+        else:
             b.execute("COMMIT")
-        assert is_conflict(err.value)
-    else:
-        b.execute("COMMIT")
+    finally:
+        a.close()
+        b.close()
+
+
+# ---- which of our SQL works on a lake table (docs/ducklake-notes.md, "SQL on a lake") ----
+
+SQL_CASES = [
+    # (what, statements, None if the last one works else a fragment of its error)
+    ("PRIMARY KEY", ["CREATE TABLE pk(id VARCHAR PRIMARY KEY)"], "PRIMARY KEY/UNIQUE constraints are not supported"),
+    ("UNIQUE", ["CREATE TABLE uq(id VARCHAR UNIQUE)"], "PRIMARY KEY/UNIQUE constraints are not supported"),
+    ("NOT NULL is enforced", ["CREATE TABLE nn(id VARCHAR NOT NULL)", "INSERT INTO nn VALUES (NULL)"],
+     "NOT NULL constraint failed"),
+    ("CREATE TABLE IF NOT EXISTS", ["CREATE TABLE IF NOT EXISTS t1(id BIGINT, v VARCHAR)",
+                                    "CREATE TABLE IF NOT EXISTS t1(id BIGINT, v VARCHAR)"], None),
+    ("INSERT OR REPLACE", ["CREATE TABLE t2(id BIGINT, v VARCHAR)", "INSERT OR REPLACE INTO t2 VALUES (1, 'a')"],
+     "no UNIQUE/PRIMARY KEY constraints"),
+    ("ON CONFLICT DO NOTHING", ["CREATE TABLE t3(id BIGINT, v VARCHAR)",
+                                "INSERT INTO t3 VALUES (1, 'a') ON CONFLICT DO NOTHING"],
+     "no UNIQUE/PRIMARY KEY constraints"),
+    ("ON CONFLICT (id) DO UPDATE", ["CREATE TABLE t4(id BIGINT, v VARCHAR)",
+                                    "INSERT INTO t4 VALUES (1, 'a') ON CONFLICT (id) DO UPDATE SET v = excluded.v"],
+     "not referenced by a UNIQUE/PRIMARY KEY"),
+    ("MERGE INTO as the upsert", ["CREATE TABLE t5(id BIGINT, v VARCHAR)", "INSERT INTO t5 VALUES (1, 'a')",
+                                  "MERGE INTO t5 USING (SELECT 1 AS id, 'b' AS v UNION ALL SELECT 2, 'c') s "
+                                  "ON t5.id = s.id WHEN MATCHED THEN UPDATE SET v = s.v "
+                                  "WHEN NOT MATCHED THEN INSERT VALUES (s.id, s.v)"], None),
+    ("ALTER TABLE ADD COLUMN IF NOT EXISTS", ["CREATE TABLE t6(id BIGINT)",
+                                              "ALTER TABLE t6 ADD COLUMN IF NOT EXISTS s STRUCT(a INTEGER)[]",
+                                              "ALTER TABLE t6 ADD COLUMN IF NOT EXISTS s STRUCT(a INTEGER)[]"], None),
+    ("UPDATE ... FROM", ["CREATE TABLE t7(id BIGINT, n BIGINT)", "INSERT INTO t7 VALUES (1, 1)",
+                         "UPDATE t7 SET n = t7.n + d.d FROM (SELECT 1 AS id, 5 AS d) d WHERE t7.id = d.id"], None),
+    ("DELETE ... RETURNING", ["CREATE TABLE t8(id BIGINT)", "INSERT INTO t8 VALUES (1)",
+                              "DELETE FROM t8 WHERE id = 1 RETURNING id"], "RETURNING clause not yet supported"),
+    ("INSERT ... RETURNING", ["CREATE TABLE t9(id BIGINT)", "INSERT INTO t9 VALUES (1) RETURNING id"],
+     "RETURNING clause not yet supported"),
+    ("temp table", ["CREATE TEMP TABLE tt(x INTEGER)", "INSERT INTO tt VALUES (1)", "SELECT * FROM tt"], None),
+    ("views", ["CREATE TABLE t10(id BIGINT)", "CREATE OR REPLACE VIEW v10 AS SELECT count(*) n FROM t10",
+               "CREATE OR REPLACE VIEW v10 AS SELECT count(*) + 1 n FROM t10"], None),
+    ("macros", ["CREATE MACRO plus_one(x) AS x + 1", "SELECT plus_one(1)"], None),
+    ("COMMENT ON", ["CREATE TABLE t11(id BIGINT)", "COMMENT ON TABLE t11 IS 'why'",
+                    "COMMENT ON COLUMN t11.id IS 'what'"], None),
+    ("UBIGINT", ["CREATE TABLE t12(h UBIGINT)", "INSERT INTO t12 VALUES (18446744073709551615)"], None),
+    ("list, struct, map columns", ["CREATE TABLE t13(l VARCHAR[], s STRUCT(a INTEGER, b VARCHAR)[], "
+                                   "m MAP(VARCHAR, INTEGER))",
+                                   "INSERT INTO t13 VALUES (['a'], [{'a': 1, 'b': 'x'}], MAP {'k': 1})"], None),
+    ("fixed-size ARRAY", ["CREATE TABLE t14(a FLOAT[3])"], "unsupported type"),
+    ("ENUM types", ["CREATE TYPE mood AS ENUM ('a', 'b')"], "does not support user-defined types"),
+    ("sequences", ["CREATE SEQUENCE s1"], "does not support sequences"),
+    ("indexes", ["CREATE TABLE t15(id BIGINT)", "CREATE INDEX i15 ON t15(id)"], "does not support indexes"),
+    ("read_parquet insert", ["CREATE TABLE t16(id BIGINT)",
+                             "COPY (SELECT range AS id FROM range(5)) TO '{tmp}/p.parquet' (FORMAT parquet)",
+                             "INSERT INTO t16 SELECT id FROM read_parquet('{tmp}/p.parquet')"], None),
+    ("fts index on a lake table", ["CREATE TABLE t17(doc_id VARCHAR, title VARCHAR, body VARCHAR)",
+                                   "INSERT INTO t17 VALUES ('a', 't', 'b')",
+                                   "PRAGMA create_fts_index('t17', 'doc_id', 'title', 'body', overwrite=1)"],
+     'unsupported type "NULL"'),
+    ("writes to the lake and a local database in one transaction",
+     ["CREATE TABLE t18(id BIGINT)", "CREATE TABLE memory.main.m18(id BIGINT)", "BEGIN TRANSACTION",
+      "INSERT INTO t18 VALUES (1)", "INSERT INTO memory.main.m18 VALUES (1)"], "a transaction that has already"),
+]
+
+
+@pytest.fixture(scope="module")
+def lake_con(shared_lake: LakeSettings) -> Any:
+    con = connect_lake(shared_lake)
+    load_extension(con, "fts")
+    yield con
+    con.close()
+
+
+@pytest.mark.parametrize("what,statements,error", SQL_CASES, ids=[c[0] for c in SQL_CASES])
+def test_sql_on_a_lake(lake_con: duckdb.DuckDBPyConnection, tmp_path: Path, what: str, statements: list[str],
+                       error: str | None) -> None:
+    *setup, last = [s.replace("{tmp}", str(tmp_path)) for s in statements]
+    try:
+        for sql in setup:
+            lake_con.execute(sql)
+        if error is None:
+            lake_con.execute(last)
+        else:
+            with pytest.raises(duckdb.Error, match=re.escape(error)):
+                lake_con.execute(last)
+    finally:
+        try:
+            lake_con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass  # no transaction open
+
+
+def test_fts_index_works_on_a_local_copy_of_a_lake_table(lake_con: duckdb.DuckDBPyConnection) -> None:
+    lake_con.execute("CREATE TABLE docs(doc_id VARCHAR, title VARCHAR, body VARCHAR)")
+    lake_con.execute("INSERT INTO docs VALUES ('a', 'rain', 'heavy rain today'), ('b', 'sun', 'dry and warm')")
+    lake_con.execute("CREATE TABLE memory.main.docs AS FROM docs")
+    lake_con.execute("USE memory")
+    try:
+        lake_con.execute("PRAGMA create_fts_index('docs', 'doc_id', 'title', 'body', overwrite=1)")
+        hits = lake_con.execute("SELECT doc_id FROM (SELECT doc_id, fts_main_docs.match_bm25(doc_id, 'rain') s "
+                                "FROM docs) WHERE s IS NOT NULL").fetchall()
+    finally:
+        lake_con.execute("USE lake")
+    assert hits == [("a",)]
+
+
+def test_project_schema_on_a_lake(lake_con: duckdb.DuckDBPyConnection) -> None:
+    """Our DDL (sql/schema/*.sql, sql/views.sql) fails on a lake only for its PRIMARY KEYs."""
+    sql_dir = Path(__file__).resolve().parent.parent / "src" / "newsdesk" / "sql"
+    lake_con.execute("CREATE SCHEMA project")
+    lake_con.execute("USE lake.project")
+    try:
+        files = sorted((sql_dir / "schema").glob("*.sql"))
+        with pytest.raises(duckdb.Error, match="PRIMARY KEY/UNIQUE constraints are not supported"):
+            lake_con.execute(files[0].read_text())
+        for path in files + [sql_dir / "views.sql"]:
+            text = re.sub(r",\s*PRIMARY KEY\s*\([^)]*\)", "", path.read_text())
+            lake_con.execute(re.sub(r"\s+PRIMARY KEY", "", text))
+        tables = {r[0] for r in lake_con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'lake' "
+            "AND table_schema = 'project'").fetchall()}
+    finally:
+        lake_con.execute("USE lake.main")
+    assert {"batches", "documents", "articles", "canonical_articles"} <= tables
