@@ -6,6 +6,7 @@ says what works on a lake and what conflicts.
 from __future__ import annotations
 
 import logging
+import os
 import random
 import re
 import time
@@ -32,11 +33,16 @@ _CONFLICT_TEXT = re.compile(r"Transaction conflict|ducklake_snapshot_pkey|duplic
 
 @dataclass(frozen=True)
 class LakeSettings:
-    """Where a lake lives. `catalog` is a libpq keyword string ("host=... port=... user=... dbname=...")."""
+    """Where a lake lives. `catalog` is a libpq keyword string ("host=... port=... user=... dbname=..."),
+    `data_path` a folder every writer sees or an s3:// URL; for S3 the keys come from AWS_ACCESS_KEY_ID and
+    AWS_SECRET_ACCESS_KEY, and `s3_endpoint` ("host:port") names an S3-compatible server instead of AWS."""
 
     catalog: str
     data_path: str
     name: str = "lake"
+    s3_endpoint: str | None = None
+    s3_region: str = "us-east-1"
+    s3_use_ssl: bool = True
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"[a-z_][a-z0-9_]*", self.name):  # it becomes an identifier in ATTACH/USE
@@ -63,6 +69,8 @@ def connect_lake(settings: LakeSettings, *, snapshot: int | None = None,
     try:
         for name in ("ducklake", "postgres") + (("httpfs",) if settings.is_remote_data else ()):
             load_extension(con, name)
+        if settings.data_path.startswith("s3://"):
+            _s3_secret(con, settings)
         options = [f"DATA_PATH {_literal(settings.data_path)}"]
         if snapshot is not None:
             options.append(f"SNAPSHOT_VERSION {int(snapshot)}")
@@ -75,6 +83,16 @@ def connect_lake(settings: LakeSettings, *, snapshot: int | None = None,
         con.close()
         raise
     return con
+
+
+def _s3_secret(con: duckdb.DuckDBPyConnection, settings: LakeSettings) -> None:
+    # CREATE SECRET takes no bound parameters either; the values are quoted.
+    options = {"KEY_ID": os.environ.get("AWS_ACCESS_KEY_ID", ""),
+               "SECRET": os.environ.get("AWS_SECRET_ACCESS_KEY", ""), "REGION": settings.s3_region}
+    if settings.s3_endpoint:
+        options |= {"ENDPOINT": settings.s3_endpoint, "URL_STYLE": "path"}
+    body = ", ".join(f"{key} {_literal(value)}" for key, value in options.items())
+    con.execute(f"CREATE SECRET {settings.name}_s3 (TYPE s3, {body}, USE_SSL {str(settings.s3_use_ssl).lower()})")
 
 
 def _lock_key(settings: LakeSettings) -> int:
