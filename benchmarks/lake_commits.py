@@ -54,7 +54,7 @@ def writer(settings: LakeSettings, name: str, txns: int, rows: int, rerun: bool,
     started, retries = time.perf_counter(), 0
     for k in range(txns):
         batch_id = name if rerun else f"{name}-{k}"
-        retries += run_transaction(con, lambda c: one_batch(c, batch_id, rows), retries=1000, backoff=0.02,
+        retries += run_transaction(con, lambda c, b=batch_id: one_batch(c, b, rows), retries=1000, backoff=0.02,
                                    max_wait=1.0, label=name).retries
     out.put((started, time.perf_counter(), retries))
 
@@ -153,7 +153,7 @@ def visibility(new_lake: Any, out: Path, corpus: int, batch: int) -> None:
         fcon.execute("COMMIT")
         t_file += time.perf_counter() - t
         t = time.perf_counter()
-        run_transaction(lcon, lambda c: load(c, articles, contents))
+        run_transaction(lcon, lambda c, a=articles, d=contents: load(c, a, d))
         t_lake += time.perf_counter() - t
     fcon.execute("CHECKPOINT")
     fcon.close()

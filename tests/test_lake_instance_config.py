@@ -17,8 +17,9 @@ import dagster as dg
 import psycopg2
 import pytest
 import yaml
-from pgserver import PgServer, pg_server  # noqa: F401  (fixture)
+from pgserver import PgServer
 
+pytest_plugins = ["pgserver"]  # the pg_server fixture
 REPO = Path(__file__).resolve().parent.parent
 LAKE_HOME = REPO / "dagster_home_lake"
 RECIPE = REPO / "docs" / "scaling-recipe.md"

@@ -6,8 +6,8 @@ docs/ducklake-notes.md are asserted here.
 from __future__ import annotations
 
 import multiprocessing as mp
-import re
 import os
+import re
 import signal
 import threading
 import time
@@ -17,11 +17,20 @@ from typing import Any
 import duckdb
 import psycopg2
 import pytest
-from pgserver import PgServer, pg_dsn, pg_server  # noqa: F401  (fixtures)
+from pgserver import PgServer
 
 from newsdesk.store.extensions import load_extension
-from newsdesk.store.lake import LakeSettings, connect_lake, current_snapshot, init_lake, is_conflict, run_transaction
+from newsdesk.store.lake import (
+    LakeSettings,
+    connect_lake,
+    current_snapshot,
+    init_lake,
+    is_conflict,
+    run_transaction,
+    snapshot_of,
+)
 
+pytest_plugins = ["pgserver"]  # the pg_server and pg_dsn fixtures
 SPAWN = mp.get_context("spawn")  # children must not inherit the parent's DuckDB threads
 ROWS = 40  # per writer and round: above DuckLake's inlining limit (10), so rows land in Parquet files
 TABLE_DDL = "CREATE TABLE IF NOT EXISTS items(writer VARCHAR, round INTEGER, i INTEGER, body VARCHAR)"
@@ -198,6 +207,14 @@ def test_kill_9_mid_transaction_leaves_lake_consistent(pg_dsn: str, tmp_path: Pa
     con = connect_lake(settings)
     assert current_snapshot(con) == before
     assert con.execute("SELECT round, body, count(*) FROM items GROUP BY ALL").fetchall() == [(0, "old", 100)]
+    # The dead transaction's Parquet file stays behind, unreferenced, until orphan cleanup removes it.
+    data = Path(settings.data_path)
+    listed = {Path(r[0]).name
+              for r in con.execute("SELECT data_file FROM ducklake_list_files('lake', 'items')").fetchall()}
+    on_disk = {p.name for p in data.rglob("*.parquet")}
+    assert listed < on_disk
+    con.execute("CALL ducklake_delete_orphaned_files('lake', cleanup_all => true)")
+    assert {p.name for p in data.rglob("*.parquet")} == listed
 
     def rerun(c: duckdb.DuckDBPyConnection) -> None:
         c.execute("DELETE FROM items WHERE writer = 'k'")
@@ -240,8 +257,15 @@ def test_snapshot_ids_and_reading_as_of(pg_dsn: str, tmp_path: Path) -> None:
     assert snaps == sorted(snaps) and len(set(snaps)) == 3
     assert current_snapshot(con) == snaps[-1]
     assert run_transaction(con, lambda c: c.execute("SELECT 1").fetchall()).snapshot is None  # read-only: none
+    # "the corpus as of batch X": the batch's commits carry its id as the snapshot's message
+    tagged = run_transaction(con, lambda c: c.execute("DELETE FROM items WHERE round = 0"), message="batch-x")
+    assert snapshot_of(con, "batch-x") == tagged.snapshot == current_snapshot(con)
+    assert snapshot_of(con, "batch-y") is None
+    assert con.execute("SELECT count(*) FROM items AT (VERSION => ?)", [snapshot_of(con, "batch-x")]).fetchone() == (
+        2 * ROWS,)
+    assert current_snapshot(con) > snaps[-1]
 
-    for k, snap in enumerate(snaps):
+    for k, snap in enumerate(snaps):  # the lake as it was after each commit, the later delete included
         assert con.execute("SELECT count(*) FROM items AT (VERSION => ?)", [snap]).fetchone()[0] == ROWS * (k + 1)
         pinned = connect_lake(settings, snapshot=snap)
         assert pinned.execute("SELECT count(*), max(round) FROM items").fetchone() == (ROWS * (k + 1), k)
@@ -570,3 +594,22 @@ def test_data_path_on_s3(pg_dsn: str, s3_endpoint: Any, monkeypatch: pytest.Monk
     keys = [o["Key"] for o in client.list_objects_v2(Bucket="newsdesk")["Contents"]]
     assert any(k.endswith(".parquet") for k in keys)
     assert all(k.startswith("lake/main/items/") for k in keys)
+
+
+def test_rowids_on_a_lake_are_unique_and_never_reused(pg_dsn: str, tmp_path: Path) -> None:
+    """export_by_rowid slices by rowid ranges: on a lake they are row-lineage ids, per table, never reused."""
+    settings = _settings(pg_dsn, tmp_path)
+    init_lake(settings, _create_items)
+    con = connect_lake(settings)
+    run_transaction(con, lambda c: c.execute("INSERT INTO items SELECT 'a', 0, i, 'b' FROM range(100) t(i)"))
+    assert con.execute("SELECT min(rowid), max(rowid) FROM items").fetchone() == (0, 99)
+
+    def replace_half(c: duckdb.DuckDBPyConnection) -> None:
+        c.execute("DELETE FROM items WHERE i >= 50")
+        c.execute("INSERT INTO items SELECT 'a', 1, i, 'b' FROM range(50, 100) t(i)")
+    run_transaction(con, replace_half)
+    new_ids = con.execute("SELECT min(rowid), max(rowid), count(DISTINCT rowid) FROM items WHERE round = 1")
+    assert new_ids.fetchone() == (100, 149, 50)
+    before = con.execute("SELECT rowid FROM items WHERE i = 7").fetchone()
+    run_transaction(con, lambda c: c.execute("UPDATE items SET body = 'c' WHERE i = 7"))
+    assert con.execute("SELECT rowid FROM items WHERE i = 7").fetchone() == before  # an update keeps the id

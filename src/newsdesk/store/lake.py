@@ -146,10 +146,11 @@ class Committed(Generic[T]):
 def run_transaction(target: LakeSettings | duckdb.DuckDBPyConnection,
                     fn: Callable[[duckdb.DuckDBPyConnection], T], *,
                     retries: int = 10, backoff: float = 0.1, max_wait: float = 5.0,
-                    label: str = "transaction") -> Committed[T]:
+                    label: str = "transaction", message: str | None = None) -> Committed[T]:
     """BEGIN; fn(con); COMMIT. On a commit conflict: ROLLBACK, wait (exponential backoff with jitter, capped at
     max_wait seconds) and re-run fn from the start, up to `retries` times. fn must read what it depends on
-    inside the transaction, so a re-run sees what the winner committed. Other errors roll back and raise."""
+    inside the transaction, so a re-run sees what the winner committed. Other errors roll back and raise.
+    `message` is stored with the snapshot (e.g. the batch id), so snapshot_of(con, message) finds it later."""
     own = isinstance(target, LakeSettings)
     con = connect_lake(target) if isinstance(target, LakeSettings) else target
     try:
@@ -157,6 +158,8 @@ def run_transaction(target: LakeSettings | duckdb.DuckDBPyConnection,
         for attempt in range(retries + 1):
             con.execute("BEGIN TRANSACTION")
             try:
+                if message is not None:
+                    con.execute(f"CALL {_catalog_name(con)}.set_commit_message('newsdesk', ?)", [message])
                 value = fn(con)
                 con.execute("COMMIT")
             except Exception as exc:
@@ -195,6 +198,13 @@ def _last_committed(con: duckdb.DuckDBPyConnection) -> int | None:
     # The snapshot this connection's own last commit created (not a later writer's).
     row = con.execute("FROM ducklake_last_committed_snapshot(?)", [_catalog_name(con)]).fetchone()
     return None if row is None else row[0]
+
+
+def snapshot_of(con: duckdb.DuckDBPyConnection, message: str) -> int | None:
+    """The latest snapshot committed with this message (run_transaction(..., message=...)), or None."""
+    row = con.execute("SELECT max(snapshot_id) FROM ducklake_snapshots(?) WHERE commit_message = ?",
+                      [_catalog_name(con), message]).fetchone()
+    return None if row is None or row[0] is None else int(row[0])
 
 
 def current_snapshot(con: duckdb.DuckDBPyConnection) -> int:
