@@ -161,6 +161,7 @@ def pg_server() -> Iterator[PgServer]:
 @pytest.fixture
 def pg_dsn(pg_server: PgServer, request: pytest.FixtureRequest) -> str:
     """A DSN to a database of its own for one test."""
-    name = "t_" + "".join(c if c.isalnum() else "_" for c in request.node.name.lower())[:50] + f"_{os.getpid()}"
-    name += f"_{int(time.monotonic_ns() % 1_000_000)}"
+    # PostgreSQL cuts identifiers at 63 bytes: keep well under, unique per test and process.
+    name = "t_" + "".join(c if c.isalnum() else "_" for c in request.node.name.lower())[:36]
+    name += f"_{os.getpid()}_{time.monotonic_ns() % 1_000_000}"
     return pg_server.create_database(name)

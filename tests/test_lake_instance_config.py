@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import os
 import re
+import shutil
 from pathlib import Path
 
 import dagster as dg
@@ -60,7 +61,7 @@ def one_row() -> int:
     return 1
 
 
-def test_lake_instance_runs_on_postgres(dagster_pg_env: str) -> None:
+def test_lake_instance_runs_on_postgres(dagster_pg_env: str, tmp_path: Path) -> None:
     from dagster._core.instance.config import dagster_instance_config
     from dagster._core.run_coordinator import QueuedRunCoordinator
     from dagster_postgres import PostgresEventLogStorage, PostgresRunStorage
@@ -68,7 +69,9 @@ def test_lake_instance_runs_on_postgres(dagster_pg_env: str) -> None:
     config, _ = dagster_instance_config(str(LAKE_HOME))  # Dagster's schema validation; raises on an error
     assert set(config["storage"]) == {"postgres"}
 
-    with dg.DagsterInstance.from_config(str(LAKE_HOME)) as instance:
+    # A copy in a temp DAGSTER_HOME: local artefacts and compute logs still go under the instance's folder.
+    shutil.copy(LAKE_HOME / "dagster.yaml", tmp_path / "dagster.yaml")
+    with dg.DagsterInstance.from_config(str(tmp_path)) as instance:
         assert isinstance(instance.run_storage, PostgresRunStorage)
         assert isinstance(instance.event_log_storage, PostgresEventLogStorage)
         assert isinstance(instance.run_coordinator, QueuedRunCoordinator)
@@ -85,7 +88,7 @@ def test_lake_instance_runs_on_postgres(dagster_pg_env: str) -> None:
 def test_lake_instance_reports_a_missing_setting(dagster_pg_env: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NEWSDESK_DAGSTER_PG_HOST")
     with pytest.raises(Exception, match="NEWSDESK_DAGSTER_PG_HOST"):
-        dg.DagsterInstance.from_config(str(LAKE_HOME))
+        dg.DagsterInstance.from_config(str(LAKE_HOME))  # fails before it writes anything there
 
 
 def test_docker_recipe_instance_loads(dagster_pg_env: str, tmp_path: Path) -> None:
