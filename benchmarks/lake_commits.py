@@ -19,7 +19,9 @@ Without --catalog a throwaway PostgreSQL is started from the Debian binaries (te
 from __future__ import annotations
 
 import argparse
+import logging
 import multiprocessing as mp
+import os
 import shutil
 import sys
 import tempfile
@@ -48,21 +50,24 @@ def one_batch(con: duckdb.DuckDBPyConnection, batch_id: str, rows: int) -> None:
 
 
 def writer(settings: LakeSettings, name: str, txns: int, rows: int, rerun: bool, barrier: Any,
-           out: mp.Queue) -> None:
+           out: mp.Queue, verbose: bool) -> None:
+    if verbose:  # run_transaction logs each conflict it retries at INFO
+        logging.basicConfig(level=logging.INFO, format="%(message)s")
     con = connect_lake(settings)
     barrier.wait(timeout=300)
-    started, retries = time.perf_counter(), 0
+    started, retries = time.perf_counter(), []
     for k in range(txns):
         batch_id = name if rerun else f"{name}-{k}"
-        retries += run_transaction(con, lambda c, b=batch_id: one_batch(c, b, rows), retries=1000, backoff=0.02,
-                                   max_wait=1.0, label=name).retries
+        retries.append(run_transaction(con, lambda c, b=batch_id: one_batch(c, b, rows), retries=1000,
+                                       backoff=0.02, max_wait=1.0, label=name).retries)
     out.put((started, time.perf_counter(), retries))
 
 
-def lake_round(settings: LakeSettings, n: int, txns: int, rows: int, rerun: bool) -> tuple[float, int]:
+def lake_round(settings: LakeSettings, n: int, txns: int, rows: int, rerun: bool,
+               verbose: bool) -> tuple[float, list[int]]:
     out: mp.Queue = SPAWN.Queue()
     barrier = SPAWN.Barrier(n)
-    procs = [SPAWN.Process(target=writer, args=(settings, f"w{k}", txns, rows, rerun, barrier, out))
+    procs = [SPAWN.Process(target=writer, args=(settings, f"w{k}", txns, rows, rerun, barrier, out, verbose))
              for k in range(n)]
     for p in procs:
         p.start()
@@ -70,7 +75,7 @@ def lake_round(settings: LakeSettings, n: int, txns: int, rows: int, rerun: bool
     for p in procs:
         p.join()
     wall = max(r[1] for r in results) - min(r[0] for r in results)
-    return wall, sum(r[2] for r in results)
+    return wall, [k for r in results for k in r[2]]
 
 
 def file_round(path: Path, n: int, txns: int, rows: int, rerun: bool) -> float:
@@ -87,21 +92,22 @@ def file_round(path: Path, n: int, txns: int, rows: int, rerun: bool) -> float:
     return wall
 
 
-def commits(new_lake: Any, out: Path, levels: list[int], txns: int, rows: int) -> None:
+def commits(new_lake: Any, out: Path, levels: list[int], txns: int, rows: int, cases: list[str],
+            verbose: bool) -> None:
     print(f"\n== commits: per-batch DELETE + INSERT of {rows} rows (~1 KB each), {txns} transactions per writer")
     print(f"{'case':<6} {'writers':>7} {'commits':>7} {'lake s':>8} {'lake commits/s':>15} {'retries':>8} "
-          f"{'file s':>8} {'file commits/s':>15}")
-    for rerun in (True, False):
+          f"{'max/txn':>8} {'file s':>8} {'file commits/s':>15}")
+    for rerun in [case == "rerun" for case in cases]:
         for n in levels:
             settings = new_lake()
             init_lake(settings, lambda c: c.execute(ITEMS_DDL))
-            wall, retries = lake_round(settings, n, txns, rows, rerun)
+            wall, retries = lake_round(settings, n, txns, rows, rerun, verbose)
             file_path = out / f"ref-{n}-{rerun}.duckdb"
             file_wall = file_round(file_path, n, txns, rows, rerun)
             file_path.unlink()
             total = n * txns
             print(f"{'rerun' if rerun else 'new':<6} {n:>7} {total:>7} {wall:>8.2f} {total / wall:>15.1f} "
-                  f"{retries:>8} {file_wall:>8.2f} {total / file_wall:>15.1f}", flush=True)
+                  f"{sum(retries):>8} {max(retries):>8} {file_wall:>8.2f} {total / file_wall:>15.1f}", flush=True)
 
 
 def corpus_chunks(total: int, chunk: int, batch_prefix: str, start: int = 0) -> Any:
@@ -201,6 +207,8 @@ def visibility(new_lake: Any, out: Path, corpus: int, batch: int) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--writers", default="1,2,4,8")
+    ap.add_argument("--cases", default="rerun,new", help="rerun (DELETE hits rows), new (fresh batch ids)")
+    ap.add_argument("--verbose", action="store_true", help="print every conflict the writers retry")
     ap.add_argument("--txns", type=int, default=15)
     ap.add_argument("--rows", type=int, default=200)
     ap.add_argument("--corpus", type=int, default=100_000)
@@ -239,10 +247,11 @@ def main() -> None:
         dsn = " ".join(p for p in admin.split() if not p.startswith("dbname=")) + f" dbname={name}"
         return LakeSettings(catalog=dsn, data_path=str(base / name))
 
-    print(f"duckdb {duckdb.__version__}; data under {base}")
+    print(f"duckdb {duckdb.__version__}; data under {base}; load average {os.getloadavg()[0]:.1f}")
     try:
         if not args.skip_commits:
-            commits(new_lake, base, [int(n) for n in args.writers.split(",")], args.txns, args.rows)
+            commits(new_lake, base, [int(n) for n in args.writers.split(",")], args.txns, args.rows,
+                    args.cases.split(","), args.verbose)
         if not args.skip_visibility:
             visibility(new_lake, base, args.corpus, args.batch)
     finally:

@@ -145,7 +145,7 @@ class Committed(Generic[T]):
 
 def run_transaction(target: LakeSettings | duckdb.DuckDBPyConnection,
                     fn: Callable[[duckdb.DuckDBPyConnection], T], *,
-                    retries: int = 10, backoff: float = 0.1, max_wait: float = 5.0,
+                    retries: int = 30, backoff: float = 0.1, max_wait: float = 5.0,
                     label: str = "transaction", message: str | None = None) -> Committed[T]:
     """BEGIN; fn(con); COMMIT. On a commit conflict: ROLLBACK, wait (exponential backoff with jitter, capped at
     max_wait seconds) and re-run fn from the start, up to `retries` times. fn must read what it depends on
