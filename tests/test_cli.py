@@ -149,6 +149,13 @@ def test_export_to_standard_output_appends_after_earlier_output(sample: Pipeline
     assert [json.loads(line)["doc_id"] for line in piped.stdout.splitlines()] == [r[0] for r in expected]
 
 
+def test_no_progress_bar_when_standard_output_is_not_a_terminal(sample: Pipeline) -> None:
+    """DuckDB draws its progress bar (queries over 2 s) on standard output, where `--csv -` writes the data."""
+    result = newsdesk("query", "SELECT current_setting('enable_progress_bar') AS bar", "--csv", "-",
+                      db=sample.db_path)
+    assert result.stdout.splitlines() == ["bar", "false"]
+
+
 def test_export_command_writes_a_table_or_view(sample: Pipeline, tmp_path: Path) -> None:
     expected = snapshot_rows(sample, "SELECT * FROM canonical_articles ORDER BY doc_id")
     result = newsdesk("export", "canonical_articles", str(tmp_path / "stories.parquet"), db=sample.db_path)

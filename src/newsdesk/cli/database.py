@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -46,7 +47,14 @@ def analyst(store: Store) -> Iterator[Connection]:
             if isinstance(cause, duckdb.Error) and not is_lock_error(cause):
                 raise CliError(open_failure(store, path, cause)) from None
             raise
+        quiet(con)
         yield con
+
+
+def quiet(con: Connection) -> None:
+    """DuckDB draws its progress bar on standard output: in a pipe or a file it would corrupt the data."""
+    if not sys.stdout.isatty():
+        con.execute("SET enable_progress_bar = false")
 
 
 def first_line(exc: BaseException) -> str:
