@@ -6,6 +6,7 @@ import argparse
 import os
 import shutil
 import sys
+import textwrap
 from pathlib import Path
 from typing import NoReturn
 
@@ -80,7 +81,8 @@ def build_parser() -> Parser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, title="commands")
 
     def command(name: str, summary: str, description: str, examples: str) -> Parser:
-        return sub.add_parser(name, help=summary, description=description, epilog=examples, parents=[common],
+        text = description if "\n" in description else textwrap.fill(description, 112)
+        return sub.add_parser(name, help=summary, description=text, epilog=examples, parents=[common],
                               formatter_class=raw)
 
     summary = command("summary", "row counts and a few rows of the main tables and views",
