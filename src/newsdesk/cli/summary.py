@@ -51,7 +51,8 @@ def _section(out: TextIO, title: str, table: Table, width: int | None) -> None:
     print("\n".join(shown.lines), file=out)
     notes = []
     if table.truncated:
-        notes.append(f"showing {len(table.rows):,} of {plural(table.total, 'row')} (--limit N shows more)")
+        notes.append(f"showing {len(table.rows):,} of {plural(table.total, 'row')} "
+                     "(`newsdesk summary --limit N` shows more)")
     if shown.n_cut:
         notes.append(f"{plural(shown.n_cut, 'cell')} cut to {width} characters (ending in …; --wide shows them "
                      "whole)")
