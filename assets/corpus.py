@@ -21,10 +21,8 @@ _COMMON = dict(group_name=CORPUS_GROUP, pool=DUCKDB_POOL, owners=OWNERS, tags=TA
 @dg.asset(deps=[article_copies], kinds={"duckdb"}, **_COMMON)
 def article_search_index(context: dg.AssetExecutionContext, newsdesk: NewsdeskSettings) -> dg.MaterializeResult:
     """BM25 full-text index over article titles and bodies (`fts_main_articles.match_bm25(doc_id, 'query')`)."""
-    from newsdesk.store.fts import build_article_index
-
     with failures_explained():
-        n = newsdesk.store().write(build_article_index)
+        n = newsdesk.store().build_search_index()
     context.log.info(f"indexed {n} articles")
     return dg.MaterializeResult(metadata={"articles_indexed": dg.MetadataValue.int(n)})
 

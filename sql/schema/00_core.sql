@@ -1,8 +1,10 @@
--- newsdesk tables. Applied on every writer connection; every statement is idempotent.
--- One row per thing; batch_id on every per-batch table so a batch is replaced with delete+insert.
+-- newsdesk tables. Applied once per process (Store.ensure_schema), inside a transaction; every statement is
+-- idempotent. One row per thing; batch_id on every per-batch table so a batch is replaced with delete+insert.
+-- No PRIMARY KEY / UNIQUE constraints: DuckLake has none, and the writers keep keys unique themselves (each
+-- transaction deletes the keys it is about to insert). Databases made before keep theirs; nothing relies on them.
 
 CREATE TABLE IF NOT EXISTS batches (
-    batch_id        VARCHAR PRIMARY KEY,
+    batch_id        VARCHAR NOT NULL,
     landing_path    VARCHAR,
     n_files         INTEGER,
     n_records       INTEGER,   -- documents + quarantined inputs
@@ -13,7 +15,7 @@ CREATE TABLE IF NOT EXISTS batches (
 
 -- Every readable input record (one article). doc_id is deterministic: hash of batch, file and record key.
 CREATE TABLE IF NOT EXISTS documents (
-    doc_id          VARCHAR PRIMARY KEY,
+    doc_id          VARCHAR NOT NULL,
     batch_id        VARCHAR NOT NULL,
     source_path     VARCHAR NOT NULL,  -- relative to the batch directory
     external_id     VARCHAR,           -- the JSON `id`, the WARC record id, or the file name
@@ -55,7 +57,7 @@ CREATE TABLE IF NOT EXISTS quarantine (
 );
 
 CREATE TABLE IF NOT EXISTS articles (
-    doc_id          VARCHAR PRIMARY KEY,
+    doc_id          VARCHAR NOT NULL,
     batch_id        VARCHAR NOT NULL,
     title           VARCHAR,
     published_date  DATE,

@@ -24,7 +24,7 @@ ALTER TABLE article_entities ADD COLUMN IF NOT EXISTS salience DOUBLE;  -- 0..1:
 ALTER TABLE article_entities ADD COLUMN IF NOT EXISTS is_about BOOLEAN; -- the article is about it, not just naming it
 
 CREATE TABLE IF NOT EXISTS entities (
-    entity_id       VARCHAR PRIMARY KEY,
+    entity_id       VARCHAR NOT NULL,
     name            VARCHAR NOT NULL,
     label           VARCHAR NOT NULL,
     n_articles      INTEGER NOT NULL,
@@ -49,7 +49,7 @@ CREATE TABLE IF NOT EXISTS entity_evidence (
 -- Corpus-level aliases derived from all evidence: an alias whose evidence points to exactly one entity joins it
 -- (an acronym two organisations share, like AMA, joins neither).
 CREATE TABLE IF NOT EXISTS entity_aliases (
-    alias_id        VARCHAR PRIMARY KEY,
+    alias_id        VARCHAR NOT NULL,
     entity_id       VARCHAR NOT NULL,
     rule            VARCHAR NOT NULL,
     n_articles      INTEGER NOT NULL

@@ -56,6 +56,7 @@ class Stage:
     finish: Callable[[Store, Sink, Path, Stats, Settings, Log], None] | None = None
     write_memory: str = "bulk_load"
     writes_pending: bool = True  # its rows wait in the pending tables until the batch is published
+    publishes: bool = False  # moves the batch into the published tables: one publisher at a time
 
 
 def pool_size(configured: int, n_items: int, min_per_worker: int) -> int:
@@ -100,7 +101,8 @@ def run_stage(stage: Stage, store: Store, batch_id: str, settings: Settings, log
             if stage.writes_pending:  # recorded in the same transaction as the rows
                 batches.stage_pending(con, batch_id, stage.name)
 
-        store.write(write, memory=stage.write_memory)
+        store.write(write, memory=stage.write_memory, serialise=stage.publishes,
+                    message=batches.publish_message(batch_id) if stage.publishes else f"{stage.name} {batch_id}")
         stats.update(getattr(sink, "summary", {}))  # what a sink learns while writing (set, so a retry is harmless)
     release_memory()
     return dict(stats)

@@ -205,7 +205,7 @@ def run(args: argparse.Namespace) -> int:
 
         query.export_relation(store, args.name, args.file, args.format)
     elif args.command == "shell":
-        return _exec_shell(location(store))
+        return _exec_shell(store)
     return 0
 
 
@@ -218,13 +218,21 @@ def _query_export(args: argparse.Namespace) -> tuple[str, str]:
     return ("json" if target.lower().removesuffix(".gz").endswith(".json") else "jsonl"), target
 
 
-def _exec_shell(path: Path) -> int:
-    from newsdesk.store.fts import extension_file
+def _exec_shell(store: Store) -> int:
+    from newsdesk.store.extensions import extension_file
 
     binary = shutil.which("duckdb", path=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
     if binary is None:
         raise CliError("the duckdb shell is not installed: install the project's requirements (pip package "
                        "duckdb-cli), or use `newsdesk query SQL`")
-    ext = str(extension_file()).replace("'", "''")
-    os.execv(binary, [binary, "-readonly", "-cmd", f"INSTALL '{ext}'; LOAD fts;", str(path)])
+
+    def install(name: str) -> str:
+        return "INSTALL '" + str(extension_file(name)).replace("'", "''") + "'; "
+
+    if store.backend == "duckdb":
+        os.execv(binary, [binary, "-readonly", "-cmd", install("fts") + "LOAD fts;", str(location(store))])
+    lake = store.lake  # type: ignore[attr-defined]
+    attach = ("ATTACH '" + ("ducklake:postgres:" + lake.catalog).replace("'", "''") + f"' AS {lake.name} "
+              f"(READ_ONLY); USE {lake.name};")
+    os.execv(binary, [binary, "-cmd", install("ducklake") + install("postgres") + attach])
     return 0  # not reached

@@ -180,9 +180,9 @@ def write_pairs(con: duckdb.DuckDBPyConnection, kept: list[PairVerdict], stories
         "doc_id_a": [v.doc_id_a for v in kept], "doc_id_b": [v.doc_id_b for v in kept],
         "relation": [v.relation for v in kept], "containment": [round(v.containment, 4) for v in kept],
         "jaccard": [round(v.jaccard, 4) for v in kept], "shared_words": [v.shared_words for v in kept],
-        "n_passages": [len(v.passages) for v in kept]})
+        "n_passages": [len(v.passages) for v in kept]}, key=("doc_id_a", "doc_id_b"))
     if stories.get("doc_id_a"):
-        insert_columns(con, "story_links", stories)
+        insert_columns(con, "story_links", stories, key=("doc_id_a", "doc_id_b"))
 
 
 def _cluster_stats(rows: list[CopyRow], batch_docs: set[str]) -> dict[str, int]:
@@ -207,4 +207,5 @@ DEDUP = Stage(
     batched=True,
     write_memory=MEMORY,
     writes_pending=False,
+    publishes=True,
 )

@@ -13,6 +13,11 @@ from newsdesk.store.schema import PENDING, STAGE_TABLES, TABLES
 Connection = duckdb.DuckDBPyConnection
 
 
+def publish_message(batch_id: str) -> str:
+    """The label of the transaction that publishes a batch (a DuckLake snapshot's commit message)."""
+    return f"publish batch {batch_id}"
+
+
 def now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
 

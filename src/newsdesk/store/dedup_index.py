@@ -93,11 +93,14 @@ def update_common(con: duckdb.DuckDBPyConnection, prints_path: Path, removed: di
         con.execute("UPDATE dedup_common SET n_docs = n_docs + _delta.d FROM _delta "
                     "WHERE dedup_common.fingerprint = _delta.fingerprint")
         con.unregister("_delta")
-    fell = [r[0] for r in con.execute("DELETE FROM dedup_common WHERE n_docs <= ? RETURNING fingerprint",
+    # Selected, then changed: DuckLake has no RETURNING.
+    fell = [r[0] for r in con.execute("SELECT fingerprint FROM dedup_common WHERE n_docs <= ? ORDER BY 1",
                                       [max_docs]).fetchall()]
-    rose = [r[0] for r in con.execute(
-        """INSERT INTO dedup_common SELECT fingerprint, count(DISTINCT y) FROM _hits
-           GROUP BY 1 HAVING count(DISTINCT y) > ? RETURNING fingerprint""", [max_docs]).fetchall()]
+    con.execute("DELETE FROM dedup_common WHERE n_docs <= ?", [max_docs])
+    con.execute("""CREATE OR REPLACE TEMP TABLE _rose AS SELECT fingerprint, count(DISTINCT y) AS n_docs FROM _hits
+                   GROUP BY 1 HAVING count(DISTINCT y) > ?""", [max_docs])
+    con.execute("INSERT INTO dedup_common SELECT fingerprint, n_docs FROM _rose")
+    rose = [r[0] for r in con.execute("SELECT fingerprint FROM _rose ORDER BY 1").fetchall()]
     return rose, fell
 
 

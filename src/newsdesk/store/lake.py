@@ -53,7 +53,7 @@ class LakeSettings:
         return "://" in self.data_path
 
 
-def _literal(value: str) -> str:
+def sql_literal(value: str) -> str:
     # ATTACH accepts no bound parameters (a parser error), so its two strings are quoted here.
     return "'" + value.replace("'", "''") + "'"
 
@@ -71,12 +71,12 @@ def connect_lake(settings: LakeSettings, *, snapshot: int | None = None,
             load_extension(con, name)
         if settings.data_path.startswith("s3://"):
             _s3_secret(con, settings)
-        options = [f"DATA_PATH {_literal(settings.data_path)}"]
+        options = [f"DATA_PATH {sql_literal(settings.data_path)}"]
         if snapshot is not None:
             options.append(f"SNAPSHOT_VERSION {int(snapshot)}")
         if read_only or snapshot is not None:
             options.append("READ_ONLY")
-        con.execute(f"ATTACH {_literal('ducklake:postgres:' + settings.catalog)} AS {settings.name} "
+        con.execute(f"ATTACH {sql_literal('ducklake:postgres:' + settings.catalog)} AS {settings.name} "
                     f"({', '.join(options)})")
         con.execute(f"USE {settings.name}")
     except BaseException:
@@ -91,7 +91,7 @@ def _s3_secret(con: duckdb.DuckDBPyConnection, settings: LakeSettings) -> None:
                "SECRET": os.environ.get("AWS_SECRET_ACCESS_KEY", ""), "REGION": settings.s3_region}
     if settings.s3_endpoint:
         options |= {"ENDPOINT": settings.s3_endpoint, "URL_STYLE": "path"}
-    body = ", ".join(f"{key} {_literal(value)}" for key, value in options.items())
+    body = ", ".join(f"{key} {sql_literal(value)}" for key, value in options.items())
     con.execute(f"CREATE SECRET {settings.name}_s3 (TYPE s3, {body}, USE_SSL {str(settings.s3_use_ssl).lower()})")
 
 

@@ -152,17 +152,21 @@ def iter_parquet(path: Path, batch_rows: int = 500) -> Iterator[list[dict[str, o
         yield batch.to_pylist()
 
 
-def insert_columns(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, list[object]]) -> int:
-    """Bulk INSERT of in-memory columns through Arrow (one statement, no per-row round trips)."""
+def insert_columns(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, list[object]],
+                   key: tuple[str, ...]) -> int:
+    """Bulk upsert of in-memory columns through Arrow: rows with the same `key` are deleted first (no key
+    constraints to lean on: DuckLake has none), then everything is inserted in one statement."""
     arrow = pa.table(columns)
     if arrow.num_rows == 0:
         return 0
     view = f"_new_{table}"
     names = ", ".join(columns)
+    same = " AND ".join(f"n.{k} = t.{k}" for k in key)
     con.register(view, arrow)
     try:
         # Table and column names are constants of the calling module, never input data.
-        con.execute(f"INSERT OR REPLACE INTO {table} ({names}) SELECT {names} FROM {view}")
+        con.execute(f"DELETE FROM {table} t WHERE EXISTS (SELECT 1 FROM {view} n WHERE {same})")
+        con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {view}")
     finally:
         con.unregister(view)
     return arrow.num_rows

@@ -60,7 +60,7 @@ class Store:
     def from_settings(settings: Settings | StoreSettings) -> "Store":
         store_settings = settings.store if isinstance(settings, Settings) else settings
         if store_settings.backend == "ducklake":
-            from newsdesk.store.lake import LakeStore  # lazy: the postgres/ducklake extensions load only here
+            from newsdesk.store.lake_store import LakeStore  # lazy: the postgres/ducklake extensions load only here
 
             return LakeStore(store_settings)
         return Store(store_settings)
@@ -101,8 +101,11 @@ class Store:
         finally:
             con.close()
 
-    def write(self, fn: Callable[[Connection], T], memory: str = "default") -> T:
-        """fn(con) inside one transaction: committed when it returns, rolled back when it raises."""
+    def write(self, fn: Callable[[Connection], T], memory: str = "default", serialise: bool = False,
+              message: str | None = None) -> T:
+        """fn(con) inside one transaction: committed when it returns, rolled back when it raises. The file admits
+        one writer at a time, so `serialise` (one publisher at a time) and `message` (the commit's label on a
+        lake) need nothing more here."""
         self.ensure_schema()
         con = self._connect(read_only=False, memory=memory)
         try:
@@ -140,6 +143,12 @@ class Store:
     # -- analysts ----------------------------------------------------------------------------------------------
     def snapshot_path(self) -> Path:
         return self.path.with_name(f"{self.path.stem}.snapshot{self.path.suffix}")
+
+    def build_search_index(self) -> int:
+        """(Re)build the BM25 full-text index over articles; returns the number of articles indexed."""
+        from newsdesk.store.fts import build_article_index
+
+        return self.write(build_article_index)
 
     def report_dir(self) -> Path:
         """Where the HTML report is written: next to what analysts open."""
