@@ -2,14 +2,14 @@
 
 import dagster as dg
 
-from assets.common import (BATCH_GROUP, DUCKDB_POOL, OWNERS, TAGS, ask, failures_explained, stats_metadata,
-                           table_value)
+from assets.common import (BATCH_GROUP, OWNERS, PUBLISH_POOL, STAGE_POOL, TAGS, ask, failures_explained,
+                           stats_metadata, table_value)
 from assets.dictionary import TABLES_WRITTEN, table_metadata
 from assets.partitions import batches
 from assets.resources import NewsdeskSettings
 from newsdesk.store import queries
 
-_COMMON = dict(partitions_def=batches, group_name=BATCH_GROUP, pool=DUCKDB_POOL, owners=OWNERS, tags=TAGS,
+_COMMON = dict(partitions_def=batches, group_name=BATCH_GROUP, owners=OWNERS, tags=TAGS,
                backfill_policy=dg.BackfillPolicy.multi_run(max_partitions_per_run=1))
 
 
@@ -31,7 +31,7 @@ def _tables(context: dg.AssetExecutionContext, newsdesk: NewsdeskSettings,
     return ask(newsdesk.store(), table_metadata, TABLES_WRITTEN[asset], context.partition_key)
 
 
-@dg.asset(kinds={"python", "duckdb"}, **_COMMON)
+@dg.asset(kinds={"python", "duckdb"}, pool=STAGE_POOL, **_COMMON)
 def raw_documents(context: dg.AssetExecutionContext, config: IngestRun,
                   newsdesk: NewsdeskSettings) -> dg.MaterializeResult:
     """Every file of the batch read, decoded and parsed into `documents` (+ `document_contents`);
@@ -53,7 +53,7 @@ def raw_documents(context: dg.AssetExecutionContext, config: IngestRun,
     })
 
 
-@dg.asset(deps=[raw_documents], kinds={"python", "trafilatura", "duckdb"}, **_COMMON)
+@dg.asset(deps=[raw_documents], kinds={"python", "trafilatura", "duckdb"}, pool=STAGE_POOL, **_COMMON)
 def clean_articles(context: dg.AssetExecutionContext, newsdesk: NewsdeskSettings) -> dg.MaterializeResult:
     """Boilerplate removed (trafilatura for HTML, our block classifier for text): `articles` and every removed
     piece in `boilerplate_segments`; documents left without article text go to `quarantine`."""
@@ -73,7 +73,7 @@ def clean_articles(context: dg.AssetExecutionContext, newsdesk: NewsdeskSettings
     })
 
 
-@dg.asset(deps=[clean_articles], kinds={"python", "spacy", "duckdb"}, **_COMMON)
+@dg.asset(deps=[clean_articles], kinds={"python", "spacy", "duckdb"}, pool=STAGE_POOL, **_COMMON)
 def article_entities(context: dg.AssetExecutionContext, newsdesk: NewsdeskSettings) -> dg.MaterializeResult:
     """Named entities of every English article (`entity_mentions` with character offsets), named as the article
     names them; linked to canonical `entities` when the batch is published (article_copies)."""
@@ -88,7 +88,7 @@ def article_entities(context: dg.AssetExecutionContext, newsdesk: NewsdeskSettin
     })
 
 
-@dg.asset(deps=[clean_articles, article_entities], kinds={"python", "duckdb"}, **_COMMON)
+@dg.asset(deps=[clean_articles, article_entities], kinds={"python", "duckdb"}, pool=PUBLISH_POOL, **_COMMON)
 def article_copies(context: dg.AssetExecutionContext, newsdesk: NewsdeskSettings) -> dg.MaterializeResult:
     """Publishes the batch, in one transaction: its documents, articles and mentions join the tables analysts
     query; syndicated copies are grouped into `copies` clusters against the whole corpus (MinHash-LSH candidates,

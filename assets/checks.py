@@ -3,7 +3,7 @@
 import dagster as dg
 
 from assets.batch import article_copies, article_entities, clean_articles, raw_documents
-from assets.common import DUCKDB_POOL, ask
+from assets.common import STAGE_POOL, ask
 from assets.partitions import batches
 from assets.resources import NewsdeskSettings
 from newsdesk.store import queries
@@ -12,7 +12,7 @@ MAX_CLUSTER_SIZE = 50  # a copy cluster bigger than this is more likely a chaini
 
 
 def _check(asset: dg.AssetsDefinition, blocking: bool = True):  # type: ignore[no-untyped-def]
-    return dg.asset_check(asset=asset, blocking=blocking, partitions_def=batches, pool=DUCKDB_POOL)
+    return dg.asset_check(asset=asset, blocking=blocking, partitions_def=batches, pool=STAGE_POOL)
 
 
 @_check(raw_documents)

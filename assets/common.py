@@ -8,14 +8,27 @@ from typing import Any, TypeVar
 
 import dagster as dg
 
+from newsdesk.config import SettingsError, load_settings
 from newsdesk.errors import TransientError, UserError
 from newsdesk.store.store import Store
 
 T = TypeVar("T")
 
-# Every asset that writes the DuckDB file runs in this pool; the instance (dagster_home/dagster.yaml) limits
-# it to one op at a time across all runs, because DuckDB admits one writing process per file.
+def _backend() -> str:
+    try:
+        return load_settings().store.backend
+    except SettingsError:
+        return "duckdb"  # the run itself will say what is wrong, in one line
+
+
+# Which ops may run at once across runs is a property of the deployment's storage, read when the code location
+# loads. Embedded DuckDB admits one writing process per file: every writing op shares one pool, limited to one op
+# by the instance (dagster_home/dagster.yaml). On a DuckLake the batch stages run concurrently (no pool) and only
+# the publishing ops share a pool, limited to one by dagster_home_lake/dagster.yaml (they also serialise on a
+# lock row inside the lake; the pool saves them retries).
 DUCKDB_POOL = "duckdb_writer"
+STAGE_POOL: str | None = DUCKDB_POOL if _backend() == "duckdb" else None
+PUBLISH_POOL = DUCKDB_POOL if _backend() == "duckdb" else "newsdesk_publish"
 BATCH_GROUP = "batch"
 CORPUS_GROUP = "corpus"
 OWNERS = ["team:newsdesk"]

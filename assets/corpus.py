@@ -6,7 +6,7 @@ from pathlib import Path
 import dagster as dg
 
 from assets.batch import article_copies
-from assets.common import CORPUS_GROUP, DUCKDB_POOL, OWNERS, TAGS, ask, failures_explained, table_value
+from assets.common import CORPUS_GROUP, OWNERS, PUBLISH_POOL, TAGS, ask, failures_explained, table_value
 from assets.resources import NewsdeskSettings
 from newsdesk.store import queries
 from newsdesk.store.store import Store
@@ -14,7 +14,7 @@ from newsdesk.store.store import Store
 # After any batch asset updates, once no run touching them is in progress. A batch partition that was never
 # materialised (a failed first run) must not hold the corpus back, hence without "any deps missing".
 WHEN_BATCHES_LAND = dg.AutomationCondition.eager().without(~dg.AutomationCondition.any_deps_missing())
-_COMMON = dict(group_name=CORPUS_GROUP, pool=DUCKDB_POOL, owners=OWNERS, tags=TAGS,
+_COMMON = dict(group_name=CORPUS_GROUP, pool=PUBLISH_POOL, owners=OWNERS, tags=TAGS,
                automation_condition=WHEN_BATCHES_LAND)
 
 
