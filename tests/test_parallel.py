@@ -88,3 +88,21 @@ def _alive(pid: int) -> bool:
             return handle.read().split()[2] != "Z"
     except FileNotFoundError:
         return False
+
+
+def _use_pool_then_return(scratch: str) -> None:
+    list(map_items(work, [[1, 2]], None, workers=1, scratch=Path(scratch), timeout_s=30))
+
+
+def test_a_multiprocessing_child_that_used_the_pool_exits(tmp_path: Path) -> None:
+    """A step of Dagster's multiprocess executor is a multiprocessing child: at its end multiprocessing joins every
+    child process before atexit hooks run, so the pool kept for reuse must be stopped first (it once hung there)."""
+    import multiprocessing
+
+    child = multiprocessing.get_context("spawn").Process(target=_use_pool_then_return, args=(str(tmp_path),))
+    child.start()
+    child.join(60)
+    alive = child.is_alive()
+    if alive:
+        child.kill()
+    assert not alive and child.exitcode == 0

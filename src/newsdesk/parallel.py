@@ -16,6 +16,7 @@ from __future__ import annotations
 import ctypes
 import gc
 import multiprocessing
+import multiprocessing.util
 import os
 import signal
 import threading
@@ -253,6 +254,10 @@ def _executor(workers: int) -> ProcessPoolExecutor:
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init,
                                initargs=(os.getpid(),))
     _SHARED["pool"] = pool
+    # When this process is itself a multiprocessing child (a step of Dagster's multiprocess executor), it ends in
+    # multiprocessing's exit function, which joins every child before any atexit hook runs: an idle pool kept for
+    # reuse would hold it forever. Finalizers with a priority run before that join.
+    multiprocessing.util.Finalize(None, shutdown_workers, exitpriority=10)
     return pool
 
 
