@@ -14,6 +14,8 @@ import pytest
 from conftest import REPO, SAMPLE_BATCH, Pipeline
 from helpers import snapshot_path
 
+pytestmark = pytest.mark.slow  # real pipeline runs or servers: the full suite, not `make test-fast`
+
 NOTEBOOK = REPO / "examples" / "analyst_notebook.py"
 
 

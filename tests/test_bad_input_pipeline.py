@@ -1,10 +1,13 @@
 """Issue 7: hostile and broken batches through real Dagster runs; nothing lost, nothing raised."""
 
+import pytest
 import shutil
 from pathlib import Path
 
 from badinput import ARTICLE, write_bad_batch
 from conftest import Pipeline
+
+pytestmark = pytest.mark.slow  # real pipeline runs or servers: the full suite, not `make test-fast`
 
 HOSTILE = "it's; DROP TABLE articles; -- «ünïcode» \"q\""
 

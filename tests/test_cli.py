@@ -18,6 +18,8 @@ import pytest
 from conftest import REPO, SAMPLE_BATCH, Pipeline
 from helpers import store_for
 
+pytestmark = pytest.mark.slow  # real pipeline runs or servers: the full suite, not `make test-fast`
+
 WIDTH = 60  # the default cell width
 
 

@@ -1,5 +1,6 @@
 """Issue 6: an analyst querying in a loop from another process while batches run sees zero failures."""
 
+import pytest
 import json
 import subprocess
 import sys
@@ -8,6 +9,8 @@ from pathlib import Path
 from badinput import jsonl_lines
 from conftest import SAMPLE_BATCH, Pipeline
 from helpers import snapshot_path
+
+pytestmark = pytest.mark.slow  # real pipeline runs or servers: the full suite, not `make test-fast`
 
 
 def test_reader_loop_never_fails_during_runs(pipeline: Pipeline) -> None:

@@ -1,5 +1,6 @@
 """Issue 7: SIGKILL in the middle of a batch, run again: the tables equal those of an uninterrupted run."""
 
+import pytest
 import json
 import os
 import signal
@@ -11,6 +12,8 @@ from pathlib import Path
 import duckdb
 
 from badinput import ARTICLE
+
+pytestmark = pytest.mark.slow  # real pipeline runs or servers: the full suite, not `make test-fast`
 
 RUNNER = Path(__file__).with_name("stage_runner.py")
 # Timestamps of first ingestion legitimately differ between two databases; everything else must not.

@@ -12,6 +12,8 @@ import pytest
 from newsdesk.pipeline import run_one
 from helpers import settings_for, store_for
 
+pytestmark = pytest.mark.slow  # real pipeline runs or servers: the full suite, not `make test-fast`
+
 N_BATCHES = 3
 
 

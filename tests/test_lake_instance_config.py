@@ -20,6 +20,8 @@ import pytest
 import yaml
 from pgserver import PgServer
 
+pytestmark = pytest.mark.slow  # real pipeline runs or servers: the full suite, not `make test-fast`
+
 pytest_plugins = ["pgserver"]  # the pg_server fixture
 REPO = Path(__file__).resolve().parent.parent
 LAKE_HOME = REPO / "dagster_home_lake"

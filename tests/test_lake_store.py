@@ -30,6 +30,8 @@ from newsdesk.store.lake import (
     snapshot_of,
 )
 
+pytestmark = pytest.mark.slow  # real pipeline runs or servers: the full suite, not `make test-fast`
+
 pytest_plugins = ["pgserver"]  # the pg_server and pg_dsn fixtures
 SPAWN = mp.get_context("spawn")  # children must not inherit the parent's DuckDB threads
 ROWS = 40  # per writer and round: above DuckLake's inlining limit (10), so rows land in Parquet files

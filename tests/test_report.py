@@ -17,6 +17,8 @@ from newsdesk.report.queries import load
 from helpers import write_transaction
 from helpers import snapshot_path
 
+pytestmark = pytest.mark.slow  # real pipeline runs or servers: the full suite, not `make test-fast`
+
 HEADINGS = ["Mentions over time", "Who appears with whom", "Copy clusters", "Words removed by kind",
             "Quarantine reasons"]
 ARTIFACTS = REPO / "artifacts" / "report"

@@ -9,6 +9,8 @@ import pytest
 
 from conftest import Pipeline
 
+pytestmark = pytest.mark.slow  # real pipeline runs or servers: the full suite, not `make test-fast`
+
 # Boilerplate in the seeds, named by a short snippet of each line (lines holding a snippet are not article text).
 BOILERPLATE = {
     "001": ["Telegram channel", "(Screenshot)", "April 03, 2022", "originally published by Radio Free Asia"],

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dagster as dg
+import pytest
 
 from assets.resources import NewsdeskSettings
 from pipelines.sensors import landing_sensor
@@ -69,6 +70,7 @@ def test_missing_landing_directory(tmp_path: Path) -> None:
     assert not result.run_requests
 
 
+@pytest.mark.slow
 def test_a_batch_the_cli_already_processed_is_not_run_again(pipeline, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """Issue 16: after `make demo` (a CLI run of the sample batch), the UI's sensor, starting with no cursor, must
     not process the batch again; a re-delivery (a newer _SUCCESS) still runs."""

@@ -13,6 +13,8 @@ from conftest import REPO, SAMPLE_BATCH, Pipeline
 from newsdesk.store.fts import load_fts
 from helpers import snapshot_path
 
+pytestmark = pytest.mark.slow  # real pipeline runs or servers: the full suite, not `make test-fast`
+
 EXAMPLES = sorted((REPO / "sql" / "examples").glob("*.sql"))
 
 
