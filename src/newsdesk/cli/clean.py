@@ -71,7 +71,7 @@ def _show_file(path: Path, settings: Settings, only_id: str | None, out: TextIO)
         try:
             result: CleanArticle | QuarantineItem = clean_document(raw, settings.clean)
         except Exception as exc:  # as in the pipeline: a record that breaks the cleaner is quarantined, not fatal
-            result = QuarantineItem(batch_id="", source_path=path.name, stage="clean", reason="error",
+            result = QuarantineItem(batch_id="", source_path=path.name, stage="clean", reason="clean_error",
                                     detail=f"{type(exc).__name__}: {exc}"[:1000])
         if isinstance(result, QuarantineItem):
             _quarantine(out, heading, result.stage, result.reason, result.detail)

@@ -177,7 +177,7 @@ def run_transaction(target: LakeSettings | duckdb.DuckDBPyConnection,
             if attempt:
                 log.info("%s: committed after %d conflict retries (snapshot %s)", label, attempt, after)
             return Committed(value, attempt, after if after != before else None)
-        raise AssertionError("unreachable")
+        raise AssertionError(f"{label}: the retry loop ended without a result")  # every attempt returns or raises
     finally:
         if own:
             con.close()
