@@ -20,10 +20,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
-from newsdesk.clean.stage import clean_batch  # noqa: E402
-from newsdesk.config import CleanConfig, DedupConfig, IngestConfig  # noqa: E402
-from newsdesk.dedup.stage import dedup_batch  # noqa: E402
-from newsdesk.ingest.stage import ingest_batch  # noqa: E402
+from newsdesk.config import load_settings  # noqa: E402
+from newsdesk.pipeline import run_one  # noqa: E402
+from newsdesk.store.store import Store  # noqa: E402
 
 
 def shared_dir() -> Path:
@@ -42,16 +41,18 @@ def run_devset(root: Path, batch_file: Path, n_batches: int = 1, reverse: bool =
     lines = [line for line in batch_file.read_text(encoding="utf-8").splitlines() if line.strip()]
     batches = split_batches(lines, n_batches) if n_batches > 1 else [lines]
     names = [f"devset-{i:02d}" for i in range(len(batches))]
+    settings = load_settings({}, db_path=db, landing_dir=root / "landing")
+    store = Store.from_settings(settings)
     for name, records in zip(names, batches):
         folder = root / "landing" / name
         folder.mkdir(parents=True)
         (folder / "batch.jsonl").write_text("\n".join(records) + "\n", encoding="utf-8")
-        ingest_batch(db, folder, name, IngestConfig())
-        clean_batch(db, name, CleanConfig())
+        for stage in ("ingest", "clean"):
+            run_one(stage, store, settings, name)
     order = list(reversed(names)) if reverse else names
     for name in order:
         t0 = time.perf_counter()
-        stats = dedup_batch(db, name, DedupConfig())
+        stats = run_one("dedup", store, settings, name)  # publishes the batch: copies against the corpus
         print(f"{name}: dedup {time.perf_counter() - t0:.2f}s {json.dumps(stats, sort_keys=True)}", file=sys.stderr)
     return db
 

@@ -35,9 +35,19 @@ from dedup_synth import Synth, make_rows  # noqa: E402
 from newsdesk.config import DedupConfig  # noqa: E402
 from newsdesk.dedup.features import band_keys, compute_features  # noqa: E402
 from newsdesk.dedup.shingles import shingle_hashes, tokenize  # noqa: E402
-from newsdesk.dedup.stage import dedup_batch  # noqa: E402
 from newsdesk.store import dedup_index as idx  # noqa: E402
-from newsdesk.store.db import read_connection, write_transaction  # noqa: E402
+from newsdesk.config import load_settings  # noqa: E402
+from newsdesk.pipeline import run_one  # noqa: E402
+from newsdesk.store.store import Store  # noqa: E402
+
+
+def store_for(db: Path) -> Store:
+    return Store.from_settings(load_settings({}, db_path=db))
+
+
+def dedup_batch(db: Path, batch_id: str, config: DedupConfig, log=lambda _: None) -> dict:  # type: ignore[no-untyped-def]
+    """The dedup stage (the one that publishes a batch) on articles written straight into the published table."""
+    return run_one("dedup", store_for(db), load_settings({}, db_path=db, dedup=config), batch_id, log)
 
 def base_batches(n: int, size: int) -> list[tuple[str, int, int]]:
     return [(f"base-{k:04d}", start, min(size, n - start)) for k, start in enumerate(range(0, n, size))]
@@ -45,20 +55,22 @@ def base_batches(n: int, size: int) -> list[tuple[str, int, int]]:
 
 def insert_articles(db: Path, rows: list[dict[str, object]]) -> None:
     table = pa.Table.from_pylist(rows)
-    with write_transaction(db) as con:
+
+    def insert(con) -> None:  # type: ignore[no-untyped-def]
         con.register("_rows", table)
         con.execute(f"INSERT INTO articles ({', '.join(table.column_names)}) SELECT * FROM _rows")
         con.unregister("_rows")
 
+    store_for(db).write(insert)
+
 
 def build_corpus(db: Path, synth: Synth, n: int, size: int, log_path: Path) -> None:
     for batch_id, start, count in base_batches(n, size):
-        with read_connection(db) as con:
+        with store_for(db).read() as con:
             have = con.execute("SELECT count(*) FROM articles WHERE batch_id = ?", [batch_id]).fetchone()[0]
             indexed = con.execute("SELECT count(*) FROM dedup_docs WHERE batch_id = ?", [batch_id]).fetchone()[0]
         if have != count:
-            with write_transaction(db) as con:
-                con.execute("DELETE FROM articles WHERE batch_id = ?", [batch_id])
+            store_for(db).write(lambda con: con.execute("DELETE FROM articles WHERE batch_id = ?", [batch_id]))
             insert_articles(db, make_rows(synth, start, count, batch_id, copy_share=0.05))
         if indexed != count:
             t0 = time.perf_counter()
@@ -71,7 +83,7 @@ def build_corpus(db: Path, synth: Synth, n: int, size: int, log_path: Path) -> N
 
 def prepare_new_batch(db: Path, synth: Synth, n: int, count: int, copy_share: float) -> str:
     """A fresh batch of `count` articles (earlier measured batches stay in the corpus: it only grows)."""
-    with read_connection(db) as con:
+    with store_for(db).read() as con:
         run = con.execute("SELECT count(DISTINCT batch_id) FROM articles WHERE batch_id LIKE 'bench-new-%'").fetchone()[0]
         sources = dict(con.execute("SELECT hash(doc_id), body FROM articles USING SAMPLE 2000 ROWS").fetchall())
     batch_id = f"bench-new-{run:03d}"
@@ -118,7 +130,7 @@ def signature_speed(db: Path, batch_id: str) -> dict[str, float]:
     features (plus passage fingerprints and guard slots), and rensa's MinHash alone on the same shingle hashes;
     rensa hashing whitespace tokens itself is a reference for its string path (a different, easier input)."""
     config = DedupConfig()
-    with read_connection(db) as con:
+    with store_for(db).read() as con:
         bodies = [r[0] for r in con.execute("SELECT body FROM articles WHERE batch_id = ?", [batch_id]).fetchall()]
 
     def rate(fn: Callable[[], object]) -> int:
@@ -167,7 +179,7 @@ def main() -> int:
     build_corpus(db, synth, args.n, args.base_batch, out / "index_log.jsonl")
     print(f"corpus of {args.n} indexed ({time.perf_counter() - t0:.0f}s this run)", flush=True)
     batch_id = prepare_new_batch(db, synth, args.n, args.new, args.new_copy_share)
-    with read_connection(db) as con:
+    with store_for(db).read() as con:
         indexed = con.execute("SELECT count(*) FROM dedup_docs").fetchone()[0]
     report = {"indexed_before": indexed, "new_batch": args.new, "machine": machine(), "dedup": measure(db, batch_id),
               "signatures": signature_speed(db, batch_id), "db_mb": round(db.stat().st_size / 2**20)}

@@ -68,9 +68,9 @@ class PeakRss:
 def run_pipeline(n: int) -> dict:
     import dagster as dg
 
+    from assets.partitions import batches
+    from assets.resources import NewsdeskSettings
     from pipelines.definitions import build_definitions
-    from pipelines.partitions import batches
-    from pipelines.resources import DuckDBStore, LandingZone
 
     root = OUT / f"n{n}"
     landing = root / "landing"
@@ -81,7 +81,7 @@ def run_pipeline(n: int) -> dict:
     db = root / "news.duckdb"
     for stale in (db, db.with_name("news.snapshot.duckdb"), db.with_suffix(".duckdb.wal")):
         stale.unlink(missing_ok=True)
-    defs = build_definitions({"store": DuckDBStore(db_path=str(db)), "landing": LandingZone(landing_dir=str(landing))})
+    defs = build_definitions({"newsdesk": NewsdeskSettings(db_path=str(db), landing_dir=str(landing))})
     instance = dg.DagsterInstance.ephemeral()
     instance.add_dynamic_partitions(batches.name, ["batch"])
     quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
