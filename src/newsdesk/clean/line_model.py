@@ -7,7 +7,7 @@ is readable, small and does not break when scikit-learn changes its private clas
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -31,6 +31,8 @@ class LineModel:
     baseline: float
     trees: tuple[Tree, ...]
     threshold: float  # keep a line when its probability of being article text reaches this
+    rules_digest: str = ""  # `rules.rules_digest()` of the rule set the rule features came from
+    info: dict[str, object] = field(default_factory=dict, hash=False, compare=False)  # version, training sets
 
     @cached_property
     def forest(self) -> "_Forest":
@@ -86,6 +88,8 @@ def _stack(trees: tuple[Tree, ...]) -> _Forest:
 def model_to_dict(model: LineModel) -> dict[str, object]:
     """JSON-ready form of a model (leaf values rounded to 6 digits, far below the model noise; cuts exact)."""
     return {
+        **model.info,
+        "rules_digest": model.rules_digest,
         "feature_names": list(model.feature_names),
         "baseline": round(model.baseline, 6),
         "threshold": model.threshold,
@@ -107,8 +111,12 @@ def model_from_dict(data: dict[str, object]) -> LineModel:
         right=np.asarray(t["right"], dtype=np.int64),
         value=np.asarray(t["value"], dtype=float),
     ) for t in data["trees"])  # type: ignore[union-attr]
+    info = {k: v for k, v in data.items() if k not in _MODEL_KEYS}
     return LineModel(tuple(data["feature_names"]), float(data["baseline"]), trees,  # type: ignore[arg-type]
-                     float(data["threshold"]))  # type: ignore[arg-type]
+                     float(data["threshold"]), str(data.get("rules_digest", "")), info)  # type: ignore[arg-type]
+
+
+_MODEL_KEYS = {"feature_names", "baseline", "threshold", "trees", "rules_digest"}
 
 
 @lru_cache(maxsize=4)
