@@ -29,6 +29,7 @@ sys.path[:0] = [str(REPO / "src"), str(REPO / "benchmarks")]
 from extraction_sets import SCRAPINGHUB, TRAFILATURA_EVAL, shared_dir  # noqa: E402
 
 HTML_BODY = "newsdesk.clean.html:extract_html_body"
+LOSO_MODELS = Path("/tmp/newsdesk-line-models")  # written by scripts/train_line_classifier.py --loso-only
 
 
 def _env() -> dict[str, str]:
@@ -88,16 +89,22 @@ def main() -> None:
                   "--wrap-txt", *text)
     snippet_score(args.json, "newsdesk text on dumps (in-sample)", "extraction_text:dump_body")
     snippet_score(args.json, "trafilatura on dumps", "extraction_text:dump_trafilatura")
-    if args.loso:
+    loso = {name: LOSO_MODELS / f"line_model_without_{name}.json" for name in ("scrapinghub", "trafilatura-eval")}
+    if args.loso or (args.ablations and not all(path.exists() for path in loso.values())):
         print("== text path, leave-one-set-out (trained on the other set only)", flush=True)
-        subprocess.run([sys.executable, str(REPO / "scripts" / "train_line_classifier.py"), "--loso-only"],
-                       check=True, env=_env())
+        subprocess.run([sys.executable, str(REPO / "scripts" / "train_line_classifier.py"), "--loso-only",
+                        "--work", str(LOSO_MODELS)], check=True, env=_env())
     if args.ablations or args.per_rule:
-        from extraction_ablation import ablation_table
+        from extraction_ablation import ablation_table, text_ablation_table
         from extraction_variants import variants
+
+        from newsdesk.clean.line_model import load_model
 
         print("== ablations (HTML path; every page read once, every variant scored on the same readings)", flush=True)
         ablation_table(variants(per_rule=args.per_rule), log=lambda line: print(line, flush=True))
+        print("== ablations (text path on each set's dumps, with the model that never saw that set)", flush=True)
+        text_ablation_table({name: load_model(path) for name, path in loso.items()},
+                            log=lambda line: print(line, flush=True))
     if not args.no_metadata:
         from extraction_metadata import score_metadata
 

@@ -11,13 +11,15 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from extraction_sets import SETS, Page, pages_of, shared_tool
 from extraction_variants import Variant, trafilatura_default
 
 from newsdesk.clean.html import Page as Reading
 from newsdesk.clean.html import read_page
+from newsdesk.clean.line_model import LineModel
+from newsdesk.clean.text import TextConfig, clean_text
 
 PAGE_MARGIN = 0.02
 _SPACE = re.compile(r"\s+")
@@ -61,7 +63,7 @@ def _snippet_counts(page: Page, text: str) -> tuple[int, int, int]:
 
 def score(set_name: str, readings: list[tuple[Page, str, Reading]], variant: Variant) -> Row:
     outputs, crashes = [], 0
-    for page, html, reading in readings:
+    for _page, html, reading in readings:
         try:
             outputs.append(variant(reading, html) or "")
         except Exception:  # noqa: BLE001 - a crash is an empty result, as in the scorers
@@ -103,10 +105,10 @@ def ablation_table(variants: dict[str, Variant], log: Callable[[str], None] = pr
 def format_table(table: dict[str, dict[str, Row]]) -> str:
     sets = list(table)
     names = list(table[sets[0]])
-    head = f"{'variant':<46}" + "".join(f" | {s[:16]:<16}    F1     P     R empty crash worse better" for s in sets)
+    head = f"{'variant':<46}" + "".join(f" | {s[:16]:<16}     F1      P      R empty crash worse better" for s in sets)
     lines = [head, "-" * len(head)]
     for name in names:
-        cells = "".join(f" | {'':<16} {r.f1:.3f} {r.precision:.3f} {r.recall:.3f} {r.empty:>5} {r.crashes:>5} "
+        cells = "".join(f" | {'':<16} {r.f1:.4f} {r.precision:.4f} {r.recall:.4f} {r.empty:>5} {r.crashes:>5} "
                         f"{r.worse:>5} {r.better:>6}" for r in (table[s][name] for s in sets))
         lines.append(f"{name:<46}{cells}")
     lines.append(f"(worse / better: pages more than {PAGE_MARGIN} F1 below / above plain trafilatura; "
@@ -114,4 +116,40 @@ def format_table(table: dict[str, dict[str, Row]]) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["SETS", "ablation_table", "format_table", "read_all", "score"]
+
+
+def text_variants() -> dict[str, TextConfig]:
+    """The text path's parts switched off one at a time (and the page-dump markers switched on)."""
+    base = TextConfig()
+    return {
+        "newsdesk text (all parts on)": base,
+        "- rule verdicts (rules stay model features)": replace(base, rules=False),
+        "- sections under related/bio headings": replace(base, sections=False),
+        "- title line detection": replace(base, title=False),
+        "- repeated paragraphs": replace(base, repeats=False),
+        "- paragraphs kept in delivered bodies": replace(base, body_paragraphs=False),
+        "- restore when (almost) empty": replace(base, restore=False),
+        "+ caption/teaser/standfirst markers on dumps": replace(base, dump_markers=True),
+        "classifier only": TextConfig(rules=False, sections=False, title=False, repeats=False, body_markers=False,
+                                      body_paragraphs=False, restore=False),
+    }
+
+
+def text_ablation_table(models: dict[str, LineModel], log: Callable[[str], None] = print) -> dict[str, dict[str, Row]]:
+    """The text path on each set's dumps with the model that never saw that set (`models[set_name]`)."""
+    table: dict[str, dict[str, Row]] = {}
+    for set_name in SETS:
+        dumps = [(page, page.dump()) for page in pages_of(set_name)]
+        readings = [(page, dump, Reading([], [])) for page, dump in dumps]
+        rows = {}
+        for name, config in text_variants().items():
+            def variant(_reading: Reading, dump: str, config: TextConfig = config) -> str:
+                return clean_text(dump, model=models[set_name], config=config).body
+            rows[name] = score(set_name, readings, variant)
+        first = next(iter(rows.values()))
+        for row in rows.values():
+            row.worse = sum(a < b - PAGE_MARGIN for a, b in zip(row.per_page, first.per_page))
+            row.better = sum(a > b + PAGE_MARGIN for a, b in zip(row.per_page, first.per_page))
+        table[set_name] = rows
+    log(format_table(table).replace("plain trafilatura", "the text path with every part on"))
+    return table

@@ -20,7 +20,8 @@ from newsdesk.clean.page import flatten_deep_tags, page_dump, parse_html, visibl
 SENTENCE = ("The harbour board agreed on Thursday to rebuild the northern pier before winter, after engineers "
             "warned that the old timber piles would not survive another season of storms.")
 ARTICLE = "".join(f"<p>{SENTENCE.replace('Thursday', day)}</p>" for day in ("Monday", "Tuesday", "Thursday", "Friday"))
-MENU = "<nav><ul><li><a href='/'>Home</a></li><li><a href='/news'>News</a></li><li><a href='/sport'>Sport</a></li></ul></nav>"
+MENU = ("<nav><ul><li><a href='/'>Home</a></li><li><a href='/news'>News</a></li>"
+        "<li><a href='/sport'>Sport</a></li></ul></nav>")
 XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from newsdesk.clean.context import mark_verbatim_repeats
-from newsdesk.clean.rules import RULES, RULE_KINDS, match_block, rules_digest
+from newsdesk.clean.rules import RULE_KINDS, RULES, match_block, rules_digest
 
 PROSE = ("The committee met on Tuesday to discuss the budget, and members agreed that the spending plan "
          "needed more work before it could be put to a vote in the full council next month.")

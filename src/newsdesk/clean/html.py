@@ -84,29 +84,46 @@ def extract_html_body(html: str) -> str:
 
 def finish(page: Page, config: HtmlConfig = DEFAULT) -> Extraction:
     """Our steps after trafilatura, on a page read once (the ablation benchmark reuses one reading)."""
-    blocks = page.blocks
     result = Extraction(body="", title=page.meta.title, published_date=page.meta.published_date,
                         author=page.meta.author, source_name=page.meta.source_name, url=page.meta.url)
-    if config.fallback and count_words(" ".join(blocks)) < FALLBACK_BELOW_WORDS:
-        blocks = fallback_blocks(page, blocks)
-    extracted, offset = blocks, 0
-    if config.headline and blocks and result.title and norm_key(blocks[0]) == norm_key(result.title):
-        result.segments.append(Segment(0, kinds.HEADLINE, blocks[0], TITLE_REASON))
-        blocks, offset = blocks[1:], 1
-    verdicts = [match_block(block, config.rules) for block in blocks]
-    if config.sections:
-        mark_sections(blocks, verdicts)
-    kept, removed, meta = split_verdicts(blocks, verdicts)
+    extracted = page.blocks
+    kept, removed, meta = _filter(extracted, result.title, config)
+    if config.fallback and count_words(" ".join(kept)) < FALLBACK_BELOW_WORDS:
+        other = fallback_blocks(page, kept)
+        if other is not kept:
+            extracted = other
+            kept, removed, meta = _filter(extracted, result.title, config)
+    if not kept and extracted:
+        # Our steps took everything trafilatura found (a page whose only text is a caption): an empty article
+        # helps nobody, so the rules' removals are undone (the title line stays out unless it is all there is).
+        kept = [b for b in extracted if not _is_title(b, result.title)] or list(extracted)
+        removed = [s for s in removed if s.kind == kinds.HEADLINE and len(kept) < len(extracted)]
     result.body = "\n\n".join(kept)
-    result.segments.extend(Segment(s.position + offset, s.kind, s.text, s.reason) for s in removed)
+    result.segments.extend(removed)
     result.author = result.author or _str(meta.get("author"))
     result.syndicated_from = _str(meta.get("syndicated_from"))
-    result.segments.extend(page_leftovers(page.lines, extracted, result.title, start=len(blocks) + offset))
+    result.segments.extend(page_leftovers(page.lines, extracted, result.title, start=len(extracted)))
     return result
 
 
+def _filter(blocks: list[str], title: str | None, config: HtmlConfig) -> tuple[list[str], list[Segment],
+                                                                             dict[str, object]]:
+    """The title line out, then the block rules and sections: kept blocks, removed segments, their metadata."""
+    verdicts = [match_block(block, config.rules) for block in blocks]
+    if config.sections:
+        mark_sections(blocks, verdicts)
+    if config.headline and blocks and _is_title(blocks[0], title):
+        verdicts[0] = Verdict(kinds.HEADLINE, TITLE_REASON)
+    return split_verdicts(blocks, verdicts)
+
+
+def _is_title(block: str, title: str | None) -> bool:
+    return bool(title) and norm_key(block) == norm_key(title or "")
+
+
 def fallback_blocks(page: Page, blocks: list[str]) -> list[str]:
-    """The text path's article from the page's visible lines, when it has clearly more prose than `blocks`."""
+    """The text path's article from the page's visible lines, when it has clearly more prose than `blocks`
+    (else `blocks` itself)."""
     from newsdesk.clean.text import clean_text  # the text path imports nothing from here; lazy all the same
 
     if not page.lines:

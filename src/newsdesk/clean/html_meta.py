@@ -7,9 +7,11 @@ an author the page's meta tags or JSON-LD do not name is taken from a byline in 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from html import unescape
+from typing import Any
 
 import lxml.html
 from htmldate import find_date
@@ -56,7 +58,7 @@ def page_metadata(tree: lxml.html.HtmlElement, url: str | None = None) -> PageMe
                     source_name=_clean(sitename), url=page_url)
 
 
-def _safe(fn, *args):  # type: ignore[no-untyped-def]
+def _safe(fn: Callable[..., str | None], *args: Any) -> str | None:  # noqa: ANN401 - passed through
     try:
         return fn(*args)
     except Exception:  # noqa: BLE001 - one missing field, not a lost page

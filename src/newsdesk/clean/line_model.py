@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -75,7 +76,7 @@ def _stack(trees: tuple[Tree, ...]) -> _Forest:
     width = max(len(t.feature) for t in trees)
 
     def pad(name: str, fill: float, dtype: type) -> np.ndarray:
-        out = np.full((len(trees), width), fill, dtype=dtype)
+        out: np.ndarray = np.full((len(trees), width), fill, dtype=dtype)
         for i, tree in enumerate(trees):
             values = getattr(tree, name)
             out[i, : len(values)] = values
@@ -103,17 +104,18 @@ def model_to_dict(model: LineModel) -> dict[str, object]:
     }
 
 
-def model_from_dict(data: dict[str, object]) -> LineModel:
+def model_from_dict(data: dict[str, Any]) -> LineModel:
+    """The model from its JSON form (`data` is parsed JSON: its shape is `model_to_dict`'s)."""
     trees = tuple(Tree(
         feature=np.asarray(t["feature"], dtype=np.int64),
         threshold=np.asarray(t["threshold"], dtype=float),
         left=np.asarray(t["left"], dtype=np.int64),
         right=np.asarray(t["right"], dtype=np.int64),
         value=np.asarray(t["value"], dtype=float),
-    ) for t in data["trees"])  # type: ignore[union-attr]
+    ) for t in data["trees"])
     info = {k: v for k, v in data.items() if k not in _MODEL_KEYS}
-    return LineModel(tuple(data["feature_names"]), float(data["baseline"]), trees,  # type: ignore[arg-type]
-                     float(data["threshold"]), str(data.get("rules_digest", "")), info)  # type: ignore[arg-type]
+    return LineModel(tuple(data["feature_names"]), float(data["baseline"]), trees, float(data["threshold"]),
+                     str(data.get("rules_digest", "")), info)
 
 
 _MODEL_KEYS = {"feature_names", "baseline", "threshold", "trees", "rules_digest"}

@@ -128,7 +128,8 @@ RULES: tuple[Rule, ...] = (
     Rule("subscription.sign_up_for", kinds.SUBSCRIPTION, _SUBSCRIPTION, 50, _rx(
         r"^(?:subscribe|sign\s+up|register|get\s+(?:our|the))\b.{0,120}\b(?:newsletter|updates|inbox|briefing|"
         r"digest|alerts|free|today|now|daily|weekly)\b")),
-    Rule("subscription.subscribe_to", kinds.SUBSCRIPTION, _SUBSCRIPTION, 50, _rx(r"\bsubscribe\s+(?:to|now|today|for)\b")),
+    Rule("subscription.subscribe_to", kinds.SUBSCRIPTION, _SUBSCRIPTION, 50,
+         _rx(r"\bsubscribe\s+(?:to|now|today|for)\b")),
     Rule("subscription.paywall", kinds.SUBSCRIPTION, _SUBSCRIPTION, 50, _rx(
         r"\b(?:already\s+a\s+subscriber|log\s+in\s+to\s+(?:continue|read)|subscribers?\s+only|"
         r"unlimited\s+(?:digital\s+)?access|free\s+articles?\s+(?:left|remaining))\b")),
@@ -151,7 +152,8 @@ RULES: tuple[Rule, ...] = (
     Rule("caption.photo_by", kinds.CAPTION, _CAPTION, 60,
          _rx(r"(?:^|[.)]\s)(?:photo|image|picture|photograph)s?\s*(?:credit|by)?\s*:\s*\w[^.]{0,60}$")),
     Rule("caption.copyright_credit", kinds.CAPTION, _CAPTION, 60, _rx(
-        r"(?:photos?|images?|pictures?)\s*©|©\s*[\w&. -]{2,40},?\s*(?:19|20)\d\d\W*$|[a-z]\.(?:Reuters|AP|AFP|EPA)\s*$")),
+        r"(?:photos?|images?|pictures?)\s*©|©\s*[\w&. -]{2,40},?\s*(?:19|20)\d\d\W*$"
+        r"|[a-z]\.(?:Reuters|AP|AFP|EPA)\s*$")),
     Rule("caption.agency", kinds.CAPTION, _CAPTION, 60, _rx(
         r"(?:^|\s|/)(?:getty\s+images|shutterstock|ap\s+photo|istock(?:photo)?|alamy|afp\s+via\s+getty|"
         r"reuters/|pool\s+photo|file\s+photo|handout\s+photo)\b")),
@@ -223,9 +225,11 @@ def _finders(rules: tuple[Rule, ...]) -> list[tuple[tuple[Rule, Finder], ...]]:
     if found is None or found[0] is not rules:
         if len(_FINDERS) > 32:  # only ablations make rule sets of their own
             _FINDERS.clear()
-        finds = [(rule, rule.pattern.match if rule.anchored else rule.pattern.search) for rule in rules]
+        finds: list[tuple[Rule, Finder]] = [(rule, rule.pattern.match if rule.anchored else rule.pattern.search)
+                                            for rule in rules]
         table = [tuple(f for f in finds if f[0].max_words >= n) for n in range(_LONGEST + 2)]
-        found = _FINDERS[id(rules)] = (rules, table)
+        _FINDERS[id(rules)] = (rules, table)
+        return table
     return found[1]
 
 

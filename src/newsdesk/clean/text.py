@@ -11,13 +11,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 import numpy as np
 
 from newsdesk.clean import kinds
-from newsdesk.clean.context import (TITLE_REASON, is_headline_like, mark_captions, mark_headlines_in_body,
-                                    mark_repeats, mark_sections, mark_title, split_verdicts)
+from newsdesk.clean.context import (
+    TITLE_REASON,
+    is_headline_like,
+    mark_captions,
+    mark_headlines_in_body,
+    mark_repeats,
+    mark_sections,
+    mark_title,
+    split_verdicts,
+)
 from newsdesk.clean.dates import parse_date
 from newsdesk.clean.line_model import LineModel
 from newsdesk.clean.result import Extraction
@@ -62,7 +69,7 @@ def clean_text(text: str, title_hint: str | None = None, model: LineModel | None
         result.segments.append(Segment(0, kinds.DATELINE, stamp.group(0).strip(), "leading date stamp"))
         blocks[0] = blocks[0][stamp.end():].strip()
     ruled = [match_block(block) if block else None for block in blocks]
-    verdicts = list(ruled) if config.rules else [None] * len(blocks)
+    verdicts: list[Verdict | None] = list(ruled) if config.rules else [None] * len(blocks)
     page_dump = looks_like_page_dump(blocks)
     _mark_context(blocks, verdicts, title_hint, config, page_dump)
     result.language = dump_language(blocks) if blocks else None
@@ -77,15 +84,15 @@ def clean_text(text: str, title_hint: str | None = None, model: LineModel | None
         mark_title_near_body(blocks, verdicts, keep)
     if config.restore and blocks and all(v is not None for v in verdicts):
         restore_likeliest(verdicts, probabilities)
-    elif config.restore and sum(count_words(b) for b, v in zip(blocks, verdicts) if v is None and b) < MIN_ARTICLE_WORDS:
+    elif config.restore and count_words(" ".join(b for b, v in zip(blocks, verdicts) if v is None)) < MIN_ARTICLE_WORDS:
         restore_classifier_rejections(verdicts)
     kept, removed, meta = split_verdicts(blocks, verdicts)
     result.body = "\n\n".join(kept)
     result.segments.extend(removed)
-    result.published_date = result.published_date or _meta(meta, "published_date", date)
-    result.title = _meta(meta, "title", str)
-    result.author = _meta(meta, "author", str)
-    result.syndicated_from = _meta(meta, "syndicated_from", str)
+    found = meta.get("published_date")
+    result.published_date = result.published_date or (found if isinstance(found, date) else None)
+    result.title, result.author, result.syndicated_from = (_text(meta, key) for key in ("title", "author",
+                                                                                     "syndicated_from"))
     return result
 
 
@@ -103,9 +110,9 @@ def _mark_context(blocks: list[str], verdicts: list[Verdict | None], title_hint:
         mark_repeats(blocks, verdicts, standfirst=markers)
 
 
-def _meta(meta: dict[str, object], key: str, kind: type) -> Any:  # noqa: ANN401 - one of the record's field types
+def _text(meta: dict[str, object], key: str) -> str | None:
     value = meta.get(key)
-    return value if isinstance(value, kind) else None
+    return value if isinstance(value, str) and value else None
 
 
 PARAGRAPH_WORDS = 12
@@ -148,6 +155,7 @@ def mark_title_near_body(blocks: list[str], verdicts: list[Verdict | None], keep
     if first is None:
         return
     current = next((i for i, v in enumerate(verdicts) if v is not None and v.reason == TITLE_REASON), None)
+    candidate: int | None
     if current is not None and first - reach <= current < first:
         candidate = current
     else:
@@ -186,7 +194,8 @@ def restore_likeliest(verdicts: list[Verdict | None], probabilities: np.ndarray)
     """Every block was removed: keep the ones the classifier likes best (an empty article helps nobody)."""
     floor = probabilities.max() * 0.8
     for i, p in enumerate(probabilities):
-        if p >= floor and (verdicts[i] is None or verdicts[i].kind not in _NEVER_RESTORED):
+        verdict = verdicts[i]
+        if p >= floor and (verdict is None or verdict.kind not in _NEVER_RESTORED):
             verdicts[i] = None
 
 
