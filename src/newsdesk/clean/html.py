@@ -45,7 +45,7 @@ class HtmlConfig:
 
 
 DEFAULT = HtmlConfig()
-FALLBACK_BELOW_WORDS = 25  # trafilatura's text shorter than this may be a site name, a menu line or nothing
+FALLBACK_BELOW_WORDS = 15  # less than a one-sentence lede: a site name, a menu line, a caption or nothing
 FALLBACK_GAIN = 3.0  # ... and is replaced only by a reading with this many times its words, prose among them
 
 
