@@ -89,6 +89,10 @@ def main() -> None:
                   "--wrap-txt", *text)
     snippet_score(args.json, "newsdesk text on dumps (in-sample)", "extraction_text:dump_body")
     snippet_score(args.json, "trafilatura on dumps", "extraction_text:dump_trafilatura")
+    # A delivered body (JSONL text, .txt) is the text path's other input: ScrapingHub's gold bodies given as
+    # input measure what it wrongly removes from clean article text (the ideal output is the input).
+    extract_score(args.json, "newsdesk text on clean bodies", "--callable", "newsdesk.clean.text:extract_text_body",
+                  "--input-suffix", ".txt")
     loso = {name: LOSO_MODELS / f"line_model_without_{name}.json" for name in ("scrapinghub", "trafilatura-eval")}
     if args.loso or (args.ablations and not all(path.exists() for path in loso.values())):
         print("== text path, leave-one-set-out (trained on the other set only)", flush=True)

@@ -43,7 +43,8 @@ class MetadataScore:
             f"metadata {self.set_name:<16} date  (URL-dated pages): "
             f"HTML {pct(self.html_date_right, self.dated_pages)}  text {pct(self.text_date_right, self.dated_pages)}",
             f"metadata {self.set_name:<16} title (og:title/<title>): "
-            f"HTML {pct(self.html_title_right, self.titled_pages)}  text {pct(self.text_title_right, self.titled_pages)}",
+            f"HTML {pct(self.html_title_right, self.titled_pages)}  "
+            f"text {pct(self.text_title_right, self.titled_pages)}",
         ]
 
 

@@ -115,8 +115,7 @@ def extract_features(lines: list[str], stopwords: frozenset[str],
     prose_words = np.cumsum([0] + [c if p else 0 for c, p in zip(counts, prose)])
     region_words = prose_words[end + 1] - prose_words[start] if end >= start else 0
     rows = []
-    for i, line in enumerate(lines):
-        key = long_keys[i]
+    for i, key in enumerate(long_keys):
         contained = float(bool(key) and counts[i] >= 3 and any(
             key in other and key != other for other in long_keys[max(0, i - 8):i + 9]))
         run = 0
