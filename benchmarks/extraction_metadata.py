@@ -1,33 +1,34 @@
-"""Title and date accuracy of both extraction paths on the ScrapingHub pages that carry a reference.
+"""Title and date accuracy of both extraction paths on the benchmark pages that carry a reference.
 
 References (independent of our extractors): the date written in the page URL (/2019/11/19/, 2019-11-19,
 20191119) and the page's og:title, else its <title>. A title counts as right when, word-normalised, one
-contains the other (sites append " | Outlet" to <title>); a date when it is the URL's day.
+contains the other (sites append " | Outlet" to <title>); a date when it is the URL's day. The text path reads
+the page's plain-text dump (ScrapingHub's .raw.txt; built from the page for trafilatura-eval).
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import lxml.html
+from extraction_sets import pages_of
 
 from newsdesk.clean.html import extract_html
 from newsdesk.clean.text import clean_text
+from newsdesk.text import norm_key
 
 _URL_DATE = (
     re.compile(r"/((?:19|20)\d\d)/(\d\d)/(\d\d)/"),
     re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b"),
     re.compile(r"/((?:19|20)\d\d)(\d\d)(\d\d)(?:/|\b)"),
 )
-_WORD = re.compile(r"\w+")
 
 
 @dataclass
 class MetadataScore:
+    set_name: str
     dated_pages: int = 0
     html_date_right: int = 0
     text_date_right: int = 0
@@ -39,9 +40,10 @@ class MetadataScore:
         def pct(a: int, b: int) -> str:
             return f"{a}/{b} = {a / b:.3f}" if b else "n/a"
         return [
-            f"metadata  date  (URL-dated pages): HTML {pct(self.html_date_right, self.dated_pages)}  "
-            f"text {pct(self.text_date_right, self.dated_pages)}",
-            f"metadata  title (og:title/<title>): HTML {pct(self.html_title_right, self.titled_pages)}  "
+            f"metadata {self.set_name:<16} date  (URL-dated pages): "
+            f"HTML {pct(self.html_date_right, self.dated_pages)}  text {pct(self.text_date_right, self.dated_pages)}",
+            f"metadata {self.set_name:<16} title (og:title/<title>): "
+            f"HTML {pct(self.html_title_right, self.titled_pages)}  "
             f"text {pct(self.text_title_right, self.titled_pages)}",
         ]
 
@@ -68,19 +70,16 @@ def reference_title(html: str) -> str | None:
 
 
 def same_title(found: str | None, reference: str) -> bool:
-    a = " ".join(_WORD.findall((found or "").lower()))
-    b = " ".join(_WORD.findall(reference.lower()))
+    a, b = norm_key(found or ""), norm_key(reference)
     return bool(a) and (a in b or b in a)
 
 
-def score_metadata(bench: Path) -> MetadataScore:
-    score = MetadataScore()
-    for line in (bench / "manifest.jsonl").read_text(encoding="utf-8").splitlines():
-        entry = json.loads(line)
-        html = (bench / f"{entry['id']}.html").read_text(encoding="utf-8")
-        raw = (bench / f"{entry['id']}.raw.txt").read_text(encoding="utf-8")
-        found_html, found_text = extract_html(html, url=entry.get("url")), clean_text(raw)
-        if (day := url_date(entry.get("url") or "")) is not None:
+def score_metadata(set_name: str) -> MetadataScore:
+    score = MetadataScore(set_name)
+    for page in pages_of(set_name):
+        html = page.html()
+        found_html, found_text = extract_html(html, url=page.url), clean_text(page.dump())
+        if (day := url_date(page.url or "")) is not None:
             score.dated_pages += 1
             score.html_date_right += found_html.published_date == day
             score.text_date_right += found_text.published_date == day

@@ -1,11 +1,18 @@
-"""Train the plain-text line classifier from the shared ScrapingHub dumps, reproducibly.
+"""Train the plain-text line classifier on both benchmark sets, with leave-one-set-out scores, reproducibly.
 
-    .venv/bin/python scripts/train_line_classifier.py            # k-fold CV by page, then the final model
-    .venv/bin/python scripts/train_line_classifier.py --cv-only  # CV predictions only (no artefact written)
+    .venv/bin/python scripts/train_line_classifier.py           # LOSO models + shared-scorer lines, final model
+    .venv/bin/python scripts/train_line_classifier.py --loso-only  # no artefact written
+    .venv/bin/python scripts/train_line_classifier.py --no-loso    # only the final model
 
-Labels: each line of `<id>.raw.txt` is article text when most of its words align (difflib, in order) with
-the gold body `<id>.txt`. Cross-validation splits by page: the model for each fold never saw the pages it
-predicts; the held-out predictions are written to --pred-dir and scored with the shared scorer.
+Lines are those of each page's plain-text dump (ScrapingHub's `.raw.txt`; for trafilatura-eval the same dump
+built from the page, see benchmarks/extraction_sets.py). Labels:
+- ScrapingHub: a line is article text when most of its words align, in order, with the gold body.
+- trafilatura-eval has no gold body, only must / must-not snippets (about six per page). A line is article text
+  when it aligns with what our HTML path extracts from the page (trafilatura and the measured extras; the
+  teacher), then the snippets overrule it: a line holding a must snippet is article text, one holding a
+  must-not snippet is not.
+Leave-one-set-out: the model that scores a set never saw a page of it; each is scored by that set's shared
+scorer (text path on the set's dumps). Each set weighs the same in training, each page the same within its set.
 """
 
 from __future__ import annotations
@@ -16,73 +23,112 @@ import os
 import re
 import subprocess
 import sys
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "src"))
+sys.path[:0] = [str(REPO / "src"), str(REPO / "benchmarks")]
 
+from extraction_sets import SETS, Page, pages_of, shared_dir  # noqa: E402
+
+from newsdesk.clean.html import DEFAULT, finish, read_page  # noqa: E402
 from newsdesk.clean.line_features import FEATURE_NAMES  # noqa: E402
 from newsdesk.clean.line_model import DEFAULT_MODEL, LineModel, Tree, save_model  # noqa: E402
-from newsdesk.clean.text import clean_text, split_blocks  # noqa: E402
-from newsdesk.clean.text_classifier import features_for_lines  # noqa: E402
+from newsdesk.clean.rules import rules_digest  # noqa: E402
+from newsdesk.clean.text_classifier import dump_language, features_for_lines  # noqa: E402
+from newsdesk.text import split_blocks, words  # noqa: E402
 
-_WORD = re.compile(r"\w+")
+MODEL_VERSION = 3  # 2: ScrapingHub only; 3: both sets, rule registry digest
 SEED = 20241127
 PARAMS = dict(max_iter=150, learning_rate=0.08, max_leaf_nodes=15, min_samples_leaf=40, l2_regularization=1.0,
               random_state=SEED)
+_SPACE = re.compile(r"\s+")
 
 
-def shared_dir() -> Path:
-    return Path(os.environ.get("NEWSDESK_SHARED", REPO.parent / "shared"))
+@dataclass
+class Labelled:
+    page_id: str
+    lines: list[str]
+    features: np.ndarray
+    labels: np.ndarray
 
 
-def label_lines(lines: list[str], gold: str) -> np.ndarray:
-    """1 for a line whose words mostly align, in order, with the gold body."""
-    gold_tokens = _WORD.findall(gold)
+def label_lines(lines: list[str], reference: str) -> np.ndarray:
+    """1 for a line whose words mostly align, in order, with the reference text."""
+    ref_tokens = words(reference)
     tokens, owner = [], []
     for i, line in enumerate(lines):
-        for tok in _WORD.findall(line):
+        for tok in words(line):
             tokens.append(tok)
             owner.append(i)
     matched = np.zeros(len(lines))
-    matcher = difflib.SequenceMatcher(None, tokens, gold_tokens, autojunk=False)
+    matcher = difflib.SequenceMatcher(None, tokens, ref_tokens, autojunk=False)
     for block in matcher.get_matching_blocks():
         # Runs of one or two words match by chance ("the", "of"); they do not make a line article text.
         if block.size >= 3:
             for k in range(block.a, block.a + block.size):
                 matched[owner[k]] += 1
-    counts = np.array([max(len(_WORD.findall(line)), 1) for line in lines])
+    counts = np.array([max(len(words(line)), 1) for line in lines])
     return (matched / counts >= 0.5).astype(int)
 
 
-def load_pages(bench: Path) -> list[tuple[str, list[str], np.ndarray, np.ndarray]]:
-    """(id, lines, features, labels) per page, in sorted id order."""
-    pages = []
-    for raw in sorted(bench.glob("*.raw.txt")):
-        pid = raw.name[: -len(".raw.txt")]
-        lines = split_blocks(raw.read_text(encoding="utf-8"))
-        gold = (bench / f"{pid}.txt").read_text(encoding="utf-8")
-        pages.append((pid, lines, features_for_lines(lines), label_lines(lines, gold)))
-    return pages
+def _norm(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
 
 
-def line_weights(lines: list[str]) -> np.ndarray:
-    # The metric averages pages and counts shingles: weigh lines by words, each page summing to one.
-    words = np.array([len(_WORD.findall(line)) + 1.0 for line in lines])
-    return words / words.sum()
+def snippet_labels(lines: list[str], teacher: str, must: tuple[str, ...], must_not: tuple[str, ...]) -> np.ndarray:
+    """Teacher alignment, overruled by the page's snippets (matched as the snippet scorer matches them)."""
+    labels = label_lines(lines, teacher)
+    for i, line in enumerate(lines):
+        text = _norm(line)
+        if any(_norm(s) and _norm(s) in text for s in must):
+            labels[i] = 1
+        if any(_norm(s) and _norm(s) in text for s in must_not):
+            labels[i] = 0
+    return labels
 
 
-def fit(pages: list[tuple[str, list[str], np.ndarray, np.ndarray]]) -> HistGradientBoostingClassifier:
-    x = np.vstack([p[2] for p in pages])
-    y = np.concatenate([p[3] for p in pages])
-    w = np.concatenate([line_weights(p[1]) for p in pages])
-    return HistGradientBoostingClassifier(**PARAMS).fit(x, y, sample_weight=w * len(pages))
+def labelled_pages(set_name: str) -> list[Labelled]:
+    out = []
+    for page in pages_of(set_name):
+        lines = split_blocks(page.dump())
+        if not lines:
+            continue
+        labels = label_lines(lines, page.gold) if page.gold is not None else _teacher_labels(page, lines)
+        out.append(Labelled(page.page_id, lines, features_for_lines(lines, dump_language(lines)), labels))
+    print(f"{set_name}: {len(out)} pages, {sum(len(p.lines) for p in out)} lines, "
+          f"{sum(int(p.labels.sum()) for p in out)} article lines", flush=True)
+    return out
 
 
-def to_line_model(clf: HistGradientBoostingClassifier, threshold: float) -> LineModel:
+def _teacher_labels(page: Page, lines: list[str]) -> np.ndarray:
+    # Without the HTML path's fallback, which reads the page with the shipped line model: labels must not
+    # depend on the model they train.
+    teacher = finish(read_page(page.html(), page.url), replace(DEFAULT, fallback=False)).body
+    return snippet_labels(lines, teacher, page.must, page.must_not)
+
+
+def page_weights(lines: list[str]) -> np.ndarray:
+    # The metrics average pages and count shingles: weigh lines by words, each page summing to one.
+    counts = np.array([len(words(line)) + 1.0 for line in lines])
+    return counts / counts.sum()
+
+
+def fit(sets: dict[str, list[Labelled]]) -> HistGradientBoostingClassifier:
+    xs, ys, ws = [], [], []
+    for pages in sets.values():
+        for page in pages:
+            xs.append(page.features)
+            ys.append(page.labels)
+            ws.append(page_weights(page.lines) / len(pages))  # each set sums to one
+    w = np.concatenate(ws)
+    return HistGradientBoostingClassifier(**PARAMS).fit(np.vstack(xs), np.concatenate(ys), sample_weight=w * len(w))
+
+
+def to_line_model(clf: HistGradientBoostingClassifier, threshold: float, trained_on: list[str]) -> LineModel:
     trees = []
     for (predictor,) in clf._predictors:  # one predictor per iteration for a binary task
         nodes = predictor.nodes
@@ -94,42 +140,44 @@ def to_line_model(clf: HistGradientBoostingClassifier, threshold: float) -> Line
             right=nodes["right"].astype(np.int64),
             value=np.where(leaf, nodes["value"], 0.0).astype(float),
         ))
-    return LineModel(FEATURE_NAMES, float(np.ravel(clf._baseline_prediction)[0]), tuple(trees), threshold)
+    info: dict[str, object] = {"version": MODEL_VERSION, "trained_on": trained_on}
+    return LineModel(FEATURE_NAMES, float(np.ravel(clf._baseline_prediction)[0]), tuple(trees), threshold,
+                     rules_digest(), info)
 
 
-def cross_validate(pages, folds: int, threshold: float, pred_dir: Path) -> None:
-    """Page-level k-fold: each page is predicted by a model trained on the other folds only."""
-    pred_dir.mkdir(parents=True, exist_ok=True)
-    order = np.random.default_rng(SEED).permutation(len(pages))
-    for fold in range(folds):
-        test = {int(i) for i in order[fold::folds]}
-        model = to_line_model(fit([p for i, p in enumerate(pages) if i not in test]), threshold)
-        for i in sorted(test):
-            pid, lines, _, _ = pages[i]
-            (pred_dir / f"{pid}.txt").write_text(clean_text("\n".join(lines), model=model).body, encoding="utf-8")
-        print(f"fold {fold + 1}/{folds} done", flush=True)
+def score_with(model_path: Path, set_name: str, name: str) -> None:
+    """The text path with `model_path` on one set's dumps, printed by that set's shared scorer."""
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "NEWSDESK_LINE_MODEL": str(model_path)}
+    tools = shared_dir() / "tools"
+    if set_name == "scrapinghub":
+        cmd = [sys.executable, str(tools / "extract_score.py"), str(shared_dir() / "bench/extraction/scrapinghub"),
+               "--callable", f"{REPO / 'benchmarks' / 'extraction_text.py'}:text_body", "--input-suffix",
+               ".raw.txt", "--bootstrap", "0", "--name", name]
+    else:
+        cmd = [sys.executable, str(tools / "snippet_score.py"), str(shared_dir() / "bench/extraction/trafilatura-eval"),
+               "--pythonpath", str(REPO / "benchmarks"), "--pythonpath", str(REPO / "src"),
+               "--callable", "extraction_text:dump_body", "--name", name]
+    subprocess.run(cmd, check=True, env=env)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--threshold", type=float, default=0.5)
-    ap.add_argument("--pred-dir", type=Path, default=Path("/tmp/newsdesk-line-cv"))
-    ap.add_argument("--cv-only", action="store_true")
-    ap.add_argument("--no-cv", action="store_true")
+    ap.add_argument("--loso-only", action="store_true")
+    ap.add_argument("--no-loso", action="store_true")
+    ap.add_argument("--work", type=Path, default=Path("/tmp/newsdesk-line-models"))
     ap.add_argument("--out", type=Path, default=DEFAULT_MODEL)
     args = ap.parse_args()
-    bench = shared_dir() / "bench" / "extraction" / "scrapinghub"
-    pages = load_pages(bench)
-    print(f"{len(pages)} pages, {sum(len(p[1]) for p in pages)} lines, "
-          f"{sum(int(p[3].sum()) for p in pages)} article lines", flush=True)
-    if not args.no_cv:
-        cross_validate(pages, args.folds, args.threshold, args.pred_dir)
-        subprocess.run([sys.executable, str(shared_dir() / "tools" / "extract_score.py"), str(bench),
-                        "--pred-dir", str(args.pred_dir), "--input-suffix", ".raw.txt", "--bootstrap", "0",
-                        "--name", f"line-classifier {args.folds}-fold CV"], check=True)
-    if not args.cv_only:
-        save_model(to_line_model(fit(pages), args.threshold), args.out)
+    data = {name: labelled_pages(name) for name in SETS}
+    if not args.no_loso:
+        args.work.mkdir(parents=True, exist_ok=True)
+        for held_out in SETS:
+            train = {k: v for k, v in data.items() if k != held_out}
+            path = args.work / f"line_model_without_{held_out}.json"
+            save_model(to_line_model(fit(train), args.threshold, sorted(train)), path)
+            score_with(path, held_out, f"text path, trained on {'+'.join(sorted(train))}")
+    if not args.loso_only:
+        save_model(to_line_model(fit(data), args.threshold, sorted(data)), args.out)
         print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KiB)")
 
 

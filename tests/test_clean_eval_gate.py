@@ -60,3 +60,22 @@ def test_html_snippets(outputs, pid: str) -> None:  # type: ignore[no-untyped-de
         assert snippet in body
     for snippet in GATE["pages"][pid].get("html_must_not", []):
         assert snippet not in body
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def snippets(shared: Path) -> dict[str, dict[str, list[str]]]:
+    evaldata = json.loads((shared / GATE["trafilatura_eval"]["bench"] / "evaldata.json").read_text(encoding="utf-8"))
+    return {item["file"]: item for item in evaldata.values()}
+
+
+@pytest.mark.parametrize("name", sorted(GATE["trafilatura_eval"]["pages"]))
+def test_trafilatura_eval_snippets(shared: Path, snippets, name: str) -> None:  # type: ignore[no-untyped-def]
+    pinned = GATE["trafilatura_eval"]["pages"][name]
+    raw = (shared / GATE["trafilatura_eval"]["bench"] / "html" / name).read_bytes()
+    body = _norm(extract_html_body(raw.decode("utf-8", "replace")))
+    assert sum(_norm(s) in body for s in snippets[name]["with"]) >= pinned["must_found"]
+    assert sum(_norm(s) in body for s in snippets[name]["without"]) <= pinned["must_not_found"]

@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from newsdesk.clean.kinds import KINDS
-from newsdesk.clean.text import TextResult, clean_text
+from newsdesk.clean.result import Extraction
+from newsdesk.clean.text import clean_text
 
 # (seed, short snippet of a removed line, expected kind)
 SPOT_CHECKS = [
@@ -21,7 +22,7 @@ SPOT_CHECKS = [
 ]
 
 
-def _clean(seeds_dir: Path, seed: str) -> TextResult:
+def _clean(seeds_dir: Path, seed: str) -> Extraction:
     return clean_text(next(seeds_dir.glob(f"{seed}_*.txt")).read_text(encoding="utf-8"))
 
 
@@ -51,3 +52,9 @@ def test_text_metadata_from_cues(seeds_dir: Path) -> None:
     assert result.syndicated_from == "Radio Free Asia"
     assert result.published_date is not None and result.published_date.isoformat() == "2022-04-03"
     assert result.title and result.title.startswith("China, Russia slam")
+
+
+def test_headline_has_its_own_kind(seeds_dir: Path) -> None:
+    result = _clean(seeds_dir, "001")
+    assert result.title is not None
+    assert [s.kind for s in result.segments if s.text == result.title] == ["headline"]

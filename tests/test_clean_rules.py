@@ -3,8 +3,7 @@
 import pytest
 
 from newsdesk.clean.context import mark_verbatim_repeats
-from newsdesk.clean.html_merge import MergeConfig, merge_blocks, needs_second_opinion
-from newsdesk.clean.rules import match_block
+from newsdesk.clean.rules import RULE_KINDS, RULES, match_block, rules_digest
 
 PROSE = ("The committee met on Tuesday to discuss the budget, and members agreed that the spending plan "
          "needed more work before it could be put to a vote in the full council next month.")
@@ -44,21 +43,24 @@ def test_verbatim_repeat_of_a_paragraph_only() -> None:
     assert [v.kind if v else None for v in verdicts] == [None] * 5 + ["duplicate"]
 
 
-def test_readability_prose_inserted_in_order() -> None:
-    other_prose = PROSE.replace("committee", "panel").replace("Tuesday", "Friday")
-    mine = ["Intro line of the story, short.", PROSE]
-    theirs = ["Intro line of the story, short.", PROSE, other_prose, "Share this"]
-    merged, added = merge_blocks(mine, theirs, MergeConfig(min_agreement=0.5))
-    assert merged == mine + [other_prose] and added == 1
+def test_every_rule_has_a_unique_name_and_a_known_kind() -> None:
+    from newsdesk.clean.kinds import KINDS
+
+    names = [rule.name for rule in RULES]
+    assert len(names) == len(set(names))
+    assert set(RULE_KINDS) <= set(KINDS)
 
 
-def test_no_merge_when_extractors_disagree() -> None:
-    merged, added = merge_blocks([PROSE], ["Something else entirely, " * 10 + "."], MergeConfig())
-    assert merged == [PROSE] and added == 0
+def test_the_rule_that_fired_is_named() -> None:
+    verdict = match_block("Subscribe to our newsletter for daily updates")
+    assert verdict is not None and verdict.rule.startswith("subscription.")
 
 
-def test_second_opinion_only_when_prose_is_missing() -> None:
-    config = MergeConfig()
-    other_prose = PROSE.replace("committee", "panel")
-    assert not needs_second_opinion([PROSE, PROSE], [PROSE, "Menu", "Home"], config)
-    assert needs_second_opinion([PROSE], [PROSE, other_prose, other_prose.replace("panel", "board")], config)
+def test_digest_changes_with_a_rule() -> None:
+    import re
+    from dataclasses import replace
+
+    changed = tuple(replace(r, max_words=r.max_words + 1) if i == 0 else r for i, r in enumerate(RULES))
+    loosened = tuple(replace(r, pattern=re.compile(r.pattern.pattern + "|x")) if i == 3 else r
+                     for i, r in enumerate(RULES))
+    assert len({rules_digest(), rules_digest(changed), rules_digest(loosened), rules_digest(RULES[:-1])}) == 4

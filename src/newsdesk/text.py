@@ -52,9 +52,15 @@ def strip_invisible(text: str) -> str:
     return _INVISIBLE.sub("", text) if _INVISIBLE.search(text) else text
 
 
+def xml_chars(text: str) -> str:
+    """Text lxml can parse: the characters XML 1.0 forbids become spaces, C1 controls stay (lxml accepts them;
+    an HTML page is parsed as it came, as trafilatura would)."""
+    return _NOT_XML.sub(" ", text) if _NOT_XML.search(text) else text
+
+
 def xml_safe(text: str) -> str:
     """Text lxml accepts: characters XML forbids become spaces (offsets do not matter before extraction)."""
-    text = _NOT_XML.sub(" ", text) if _NOT_XML.search(text) else text
+    text = xml_chars(text)
     return _C1.sub(" ", text) if _C1.search(text) else text
 
 

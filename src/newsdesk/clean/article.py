@@ -14,11 +14,8 @@ def clean_document(raw: RawDocument, config: CleanConfig) -> CleanArticle | Quar
     """Boilerplate removal for one document; a document left without article text goes to quarantine."""
     if raw.content_type == "html":
         found = extract_html(raw.content, url=raw.url)
-        source_name = found.source_name
-        url = raw.url or found.url
     else:
-        found = clean_text(raw.content, title_hint=raw.title)  # type: ignore[assignment]
-        source_name, url = None, raw.url
+        found = clean_text(raw.content, title_hint=raw.title)
     article = CleanArticle(
         doc_id=raw.doc_id,
         body=found.body,
@@ -26,13 +23,13 @@ def clean_document(raw: RawDocument, config: CleanConfig) -> CleanArticle | Quar
         title=raw.title or found.title,
         published_date=parse_iso_date(raw.published) or found.published_date,
         author=found.author,
-        source_name=raw.source or source_name,
+        source_name=raw.source or found.source_name,
         syndicated_from=found.syndicated_from,
-        url=url,
+        url=raw.url or found.url,
         segments=found.segments,
     )
-    language, _ = detect_language(article.body)
-    article.language = language
+    # The text path detected the language on its way (for its stop words); the HTML path leaves it to us.
+    article.language = found.language if found.language is not None else detect_language(article.body)[0]
     if article.n_words < config.min_body_words:
         return QuarantineItem(
             batch_id=raw.batch_id, source_path=raw.source_path, stage="clean", reason="no_article_text",

@@ -1,6 +1,7 @@
 """Context rules for blocks: a block's verdict from its neighbours, its position and the title.
 
 Each marker fills in verdicts left empty by `newsdesk.clean.rules.match_block`; every one carries a reason.
+`split_verdicts` turns the verdicts into the kept blocks, the removed segments and the metadata they carry.
 """
 
 from __future__ import annotations
@@ -9,16 +10,19 @@ import re
 
 from newsdesk.clean import kinds
 from newsdesk.clean.rules import Verdict, is_bio_sentence
+from newsdesk.records import Segment
+from newsdesk.text import SENTENCE_END, norm_key, words
 
-_TERMINAL = tuple(".!?…:;\"”’»)]")
-_WORD = re.compile(r"\w+", re.UNICODE)
+# A line ending like a sentence, or in a colon or semicolon (it introduces what follows), is not a headline.
+_TERMINAL = SENTENCE_END + (":", ";", "]")
+TITLE_REASON = "headline (kept as the article title)"
 _TRAILING_TAG = re.compile(r"\s*[(\[][A-Z ]{2,20}[)\]]\s*$")  # "(UPDATED)", "[VIDEO]"
 
 
 def is_headline_like(block: str) -> bool:
     """Short and without sentence-final punctuation: a headline, subhead, caption or link text."""
-    words = len(block.split())
-    return 0 < words <= 20 and not _TRAILING_TAG.sub("", block).rstrip().endswith(_TERMINAL)
+    n_words = len(block.split())
+    return 0 < n_words <= 20 and not _TRAILING_TAG.sub("", block).rstrip().endswith(_TERMINAL)
 
 
 def mark_sections(blocks: list[str], verdicts: list[Verdict | None]) -> None:
@@ -62,10 +66,10 @@ def mark_title(blocks: list[str], verdicts: list[Verdict | None], title_hint: st
     for i, block in enumerate(blocks):
         if not block or verdicts[i] is not None:
             continue
-        hint_match = title_hint is not None and norm_text(block) == norm_text(title_hint)
+        hint_match = title_hint is not None and norm_key(block) == norm_key(title_hint)
         rest = sum(1 for b, v in zip(blocks[i + 1:], verdicts[i + 1:]) if b and v is None)
         if hint_match or (is_headline_like(block) and len(block.split()) >= 3 and rest >= 2):
-            verdicts[i] = Verdict(kinds.DATELINE, "headline (kept as the article title)", {"title": block})
+            verdicts[i] = Verdict(kinds.HEADLINE, TITLE_REASON, {"title": block})
         return
 
 
@@ -102,8 +106,10 @@ def is_wrapped_line(blocks: list[str], i: int) -> bool:
     return bool(runs_on or runs_from)
 
 
-def mark_repeats(blocks: list[str], verdicts: list[Verdict | None]) -> None:
-    """An early block (a standfirst) repeated inside a later paragraph, or a block repeated verbatim."""
+def mark_repeats(blocks: list[str], verdicts: list[Verdict | None], standfirst: bool = True) -> None:
+    """A block repeated (nearly) verbatim later goes as the later copy; with `standfirst`, an early block
+    repeated inside a later paragraph goes too (in a delivered body that is the standfirst; in a page dump
+    the early copy is as often the one the article holds, so the text path asks for it only on bodies)."""
     kept = [i for i, b in enumerate(blocks) if b and verdicts[i] is None]
     shingles = {i: _shingles(blocks[i]) for i in kept}
     for pos, i in enumerate(kept):
@@ -115,7 +121,7 @@ def mark_repeats(blocks: list[str], verdicts: list[Verdict | None]) -> None:
                 continue
             other = shingles[j]
             overlap = len(own & other) / len(own)
-            if overlap >= 0.6 and (len(own) <= len(other)):
+            if standfirst and overlap >= 0.6 and (len(own) <= len(other)):
                 verdicts[i] = Verdict(kinds.DUPLICATE, "standfirst or paragraph repeated later in the body")
                 break
             if other and len(own & other) / len(other) >= 0.9:
@@ -123,14 +129,10 @@ def mark_repeats(blocks: list[str], verdicts: list[Verdict | None]) -> None:
 
 
 def _shingles(block: str, n: int = 3) -> set[tuple[str, ...]]:
-    tokens = [t.lower() for t in _WORD.findall(block)]
+    tokens = words(block.lower())
     if len(tokens) < 6:
         return set()
     return {tuple(tokens[k:k + n]) for k in range(len(tokens) - n + 1)}
-
-
-def norm_text(text: str) -> str:
-    return " ".join(_WORD.findall(text.lower()))
 
 
 def mark_verbatim_repeats(blocks: list[str], verdicts: list[Verdict | None], min_words: int = 12) -> None:
@@ -140,10 +142,29 @@ def mark_verbatim_repeats(blocks: list[str], verdicts: list[Verdict | None], min
     """
     seen: set[str] = set()
     for i, block in enumerate(blocks):
-        key = norm_text(block)
+        key = norm_key(block)
         if len(key.split()) < min_words or verdicts[i] is not None:
             continue
         if key in seen:
             verdicts[i] = Verdict(kinds.DUPLICATE, "block repeated verbatim earlier in the text")
         seen.add(key)
 
+
+
+def split_verdicts(blocks: list[str], verdicts: list[Verdict | None]) -> tuple[list[str], list[Segment],
+                                                                             dict[str, object]]:
+    """Kept blocks, removed segments, and the first value of each metadata field the verdicts carry."""
+    kept: list[str] = []
+    removed: list[Segment] = []
+    meta: dict[str, object] = {}
+    for i, (block, verdict) in enumerate(zip(blocks, verdicts)):
+        if not block:
+            continue
+        if verdict is None:
+            kept.append(block)
+            continue
+        removed.append(Segment(i, verdict.kind, block, verdict.reason))
+        for key, value in verdict.meta.items():
+            if value and key not in meta:
+                meta[key] = value
+    return kept, removed, meta

@@ -1,125 +1,167 @@
-"""HTML pages: trafilatura finds the article, our block rules post-filter it, the rest becomes segments."""
+"""HTML pages: trafilatura (default mode, its own fallbacks) finds the article, then our measured extras.
+
+The page is parsed once (`page.parse_html`); trafilatura, the metadata helpers and the visible-text dump all
+read that tree. What we add after trafilatura is switchable (`HtmlConfig`) so `benchmarks/extraction.py` can
+show each part on and off on both benchmark sets, and each part stays only while it helps, or is neutral, on
+both: the title line leaves the body, the block rules remove what they name, and a page where trafilatura
+finds next to nothing gets the text path's reading of the page instead, when that has more article text.
+"""
 
 from __future__ import annotations
 
-import re
+import logging
 from dataclasses import dataclass, field
 from functools import lru_cache
-from datetime import date
 
-import lxml.html
 import trafilatura
-from lxml import etree
 
 from newsdesk.clean import kinds
-from newsdesk.clean.dates import parse_iso_date
-from newsdesk.clean.html_merge import MergeConfig, merge_blocks, needs_second_opinion, readability_blocks
-from newsdesk.clean.rules import Verdict, match_block
-from newsdesk.clean.text import filter_blocks, split_blocks
+from newsdesk.clean.context import TITLE_REASON, mark_sections, split_verdicts
+from newsdesk.clean.html_meta import PageMeta, page_metadata
+from newsdesk.clean.page import parse_html, visible_lines
+from newsdesk.clean.result import Extraction
+from newsdesk.clean.rules import RULES, Rule, Verdict, match_block
 from newsdesk.records import Segment
+from newsdesk.text import count_words, ends_sentence, norm_key, split_blocks
 
-_BLOCK_TAGS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th", "br", "section", "article",
-               "header", "footer", "nav", "aside", "blockquote", "figcaption", "figure", "pre", "dd", "dt", "ul",
-               "ol", "table", "form", "main", "title"}
-_INVISIBLE = ("script", "style", "noscript", "template", "svg", "head", "iframe", "object")
-_WORD = re.compile(r"\w+")
-DEFAULT_MERGE = MergeConfig()
+_LOG = logging.getLogger(__name__)
+
+
+# Rules that made a page of one set worse and none of either better on this path (benchmarks/extraction.py
+# --ablations): an "About X" heading took the article paragraphs after it for a bio, the "Name / Agency" credit
+# pattern took a spec line ("Verdicker/Basisöl: ...") for a photo credit. The text path keeps them.
+HTML_SKIPPED_RULES = ("bio.heading", "caption.name_slash_agency")
+HTML_RULES = tuple(rule for rule in RULES if rule.name not in HTML_SKIPPED_RULES)
+
+
+@dataclass(frozen=True)
+class HtmlConfig:
+    """What runs after trafilatura; the defaults are what both benchmark sets support."""
+
+    rules: tuple[Rule, ...] = HTML_RULES  # block rules applied to trafilatura's blocks
+    sections: bool = True  # blocks under a "Related"/"About the author" heading go with it
+    headline: bool = True  # the title line leaves the body (kind headline; the title is stored apart)
+    fallback: bool = True  # the text path reads the page when trafilatura finds (next to) nothing
+
+
+DEFAULT = HtmlConfig()
+FALLBACK_BELOW_WORDS = 15  # less than a one-sentence lede: a site name, a menu line, a caption or nothing
+FALLBACK_GAIN = 3.0  # ... and is replaced only by a reading with this many times its words, prose among them
 
 
 @dataclass
-class HtmlResult:
-    body: str
-    segments: list[Segment] = field(default_factory=list)
-    title: str | None = None
-    published_date: date | None = None
-    author: str | None = None
-    source_name: str | None = None
-    syndicated_from: str | None = None
-    url: str | None = None
+class Page:
+    """One parsed page: trafilatura's article blocks, the page's visible lines and its metadata."""
+
+    blocks: list[str]
+    lines: list[str]
+    meta: PageMeta = field(default_factory=PageMeta)
 
 
-def extract_html(html: str, url: str | None = None, merge: MergeConfig = DEFAULT_MERGE) -> HtmlResult:
-    """Extract the article body and metadata from one HTML page; removed page blocks become segments."""
-    # fast=True skips trafilatura's own fallback extractors: readability below is asked instead, and only
-    # on the pages where trafilatura seems to have missed prose.
-    doc = trafilatura.bare_extraction(html, url=url, include_comments=False, with_metadata=True, fast=True)
-    result = HtmlResult(body="")
-    text = ""
-    if doc is not None:
-        text = doc.text or ""
-        result.title = _clean_meta(doc.title)
-        result.author = _clean_meta(doc.author)
-        result.source_name = _clean_meta(doc.sitename)
-        result.published_date = parse_iso_date(doc.date)
-        result.url = doc.url or url
-    blocks = split_blocks(text)
-    page_blocks = visible_blocks(html)
-    if needs_second_opinion(blocks, page_blocks, merge):
-        blocks, _ = merge_blocks(blocks, readability_blocks(html, visible_blocks), merge)
-    if blocks and result.title and _norm(blocks[0]) == _norm(result.title):
-        result.segments.append(Segment(0, kinds.DATELINE, blocks[0], "headline (kept as the article title)"))
-        blocks = blocks[1:]
-    kept, removed, meta = filter_blocks(blocks)
-    result.body = "\n\n".join(kept)
-    result.segments.extend(removed)
-    result.author = result.author or meta.get("author")
-    result.syndicated_from = meta.get("syndicated_from")
-    result.segments.extend(_page_leftovers(page_blocks, kept, result.title, start=len(blocks)))
-    return result
+def read_page(html: str, url: str | None = None) -> Page:
+    """Parse once, run trafilatura on the tree, read the metadata and the visible text (never raises)."""
+    tree = parse_html(html)
+    if tree is None:
+        return Page([], [], PageMeta(url=url))
+    try:
+        text = trafilatura.extract(tree, include_comments=False) or ""  # trafilatura works on its own copy
+    except Exception:  # noqa: BLE001 - trafilatura failing on one hostile page: the fallback reads it instead
+        _LOG.warning("trafilatura failed on %s", url or "a page", exc_info=True)
+        text = ""
+    meta = page_metadata(tree, url)
+    return Page(split_blocks(text), visible_lines(tree), meta)  # last: it uses the tree up
+
+
+def extract_html(html: str, url: str | None = None, config: HtmlConfig = DEFAULT) -> Extraction:
+    """The article body and metadata of one HTML page; removed page blocks become segments."""
+    return finish(read_page(html, url), config)
 
 
 def extract_html_body(html: str) -> str:
-    """str -> str entry point for the benchmark scorer."""
+    """str -> str entry point for the benchmark scorer (the whole path, metadata and segments included)."""
     return extract_html(html).body
 
 
-def visible_blocks(html: str) -> list[str]:
-    """The page's visible text, one block element per line."""
-    try:
-        tree = lxml.html.fromstring(html)
-    except (etree.ParserError, ValueError):
-        return []
-    for bad in tree.xpath("|".join(f"//{tag}" for tag in _INVISIBLE)):
-        bad.drop_tree()
-    for el in tree.iter():
-        if isinstance(el.tag, str) and el.tag.lower() in _BLOCK_TAGS:
-            el.tail = "\n" + (el.tail or "")
-            el.text = "\n" + (el.text or "")
-    return split_blocks(tree.text_content())
+def finish(page: Page, config: HtmlConfig = DEFAULT) -> Extraction:
+    """Our steps after trafilatura, on a page read once (the ablation benchmark reuses one reading)."""
+    result = Extraction(body="", title=page.meta.title, published_date=page.meta.published_date,
+                        author=page.meta.author, source_name=page.meta.source_name, url=page.meta.url)
+    extracted = page.blocks
+    kept, removed, meta = _filter(extracted, result.title, config)
+    if config.fallback and count_words(" ".join(kept)) < FALLBACK_BELOW_WORDS:
+        other = fallback_blocks(page, kept)
+        if other is not kept:
+            extracted = other
+            kept, removed, meta = _filter(extracted, result.title, config)
+    if not kept and extracted:
+        # Our steps took everything trafilatura found (a page whose only text is a caption): an empty article
+        # helps nobody, so the rules' removals are undone (the title line stays out unless it is all there is).
+        kept = [b for b in extracted if not _is_title(b, result.title)] or list(extracted)
+        removed = [s for s in removed if s.kind == kinds.HEADLINE and len(kept) < len(extracted)]
+    result.body = "\n\n".join(kept)
+    result.segments.extend(removed)
+    result.author = result.author or _str(meta.get("author"))
+    result.syndicated_from = _str(meta.get("syndicated_from"))
+    result.segments.extend(page_leftovers(page.lines, extracted, result.title, start=len(extracted)))
+    return result
 
 
-def _page_leftovers(page_blocks: list[str], kept: list[str], title: str | None, start: int) -> list[Segment]:
-    """Visible page blocks that are not in the body, typed by the block rules where one fires."""
-    in_body = {_norm(b) for b in kept}
-    body_text = _norm(" ".join(kept))
+def _filter(blocks: list[str], title: str | None, config: HtmlConfig) -> tuple[list[str], list[Segment],
+                                                                             dict[str, object]]:
+    """The title line out, then the block rules and sections: kept blocks, removed segments, their metadata."""
+    verdicts = [match_block(block, config.rules) for block in blocks]
+    if config.sections:
+        mark_sections(blocks, verdicts)
+    if config.headline and blocks and _is_title(blocks[0], title):
+        verdicts[0] = Verdict(kinds.HEADLINE, TITLE_REASON)
+    return split_verdicts(blocks, verdicts)
+
+
+def _is_title(block: str, title: str | None) -> bool:
+    return bool(title) and norm_key(block) == norm_key(title or "")
+
+
+def fallback_blocks(page: Page, blocks: list[str]) -> list[str]:
+    """The text path's article from the page's visible lines, when it has clearly more prose than `blocks`
+    (else `blocks` itself)."""
+    from newsdesk.clean.text import clean_text  # the text path imports nothing from here; lazy all the same
+
+    if not page.lines:
+        return blocks
+    other = split_blocks(clean_text("\n".join(page.lines)).body)
+    other_words = count_words(" ".join(other))
+    has_prose = any(count_words(b) >= 10 and ends_sentence(b) for b in other)
+    gain = other_words >= FALLBACK_GAIN * max(count_words(" ".join(blocks)), 1)
+    return other if has_prose and gain else blocks
+
+
+def page_leftovers(lines: list[str], extracted: list[str], title: str | None, start: int) -> list[Segment]:
+    """Visible page lines outside the extracted blocks (a block our rules removed is a segment already), typed
+    by the block rules where one fires."""
+    in_body = {norm_key(b) for b in extracted}
+    body_text = norm_key(" ".join(extracted))
+    title_key = norm_key(title) if title else None
     segments: list[Segment] = []
-    for offset, block in enumerate(page_blocks):
-        key = _norm(block)
+    for offset, line in enumerate(lines):
+        key = norm_key(line)
         if not key or key in in_body or key in body_text:
             continue
-        verdict = _typed_leftover(block)
+        verdict = _typed_leftover(line)
         if verdict is not None:
             kind, reason = verdict.kind, verdict.reason
-        elif title and key == _norm(title):
-            kind, reason = kinds.DATELINE, "headline (kept as the article title)"
+        elif key == title_key:
+            kind, reason = kinds.HEADLINE, TITLE_REASON
         else:
             kind, reason = kinds.NAVIGATION, "page text outside the article"
-        segments.append(Segment(start + offset, kind, block, reason))
+        segments.append(Segment(start + offset, kind, line, reason))
     return segments
 
 
 @lru_cache(maxsize=20_000)
-def _typed_leftover(block: str) -> Verdict | None:
+def _typed_leftover(line: str) -> Verdict | None:
     # Cached: menus and footers repeat on every page of a site, and the rules are most of this pass's cost.
-    return match_block(block) if len(block.split()) <= 60 else None
+    return match_block(line) if len(line.split()) <= 60 else None
 
 
-def _clean_meta(value: str | None) -> str | None:
-    if not value:
-        return None
-    value = " ".join(value.split())
-    return value or None
-
-
-def _norm(text: str) -> str:
-    return " ".join(_WORD.findall(text.lower()))
+def _str(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None

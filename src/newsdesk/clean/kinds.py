@@ -7,9 +7,11 @@ RELATED = "related_link"  # "Check also", "Read more", teaser headlines dropped 
 CAPTION = "caption"  # photo captions and credits
 REPRINT = "reprint_note"  # "originally published by X" (the outlet goes to articles.syndicated_from)
 NAVIGATION = "navigation"  # menus, share buttons, breadcrumbs, tags, cookie banners
+HEADLINE = "headline"  # the article's title line (its text goes to articles.title)
 DATELINE = "dateline"  # date stamps, bylines and other metadata lines (values go to article columns)
 DUPLICATE = "duplicate"  # a standfirst or paragraph repeated later in the body
 COMMENT = "comment"
 OTHER = "other"
 
-KINDS = (PROMO, SUBSCRIPTION, AUTHOR_BIO, RELATED, CAPTION, REPRINT, NAVIGATION, DATELINE, DUPLICATE, COMMENT, OTHER)
+KINDS = (PROMO, SUBSCRIPTION, AUTHOR_BIO, RELATED, CAPTION, REPRINT, NAVIGATION, HEADLINE, DATELINE, DUPLICATE, COMMENT,
+         OTHER)

@@ -14,23 +14,19 @@ from functools import lru_cache
 
 import numpy as np
 
-from newsdesk.clean import kinds
-from newsdesk.clean.rules import match_block
+from newsdesk.clean.rules import RULE_KINDS, match_block
+from newsdesk.text import SENTENCE_END, norm_key, words
 
-_WORD = re.compile(r"\w+", re.UNICODE)
-_TERMINAL = tuple(".!?…\"”’»)")
 _PUNCT = re.compile(r"[.,;:!?]")
 _LINKISH = re.compile(r"https?://|www\.|@\w|\.(?:com|org|net|html?)\b|[|»›]|>>|\s/\s")
 _TRUNCATED = re.compile(r"(?:\.\.\.|…|\b(?:more|less))\s*$", re.I)
-_RULE_KINDS = (kinds.PROMO, kinds.SUBSCRIPTION, kinds.AUTHOR_BIO, kinds.RELATED, kinds.CAPTION, kinds.REPRINT,
-               kinds.NAVIGATION, kinds.DATELINE, kinds.COMMENT)
 _OWN = ("log_words", "log_chars", "terminal", "colon_end", "stop_density", "punct_density", "comma_density",
         "digit_ratio", "title_case", "all_caps", "lower_start", "linkish", "truncated", "sentences")
 _NEIGHBOURS = (-2, -1, 1, 2)
 _NEIGHBOUR_OWN = ("log_words", "terminal", "stop_density")
 FEATURE_NAMES: tuple[str, ...] = (
     _OWN
-    + tuple(f"rule_{k}" for k in _RULE_KINDS)
+    + tuple(f"rule_{k}" for k in RULE_KINDS)  # one per kind of the rule registry (see rules_digest)
     + ("repeats", "contained", "position", "word_position", "in_region", "before_region", "after_region",
        "region_share", "prose_window_3", "prose_window_10", "short_run")
     + tuple(f"n{off:+d}_{name}" for off in _NEIGHBOURS for name in _NEIGHBOUR_OWN)
@@ -49,21 +45,21 @@ def load_stopwords(language: str) -> frozenset[str]:
 
 
 def _own_features(line: str, stopwords: frozenset[str]) -> list[float]:
-    words = _WORD.findall(line)
-    n = len(words) or 1
-    lowered = [w.lower() for w in words]
+    tokens = words(line)
+    n = len(tokens) or 1
+    lowered = [w.lower() for w in tokens]
     stripped = line.rstrip()
     return [
-        math.log1p(len(words)),
+        math.log1p(len(tokens)),
         math.log1p(len(line)),
-        float(stripped.endswith(_TERMINAL)),
+        float(stripped.endswith(SENTENCE_END)),
         float(stripped.endswith(":")),
         sum(w in stopwords for w in lowered) / n,
         len(_PUNCT.findall(line)) / n,
         line.count(",") / n,
         sum(c.isdigit() for c in line) / max(len(line), 1),
-        sum(w[:1].isupper() for w in words) / n,
-        sum(w.isupper() and len(w) > 1 for w in words) / n,
+        sum(w[:1].isupper() for w in tokens) / n,
+        sum(w.isupper() and len(w) > 1 for w in tokens) / n,
         float(line[:1].islower()),
         float(bool(_LINKISH.search(line))),
         float(bool(_TRUNCATED.search(stripped))),
@@ -71,10 +67,9 @@ def _own_features(line: str, stopwords: frozenset[str]) -> list[float]:
     ]
 
 
-def _rule_features(line: str) -> list[float]:
-    verdict = match_block(line)
-    kind = verdict.kind if verdict else None
-    return [float(kind == k) for k in _RULE_KINDS]
+def rule_kinds_of(lines: list[str]) -> list[str | None]:
+    """The kind the rule registry gives each line on its own (None: no rule fired)."""
+    return [v.kind if (v := match_block(line)) else None for line in lines]
 
 
 def _is_prose(line_words: int, terminal: bool, stop_density: float) -> bool:
@@ -100,24 +95,27 @@ def _region_weights(counts: list[int], prose: list[bool]) -> list[float]:
     return [float(c) if p else -1.5 - 0.3 * c for c, p in zip(counts, prose)]
 
 
-def extract_features(lines: list[str], stopwords: frozenset[str]) -> np.ndarray:
-    """One row of FEATURE_NAMES per line."""
+def extract_features(lines: list[str], stopwords: frozenset[str],
+                     rule_kinds: list[str | None] | None = None) -> np.ndarray:
+    """One row of FEATURE_NAMES per line; `rule_kinds` are the lines' rule verdicts when the caller has them
+    already (the text path matches every line once)."""
     n = len(lines)
     if n == 0:
         return np.zeros((0, len(FEATURE_NAMES)))
+    if rule_kinds is None:
+        rule_kinds = rule_kinds_of(lines)
     own = [_own_features(line, stopwords) for line in lines]
-    counts = [len(_WORD.findall(line)) for line in lines]
+    counts = [len(words(line)) for line in lines]
     prose = [_is_prose(c, bool(o[2]), o[4]) for c, o in zip(counts, own)]
     start, end = densest_region(_region_weights(counts, prose))
     total_words = sum(counts) or 1
-    seen = Counter(" ".join(_WORD.findall(line.lower())) for line in lines)
-    long_keys = [(" ".join(_WORD.findall(line.lower()))) for line in lines]
+    long_keys = [norm_key(line) for line in lines]
+    seen = Counter(long_keys)
     cumulative = np.cumsum([0] + counts)
     prose_words = np.cumsum([0] + [c if p else 0 for c, p in zip(counts, prose)])
     region_words = prose_words[end + 1] - prose_words[start] if end >= start else 0
     rows = []
-    for i, line in enumerate(lines):
-        key = long_keys[i]
+    for i, key in enumerate(long_keys):
         contained = float(bool(key) and counts[i] >= 3 and any(
             key in other and key != other for other in long_keys[max(0, i - 8):i + 9]))
         run = 0
@@ -129,7 +127,7 @@ def extract_features(lines: list[str], stopwords: frozenset[str]) -> np.ndarray:
             if counts[j] > 4:
                 break
             run += 1
-        row = own[i] + _rule_features(line) + [
+        row = own[i] + [float(rule_kinds[i] == k) for k in RULE_KINDS] + [
             float(seen[key] - 1) if key else 0.0,
             contained,
             i / n,

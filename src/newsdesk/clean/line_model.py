@@ -7,9 +7,10 @@ is readable, small and does not break when scikit-learn changes its private clas
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -31,6 +32,8 @@ class LineModel:
     baseline: float
     trees: tuple[Tree, ...]
     threshold: float  # keep a line when its probability of being article text reaches this
+    rules_digest: str = ""  # `rules.rules_digest()` of the rule set the rule features came from
+    info: dict[str, object] = field(default_factory=dict, hash=False, compare=False)  # version, training sets
 
     @cached_property
     def forest(self) -> "_Forest":
@@ -73,7 +76,7 @@ def _stack(trees: tuple[Tree, ...]) -> _Forest:
     width = max(len(t.feature) for t in trees)
 
     def pad(name: str, fill: float, dtype: type) -> np.ndarray:
-        out = np.full((len(trees), width), fill, dtype=dtype)
+        out: np.ndarray = np.full((len(trees), width), fill, dtype=dtype)
         for i, tree in enumerate(trees):
             values = getattr(tree, name)
             out[i, : len(values)] = values
@@ -86,6 +89,8 @@ def _stack(trees: tuple[Tree, ...]) -> _Forest:
 def model_to_dict(model: LineModel) -> dict[str, object]:
     """JSON-ready form of a model (leaf values rounded to 6 digits, far below the model noise; cuts exact)."""
     return {
+        **model.info,
+        "rules_digest": model.rules_digest,
         "feature_names": list(model.feature_names),
         "baseline": round(model.baseline, 6),
         "threshold": model.threshold,
@@ -99,16 +104,21 @@ def model_to_dict(model: LineModel) -> dict[str, object]:
     }
 
 
-def model_from_dict(data: dict[str, object]) -> LineModel:
+def model_from_dict(data: dict[str, Any]) -> LineModel:
+    """The model from its JSON form (`data` is parsed JSON: its shape is `model_to_dict`'s)."""
     trees = tuple(Tree(
         feature=np.asarray(t["feature"], dtype=np.int64),
         threshold=np.asarray(t["threshold"], dtype=float),
         left=np.asarray(t["left"], dtype=np.int64),
         right=np.asarray(t["right"], dtype=np.int64),
         value=np.asarray(t["value"], dtype=float),
-    ) for t in data["trees"])  # type: ignore[union-attr]
-    return LineModel(tuple(data["feature_names"]), float(data["baseline"]), trees,  # type: ignore[arg-type]
-                     float(data["threshold"]))  # type: ignore[arg-type]
+    ) for t in data["trees"])
+    info = {k: v for k, v in data.items() if k not in _MODEL_KEYS}
+    return LineModel(tuple(data["feature_names"]), float(data["baseline"]), trees, float(data["threshold"]),
+                     str(data.get("rules_digest", "")), info)
+
+
+_MODEL_KEYS = {"feature_names", "baseline", "threshold", "trees", "rules_digest"}
 
 
 @lru_cache(maxsize=4)

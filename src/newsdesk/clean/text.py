@@ -9,77 +9,110 @@ structure).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 
 from newsdesk.clean import kinds
-from newsdesk.clean.context import (is_headline_like, mark_captions, mark_headlines_in_body, mark_repeats,
-                                    mark_sections, mark_title, mark_verbatim_repeats)
+from newsdesk.clean.context import (
+    TITLE_REASON,
+    is_headline_like,
+    mark_captions,
+    mark_headlines_in_body,
+    mark_repeats,
+    mark_sections,
+    mark_title,
+    split_verdicts,
+)
 from newsdesk.clean.dates import parse_date
 from newsdesk.clean.line_model import LineModel
+from newsdesk.clean.result import Extraction
 from newsdesk.clean.rules import DATE_STAMP, Verdict, match_block
-from newsdesk.clean.text_classifier import classify_lines
-from newsdesk.records import Segment, count_words
+from newsdesk.clean.text_classifier import classify_lines, dump_language
+from newsdesk.records import Segment
+from newsdesk.text import count_words, split_blocks
 
 _NEVER_RESTORED = (kinds.PROMO, kinds.SUBSCRIPTION, kinds.REPRINT)
-__all__ = ["TextResult", "clean_text", "extract_text_body", "filter_blocks", "is_headline_like", "split_blocks"]
+__all__ = ["TextConfig", "clean_text", "extract_text_body", "is_headline_like", "split_blocks"]
 
 
-@dataclass
-class TextResult:
-    """What the text path found: the body, removed segments and metadata."""
+@dataclass(frozen=True)
+class TextConfig:
+    """The parts around the line classifier; benchmarks/extraction.py switches them one at a time."""
 
-    body: str
-    segments: list[Segment] = field(default_factory=list)
-    title: str | None = None
-    published_date: date | None = None
-    author: str | None = None
-    syndicated_from: str | None = None
+    rules: bool = True  # a rule verdict overrules the classifier (features use the rules either way)
+    sections: bool = True  # blocks under a "Related"/"About the author" heading go with it
+    title: bool = True  # the headline line is found and leaves the body
+    repeats: bool = True  # a paragraph repeated (nearly) verbatim later in the text
+    # Captions next to a photo credit, headline-like lines between paragraphs, a standfirst repeated inside a
+    # later paragraph: the seeds (delivered bodies) need them; on page dumps they made both benchmark sets
+    # worse, leave-one-set-out (benchmarks/extraction.py --ablations), so there they are off.
+    body_markers: bool = True
+    dump_markers: bool = False
+    body_paragraphs: bool = True  # in a delivered body (not a page dump) the classifier may not drop paragraphs
+    restore: bool = True  # an article left (almost) empty gets its likeliest lines back
 
 
-def split_blocks(text: str) -> list[str]:
-    """Non-empty lines; a dump with blank-line paragraphs and one with one paragraph per line split alike."""
-    return [line.strip() for line in text.replace("\r", "\n").split("\n") if line.strip()]
+DEFAULT_TEXT = TextConfig()
 
 
-def clean_text(text: str, title_hint: str | None = None, model: LineModel | None = None) -> TextResult:
+def clean_text(text: str, title_hint: str | None = None, model: LineModel | None = None,
+               config: TextConfig = DEFAULT_TEXT) -> Extraction:
     """Remove boilerplate from a plain-text article dump; every removed block becomes a Segment.
 
-    `model` replaces the shipped line classifier (cross-validation trains one per fold)."""
+    `model` replaces the shipped line classifier (leave-one-set-out scoring trains one per held-out set)."""
     blocks = split_blocks(text)
-    result = TextResult(body="")
+    result = Extraction(body="")
     if blocks and (stamp := DATE_STAMP.match(blocks[0])):
         result.published_date = date.fromisoformat(stamp.group("date"))
         result.segments.append(Segment(0, kinds.DATELINE, stamp.group(0).strip(), "leading date stamp"))
         blocks[0] = blocks[0][stamp.end():].strip()
-    verdicts = [match_block(block) if block else None for block in blocks]
-    mark_sections(blocks, verdicts)
-    mark_title(blocks, verdicts, title_hint)
-    mark_captions(blocks, verdicts)
-    mark_headlines_in_body(blocks, verdicts)
-    mark_repeats(blocks, verdicts)
-    keep, probabilities = classify_lines(blocks, model)
-    if not looks_like_page_dump(blocks):
+    ruled = [match_block(block) if block else None for block in blocks]
+    verdicts: list[Verdict | None] = list(ruled) if config.rules else [None] * len(blocks)
+    page_dump = looks_like_page_dump(blocks)
+    _mark_context(blocks, verdicts, title_hint, config, page_dump)
+    result.language = dump_language(blocks) if blocks else None
+    keep, probabilities = classify_lines(blocks, model, result.language,
+                                         [v.kind if v is not None else None for v in ruled])
+    if config.body_paragraphs and not page_dump:
         # An article body as delivered (a JSONL `text`, a clean .txt): the classifier, trained on page dumps,
         # may drop short lines but not whole paragraphs, which there are almost always article text.
         keep = [k or count_words(b) >= PARAGRAPH_WORDS for k, b in zip(keep, blocks)]
     mark_rejected(blocks, verdicts, keep, probabilities)
-    if title_hint is None:
+    if title_hint is None and config.title:
         mark_title_near_body(blocks, verdicts, keep)
-    if blocks and all(v is not None for v in verdicts):
+    if config.restore and blocks and all(v is not None for v in verdicts):
         restore_likeliest(verdicts, probabilities)
-    elif sum(count_words(b) for b, v in zip(blocks, verdicts) if v is None and b) < MIN_ARTICLE_WORDS:
+    elif config.restore and count_words(" ".join(b for b, v in zip(blocks, verdicts) if v is None)) < MIN_ARTICLE_WORDS:
         restore_classifier_rejections(verdicts)
-    kept, removed, meta = _split(blocks, verdicts)
+    kept, removed, meta = split_verdicts(blocks, verdicts)
     result.body = "\n\n".join(kept)
     result.segments.extend(removed)
-    result.published_date = result.published_date or meta.get("published_date")  # type: ignore[assignment]
-    result.title = meta.get("title")  # type: ignore[assignment]
-    result.author = meta.get("author")  # type: ignore[assignment]
-    result.syndicated_from = meta.get("syndicated_from")  # type: ignore[assignment]
+    found = meta.get("published_date")
+    result.published_date = result.published_date or (found if isinstance(found, date) else None)
+    result.title, result.author, result.syndicated_from = (_text(meta, key) for key in ("title", "author",
+                                                                                     "syndicated_from"))
     return result
+
+
+def _mark_context(blocks: list[str], verdicts: list[Verdict | None], title_hint: str | None,
+                  config: TextConfig, page_dump: bool) -> None:
+    if config.sections:
+        mark_sections(blocks, verdicts)
+    if config.title:
+        mark_title(blocks, verdicts, title_hint)
+    markers = config.dump_markers if page_dump else config.body_markers
+    if markers:
+        mark_captions(blocks, verdicts)
+        mark_headlines_in_body(blocks, verdicts)
+    if config.repeats:
+        mark_repeats(blocks, verdicts, standfirst=markers)
+
+
+def _text(meta: dict[str, object], key: str) -> str | None:
+    value = meta.get(key)
+    return value if isinstance(value, str) and value else None
 
 
 PARAGRAPH_WORDS = 12
@@ -90,15 +123,6 @@ def looks_like_page_dump(blocks: list[str]) -> bool:
     """A page's whole visible text (menus, link lists: many lines of six words or fewer), not an article body."""
     lines = [b for b in blocks if b]
     return bool(lines) and sum(count_words(b) <= 6 for b in lines) / len(lines) >= DUMP_SHORT_SHARE
-
-
-def filter_blocks(blocks: list[str]) -> tuple[list[str], list[Segment], dict[str, object]]:
-    """Context-light filter for text an extractor already chose (the HTML path): rules, sections, captions."""
-    verdicts = [match_block(block) if block else None for block in blocks]
-    mark_sections(blocks, verdicts)
-    mark_captions(blocks, verdicts)
-    mark_verbatim_repeats(blocks, verdicts)
-    return _split(blocks, verdicts)
 
 
 def mark_rejected(blocks: list[str], verdicts: list[Verdict | None], keep: list[bool],
@@ -121,9 +145,6 @@ def mark_rejected(blocks: list[str], verdicts: list[Verdict | None], keep: list[
             verdicts[i] = Verdict(kinds.OTHER, f"page text that does not read like the article ({why})")
 
 
-_TITLE_REASON = "headline (kept as the article title)"
-
-
 def mark_title_near_body(blocks: list[str], verdicts: list[Verdict | None], keep: list[bool],
                          reach: int = 12) -> None:
     """In a page dump the headline sits just above the article, below the menus: prefer that one.
@@ -133,7 +154,8 @@ def mark_title_near_body(blocks: list[str], verdicts: list[Verdict | None], keep
     first = next((i for i, k in enumerate(keep) if k and verdicts[i] is None), None)
     if first is None:
         return
-    current = next((i for i, v in enumerate(verdicts) if v is not None and v.reason == _TITLE_REASON), None)
+    current = next((i for i, v in enumerate(verdicts) if v is not None and v.reason == TITLE_REASON), None)
+    candidate: int | None
     if current is not None and first - reach <= current < first:
         candidate = current
     else:
@@ -142,7 +164,7 @@ def mark_title_near_body(blocks: list[str], verdicts: list[Verdict | None], keep
     if candidate is not None and candidate != current:
         if current is not None:
             verdicts[current] = Verdict(kinds.NAVIGATION, "page line above the article")
-        verdicts[candidate] = Verdict(kinds.DATELINE, _TITLE_REASON, {"title": blocks[candidate]})
+        verdicts[candidate] = Verdict(kinds.HEADLINE, TITLE_REASON, {"title": blocks[candidate]})
     if not any(v is not None and v.meta.get("published_date") for v in verdicts):
         start = candidate if candidate is not None else first
         for j in range(start, min(len(blocks), first + 3)):
@@ -172,26 +194,9 @@ def restore_likeliest(verdicts: list[Verdict | None], probabilities: np.ndarray)
     """Every block was removed: keep the ones the classifier likes best (an empty article helps nobody)."""
     floor = probabilities.max() * 0.8
     for i, p in enumerate(probabilities):
-        if p >= floor and (verdicts[i] is None or verdicts[i].kind not in _NEVER_RESTORED):
+        verdict = verdicts[i]
+        if p >= floor and (verdict is None or verdict.kind not in _NEVER_RESTORED):
             verdicts[i] = None
-
-
-def _split(blocks: list[str], verdicts: list[Verdict | None]) -> tuple[list[str], list[Segment], dict[str, object]]:
-    """Kept blocks, removed segments, and the first value of each metadata field the verdicts carry."""
-    kept: list[str] = []
-    removed: list[Segment] = []
-    meta: dict[str, object] = {}
-    for i, (block, verdict) in enumerate(zip(blocks, verdicts)):
-        if not block:
-            continue
-        if verdict is None:
-            kept.append(block)
-            continue
-        removed.append(Segment(i, verdict.kind, block, verdict.reason))
-        for key, value in verdict.meta.items():
-            if value and key not in meta:
-                meta[key] = value
-    return kept, removed, meta
 
 
 def extract_text_body(text: str) -> str:

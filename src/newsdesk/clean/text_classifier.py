@@ -7,19 +7,20 @@ import numpy as np
 from newsdesk.clean.language import detect_language, language_name
 from newsdesk.clean.line_features import extract_features, load_stopwords
 from newsdesk.clean.line_model import LineModel, load_model
-
-_SENTENCE_END = (".", "!", "?", ".”", "!”", "?”", '."', '!"', '?"')
-
-
-def stopwords_for(lines: list[str]) -> frozenset[str]:
-    """The stop words of the dump's language (from its longest lines), English when unknown."""
-    sample = " ".join(sorted(lines, key=len, reverse=True)[:20])
-    code, _ = detect_language(sample)
-    return load_stopwords(language_name(code)) or load_stopwords("English")
+from newsdesk.text import count_words, ends_sentence
 
 
-def features_for_lines(lines: list[str]) -> np.ndarray:
-    return extract_features(lines, stopwords_for(lines))
+def dump_language(lines: list[str]) -> str | None:
+    """The dump's language, told from its longest lines (the article's, in a page dump)."""
+    return detect_language(" ".join(sorted(lines, key=len, reverse=True)[:20]))[0]
+
+
+def features_for_lines(lines: list[str], language: str | None,
+                       rule_kinds: list[str | None] | None = None) -> np.ndarray:
+    """Feature rows for the lines of one dump in `language` (English stop words when unknown); rule kinds are
+    matched here when not given."""
+    stopwords = load_stopwords(language_name(language)) or load_stopwords("English")
+    return extract_features(lines, stopwords, rule_kinds)
 
 
 def keep_lines(lines: list[str], probabilities: np.ndarray, threshold: float) -> list[bool]:
@@ -47,14 +48,14 @@ def extend_prose(lines: list[str], keep: list[bool]) -> list[bool]:
 
 
 def _is_sentence(line: str) -> bool:
-    words = line.split()
-    return len(words) >= 5 and line.rstrip().endswith(_SENTENCE_END) and not line[:1].islower()
+    return count_words(line) >= 5 and ends_sentence(line) and not line[:1].islower()
 
 
-def classify_lines(lines: list[str], model: LineModel | None = None) -> tuple[list[bool], np.ndarray]:
-    """(keep flag, probability) per line of one dump."""
+def classify_lines(lines: list[str], model: LineModel | None = None, language: str | None = None,
+                   rule_kinds: list[str | None] | None = None) -> tuple[list[bool], np.ndarray]:
+    """(keep flag, probability) per line of one dump (see `features_for_lines`)."""
     if not lines:
         return [], np.zeros(0)
     model = model or load_model()
-    probabilities = model.predict_proba(features_for_lines(lines))
+    probabilities = model.predict_proba(features_for_lines(lines, language, rule_kinds))
     return keep_lines(lines, probabilities, model.threshold), probabilities
