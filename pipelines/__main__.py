@@ -14,7 +14,11 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from assets.resources import PROJECT_ROOT
@@ -22,6 +26,7 @@ from assets.resources import PROJECT_ROOT
 SAMPLE_BATCH = PROJECT_ROOT / "samples" / "sample-batch"
 # Step-level DEBUG events stay in the run's event log (and the UI); the terminal gets INFO and above.
 QUIET = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+CLI_TAGS = {"newsdesk/launched_by": "cli"}
 
 
 class Exit(Exception):
@@ -72,6 +77,7 @@ def run_batches(args: list[str], allow_empty: bool = False) -> bool:
     except UserError as exc:
         raise Exit(2, str(exc)) from None
     instance = _instance()
+    reap_dead_runs(instance)
     ok = True
     queue, done = list(names), set()
     while queue:
@@ -79,8 +85,9 @@ def run_batches(args: list[str], allow_empty: bool = False) -> bool:
         done.add(name)
         instance.add_dynamic_partitions(batches.name, [name])
         config = {**QUIET, "ops": {"raw_documents": {"config": {"allow_empty": allow_empty}}}}
-        result = defs.resolve_job_def("process_batch").execute_in_process(
-            partition_key=name, instance=instance, raise_on_error=False, run_config=config)
+        with interruptible():
+            result = defs.resolve_job_def("process_batch").execute_in_process(
+                partition_key=name, instance=instance, raise_on_error=False, run_config=config, tags=CLI_TAGS)
         print(f"batch {name}: run {result.run_id} " + ("succeeded" if result.success else
                                                        f"FAILED: {_failure(result)}"))
         ok &= result.success
@@ -89,6 +96,52 @@ def run_batches(args: list[str], allow_empty: bool = False) -> bool:
             print(f"batches {', '.join(again)} held duplicates of documents that are gone: running them again")
         queue += again
     return publish() and ok
+
+
+@contextmanager
+def interruptible() -> Iterator[None]:
+    """Dagster turns Ctrl-C inside a run into a failed step and returns; the command must stop there (no publish,
+    no next batch) and say it was interrupted."""
+    pressed = threading.Event()
+    default = signal.getsignal(signal.SIGINT)
+
+    def on_sigint(signum: int, frame: object) -> None:
+        pressed.set()
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, on_sigint)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, default)
+    if pressed.is_set():
+        raise KeyboardInterrupt
+
+
+def reap_dead_runs(instance) -> None:  # type: ignore[no-untyped-def]
+    """Runs this command started in a process that no longer exists (killed with -9, a machine crash) are still
+    STARTED in the instance and keep their pool slot: the next run would wait for it forever. Mark them failed
+    and free their slots. (Runs the daemon launched are watched by its run monitoring instead.)"""
+    import dagster as dg
+
+    for record in instance.get_run_records(dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED,
+                                                                   dg.DagsterRunStatus.STARTING])):
+        run = record.dagster_run
+        pids = {e.pid for e in instance.all_logs(run.run_id) if e.pid is not None}
+        if pids and not any(_alive(pid) for pid in pids) and run.tags.get("newsdesk/launched_by") == "cli":
+            instance.report_run_failed(run, "its process is gone (killed); marked failed by the next run")
+            instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+            print(f"run {run.run_id} ({run.job_name}) was left running by a process that is gone: marked failed")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _requested(store) -> list[str]:  # type: ignore[no-untyped-def]
@@ -113,7 +166,7 @@ def publish() -> bool:
     from pipelines.definitions import defs
 
     result = defs.resolve_job_def("publish_corpus").execute_in_process(instance=_instance(), raise_on_error=False,
-                                                                        run_config=QUIET)
+                                                                        run_config=QUIET, tags=CLI_TAGS)
     if not result.success:
         print(f"publish: run {result.run_id} FAILED: {_failure(result)}")
         return False
