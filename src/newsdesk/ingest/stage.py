@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from newsdesk.config import IngestConfig
-from newsdesk.ingest.batch import list_batch_files, read_batch
+from newsdesk.ingest.batch import IngestNote, list_batch_files, read_batch
 from newsdesk.parallel import release_memory
 from newsdesk.records import RawDocument
 from newsdesk.store.db import write_transaction
@@ -15,6 +15,7 @@ from newsdesk.store.staging import stage_workdir
 from newsdesk.store.tables import IngestSink
 
 Log = Callable[[str], None]
+MAX_LOGGED_NOTES = 20
 
 
 class BatchNotFound(FileNotFoundError):
@@ -31,6 +32,12 @@ def ingest_batch(db_path: Path, batch_dir: Path, batch_id: str, config: IngestCo
     with stage_workdir(db_path, "ingest") as work:
         sink = IngestSink(work, batch_id)
         for item in read_batch(batch_dir, batch_id, config):
+            if isinstance(item, IngestNote):
+                # Not inputs (WARC protocol records, refused field values): counted apart from total.
+                stats[item.kind] += 1
+                if item.kind == "refused_fields" and stats[item.kind] <= MAX_LOGGED_NOTES:
+                    log(f"ingest: {item.source_path}: {item.detail}")
+                continue
             sink.add(item)
             stats["total"] += 1
             if isinstance(item, RawDocument):
