@@ -96,8 +96,8 @@ def _classify(entry: os.DirEntry, rel: str, root: Path,
 
 def _by_name(entry: os.DirEntry, rel: str) -> BatchEntry:
     if entry.name in MARKER_FILES:
-        return BatchEntry(entry.path, rel, ("marker_file", f"{entry.name} in a sub-folder is not read: only the "
-                                                           "batch folder's own markers mark a batch complete"))
+        return BatchEntry(entry.path, rel, ("marker_file", f"a completion marker ({entry.name}) in a sub-folder is "
+                                                           "not read: only the batch folder's own markers count"))
     try:
         what = "folder" if entry.is_dir(follow_symlinks=False) else "file"
     except OSError:
