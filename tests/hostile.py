@@ -19,34 +19,58 @@ from warcio.warcwriter import WARCWriter
 from badinput import article_html
 
 TOWNS = ["Port Alder", "Kesterby", "Morrow Bay", "Lindenfeld", "Okara Falls", "Brenmoor", "Saltash Vale",
-         "Thornwick", "Caldera Springs", "Wexmoor", "Ravensholm", "Dunmere"]
+         "Thornwick", "Caldera Springs", "Wexmoor", "Ravensholm", "Dunmere", "Halvard", "Eastmere", "Corran Point"]
 PEOPLE = ["Nora Lindqvist", "Tomas Greer", "Amina Sato", "Lucas Ferrant", "Priya Madsen", "Jon Ekwueme",
-          "Helga Brandt", "Mateo Quiroga", "Yusuf Demir", "Clara Oyelaran", "Ivo Petrak", "Maren Holt"]
+          "Helga Brandt", "Mateo Quiroga", "Yusuf Demir", "Clara Oyelaran", "Ivo Petrak", "Maren Holt",
+          "Rosa Vidal", "Kwame Asante", "Elin Sorensen", "Dmitri Volkov", "Aiko Tanabe", "Fergus Doyle"]
 WORKS = ["the old ferry terminal", "the river embankment", "the north school roof", "the tram depot",
-         "the fish market hall", "the coastal footpath", "the water treatment plant"]
-DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
+         "the fish market hall", "the coastal footpath", "the water treatment plant", "the swing bridge",
+         "the public library annex", "the harbour crane", "the sports hall", "the bus station canopy"]
+DISTRICTS = ["Millbank", "Old Quay", "Hillcrest", "Southgate", "Riverside", "Tanner's Row", "Upper Marsh"]
+COMPANIES = ["Brightwater Civil", "Harlow and Finch", "Northline Engineering", "Castell Build", "Meridian Works"]
+DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
+MONTHS = ["January", "March", "April", "June", "September", "November"]
+SUBJECTS = ["The council of {town}", "{person}, who chairs the works committee,", "A spokesperson for {town}",
+            "Residents of the {district} district", "The regional transport agency", "Engineers from {company}",
+            "The mayor's office in {town}", "A group of shop owners led by {other}", "The opposition leader, {other},",
+            "Inspectors from the county", "{person}", "The harbour board"]
+VERBS = ["said on {day} that", "announced that", "warned reporters that", "confirmed in a statement that",
+         "told a packed public meeting that", "argued on local radio that", "admitted that", "wrote to residents that",
+         "insisted that", "revealed on {day} that"]
+CLAUSES = ["repairs to {work} would cost {cost} thousand euros", "{work} would stay shut for {weeks} more weeks",
+           "the contractor had found far more rot than the survey predicted", "a second survey of {work} was overdue",
+           "the {year} budget left no room for further delays", "lorries would be diverted through {district} until {month}",
+           "{company} had won the tender with the lowest bid", "night work near {work} would be limited to two shifts",
+           "the insurer had refused to cover storm damage to {work}", "volunteers had cleared debris from {work}",
+           "a public inquiry into the delays could open in {month}", "ticket prices would not rise to pay for the work"]
+TAILS = [", citing the flooding of last {month}.", " after months of complaints.", ", according to minutes seen by this "
+         "paper.", ".", " despite objections from {other}.", ", a decision {company} welcomed.", " on a crowded evening in "
+         "{town}.", ", though no date has been fixed.", " and promised weekly updates."]
+QUOTES = ["We cannot ask people to wait another winter", "Every month of delay makes the bill bigger",
+          "Nobody here wanted this, but the structure is unsafe", "The money is there and the plan is sound",
+          "Residents deserve straight answers about the cost", "We will not cut corners on safety"]
 INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2069\ufeff\u00ad"
 
 
 def story(i: int) -> tuple[str, str]:
-    """A distinct made-up news story (title, body of three paragraphs) for any i >= 0."""
-    rng = random.Random(i)
-    town, person, work = TOWNS[i % len(TOWNS)], PEOPLE[(i * 5 + 1) % len(PEOPLE)], WORKS[(i * 3) % len(WORKS)]
-    day, cost, weeks = DAYS[i % len(DAYS)], 120 + i * 7, 3 + i % 11
-    other = PEOPLE[(i * 7 + 4) % len(PEOPLE)]
-    title = f"{town} approves work on {work} ({i})"
-    body = (
-        f"The council of {town} voted on {day} to spend {cost} thousand euros repairing {work}, which has been "
-        f"closed since a storm damaged it in the autumn. Work is expected to take {weeks} weeks and will start "
-        f"once the contractor has moved its equipment to the site.\n\n"
-        f"{person}, who chairs the works committee, said the repair could not wait another winter. "
-        f"\"Every month we delay, the damage spreads and the bill grows,\" {person.split()[0]} told reporters "
-        f"after the meeting, adding that residents would be kept informed at every stage.\n\n"
-        f"Opposition members led by {other} asked for an independent survey before any money is spent, but "
-        f"their motion was defeated by {rng.randint(9, 14)} votes to {rng.randint(2, 7)}. The council will "
-        f"publish the contract and the timetable on its website next week, case number {1000 + i}."
-    )
-    return title, body
+    """A distinct made-up local news story (title, three paragraphs) for any i >= 0: sentences are drawn slot by
+    slot, so two stories share few five-word runs (dedup does not see them as copies)."""
+    rng = random.Random(i * 7919 + 17)
+    town, person, work = TOWNS[i % len(TOWNS)], rng.choice(PEOPLE), rng.choice(WORKS)
+
+    def fill(template: str) -> str:
+        return template.format(town=town, person=person, work=work, other=rng.choice(PEOPLE),
+                               district=rng.choice(DISTRICTS), company=rng.choice(COMPANIES), day=rng.choice(DAYS),
+                               month=rng.choice(MONTHS), year=2020 + rng.randrange(8), cost=100 + rng.randrange(900),
+                               weeks=2 + rng.randrange(30))
+
+    def sentence() -> str:
+        text = " ".join(fill(rng.choice(part)) for part in (SUBJECTS, VERBS, CLAUSES)) + fill(rng.choice(TAILS))
+        return text[0].upper() + text[1:]
+
+    paragraphs = [" ".join(sentence() for _ in range(3)) for _ in range(3)]
+    paragraphs[1] += f' "{rng.choice(QUOTES)}," {person.split()[0]} said.'
+    return f"{town} weighs the future of {work} ({i})", "\n\n".join(paragraphs)
 
 
 def text_file(i: int) -> str:
@@ -134,7 +158,7 @@ MIXED_WARC_PROTOCOL_RECORDS = 3  # warcinfo, request, metadata
 def typed_jsonl() -> bytes:
     """Issue 13 item 10: JSON values of the wrong type, a Unix-epoch date, zero-width and bidi marks."""
     title, body = story(30)
-    marked = body.replace("Opposition members", "Sofia\u200b Rossi and \u202eother opposition members", 1)
+    marked = "Sofia\u200b Rossi and \u202eother members of the opposition asked for a survey. " + body
     _, body2 = story(31)
     lines = [
         {"id": {"u": 1}, "title": ["Harbour", "dredging"], "source": True, "url": ["https://a.example", "b"],
