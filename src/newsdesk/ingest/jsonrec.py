@@ -29,7 +29,7 @@ def parse_jsonl(data: bytes) -> Iterator[Parsed]:
     whole first (their newline is more than one byte, and splitting raw bytes would cut characters in half)."""
     seen: set[str] = set()
     for lineno, raw, text in _lines(data):
-        where, key = f"line {lineno}", f"line:{lineno}"
+        where, key = (f"line {lineno}", f"line:{lineno}") if lineno else ("the file", "")
         if isinstance(text, DecodeError):
             yield Problem(text.reason, f"{where}: {text.detail}", record_key=key, n_bytes=len(raw))
             continue
@@ -73,7 +73,7 @@ def _lines(data: bytes) -> Iterator[tuple[int, bytes, str | DecodeError]]:
         try:
             text = decode_bytes(data).text
         except DecodeError as exc:
-            yield 1, data, exc
+            yield 0, data, exc  # line 0: the whole file
             return
         for lineno, line in enumerate(text.split("\n"), start=1):
             if line.strip():
