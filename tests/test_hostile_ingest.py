@@ -259,3 +259,13 @@ def test_decoding_keeps_an_article_with_a_few_nul_bytes() -> None:
     for bom_less in ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"):
         decoded = decode_bytes(text.encode(bom_less))
         assert (decoded.text, decoded.encoding) == (text, bom_less)
+
+
+def test_jsonl_mojibake_is_still_repaired(tmp_path: Path) -> None:
+    """The fast UTF-8 path for JSONL lines must not skip the mojibake repair the full decoder does."""
+    import json
+
+    line = json.dumps({"id": "m", "text": "It’s “quoted” in Zürich. " + story(68)[1]}, ensure_ascii=False)
+    (tmp_path / "m.jsonl").write_bytes(line.encode("utf-8").decode("latin-1").encode("utf-8") + b"\n")
+    (doc,) = [d for d in _items(tmp_path) if isinstance(d, RawDocument)]
+    assert doc.content.startswith("It’s “quoted” in Zürich.")

@@ -91,10 +91,14 @@ def decode_bytes(data: bytes, declared: str | None = None) -> Decoded:
         text, encoding = _decode(data, declared)
     # ftfy repairs UTF-8 read as cp1252 ("Ã©" -> "é"); its full pass costs ~7 ms per page, so it runs only when
     # its own quick check sees mojibake.
-    if any(lead in text for lead in _MOJIBAKE_LEADS) and ftfy.badness.is_bad(text):
+    if may_be_mojibake(text) and ftfy.badness.is_bad(text):
         text = ftfy.fix_text(text, normalization=None, unescape_html=False, uncurl_quotes=False,
                              fix_latin_ligatures=False, fix_character_width=False)
     return Decoded(text=normalise_text(text), encoding=encoding)
+
+
+def may_be_mojibake(text: str) -> bool:
+    return any(lead in text for lead in _MOJIBAKE_LEADS)
 
 
 def _decode_wide(data: bytes, name: str) -> str:

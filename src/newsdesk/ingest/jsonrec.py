@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timezone
 
-from newsdesk.ingest.decode import DecodeError, decode_bytes, wide_encoding
+from newsdesk.ingest.decode import DecodeError, decode_bytes, may_be_mojibake, wide_encoding
 from newsdesk.ingest.parsed import Note, Parsed, ParsedRecord, Problem
 from newsdesk.ingest.sniff import looks_like_html
 from newsdesk.text import normalise_text
@@ -81,6 +81,15 @@ def _lines(data: bytes) -> Iterator[tuple[int, bytes, str | DecodeError]]:
         return
     for lineno, line in enumerate(data.splitlines(), start=1):
         if line.strip():
+            try:
+                # Clean UTF-8 lines skip the full decoder (a third of ingest time on wire feeds): their field values
+                # are normalised once parsed. Lines that may be mojibake get the full repair.
+                text = line.decode("utf-8")
+                if not may_be_mojibake(text):
+                    yield lineno, line, text.lstrip("\ufeff")
+                    continue
+            except UnicodeDecodeError:
+                pass
             try:
                 yield lineno, line, decode_bytes(line).text
             except DecodeError as exc:
