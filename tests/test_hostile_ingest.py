@@ -269,3 +269,16 @@ def test_jsonl_mojibake_is_still_repaired(tmp_path: Path) -> None:
     (tmp_path / "m.jsonl").write_bytes(line.encode("utf-8").decode("latin-1").encode("utf-8") + b"\n")
     (doc,) = [d for d in _items(tmp_path) if isinstance(d, RawDocument)]
     assert doc.content.startswith("It’s “quoted” in Zürich.")
+
+
+def test_folders_nested_deeper_than_the_recursion_limit(tmp_path: Path) -> None:
+    """A folder tree 1,200 levels deep (Python's recursion limit is 1,000) is read like any other; the deepest
+    file is an article and the inventory agrees."""
+    deepest = tmp_path
+    for _ in range(1200):  # one level at a time: Path.mkdir(parents=True) itself recurses
+        deepest = deepest / "d"
+        os.mkdir(deepest)
+    (deepest / "bottom.txt").write_text(text_file(69), encoding="utf-8")
+    items = _items(tmp_path)
+    assert [(d.source_path.count("/"), isinstance(d, RawDocument)) for d in items] == [(1200, True)]
+    assert input_paths(tmp_path) == {items[0].source_path}

@@ -105,7 +105,8 @@ def _classify(full: bytes, name: bytes, top: bool, root: bytes,
     if name in _MARKERS:
         return "marker_in_subfolder", None
     if stat.S_ISDIR(own.st_mode):
-        return "dir", os.path.realpath(full)
+        # A real folder's real path is its parent's plus its name (realpath here would cost O(depth) per folder).
+        return "dir", os.path.join(chain[-1], name)
     if not stat.S_ISLNK(own.st_mode):
         return next((kind for test, kind in _SPECIAL if test(own.st_mode)), "other"), None
     try:

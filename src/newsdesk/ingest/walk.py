@@ -26,6 +26,9 @@ from pathlib import Path
 from newsdesk.ingest.names import MARKER_FILES, display_path, is_hidden
 
 
+_NEVER_RESOLVES = "the symbolic link does not resolve (a loop of links, or a chain of more than 40)"
+
+
 @dataclass(frozen=True)
 class BatchEntry:
     path: str  # to open (native: undecodable name bytes as surrogate escapes)
@@ -44,33 +47,33 @@ class BatchEntry:
 
 
 def walk_batch(batch_dir: Path) -> Iterator[BatchEntry]:
-    """Every input under `batch_dir`: a folder's files and problem entries by name, then its real sub-folders,
-    then its linked ones."""
+    """Every input under `batch_dir`, depth first: a folder's files and problem entries by name, then its real
+    sub-folders, then its linked ones. Iterative: a tree deeper than Python's recursion limit is just deep."""
     root = batch_dir.resolve()
     top = os.stat(batch_dir)
-    yield from _walk(str(batch_dir), "", root, ((top.st_dev, top.st_ino),))
-
-
-def _walk(folder: str, rel_dir: str, root: Path, ancestors: tuple[tuple[int, int], ...]) -> Iterator[BatchEntry]:
-    try:
-        with os.scandir(folder) as listing:
-            entries = sorted(listing, key=lambda e: e.name)
-    except OSError as exc:
-        yield BatchEntry(folder, rel_dir, ("unreadable", f"cannot list the folder: {exc.strerror or exc}"))
-        return
-    subfolders: list[tuple[bool, str, str, tuple[int, int]]] = []
-    for entry in entries:
-        rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
-        if not rel_dir and entry.name in MARKER_FILES:
+    pending: list[tuple[str, str, tuple[tuple[int, int], ...]]] = [(str(batch_dir), "", ((top.st_dev, top.st_ino),))]
+    while pending:
+        folder, rel_dir, ancestors = pending.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError as exc:
+            yield BatchEntry(folder, rel_dir, ("unreadable", f"cannot list the folder: {exc.strerror or exc}"))
             continue
-        found = _classify(entry, rel, root, ancestors)
-        if isinstance(found, BatchEntry):
-            yield found
-        else:
-            subfolders.append((entry.is_symlink(), entry.path, rel, found))
-    # Real folders before linked ones: a file reached both ways keeps its real name, the link's copy is the duplicate.
-    for _, path, rel, key in sorted(subfolders, key=lambda f: f[0]):
-        yield from _walk(path, rel, root, ancestors + (key,))
+        subfolders: list[tuple[bool, str, str, tuple[int, int]]] = []
+        for entry in entries:
+            rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+            if not rel_dir and entry.name in MARKER_FILES:
+                continue
+            found = _classify(entry, rel, root, ancestors)
+            if isinstance(found, BatchEntry):
+                yield found
+            else:
+                subfolders.append((entry.is_symlink(), entry.path, rel, found))
+        # Real folders before linked ones (a file reached both ways keeps its real name, the link's copy is the
+        # duplicate); pushed in reverse so the first is listed next.
+        for _, path, rel, key in reversed(sorted(subfolders, key=lambda f: f[0])):
+            pending.append((path, rel, ancestors + (key,)))
 
 
 def _classify(entry: os.DirEntry, rel: str, root: Path,
@@ -110,10 +113,10 @@ def _link_problem(path: str, root: Path) -> tuple[str, str] | None:
     try:
         target = Path(path).resolve(strict=True)
     except RuntimeError:
-        return "symlink_loop", "the symbolic link never resolves (a loop of links)"
+        return "symlink_loop", _NEVER_RESOLVES
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            return "symlink_loop", "the symbolic link never resolves (a loop of links)"
+            return "symlink_loop", _NEVER_RESOLVES
         if exc.errno == errno.ENOENT:
             return "unreadable", "a symbolic link to a file or folder that does not exist"
         return "unreadable", f"cannot follow the symbolic link: {exc.strerror or exc}"
