@@ -7,9 +7,7 @@ and the marker must go when the fix lands."""
 
 from __future__ import annotations
 
-import shutil
 from collections import defaultdict
-from pathlib import Path
 
 import dagster as dg
 import pytest
