@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export DAGSTER_HOME ?= $(CURDIR)/dagster_home
 
-.PHONY: setup chromium demo test ui clean-data
+.PHONY: setup chromium postgres demo test test-fast lint ui clean-data
 
 $(VENV)/.installed: requirements.lock requirements-pip.lock requirements-models.lock pyproject.toml scripts/setup.sh
 	VENV=$(VENV) scripts/setup.sh
@@ -14,11 +14,21 @@ setup: $(VENV)/.installed
 chromium:  ## Debian's Chromium, for the live-UI test's screenshot
 	scripts/install_chromium.sh
 
+postgres:  ## Debian's PostgreSQL binaries, for the DuckLake tests (they start their own server in a temp dir)
+	scripts/install_postgres.sh
+
 demo: setup  ## process the bundled sample batch into data/newsdesk.duckdb and print what it produced
 	$(PY) -m pipelines demo
 
-test: setup chromium  ## the test suite (what CI runs)
-	$(PY) -m pytest
+test: setup chromium postgres lint  ## the whole test suite (what CI runs: .ci/run)
+	NEWSDESK_REQUIRE_POSTGRES=1 $(PY) -m pytest
+
+test-fast: setup  ## the edit-test loop (about a minute): everything but real pipeline runs, servers and browsers
+	$(PY) -m pytest -m "not slow and not live" -q
+
+lint:  ## ruff and mypy, pinned in requirements.lock
+	$(VENV)/bin/ruff check src pipelines assets tests benchmarks scripts examples
+	$(VENV)/bin/mypy
 
 ui: setup  ## the Dagster UI on http://127.0.0.1:3000 with the sensor, schedule and run history
 	$(VENV)/bin/dagster dev -w workspace.yaml

@@ -1,19 +1,52 @@
-"""Shared asset settings and metadata helpers."""
+"""Shared asset settings, error handling and metadata helpers."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
 
 import dagster as dg
 
-from newsdesk.store.db import read_connection
+from newsdesk.config import SettingsError, load_settings
+from newsdesk.errors import TransientError, UserError
+from newsdesk.store.store import Store
 
-# Every asset that writes the DuckDB file runs in this pool; the instance (dagster_home/dagster.yaml) limits
-# it to one op at a time across all runs, because DuckDB admits one writing process per file.
+T = TypeVar("T")
+
+def _backend() -> str:
+    try:
+        return load_settings().store.backend
+    except SettingsError:
+        return "duckdb"  # the run itself will say what is wrong, in one line
+
+
+# Which ops may run at once across runs is a property of the deployment's storage, read when the code location
+# loads. Embedded DuckDB admits one writing process per file: every writing op shares one pool, limited to one op
+# by the instance (dagster_home/dagster.yaml). On a DuckLake the batch stages run concurrently (no pool) and only
+# the publishing ops share a pool, limited to one by dagster_home_lake/dagster.yaml (they also serialise on a
+# lock row inside the lake; the pool saves them retries).
 DUCKDB_POOL = "duckdb_writer"
+STAGE_POOL: str | None = DUCKDB_POOL if _backend() == "duckdb" else None
+PUBLISH_POOL = DUCKDB_POOL if _backend() == "duckdb" else "newsdesk_publish"
 BATCH_GROUP = "batch"
 CORPUS_GROUP = "corpus"
-RETRY = dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS)
+OWNERS = ["team:newsdesk"]
+TAGS = {"domain": "news"}
+TRANSIENT_RETRIES = 2
+
+
+@contextmanager
+def failures_explained() -> Iterator[None]:
+    """The one retry layer: what may change (a lock held too long, a lake conflict) is retried with a wait; a
+    user error fails at once with its one-line message and no retry; anything else is a bug and fails once with
+    its traceback (no retry policy: the same input would fail the same way)."""
+    try:
+        yield
+    except UserError as exc:
+        raise dg.Failure(description=str(exc), allow_retries=False) from None
+    except TransientError as exc:
+        raise dg.RetryRequested(max_retries=TRANSIENT_RETRIES, seconds_to_wait=15) from exc
 
 
 def stats_metadata(stats: dict[str, int]) -> dict[str, dg.MetadataValue]:
@@ -30,6 +63,17 @@ def markdown_table(header: list[str], rows: list[tuple[object, ...]]) -> str:
     return "\n".join(lines)
 
 
-def query_rows(db_path: Path, sql: str, params: list[object]) -> list[tuple[object, ...]]:
-    with read_connection(db_path) as con:
-        return con.execute(sql, params).fetchall()
+def table_value(header: list[str], rows: list[tuple[object, ...]]) -> dg.MetadataValue:
+    """Rows as Dagster table metadata (the UI renders and sorts it)."""
+    records = [dg.TableRecord({h: _plain(v) for h, v in zip(header, row)}) for row in rows]
+    return dg.MetadataValue.table(records, schema=dg.TableSchema(columns=[dg.TableColumn(h) for h in header]))
+
+
+def _plain(value: object) -> str | int | float | bool | None:
+    return value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
+
+
+def ask(store: Store, question: Callable[..., T], *args: Any) -> T:
+    """One of newsdesk.store.queries on a short read connection."""
+    with store.read() as con:
+        return question(con, *args)

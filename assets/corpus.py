@@ -1,42 +1,66 @@
-"""Corpus-wide assets, refreshed on a schedule after batches land."""
+"""Corpus-wide assets: refreshed as soon as a batch has passed every stage (declarative automation), and by an
+hourly schedule as a fallback."""
+
+from pathlib import Path
 
 import dagster as dg
 
-from assets.batch import article_copies, article_entities, clean_articles
-from assets.common import CORPUS_GROUP, DUCKDB_POOL, RETRY, markdown_table, query_rows
-from newsdesk.store.db import write_transaction
-from newsdesk.store.fts import build_article_index
-from pipelines.resources import DuckDBStore
+from assets.batch import article_copies
+from assets.common import CORPUS_GROUP, OWNERS, PUBLISH_POOL, TAGS, ask, failures_explained, table_value
+from assets.resources import NewsdeskSettings
+from newsdesk.store import queries
+from newsdesk.store.store import Store
+
+# After any batch asset updates, once no run touching them is in progress. A batch partition that was never
+# materialised (a failed first run) must not hold the corpus back, hence without "any deps missing".
+WHEN_BATCHES_LAND = dg.AutomationCondition.eager().without(~dg.AutomationCondition.any_deps_missing())
+_COMMON = dict(group_name=CORPUS_GROUP, pool=PUBLISH_POOL, owners=OWNERS, tags=TAGS,
+               automation_condition=WHEN_BATCHES_LAND)
 
 
-@dg.asset(deps=[clean_articles], group_name=CORPUS_GROUP, kinds={"duckdb"}, pool=DUCKDB_POOL, retry_policy=RETRY)
-def article_search_index(context: dg.AssetExecutionContext, store: DuckDBStore) -> dg.MaterializeResult:
+@dg.asset(deps=[article_copies], kinds={"duckdb"}, **_COMMON)
+def article_search_index(context: dg.AssetExecutionContext, newsdesk: NewsdeskSettings) -> dg.MaterializeResult:
     """BM25 full-text index over article titles and bodies (`fts_main_articles.match_bm25(doc_id, 'query')`)."""
-    with write_transaction(store.path) as con:
-        n = build_article_index(con)
-    store.publish()
+    with failures_explained():
+        n = newsdesk.store().build_search_index()
     context.log.info(f"indexed {n} articles")
     return dg.MaterializeResult(metadata={"articles_indexed": dg.MetadataValue.int(n)})
 
 
-@dg.asset(deps=[clean_articles, article_copies, article_entities], group_name=CORPUS_GROUP, kinds={"duckdb"},
-          pool=DUCKDB_POOL)
-def corpus_summary(store: DuckDBStore) -> dg.MaterializeResult:
+@dg.asset(deps=[article_copies], kinds={"duckdb"}, **_COMMON)
+def corpus_summary(newsdesk: NewsdeskSettings) -> dg.MaterializeResult:
     """Corpus-wide figures: articles, copy clusters, story links, entities, per outlet."""
-    (n_articles, n_clusters, n_links, n_entities, n_quarantined), = query_rows(store.path, """
-        SELECT (SELECT count(*) FROM articles), (SELECT count(DISTINCT copy_cluster_id) FROM copies),
-               (SELECT count(*) FROM story_links), (SELECT count(*) FROM entities), (SELECT count(*) FROM quarantine)""",
-        [])
-    outlets = query_rows(store.path, "SELECT outlet, n_articles, n_original, n_copies FROM outlets "
-                                     "ORDER BY n_articles DESC, outlet LIMIT 10", [])
+    with failures_explained():
+        store = newsdesk.store()
+        counts = ask(store, queries.corpus_counts)
+        outlets = ask(store, queries.top_outlets)
     return dg.MaterializeResult(metadata={
-        "articles": dg.MetadataValue.int(n_articles),
-        "copy_clusters": dg.MetadataValue.int(n_clusters),
-        "story_links": dg.MetadataValue.int(n_links),
-        "entities": dg.MetadataValue.int(n_entities),
-        "quarantined": dg.MetadataValue.int(n_quarantined),
-        "top_outlets": dg.MetadataValue.md(markdown_table(["outlet", "articles", "original", "copies"], outlets)),
+        **{key: dg.MetadataValue.int(value) for key, value in counts.items()},
+        "top_outlets": table_value(["outlet", "articles", "original", "copies"], outlets),
     })
 
 
-CORPUS_ASSETS = [article_search_index, corpus_summary]
+@dg.asset(deps=[article_copies, article_search_index], kinds={"duckdb"}, **_COMMON)
+def analyst_snapshot(context: dg.AssetExecutionContext, newsdesk: NewsdeskSettings) -> dg.MaterializeResult:
+    """What analysts query (`newsdesk shell`): a read-only copy of the published tables, which only ever hold whole
+    batches, so readers never see half a batch and never meet the pipeline's lock; the HTML report with the
+    corpus in pictures is written next to it."""
+    with failures_explained():
+        store = newsdesk.store()
+        published = store.publish()
+    context.log.info(published.describe())
+    metadata: dict[str, dg.MetadataValue] = {"path": dg.MetadataValue.path(published.location)}
+    if published.size_bytes is not None:
+        metadata["size_mb"] = dg.MetadataValue.float(round(published.size_bytes / 2**20, 1))
+    metadata["report"] = dg.MetadataValue.path(str(write_report(store)))
+    return dg.MaterializeResult(metadata=metadata)
+
+
+def write_report(store: Store) -> Path:
+    from newsdesk.report import build_report  # lazy: matplotlib loads only here
+
+    with store.analyst() as con:
+        return build_report(con, store.report_dir())
+
+
+CORPUS_ASSETS = [article_search_index, corpus_summary, analyst_snapshot]

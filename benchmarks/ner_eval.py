@@ -1,12 +1,16 @@
 """Score our entity extraction on the hand-annotated gold set (benchmarks/data/ner_gold.jsonl).
 
-    .venv/bin/python benchmarks/ner_eval.py [--model NAME_OR_DIR ...] [--json FILE] [--errors N] [--no-pipes]
+    .venv/bin/python benchmarks/ner_eval.py [--gold FILE ...] [--model NAME_OR_DIR ...] [--json FILE] [--errors N]
+        [--no-pipes] [--no-ablations]
 
-For each model: (a) the plain model (raw spaCy spans, canonical = span text), (b) our full linking, (c) full
-linking with each LinkOptions component switched off in turn. Metrics, over PER/ORG/LOC only:
-  doc    per-article set of (normalised canonical name, type), micro-averaged: the headline number, because a
-         held-out public set will score our work this way;
-  ment   exact span + type mention P/R/F1, overall and per type;
+For each gold set (--gold, repeatable; tables are printed per set) and model: (a) the plain model (raw spaCy spans,
+canonical = span text), (b) our full linking (annotate_texts with production's NerConfig), (c) full linking with
+each LinkOptions component switched off in turn. Metrics, over PER/ORG/LOC only:
+  doc    per-article set of (normalised canonical name, type), micro-averaged, overall and per type: the headline
+         number;
+  surf   per-article set of (normalised surface text, type): how a held-out public set scores us (it has no
+         canonical names);
+  ment   exact span + type mention P/R/F1;
   canon  among gold mentions whose span and type we found, the share whose canonical name matches;
   speed  tokens/s and articles/s (NER alone for "plain", NER + linking for the others).
 Then, per model, the pipe subsets (all pipes / what load_model keeps / ner alone): identical output? how fast?
@@ -38,8 +42,8 @@ sys.path.insert(0, str(REPO / "src"))
 import spacy  # noqa: E402
 from spacy.language import Language  # noqa: E402
 
-from newsdesk.config import DEFAULT_SPACY_MODEL  # noqa: E402
-from newsdesk.entities.annotate import AnnotateConfig, LinkOptions, annotate_texts  # noqa: E402
+from newsdesk.config import DEFAULT_SPACY_MODEL, NerConfig  # noqa: E402
+from newsdesk.entities.annotate import LinkOptions, annotate_texts  # noqa: E402
 from newsdesk.entities.ner import find_spans, load_model  # noqa: E402
 
 sys.path.insert(0, str(HERE))
@@ -118,15 +122,17 @@ def score_mentions(gold: Sequence[GoldDoc], pred: Sequence[list[Ent]]) -> dict[s
     return out
 
 
-def entity_set(ents: Sequence[Ent]) -> set[tuple[str, str]]:
-    return {(normalize_canonical(e.canonical), e.label) for e in ents if e.label in TYPES and e.canonical.strip()}
+def entity_set(ents: Sequence[Ent], surface: bool = False) -> set[tuple[str, str]]:
+    return {(normalize_canonical(e.text if surface else e.canonical), e.label) for e in ents
+            if e.label in TYPES and e.canonical.strip()}
 
 
-def score_documents(gold: Sequence[GoldDoc], pred: Sequence[list[Ent]]) -> dict[str, dict[str, float]]:
-    """Per-article sets of (normalised canonical, type), micro-averaged; also per type."""
+def score_documents(gold: Sequence[GoldDoc], pred: Sequence[list[Ent]],
+                    surface: bool = False) -> dict[str, dict[str, float]]:
+    """Per-article sets of (normalised canonical name or surface, type), micro-averaged; also per type."""
     counts = {t: Counter() for t in TYPES}
     for doc, ents in zip(gold, pred):
-        g, p = entity_set(doc.entities), entity_set(ents)
+        g, p = entity_set(doc.entities, surface), entity_set(ents, surface)
         for t in TYPES:
             gt, pt = {x for x in g if x[1] == t}, {x for x in p if x[1] == t}
             counts[t].update(tp=len(gt & pt), fp=len(pt - gt), fn=len(gt - pt))
@@ -177,14 +183,14 @@ def timed(fn: Callable[[], list[list[Ent]]]) -> tuple[list[list[Ent]], Timing]:
 
 def predict_plain(nlp: Language, docs: Sequence[GoldDoc]) -> list[list[Ent]]:
     out = []
-    for spans in find_spans(nlp, [d.text for d in docs]):
+    for spans in find_spans(nlp, [d.text for d in docs], NerConfig().batch_size):
         out.append([Ent(s.start_char, s.end_char, s.text, lab, s.text)
                     for s in spans if (lab := map_label(s.label))])
     return out
 
 
 def predict_linked(model: str, docs: Sequence[GoldDoc], options: LinkOptions) -> list[list[Ent]]:
-    mentions = annotate_texts([d.text for d in docs], [d.title for d in docs], config=AnnotateConfig(model=model),
+    mentions = annotate_texts([d.text for d in docs], [d.title for d in docs], config=NerConfig(model=model),
                               options=options)
     return [[Ent(m.start_char, m.end_char, m.text, lab, m.canonical_name)
              for m in ms if (lab := map_label(m.label))] for ms in mentions]
@@ -194,12 +200,12 @@ def option_names() -> list[str]:
     return [f.name for f in dataclasses.fields(LinkOptions)]
 
 
-def run_variants(model: str, docs: Sequence[GoldDoc]) -> list[Run]:
+def run_variants(model: str, docs: Sequence[GoldDoc], ablations: bool = True) -> list[Run]:
     """Predictions of every variant; times are of this single run (see time_round_robin for speed)."""
     nlp = load_model(model)
     runs = [Run(model, "plain", *timed(lambda: predict_plain(nlp, docs)))]
     runs.append(Run(model, "linked", *timed(lambda: predict_linked(model, docs, LinkOptions()))))
-    for name in option_names():
+    for name in option_names() if ablations else []:
         options = LinkOptions(**{name: False})
         runs.append(Run(model, f"-{name}", *timed(lambda: predict_linked(model, docs, options))))
     return runs
@@ -222,7 +228,8 @@ def time_round_robin(models: Sequence[str], docs: Sequence[GoldDoc], repeat: int
 
 def summarize(run: Run, docs: Sequence[GoldDoc], n_tokens: int) -> dict:
     return {"model": run.model, "variant": run.variant,
-            "doc": score_documents(docs, run.predictions), "mention": score_mentions(docs, run.predictions),
+            "doc": score_documents(docs, run.predictions), "surface": score_documents(docs, run.predictions, True),
+            "mention": score_mentions(docs, run.predictions),
             "canonical": score_canonical(docs, run.predictions), **speed(run.timing, n_tokens, len(docs))}
 
 
@@ -331,19 +338,19 @@ def short_name(model: str) -> str:
 
 
 def format_results(rows: Sequence[dict]) -> str:
-    head = (f"{'model':<22} {'variant':<19} {'doc P':>6} {'doc R':>6} {'doc F1':>6} {'vs lnk':>6} | {'ment P':>6} "
-            f"{'ment R':>6} {'ment F1':>7} {'PER':>5} {'ORG':>5} {'LOC':>5} | {'canon':>5} | {'tok/s':>6} {'cpu':>6} "
-            f"{'art/s':>5}")
+    head = (f"{'model':<22} {'variant':<19} {'doc P':>6} {'doc R':>6} {'doc F1':>6} {'vs lnk':>6} {'PER':>5} {'ORG':>5} "
+            f"{'LOC':>5} | {'surf F1':>7} {'ORG':>5} | {'ment P':>6} {'ment R':>6} {'ment F1':>7} | {'canon':>5} | "
+            f"{'tok/s':>6} {'cpu':>6} {'art/s':>5}")
     lines = [head, "-" * len(head)]
     linked = {r["model"]: r["doc"]["all"]["f1"] for r in rows if r["variant"] == "linked"}
     for r in rows:
-        d, m = r["doc"]["all"], r["mention"]
-        delta = "" if r["variant"] == "linked" else f"{d['f1'] - linked.get(r['model'], d['f1']):+.3f}"
-        lines.append(f"{short_name(r['model'])[:22]:<22} {r['variant']:<19} {d['p']:6.3f} {d['r']:6.3f} {d['f1']:6.3f}"
-                     f" {delta:>6} | {m['all']['p']:6.3f} {m['all']['r']:6.3f} {m['all']['f1']:7.3f}"
-                     f" {m['PER']['f1']:5.3f} {m['ORG']['f1']:5.3f} {m['LOC']['f1']:5.3f} |"
-                     f" {r['canonical']['accuracy']:5.3f} | {r['tokens_per_s']:6.0f} {r['cpu_tokens_per_s']:6.0f}"
-                     f" {r['articles_per_s']:5.1f}")
+        d, m, f = r["doc"], r["mention"], r["surface"]
+        delta = "" if r["variant"] == "linked" else f"{d['all']['f1'] - linked.get(r['model'], d['all']['f1']):+.3f}"
+        lines.append(f"{short_name(r['model'])[:22]:<22} {r['variant']:<19} {d['all']['p']:6.3f} {d['all']['r']:6.3f}"
+                     f" {d['all']['f1']:6.3f} {delta:>6} {d['PER']['f1']:5.3f} {d['ORG']['f1']:5.3f} {d['LOC']['f1']:5.3f}"
+                     f" | {f['all']['f1']:7.3f} {f['ORG']['f1']:5.3f} | {m['all']['p']:6.3f} {m['all']['r']:6.3f}"
+                     f" {m['all']['f1']:7.3f} | {r['canonical']['accuracy']:5.3f} | {r['tokens_per_s']:6.0f}"
+                     f" {r['cpu_tokens_per_s']:6.0f} {r['articles_per_s']:5.1f}")
     return "\n".join(lines)
 
 
@@ -365,8 +372,8 @@ def git_commit() -> str:
         return "unknown"
 
 
-def append_json(path: Path, records: Sequence[dict]) -> None:
-    stamp = {"time": time.strftime("%Y-%m-%dT%H:%M:%S"), "commit": git_commit(), "gold": GOLD.name}
+def append_json(path: Path, gold: Path, records: Sequence[dict]) -> None:
+    stamp = {"time": time.strftime("%Y-%m-%dT%H:%M:%S"), "commit": git_commit(), "gold": gold.name}
     with path.open("a", encoding="utf-8") as fh:
         for rec in records:
             fh.write(json.dumps({**stamp, **rec}, ensure_ascii=False) + "\n")
@@ -376,23 +383,30 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", action="append", help=f"spaCy model name or directory (repeatable; default "
                                                      f"{DEFAULT_SPACY_MODEL})")
-    ap.add_argument("--gold", type=Path, default=GOLD)
+    ap.add_argument("--gold", type=Path, action="append", help=f"gold set JSONL (repeatable; default {GOLD.name})")
     ap.add_argument("--json", type=Path, help="append one JSON line per result to this file")
     ap.add_argument("--repeat", type=int, default=5, help="timed runs of plain/linked/pipe subsets (best is kept)")
     ap.add_argument("--errors", type=int, default=0, metavar="N", help="print N examples of each error kind "
                                                                       "for the full linking of each model")
     ap.add_argument("--no-pipes", action="store_true", help="skip the pipe-subset comparison")
+    ap.add_argument("--no-ablations", action="store_true", help="only plain and linked")
     args = ap.parse_args(argv)
 
-    docs = load_gold(args.gold)
     models = [resolve_model(m) for m in (args.model or [DEFAULT_SPACY_MODEL])]
+    for gold in args.gold or [GOLD]:
+        evaluate_set(gold, models, args)
+    return 0
+
+
+def evaluate_set(gold: Path, models: Sequence[str], args: argparse.Namespace) -> None:
+    docs = load_gold(gold)
     pipe_rows: list[dict] = []
     # One token count for all models: the English pipelines share their tokenizer, and speeds stay comparable.
     n_tokens = count_tokens(load_model(models[0]), [d.text for d in docs])
     all_runs = []
     for model in models:
-        print(f"# {short_name(model)}: {len(docs)} articles, {n_tokens} tokens", file=sys.stderr)
-        runs = run_variants(model, docs)
+        print(f"# {gold.name} / {short_name(model)}: {len(docs)} articles, {n_tokens} tokens", file=sys.stderr)
+        runs = run_variants(model, docs, ablations=not args.no_ablations)
         all_runs += runs
         if args.errors:
             print_errors(docs, next(r for r in runs if r.variant == "linked"), args.errors)
@@ -403,8 +417,9 @@ def main(argv: list[str] | None = None) -> int:
         run.timing = timing
     results = [summarize(run, docs, n_tokens) for run in all_runs]
     gold_spans = sum(e.label in TYPES for d in docs for e in d.entities)
-    print(f"\nNER gold: {len(docs)} articles, {gold_spans} PER/ORG/LOC spans. doc = per-article entity sets "
-          f"(headline); ment = exact span+type; canon = canonical-name accuracy on found mentions.")
+    print(f"\n== {gold}: {len(docs)} articles, {gold_spans} PER/ORG/LOC spans. doc = per-article entity sets "
+          f"(headline; PER/ORG/LOC = doc F1 per type); surf = the same on surface texts; ment = exact span+type; "
+          f"canon = canonical-name accuracy on found mentions.")
     print(f"speed: plain = NER alone, linked = NER + linking, best of {args.repeat} interleaved runs; ablations "
           "timed once (noisy). tok/s and art/s by wall clock, cpu = tokens per CPU second of this process.")
     print(format_results(results))
@@ -412,9 +427,8 @@ def main(argv: list[str] | None = None) -> int:
         print("\npipe subsets (plain NER spans compared with the full pipeline's):")
         print(format_pipes(pipe_rows))
     if args.json:
-        append_json(args.json, [{"kind": "variant", **r} for r in results] +
+        append_json(args.json, gold, [{"kind": "variant", **r} for r in results] +
                     [{"kind": "pipes", **r} for r in pipe_rows])
-    return 0
 
 
 if __name__ == "__main__":

@@ -1,10 +1,15 @@
 """Operator commands that drive real Dagster runs on the project's instance.
 
-    python -m pipelines demo                 # copy the bundled sample batch to the landing dir and process it
-    python -m pipelines run BATCH [BATCH..]  # register landing folders as partitions and process them
-    python -m pipelines corpus               # rebuild the corpus-wide assets
-Runs are recorded in $DAGSTER_HOME (default: dagster_home/ in the project), so they show in the UI.
+    python -m pipelines demo                       copy the bundled sample batch to the landing dir and process it
+    python -m pipelines run BATCH [BATCH ...]      process landing folders as batches, then publish the corpus
+    python -m pipelines run BATCH --allow-empty    ... also a batch whose folder is now empty (removes its rows)
+    python -m pipelines corpus                     rebuild the corpus assets and publish the analysts' snapshot
+
+Runs are recorded in $DAGSTER_HOME (default: dagster_home/ in the project), so they show in the UI. Errors are one
+line saying what to do; exit code 2 for a wrong setting or input, 1 for a failed run, 130 when interrupted.
 """
+
+from __future__ import annotations
 
 import argparse
 import os
@@ -12,11 +17,17 @@ import shutil
 import sys
 from pathlib import Path
 
-from pipelines.resources import PROJECT_ROOT
+from assets.resources import PROJECT_ROOT
 
 SAMPLE_BATCH = PROJECT_ROOT / "samples" / "sample-batch"
 # Step-level DEBUG events stay in the run's event log (and the UI); the terminal gets INFO and above.
 QUIET = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+
+
+class Exit(Exception):
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def _instance():  # type: ignore[no-untyped-def]
@@ -27,32 +38,89 @@ def _instance():  # type: ignore[no-untyped-def]
     return dg.DagsterInstance.get()
 
 
-def run_batches(batch_ids: list[str]) -> bool:
-    from pipelines.definitions import defs
-    from pipelines.partitions import batch_key_problem, batches
+def batch_name(arg: str, landing_dir: Path) -> str:
+    """A batch name from what the user typed: `B`, `B/` (tab completion) or a path to the folder."""
+    path = Path(arg.rstrip("/\\") or arg)
+    if len(path.parts) > 1:
+        parent = path.resolve().parent if path.exists() else path.parent
+        if parent != landing_dir.resolve() and path.parent != landing_dir:
+            raise Exit(2, f"{arg!r} is not a folder of the landing directory {landing_dir}: give the batch's "
+                          "folder name, or set NEWSDESK_LANDING_DIR")
+    return path.name
 
+
+def run_batches(args: list[str], allow_empty: bool = False) -> bool:
+    """Process the named landing folders, one run each, then publish the corpus once."""
+    from assets.partitions import batch_key_problem, batches
+    from assets.resources import NewsdeskSettings
+    from newsdesk.errors import UserError
+    from newsdesk.preflight import check_batch, check_model, check_store
+    from pipelines.definitions import defs
+
+    resource = NewsdeskSettings()
+    settings = resource.resolve()
+    store = resource.store(settings)
+    names = [batch_name(a, settings.landing_dir) for a in args]
+    for name in names:
+        if problem := batch_key_problem(name):
+            raise Exit(2, f"cannot process {name!r}: {problem}")
+    try:
+        check_store(store)
+        check_model(settings)
+        for name in names:  # before any partition is registered: no ghost partitions for missing folders
+            check_batch(settings, store, name, allow_empty)
+    except UserError as exc:
+        raise Exit(2, str(exc)) from None
     instance = _instance()
     ok = True
-    for batch in batch_ids:
-        if problem := batch_key_problem(batch):
-            print(f"cannot process {batch!r}: {problem}", file=sys.stderr)
-            ok = False
-            continue
-        instance.add_dynamic_partitions(batches.name, [batch])
+    queue, done = list(names), set()
+    while queue:
+        name = queue.pop(0)
+        done.add(name)
+        instance.add_dynamic_partitions(batches.name, [name])
+        config = {**QUIET, "ops": {"raw_documents": {"config": {"allow_empty": allow_empty}}}}
         result = defs.resolve_job_def("process_batch").execute_in_process(
-            partition_key=batch, instance=instance, raise_on_error=False, run_config=QUIET)
-        print(f"batch {batch}: run {result.run_id} {'succeeded' if result.success else 'FAILED'}")
+            partition_key=name, instance=instance, raise_on_error=False, run_config=config)
+        print(f"batch {name}: run {result.run_id} " + ("succeeded" if result.success else
+                                                       f"FAILED: {_failure(result)}"))
         ok &= result.success
-    return ok
+        again = [b for b in _requested(store) if b not in queue and b not in done]
+        if again:
+            print(f"batches {', '.join(again)} held duplicates of documents that are gone: running them again")
+        queue += again
+    return publish() and ok
 
 
-def run_corpus() -> bool:
+def _requested(store) -> list[str]:  # type: ignore[no-untyped-def]
+    """Batches the pipeline asked to process again (they held duplicates of documents that are gone)."""
+    from newsdesk.store.batches import requests
+
+    with store.read() as con:
+        return [batch for batch, _, _ in requests(con)]
+
+
+def _failure(result) -> str:  # type: ignore[no-untyped-def]
+    """The first failed step's message, one line."""
+    for event in result.all_events:
+        if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
+            error = event.step_failure_data.error
+            message = (error.message or "").strip().splitlines()
+            return f"{event.step_key}: {message[0] if message else error.cls_name}"
+    return "see the run's events in the UI"
+
+
+def publish() -> bool:
     from pipelines.definitions import defs
 
-    result = defs.resolve_job_def("refresh_corpus").execute_in_process(instance=_instance(), raise_on_error=False,
-                                                                       run_config=QUIET)
-    print(f"corpus refresh: run {result.run_id} {'succeeded' if result.success else 'FAILED'}")
-    return result.success
+    result = defs.resolve_job_def("publish_corpus").execute_in_process(instance=_instance(), raise_on_error=False,
+                                                                        run_config=QUIET)
+    if not result.success:
+        print(f"publish: run {result.run_id} FAILED: {_failure(result)}")
+        return False
+    snapshot = result.asset_materializations_for_node("analyst_snapshot")
+    meta = snapshot[-1].metadata if snapshot else {}
+    print(f"publish: run {result.run_id} succeeded; analysts' snapshot {meta['path'].value if 'path' in meta else ''}")
+    return True
 
 
 def copy_sample(landing_dir: Path, name: str = "sample-batch") -> str:
@@ -64,26 +132,49 @@ def copy_sample(landing_dir: Path, name: str = "sample-batch") -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from newsdesk.config import environment_help
+
     parser = argparse.ArgumentParser(prog="python -m pipelines", description=__doc__,
+                                     epilog="settings (environment):\n" + environment_help(),
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("demo", help="process the bundled sample batch and print what it produced")
-    run = sub.add_parser("run", help="process landing folders as batches")
-    run.add_argument("batches", nargs="+")
-    sub.add_parser("corpus", help="rebuild the corpus-wide assets")
+    run = sub.add_parser("run", help="process landing folders as batches, then publish the corpus")
+    run.add_argument("batches", nargs="+", help="batch folder names in the landing directory")
+    run.add_argument("--allow-empty", action="store_true",
+                     help="process a batch whose folder is now empty: its rows are removed")
+    sub.add_parser("corpus", help="rebuild the corpus assets and publish the analysts' snapshot")
     args = parser.parse_args(argv)
+    try:
+        return _command(args)
+    except Exit as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        print("interrupted: the stage that was running was rolled back (each stage commits in one transaction); "
+              "run the batch again to finish it", file=sys.stderr)
+        return 130
 
-    from newsdesk.cli import print_summary
-    from pipelines.resources import DuckDBStore, LandingZone
 
-    if args.command == "demo":
-        batch = copy_sample(Path(LandingZone().landing_dir))
-        ok = run_batches([batch]) and run_corpus()
-        print_summary(DuckDBStore().path)
-    elif args.command == "run":
-        ok = run_batches(args.batches)
-    else:
-        ok = run_corpus()
+def _command(args: argparse.Namespace) -> int:
+    from assets.resources import NewsdeskSettings
+    from newsdesk.errors import UserError
+
+    try:
+        if args.command == "demo":
+            from newsdesk.cli import print_summary
+
+            resource = NewsdeskSettings()
+            settings = resource.resolve()
+            name = copy_sample(settings.landing_dir)
+            ok = run_batches([name])  # its _SUCCESS marker is recorded: the UI's sensor will not run it again
+            print_summary(resource.store(settings))
+        elif args.command == "run":
+            ok = run_batches(args.batches, args.allow_empty)
+        else:
+            ok = publish()
+    except UserError as exc:
+        raise Exit(2, str(exc)) from None
     return 0 if ok else 1
 
 

@@ -1,4 +1,6 @@
-"""The Dagster code location: `dagster dev -w workspace.yaml` loads `defs` from here."""
+"""The Dagster code location: `dagster dev -w workspace.yaml` loads `defs` from here.
+
+Loading it imports no stage module (spaCy and trafilatura load when a stage runs)."""
 
 from collections.abc import Mapping
 
@@ -7,14 +9,10 @@ import dagster as dg
 from assets.batch import BATCH_ASSETS
 from assets.checks import ASSET_CHECKS
 from assets.corpus import CORPUS_ASSETS
-from pipelines.jobs import process_batch, refresh_corpus
-from pipelines.resources import DedupSettings, DuckDBStore, LandingZone, SpacyNer
+from assets.resources import NewsdeskSettings
+from pipelines.jobs import process_batch, publish_corpus
 from pipelines.schedules import corpus_schedule
-from pipelines.sensors import landing_sensor
-
-
-def default_resources() -> dict[str, dg.ConfigurableResource]:
-    return {"store": DuckDBStore(), "landing": LandingZone(), "ner": SpacyNer(), "dedup": DedupSettings()}
+from pipelines.sensors import corpus_automation, landing_sensor
 
 
 def build_definitions(resources: Mapping[str, dg.ConfigurableResource] | None = None) -> dg.Definitions:
@@ -22,10 +20,10 @@ def build_definitions(resources: Mapping[str, dg.ConfigurableResource] | None = 
     return dg.Definitions(
         assets=[*BATCH_ASSETS, *CORPUS_ASSETS],
         asset_checks=ASSET_CHECKS,
-        jobs=[process_batch, refresh_corpus],
-        sensors=[landing_sensor],
+        jobs=[process_batch, publish_corpus],
+        sensors=[landing_sensor, corpus_automation],
         schedules=[corpus_schedule],
-        resources={**default_resources(), **(resources or {})},
+        resources={"newsdesk": NewsdeskSettings(), **(resources or {})},
     )
 
 

@@ -6,18 +6,21 @@ The cursor remembers the marker's modification time per batch, so it survives re
 """
 
 import json
-import os
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import dagster as dg
 
+from assets.partitions import batch_key_problem, batches
+from assets.resources import NewsdeskSettings
+from assets.common import CORPUS_GROUP
+from newsdesk.config import Settings, load_settings
 from pipelines.jobs import process_batch
-from pipelines.partitions import batch_key_problem, batches
-from pipelines.resources import LandingZone
 
 MARKER = "_SUCCESS"
-# How often the daemon looks at the landing directory (seconds); the live-UI test shortens it.
-INTERVAL_SECONDS = int(os.environ.get("NEWSDESK_SENSOR_INTERVAL_SECONDS", "30"))
+# How often the daemon looks at the landing directory (NEWSDESK_SENSOR_INTERVAL_SECONDS; the live-UI test
+# shortens it). Read when the code location loads: Dagster needs the interval to define the sensor.
+INTERVAL_SECONDS = load_settings().sensor_interval_s
 
 
 def scan_landing(landing_dir: Path) -> dict[str, int]:
@@ -32,28 +35,75 @@ def scan_landing(landing_dir: Path) -> dict[str, int]:
     return found
 
 
+@dataclass
+class Cursor:
+    """What the sensor remembers between ticks (and daemon restarts): the marker time of every batch it has
+    requested, the folder names it has warned about, and the re-run requests it has acted on."""
+
+    markers: dict[str, int] = field(default_factory=dict)
+    warned: list[str] = field(default_factory=list)
+    requests: dict[str, str] = field(default_factory=dict)
+
+    @staticmethod
+    def load(text: str | None) -> "Cursor":
+        data = json.loads(text) if text else {}
+        if data and "markers" not in data:  # the first cursor format: {batch: marker mtime}
+            return Cursor(markers={k: int(v) for k, v in data.items()})
+        return Cursor(**data)
+
+    def dump(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True)
+
+
 @dg.sensor(job=process_batch, minimum_interval_seconds=INTERVAL_SECONDS, default_status=dg.DefaultSensorStatus.RUNNING)
-def landing_sensor(context: dg.SensorEvaluationContext, landing: LandingZone) -> dg.SensorResult | dg.SkipReason:
-    """Watches the landing directory for complete batches (folders with a _SUCCESS file)."""
-    landing_dir = Path(landing.landing_dir)
-    seen: dict[str, int] = json.loads(context.cursor) if context.cursor else {}
+def landing_sensor(context: dg.SensorEvaluationContext, newsdesk: NewsdeskSettings) -> dg.SensorResult | dg.SkipReason:
+    """Watches the landing directory for complete batches (folders with a _SUCCESS file), and runs batches the
+    pipeline asked to process again (a record they held as a duplicate lost its original)."""
+    settings = newsdesk.resolve()
+    landing_dir = settings.landing_dir
+    cursor = Cursor.load(context.cursor)
     current = scan_landing(landing_dir)
     for child in sorted(landing_dir.iterdir()) if landing_dir.is_dir() else []:
         problem = batch_key_problem(child.name)
-        if child.is_dir() and problem and not child.name.startswith((".", "_")):
-            context.log.warning(f"skipping folder {child.name!r}: {problem}")
-    gone = sorted(set(seen) - set(current))
+        if child.is_dir() and problem and not child.name.startswith((".", "_")) and child.name not in cursor.warned:
+            context.log.warning(f"skipping folder {child.name!r}: {problem}")  # once per name, not every tick
+            cursor.warned.append(child.name)
+    gone = sorted(set(cursor.markers) - set(current))
     if gone:
         context.log.info(f"batch folders no longer complete or present (renamed or deleted): {gone}; "
                          "their data stays in the database")
-    changed = sorted(k for k, mtime in current.items() if seen.get(k) != mtime)
+    processed, requested = _store_state(newsdesk, settings)
+    changed = sorted(k for k, mtime in current.items()
+                     if cursor.markers.get(k) != mtime and processed.get(k) != mtime)  # the CLI or demo ran it
+    again = sorted(b for b, at in requested.items() if cursor.requests.get(b) != at and b not in changed)
     known = set(context.instance.get_dynamic_partitions(batches.name))
     new_keys = [k for k in changed if k not in known]
-    cursor = json.dumps({k: current[k] for k in sorted(current)})
-    if not changed:
-        return dg.SensorResult(skip_reason=dg.SkipReason("no new or re-delivered batch"), cursor=cursor)
-    return dg.SensorResult(
-        run_requests=[dg.RunRequest(partition_key=k, run_key=f"{k}@{current[k]}") for k in changed],
-        dynamic_partitions_requests=[batches.build_add_request(new_keys)] if new_keys else [],
-        cursor=cursor,
-    )
+    cursor.markers = {k: current[k] for k in sorted(current)}
+    cursor.requests = requested
+    if not changed and not again:
+        return dg.SensorResult(skip_reason=dg.SkipReason("no new or re-delivered batch"), cursor=cursor.dump())
+    runs = [dg.RunRequest(partition_key=k, run_key=f"{k}@{current[k]}") for k in changed]
+    runs += [dg.RunRequest(partition_key=b, run_key=f"{b}@request-{requested[b]}") for b in again if b in known]
+    return dg.SensorResult(run_requests=runs,
+                           dynamic_partitions_requests=[batches.build_add_request(new_keys)] if new_keys else [],
+                           cursor=cursor.dump())
+
+
+def _store_state(newsdesk: NewsdeskSettings, settings: Settings) -> tuple[dict[str, int], dict[str, str]]:
+    """From what analysts see (never locked by a run): batches already processed at their current marker, and
+    re-run requests. Nothing when there is no database yet."""
+    from newsdesk.store import batches as bookkeeping
+
+    try:
+        with newsdesk.store(settings).analyst() as con:
+            processed = bookkeeping.processed_markers(con)
+            requested = {b: str(at) for b, _, at in bookkeeping.requests(con)}
+    except Exception:  # noqa: BLE001 - no database yet, or one from before these tables: the cursor decides alone
+        return {}, {}
+    return processed, requested
+
+
+corpus_automation = dg.AutomationConditionSensorDefinition(
+    "corpus_automation", target=dg.AssetSelection.groups(CORPUS_GROUP), default_status=dg.DefaultSensorStatus.RUNNING,
+    minimum_interval_seconds=INTERVAL_SECONDS,
+    description="Refreshes the full-text index, the corpus summary and the analysts' snapshot when a batch lands.")

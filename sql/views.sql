@@ -8,13 +8,18 @@ JOIN copies c USING (doc_id)
 JOIN (SELECT copy_cluster_id, count(*) - 1 AS n_copies FROM copies GROUP BY copy_cluster_id) s USING (copy_cluster_id)
 WHERE c.is_canonical;
 
--- Which outlets republished whose stories.
+-- Which outlets republished whose stories. The original outlet is the canonical's own, else the outlet the
+-- copies' reprint notes name ("originally published by ...").
 CREATE OR REPLACE VIEW syndication AS
-SELECT canon.doc_id AS canonical_doc_id, canon.source_name AS original_outlet, canon.title AS original_title,
-       copy.doc_id, copy.source_name AS outlet, copy.published_date, c.similarity
+SELECT c.copy_cluster_id, canon.doc_id AS canonical_doc_id,
+       coalesce(canon.source_name, (SELECT any_value(x.syndicated_from) FROM copies y JOIN articles x USING (doc_id)
+                                    WHERE y.copy_cluster_id = c.copy_cluster_id)) AS original_outlet,
+       canon.title AS original_title, copy.doc_id, copy.source_name AS outlet, copy.title, copy.published_date,
+       c.similarity
 FROM copies c
+JOIN copies k ON k.copy_cluster_id = c.copy_cluster_id AND k.is_canonical
 JOIN articles copy ON copy.doc_id = c.doc_id
-JOIN articles canon ON canon.doc_id = c.copy_cluster_id
+JOIN articles canon ON canon.doc_id = k.doc_id
 WHERE NOT c.is_canonical;
 
 CREATE OR REPLACE VIEW outlets AS
@@ -29,7 +34,8 @@ GROUP BY 1;
 
 CREATE OR REPLACE VIEW boilerplate_by_kind AS
 SELECT kind, count(*) AS n_segments, count(DISTINCT doc_id) AS n_articles,
-       sum(length(regexp_split_to_array(trim(text), '\s+'))) AS n_words
+       -- n_words is written by the cleaner (newsdesk.text.count_words); a row written without it is counted here
+       sum(coalesce(n_words, len(regexp_extract_all(text, '[\pL\pN_]+'))))::BIGINT AS n_words
 FROM boilerplate_segments
 GROUP BY kind;
 
@@ -46,8 +52,8 @@ GROUP BY ALL;
 
 -- Mentions per entity per month, counting each story once (canonical articles only).
 CREATE OR REPLACE VIEW entity_mentions_by_month AS
-SELECT e.entity_id, e.name, e.label, date_trunc('month', a.published_date) AS month,
-       count(DISTINCT ae.doc_id) AS n_articles, sum(ae.n_mentions) AS n_mentions
+SELECT e.entity_id, e.name, e.label, date_trunc('month', a.published_date)::DATE AS month,
+       count(DISTINCT ae.doc_id) AS n_articles, sum(ae.n_mentions)::BIGINT AS n_mentions
 FROM article_entities ae
 JOIN copies c ON c.doc_id = ae.doc_id AND c.is_canonical
 JOIN articles a ON a.doc_id = ae.doc_id

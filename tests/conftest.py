@@ -8,9 +8,9 @@ import dagster as dg
 import duckdb
 import pytest
 
+from assets.partitions import batches
+from assets.resources import NewsdeskSettings
 from pipelines.definitions import build_definitions
-from pipelines.partitions import batches
-from pipelines.resources import DuckDBStore, LandingZone, SpacyNer
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_BATCH = REPO / "samples" / "sample-batch"
@@ -47,9 +47,7 @@ class Pipeline:
         self.db_path = root / "news.duckdb"
         self.instance = dg.DagsterInstance.ephemeral()
         self.defs = build_definitions({
-            "store": DuckDBStore(db_path=str(self.db_path)),
-            "landing": LandingZone(landing_dir=str(self.landing)),
-            "ner": SpacyNer(),
+            "newsdesk": NewsdeskSettings(db_path=str(self.db_path), landing_dir=str(self.landing)),
         })
 
     def add_batch(self, name: str, source: Path | None = None) -> Path:
@@ -60,13 +58,17 @@ class Pipeline:
             target.mkdir(parents=True)
         return target
 
-    def run_batch(self, name: str) -> dg.ExecuteInProcessResult:
+    def run_batch(self, name: str, publish: bool = True) -> dg.ExecuteInProcessResult:
+        """The batch's run, then (as the CLI and the UI's automation do) the corpus publish."""
         self.instance.add_dynamic_partitions(batches.name, [name])
-        return self.defs.resolve_job_def("process_batch").execute_in_process(
+        result = self.defs.resolve_job_def("process_batch").execute_in_process(
             partition_key=name, instance=self.instance)
+        if result.success and publish:
+            assert self.run_corpus().success
+        return result
 
     def run_corpus(self) -> dg.ExecuteInProcessResult:
-        return self.defs.resolve_job_def("refresh_corpus").execute_in_process(instance=self.instance)
+        return self.defs.resolve_job_def("publish_corpus").execute_in_process(instance=self.instance)
 
     def query(self, sql: str, params: list[object] | None = None) -> list[tuple]:
         con = duckdb.connect(str(self.db_path), read_only=True)

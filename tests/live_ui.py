@@ -108,3 +108,19 @@ def screenshot_assets(url: str, path: Path, names: list[str]) -> str:
             return page.inner_text("body")
         finally:
             browser.close()
+
+
+def screenshot_report(path: Path, shot: Path) -> list[str]:
+    """Open the HTML report as a file in headless Debian Chromium, save a full-page screenshot, return its section
+    headings."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            page.goto(path.as_uri(), wait_until="load")
+            page.screenshot(path=str(shot), full_page=True)
+            return page.locator("h2").all_inner_texts()
+        finally:
+            browser.close()

@@ -1,21 +1,16 @@
-"""Runs the four batch stages on one landing folder, without Dagster (a subprocess target for crash tests)."""
+"""Runs every batch stage on one landing folder, without Dagster (a subprocess target for crash tests)."""
 
 import sys
 from pathlib import Path
 
-from newsdesk.clean.stage import clean_batch
 from newsdesk.config import load_settings
-from newsdesk.dedup.stage import dedup_batch
-from newsdesk.entities.stage import extract_entities
-from newsdesk.ingest.stage import ingest_batch
+from newsdesk.pipeline import run_batch
+from newsdesk.store.store import Store
 
 
 def run(db_path: Path, batch_dir: Path, batch_id: str) -> None:
     settings = load_settings(db_path=db_path)
-    ingest_batch(db_path, batch_dir, batch_id, settings.ingest)
-    clean_batch(db_path, batch_id, settings.clean)
-    dedup_batch(db_path, batch_id, settings.dedup)
-    extract_entities(db_path, batch_id, settings.ner)
+    run_batch(Store.from_settings(settings), settings, batch_id, batch_dir=batch_dir)
     print("done", flush=True)
 
 

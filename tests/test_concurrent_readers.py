@@ -7,7 +7,7 @@ from pathlib import Path
 
 from badinput import jsonl_lines
 from conftest import SAMPLE_BATCH, Pipeline
-from newsdesk.store.snapshot import snapshot_path
+from helpers import snapshot_path
 
 
 def test_reader_loop_never_fails_during_runs(pipeline: Pipeline) -> None:

@@ -59,9 +59,12 @@ def _run(db: Path, batch: Path, kill_after: float | None = None) -> bool:
 
 
 def _batch_counts(db: Path) -> dict[str, int]:
+    """The batch's rows per table, published or still pending (stages write into schema pending until the batch
+    is published)."""
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return {t: con.execute(f"SELECT count(*) FROM {t} WHERE batch_id = 'b'").fetchone()[0]
+        return {t: con.execute(f"SELECT (SELECT count(*) FROM main.{t} WHERE batch_id = 'b') "
+                               f"+ (SELECT count(*) FROM pending.{t} WHERE batch_id = 'b')").fetchone()[0]
                 for t in ("documents", "articles", "boilerplate_segments", "entity_mentions")}
     finally:
         con.close()

@@ -9,11 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.clean.stage import clean_batch
-from newsdesk.config import CleanConfig, DedupConfig, IngestConfig
-from newsdesk.dedup.stage import dedup_batch
-from newsdesk.ingest.stage import ingest_batch
-from newsdesk.store.db import read_connection
+from newsdesk.pipeline import run_one
+from helpers import settings_for, store_for
 
 N_BATCHES = 3
 
@@ -30,8 +27,9 @@ def cleaned(tmp_path_factory: pytest.TempPathFactory, shared: Path) -> tuple[Pat
         folder = root / name
         folder.mkdir()
         (folder / "batch.jsonl").write_text("\n".join(lines[k * size:(k + 1) * size]) + "\n", encoding="utf-8")
-        ingest_batch(db, folder, name, IngestConfig())
-        clean_batch(db, name, CleanConfig())
+        settings = settings_for(db, landing=root)
+        for stage in ("ingest", "clean"):
+            run_one(stage, store_for(db), settings, name)
         names.append(name)
     return db, names
 
@@ -39,8 +37,8 @@ def cleaned(tmp_path_factory: pytest.TempPathFactory, shared: Path) -> tuple[Pat
 def _dedup(cleaned: tuple[Path, list[str]], target: Path, order: list[str]) -> list[tuple]:
     shutil.copy(cleaned[0], target)
     for name in order:
-        dedup_batch(target, name, DedupConfig())
-    with read_connection(target) as con:
+        run_one("dedup", store_for(target), settings_for(target), name)
+    with store_for(target).read() as con:
         return con.execute("SELECT doc_id, copy_cluster_id, is_canonical, similarity FROM copies ORDER BY 1").fetchall()
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from newsdesk.config import DedupConfig
-from newsdesk.dedup.stage import dedup_batch
-from newsdesk.store.db import read_connection, write_transaction
+from newsdesk.pipeline import run_one
+from helpers import settings_for, store_for
 
 # A low common threshold so that boilerplate crosses it while batches arrive: that exercises re-verification
 # of already indexed articles, the part of order independence that is easy to get wrong.
@@ -47,13 +47,20 @@ def _corpus() -> dict[str, list[tuple[str, date, str]]]:
     return batches
 
 
+def dedup_batch(db: Path, batch: str, config: DedupConfig) -> dict[str, int]:
+    return run_one("dedup", store_for(db), settings_for(db, dedup=config), batch)
+
+
 def _load(db: Path, batches: dict[str, list[tuple[str, date, str]]]) -> None:
-    with write_transaction(db) as con:
-        for batch, rows in batches.items():
-            for doc_id, day, body in rows:
-                con.execute("""INSERT INTO articles (doc_id, batch_id, title, published_date, source_name, body, n_words)
-                               VALUES (?, ?, ?, ?, ?, ?, ?)""", [doc_id, batch, doc_id, day, f"outlet {doc_id[-1]}",
-                                                                 body, len(body.split())])
+    store_for(db).write(lambda con: _insert(con, batches))
+
+
+def _insert(con, batches: dict[str, list[tuple[str, date, str]]]) -> None:  # type: ignore[no-untyped-def]
+    for batch, rows in batches.items():
+        for doc_id, day, body in rows:
+            con.execute("""INSERT INTO articles (doc_id, batch_id, title, published_date, source_name, body, n_words)
+                           VALUES (?, ?, ?, ?, ?, ?, ?)""", [doc_id, batch, doc_id, day, f"outlet {doc_id[-1]}",
+                                                             body, len(body.split())])
 
 
 TABLES = {
@@ -65,7 +72,7 @@ TABLES = {
 
 
 def _tables(db: Path) -> dict[str, list[tuple]]:
-    with read_connection(db) as con:
+    with store_for(db).read() as con:
         return {name: con.execute(sql).fetchall() for name, sql in TABLES.items()}
 
 

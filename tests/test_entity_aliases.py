@@ -6,10 +6,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from newsdesk.entities.aliases import apply_aliases, refresh_aliases
 from newsdesk.entities.keys import make_entity_id
-from newsdesk.entities.spelling import close_spelling, find_spelling_evidence, one_edit_apart
-from newsdesk.store.db import write_transaction
+from newsdesk.entities.spelling import close_spelling, one_edit_apart
+from newsdesk.store.entity_tables import apply_aliases, find_spelling_evidence, refresh_aliases
+from helpers import write_transaction
 
 
 def _pid(name: str) -> str:

@@ -1,5 +1,6 @@
-"""Issue 6: a live `dagster dev` — the sensor picks up a dropped batch, a backfill of two batches runs under the
-DuckDB pool limit, and the asset graph renders in headless Chromium with every asset on it."""
+"""Issue 6 and 16: a live `dagster dev` — the sensor picks up a dropped batch and its run succeeds (its wall time
+is recorded), the corpus automation publishes the analysts' snapshot and the HTML report (opened in Chromium), a
+backfill of two batches runs under the DuckDB pool limit, and the asset graph renders with every asset on it."""
 
 import shutil
 from pathlib import Path
@@ -7,11 +8,13 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, SAMPLE_BATCH
-from live_ui import DagsterDev, partition_keys, runs_for, screenshot_assets
+from live_ui import DagsterDev, partition_keys, runs_for, screenshot_assets, screenshot_report
 
-ASSETS = ["raw_documents", "clean_articles", "article_copies", "article_entities", "analyst_snapshot",
+ASSETS = ["raw_documents", "clean_articles", "article_entities", "article_copies", "analyst_snapshot",
           "article_search_index", "corpus_summary"]
-BATCH_ASSETS = [{"path": [name]} for name in ASSETS[:5]]
+BATCH_ASSETS = [{"path": [name]} for name in ASSETS[:4]]
+REPORT_HEADINGS = ["Mentions over time", "Who appears with whom", "Copy clusters", "Words removed by kind",
+                   "Quarantine reasons"]
 ARTIFACTS = REPO / "artifacts" / "live-ui"
 
 pytestmark = pytest.mark.live
@@ -52,6 +55,18 @@ def test_live_ui(dev: DagsterDev, tmp_path: Path) -> None:
     shutil.copytree(SAMPLE_BATCH, landing / "dropped-batch")
     dev.wait_for(lambda: "dropped-batch" in partition_keys(dev), 120, "the sensor to register the batch")
     assert dev.wait_for(lambda: _finished(dev, "dropped-batch"), 300, "the sensor's run") == "SUCCESS"
+    (run,) = [r for r in runs_for(dev, "dropped-batch") if r["jobName"] == "process_batch"]
+    timing = dev.graphql("query($id: ID!) { runOrError(runId: $id) { ... on Run { startTime endTime } } }",
+                         {"id": run["runId"]})["runOrError"]
+    seconds = timing["endTime"] - timing["startTime"]
+    (ARTIFACTS / "sensor-run-seconds.txt").write_text(f"{seconds:.1f}\n", encoding="utf-8")
+    print(f"\nsensor-launched run of the sample batch: {seconds:.1f} s (in-process executor)")
+
+    # 1b. The corpus automation publishes the snapshot and the report; the report opens in a real browser.
+    report = tmp_path / "newsdesk.report.html"
+    dev.wait_for(report.exists, 300, "the corpus automation to publish the snapshot and its report")
+    headings = screenshot_report(report, ARTIFACTS / "report.png")
+    assert headings == REPORT_HEADINGS
 
     # 2. A backfill of two batches (folders without _SUCCESS, so only the backfill runs them).
     repo_selector = {"repositoryLocationName": "newsdesk", "repositoryName": "__repository__"}

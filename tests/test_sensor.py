@@ -5,13 +5,13 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines.resources import LandingZone
+from assets.resources import NewsdeskSettings
 from pipelines.sensors import landing_sensor
 
 
 def _evaluate(instance: dg.DagsterInstance, landing: Path, cursor: str | None) -> dg.SensorResult:
     context = dg.build_sensor_context(instance=instance, cursor=cursor,
-                                      resources={"landing": LandingZone(landing_dir=str(landing))})
+                                      resources={"newsdesk": NewsdeskSettings(landing_dir=str(landing))})
     return landing_sensor(context)
 
 
@@ -67,3 +67,33 @@ def test_renamed_or_deleted_folder_is_not_fatal(tmp_path: Path) -> None:
 def test_missing_landing_directory(tmp_path: Path) -> None:
     result = _evaluate(dg.DagsterInstance.ephemeral(), tmp_path / "not-there", None)
     assert not result.run_requests
+
+
+def test_a_batch_the_cli_already_processed_is_not_run_again(pipeline, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 16: after `make demo` (a CLI run of the sample batch), the UI's sensor, starting with no cursor, must
+    not process the batch again; a re-delivery (a newer _SUCCESS) still runs."""
+    from conftest import SAMPLE_BATCH
+
+    folder = pipeline.add_batch("sample-batch", SAMPLE_BATCH)
+    assert pipeline.run_batch("sample-batch").success
+    context = dg.build_sensor_context(instance=dg.DagsterInstance.ephemeral(), cursor=None, resources={
+        "newsdesk": NewsdeskSettings(landing_dir=str(pipeline.landing), db_path=str(pipeline.db_path))})
+    first = landing_sensor(context)
+    assert not first.run_requests
+    marker = folder / "_SUCCESS"
+    stat = marker.stat()
+    os.utime(marker, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    context = dg.build_sensor_context(instance=dg.DagsterInstance.ephemeral(), cursor=first.cursor, resources={
+        "newsdesk": NewsdeskSettings(landing_dir=str(pipeline.landing), db_path=str(pipeline.db_path))})
+    assert [r.partition_key for r in landing_sensor(context).run_requests] == ["sample-batch"]
+
+
+def test_a_bad_folder_name_is_warned_about_once(tmp_path: Path, capfd) -> None:  # type: ignore[no-untyped-def]
+    """Issue 16: the warning for a folder that cannot be a partition key is logged once, not on every tick."""
+    instance = dg.DagsterInstance.ephemeral()
+    _batch(tmp_path, "bad,name")
+    cursor = None
+    for _ in range(3):
+        cursor = _evaluate(instance, tmp_path, cursor).cursor
+    logged = capfd.readouterr()
+    assert (logged.out + logged.err).count("skipping folder 'bad,name'") == 1

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import REPO, SAMPLE_BATCH, Pipeline
 from newsdesk.store.fts import load_fts
-from newsdesk.store.snapshot import snapshot_path
+from helpers import snapshot_path
 
 EXAMPLES = sorted((REPO / "sql" / "examples").glob("*.sql"))
 

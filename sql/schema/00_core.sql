@@ -1,8 +1,10 @@
--- newsdesk tables. Applied on every writer connection; every statement is idempotent.
--- One row per thing; batch_id on every per-batch table so a batch is replaced with delete+insert.
+-- newsdesk tables. Applied once per process (Store.ensure_schema), inside a transaction; every statement is
+-- idempotent. One row per thing; batch_id on every per-batch table so a batch is replaced with delete+insert.
+-- No PRIMARY KEY / UNIQUE constraints: DuckLake has none, and the writers keep keys unique themselves (each
+-- transaction deletes the keys it is about to insert). Databases made before keep theirs; nothing relies on them.
 
 CREATE TABLE IF NOT EXISTS batches (
-    batch_id        VARCHAR PRIMARY KEY,
+    batch_id        VARCHAR NOT NULL,
     landing_path    VARCHAR,
     n_files         INTEGER,
     n_records       INTEGER,   -- documents + quarantined inputs
@@ -13,7 +15,7 @@ CREATE TABLE IF NOT EXISTS batches (
 
 -- Every readable input record (one article). doc_id is deterministic: hash of batch, file and record key.
 CREATE TABLE IF NOT EXISTS documents (
-    doc_id          VARCHAR PRIMARY KEY,
+    doc_id          VARCHAR NOT NULL,
     batch_id        VARCHAR NOT NULL,
     source_path     VARCHAR NOT NULL,  -- relative to the batch directory
     external_id     VARCHAR,           -- the JSON `id`, the WARC record id, or the file name
@@ -26,9 +28,10 @@ CREATE TABLE IF NOT EXISTS documents (
 );
 
 -- The decoded input of each document and the metadata its record carried, so later stages can re-run
--- without the landing directory.
+-- without the landing directory. Keyed by (doc_id, sha256): a batch run in progress adds the contents of its new
+-- inputs beside those the published documents were read from; publishing the batch drops the unused ones.
 CREATE TABLE IF NOT EXISTS document_contents (
-    doc_id          VARCHAR PRIMARY KEY,
+    doc_id          VARCHAR NOT NULL,
     batch_id        VARCHAR NOT NULL,
     content         VARCHAR NOT NULL,
     url             VARCHAR,
@@ -36,6 +39,7 @@ CREATE TABLE IF NOT EXISTS document_contents (
     published       VARCHAR,
     source          VARCHAR
 );
+ALTER TABLE document_contents ADD COLUMN IF NOT EXISTS sha256 VARCHAR;
 
 -- Inputs that did not become articles, with a reason code and a sentence for a person. Nothing is dropped
 -- silently: every input record is in documents or here (stage = ingest), and every document is in
@@ -53,7 +57,7 @@ CREATE TABLE IF NOT EXISTS quarantine (
 );
 
 CREATE TABLE IF NOT EXISTS articles (
-    doc_id          VARCHAR PRIMARY KEY,
+    doc_id          VARCHAR NOT NULL,
     batch_id        VARCHAR NOT NULL,
     title           VARCHAR,
     published_date  DATE,
@@ -74,4 +78,19 @@ CREATE TABLE IF NOT EXISTS boilerplate_segments (
                                        -- navigation, dateline, duplicate, comment, other
     reason          VARCHAR NOT NULL,
     text            VARCHAR NOT NULL
+);
+-- Words in each removed piece, counted by the same definition as articles.n_words (newsdesk.text.count_words), so
+-- the share of words removed divides like by like. Rows written before the column existed are counted once here.
+ALTER TABLE boilerplate_segments ADD COLUMN IF NOT EXISTS n_words INTEGER;
+UPDATE boilerplate_segments SET n_words = len(regexp_extract_all(text, '[\pL\pN_]+')) WHERE n_words IS NULL;
+
+-- The _SUCCESS file a batch's published run processed (the landing sensor does not run it again for it).
+ALTER TABLE batches ADD COLUMN IF NOT EXISTS marker_mtime_ns BIGINT;
+-- A quarantined duplicate names the document it duplicates: when that document goes, the duplicate comes back.
+ALTER TABLE quarantine ADD COLUMN IF NOT EXISTS duplicate_of VARCHAR;
+-- Batches that must be processed again (a document they duplicated went away); the landing sensor runs them.
+CREATE TABLE IF NOT EXISTS batch_requests (
+    batch_id        VARCHAR NOT NULL,
+    reason          VARCHAR NOT NULL,
+    requested_at    TIMESTAMP NOT NULL
 );

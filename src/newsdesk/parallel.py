@@ -1,7 +1,14 @@
-"""Ordered, bounded parallel map over chunks: at most `window` chunks in flight, so memory stays flat.
+"""Items through a pool of worker processes, where no single item can stop, stall or crash the rest.
 
-Written here because multiprocessing.Pool.imap reads its whole input ahead and concurrent.futures.map submits
-everything at once; both hold a whole batch in memory.
+Each worker runs a chunk of items and writes which item it is on to a small progress file. An item that
+raises becomes a `Failed` outcome with the exception text; an item that runs past its time limit gets its
+worker killed by the parent and becomes `Failed(timeout)`; an item whose worker dies (a segfault in a C
+library, the kernel's OOM killer) is retried once alone and becomes `Failed(crash)` if it kills that worker
+too. The other items of the broken chunks are resubmitted, so every item ends with exactly one outcome.
+
+Written here because multiprocessing.Pool and concurrent.futures neither bound what they read ahead nor say
+which item killed a worker. Workers start with "spawn" (the caller may hold threads, Dagster does), ignore
+Ctrl-C (the parent decides) and die with their parent (kill -9 of a run must not leave them behind).
 """
 
 from __future__ import annotations
@@ -9,35 +16,286 @@ from __future__ import annotations
 import ctypes
 import gc
 import multiprocessing
-from collections import deque
+import multiprocessing.util
+import os
+import signal
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import TypeVar
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 
-def map_chunks(fn: Callable[[T], R], chunks: Iterable[T], workers: int, window: int | None = None) -> Iterator[R]:
-    """fn(chunk) for every chunk, in order; in this process when workers <= 1, else in `workers` processes.
+@dataclass(frozen=True)
+class Failed:
+    """An item that produced no result: `kind` is error, timeout or crash; `detail` a sentence."""
 
-    Workers are started with "spawn": the caller may hold threads (Dagster does), and forking a threaded
-    process can deadlock.
-    """
-    if workers <= 1:
-        for chunk in chunks:
-            yield fn(chunk)
+    kind: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class _Job(Generic[T]):
+    fn: Callable[[list[T], Any], list[Any]]
+    config: Any
+    batched: bool  # fn gets the whole chunk at once (spaCy's nlp.pipe); else item by item
+    chunk: int
+    indices: tuple[int, ...]
+    items: tuple[T, ...]
+    progress: str
+
+
+_BATCH = -2  # progress mark: the worker is inside a whole-chunk call, no single item to blame yet
+_IDLE = -1
+
+
+def _run_job(job: _Job[T]) -> list[tuple[int, Any]]:
+    """In a worker: the job's items, each failure recorded as that item's outcome."""
+    out: list[tuple[int, Any]] | None = None
+    if job.batched and len(job.items) > 1:
+        _mark(job.progress, _BATCH)
+        try:
+            out = list(zip(job.indices, job.fn(list(job.items), job.config), strict=True))
+        except Exception:  # noqa: BLE001 - find the item to blame one by one
+            out = None
+    if out is None:
+        out = []
+        for index, item in zip(job.indices, job.items):
+            _mark(job.progress, index)
+            try:
+                out.append((index, job.fn([item], job.config)[0]))
+            except Exception as exc:  # noqa: BLE001 - one item's failure is its outcome, whatever it is
+                out.append((index, Failed("error", f"{type(exc).__name__}: {exc}"[:1000])))
+    _mark(job.progress, _IDLE)
+    release_worker_memory()
+    return out
+
+
+def _mark(path: str, index: int) -> None:
+    with open(path, "w", encoding="ascii") as handle:
+        handle.write(f"{os.getpid()} {index} {time.time():.3f}")
+
+
+def _read_mark(path: str) -> tuple[int, int, float] | None:
+    try:
+        pid, index, started = Path(path).read_text(encoding="ascii").split()
+        return int(pid), int(index), float(started)
+    except (OSError, ValueError):
+        return None
+
+
+def map_items(fn: Callable[[list[T], Any], list[R]], chunks: Iterable[list[T]], config: Any, *, workers: int,
+              scratch: Path, timeout_s: float, batched: bool = False,
+              window: int | None = None) -> Iterator[list[R | Failed]]:
+    """fn(items, config) -> one result per item, for every chunk, in order: one list of outcomes per chunk.
+
+    With `batched`, fn gets a whole chunk at once (and the items one by one only when the chunk fails);
+    otherwise always one item. `timeout_s` bounds one item (a whole chunk, when batched, gets that per item).
+    workers == 0 runs in this process (no protection against hangs and crashes: for tests and tiny tools)."""
+    if workers <= 0:
+        for items in chunks:
+            job = _Job(fn, config, batched, 0, tuple(range(len(items))), tuple(items), os.devnull)
+            yield [outcome for _, outcome in _run_job(job)]
         return
-    window = window or 2 * workers
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        pending: deque[Future[R]] = deque()
-        for chunk in chunks:
-            pending.append(pool.submit(fn, chunk))
-            if len(pending) >= window:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+    yield from _Pool(fn, config, batched, workers, scratch, timeout_s, window or 2 * workers).run(chunks)
+
+
+class _Pool(Generic[T, R]):
+    def __init__(self, fn: Callable[[list[T], Any], list[R]], config: Any, batched: bool, workers: int,
+                 scratch: Path, timeout_s: float, window: int) -> None:
+        self.fn, self.config, self.batched = fn, config, batched
+        self.workers, self.timeout_s, self.window = workers, timeout_s, window
+        self.scratch = scratch / "progress"
+        self.scratch.mkdir(parents=True, exist_ok=True)
+        self.executor: ProcessPoolExecutor | None = None
+        self.running: dict[Future[list[tuple[int, Any]]], _Job[T]] = {}
+        self.queue: list[_Job[T]] = []
+        self.outcomes: dict[int, dict[int, Any]] = {}
+        self.sizes: dict[int, int] = {}
+        self.suspects: set[tuple[int, int]] = set()  # items that were in flight when a worker died
+        self.n_jobs = 0
+
+    def run(self, chunks: Iterable[list[T]]) -> Iterator[list[R | Failed]]:
+        source = iter(enumerate(chunks))
+        next_out = 0
+        exhausted = completed = False
+        try:
+            while True:
+                while not exhausted and len(self.sizes) < self.window:
+                    try:
+                        number, items = next(source)
+                    except StopIteration:
+                        exhausted = True
+                        break
+                    self.sizes[number] = len(items)
+                    self.outcomes[number] = {}
+                    if items:
+                        self.queue.append(self._job(number, tuple(range(len(items))), tuple(items)))
+                self._submit_queued()
+                while next_out in self.sizes and len(self.outcomes[next_out]) == self.sizes[next_out]:
+                    done = self.outcomes.pop(next_out)
+                    yield [done[i] for i in range(self.sizes.pop(next_out))]
+                    next_out += 1
+                if exhausted and not self.sizes:
+                    completed = True
+                    return
+                if self.running:
+                    self._collect()
+        finally:
+            if not completed:  # an error, Ctrl-C or an abandoned generator: stop the workers now
+                self._shutdown()
+
+    def _job(self, chunk: int, indices: tuple[int, ...], items: tuple[T, ...]) -> _Job[T]:
+        self.n_jobs += 1
+        return _Job(self.fn, self.config, self.batched, chunk, indices, items,
+                    str(self.scratch / f"job-{os.getpid()}-{self.n_jobs}"))
+
+    def _suspect(self, job: _Job[T]) -> bool:
+        return len(job.indices) == 1 and (job.chunk, job.indices[0]) in self.suspects
+
+    def _submit_queued(self) -> None:
+        """A suspect (an item in flight when a worker died) runs alone, so a second death is surely its own."""
+        while self.queue and len(self.running) < self.window:
+            job = self.queue[0]
+            if any(self._suspect(j) for j in self.running.values()) or (self._suspect(job) and self.running):
+                return
+            self.queue.pop(0)
+            if self.executor is None:
+                self.executor = _executor(self.workers)
+            _mark(job.progress, _IDLE)  # queued, not started: the clock starts when a worker marks an item
+            self.running[self.executor.submit(_run_job, job)] = job
+
+    def _collect(self) -> None:
+        done, _ = wait(list(self.running), timeout=1.0, return_when=FIRST_COMPLETED)
+        for future in done:
+            try:
+                results = future.result()
+            except BrokenProcessPool:
+                self._recover(timed_out=set())
+                return
+            job = self.running.pop(future)
+            for index, outcome in results:
+                self.outcomes[job.chunk][index] = outcome
+            Path(job.progress).unlink(missing_ok=True)
+        self._enforce_time_limit()
+
+    def _enforce_time_limit(self) -> None:
+        now = time.time()
+        late: set[str] = set()
+        for job in self.running.values():
+            mark = _read_mark(job.progress)
+            if mark is None or mark[1] == _IDLE:
+                continue
+            allowed = self.timeout_s * (len(job.items) if mark[1] == _BATCH else 1)
+            if now - mark[2] > allowed:
+                late.add(job.progress)
+                try:
+                    os.kill(mark[0], signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+        if late:
+            self._recover(timed_out=late)
+
+    def _recover(self, timed_out: set[str]) -> None:
+        """The pool broke (a worker died or was stopped): give the item to blame its outcome, resubmit the
+        rest, and start a fresh pool."""
+        jobs = list(self.running.values())
+        self.running.clear()
+        self._shutdown()
+        for job in jobs:
+            mark = _read_mark(job.progress)
+            current = mark[1] if mark else _IDLE
+            Path(job.progress).unlink(missing_ok=True)
+            if timed_out and job.progress not in timed_out or current == _IDLE:
+                self.queue.insert(0, self._job(job.chunk, job.indices, job.items))  # a bystander: run it again
+            elif current == _BATCH:
+                # inside a whole-chunk call, no item to blame yet: each is retried alone (as a suspect if crashed)
+                if not timed_out:
+                    self.suspects.update((job.chunk, i) for i in job.indices)
+                self.queue[:0] = [self._job(job.chunk, (i,), (item,)) for i, item in zip(job.indices, job.items)]
+            elif job.progress in timed_out:
+                self.outcomes[job.chunk][current] = Failed(
+                    "timeout", f"processing took longer than {self.timeout_s:.0f} s; it was stopped")
+                if len(job.items) > 1:
+                    self.queue.insert(0, self._job(job.chunk, *_without(job, current)))
+            elif self._suspect(job):
+                self.outcomes[job.chunk][current] = Failed(
+                    "crash", "the worker process died while processing it, alone (out of memory or a crash "
+                             "in a native library)")
+            else:
+                self.suspects.add((job.chunk, current))
+                self.queue.insert(0, self._job(job.chunk, (current,), (job.items[job.indices.index(current)],)))
+                if len(job.items) > 1:
+                    self.queue.insert(0, self._job(job.chunk, *_without(job, current)))
+
+    def _shutdown(self) -> None:
+        if self.executor is not None:
+            _discard(self.executor)
+            self.executor = None
+
+
+# One pool per process, kept between stage runs: its workers keep what they loaded (trafilatura, the spaCy model),
+# so the next batch in the same process (the CLI, the tests, a long Dagster run) does not pay that again.
+_SHARED: dict[str, ProcessPoolExecutor] = {}
+
+
+def _executor(workers: int) -> ProcessPoolExecutor:
+    current = _SHARED.get("pool")
+    if current is not None and current._max_workers == workers and not getattr(current, "_broken", False):
+        return current
+    if current is not None:
+        _discard(current)
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init,
+                               initargs=(os.getpid(),))
+    _SHARED["pool"] = pool
+    # When this process is itself a multiprocessing child (a step of Dagster's multiprocess executor), it ends in
+    # multiprocessing's exit function, which joins every child before any atexit hook runs: an idle pool kept for
+    # reuse would hold it forever. Finalizers with a priority run before that join.
+    multiprocessing.util.Finalize(None, shutdown_workers, exitpriority=10)
+    return pool
+
+
+def _discard(pool: ProcessPoolExecutor) -> None:
+    """Kill the pool's workers (a hung one does not listen to anything gentler) and forget the pool."""
+    if _SHARED.get("pool") is pool:
+        del _SHARED["pool"]
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        if process.is_alive():
+            process.kill()
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
+def shutdown_workers() -> None:
+    """Stop the shared pool (its workers hold models in memory)."""
+    if "pool" in _SHARED:
+        _discard(_SHARED["pool"])
+
+
+def _without(job: _Job[T], index: int) -> tuple[tuple[int, ...], tuple[T, ...]]:
+    kept = [(i, item) for i, item in zip(job.indices, job.items) if i != index]
+    return tuple(i for i, _ in kept), tuple(item for _, item in kept)
+
+
+def _worker_init(parent_pid: int) -> None:
+    """Ignore Ctrl-C (the parent stops the pool), and die with the parent even when it is killed with -9."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if _LIBC is not None:
+        _LIBC.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent_pid:
+        os._exit(1)  # the parent died before prctl took effect
+
+    def watch() -> None:  # a second guard where prctl is not available
+        while os.getppid() == parent_pid:
+            time.sleep(2.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
 
 
 def release_memory(collect: bool = False) -> None:
@@ -55,8 +313,7 @@ def release_memory(collect: bool = False) -> None:
 
 
 def release_worker_memory() -> None:
-    """release_memory(collect=True) in a pool worker; nothing in the caller's own process, where chunks are
-    small batches and a full collection of a big heap (Dagster, a loaded model) costs more than it frees."""
+    """release_memory(collect=True) in a pool worker; nothing in the caller's own process."""
     if multiprocessing.parent_process() is not None:
         release_memory(collect=True)
 

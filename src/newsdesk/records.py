@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from newsdesk.text import count_words
 
@@ -41,6 +41,7 @@ class QuarantineItem:
     sha256: str | None = None
     external_id: str | None = None
     doc_id: str | None = None
+    duplicate_of: str | None = None  # for duplicate_record: the doc_id of the document kept instead
 
 
 @dataclass(frozen=True)
@@ -85,3 +86,25 @@ class Mention:
     entity_id: str
     canonical_name: str
     ref_id: str | None = None  # iso:XX for countries, geonames:N for cities and states
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    """What the canonical rule of a copy cluster looks at."""
+
+    doc_id: str
+    published_date: date | None
+    source_name: str | None
+    syndicated_from: str | None
+    n_words: int
+    ingested_at: datetime | None = None  # first ingestion of its document: the cluster id follows the earliest
+
+
+@dataclass(frozen=True)
+class CopyRow:
+    """One article's place in its copy cluster."""
+
+    doc_id: str
+    copy_cluster_id: str
+    is_canonical: bool
+    similarity: float

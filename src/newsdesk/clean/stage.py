@@ -1,69 +1,42 @@
-"""The clean stage for one batch: boilerplate removal over the batch's documents, staged, one write.
+"""The clean stage: every document of the batch through boilerplate removal, on worker processes.
 
-Documents are cleaned in chunks on every core (trafilatura and our classifier are CPU-bound and hold the GIL);
-the database is touched only to export the inputs and to write the results.
+trafilatura and our classifier are CPU-bound and hold the GIL; the database is touched only to export the
+inputs and to write the results.
 """
 
 from __future__ import annotations
 
-import math
-import time
-from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from newsdesk.clean.article import clean_document
-from newsdesk.config import CleanConfig, cpu_workers
-from newsdesk.parallel import map_chunks, release_memory, release_worker_memory
+from newsdesk.config import CleanConfig, Settings
 from newsdesk.records import CleanArticle, QuarantineItem
-from newsdesk.store.db import read_connection, write_transaction
-from newsdesk.store.staging import export_by_rowid, iter_parquet, stage_workdir
-from newsdesk.store.tables import BATCH_CONTENT_ROWIDS_SQL, BATCH_DOCUMENTS_SQL, CleanSink, row_to_document
-
-Log = Callable[[str], None]
+from newsdesk.runner import Stage, pool_size, quarantine_for
+from newsdesk.store.store import Store
+from newsdesk.store.tables import CleanSink, export_batch_documents, row_to_document
 
 
-def clean_chunk(job: tuple[list[dict[str, object]], CleanConfig]) -> list[CleanArticle | QuarantineItem]:
-    rows, config = job
-    results = [clean_document(row_to_document(row), config) for row in rows]
-    release_worker_memory()
-    return results
+def clean_rows(rows: list[dict[str, Any]], config: CleanConfig) -> list[CleanArticle | QuarantineItem]:
+    return [clean_document(row_to_document(row), config) for row in rows]
 
 
-def clean_batch(db_path: Path, batch_id: str, config: CleanConfig, log: Log = lambda _: None,
-                chunk_size: int = 50) -> dict[str, int]:
-    stats: Counter[str] = Counter()
-    with stage_workdir(db_path, "clean") as work:
-        with read_connection(db_path) as con:
-            n_docs = export_by_rowid(con, BATCH_DOCUMENTS_SQL, [batch_id, batch_id], BATCH_CONTENT_ROWIDS_SQL,
-                                     [batch_id], work / "documents.parquet")
-        workers = min(config.workers or cpu_workers(), math.ceil(n_docs / config.min_docs_per_worker))
-        sink = CleanSink(work, batch_id)
-        started = time.monotonic()
-        jobs = ((chunk, config) for chunk in iter_parquet(work / "documents.parquet", chunk_size))
-        for results in map_chunks(clean_chunk, jobs, workers):
-            for result in results:
-                sink.add(result)
-                _count(stats, result)
-            rate = stats["total"] / max(time.monotonic() - started, 1e-9)
-            if stats["total"] % 1000 < chunk_size or stats["total"] == n_docs:
-                log(f"clean: {stats['total']}/{n_docs} documents, {rate:.1f} docs/s on {workers} processes")
-                release_memory()
-        with write_transaction(db_path) as con:
-            sink.write(con)
-    release_memory()
-    return dict(stats)
+def _export(store: Store, batch_id: str, work: Path) -> int:
+    with store.read(memory="export") as con:
+        return export_batch_documents(con, batch_id, work / "inputs.parquet")
 
 
-def _count(stats: Counter[str], result: CleanArticle | QuarantineItem) -> None:
-    stats["total"] += 1
-    if isinstance(result, QuarantineItem):
-        stats[f"dropped_{result.reason}"] += 1
-        return
-    stats["kept"] += 1
-    stats["words_kept"] += result.n_words
-    stats["words_removed"] += sum(len(s.text.split()) for s in result.segments)
-    for segment in result.segments:
-        stats[f"segments_{segment.kind}"] += 1
-    if result.language not in (None, "en"):
-        stats["non_english"] += 1
+def _workers(settings: Settings, n_docs: int) -> int:
+    return pool_size(settings.clean.workers, n_docs, settings.clean.min_docs_per_worker)
+
+
+CLEAN = Stage(
+    name="clean",
+    export=_export,
+    work=clean_rows,
+    config=lambda s: s.clean,
+    sink=lambda work, batch_id, _: CleanSink(work, batch_id),
+    on_failure=quarantine_for("clean"),
+    workers=_workers,
+    timeout_s=lambda s: s.clean.doc_timeout_s,
+)

@@ -15,25 +15,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-
-@dataclass(frozen=True)
-class ArticleInfo:
-    doc_id: str
-    published_date: date | None
-    source_name: str | None
-    syndicated_from: str | None
-    n_words: int
-
-
-@dataclass(frozen=True)
-class CopyRow:
-    doc_id: str
-    copy_cluster_id: str
-    is_canonical: bool
-    similarity: float
+from newsdesk.records import ArticleInfo, CopyRow
 
 
 def _norm(name: str | None) -> str:
@@ -89,12 +73,22 @@ def cluster_component(infos: Iterable[ArticleInfo], copy_of: Callable[[str, str]
     remaining = canonical_order(infos)
     while remaining:
         canon, rest = remaining[0], []
-        rows.append(CopyRow(canon.doc_id, canon.doc_id, True, 1.0))
+        members = [(canon, 1.0)]
         for other in remaining[1:]:
             similarity = copy_of(canon.doc_id, other.doc_id)
             if similarity is None:
                 rest.append(other)
             else:
-                rows.append(CopyRow(other.doc_id, canon.doc_id, False, round(similarity, 4)))
+                members.append((other, round(similarity, 4)))
+        cluster_id = stable_id([info for info, _ in members])
+        rows.extend(CopyRow(info.doc_id, cluster_id, info is canon, similarity) for info, similarity in members)
         remaining = rest
     return rows
+
+
+def stable_id(members: list[ArticleInfo]) -> str:
+    """A cluster's id: the doc_id of its member ingested first (ties and unknown times: the smallest doc_id).
+
+    Unlike the canonical, which may move to a better copy that arrives later, this stays put when later
+    batches add members, so saved queries and joins by cluster id keep working."""
+    return min(members, key=lambda i: (i.ingested_at is None, i.ingested_at or datetime.min, i.doc_id)).doc_id

@@ -1,6 +1,6 @@
 """Copy components around the articles a batch touched, and their clusters (canonical-anchored).
 
-A component is grown from stored copy pairs (read connection) plus the batch's new copy verdicts; each is then
+A component is grown from stored copy pairs plus the batch's new copy verdicts; each is then
 clustered by `cluster_component`, which checks every member directly against the canonical article, verifying
 on demand the pairs that were never candidates. Large components skip on-demand checks and use stored pairs.
 """
@@ -8,28 +8,21 @@ on demand the pairs that were never candidates. Large components skip on-demand 
 from __future__ import annotations
 
 from collections import defaultdict
-from pathlib import Path
 
-import duckdb
 import numpy as np
 
 from newsdesk.config import DedupConfig
-from newsdesk.dedup.cluster import CopyRow, cluster_component, connected_components
-from newsdesk.dedup.features import ArticleFeatures, compute_features
+from newsdesk.dedup.cache import FeatureCache
+from newsdesk.dedup.cluster import cluster_component, connected_components
 from newsdesk.dedup.verify import COPY, PairVerdict, verify_pair
+from newsdesk.records import CopyRow
 from newsdesk.store import dedup_index as idx
-from newsdesk.store.db import read_connection
+from newsdesk.store.store import Connection
 
 Pair = tuple[str, str]
 
 
-def limit_memory(con: duckdb.DuckDBPyConnection, config: DedupConfig) -> None:
-    """DuckDB's default cap is 80% of RAM and its buffer pool keeps what it scanned (the article bodies):
-    capped, joins spill to disk instead of the process growing past its budget."""
-    con.execute("SET memory_limit = ?", [config.duckdb_memory_limit])
-
-
-def grow_components(db_path: Path, seeds: set[str], new_copies: dict[Pair, float],
+def grow_components(con: Connection, seeds: set[str], new_copies: dict[Pair, float],
                     config: DedupConfig) -> tuple[list[list[str]], dict[Pair, float]]:
     """Connected components (through copy pairs) of the seeds and of their current cluster mates."""
     edges: dict[Pair, float] = dict(new_copies)
@@ -37,35 +30,28 @@ def grow_components(db_path: Path, seeds: set[str], new_copies: dict[Pair, float
     for a, b in new_copies:
         adjacency[a].add(b)
         adjacency[b].add(a)
-    with read_connection(db_path) as con:
-        limit_memory(con, config)
-        start = seeds | idx.cluster_mates(con, seeds)
-        seen, frontier = set(start), set(start)
-        while frontier:
-            for a, b, containment in idx.copy_edges(con, frontier):
-                edges.setdefault((a, b), containment)
-                adjacency[a].add(b)
-                adjacency[b].add(a)
-            frontier = {n for node in frontier for n in adjacency[node]} - seen
-            seen |= frontier
+    start = seeds | idx.cluster_mates(con, seeds)
+    seen, frontier = set(start), set(start)
+    while frontier:
+        for a, b, containment in idx.copy_edges(con, frontier):
+            edges.setdefault((a, b), containment)
+            adjacency[a].add(b)
+            adjacency[b].add(a)
+        frontier = {n for node in frontier for n in adjacency[node]} - seen
+        seen |= frontier
     return connected_components(seen, edges), edges
 
 
-def cluster_components(db_path: Path, components: list[list[str]], edges: dict[Pair, float],
-                       verdicts: dict[Pair, PairVerdict], features: dict[str, ArticleFeatures],
+def cluster_components(con: Connection, components: list[list[str]], edges: dict[Pair, float],
+                       verdicts: dict[Pair, PairVerdict], cache: FeatureCache,
                        common: np.ndarray, config: DedupConfig) -> tuple[list[CopyRow], int]:
     """Cluster rows for every member of `components`, and how many pairs had to be verified on demand."""
     members = [d for comp in components for d in comp]
     # Only members of multi-article components are ever compared; a 100k batch is mostly singletons, whose
     # bodies would cost ~600 MB for nothing.
     small = {d for comp in components if 1 < len(comp) <= config.max_component for d in comp}
-    with read_connection(db_path) as con:
-        limit_memory(con, config)
-        infos = {i.doc_id: i for i in idx.fetch_infos(con, members)}
-        missing = [d for d in small if d not in features]
-        bodies = idx.fetch_bodies(con, missing) if missing else {}
-    for doc_id, body in bodies.items():
-        features[doc_id] = compute_features(doc_id, body, config)
+    infos = {i.doc_id: i for i in idx.fetch_infos(con, members)}
+    features = cache.get(small, lambda ids: idx.fetch_bodies(con, ids))
     on_demand = 0
 
     def copy_of(canon: str, other: str) -> float | None:

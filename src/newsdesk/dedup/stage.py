@@ -1,122 +1,136 @@
-"""The dedup stage for one batch, against the whole corpus already in the database.
+"""Publishing a batch: its pending rows join the corpus, with its copies and entity links, in one transaction.
 
-1. signatures: tokens -> shingles -> MinHash (rensa) -> LSH band keys, and winnowed passage fingerprints, staged
-   to Parquet (no connection held);
-2. index + buckets: one short write transaction replaces the batch's index rows, keeps the common-fingerprint
-   table exact, and asks DuckDB for every article sharing a band key or enough rare fingerprints with the batch;
-   articles elsewhere whose common fingerprints changed (a phrase crossed the threshold) are re-queried too;
-3. verification: every candidate pair is checked on the cleaned bodies (no connection held);
-4. clusters: copy components around the touched articles, clustered canonical-first, written in one short
-   transaction with the verified pairs and story links.
+1. signatures (the runner's chunks, in this process: ~8k articles/s, a worker pool would cost more than it
+   saves): tokens -> shingles -> MinHash (rensa) -> LSH band keys, and winnowed passage fingerprints, staged to
+   Parquet; each article's features are kept for verification (`FeatureCache`);
+2. then, in ONE write transaction (`DedupSink.write`): the batch's pending rows (documents, articles, mentions,
+   quarantine) move into the published tables; its index rows are replaced, the common-fingerprint table is kept
+   exact, and every article sharing a band key or enough rare fingerprints with the batch becomes a candidate
+   (articles elsewhere whose common fingerprints changed are re-queried too); every candidate pair is verified on
+   the cleaned bodies; copy components around the touched articles are clustered canonical-first; pairs, story
+   links and clusters are written; the batch's mentions are linked to the corpus (spelling variants, aliases,
+   `entities`). Readers therefore see a batch whole or not at all, and two batches published at once (DuckLake)
+   serialise: the second one's transaction conflicts, runs again, and sees the first's rows.
 A pair's verdict depends only on the two bodies and on which of their own fingerprints are common, and a
 cluster only on its component, so the final tables do not depend on the order batches were processed in.
+An article whose features or a verification fails is quarantined (stage dedup) and stays its own cluster.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import numpy as np
-import pyarrow as pa
-import pyarrow.parquet as pq
 
-from newsdesk.config import DedupConfig
-from newsdesk.dedup.cluster import CopyRow
-from newsdesk.dedup.components import cluster_components, grow_components, limit_memory
-from newsdesk.dedup.features import ArticleFeatures, band_keys, char_spans, compute_features, compute_signatures, doc_key
-from newsdesk.dedup.verify import COPY, STORY, PairVerdict, shared_runs, verify_pair
+from newsdesk.config import DedupConfig, Settings
+from newsdesk.dedup.cache import FeatureCache
+from newsdesk.dedup.components import cluster_components, grow_components
+from newsdesk.dedup.features import ArticleFeatures, band_keys, char_spans, compute_features, compute_signatures
+from newsdesk.dedup.signatures import SignatureWriter
+from newsdesk.dedup.verify import COPY, STORY, PairVerdict, verify_pair
+from newsdesk.records import CopyRow, QuarantineItem
+from newsdesk.runner import Stage, quarantine_for
+from newsdesk.store import batches, entity_tables
 from newsdesk.store import dedup_index as idx
-from newsdesk.store.db import read_connection, write_transaction
-from newsdesk.store.staging import export_query, insert_columns, iter_parquet, stage_workdir
-from newsdesk.parallel import release_memory
+from newsdesk.store.staging import export_query, insert_columns
+from newsdesk.store.store import Store
+from newsdesk.store.tables import quarantine_row
 
-Log = Callable[[str], None]
 Pair = tuple[str, str]
+MEMORY = "dedup"  # the store's memory profile: index joins spill to disk instead of growing past the budget
 
 
-def dedup_batch(db_path: Path, batch_id: str, config: DedupConfig, log: Log = lambda _: None,
-                chunk_size: int = 2000) -> dict[str, int]:
-    stats: Counter[str] = Counter()
-    with stage_workdir(db_path, "dedup") as work:
-        with read_connection(db_path) as con:
-            limit_memory(con, config)
-            export_query(con, "SELECT doc_id, body FROM articles WHERE batch_id = ? ORDER BY doc_id", [batch_id],
-                         work / "bodies.parquet")
-        batch_docs = stage_signatures(work, batch_id, config, log, chunk_size)
-        stats["total"] = len(batch_docs)
-
-        with write_transaction(db_path) as con:
-            limit_memory(con, config)
-            pairs, neighbours, reverified = index_and_query(con, work, batch_id, config)
-            common = idx.common_fingerprints(con)
-        stats["candidate_pairs"], stats["reverified_docs"] = len(pairs), len(reverified)
-        log(f"candidates: {len(pairs)} pairs ({len(reverified)} indexed articles re-verified)")
-
-        with read_connection(db_path) as con:
-            limit_memory(con, config)
-            bodies = idx.fetch_bodies(con, {d for p in pairs for d in p})
-        features = {d: compute_features(d, body, config) for d, body in bodies.items()}
-        verdicts = {(a, b): verify_pair(features[a], features[b], config, common)
-                    for a, b in pairs if a in features and b in features}
-        for v in verdicts.values():
-            stats[f"pairs_{v.relation or 'rejected'}"] += 1
-        log(f"verified: {len(verdicts)} pairs over {len(features)} articles")
-        new_copies = {k: v.containment for k, v in verdicts.items() if v.relation == COPY}
-        kept = [v for v in verdicts.values() if v.relation is not None]
-        stories = story_rows([v for v in kept if v.relation == STORY], bodies, features, common, config)
-        del bodies
-
-        seeds = set(batch_docs) | neighbours | reverified
-        components, edges = grow_components(db_path, seeds, new_copies, config)
-        grouped = {d for comp in components if len(comp) > 1 for d in comp}
-        features = {d: f for d, f in features.items() if d in grouped}  # singletons are never compared again
-        release_memory()
-        rows, on_demand = cluster_components(db_path, components, edges, verdicts, features, common, config)
-        stats["pairs_verified_on_demand"] = on_demand
-        log(f"clusters: {len(rows)} articles in {len(components)} components")
-        with write_transaction(db_path) as con:
-            limit_memory(con, config)
-            write_pairs(con, kept, stories)
-            idx.replace_copies(con, [d for comp in components for d in comp], rows)
-    stats.update(_cluster_stats(rows, set(batch_docs)))
-    release_memory()
-    return dict(stats)
+def feature_rows(rows: list[dict[str, Any]], config: DedupConfig) -> list[ArticleFeatures]:
+    return [compute_features(str(r["doc_id"]), str(r["body"]), config) for r in rows]
 
 
-def stage_signatures(work: Path, batch_id: str, config: DedupConfig, log: Log, chunk_size: int) -> list[str]:
-    """Features of every batch article -> docs/bands/prints Parquet files; returns the batch's doc_ids."""
-    writers = {name: pq.ParquetWriter(work / f"{name}.parquet", schema)
-               for name, schema in (("docs", idx.DOCS), ("bands", idx.BANDS), ("prints", idx.FINGERPRINTS))}
-    batch_docs: list[str] = []
-    try:
-        for chunk in iter_parquet(work / "bodies.parquet", chunk_size):
-            feats = [compute_features(str(r["doc_id"]), str(r["body"]), config) for r in chunk]
-            write_signature_rows(writers, feats, batch_id, config)
-            batch_docs.extend(f.doc_id for f in feats)
-            log(f"signatures: {len(batch_docs)} articles")
-    finally:
-        for writer in writers.values():
-            writer.close()
-    return batch_docs
+def _export(store: Store, batch_id: str, work: Path) -> int:
+    with store.read(memory=MEMORY) as con:
+        articles = f"{batches.source(con, batch_id, 'clean')}.articles"
+        documents = f"{batches.source(con, batch_id, 'ingest')}.documents"
+        return export_query(con, f"""SELECT a.doc_id, a.body, d.source_path, d.external_id, d.n_bytes, d.sha256
+                                     FROM {articles} a LEFT JOIN {documents} d USING (doc_id)
+                                     WHERE a.batch_id = ? ORDER BY a.doc_id""", [batch_id], work / "inputs.parquet")
 
 
-def write_signature_rows(writers: dict[str, pq.ParquetWriter], feats: list[ArticleFeatures], batch_id: str,
-                         config: DedupConfig) -> None:
-    keys = np.array([doc_key(f.doc_id) for f in feats], dtype=np.uint64)
-    bands = band_keys(compute_signatures(feats, config), config.bands)
-    writers["docs"].write_table(pa.table({
-        "doc_id": [f.doc_id for f in feats], "doc_key": keys, "batch_id": [batch_id] * len(feats),
-        "n_tokens": pa.array([f.n_tokens for f in feats], pa.int32()),
-        "n_shingles": pa.array([len(f.shingle_set) for f in feats], pa.int32())}, schema=idx.DOCS))
-    writers["bands"].write_table(pa.table({"band_key": bands.ravel(), "doc_key": np.repeat(keys, bands.shape[1])},
-                                          schema=idx.BANDS))
-    counts = [len(f.fingerprints) for f in feats]
-    prints = np.concatenate([f.fingerprints for f in feats]) if feats else np.zeros(0, np.uint64)
-    writers["prints"].write_table(pa.table({"fingerprint": prints, "doc_key": np.repeat(keys, counts)},
-                                           schema=idx.FINGERPRINTS))
+class DedupSink:
+    """The batch's signatures (Parquet, for the index) and features (for verification); `write` publishes."""
+
+    def __init__(self, work: Path, batch_id: str, config: DedupConfig) -> None:
+        self.work, self.batch_id, self.config = work, batch_id, config
+        self.signatures = SignatureWriter(work)
+        self.cache = FeatureCache(work / "features.parquet", config)
+        self.pending: list[ArticleFeatures] = []
+        self.batch_docs: list[str] = []
+        self.failed: dict[str, QuarantineItem] = {}
+        self.summary: dict[str, int] = {}
+
+    def add(self, result: ArticleFeatures | QuarantineItem, stats: Counter[str]) -> None:
+        stats["total"] += 1
+        if isinstance(result, QuarantineItem):
+            self.failed[str(result.doc_id)] = result
+            stats[f"failed_{result.reason}"] += 1
+            return
+        self.pending.append(result)
+        self.batch_docs.append(result.doc_id)
+        if len(self.pending) >= 2000:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            bands = band_keys(compute_signatures(self.pending, self.config), self.config.bands)
+            self.signatures.add(self.pending, bands, self.batch_id)
+            self.cache.add(self.pending)
+            self.pending = []
+
+    def write(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Publish the batch (see the module docstring). Everything read here is read on `con`, inside the
+        transaction, so a re-run after a lake conflict sees what the other writer committed."""
+        self.flush()
+        self.signatures.close()
+        touched = entity_tables.published_entity_ids(con, self.batch_id)
+        moved = batches.publish_pending(con, self.batch_id)
+        released = batches.released_duplicates(con, self.batch_id) if "ingest" in moved else []
+        failed = dict(self.failed)
+        summary = deduplicate(con, self, failed)
+        con.execute("DELETE FROM quarantine WHERE batch_id = ? AND stage = 'dedup'", [self.batch_id])
+        for item in failed.values():
+            con.execute("INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", list(quarantine_row(item)))
+        linked = entity_tables.link_corpus(con, self.batch_id, touched)
+        self.summary = {**summary, "entities_relinked": len(linked), "batches_released": len(released),
+                        "stages_published": len(moved)}
+
+
+def deduplicate(con: duckdb.DuckDBPyConnection, sink: DedupSink, failed: dict[str, QuarantineItem]) -> dict[str, int]:
+    """Index, candidates, verification and clusters of the batch against the published corpus; returns stats."""
+    config, batch_id = sink.config, sink.batch_id
+    pairs, neighbours, reverified = index_and_query(con, sink.work, batch_id, config)
+    common = idx.common_fingerprints(con)
+    features = sink.cache.get({d for p in pairs for d in p}, lambda ids: idx.fetch_bodies(con, ids))
+    verdicts: dict[Pair, PairVerdict] = {}
+    for a, b in pairs:
+        if a in features and b in features:
+            try:
+                verdicts[(a, b)] = verify_pair(features[a], features[b], config, common)
+            except Exception as exc:  # noqa: BLE001 - one pair must not fail the batch
+                for doc_id in {a, b} & set(sink.batch_docs):
+                    failed.setdefault(doc_id, QuarantineItem(
+                        batch_id=batch_id, source_path="", stage="dedup", reason="dedup_error", doc_id=doc_id,
+                        detail=f"verifying against {b if doc_id == a else a}: {type(exc).__name__}: {exc}"[:1000]))
+    stats = Counter(f"pairs_{v.relation or 'rejected'}" for v in verdicts.values())
+    new_copies = {k: v.containment for k, v in verdicts.items() if v.relation == COPY}
+    kept = [v for v in verdicts.values() if v.relation is not None]
+    write_pairs(con, kept, story_rows([v for v in kept if v.relation == STORY], con))
+    seeds = set(sink.batch_docs) | set(failed) | neighbours | reverified
+    components, edges = grow_components(con, seeds, new_copies, config)
+    sink.cache.keep_only({d for comp in components if len(comp) > 1 for d in comp})
+    rows, on_demand = cluster_components(con, components, edges, verdicts, sink.cache, common, config)
+    idx.replace_copies(con, [d for comp in components for d in comp], rows)
+    return {**stats, "candidate_pairs": len(pairs), "reverified_docs": len(reverified),
+            "pairs_verified_on_demand": on_demand, **_cluster_stats(rows, set(sink.batch_docs) | set(failed))}
 
 
 def index_and_query(con: duckdb.DuckDBPyConnection, work: Path, batch_id: str,
@@ -126,12 +140,13 @@ def index_and_query(con: duckdb.DuckDBPyConnection, work: Path, batch_id: str,
     old = idx.batch_doc_keys(con, batch_id)
     removed = idx.count_common_in(con, old) if old else {}
     neighbours = idx.forget_docs(con, old, index_too=True) if old else set()
-    for name, table, schema in (("docs", "dedup_docs", idx.DOCS), ("bands", "dedup_bands", idx.BANDS),
-                                ("prints", "dedup_fingerprints", idx.FINGERPRINTS)):
-        idx.load_parquet(con, table, work / f"{name}.parquet", schema)
-    idx.stage_hits(con, work / "prints.parquet")
-    rose, fell = idx.update_common(con, work / "prints.parquet", removed, config.common_fingerprint_docs)
-    pairs = idx.batch_candidates(con, work / "bands.parquet", config.candidate_min_fingerprints,
+    sink_paths = SignatureWriter.paths(work)
+    for table, path in sink_paths.items():
+        idx.load_parquet(con, table, path)
+    prints = sink_paths["dedup_fingerprints"]
+    idx.stage_hits(con, prints)
+    rose, fell = idx.update_common(con, prints, removed, config.common_fingerprint_docs)
+    pairs = idx.batch_candidates(con, sink_paths["dedup_bands"], config.candidate_min_fingerprints,
                                  config.max_band_docs)
     changed = idx.docs_with_fingerprints(con, rose + fell)
     reverified: set[str] = set()
@@ -143,16 +158,15 @@ def index_and_query(con: duckdb.DuckDBPyConnection, work: Path, batch_id: str,
     return pairs, neighbours, reverified
 
 
-def story_rows(stories: list[PairVerdict], bodies: dict[str, str], features: dict[str, ArticleFeatures],
-               common: np.ndarray, config: DedupConfig) -> dict[str, list[object]]:
+def story_rows(stories: list[PairVerdict], con: duckdb.DuckDBPyConnection) -> dict[str, list[object]]:
     """story_links columns: the shared passages as text (from doc a) with their character spans in a and b."""
     cols: dict[str, list[object]] = {k: [] for k in ("doc_id_a", "doc_id_b", "shared_words", "n_passages",
                                                      "passages", "spans_a", "spans_b")}
+    bodies = idx.fetch_bodies(con, sorted({d for v in stories for d in (v.doc_id_a, v.doc_id_b)})) if stories else {}
     for v in stories:
         a, b = bodies[v.doc_id_a], bodies[v.doc_id_b]
         spans_a = char_spans(a, list(v.passages))
-        own = np.intersect1d(np.union1d(features[v.doc_id_a].fingerprints, features[v.doc_id_b].fingerprints), common)
-        spans_b = char_spans(b, shared_runs(features[v.doc_id_b], features[v.doc_id_a], config, own))
+        spans_b = char_spans(b, list(v.passages_b))
         for key, value in (("doc_id_a", v.doc_id_a), ("doc_id_b", v.doc_id_b), ("shared_words", v.shared_words),
                            ("n_passages", len(v.passages)), ("passages", [a[s:e] for s, e in spans_a]),
                            ("spans_a", [{"start": s, "stop": e} for s, e in spans_a]),
@@ -166,9 +180,9 @@ def write_pairs(con: duckdb.DuckDBPyConnection, kept: list[PairVerdict], stories
         "doc_id_a": [v.doc_id_a for v in kept], "doc_id_b": [v.doc_id_b for v in kept],
         "relation": [v.relation for v in kept], "containment": [round(v.containment, 4) for v in kept],
         "jaccard": [round(v.jaccard, 4) for v in kept], "shared_words": [v.shared_words for v in kept],
-        "n_passages": [len(v.passages) for v in kept]})
-    if stories["doc_id_a"]:
-        insert_columns(con, "story_links", stories)
+        "n_passages": [len(v.passages) for v in kept]}, key=("doc_id_a", "doc_id_b"))
+    if stories.get("doc_id_a"):
+        insert_columns(con, "story_links", stories, key=("doc_id_a", "doc_id_b"))
 
 
 def _cluster_stats(rows: list[CopyRow], batch_docs: set[str]) -> dict[str, int]:
@@ -180,3 +194,18 @@ def _cluster_stats(rows: list[CopyRow], batch_docs: set[str]) -> dict[str, int]:
     }
 
 
+DEDUP = Stage(
+    name="dedup",
+    export=_export,
+    work=feature_rows,
+    config=lambda s: s.dedup,
+    sink=lambda work, batch_id, settings: DedupSink(work, batch_id, settings.dedup),
+    on_failure=quarantine_for("dedup"),
+    workers=lambda settings, n: 0,
+    timeout_s=lambda settings: 0.0,
+    chunk_size=2000,
+    batched=True,
+    write_memory=MEMORY,
+    writes_pending=False,
+    publishes=True,
+)

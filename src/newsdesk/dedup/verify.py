@@ -7,6 +7,7 @@ what lets the stage re-verify exactly the articles whose common fingerprints cha
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +19,7 @@ from newsdesk.dedup.shingles import _mix, member
 COPY, STORY = "copy", "story"
 _MAX_GAP = 3  # tokens between two shared runs that still make them one passage
 _EMPTY = np.zeros(0, dtype=np.uint64)
+Runs = list[tuple[int, int]]  # token ranges [start, end)
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,7 @@ class PairVerdict:
     shared_words: int
     passages: tuple[tuple[int, int], ...]  # token ranges in doc a
     reason: str
+    passages_b: tuple[tuple[int, int], ...] = ()  # the same passages as token ranges in doc b (story links)
 
 
 def boilerplate_grams(a: ArticleFeatures, b: ArticleFeatures, common: np.ndarray, window: int) -> np.ndarray:
@@ -98,11 +101,18 @@ def verify_pair(a: ArticleFeatures, b: ArticleFeatures, config: DedupConfig,
     containment = inter / (min(len(sa), len(sb)) or 1)
     jaccard = inter / union if union else 0.0
     runs = shared_runs(a, b, config, common)
+    memo: list[Runs] = []
+
+    def runs_b() -> Runs:  # the other direction, computed at most once per pair
+        if not memo:
+            memo.append(shared_runs(b, a, config, common))
+        return memo[0]
+
     shared_words = sum(end - start for start, end in runs)
     if containment >= config.copy_containment_lead and jaccard >= config.copy_jaccard_floor:
         close = containment >= config.copy_containment and jaccard >= config.copy_jaccard
-        if close or lead_aligned(a, b, runs, config, common) or (
-                containment >= config.copy_containment and spread_over_longer(a, b, runs, config, common)):
+        if close or lead_aligned(runs, runs_b, config) or (
+                containment >= config.copy_containment and spread_over_longer(a, b, runs, runs_b, config)):
             conflict = facts_conflict(a, b)
             if conflict is None:
                 return PairVerdict(a.doc_id, b.doc_id, COPY, containment, jaccard, shared_words, tuple(runs),
@@ -116,26 +126,25 @@ def verify_pair(a: ArticleFeatures, b: ArticleFeatures, config: DedupConfig,
         len(runs) >= config.story_min_passages and shared_words >= config.story_min_passage_words
     ):
         return PairVerdict(a.doc_id, b.doc_id, STORY, containment, jaccard, shared_words, tuple(runs),
-                           f"{len(runs)} shared passages, {shared_words} words; {reason}")
+                           f"{len(runs)} shared passages, {shared_words} words; {reason}", tuple(runs_b()))
     return PairVerdict(a.doc_id, b.doc_id, None, containment, jaccard, shared_words, tuple(runs), reason)
 
 
-def lead_aligned(a: ArticleFeatures, b: ArticleFeatures, runs_a: list[tuple[int, int]], config: DedupConfig,
-                 common: np.ndarray) -> bool:
+def lead_aligned(runs_a: Runs, runs_b: Callable[[], Runs], config: DedupConfig) -> bool:
     """Both texts open with the same passage (after at most `lead_slack_words` of wrapper, date line or title):
     what a reprint looks like, trimmed or extended, unlike a text pasted somewhere into a longer one."""
-    def opens(runs: list[tuple[int, int]]) -> bool:
+    def opens(runs: Runs) -> bool:
         return any(start <= config.lead_slack_words and end - start >= config.lead_min_words for start, end in runs)
 
-    return opens(runs_a) and opens(shared_runs(b, a, config, common))
+    return opens(runs_a) and opens(runs_b())
 
 
-def spread_over_longer(a: ArticleFeatures, b: ArticleFeatures, runs_a: list[tuple[int, int]], config: DedupConfig,
-                       common: np.ndarray) -> bool:
+def spread_over_longer(a: ArticleFeatures, b: ArticleFeatures, runs_a: Runs, runs_b: Callable[[], Runs],
+                       config: DedupConfig) -> bool:
     """The shared passages stretch over most of the longer text, in several pieces: an abridged copy (some
     paragraphs dropped), unlike one block pasted or quoted into a different, longer text."""
-    longer, other = (a, b) if a.n_tokens >= b.n_tokens else (b, a)
-    runs = runs_a if longer is a else shared_runs(longer, other, config, common)
+    longer = a if a.n_tokens >= b.n_tokens else b
+    runs = runs_a if longer is a else runs_b()
     if len(runs) < 2 or longer.n_tokens == 0:
         return False
     return (runs[-1][1] - runs[0][0]) / longer.n_tokens >= config.abridged_span

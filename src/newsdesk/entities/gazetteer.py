@@ -32,6 +32,8 @@ _EXTRA_COUNTRY_NAMES = {
     "MM": ("Burma",),
     "NL": ("Holland",),
 }
+# The home nations field their own national sides and appear in news as countries; geonames lists them as regions.
+_HOME_NATIONS = {"England": "GB-ENG", "Scotland": "GB-SCT", "Wales": "GB-WLS", "Northern Ireland": "GB-NIR"}
 MIN_CITY_POPULATION = 100_000
 BIG_CITY_POPULATION = 1_000_000  # a single word spaCy typed PERSON is re-typed a place only above this
 
@@ -73,6 +75,8 @@ def places() -> dict[str, Place]:
             names |= {getattr(record, f) for f in ("name", "official_name", "common_name") if getattr(record, f, None)}
         for alias in names:
             table[normalize_name(alias)] = place  # a country wins over a city of the same name
+    for name, code in _HOME_NATIONS.items():
+        table[normalize_name(name)] = Place(name, "country", f"iso:{code}", 0)
     release_memory()  # the packaged city list (~50 MB once parsed) is no longer needed
     return table
 

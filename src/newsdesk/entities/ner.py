@@ -8,13 +8,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TypeVar
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-T = TypeVar("T")
+from newsdesk.config import NerConfig
 
 # Only these labels name things; DATE, MONEY, CARDINAL and the like are values, not entities.
 NAMED_LABELS = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW",
@@ -65,18 +64,10 @@ def _listens(component: object) -> bool:
     return model is not None and any("listener" in node.name for node in model.walk())
 
 
-def find_spans(nlp: Language, texts: Iterable[str], batch_size: int = 64,
-               n_process: int = 1) -> Iterator[list[RawSpan]]:
+def find_spans(nlp: Language, texts: Iterable[str], batch_size: int = NerConfig.batch_size) -> Iterator[list[RawSpan]]:
     """Named-entity spans of each text, in input order."""
-    for doc in nlp.pipe(texts, batch_size=batch_size, n_process=n_process):
+    for doc in nlp.pipe(texts, batch_size=batch_size):
         yield _named(doc)
-
-
-def find_spans_with_context(nlp: Language, items: Iterable[tuple[str, T]], batch_size: int = 64,
-                            n_process: int = 1) -> Iterator[tuple[T, list[RawSpan]]]:
-    """Like find_spans, for (text, context) pairs streamed from anywhere; yields (context, spans) in order."""
-    for doc, context in nlp.pipe(items, as_tuples=True, batch_size=batch_size, n_process=n_process):
-        yield context, _named(doc)
 
 
 def _named(doc: Doc) -> list[RawSpan]:

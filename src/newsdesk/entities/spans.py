@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass, replace
 
@@ -50,8 +52,8 @@ def drop_noise(spans: list[Span]) -> list[Span]:
     kept = []
     for s in spans:
         text = s.canonical
-        if _NOISE.search(text) or len(text.split()) > 8:
-            continue
+        if _NOISE.search(text) or len(text.split()) > 8 or all(len(w) == 1 for w in text.split()):
+            continue  # a URL, a run-on span, or table headings such as "W L"
         if not any(ch.isupper() for ch in text) and normalize_name(text) not in capitalised:
             continue
         if (s.label == "PERSON" and any(ch.isdigit() for ch in text)) or _CODE_LIKE.match(text):
@@ -104,11 +106,53 @@ def find_repeats(body: str, spans: list[Span]) -> list[Span]:
         return []
     # One alternation, longest first, instead of one regex per name: this runs on every article.
     pattern = re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, wanted)) + r")(?![\w])")
+    # finditer's matches never overlap one another, so only the model's spans need checking: sorted by start, the
+    # spans that could overlap [a, b) start before b (a linear scan made a long list of repeats quadratic).
+    taken.sort()
+    starts = [s for s, _ in taken]
+    reach = list(itertools.accumulate((e for _, e in taken), max))  # furthest end among the first i+1 spans
     found: list[Span] = []
     for match in pattern.finditer(body):
         a, b = match.span()
-        if any(a < e and s < b for s, e in taken):
+        i = bisect.bisect_left(starts, b)  # spans [0, i) start before b
+        if i and reach[i - 1] > a:
             continue
-        taken.append((a, b))
         found.append(replace(surfaces[match.group()], start=a, end=b))
     return found
+
+
+_BREAK = re.compile(r"\n|\s[-–—]\s")
+
+
+def split_at_breaks(body: str, spans: list[Span]) -> list[Span]:
+    """A name never runs over a line break or a spaced dash: "NEW ZEALAND FLANKER\\nPORTSMOUTH" is a headline
+    and a dateline, "SOCCER - JAPAN" a slug and a name."""
+    out = []
+    for s in spans:
+        breaks = list(_BREAK.finditer(body, s.start, s.end))
+        if not breaks:
+            out.append(s)
+            continue
+        edges = [s.start] + [x for m in breaks for x in m.span()] + [s.end]
+        for a, b in zip(edges[::2], edges[1::2]):
+            a, b = trim_span(body, a, b)
+            if b - a >= 2:
+                out.append(replace(s, start=a, end=b, canonical=body[a:b]))
+    return out
+
+
+# "Photo: ...", "(Photo credit: ...)", "Picture by ...": the rest of the sentence, line or brackets credits a
+# photographer or an agency; the names in it are not what the article is about.
+_CREDIT = re.compile(r"\b(?:photo(?:graph)?s?|pictures?|images?|photo credit|picture credit|credit)(?:\s*:|\s+by\s)"
+                     r"[^\n)]*?(?=\.\s+[A-Z][a-z]+\s+[a-z]|\n|\)|$)", re.IGNORECASE)
+
+
+def credit_zones(body: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _CREDIT.finditer(body)]
+
+
+def drop_credits(body: str, spans: list[Span]) -> list[Span]:
+    zones = credit_zones(body)
+    if not zones:
+        return spans
+    return [s for s in spans if not any(a <= s.start and s.end <= b for a, b in zones)]

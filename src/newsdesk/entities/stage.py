@@ -1,106 +1,131 @@
 """The entity stage for one batch: NER over English article bodies, linking, and the entity tables.
 
-The model runs with no database connection open: inputs are exported to Parquet first and outputs staged.
+The model runs in worker processes with no database connection open: inputs are exported to Parquet first and
+outputs staged. Mentions wait in the pending tables; linking them to the corpus (spelling variants, aliases,
+`entities`) happens when the batch is published (newsdesk.dedup.stage), in one transaction with its copies. An article longer than `NerConfig.max_chars` is annotated piece by piece (paragraph
+boundaries), so no article meets spaCy's length limit; one whose annotation fails keeps its article row and
+gets a quarantine row (stage entities) instead of mentions.
 """
 
 from __future__ import annotations
 
-import time
 from collections import Counter, defaultdict
-from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-import pyarrow as pa
+import duckdb
 
-from newsdesk.config import NerConfig, cpu_workers
+from newsdesk.config import NerConfig, Settings
 from newsdesk.entities.acronyms import acronym_evidence
-from newsdesk.entities.aliases import apply_aliases, refresh_aliases
 from newsdesk.entities.keys import make_entity_id
-from newsdesk.entities.linking import link_mentions, normalize_name
-from newsdesk.entities.spelling import find_spelling_evidence
-from newsdesk.entities.ner import find_spans, load_model
-from newsdesk.parallel import map_chunks, release_memory, release_worker_memory
-from newsdesk.records import Mention
-from newsdesk.store.db import read_connection, write_transaction
-from newsdesk.store.staging import ParquetStage, export_query, iter_parquet, load_stage, stage_workdir
+from newsdesk.entities.linking import link_article, normalize_name
+from newsdesk.entities.ner import RawSpan, find_spans, load_model
+from newsdesk.records import Mention, QuarantineItem
+from newsdesk.runner import Stage, pool_size, quarantine_for
+from newsdesk.store import entity_tables
+from newsdesk.store.schema import ARTICLE_ENTITIES, EVIDENCE, MENTIONS, QUARANTINE
+from newsdesk.store.staging import ParquetStage, export_query
+from newsdesk.store.store import Store
+from newsdesk.store.tables import quarantine_row
 
-S, I32 = pa.string(), pa.int32()
-MENTIONS = pa.schema([("doc_id", S), ("batch_id", S), ("start_char", I32), ("end_char", I32), ("text", S),
-                      ("label", S), ("entity_id", S), ("local_id", S)])
-ARTICLE_ENTITIES = pa.schema([("doc_id", S), ("batch_id", S), ("entity_id", S), ("name", S), ("n_mentions", I32),
-                              ("in_title", pa.bool_()), ("first_char", I32), ("salience", pa.float64()),
-                              ("is_about", pa.bool_()), ("ref_id", S), ("local_id", S)])
-EVIDENCE = pa.schema([("doc_id", S), ("batch_id", S), ("alias_id", S), ("entity_id", S), ("rule", S)])
-
-Log = Callable[[str], None]
+# doc_id, title, body length, linked mentions, ids of the entities typed by strong evidence in the article
+Annotated = tuple[str, str | None, int, list[Mention], set[str]]
 
 
-def annotate_chunk(job: tuple[list[dict[str, object]], str, int]) -> list[tuple[str, str | None, int, list[Mention]]]:
+def annotate_rows(rows: list[dict[str, Any]], config: NerConfig) -> list[Annotated]:
     """NER and linking for a chunk of articles, in whichever process runs it (the model loads once per process).
 
     Workers return only the mentions: shipping spaCy Docs back, as nlp.pipe(n_process=...) does, costs the
     parent a tokenisation and a (de)serialisation per article."""
-    rows, model, batch_size = job
-    nlp = load_model(model)
+    nlp = load_model(config.model)
     bodies = [str(r["body"]) for r in rows]
+    pieces = [(i, start, body[start:end]) for i, body in enumerate(bodies)
+              for start, end in split_long(body, config.max_chars)]
+    spans: list[list[RawSpan]] = [[] for _ in rows]
+    for (i, start, _), found in zip(pieces, find_spans(nlp, [p for _, _, p in pieces], config.batch_size)):
+        spans[i].extend(RawSpan(s.start_char + start, s.end_char + start, s.text, s.label) for s in found)
     out = []
-    for row, body, spans in zip(rows, bodies, find_spans(nlp, bodies, batch_size)):
+    for row, body, doc_spans in zip(rows, bodies, spans):
         title = row.get("title")
-        out.append((str(row["doc_id"]), title, len(body), link_mentions(str(row["doc_id"]), body, spans, title=title)))
-    release_worker_memory()
+        linked, strong = link_article(str(row["doc_id"]), body, doc_spans, title=title)
+        out.append((str(row["doc_id"]), title, len(body), linked, strong))
     return out
 
 
-def extract_entities(db_path: Path, batch_id: str, config: NerConfig, log: Log = lambda _: None,
-                     chunk_size: int = 50) -> dict[str, int]:
-    stats: Counter[str] = Counter()
-    with stage_workdir(db_path, "entities") as work:
-        with read_connection(db_path) as con:
-            n_docs = export_query(con, """SELECT doc_id, title, body FROM articles
-                                          WHERE batch_id = ? AND coalesce(language, 'en') = 'en'""",
-                                  [batch_id], work / "articles.parquet")
-            (stats["total"],) = con.execute("SELECT count(*) FROM articles WHERE batch_id = ?", [batch_id]).fetchone()
-        stats["dropped_not_english"] = stats["total"] - n_docs
-        mentions = ParquetStage(work / "mentions.parquet", MENTIONS, chunk_rows=20_000)
-        per_article = ParquetStage(work / "article_entities.parquet", ARTICLE_ENTITIES, chunk_rows=20_000)
-        evidence = ParquetStage(work / "evidence.parquet", EVIDENCE, chunk_rows=20_000)
-        workers = max(1, min(config.n_process or cpu_workers(), n_docs // config.min_docs_per_process))
-        jobs = ((chunk, config.model, config.batch_size) for chunk in iter_parquet(work / "articles.parquet", chunk_size))
-        started = time.monotonic()
-        for results in map_chunks(annotate_chunk, jobs, workers):
-            for doc_id, title, body_length, linked in results:
-                stats["kept"] += 1
-                stats["mentions"] += len(linked)
-                for m in linked:
-                    mentions.add((m.doc_id, batch_id, m.start_char, m.end_char, m.text, m.label, m.entity_id,
-                                  m.entity_id))
-                for values in summarize_article(linked, title, body_length):
-                    per_article.add((doc_id, batch_id, *values, values[0]))
-                for alias_id, entity_id in sorted(find_evidence(linked)):
-                    evidence.add((doc_id, batch_id, alias_id, entity_id, "acronym"))
-            if stats["kept"] % 1000 < chunk_size or stats["kept"] == n_docs:
-                rate = stats["kept"] / max(time.monotonic() - started, 1e-9)
-                log(f"entities: {stats['kept']}/{n_docs} articles, {stats['mentions']} mentions, "
-                    f"{rate:.1f} articles/s on {workers} processes")
-                release_memory()
-        with write_transaction(db_path) as con:
-            touched = {r[0] for r in con.execute("SELECT DISTINCT entity_id FROM article_entities WHERE batch_id = ?",
-                                                 [batch_id]).fetchall()}
-            for table in ("entity_mentions", "article_entities", "entity_evidence"):
-                con.execute(f"DELETE FROM {table} WHERE batch_id = ?", [batch_id])
-            load_stage(con, "entity_mentions", mentions)
-            load_stage(con, "article_entities", per_article)
-            load_stage(con, "entity_evidence", evidence)
-            spelling = find_spelling_evidence(con, batch_id)
-            if spelling:
-                con.executemany("INSERT INTO entity_evidence VALUES (?, ?, ?, ?, 'spelling')",
-                                [(doc_id, batch_id, alias, target) for doc_id, alias, target in spelling])
-            changed = refresh_aliases(con)
-            touched |= apply_aliases(con, batch_id, changed) | changed
-            refresh_entities(con, sorted(touched))
-        release_memory()
-    stats["entities"] = len(touched)
-    return dict(stats)
+def split_long(text: str, max_chars: int) -> list[tuple[int, int]]:
+    """[start, end) pieces of at most max_chars, cut after a paragraph break, else a line break, else a space."""
+    pieces, start = [], 0
+    while len(text) - start > max_chars:
+        window = text[start:start + max_chars]
+        cut = max(window.rfind("\n\n"), window.rfind("\n"), window.rfind(" "))
+        end = start + (cut + 1 if cut > max_chars // 2 else max_chars)
+        pieces.append((start, end))
+        start = end
+    pieces.append((start, len(text)))
+    return pieces
+
+
+class EntitySink:
+    """Staged mentions, per-article entities, alias evidence and failures of one batch."""
+
+    def __init__(self, work: Path, batch_id: str) -> None:
+        self.batch_id = batch_id
+        self.mentions = ParquetStage(work / "mentions.parquet", MENTIONS, chunk_rows=20_000)
+        self.per_article = ParquetStage(work / "article_entities.parquet", ARTICLE_ENTITIES, chunk_rows=20_000)
+        self.evidence = ParquetStage(work / "evidence.parquet", EVIDENCE, chunk_rows=20_000)
+        self.failures = ParquetStage(work / "quarantine_entities.parquet", QUARANTINE)
+
+    def add(self, result: Annotated | QuarantineItem, stats: Counter[str]) -> None:
+        stats["total"] += 1
+        if isinstance(result, QuarantineItem):
+            self.failures.add(quarantine_row(result))
+            stats[f"dropped_{result.reason}"] += 1
+            return
+        doc_id, title, body_length, linked, strong = result
+        b = self.batch_id
+        stats["kept"] += 1
+        stats["mentions"] += len(linked)
+        for m in linked:
+            self.mentions.add((m.doc_id, b, m.start_char, m.end_char, m.text, m.label, m.entity_id, m.entity_id))
+        for values in summarize_article(linked, title, body_length):
+            label = Counter(m.label for m in linked if m.entity_id == values[0]).most_common(1)[0][0]
+            self.per_article.add((doc_id, b, *values, values[0], label, values[0] in strong))
+        for alias_id, entity_id in sorted(find_evidence(linked)):
+            self.evidence.add((doc_id, b, alias_id, entity_id, "acronym"))
+
+    def write(self, con: duckdb.DuckDBPyConnection) -> None:
+        entity_tables.stage_batch(con, self.batch_id, self.mentions, self.per_article, self.evidence, self.failures)
+
+
+def _count_skipped(store: Store, sink: Any, work: Path, stats: Counter[str], settings: Settings, log: Any) -> None:
+    """Articles in other languages are not annotated (the model is English): counted as dropped."""
+    with store.read() as con:
+        n_articles = entity_tables.count_articles(con, sink.batch_id)
+    stats["dropped_not_english"] = n_articles - stats["total"]
+    stats["total"] = n_articles
+
+
+def _export(store: Store, batch_id: str, work: Path) -> int:
+    with store.read() as con:
+        return export_query(con, entity_tables.ner_inputs_sql(con, batch_id), [batch_id], work / "inputs.parquet")
+
+
+def _workers(settings: Settings, n_docs: int) -> int:
+    return pool_size(settings.ner.n_process, n_docs, settings.ner.min_docs_per_process)
+
+
+ENTITIES = Stage(
+    name="entities",
+    export=_export,
+    work=annotate_rows,
+    config=lambda s: s.ner,
+    sink=lambda work, batch_id, _: EntitySink(work, batch_id),
+    on_failure=quarantine_for("entities"),
+    workers=_workers,
+    timeout_s=lambda s: s.ner.doc_timeout_s,
+    batched=True,
+    finish=_count_skipped,
+)
 
 
 def find_evidence(mentions: list[Mention]) -> set[tuple[str, str]]:
@@ -141,28 +166,3 @@ def salience(n_mentions: int, in_title: bool, first_char: int, body_length: int)
 def is_about(n_mentions: int, in_title: bool, first_char: int, body_length: int) -> bool:
     """"Articles about X" rather than "articles mentioning X": in the title, or named often and early."""
     return in_title or (n_mentions >= 3 and first_char <= 0.25 * max(body_length, 1))
-
-
-def refresh_entities(con, entity_ids: list[str]) -> None:  # type: ignore[no-untyped-def]
-    """Recompute the `entities` rows of the given ids from the mention tables (delete + insert)."""
-    if not entity_ids:
-        return
-    con.execute("DELETE FROM entities WHERE entity_id IN (SELECT unnest(?::VARCHAR[]))", [entity_ids])
-    con.execute(
-        """INSERT INTO entities (entity_id, name, label, n_articles, aliases, ref_id)
-           WITH ids AS (SELECT unnest(?::VARCHAR[]) AS entity_id),
-           names AS (SELECT entity_id, name, count(*) AS c FROM article_entities JOIN ids USING (entity_id)
-                     GROUP BY ALL),
-           labels AS (SELECT entity_id, label, count(*) AS c FROM entity_mentions JOIN ids USING (entity_id)
-                      GROUP BY ALL)
-           SELECT n.entity_id, n.name, l.label, a.n_articles, a.aliases, a.ref_id
-           FROM (SELECT entity_id, first(name ORDER BY c DESC, name) AS name FROM names GROUP BY entity_id) n
-           JOIN (SELECT entity_id, first(label ORDER BY c DESC, label) AS label FROM labels GROUP BY entity_id) l
-             USING (entity_id)
-           JOIN (SELECT ae.entity_id, count(DISTINCT ae.doc_id) AS n_articles,
-                        list_sort(list(DISTINCT m.text)) AS aliases, any_value(ae.ref_id) AS ref_id
-                 FROM article_entities ae JOIN ids USING (entity_id)
-                 JOIN entity_mentions m ON m.doc_id = ae.doc_id AND m.entity_id = ae.entity_id
-                 GROUP BY ae.entity_id) a USING (entity_id)""",
-        [entity_ids],
-    )

@@ -7,29 +7,26 @@ from collections.abc import Callable
 from pathlib import Path
 
 from newsdesk.config import IngestConfig
+from newsdesk.errors import BatchNotFound
 from newsdesk.ingest.batch import IngestNote, list_batch_files, read_batch
 from newsdesk.parallel import release_memory
 from newsdesk.records import RawDocument
-from newsdesk.store.db import write_transaction
 from newsdesk.store.staging import stage_workdir
+from newsdesk.store.store import Store
 from newsdesk.store.tables import IngestSink
 
 Log = Callable[[str], None]
 MAX_LOGGED_NOTES = 20
 
 
-class BatchNotFound(FileNotFoundError):
-    pass
-
-
-def ingest_batch(db_path: Path, batch_dir: Path, batch_id: str, config: IngestConfig,
+def ingest_batch(store: Store, batch_dir: Path, batch_id: str, config: IngestConfig,
                  log: Log = lambda _: None) -> dict[str, int]:
     """Ingest `batch_dir` as batch `batch_id`; returns total / kept / dropped_<reason> counts."""
     if not batch_dir.is_dir():
         raise BatchNotFound(f"batch directory {batch_dir} does not exist (was it renamed or deleted?)")
     stats: Counter[str] = Counter()
     n_files = len(list_batch_files(batch_dir))
-    with stage_workdir(db_path, "ingest") as work:
+    with stage_workdir(store.scratch_root, "ingest") as work:
         sink = IngestSink(work, batch_id)
         for item in read_batch(batch_dir, batch_id, config):
             if isinstance(item, IngestNote):
@@ -46,15 +43,13 @@ def ingest_batch(db_path: Path, batch_dir: Path, batch_id: str, config: IngestCo
                 stats[f"dropped_{item.reason}"] += 1
             if stats["total"] % 5000 == 0:
                 log(f"ingest: {stats['total']} records read")
-        with write_transaction(db_path) as con:
-            sink.write(con, str(batch_dir), n_files)
-            n_dup = con.execute("""SELECT count(*) FROM quarantine WHERE batch_id = ? AND stage = 'ingest'
-                                   AND reason = 'duplicate_record'""", [batch_id]).fetchone()[0]
+        marker = batch_dir / "_SUCCESS"
+        mtime = marker.stat().st_mtime_ns if marker.is_file() else None
+        n_dup = store.write(lambda con: sink.write(con, str(batch_dir), n_files, mtime), memory="bulk_load")
     release_memory()
     # Cross-batch duplicates are found in the database at write time; move them from kept to dropped.
-    extra = n_dup - stats.get("dropped_duplicate_record", 0)
-    if extra:
-        stats["kept"] -= extra
-        stats["dropped_duplicate_record"] += extra
+    if n_dup:
+        stats["kept"] -= n_dup
+        stats["dropped_duplicate_record"] += n_dup
     stats["files"] = n_files
     return dict(stats)

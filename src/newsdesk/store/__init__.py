@@ -1,5 +1,5 @@
-"""DuckDB storage: short-lived connections, schema from sql/, per-batch delete+insert in one transaction."""
+"""Storage: every SQL statement runs on a connection a `Store` hands out (see store.store)."""
 
-from newsdesk.store.db import connect, read_connection, write_transaction
+from newsdesk.store.store import Connection, Published, Store, StoreError
 
-__all__ = ["connect", "read_connection", "write_transaction"]
+__all__ = ["Connection", "Published", "Store", "StoreError"]

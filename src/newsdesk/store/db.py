@@ -1,17 +1,15 @@
-"""Connections to the DuckDB file.
+"""Connections to the embedded DuckDB file.
 
 DuckDB allows one writing process per file and refuses other processes meanwhile ("Could not set lock on
-file"), so connections here are opened for one short read or one write transaction and closed at once, and
-opening retries with backoff while another process holds the lock.
+file"), so connections are opened for one short read or one write transaction and closed at once, and opening
+retries with backoff while another process holds the lock.
 """
 
 from __future__ import annotations
 
-import os
 import random
+import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -32,72 +30,41 @@ def schema_sql() -> list[str]:
             if f.name.endswith(".sql")]
 
 
-# DuckDB's default memory limit is 80% of RAM: on a shared machine a big batch insert would take it all.
-# Above this it spills to disk (NEWSDESK_DUCKDB_MEMORY overrides).
-DEFAULT_MEMORY_LIMIT = os.environ.get("NEWSDESK_DUCKDB_MEMORY", "1GB")
-# Bulk loads of staged text stream from Parquet and lose nothing by spilling early: loading the raw pages of a
-# 100k batch peaked at +1.16 GB with 1GB and +0.54 GB with 400MB, in the same time (74 vs 78 s).
-BULK_LOAD_MEMORY_LIMIT = os.environ.get("NEWSDESK_DUCKDB_LOAD_MEMORY", "512MB")
+def is_lock_error(exc: BaseException) -> bool:
+    return isinstance(exc, duckdb.IOException) and any(m in str(exc) for m in _LOCK_MESSAGES)
 
 
-def connect(db_path: Path | str, read_only: bool = False, timeout_s: float = 120.0) -> duckdb.DuckDBPyConnection:
-    """Open the database, waiting with jittered backoff while another process holds its lock."""
-    path = Path(db_path)
+def connect_file(path: Path, read_only: bool, memory_limit: str, timeout_s: float) -> duckdb.DuckDBPyConnection:
+    """Open the database file, waiting with jittered backoff while another process holds its lock."""
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + timeout_s
     delay = 0.05
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only, config=_config(path))
+            return duckdb.connect(str(path), read_only=read_only, config=_config(path, memory_limit))
         except duckdb.IOException as exc:
-            if not any(m in str(exc) for m in _LOCK_MESSAGES) or time.monotonic() > deadline:
+            if not is_lock_error(exc) or time.monotonic() > deadline:
                 raise
         time.sleep(delay * (0.5 + random.random()))
         delay = min(delay * 2, 2.0)
 
 
-def _config(path: Path) -> dict[str, str | bool]:
-    """Bounded memory with spilling next to the database (read-only connections included: an export of a big
-    batch sorts or hashes more than fits), and no insertion-order bookkeeping (nothing here relies on it)."""
+def spill_dir(path: Path) -> Path:
+    """Where DuckDB spills: next to the database (same disk), or the system temp folder when that folder is
+    read-only (an analyst reading a snapshot on a read-only share must not need write access there)."""
     spill = path.resolve().parent / ".staging" / "duckdb-spill"
-    spill.mkdir(parents=True, exist_ok=True)
-    return {"memory_limit": DEFAULT_MEMORY_LIMIT, "temp_directory": str(spill), "preserve_insertion_order": False,
+    try:
+        spill.mkdir(parents=True, exist_ok=True)
+        return spill
+    except OSError:
+        fallback = Path(tempfile.gettempdir()) / "newsdesk-duckdb-spill"
+        fallback.mkdir(parents=True, exist_ok=True)
+        return fallback
+
+
+def _config(path: Path, memory_limit: str) -> dict[str, str | bool]:
+    """Bounded memory with spilling (read-only connections included: an export of a big batch sorts or hashes
+    more than fits), and no insertion-order bookkeeping (nothing here relies on it)."""
+    return {"memory_limit": memory_limit, "temp_directory": str(spill_dir(path)), "preserve_insertion_order": False,
             "allocator_background_threads": True}
-
-
-def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
-    for ddl in schema_sql():
-        con.execute(ddl)
-    con.execute(sql_text("views.sql"))
-
-
-@contextmanager
-def write_transaction(db_path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
-    """One write transaction on a fresh connection: committed on success, rolled back on any error."""
-    con = connect(db_path)
-    try:
-        apply_schema(con)
-        con.execute("BEGIN TRANSACTION")
-        try:
-            yield con
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-    finally:
-        con.close()
-
-
-@contextmanager
-def read_connection(db_path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A short read-only connection (the schema must exist: a writer creates it)."""
-    path = Path(db_path)
-    if not path.exists():
-        with write_transaction(path):
-            pass
-    con = connect(path, read_only=True)
-    try:
-        yield con
-    finally:
-        con.close()

@@ -13,13 +13,10 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from newsdesk.dedup.cluster import ArticleInfo, CopyRow
+from newsdesk.records import ArticleInfo, CopyRow
+from newsdesk.store.schema import TABLES
 
 S, U64 = pa.string(), pa.uint64()
-DOCS = pa.schema([("doc_id", S), ("doc_key", U64), ("batch_id", S), ("n_tokens", pa.int32()),
-                  ("n_shingles", pa.int32())])
-BANDS = pa.schema([("band_key", U64), ("doc_key", U64)])
-FINGERPRINTS = pa.schema([("fingerprint", U64), ("doc_key", U64)])
 
 
 def _keys(con: duckdb.DuckDBPyConnection, name: str, keys: Iterable[int]) -> None:
@@ -68,8 +65,8 @@ def count_common_in(con: duckdb.DuckDBPyConnection, doc_keys: Iterable[int]) -> 
                                GROUP BY 1""").fetchall())
 
 
-def load_parquet(con: duckdb.DuckDBPyConnection, table: str, path: Path, schema: pa.Schema) -> None:
-    cols = ", ".join(schema.names)
+def load_parquet(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> None:
+    cols = ", ".join(TABLES[table].names)
     con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM read_parquet(?)", [str(path)])
 
 
@@ -96,11 +93,14 @@ def update_common(con: duckdb.DuckDBPyConnection, prints_path: Path, removed: di
         con.execute("UPDATE dedup_common SET n_docs = n_docs + _delta.d FROM _delta "
                     "WHERE dedup_common.fingerprint = _delta.fingerprint")
         con.unregister("_delta")
-    fell = [r[0] for r in con.execute("DELETE FROM dedup_common WHERE n_docs <= ? RETURNING fingerprint",
+    # Selected, then changed: DuckLake has no RETURNING.
+    fell = [r[0] for r in con.execute("SELECT fingerprint FROM dedup_common WHERE n_docs <= ? ORDER BY 1",
                                       [max_docs]).fetchall()]
-    rose = [r[0] for r in con.execute(
-        """INSERT INTO dedup_common SELECT fingerprint, count(DISTINCT y) FROM _hits
-           GROUP BY 1 HAVING count(DISTINCT y) > ? RETURNING fingerprint""", [max_docs]).fetchall()]
+    con.execute("DELETE FROM dedup_common WHERE n_docs <= ?", [max_docs])
+    con.execute("""CREATE OR REPLACE TEMP TABLE _rose AS SELECT fingerprint, count(DISTINCT y) AS n_docs FROM _hits
+                   GROUP BY 1 HAVING count(DISTINCT y) > ?""", [max_docs])
+    con.execute("INSERT INTO dedup_common SELECT fingerprint, n_docs FROM _rose")
+    rose = [r[0] for r in con.execute("SELECT fingerprint FROM _rose ORDER BY 1").fetchall()]
     return rose, fell
 
 
@@ -150,7 +150,7 @@ def doc_candidates(con: duckdb.DuckDBPyConnection, doc_keys: Iterable[int], min_
 
 def common_fingerprints(con: duckdb.DuckDBPyConnection) -> np.ndarray:
     """All common fingerprints, sorted (small: boilerplate phrases and widely syndicated passages)."""
-    table = con.execute("SELECT fingerprint FROM dedup_common ORDER BY 1").fetch_arrow_table()
+    table = con.execute("SELECT fingerprint FROM dedup_common ORDER BY 1").to_arrow_table()
     return table.column(0).to_numpy().astype(np.uint64)
 
 
@@ -184,8 +184,9 @@ def cluster_mates(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str]) -> set
 def fetch_infos(con: duckdb.DuckDBPyConnection, doc_ids: Sequence[str]) -> list[ArticleInfo]:
     _ids(con, "_infos", doc_ids)
     rows = con.execute(
-        """SELECT doc_id, published_date, source_name, syndicated_from, n_words FROM articles
-           WHERE doc_id IN (SELECT doc_id FROM _infos)""").fetchall()
+        """SELECT a.doc_id, a.published_date, a.source_name, a.syndicated_from, a.n_words, d.ingested_at
+           FROM articles a LEFT JOIN documents d USING (doc_id)
+           WHERE a.doc_id IN (SELECT doc_id FROM _infos)""").fetchall()
     return [ArticleInfo(*row) for row in rows]
 
 

@@ -5,23 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
-import duckdb_extension_fts
+
+from newsdesk.store import extensions
 
 
 def extension_file() -> Path:
     """The fts extension binary shipped for this DuckDB version."""
-    folder = Path(duckdb_extension_fts.__file__).parent / "extensions" / f"v{duckdb.__version__}"
-    found = sorted(folder.glob("fts.duckdb_extension"))
-    if not found:
-        raise RuntimeError(f"duckdb-extension-fts has no build for DuckDB {duckdb.__version__} (looked in {folder})")
-    return found[0]
+    return extensions.extension_file("fts")
 
 
 def load_fts(con: duckdb.DuckDBPyConnection) -> None:
-    # INSTALL takes no bound parameters; the path comes from the installed package, quotes doubled all the same.
-    path = str(extension_file()).replace("'", "''")
-    con.execute(f"INSTALL '{path}'")
-    con.execute("LOAD fts")
+    extensions.load_extension(con, "fts")
 
 
 def build_article_index(con: duckdb.DuckDBPyConnection) -> int:

@@ -7,6 +7,8 @@ transaction loads them.
 
 from __future__ import annotations
 
+import os
+import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -17,14 +19,38 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 
-
 @contextmanager
-def stage_workdir(db_path: Path, stage: str) -> Iterator[Path]:
-    """A scratch folder for one stage run, next to the database (same disk), removed afterwards."""
-    root = Path(db_path).resolve().parent / ".staging"
+def stage_workdir(root: Path, stage: str) -> Iterator[Path]:
+    """A scratch folder for one stage run under `root`, removed afterwards; folders left by runs that were
+    killed (their process is gone) are removed first, so a kill -9 does not leave gigabytes behind."""
     root.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=f"{stage}-", dir=root) as tmp:
+    sweep_stale(root)
+    with tempfile.TemporaryDirectory(prefix=f"{stage}-{os.getpid()}-", dir=root) as tmp:
         yield Path(tmp)
+
+
+def sweep_stale(root: Path, only: str | None = None) -> list[Path]:
+    """Remove scratch folders and temp files whose owning process (the pid in their name) no longer runs."""
+    removed = []
+    for entry in root.iterdir() if root.is_dir() else []:
+        if only is not None and entry.name != only:
+            continue
+        parts = entry.name.lstrip(".").split("-") if entry.is_dir() else entry.name.split(".")
+        pids = [int(p) for p in parts if p.isdigit()]
+        if pids and not _alive(pids[0]):
+            shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink(missing_ok=True)
+            removed.append(entry)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class ParquetStage:
@@ -34,6 +60,7 @@ class ParquetStage:
         self.path, self.schema, self.chunk_rows = path, schema, chunk_rows
         self._rows: list[Sequence[object]] = []
         self._writer: pq.ParquetWriter | None = None
+        self._closed = False
         self.n_rows = 0
 
     def add(self, row: Sequence[object]) -> None:
@@ -51,9 +78,12 @@ class ParquetStage:
         self._rows.clear()
 
     def close(self) -> Path:
-        self.flush()
-        assert self._writer is not None
-        self._writer.close()
+        """Flush and close the file; closing again is a no-op (a lake writer may retry its transaction)."""
+        if not self._closed:
+            self.flush()
+            assert self._writer is not None
+            self._writer.close()
+            self._closed = True
         return self.path
 
 
@@ -84,8 +114,7 @@ def export_query(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[obje
 
 
 def export_by_rowid(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object], rowid_sql: str,
-                    rowid_params: Sequence[object], path: Path, slice_rows: int = 256,
-                    memory_limit: str = "256MB") -> int:
+                    rowid_params: Sequence[object], path: Path, slice_rows: int = 256) -> int:
     """Like export_query for a result too big to hold at once: `sql` runs once per slice of `slice_rows` rowids
     of its driving table (its last two parameters are the slice's first and last rowid; `rowid_sql` gives the
     range), all in one transaction so every slice sees the same snapshot.
@@ -93,8 +122,7 @@ def export_by_rowid(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[o
     Why: DuckDB materialises a query result before Python reads it, whatever the fetch method; exporting the raw
     pages of a 100k batch (3.9 GB) that way peaked at 2.3 GB, and COPY ... TO parquet needed more than 768MB.
     Sliced, the peak follows DuckDB's buffer cache, which small slices do not need: 1.8 GB at 1GB, 1.0 GB at 256MB
-    (52-54 s instead of 30 s)."""
-    con.execute("SET memory_limit = ?", [memory_limit])
+    (52-54 s instead of 30 s). Open `con` with the store's "export" memory profile."""
     con.execute("BEGIN TRANSACTION")
     try:
         first, last = con.execute(rowid_sql, list(rowid_params)).fetchone()  # min/max: always one row
@@ -124,17 +152,21 @@ def iter_parquet(path: Path, batch_rows: int = 500) -> Iterator[list[dict[str, o
         yield batch.to_pylist()
 
 
-def insert_columns(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, list[object]]) -> int:
-    """Bulk INSERT of in-memory columns through Arrow (one statement, no per-row round trips)."""
+def insert_columns(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, list[object]],
+                   key: tuple[str, ...]) -> int:
+    """Bulk upsert of in-memory columns through Arrow: rows with the same `key` are deleted first (no key
+    constraints to lean on: DuckLake has none), then everything is inserted in one statement."""
     arrow = pa.table(columns)
     if arrow.num_rows == 0:
         return 0
     view = f"_new_{table}"
     names = ", ".join(columns)
+    same = " AND ".join(f"n.{k} = t.{k}" for k in key)
     con.register(view, arrow)
     try:
         # Table and column names are constants of the calling module, never input data.
-        con.execute(f"INSERT OR REPLACE INTO {table} ({names}) SELECT {names} FROM {view}")
+        con.execute(f"DELETE FROM {table} t WHERE EXISTS (SELECT 1 FROM {view} n WHERE {same})")
+        con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {view}")
     finally:
         con.unregister(view)
     return arrow.num_rows

@@ -1,30 +1,21 @@
-"""Per-batch reads and writes. Values travel as bound parameters or Parquet/Arrow, never inside SQL text."""
+"""Per-batch tables of the ingest and clean stages: their sinks (staged rows, one transaction to write them) and
+the export of a batch's documents. Values travel as bound parameters or Parquet/Arrow, never inside SQL text."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
-from newsdesk.store.db import BULK_LOAD_MEMORY_LIMIT
 from newsdesk.records import CleanArticle, QuarantineItem, RawDocument
-from newsdesk.store.staging import ParquetStage, load_stage
-
-S, I32, I64 = pa.string(), pa.int32(), pa.int64()
-
-DOCUMENTS = pa.schema([("doc_id", S), ("batch_id", S), ("source_path", S), ("external_id", S), ("format", S),
-                       ("content_type", S), ("sha256", S), ("n_bytes", I64), ("encoding", S)])
-CONTENTS = pa.schema([("doc_id", S), ("batch_id", S), ("content", S), ("url", S), ("title", S), ("published", S),
-                      ("source", S)])
-QUARANTINE = pa.schema([("batch_id", S), ("source_path", S), ("external_id", S), ("doc_id", S), ("stage", S),
-                        ("reason", S), ("detail", S), ("n_bytes", I64), ("sha256", S)])
-ARTICLES = pa.schema([("doc_id", S), ("batch_id", S), ("title", S), ("published_date", pa.date32()), ("author", S),
-                      ("source_name", S), ("syndicated_from", S), ("url", S), ("language", S), ("body", S),
-                      ("n_words", I32)])
-SEGMENTS = pa.schema([("doc_id", S), ("batch_id", S), ("position", I32), ("kind", S), ("reason", S), ("text", S)])
+from newsdesk.store import batches
+from newsdesk.store.schema import PENDING
+from newsdesk.store.schema import ARTICLES, CONTENTS, DOCUMENTS, QUARANTINE, SEGMENTS
+from newsdesk.store.staging import ParquetStage, export_by_rowid, load_stage
+from newsdesk.text import count_words
 
 
 def _now() -> datetime:
@@ -45,55 +36,70 @@ class IngestSink:
         self.contents = ParquetStage(workdir / "contents.parquet", CONTENTS, chunk_rows=200)
         self.quarantine = ParquetStage(workdir / "quarantine_ingest.parquet", QUARANTINE)
 
-    def add(self, item: RawDocument | QuarantineItem) -> None:
+    def add(self, item: RawDocument | QuarantineItem, stats: Counter[str] | None = None) -> None:
         if isinstance(item, QuarantineItem):
             self.quarantine.add(quarantine_row(item))
             return
         d = item
         self.documents.add((d.doc_id, d.batch_id, d.source_path, d.external_id, d.format, d.content_type, d.sha256,
                             d.n_bytes, d.encoding))
-        self.contents.add((d.doc_id, d.batch_id, d.content, d.url, d.title, d.published, d.source))
+        self.contents.add((d.doc_id, d.batch_id, d.content, d.url, d.title, d.published, d.source, d.sha256))
 
-    def write(self, con: duckdb.DuckDBPyConnection, landing_path: str, n_files: int) -> None:
-        """Replace the batch's ingest rows; first-ingestion timestamps of known documents are kept."""
-        b = self.batch_id
-        con.execute("SET memory_limit = ?", [BULK_LOAD_MEMORY_LIMIT])
-        con.execute("CREATE OR REPLACE TEMP TABLE _prev AS SELECT doc_id, ingested_at FROM documents WHERE batch_id = ?",
-                    [b])
-        first = con.execute("SELECT first_ingested_at FROM batches WHERE batch_id = ?", [b]).fetchone()
-        for table in ("documents", "document_contents", "batches"):
-            con.execute(f"DELETE FROM {table} WHERE batch_id = ?", [b])
-        con.execute("DELETE FROM quarantine WHERE batch_id = ? AND stage = 'ingest'", [b])
+    def write(self, con: duckdb.DuckDBPyConnection, landing_path: str, n_files: int,
+              marker_mtime_ns: int | None = None) -> int:
+        """Replace the batch's pending ingest rows (published ones change only when the batch is published);
+        first-ingestion timestamps of known documents are kept. Returns how many records are byte-identical to
+        documents of other batches (quarantined as duplicates)."""
+        b, p = self.batch_id, PENDING
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE _prev AS
+                        SELECT doc_id, min(ingested_at) AS ingested_at FROM (
+                            SELECT doc_id, ingested_at FROM main.documents WHERE batch_id = ?
+                            UNION ALL SELECT doc_id, ingested_at FROM {p}.documents WHERE batch_id = ?) GROUP BY 1""",
+                    [b, b])
+        first = con.execute(f"""SELECT min(first_ingested_at) FROM (
+                                    SELECT first_ingested_at FROM main.batches WHERE batch_id = ?
+                                    UNION ALL SELECT first_ingested_at FROM {p}.batches WHERE batch_id = ?)""",
+                            [b, b]).fetchone()[0]
+        batches.clear_stage(con, b, "ingest")
         path = str(self.documents.close())
         contents = str(self.contents.close())
         now = _now()
         n_dup = 0
         if self.documents.n_rows:
             # A record byte-identical to one another batch already holds is quarantined, not ingested twice.
-            con.execute("""CREATE OR REPLACE TEMP TABLE _dup AS
-                           SELECT s.doc_id, s.source_path, s.external_id, s.n_bytes, s.sha256, min(d.doc_id) AS first
-                           FROM read_parquet(?) s JOIN documents d ON d.sha256 = s.sha256 AND d.batch_id <> ?
-                           GROUP BY ALL""", [path, b])
+            con.execute(f"""CREATE OR REPLACE TEMP TABLE _dup AS
+                            SELECT s.doc_id, s.source_path, s.external_id, s.n_bytes, s.sha256, min(d.doc_id) AS first
+                            FROM read_parquet(?) s JOIN (SELECT doc_id, sha256, batch_id FROM main.documents
+                                                         UNION ALL SELECT doc_id, sha256, batch_id FROM {p}.documents) d
+                              ON d.sha256 = s.sha256 AND d.batch_id <> ?
+                            GROUP BY ALL""", [path, b])
             n_dup = con.execute("SELECT count(*) FROM _dup").fetchone()[0]
-            con.execute("""INSERT INTO quarantine
-                           SELECT ?, source_path, external_id, doc_id, 'ingest', 'duplicate_record',
-                                  'byte-identical to document ' || first || ', which another batch already ingested',
-                                  n_bytes, sha256
-                           FROM _dup""", [b])
+            con.execute(f"""INSERT INTO {p}.quarantine
+                            SELECT ?, source_path, external_id, doc_id, 'ingest', 'duplicate_record',
+                                   'byte-identical to document ' || first || ', which another batch already ingested',
+                                   n_bytes, sha256, first
+                            FROM _dup""", [b])
             cols = ", ".join(DOCUMENTS.names)
-            con.execute(f"""INSERT INTO documents ({cols}, ingested_at)
+            con.execute(f"""INSERT INTO {p}.documents ({cols}, ingested_at)
                             SELECT s.*, coalesce(p.ingested_at, ?::TIMESTAMP)
                             FROM read_parquet(?) s LEFT JOIN _prev p USING (doc_id)
                             WHERE s.doc_id NOT IN (SELECT doc_id FROM _dup)""", [now, path])
             cols = ", ".join(CONTENTS.names)
-            con.execute(f"""INSERT INTO document_contents ({cols}) SELECT {cols} FROM read_parquet(?)
-                            WHERE doc_id NOT IN (SELECT doc_id FROM _dup)""", [contents])
+            con.execute(f"""INSERT INTO document_contents ({cols}) SELECT {cols} FROM read_parquet(?) s
+                            WHERE s.doc_id NOT IN (SELECT doc_id FROM _dup) AND NOT EXISTS (
+                                SELECT 1 FROM document_contents c WHERE c.doc_id = s.doc_id AND c.sha256 = s.sha256)""",
+                        [contents])
             con.execute("DROP TABLE _dup")
-        load_stage(con, "quarantine", self.quarantine)
+        load_stage(con, f"{p}.quarantine", self.quarantine)
         con.execute("DROP TABLE _prev")
         n_docs, n_bad = self.documents.n_rows - n_dup, self.quarantine.n_rows + n_dup
-        con.execute("INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [b, landing_path, n_files, n_docs + n_bad, n_docs, n_bad, first[0] if first else now])
+        con.execute(f"""INSERT INTO {p}.batches (batch_id, landing_path, n_files, n_records, n_documents,
+                                                n_quarantined, first_ingested_at, marker_mtime_ns)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                    [b, landing_path, n_files, n_docs + n_bad, n_docs, n_bad, first or now, marker_mtime_ns])
+        batches.clear_requests(con, b)
+        batches.stage_pending(con, b, "ingest")
+        return int(n_dup)
 
 
 class CleanSink:
@@ -105,42 +111,49 @@ class CleanSink:
         self.segments = ParquetStage(workdir / "segments.parquet", SEGMENTS, chunk_rows=5000)
         self.quarantine = ParquetStage(workdir / "quarantine_clean.parquet", QUARANTINE)
 
-    def add(self, item: CleanArticle | QuarantineItem) -> None:
+    def add(self, item: CleanArticle | QuarantineItem, stats: Counter[str]) -> None:
+        stats["total"] += 1
         if isinstance(item, QuarantineItem):
             self.quarantine.add(quarantine_row(item))
+            stats[f"dropped_{item.reason}"] += 1
             return
         a, b = item, self.batch_id
+        n_words = a.n_words
         self.articles.add((a.doc_id, b, a.title, a.published_date, a.author, a.source_name, a.syndicated_from, a.url,
-                           a.language, a.body, a.n_words))
+                           a.language, a.body, n_words))
+        stats["kept"] += 1
+        stats["words_kept"] += n_words
         for s in a.segments:
-            self.segments.add((a.doc_id, b, s.position, s.kind, s.reason, s.text))
+            removed = count_words(s.text)
+            self.segments.add((a.doc_id, b, s.position, s.kind, s.reason, s.text, removed))
+            stats["words_removed"] += removed
+            stats[f"segments_{s.kind}"] += 1
+        if a.language not in (None, "en"):
+            stats["non_english"] += 1
 
     def write(self, con: duckdb.DuckDBPyConnection) -> None:
-        b = self.batch_id
-        con.execute("SET memory_limit = ?", [BULK_LOAD_MEMORY_LIMIT])
-        for table in ("articles", "boilerplate_segments"):
-            con.execute(f"DELETE FROM {table} WHERE batch_id = ?", [b])
-        con.execute("DELETE FROM quarantine WHERE batch_id = ? AND stage = 'clean'", [b])
-        load_stage(con, "articles", self.articles)
-        load_stage(con, "boilerplate_segments", self.segments)
-        load_stage(con, "quarantine", self.quarantine)
+        batches.clear_stage(con, self.batch_id, "clean")
+        load_stage(con, f"{PENDING}.articles", self.articles)
+        load_stage(con, f"{PENDING}.boilerplate_segments", self.segments)
+        load_stage(con, f"{PENDING}.quarantine", self.quarantine)
 
 
-def hashes_from_other_batches(con: duckdb.DuckDBPyConnection, batch_id: str) -> dict[str, str]:
-    """sha256 -> doc_id of every record already ingested by another batch."""
-    rows = con.execute("SELECT sha256, min(doc_id) FROM documents WHERE batch_id <> ? GROUP BY sha256",
-                       [batch_id]).fetchall()
-    return dict(rows)
-
-
-# One slice of a batch's documents with their raw content: bound parameters are the batch id twice, then the
-# first and last rowid of document_contents (see export_by_rowid).
+# One slice of a batch's documents with the content each was read from: bound parameters are the batch id twice,
+# then the first and last rowid of document_contents (see export_by_rowid). {documents} is the pending or the
+# published table (a module constant either way).
 BATCH_DOCUMENTS_SQL = """
     SELECT d.doc_id, d.batch_id, d.source_path, d.external_id, d.format, d.content_type, d.sha256, d.n_bytes,
            c.content, c.url, c.title, c.published, c.source, d.encoding
-    FROM document_contents c JOIN documents d USING (doc_id)
+    FROM document_contents c JOIN {documents} d ON d.doc_id = c.doc_id AND d.sha256 = c.sha256
     WHERE c.batch_id = ? AND d.batch_id = ? AND c.rowid BETWEEN ? AND ?"""
 BATCH_CONTENT_ROWIDS_SQL = "SELECT min(rowid), max(rowid) FROM document_contents WHERE batch_id = ?"
+
+
+def export_batch_documents(con: duckdb.DuckDBPyConnection, batch_id: str, path: Path) -> int:
+    """The batch's documents with their decoded content, to Parquet (for the clean stage)."""
+    documents = f"{batches.source(con, batch_id, 'ingest')}.documents"
+    return export_by_rowid(con, BATCH_DOCUMENTS_SQL.format(documents=documents), [batch_id, batch_id],
+                           BATCH_CONTENT_ROWIDS_SQL, [batch_id], path)
 
 
 def row_to_document(row: dict[str, object]) -> RawDocument:

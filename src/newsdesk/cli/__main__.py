@@ -1,0 +1,5 @@
+import sys
+
+from newsdesk.cli.app import main
+
+sys.exit(main())

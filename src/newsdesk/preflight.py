@@ -1,0 +1,66 @@
+"""Checks made before a batch touches the database: each failure is a UserError saying what to do.
+
+They run before anything is registered or written (the CLI checks before adding a Dagster partition, the first
+asset before ingesting), so a wrong setting or a missing folder costs a second, not three committed stages.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from newsdesk.config import Settings
+from newsdesk.errors import BatchNotFound, UserError
+from newsdesk.store.store import Store
+
+MARKERS = frozenset({"_SUCCESS", "_STARTED", "_MANIFEST"})
+
+
+def check_model(settings: Settings) -> None:
+    """The spaCy model is installed (found by name or directory, not loaded)."""
+    from newsdesk.entities.ner import resolve_model
+
+    try:
+        resolve_model(settings.ner.model)
+    except (ValueError, ImportError) as exc:
+        raise UserError(f"the spaCy model {settings.ner.model!r} is not installed ({exc}); install it (make setup) "
+                        "or set NEWSDESK_SPACY_MODEL to an installed package or model directory") from None
+
+
+def has_inputs(batch_dir: Path) -> bool:
+    """True when the folder holds anything but completion markers (a quick look, not the ingest listing)."""
+    for entry in batch_dir.rglob("*"):
+        if entry.name not in MARKERS and not entry.is_dir():
+            return True
+    return False
+
+
+def check_batch(settings: Settings, store: Store, batch_id: str, allow_empty: bool = False) -> Path:
+    """The batch folder exists, and is not empty where the batch had documents before (an unmounted share or a
+    copy not yet started would otherwise delete the batch's rows). Returns the folder."""
+    batch_dir = settings.landing_dir / batch_id
+    if not batch_dir.is_dir():
+        raise BatchNotFound(f"no batch folder {batch_dir}: deliver the batch there (with a _SUCCESS file last), "
+                            f"or set NEWSDESK_LANDING_DIR")
+    if not allow_empty and not has_inputs(batch_dir):
+        from newsdesk.store.batches import n_documents
+
+        with store.read() as con:
+            before = n_documents(con, batch_id)
+        if before:
+            raise UserError(f"batch folder {batch_dir} is empty but batch {batch_id!r} has {before} documents: "
+                            "if the share is not mounted or the copy has not started, fix that and run again; to "
+                            "remove the batch's rows, run it with allow_empty (CLI: --allow-empty)")
+    return batch_dir
+
+
+def check_store(store: Store) -> None:
+    """The database opens (a damaged file, a read-only folder and the like say so in one line)."""
+    try:
+        with store.read():
+            pass
+    except UserError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - whatever the backend raises, the person needs one line
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise UserError(f"cannot open {store.describe()}: {first}; restore it from a backup, or point NEWSDESK_DB "
+                        "at another file") from None

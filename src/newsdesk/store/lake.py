@@ -1,0 +1,215 @@
+"""DuckLake primitives: open a lake (catalog in PostgreSQL, Parquet in a folder), initialise it once, run a
+transaction that retries on commit conflicts, and read at a snapshot. No Dagster here; docs/ducklake-notes.md
+says what works on a lake and what conflicts.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import re
+import time
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Generic, TypeVar
+
+import duckdb
+
+from newsdesk.store.extensions import load_extension
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# A logical conflict DuckLake does not settle by itself ("Transaction conflict - attempting to delete from file
+# ... but another transaction has deleted from it"; non-overlapping commits it retries internally, see
+# ducklake_max_retry_count), and the catalog's race on the next snapshot id should that internal retry give up
+# (a unique violation on ducklake_snapshot's key). Both end the transaction; re-running it may succeed.
+_CONFLICT_TEXT = re.compile(r"Transaction conflict|ducklake_snapshot_pkey|duplicate key value", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class LakeSettings:
+    """Where a lake lives. `catalog` is a libpq keyword string ("host=... port=... user=... dbname=..."),
+    `data_path` a folder every writer sees or an s3:// URL; for S3 the keys come from AWS_ACCESS_KEY_ID and
+    AWS_SECRET_ACCESS_KEY, and `s3_endpoint` ("host:port") names an S3-compatible server instead of AWS."""
+
+    catalog: str
+    data_path: str
+    name: str = "lake"
+    s3_endpoint: str | None = None
+    s3_region: str = "us-east-1"
+    s3_use_ssl: bool = True
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"[a-z_][a-z0-9_]*", self.name):  # it becomes an identifier in ATTACH/USE
+            raise ValueError(f"lake name must be a lower-case identifier, got {self.name!r}")
+
+    @property
+    def is_remote_data(self) -> bool:
+        return "://" in self.data_path
+
+
+def sql_literal(value: str) -> str:
+    # ATTACH accepts no bound parameters (a parser error), so its two strings are quoted here.
+    return "'" + value.replace("'", "''") + "'"
+
+
+def connect_lake(settings: LakeSettings, *, snapshot: int | None = None,
+                 read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with the lake attached and in USE. `snapshot` pins the whole lake to snapshot N
+    (read-only, "the corpus as of N"); otherwise each transaction sees the latest commit at its start.
+
+    Attaching a lake whose catalog does not exist yet creates it: call init_lake first (once per lake).
+    """
+    con = duckdb.connect()
+    try:
+        for name in ("ducklake", "postgres") + (("httpfs",) if settings.is_remote_data else ()):
+            load_extension(con, name)
+        if settings.data_path.startswith("s3://"):
+            _s3_secret(con, settings)
+        options = [f"DATA_PATH {sql_literal(settings.data_path)}"]
+        if snapshot is not None:
+            options.append(f"SNAPSHOT_VERSION {int(snapshot)}")
+        if read_only or snapshot is not None:
+            options.append("READ_ONLY")
+        con.execute(f"ATTACH {sql_literal('ducklake:postgres:' + settings.catalog)} AS {settings.name} "
+                    f"({', '.join(options)})")
+        con.execute(f"USE {settings.name}")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _s3_secret(con: duckdb.DuckDBPyConnection, settings: LakeSettings) -> None:
+    # CREATE SECRET takes no bound parameters either; the values are quoted.
+    options = {"KEY_ID": os.environ.get("AWS_ACCESS_KEY_ID", ""),
+               "SECRET": os.environ.get("AWS_SECRET_ACCESS_KEY", ""), "REGION": settings.s3_region}
+    if settings.s3_endpoint:
+        options |= {"ENDPOINT": settings.s3_endpoint, "URL_STYLE": "path"}
+    body = ", ".join(f"{key} {sql_literal(value)}" for key, value in options.items())
+    con.execute(f"CREATE SECRET {settings.name}_s3 (TYPE s3, {body}, USE_SSL {str(settings.s3_use_ssl).lower()})")
+
+
+def _lock_key(settings: LakeSettings) -> int:
+    # pg_advisory_lock takes a signed 64-bit key; one per lake name within the catalog database.
+    return zlib.crc32(f"newsdesk-ducklake-init:{settings.name}".encode())
+
+
+def init_lake(settings: LakeSettings, setup: Callable[[duckdb.DuckDBPyConnection], None] | None = None) -> None:
+    """Create the lake's catalog (first ATTACH) and run `setup` (e.g. CREATE TABLE IF NOT EXISTS ...) in one
+    transaction, serialised across processes and machines by a PostgreSQL advisory lock on the catalog
+    database: concurrent first ATTACHes otherwise race on creating the catalog tables, and concurrent
+    CREATE TABLEs of the same name conflict. Safe to call on every start."""
+    import psycopg2  # only the lake backend needs a plain PostgreSQL client
+
+    if not settings.is_remote_data:
+        Path(settings.data_path).mkdir(parents=True, exist_ok=True)
+    pg = psycopg2.connect(settings.catalog)
+    try:
+        pg.autocommit = True
+        with pg.cursor() as cur:
+            cur.execute("SELECT pg_advisory_lock(%s)", [_lock_key(settings)])
+        try:
+            con = connect_lake(settings)
+            try:
+                if setup is not None:
+                    run_transaction(con, setup)
+            finally:
+                con.close()
+        finally:
+            with pg.cursor() as cur:
+                cur.execute("SELECT pg_advisory_unlock(%s)", [_lock_key(settings)])
+    finally:
+        pg.close()  # closing the session also drops the lock if the unlock above never ran
+
+
+def is_conflict(exc: BaseException) -> bool:
+    """True for a commit conflict with another writer: re-running the whole transaction may succeed."""
+    return isinstance(exc, duckdb.Error) and bool(_CONFLICT_TEXT.search(str(exc)))
+
+
+@dataclass(frozen=True)
+class Committed(Generic[T]):
+    """What run_transaction returns: fn's value, how many conflicts it retried, and the snapshot the commit made
+    (None when the transaction changed nothing, so DuckLake wrote no snapshot)."""
+
+    value: T
+    retries: int
+    snapshot: int | None
+
+
+def run_transaction(target: LakeSettings | duckdb.DuckDBPyConnection,
+                    fn: Callable[[duckdb.DuckDBPyConnection], T], *,
+                    retries: int = 30, backoff: float = 0.1, max_wait: float = 5.0,
+                    label: str = "transaction", message: str | None = None) -> Committed[T]:
+    """BEGIN; fn(con); COMMIT. On a commit conflict: ROLLBACK, wait (exponential backoff with jitter, capped at
+    max_wait seconds) and re-run fn from the start, up to `retries` times. fn must read what it depends on
+    inside the transaction, so a re-run sees what the winner committed. Other errors roll back and raise.
+    `message` is stored with the snapshot (e.g. the batch id), so snapshot_of(con, message) finds it later."""
+    own = isinstance(target, LakeSettings)
+    con = connect_lake(target) if isinstance(target, LakeSettings) else target
+    try:
+        before = _last_committed(con)
+        for attempt in range(retries + 1):
+            con.execute("BEGIN TRANSACTION")
+            try:
+                if message is not None:
+                    con.execute(f"CALL {_catalog_name(con)}.set_commit_message('newsdesk', ?)", [message])
+                value = fn(con)
+                con.execute("COMMIT")
+            except Exception as exc:
+                _rollback(con)
+                if not is_conflict(exc) or attempt == retries:
+                    if attempt:
+                        log.warning("%s: gave up after %d conflict retries", label, attempt)
+                    raise
+                wait = min(max_wait, backoff * 2 ** attempt) * random.uniform(0.5, 1.5)
+                log.info("%s: commit conflict (%s), retry %d/%d in %.2f s",
+                         label, str(exc).splitlines()[-1][:160], attempt + 1, retries, wait)
+                time.sleep(wait)
+                continue
+            after = _last_committed(con)
+            if attempt:
+                log.info("%s: committed after %d conflict retries (snapshot %s)", label, attempt, after)
+            return Committed(value, attempt, after if after != before else None)
+        raise AssertionError("unreachable")
+    finally:
+        if own:
+            con.close()
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error:
+        pass  # a failed COMMIT has already ended the transaction
+
+
+def _catalog_name(con: duckdb.DuckDBPyConnection) -> str:
+    return con.execute("SELECT current_database()").fetchone()[0]  # type: ignore[index]
+
+
+def _last_committed(con: duckdb.DuckDBPyConnection) -> int | None:
+    # The snapshot this connection's own last commit created (not a later writer's).
+    row = con.execute("FROM ducklake_last_committed_snapshot(?)", [_catalog_name(con)]).fetchone()
+    return None if row is None else row[0]
+
+
+def snapshot_of(con: duckdb.DuckDBPyConnection, message: str) -> int | None:
+    """The latest snapshot committed with this message (run_transaction(..., message=...)), or None."""
+    row = con.execute("SELECT max(snapshot_id) FROM ducklake_snapshots(?) WHERE commit_message = ?",
+                      [_catalog_name(con), message]).fetchone()
+    return None if row is None or row[0] is None else int(row[0])
+
+
+def current_snapshot(con: duckdb.DuckDBPyConnection) -> int:
+    """The lake's latest committed snapshot id. Record it after a batch's commits; read the corpus as of it with
+    connect_lake(settings, snapshot=N), or per table with `SELECT ... FROM t AT (VERSION => N)`."""
+    row = con.execute("FROM ducklake_current_snapshot(?)", [_catalog_name(con)]).fetchone()
+    assert row is not None
+    return int(row[0])

@@ -1,0 +1,108 @@
+"""The supervised worker pool: an item that raises, hangs or kills its worker becomes that item's outcome, every
+other item gets its result, in order; workers die with their parent."""
+
+import ctypes
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from newsdesk.parallel import Failed, map_items
+
+RAISES, HANGS, CRASHES = 13, 21, 34
+
+
+def work(items: list[int], config: object) -> list[int]:
+    out = []
+    for x in items:
+        if x == RAISES:
+            raise ValueError("thirteen")
+        if x == HANGS:
+            time.sleep(600)
+        if x == CRASHES:
+            ctypes.string_at(0)  # a segfault, as a crash in a native library would be
+        out.append(x * 2)
+    return out
+
+
+@pytest.mark.parametrize("batched", [False, True])
+def test_each_failure_is_its_items_outcome_and_the_rest_completes(tmp_path: Path, batched: bool) -> None:
+    chunks = [list(range(i, i + 10)) for i in range(0, 50, 10)]
+    started = time.monotonic()
+    outcomes = list(map_items(work, chunks, None, workers=2, scratch=tmp_path, timeout_s=2, batched=batched))
+    assert time.monotonic() - started < 60  # the hang costs its time limit, not 600 s
+    assert [len(c) for c in outcomes] == [10] * 5
+    flat = [x for chunk in outcomes for x in chunk]
+    failed = {i: f.kind for i, f in enumerate(flat) if isinstance(f, Failed)}
+    assert failed == {RAISES: "error", HANGS: "timeout", CRASHES: "crash"}
+    assert [x for x in flat if not isinstance(x, Failed)] == [2 * i for i in range(50) if i not in failed]
+    assert "ValueError: thirteen" in flat[RAISES].detail
+
+
+def test_in_process_mode_still_isolates_exceptions(tmp_path: Path) -> None:
+    outcomes = list(map_items(work, [[12, 13, 14]], None, workers=0, scratch=tmp_path, timeout_s=1))
+    assert outcomes[0][0] == 24 and isinstance(outcomes[0][1], Failed) and outcomes[0][2] == 28
+
+
+def test_workers_die_when_their_parent_is_killed(tmp_path: Path) -> None:
+    script = tmp_path / "parent.py"
+    script.write_text(textwrap.dedent(f"""
+        import os, sys, time
+        sys.path[:0] = {[str(Path(__file__).parent), *sys.path]!r}
+        from pathlib import Path
+        from newsdesk.parallel import map_items
+        from test_parallel import work
+        print(os.getpid(), flush=True)
+        for _ in map_items(work, [[21], [21]], None, workers=2, scratch=Path({str(tmp_path)!r}), timeout_s=600):
+            pass
+    """))
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    pid = int(parent.stdout.readline())
+    deadline = time.monotonic() + 60
+    children: list[int] = []
+    while time.monotonic() < deadline and len(children) < 2:
+        children = _children(pid)
+        time.sleep(0.2)
+    assert len(children) >= 2, "the pool did not start"
+    os.kill(pid, signal.SIGKILL)
+    parent.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(_alive(c) for c in children):
+        time.sleep(0.2)
+    assert not any(_alive(c) for c in children), "workers outlived their killed parent"
+
+
+def _children(pid: int) -> list[int]:
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    return [int(x) for x in out.split()]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            return handle.read().split()[2] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def _use_pool_then_return(scratch: str) -> None:
+    list(map_items(work, [[1, 2]], None, workers=1, scratch=Path(scratch), timeout_s=30))
+
+
+def test_a_multiprocessing_child_that_used_the_pool_exits(tmp_path: Path) -> None:
+    """A step of Dagster's multiprocess executor is a multiprocessing child: at its end multiprocessing joins every
+    child process before atexit hooks run, so the pool kept for reuse must be stopped first (it once hung there)."""
+    import multiprocessing
+
+    child = multiprocessing.get_context("spawn").Process(target=_use_pool_then_return, args=(str(tmp_path),))
+    child.start()
+    child.join(60)
+    alive = child.is_alive()
+    if alive:
+        child.kill()
+    assert not alive and child.exitcode == 0

@@ -1,0 +1,252 @@
+"""Issue 16 item 7: the corpus report (one static HTML file with five pictures) built from a real pipeline run on the
+sample batch, from an empty database, a database without tables, and tiny ones; then opened in headless Chromium."""
+
+import base64
+import re
+import struct
+import xml.etree.ElementTree as ET
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import REPO, SAMPLE_BATCH, Pipeline
+from newsdesk.report import REPORT_NAME, build_report
+from newsdesk.report.queries import load
+from helpers import write_transaction
+from helpers import snapshot_path
+
+HEADINGS = ["Mentions over time", "Who appears with whom", "Copy clusters", "Words removed by kind",
+            "Quarantine reasons"]
+ARTIFACTS = REPO / "artifacts" / "report"
+CHROMIUM = Path("/usr/bin/chromium")
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def sample_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    pipeline = Pipeline(tmp_path_factory.mktemp("sample"))
+    pipeline.add_batch("sample-batch", SAMPLE_BATCH)
+    assert pipeline.run_batch("sample-batch").success
+    return snapshot_path(pipeline.db_path)
+
+
+@pytest.fixture(scope="module")
+def sample_report(sample_snapshot: Path) -> Path:
+    con = duckdb.connect(str(sample_snapshot), read_only=True)
+    try:
+        return build_report(con, sample_snapshot.parent)
+    finally:
+        con.close()
+
+
+def _report(db: Path, out_dir: Path) -> str:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return build_report(con, out_dir).read_text(encoding="utf-8")
+    finally:
+        con.close()
+
+
+def _sections(html: str) -> dict[str, ET.Element]:
+    root = ET.fromstring(html)  # strict XML parse: the page is well-formed markup
+    return {s.find("h2").text: s for s in root.iter("section")}
+
+
+def _png_size(payload: bytes) -> tuple[int, int]:
+    assert payload[:8] == b"\x89PNG\r\n\x1a\n" and payload[12:16] == b"IHDR"
+    return struct.unpack(">II", payload[16:24])
+
+
+def _facts(html: str) -> dict[str, str]:
+    return {dd.get("data-fact"): dd.text for dd in ET.fromstring(html).iter("dd")}
+
+
+def test_report_written_next_to_snapshot_with_one_picture_per_section(sample_report: Path,
+                                                                       sample_snapshot: Path) -> None:
+    assert sample_report == sample_snapshot.parent / REPORT_NAME
+    html = sample_report.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>")
+    root = ET.fromstring(html)
+    assert root.tag == "html" and root.find("head/title").text
+    sections = _sections(html)
+    assert list(sections) == HEADINGS
+    for heading, section in sections.items():
+        images = list(section.iter("img"))
+        assert len(images) == 1, heading
+        src = images[0].get("src")
+        assert src.startswith("data:image/png;base64,"), heading
+        payload = base64.b64decode(src.split(",", 1)[1], validate=True)
+        width, height = _png_size(payload)
+        assert width >= 1200 and height >= 200 and len(payload) > 20_000, (heading, width, height, len(payload))
+        assert images[0].get("alt")
+        assert "SELECT" in "".join(section.find("figure/figcaption").itertext()), heading
+        assert section.find("details/pre").text.strip(), heading
+
+
+def test_report_loads_nothing_from_the_network(sample_report: Path) -> None:
+    html = sample_report.read_text(encoding="utf-8")
+    root = ET.fromstring(html)
+    for element in root.iter():
+        for attribute in ("src", "href"):
+            value = element.get(attribute)
+            assert value is None or value.startswith(("data:", "#")), (element.tag, value[:80])
+    assert not re.search(r"url\(|@import|<script", html)
+    csp = [m.get("content") for m in root.iter("meta") if m.get("http-equiv") == "Content-Security-Policy"]
+    assert csp and "default-src 'none'" in csp[0]
+
+
+def test_header_numbers_match_sql(sample_report: Path, sample_snapshot: Path) -> None:
+    con = duckdb.connect(str(sample_snapshot), read_only=True)
+    try:
+        batches, articles, stories, quarantined, first, last, undated = con.execute("""
+            SELECT (SELECT count(*) FROM batches), (SELECT count(*) FROM articles),
+                   (SELECT count(DISTINCT copy_cluster_id) FROM copies), (SELECT count(*) FROM quarantine),
+                   (SELECT min(published_date) FROM articles), (SELECT max(published_date) FROM articles),
+                   (SELECT count(*) FROM articles WHERE published_date IS NULL)""").fetchone()
+    finally:
+        con.close()
+    assert articles > 5 and quarantined > 0  # the sample batch has both; otherwise this test proves little
+    facts = _facts(sample_report.read_text(encoding="utf-8"))
+    assert facts == {"batches": str(batches), "articles": str(articles), "stories (canonical articles)": str(stories),
+                     "published": f"{first} to {last}", "undated articles": str(undated),
+                     "quarantined inputs": str(quarantined)}
+
+
+def test_report_numbers_are_the_views_numbers(sample_snapshot: Path) -> None:
+    con = duckdb.connect(str(sample_snapshot), read_only=True)
+    try:
+        data = load(con)
+        top = {e.entity_id: e for e in data.network_entities}
+        pairs = {(a, b): n for a, b, n in con.execute(
+            "SELECT entity_a, entity_b, n_articles FROM entity_cooccurrence").fetchall() if a in top and b in top}
+        by_month = con.execute("SELECT entity_id, sum(n_articles) FROM entity_mentions_by_month GROUP BY 1").fetchall()
+        removed = dict(con.execute("SELECT kind, n_words FROM boilerplate_by_kind").fetchall())
+        kept = con.execute("SELECT sum(n_words) FROM articles").fetchone()[0]
+        clusters = con.execute("SELECT count(DISTINCT copy_cluster_id), count(*) FROM copies").fetchone()
+        quarantine = con.execute("SELECT stage, reason, count(*) FROM quarantine GROUP BY ALL").fetchall()
+    finally:
+        con.close()
+    assert data.edges and {(a, b): n for a, b, n in data.edges} == pairs
+    totals = dict(by_month)
+    for entity in data.timeline_entities:  # a story has one month, so per-month counts add up to the total
+        assert totals[entity.entity_id] == entity.n_articles
+    assert sum(n for e, _, n in data.monthly if e == data.timeline_entities[0].entity_id) == \
+        data.timeline_entities[0].n_articles
+    assert {r.kind: r.n_words for r in data.removed} == removed
+    for r in data.removed:
+        assert r.share == pytest.approx(r.n_words / (kept + sum(removed.values())))
+    assert sum(n for _, n in data.cluster_sizes) == clusters[0]
+    assert sum(size * n for size, n in data.cluster_sizes) == clusters[1]
+    assert max(c.size for c in data.biggest_clusters) == max(size for size, _ in data.cluster_sizes) > 1
+    assert sorted((q.stage, q.reason, q.n) for q in data.quarantine) == sorted(quarantine)
+
+
+def test_pictures_are_the_same_for_the_same_data(sample_snapshot: Path, tmp_path: Path) -> None:
+    first = _report(sample_snapshot, tmp_path / "a")
+    second = _report(sample_snapshot, tmp_path / "b")
+    images = re.findall(r'src="(data:image/png;base64,[^"]+)"', first)
+    assert len(images) == len(HEADINGS)
+    assert images == re.findall(r'src="(data:image/png;base64,[^"]+)"', second)
+
+
+def _empty_db(path: Path) -> Path:
+    with write_transaction(path):
+        pass
+    return path
+
+
+def test_empty_database_says_no_articles(tmp_path: Path) -> None:
+    html = _report(_empty_db(tmp_path / "empty.duckdb"), tmp_path)
+    sections = _sections(html)
+    assert list(sections) == HEADINGS
+    assert not list(ET.fromstring(html).iter("img"))
+    assert "No articles yet" in html and "No batch ingested yet" in html
+    assert _facts(html)["articles"] == "0"
+    for heading, section in sections.items():
+        assert section.find("p[@class='empty']").text, heading
+
+
+def test_database_without_tables_says_so(tmp_path: Path) -> None:
+    db = tmp_path / "blank.duckdb"
+    duckdb.connect(str(db)).close()
+    html = _report(db, tmp_path)
+    assert list(_sections(html)) == HEADINGS
+    assert "no newsdesk tables yet" in html
+
+
+def _insert_article(con: duckdb.DuckDBPyConnection, doc_id: str, title: str, published: date | None) -> None:
+    con.execute("INSERT INTO articles (doc_id, batch_id, title, published_date, body, n_words) "
+                "VALUES (?, 'tiny', ?, ?, 'A short body of words.', 5)", [doc_id, title, published])
+
+
+def test_tiny_database_one_article_no_copies_no_entities(tmp_path: Path) -> None:
+    db = tmp_path / "tiny.duckdb"
+    with write_transaction(db) as con:
+        con.execute("INSERT INTO batches (batch_id, n_documents, first_ingested_at) VALUES ('tiny', 1, now())")
+        _insert_article(con, "d1", "Harbour council meets", date(2026, 1, 5))
+    html = _report(db, tmp_path)
+    assert list(_sections(html)) == HEADINGS
+    facts = _facts(html)
+    assert (facts["articles"], facts["stories (canonical articles)"], facts["published"]) == \
+        ("1", "0", "2026-01-05 to 2026-01-05")
+    assert not list(ET.fromstring(html).iter("img"))
+    assert "No articles yet" not in html
+
+
+def test_titles_and_names_are_data_not_markup(tmp_path: Path) -> None:
+    """A headline with dollar signs (TeX math to matplotlib) and angle brackets, an undated story, a copy."""
+    db = tmp_path / "odd.duckdb"
+    title = "Shares <b>fall</b> from $5 to $x^{$ & more"
+    with write_transaction(db) as con:
+        con.execute("INSERT INTO batches (batch_id, n_documents, first_ingested_at) VALUES ('tiny', 2, now())")
+        _insert_article(con, "d1", title, None)
+        _insert_article(con, "d2", title, date(2026, 2, 1))
+        con.execute("INSERT INTO copies (doc_id, copy_cluster_id, is_canonical, similarity) "
+                    "VALUES ('d1', 'd1', true, 1.0), ('d2', 'd1', false, 0.97)")
+        con.execute("INSERT INTO entities (entity_id, name, label, n_articles, aliases) "
+                    "VALUES ('e1', '$Dollar <Corp>', 'ORG', 1, []), ('e2', 'Ana $ Ruiz', 'PERSON', 1, [])")
+        con.execute("INSERT INTO article_entities (doc_id, batch_id, entity_id, name, n_mentions, in_title, "
+                    "first_char) VALUES ('d1', 'tiny', 'e1', 'x', 2, true, 0), ('d1', 'tiny', 'e2', 'y', 1, false, 3)")
+        con.execute("INSERT INTO boilerplate_segments (doc_id, batch_id, position, kind, reason, text) "
+                    "VALUES ('d1', 'tiny', 0, 'promo', 'test', 'Buy $5 <now>')")
+        con.execute("INSERT INTO quarantine (batch_id, source_path, stage, reason, detail) "
+                    "VALUES ('tiny', 'x<y>.txt', 'ingest', 'empty_file', 'the file is empty')")
+    html = _report(db, tmp_path)
+    sections = _sections(html)
+    assert [len(list(s.iter("img"))) for s in sections.values()] == [1, 1, 1, 1, 1]
+    assert "<b>fall" not in html and "$Dollar" not in html  # titles and names live inside the pictures only
+
+
+def test_report_in_headless_chromium(sample_report: Path) -> None:
+    """Opened as a file in Debian's Chromium at 1200 px: every picture decodes, nothing is fetched, nothing sticks
+    out sideways; the full-page screenshot is kept as artifacts/report/report.png."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is missing (scripts/install_chromium.sh installs it)")
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shot = ARTIFACTS / "report.png"
+    shot.unlink(missing_ok=True)
+    requested: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            page.on("request", lambda r: requested.append(r.url))
+            page.goto(sample_report.as_uri(), wait_until="load")
+            images = page.evaluate("Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.clientWidth])")
+            overflow = page.evaluate("document.documentElement.scrollWidth")
+            headings = page.locator("h2").all_inner_texts()
+            page.screenshot(path=str(shot), full_page=True)
+        finally:
+            browser.close()
+    assert headings == HEADINGS
+    assert len(images) == len(HEADINGS)
+    assert all(complete and natural >= 1200 and 900 <= shown <= 1200 for complete, natural, shown in images), images
+    assert overflow <= 1200
+    assert [u for u in requested if not u.startswith(("file:", "data:"))] == []
+    width, height = _png_size(shot.read_bytes())
+    assert width == 1200 and height > 2000
