@@ -144,10 +144,9 @@ def test_fifo_socket_and_device_never_hang_a_run(fifo_run: tuple[Cli, Done]) -> 
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="issue 13 item 7: orchestration (`run B/` must name batch B)")
 def test_trailing_slash_names_the_same_batch(fifo_run: tuple[Cli, Done]) -> None:
-    """Item 7. Today: `run B/` (what tab completion gives) registers a second batch `B/` whose files are all
-    quarantined as duplicates of B's. Should: it re-processes B (or is refused with a one-line message)."""
+    """Item 7. Before: `run B/` (what tab completion gives) registered a second batch `B/` whose files were all
+    quarantined as duplicates of B's. Now: it re-processes B."""
     cli, _ = fifo_run
     cli.run("run", "B/", timeout=240)
     assert cli.query("SELECT batch_id FROM batches ORDER BY 1") == [("B",)]
@@ -164,13 +163,12 @@ def _truncated_database(path: Path) -> None:
     path.write_bytes(data[: len(data) // 3])
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13 item 16: orchestration/cli (errors a user can act on, as one line)")
 @pytest.mark.parametrize("case", ["query_before_any_run", "truncated_database_summary",
-                                  pytest.param("truncated_database_run", marks=pytest.mark.slow),  # retried today
-                                  "max_file_bytes_with_a_unit"])
+                                  pytest.param("truncated_database_run", marks=pytest.mark.slow),
+                                  "max_file_bytes_not_a_size"])
 def test_user_errors_are_one_line(tmp_path: Path, case: str) -> None:
-    """Item 16. Today: each of these prints a Python traceback (14 to 27 frames). Should: a non-zero exit and
-    one line saying what is wrong (naming the file or the setting) and what to do."""
+    """Item 16. Before: each of these printed a Python traceback (14 to 27 frames). Now: a non-zero exit and one
+    line saying what is wrong (naming the file or the setting) and what to do."""
     cli = Cli(tmp_path)
     (cli.landing / "B").mkdir()
     (cli.landing / "B" / "a.txt").write_text(text_file(91), encoding="utf-8")
@@ -183,14 +181,14 @@ def test_user_errors_are_one_line(tmp_path: Path, case: str) -> None:
         module = "newsdesk.cli" if case.endswith("summary") else "pipelines"
         one_line_error(cli.run(*args, module=module, timeout=120), cli.db.name)
     else:
-        one_line_error(cli.run("run", "B", timeout=120, NEWSDESK_MAX_FILE_BYTES="50MB"), "NEWSDESK_MAX_FILE_BYTES")
+        one_line_error(cli.run("run", "B", timeout=120, NEWSDESK_MAX_FILE_BYTES="fifty megabytes"),
+                       "NEWSDESK_MAX_FILE_BYTES")
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="issue 13 item 16: orchestration (validate the spaCy model before any stage)")
 def test_model_not_installed_is_refused_up_front(tmp_path: Path) -> None:
-    """Item 16. Today: a model that is not installed is found only after ingest, clean and dedup committed, then
-    retried, with a long traceback. Should: refused before any stage runs, in one line naming the model."""
+    """Item 16. Before: a model that is not installed was found only after ingest, clean and dedup committed,
+    then retried, with a long traceback. Now: refused before any stage runs, in one line naming the model."""
     cli = Cli(tmp_path)
     (cli.landing / "B").mkdir()
     (cli.landing / "B" / "a.txt").write_text(text_file(92), encoding="utf-8")
@@ -199,23 +197,22 @@ def test_model_not_installed_is_refused_up_front(tmp_path: Path) -> None:
     assert not cli.db.exists() or cli.query("SELECT count(*) FROM documents") == [(0,)]
 
 
-def _read_only_copy(cli: Cli, snapshot: Path) -> Path:
-    folder = cli.root / "share"
+def _read_only_copy(cli: Cli, snapshot: Path, name: str) -> Path:
+    folder = cli.root / f"share-{name}"
     folder.mkdir()
     shutil.copy(snapshot, folder / "news.duckdb")
     return folder
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="issue 13 item 16: cli (read-only use must not create a spill folder)")
 @pytest.mark.parametrize("command", [("query", "SELECT count(*) AS n FROM articles"), ("summary",)])
 def test_queries_work_in_a_read_only_folder(fifo_run: tuple[Cli, Done], command: tuple[str, ...]) -> None:
-    """Item 16. A database in a read-only folder (a mounted share): `duckdb -readonly` reads it. Today `newsdesk
-    query` and `summary` fail creating `.staging/duckdb-spill` next to it. Should: they read it."""
+    """Item 16. A database in a read-only folder (a mounted share): `duckdb -readonly` reads it. Before: `newsdesk
+    query` and `summary` failed creating `.staging/duckdb-spill` next to it. Now: they read it."""
     if shutil.which("unshare") is None or subprocess.run(["unshare", "-m", "true"], capture_output=True).returncode:
         pytest.skip("needs unshare -m (a private mount namespace) for a read-only bind mount")
     cli, _ = fifo_run
-    folder = _read_only_copy(cli, cli.db.with_name("news.snapshot.duckdb"))
+    folder = _read_only_copy(cli, cli.db.with_name("news.snapshot.duckdb"), command[0])
     script = (f'mount --bind "{folder}" "{folder}" && mount -o remount,bind,ro "{folder}" && '
               f'exec "{sys.executable}" -m newsdesk.cli --db "{folder / "news.duckdb"}" "$@"')
     proc = subprocess.run(["unshare", "-m", "sh", "-c", script, "sh", *command], env=cli.env(), cwd=cli.root,
@@ -256,11 +253,14 @@ def _survivors_after(pgid: int, seconds: float) -> list[tuple[int, str]]:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="issue 13 item 15: orchestration (Ctrl-C must stop the run and say so)")
+@pytest.mark.xfail(strict=True, reason="issue 13 item 15: orchestration (after Ctrl-C the CLI still publishes and "
+                                       "exits 1, not the 130 its help promises)")
 def test_ctrl_c_stops_the_run(tmp_path: Path) -> None:
-    """Item 15. Ctrl-C (SIGINT to the terminal's process group) while the run's workers are busy. Today: the
-    interrupted step is retried silently and the run prints "succeeded" with exit 0. Should: the run stops,
-    exits non-zero, does not claim success, and leaves no process behind."""
+    """Item 15. Ctrl-C (SIGINT to the terminal's process group) while the run's workers are busy. At the branch
+    point the interrupted step was retried silently and the run printed "succeeded" with exit 0. On main now the
+    batch run fails with a stack trace, then the CLI goes on to publish ("publish: run ... succeeded") and exits
+    1. Should: everything stops, nothing claims success, exit 130 (as `python -m pipelines --help` says), and no
+    process is left behind."""
     cli = _busy_cli(tmp_path)
     proc = cli.start("run", "B", **BUSY_ENV)
     try:
@@ -270,7 +270,7 @@ def test_ctrl_c_stops_the_run(tmp_path: Path) -> None:
         survivors = _survivors_after(proc.pid, 15)
     finally:
         kill_group(proc.pid)
-    assert proc.returncode != 0 and "succeeded" not in out, (out + err)[-3000:]
+    assert proc.returncode == 130 and "succeeded" not in out, (out + err)[-3000:]
     assert survivors == []
 
 
@@ -319,16 +319,17 @@ def test_rerun_after_kill_9_completes_the_batch(killed_run: dict[str, object]) -
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="issue 13 item 15: entities/orchestration (workers must die with the run)")
 def test_kill_9_leaves_no_worker_processes(killed_run: dict[str, object]) -> None:
-    """Item 15. Today: after `kill -9` of the run, its spaCy worker processes (~520 MB each) stay blocked
-    forever. Should: they exit within seconds of their parent."""
+    """Item 15. Before: after `kill -9` of the run, its spaCy worker processes (~520 MB each) stayed blocked
+    forever. Now: they exit within seconds of their parent."""
     assert killed_run["workers"] and killed_run["survivors"] == []
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="issue 13 item 15: store (a rerun must clear a killed run's staging)")
+@pytest.mark.xfail(strict=True, reason="issue 13 item 15: orchestration (the rerun waits for the dead run's pool "
+                                       "slot, so it never reaches the stage that sweeps the killed run's staging)")
 def test_kill_9_leaves_no_staging_behind_a_rerun(killed_run: dict[str, object]) -> None:
-    """Item 15. Today: the killed run's `.staging/<stage>-*` folder stays forever. Should: the next run of the
-    pipeline removes what a dead run left (nothing is left once the rerun has finished)."""
+    """Item 15. At the branch point the killed run's `.staging/<stage>-*` folder stayed forever; main now sweeps
+    dead runs' folders when a stage starts, but the rerun never starts one (see the test above). Should: once the
+    rerun has finished, nothing of the killed run is left."""
     assert isinstance(killed_run["rerun"], Done) and killed_run["staging_left"] == []

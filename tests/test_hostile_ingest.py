@@ -271,14 +271,24 @@ def test_jsonl_mojibake_is_still_repaired(tmp_path: Path) -> None:
     assert doc.content.startswith("It’s “quoted” in Zürich.")
 
 
-def test_folders_nested_deeper_than_the_recursion_limit(tmp_path: Path) -> None:
+def test_folders_nested_deeper_than_the_recursion_limit() -> None:
     """A folder tree 1,200 levels deep (Python's recursion limit is 1,000) is read like any other; the deepest
-    file is an article and the inventory agrees."""
-    deepest = tmp_path
-    for _ in range(1200):  # one level at a time: Path.mkdir(parents=True) itself recurses
-        deepest = deepest / "d"
-        os.mkdir(deepest)
-    (deepest / "bottom.txt").write_text(text_file(69), encoding="utf-8")
-    items = _items(tmp_path)
-    assert [(d.source_path.count("/"), isinstance(d, RawDocument)) for d in items] == [(1200, True)]
-    assert input_paths(tmp_path) == {items[0].source_path}
+    file is an article and the inventory agrees. Built and removed here, level by level, outside pytest's tmp
+    folder: pytest's own clean-up of old tmp folders recurses and would fail on it."""
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="newsdesk-deep-"))
+    levels = [base]
+    try:
+        for _ in range(1200):
+            levels.append(levels[-1] / "d")
+            os.mkdir(levels[-1])
+        (levels[-1] / "bottom.txt").write_text(text_file(69), encoding="utf-8")
+        items = _items(base)
+        assert [(d.source_path.count("/"), isinstance(d, RawDocument)) for d in items] == [(1200, True)]
+        assert input_paths(base) == {items[0].source_path}
+    finally:
+        (levels[-1] / "bottom.txt").unlink(missing_ok=True)
+        for level in reversed(levels):
+            if level.exists():
+                os.rmdir(level)

