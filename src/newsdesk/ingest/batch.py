@@ -106,7 +106,7 @@ def _read_entry(entry: BatchEntry, batch_id: str, config: IngestConfig,
         yield problem(got.reason, got.detail, got.n_bytes)
         return
     n_inputs = 0
-    for parsed in parse_file(entry.name, got.data, fmt, config.max_file_bytes):
+    for parsed in parse_file(entry.name, got.data, fmt, config.max_file_bytes, notes=True):
         if isinstance(parsed, Note):
             yield IngestNote(rel, parsed.kind, parsed.detail)
             continue

@@ -34,8 +34,15 @@ def detect_format(name: str) -> str | None:
     return None
 
 
-def parse_file(name: str, data: bytes, fmt: str, max_bytes: int) -> Iterator[Parsed]:
-    """Parse the bytes of one file of format `fmt` into records, problems and notes."""
+def parse_file(name: str, data: bytes, fmt: str, max_bytes: int, notes: bool = False) -> Iterator[Parsed]:
+    """Parse the bytes of one file of format `fmt` into records and problems, and with `notes` also the notes
+    (WARC protocol records, refused field values) a caller that keeps stats wants."""
+    for item in _parse(name, data, fmt, max_bytes):
+        if notes or not isinstance(item, Note):
+            yield item
+
+
+def _parse(name: str, data: bytes, fmt: str, max_bytes: int) -> Iterator[Parsed]:
     if not data.strip():
         yield Problem("empty_file", "the file is empty or holds only whitespace", n_bytes=len(data))
         return
