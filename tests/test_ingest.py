@@ -11,6 +11,7 @@ import pytest
 
 from badinput import ARTICLE, jsonl_lines, warc_bytes, write_bad_batch
 from newsdesk.config import IngestConfig
+from newsdesk.ingest import fileread
 from newsdesk.ingest.batch import make_doc_id, read_batch
 from newsdesk.ingest.decode import DecodeError, decode_bytes
 from newsdesk.records import QuarantineItem, RawDocument
@@ -157,16 +158,16 @@ def test_same_file_twice_in_a_batch(tmp_path: Path) -> None:
 def test_file_growing_while_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "growing.txt"
     path.write_bytes(ARTICLE.encode() * 100)
-    real_open = Path.open
+    real_open = os.open
 
-    def open_while_a_writer_appends(self: Path, *args, **kwargs):  # type: ignore[no-untyped-def]
-        handle = real_open(self, *args, **kwargs)
-        if self.name == "growing.txt" and "r" in (args[0] if args else kwargs.get("mode", "r")):
-            with real_open(self, "ab") as writer:  # another process appends after we looked at the size
+    def open_while_a_writer_appends(name, flags, *args, **kwargs):  # type: ignore[no-untyped-def]
+        fd = real_open(name, flags, *args, **kwargs)
+        if str(name).endswith("growing.txt") and not flags & (os.O_WRONLY | os.O_RDWR):
+            with open(name, "ab") as writer:  # another process appends after we looked at the size
                 writer.write(b" more words")
-        return handle
+        return fd
 
-    monkeypatch.setattr(Path, "open", open_while_a_writer_appends)
+    monkeypatch.setattr(fileread.os, "open", open_while_a_writer_appends)
     _, bad = _read(tmp_path)
     assert [q.reason for q in bad] == ["file_changed_while_reading"]
 

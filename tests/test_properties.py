@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from newsdesk.clean.text import clean_text
 from newsdesk.ingest.decode import DecodeError, decode_bytes
-from newsdesk.ingest.formats import ParsedRecord, Problem, parse_file
+from newsdesk.ingest.formats import Note, ParsedRecord, Problem, parse_file
 
 LINE = st.one_of(
     st.text(min_size=0, max_size=120),
@@ -46,9 +46,9 @@ def test_clean_body_is_made_of_input_text(text: str) -> None:
 @SETTINGS
 @given(st.binary(max_size=4000), st.sampled_from(["txt", "html", "jsonl", "json", "warc", "txt.gz", "jsonl.gz"]))
 def test_parsers_never_raise(data: bytes, fmt: str) -> None:
-    for item in parse_file(f"f.{fmt}", data, fmt, max_bytes=1 << 20):
-        assert isinstance(item, (ParsedRecord, Problem))
-        if isinstance(item, Problem):
+    for item in parse_file(f"f.{fmt}", data, fmt, max_bytes=1 << 20, notes=True):
+        assert isinstance(item, (ParsedRecord, Problem, Note))
+        if isinstance(item, (Problem, Note)):
             assert item.reason and item.detail
 
 
@@ -71,5 +71,68 @@ def test_jsonl_records_never_raise(objs: list[dict]) -> None:
     import json
 
     data = "\n".join(json.dumps(o) for o in objs).encode()
+    items = list(parse_file("f.jsonl", data, "jsonl", max_bytes=1 << 20))  # notes (refused fields) left out
+    assert len(items) == len(objs)  # one record or one problem per line (notes on refused fields come extra)
+
+
+# Issue 13: hostile names, stray control bytes and JSON values of any type.
+
+JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
+                           | st.text(max_size=20), lambda inner: st.lists(inner, max_size=3)
+                           | st.dictionaries(st.text(max_size=5), inner, max_size=3), max_leaves=6)
+
+
+@SETTINGS
+@given(st.dictionaries(st.sampled_from(["id", "title", "url", "published", "source", "date"]), JSON_VALUES),
+       st.sampled_from(["text", "html"]))
+def test_json_fields_never_stored_as_python_reprs(fields: dict, body_field: str) -> None:
+    import json
+
+    body = "A sentence long enough to be an article body, written for the property test."
+    data = (json.dumps({**fields, body_field: body}) + "\n").encode()
     items = list(parse_file("f.jsonl", data, "jsonl", max_bytes=1 << 20))
-    assert len(items) == len(objs)  # one record or one problem per line
+    records = [i for i in items if isinstance(i, ParsedRecord)]
+    assert len(records) + sum(isinstance(i, Problem) for i in items) == 1
+    for record in records:
+        for value in (record.title, record.url, record.source, record.published, record.external_id):
+            assert value is None or not re.match(r"\[|\{|True$|False$|None$", value), value
+            assert value is None or value.encode("utf-8")  # never a lone surrogate
+
+
+@SETTINGS
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Cf")), min_size=200, max_size=600),
+       st.lists(st.integers(min_value=0, max_value=199), max_size=3),
+       st.sampled_from(["\x00", "\x01", "\x1b"]))
+def test_a_few_control_bytes_do_not_make_text_binary(text: str, positions: list[int], control: str) -> None:
+    damaged = list(text)
+    for pos in positions:
+        damaged.insert(pos, control)
+    decoded = decode_bytes("".join(damaged).encode("utf-8"))
+    assert control not in decoded.text and len(decoded.text) >= len(text.strip()) // 2
+
+
+@SETTINGS
+@given(st.lists(st.binary(min_size=1, max_size=12).filter(lambda b: b"/" not in b and b"\x00" not in b
+                                                         and b not in (b".", b"..")), min_size=1, max_size=6,
+                unique=True))
+def test_any_file_names_give_utf8_rows_and_stable_ids(names: list[bytes]) -> None:
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from newsdesk.config import IngestConfig
+    from newsdesk.ingest.batch import IngestNote, read_batch
+    from newsdesk.ingest.inventory import input_paths
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for i, name in enumerate(names):
+            with open(os.path.join(os.fsencode(folder), name + b".txt"), "wb") as handle:
+                handle.write(f"Story {i}: the ferry timetable changes in spring, the harbour board said.".encode())
+        first = [i for i in read_batch(folder, "b", IngestConfig()) if not isinstance(i, IngestNote)]
+        second = [i for i in read_batch(folder, "b", IngestConfig()) if not isinstance(i, IngestNote)]
+        assert len(first) == len(names)
+        assert [getattr(i, "doc_id", None) for i in first] == [getattr(i, "doc_id", None) for i in second]
+        for item in first:
+            item.source_path.encode("utf-8")
+        assert {i.source_path for i in first} == input_paths(folder)

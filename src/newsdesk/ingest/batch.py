@@ -1,36 +1,46 @@
-"""Walk one batch directory and turn every file into RawDocument records or QuarantineItem rows."""
+"""Read one batch directory: every input becomes RawDocument records or QuarantineItem rows (plus notes about
+what is not an input), and one file's trouble never stops the others."""
 
 from __future__ import annotations
 
 import hashlib
-import os
-
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from newsdesk.config import IngestConfig
-from newsdesk.ingest.formats import SUPPORTED_SUFFIXES, ParsedRecord, Problem, detect_format, parse_file
+from newsdesk.ingest.fileread import READ_TIMEOUT_S, BoundedReader, FileRefused
+from newsdesk.ingest.formats import SUPPORTED_SUFFIXES, Note, ParsedRecord, Problem, detect_format, parse_file
+from newsdesk.ingest.names import MARKER_FILES
+from newsdesk.ingest.walk import BatchEntry, walk_batch
 from newsdesk.records import QuarantineItem, RawDocument
 
-MARKER_FILES = frozenset({"_SUCCESS", "_STARTED", "_MANIFEST"})
+__all__ = ["MARKER_FILES", "IngestNote", "list_batch_files", "make_doc_id", "read_batch"]
+
+
+@dataclass(frozen=True)
+class IngestNote:
+    """Not an input and not lost: counted in the ingest stats under `kind` (see formats.Note)."""
+
+    source_path: str
+    kind: str
+    detail: str
 
 
 def make_doc_id(batch_id: str, source_path: str, record_key: str) -> str:
-    """Deterministic id of one input record: the same batch, file and record always give the same id."""
-    key = "\x1f".join((batch_id, source_path, record_key)).encode("utf-8")
-    return hashlib.sha256(key).hexdigest()[:20]
+    """Deterministic id of one input record: the same batch, file and record always give the same id.
+    A file name that is not UTF-8 is hashed by its real bytes (os.fsdecode's surrogate escapes)."""
+    key = "\x1f".join((batch_id, source_path, record_key))
+    try:
+        data = key.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        data = key.encode("utf-8", "surrogatepass")
+    return hashlib.sha256(data).hexdigest()[:20]
 
 
 def list_batch_files(batch_dir: Path) -> list[Path]:
-    """Every data file under the batch directory, sorted; hidden files and completion markers skipped."""
-    found: list[Path] = []
-    for root, dirs, files in os.walk(batch_dir, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if name.startswith(".") or name in MARKER_FILES:
-                continue
-            found.append(Path(root) / name)
-    return found
+    """Every input of the batch directory (each gets a documents or quarantine row), in reading order."""
+    return [Path(entry.path) for entry in walk_batch(batch_dir)]
 
 
 def read_batch(
@@ -38,71 +48,69 @@ def read_batch(
     batch_id: str,
     config: IngestConfig,
     known_hashes: Mapping[str, str] | None = None,
-) -> Iterator[RawDocument | QuarantineItem]:
-    """Yield one RawDocument per readable article and one QuarantineItem per unreadable input.
+    read_timeout: float = READ_TIMEOUT_S,
+) -> Iterator[RawDocument | QuarantineItem | IngestNote]:
+    """Yield one RawDocument per readable article, one QuarantineItem per unreadable input, and an IngestNote
+    per thing that is not an input (a WARC protocol record, a refused field value).
 
     `known_hashes` maps the sha256 of records already ingested by *other* batches to their doc_id, so a
     file delivered twice is quarantined as a duplicate instead of entering the corpus again.
     """
     seen: dict[str, str] = dict(known_hashes or {})
-    root = batch_dir.resolve()
-    for path in list_batch_files(batch_dir):
-        rel = path.relative_to(batch_dir).as_posix()
-        for item in _read_file(path, rel, root, batch_id, config):
-            if isinstance(item, RawDocument):
-                first = seen.get(item.sha256)
-                if first is not None and first != item.doc_id:
-                    yield QuarantineItem(
-                        batch_id=batch_id, source_path=rel, stage="ingest", reason="duplicate_record",
-                        detail=f"byte-identical to document {first}, which is already ingested",
-                        n_bytes=item.n_bytes, sha256=item.sha256, external_id=item.external_id, doc_id=item.doc_id,
-                    )
-                    continue
-                seen[item.sha256] = item.doc_id
-            yield item
+    doc_ids: set[str] = set()
+    reader = BoundedReader(read_timeout)
+    try:
+        for entry in walk_batch(batch_dir):
+            for item in _read_entry(entry, batch_id, config, reader):
+                if isinstance(item, RawDocument):
+                    item = _first_copy(item, seen, doc_ids)
+                yield item
+    finally:
+        reader.close()
 
 
-def _read_file(path: Path, rel: str, root: Path, batch_id: str,
-               config: IngestConfig) -> Iterator[RawDocument | QuarantineItem]:
+def _first_copy(doc: RawDocument, seen: dict[str, str], doc_ids: set[str]) -> RawDocument | QuarantineItem:
+    def refuse(reason: str, detail: str) -> QuarantineItem:
+        return QuarantineItem(batch_id=doc.batch_id, source_path=doc.source_path, stage="ingest", reason=reason,
+                              detail=detail, n_bytes=doc.n_bytes, sha256=doc.sha256, external_id=doc.external_id,
+                              doc_id=doc.doc_id)
+
+    first = seen.get(doc.sha256)
+    if first is not None and first != doc.doc_id:
+        return refuse("duplicate_record", f"byte-identical to document {first}, which is already ingested")
+    if doc.doc_id in doc_ids:  # two records with one key in one file: one document id (a table's primary key)
+        return refuse("duplicate_id", f"a second record with the key of document {doc.doc_id} in this file")
+    seen[doc.sha256] = doc.doc_id
+    doc_ids.add(doc.doc_id)
+    return doc
+
+
+def _read_entry(entry: BatchEntry, batch_id: str, config: IngestConfig,
+                reader: BoundedReader) -> Iterator[RawDocument | QuarantineItem | IngestNote]:
+    rel = entry.source_path
+
     def problem(reason: str, detail: str, n_bytes: int | None = None, key: str = "") -> QuarantineItem:
         return QuarantineItem(batch_id=batch_id, source_path=rel, stage="ingest", reason=reason, detail=detail,
                               n_bytes=n_bytes, external_id=key or None)
 
-    if path.is_symlink():
-        target = path.resolve()
-        if not target.is_relative_to(root):
-            yield problem("symlink_outside_batch", "a symbolic link pointing outside the batch directory is refused")
-            return
-    fmt = detect_format(path.name)
-    try:
-        before = path.stat()
-    except OSError as exc:
-        yield problem("unreadable", f"cannot stat the file: {exc.strerror or exc}")
+    if entry.problem:
+        yield problem(*entry.problem)
         return
+    fmt = detect_format(entry.name)
     if fmt is None:
-        yield problem("unsupported_format",
-                      f"unsupported file type; supported: {', '.join(SUPPORTED_SUFFIXES)}", before.st_size)
+        yield problem("unsupported_format", f"unsupported file type; supported: {', '.join(SUPPORTED_SUFFIXES)}",
+                      entry.size)
         return
-    if before.st_size > config.max_file_bytes:
-        yield problem("file_too_large",
-                      f"{before.st_size} bytes is over the {config.max_file_bytes}-byte limit; not read",
-                      before.st_size)
+    got = reader(entry.path, config.max_file_bytes)
+    if isinstance(got, FileRefused):
+        yield problem(got.reason, got.detail, got.n_bytes)
         return
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(config.max_file_bytes + 1)
-        after = path.stat()
-    except OSError as exc:
-        yield problem("unreadable", f"cannot read the file: {exc.strerror or exc}", before.st_size)
-        return
-    if len(data) > config.max_file_bytes:
-        yield problem("file_too_large", f"grew past the {config.max_file_bytes}-byte limit while read", len(data))
-        return
-    if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns) or len(data) != after.st_size:
-        yield problem("file_changed_while_reading",
-                      "the file changed while it was read; re-run the batch once its writer has finished", len(data))
-        return
-    for parsed in parse_file(path.name, data, fmt, config.max_file_bytes):
+    n_inputs = 0
+    for parsed in parse_file(entry.name, got.data, fmt, config.max_file_bytes, notes=True):
+        if isinstance(parsed, Note):
+            yield IngestNote(rel, parsed.kind, parsed.detail)
+            continue
+        n_inputs += 1
         if isinstance(parsed, Problem):
             yield problem(parsed.reason, parsed.detail, parsed.n_bytes, parsed.record_key)
         elif len(parsed.content) > config.max_record_chars:
@@ -110,14 +118,16 @@ def _read_file(path: Path, rel: str, root: Path, batch_id: str,
                           f"{config.max_record_chars}-character limit for one article", len(parsed.data),
                           parsed.external_id)
         else:
-            yield _to_document(parsed, rel, batch_id, fmt)
+            yield _to_document(parsed, entry, batch_id, fmt)
+    if not n_inputs:
+        yield problem("no_records", f"the {fmt} file holds no records", len(got.data))
 
 
-def _to_document(parsed: ParsedRecord, rel: str, batch_id: str, fmt: str) -> RawDocument:
+def _to_document(parsed: ParsedRecord, entry: BatchEntry, batch_id: str, fmt: str) -> RawDocument:
     return RawDocument(
-        doc_id=make_doc_id(batch_id, rel, parsed.record_key),
+        doc_id=make_doc_id(batch_id, entry.rel, parsed.record_key),
         batch_id=batch_id,
-        source_path=rel,
+        source_path=entry.source_path,
         external_id=parsed.external_id,
         format=fmt.removesuffix(".gz"),
         content_type=parsed.content_type,
@@ -130,5 +140,3 @@ def _to_document(parsed: ParsedRecord, rel: str, batch_id: str, fmt: str) -> Raw
         source=parsed.source,
         encoding=parsed.encoding,
     )
-
-

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from newsdesk.config import IngestConfig
 from newsdesk.errors import BatchNotFound
-from newsdesk.ingest.batch import list_batch_files, read_batch
+from newsdesk.ingest.batch import IngestNote, list_batch_files, read_batch
 from newsdesk.parallel import release_memory
 from newsdesk.records import RawDocument
 from newsdesk.store.staging import stage_workdir
@@ -16,6 +16,7 @@ from newsdesk.store.store import Store
 from newsdesk.store.tables import IngestSink
 
 Log = Callable[[str], None]
+MAX_LOGGED_NOTES = 20
 
 
 def ingest_batch(store: Store, batch_dir: Path, batch_id: str, config: IngestConfig,
@@ -28,6 +29,12 @@ def ingest_batch(store: Store, batch_dir: Path, batch_id: str, config: IngestCon
     with stage_workdir(store.scratch_root, "ingest") as work:
         sink = IngestSink(work, batch_id)
         for item in read_batch(batch_dir, batch_id, config):
+            if isinstance(item, IngestNote):
+                # Not inputs (WARC protocol records, refused field values): counted apart from total.
+                stats[item.kind] += 1
+                if item.kind == "refused_fields" and stats[item.kind] <= MAX_LOGGED_NOTES:
+                    log(f"ingest: {item.source_path}: {item.detail}")
+                continue
             sink.add(item)
             stats["total"] += 1
             if isinstance(item, RawDocument):
