@@ -18,16 +18,20 @@ def _check(asset: dg.AssetsDefinition, blocking: bool = True):  # type: ignore[n
 @_check(raw_documents)
 def every_input_accounted_for(context: dg.AssetCheckExecutionContext,
                               newsdesk: NewsdeskSettings) -> dg.AssetCheckResult:
-    """Every file of the batch folder has rows in `documents` or `quarantine`."""
-    from newsdesk.ingest.batch import list_batch_files
+    """Every input of the batch folder has its rows in `documents` or `quarantine`: one per file, one per page
+    record of a WARC and per line of a JSONL. The inputs are counted by an inventory written apart from the
+    reader (newsdesk.ingest.inventory), so a reader that skips something cannot hide it."""
+    from newsdesk.ingest.inventory import expected_rows
 
     batch = context.partition_key
-    batch_dir = newsdesk.batch_dir(batch)
-    on_disk = {p.relative_to(batch_dir).as_posix() for p in list_batch_files(batch_dir)} if batch_dir.is_dir() else set()
-    recorded = ask(newsdesk.store(), queries.recorded_sources, batch)
-    missing = sorted(on_disk - recorded)
-    return dg.AssetCheckResult(passed=not missing, metadata={
-        "files": len(on_disk), "missing": len(missing), "missing_examples": ", ".join(missing[:10])})
+    settings = newsdesk.resolve()
+    batch_dir = settings.landing_dir / batch
+    expected = expected_rows(batch_dir, settings.ingest.max_file_bytes) if batch_dir.is_dir() else {}
+    recorded = ask(newsdesk.store(settings), queries.recorded_counts, batch)
+    short = sorted(path for path, n in expected.items() if recorded.get(path, 0) < n)
+    return dg.AssetCheckResult(passed=not short, metadata={
+        "inputs": len(expected), "records_expected": sum(expected.values()),
+        "records_recorded": sum(recorded.values()), "short": len(short), "short_examples": ", ".join(short[:10])})
 
 
 @_check(clean_articles)

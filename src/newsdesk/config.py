@@ -60,7 +60,7 @@ class IngestConfig:
     max_file_bytes: int = 50 * 1024 * 1024  # larger files are quarantined without being read whole
     max_record_chars: int = 2_000_000  # a single article bigger than this is not an article
     min_text_chars: int = 1
-    read_timeout_s: float = 60.0  # a file whose read takes longer (a stalled mount) is quarantined
+    read_timeout_s: float = 120.0  # a file whose read takes longer (a stalled mount) is quarantined
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,10 @@ UNSPACED = "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 WORD = re.compile(f"[{UNSPACED}]|[^\\W{UNSPACED}]+")
 # Sentence-final punctuation, closing quotes and brackets included ("... he said.”").
 SENTENCE_END = tuple(".!?…\"”’»)")
-# Invisible format characters (zero-width space/joiners, bidi embeddings and overrides, soft hyphen, BOM):
-# they split names ("Sofia\u200b Rossi") and make look-alike tokens, and no article needs them.
-_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# Invisible format characters (zero-width space, bidi marks, embeddings and overrides, soft hyphen, word joiner,
+# BOM): they split names ("Sofia\u200b Rossi") and make look-alike tokens. The zero-width (non-)joiners
+# U+200C/U+200D stay: they are spelling in Persian and Indic scripts and hold emoji sequences together.
+_INVISIBLE = re.compile("[\u00ad\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 # Characters XML 1.0 (and so lxml) refuses: C0 controls but tab/newline/CR, lone surrogates, U+FFFE/U+FFFF.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # C1 controls: never text, often a cp1252 byte decoded as latin-1.

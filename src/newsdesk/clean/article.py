@@ -8,6 +8,7 @@ from newsdesk.clean.language import detect_language
 from newsdesk.clean.text import clean_text
 from newsdesk.config import CleanConfig
 from newsdesk.records import CleanArticle, QuarantineItem, RawDocument
+from newsdesk.text import strip_invisible
 
 
 def clean_document(raw: RawDocument, config: CleanConfig) -> CleanArticle | QuarantineItem:
@@ -18,9 +19,10 @@ def clean_document(raw: RawDocument, config: CleanConfig) -> CleanArticle | Quar
         found = clean_text(raw.content, title_hint=raw.title)
     article = CleanArticle(
         doc_id=raw.doc_id,
-        body=found.body,
+        # Entities such as &#8203; become invisible characters only once the page is parsed: strip them here too.
+        body=strip_invisible(found.body),
         # Values the input states explicitly (JSONL fields) win over values guessed from the text.
-        title=raw.title or found.title,
+        title=raw.title or (strip_invisible(found.title) if found.title else None),
         published_date=parse_iso_date(raw.published) or found.published_date,
         author=found.author,
         source_name=raw.source or found.source_name,

@@ -28,7 +28,7 @@ def ingest_batch(store: Store, batch_dir: Path, batch_id: str, config: IngestCon
     n_files = len(list_batch_files(batch_dir))
     with stage_workdir(store.scratch_root, "ingest") as work:
         sink = IngestSink(work, batch_id)
-        for item in read_batch(batch_dir, batch_id, config):
+        for item in read_batch(batch_dir, batch_id, config, read_timeout=config.read_timeout_s):
             if isinstance(item, IngestNote):
                 # Not inputs (WARC protocol records, refused field values): counted apart from total.
                 stats[item.kind] += 1

@@ -44,13 +44,14 @@ def top_entities(con: Connection, batch_id: str, limit: int = 10) -> Rows:
                        [batch_id, limit]).fetchall()
 
 
-def recorded_sources(con: Connection, batch_id: str) -> set[str]:
-    """Every source path of the batch that has a documents or quarantine row (of its latest ingest)."""
+def recorded_counts(con: Connection, batch_id: str) -> dict[str, int]:
+    """source path -> documents + ingest quarantine rows of the batch's latest ingest."""
     src = source(con, batch_id, "ingest")
-    return {r[0] for r in con.execute(f"""SELECT source_path FROM {src}.documents WHERE batch_id = ?
-                                          UNION SELECT source_path FROM {src}.quarantine
-                                          WHERE batch_id = ? AND stage = 'ingest'""",
-                                      [batch_id, batch_id]).fetchall()}
+    return dict(con.execute(f"""SELECT source_path, count(*) FROM (
+                                    SELECT source_path FROM {src}.documents WHERE batch_id = ?
+                                    UNION ALL SELECT source_path FROM {src}.quarantine
+                                    WHERE batch_id = ? AND stage = 'ingest') GROUP BY 1""",
+                            [batch_id, batch_id]).fetchall())
 
 
 def empty_and_unaccounted(con: Connection, batch_id: str) -> tuple[int, int]:
