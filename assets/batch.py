@@ -2,8 +2,17 @@
 
 import dagster as dg
 
-from assets.common import (BATCH_GROUP, OWNERS, PUBLISH_POOL, STAGE_POOL, TAGS, ask, failures_explained,
-                           stats_metadata, table_value)
+from assets.common import (
+    BATCH_GROUP,
+    OWNERS,
+    PUBLISH_POOL,
+    STAGE_POOL,
+    TAGS,
+    ask,
+    failures_explained,
+    stats_metadata,
+    table_value,
+)
 from assets.dictionary import TABLES_WRITTEN, table_metadata
 from assets.partitions import batches
 from assets.resources import NewsdeskSettings

@@ -8,7 +8,6 @@ are optional with defaults, and an unset `EnvVar` fails the launch.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import dagster as dg
 from pydantic import Field
@@ -22,27 +21,27 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 class NewsdeskSettings(dg.ConfigurableResource):
     """Where newsdesk reads batches and keeps its tables, and how its stages run."""
 
-    storage: Optional[str] = Field(default=None, description="duckdb (one local file, default) or ducklake "
+    storage: str | None = Field(default=None, description="duckdb (one local file, default) or ducklake "
                                    "(catalog in PostgreSQL; set lake_catalog and lake_data_path). NEWSDESK_STORAGE")
-    db_path: Optional[str] = Field(default=None, description="The DuckDB file. NEWSDESK_DB, default "
+    db_path: str | None = Field(default=None, description="The DuckDB file. NEWSDESK_DB, default "
                                    "data/newsdesk.duckdb in the project")
-    lake_catalog: Optional[str] = Field(default=None, description="libpq connection string of the DuckLake "
+    lake_catalog: str | None = Field(default=None, description="libpq connection string of the DuckLake "
                                         "catalog. NEWSDESK_LAKE_CATALOG")
-    lake_data_path: Optional[str] = Field(default=None, description="Folder for the lake's data files. "
+    lake_data_path: str | None = Field(default=None, description="Folder for the lake's data files. "
                                           "NEWSDESK_LAKE_DATA")
-    landing_dir: Optional[str] = Field(default=None, description="Where batch folders are delivered, one folder "
+    landing_dir: str | None = Field(default=None, description="Where batch folders are delivered, one folder "
                                        "per batch with a _SUCCESS file. NEWSDESK_LANDING_DIR, default data/landing")
-    spacy_model: Optional[str] = Field(default=None, description="spaCy package or model directory for NER. "
+    spacy_model: str | None = Field(default=None, description="spaCy package or model directory for NER. "
                                        "NEWSDESK_SPACY_MODEL")
-    ner_processes: Optional[int] = Field(default=None, description="NER processes, 0 = one per core. "
+    ner_processes: int | None = Field(default=None, description="NER processes, 0 = one per core. "
                                          "NEWSDESK_NER_PROCESSES")
-    clean_workers: Optional[int] = Field(default=None, description="Boilerplate-removal processes, 0 = one per "
+    clean_workers: int | None = Field(default=None, description="Boilerplate-removal processes, 0 = one per "
                                          "core. NEWSDESK_CLEAN_WORKERS")
-    max_file_bytes: Optional[int] = Field(default=None, description="Input files larger than this are "
+    max_file_bytes: int | None = Field(default=None, description="Input files larger than this are "
                                           "quarantined unread. NEWSDESK_MAX_FILE_BYTES")
-    copy_containment: Optional[float] = Field(default=None, description="Share of the shorter text's shingles "
+    copy_containment: float | None = Field(default=None, description="Share of the shorter text's shingles "
                                               "the longer must hold to be a copy (0.55)")
-    story_min_shared_words: Optional[int] = Field(default=None, description="Words of one shared passage that "
+    story_min_shared_words: int | None = Field(default=None, description="Words of one shared passage that "
                                                   "make a story link (24)")
 
     def resolve(self) -> Settings:

@@ -32,11 +32,13 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO / "src"), str(REPO / "benchmarks")]
 
 from dedup_synth import Synth, make_rows  # noqa: E402
-from newsdesk.config import DedupConfig  # noqa: E402
+
+from newsdesk.config import (
+    DedupConfig,  # noqa: E402
+    load_settings,  # noqa: E402
+)
 from newsdesk.dedup.features import band_keys, compute_features  # noqa: E402
 from newsdesk.dedup.shingles import shingle_hashes, tokenize  # noqa: E402
-from newsdesk.store import dedup_index as idx  # noqa: E402
-from newsdesk.config import load_settings  # noqa: E402
 from newsdesk.pipeline import run_one  # noqa: E402
 from newsdesk.store.store import Store  # noqa: E402
 
@@ -70,7 +72,7 @@ def build_corpus(db: Path, synth: Synth, n: int, size: int, log_path: Path) -> N
             have = con.execute("SELECT count(*) FROM articles WHERE batch_id = ?", [batch_id]).fetchone()[0]
             indexed = con.execute("SELECT count(*) FROM dedup_docs WHERE batch_id = ?", [batch_id]).fetchone()[0]
         if have != count:
-            store_for(db).write(lambda con: con.execute("DELETE FROM articles WHERE batch_id = ?", [batch_id]))
+            store_for(db).write(lambda con, b=batch_id: con.execute("DELETE FROM articles WHERE batch_id = ?", [b]))
             insert_articles(db, make_rows(synth, start, count, batch_id, copy_share=0.05))
         if indexed != count:
             t0 = time.perf_counter()

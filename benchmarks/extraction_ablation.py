@@ -143,7 +143,7 @@ def text_ablation_table(models: dict[str, LineModel], log: Callable[[str], None]
         readings = [(page, dump, Reading([], [])) for page, dump in dumps]
         rows = {}
         for name, config in text_variants().items():
-            def variant(_reading: Reading, dump: str, config: TextConfig = config) -> str:
+            def variant(_reading: Reading, dump: str, config: TextConfig = config, set_name: str = set_name) -> str:
                 return clean_text(dump, model=models[set_name], config=config).body
             rows[name] = score(set_name, readings, variant)
         first = next(iter(rows.values()))

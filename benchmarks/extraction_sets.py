@@ -19,7 +19,7 @@ import json
 import os
 import sys
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from types import ModuleType
 
@@ -42,7 +42,7 @@ SCRAPINGHUB = "bench/extraction/scrapinghub"
 TRAFILATURA_EVAL = "bench/extraction/trafilatura-eval"
 
 
-@lru_cache(maxsize=None)
+@cache
 def shared_tool(name: str) -> ModuleType:
     """A module of the shared scorers (`extract_score`, `snippet_score`, `textutil`), imported as it is."""
     tools = str(shared_dir() / "tools")

@@ -207,7 +207,7 @@ def run_variants(model: str, docs: Sequence[GoldDoc], ablations: bool = True) ->
     runs.append(Run(model, "linked", *timed(lambda: predict_linked(model, docs, LinkOptions()))))
     for name in option_names() if ablations else []:
         options = LinkOptions(**{name: False})
-        runs.append(Run(model, f"-{name}", *timed(lambda: predict_linked(model, docs, options))))
+        runs.append(Run(model, f"-{name}", *timed(lambda options=options: predict_linked(model, docs, options))))
     return runs
 
 

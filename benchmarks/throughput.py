@@ -56,7 +56,7 @@ class PeakRss:
             self.peak = max(self.peak, total)
             time.sleep(0.2)
 
-    def __enter__(self) -> "PeakRss":
+    def __enter__(self) -> PeakRss:
         self._thread.start()
         return self
 
@@ -143,8 +143,8 @@ def _minhash(texts: list[str]) -> int:
 def run_reference(pipeline: dict, workers: int) -> dict:
     import duckdb
 
-    from newsdesk.ingest.batch import read_batch
     from newsdesk.config import IngestConfig
+    from newsdesk.ingest.batch import read_batch
 
     inputs = [("html" if d.content_type == "html" else "text", d.content)
               for d in read_batch(Path(pipeline["landing"]), "ref", IngestConfig()) if hasattr(d, "content")]

@@ -9,7 +9,6 @@
 # run and never blocks one. Results go to `data/analyst/`.
 
 # %%
-import os
 from pathlib import Path
 
 import duckdb

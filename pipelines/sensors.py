@@ -11,9 +11,9 @@ from pathlib import Path
 
 import dagster as dg
 
+from assets.common import CORPUS_GROUP
 from assets.partitions import batch_key_problem, batches
 from assets.resources import NewsdeskSettings
-from assets.common import CORPUS_GROUP
 from newsdesk.config import Settings, load_settings
 from pipelines.jobs import process_batch
 

@@ -35,7 +35,7 @@ def warc_bytes(n: int, gz: bool = True) -> bytes:
 
 def jsonl_lines(n: int, prefix: str = "rec") -> list[str]:
     return [json.dumps({"id": f"{prefix}-{i}", "url": f"https://x.example/{i}", "title": f"Story {i}",
-                        "published": "2026-03-0%d" % (i % 9 + 1), "source": "Port Alder Post",
+                        "published": f"2026-03-0{i % 9 + 1}", "source": "Port Alder Post",
                         "text": ARTICLE.replace("six", f"{i + 10}")}) for i in range(n)]
 
 

@@ -13,10 +13,9 @@ import random
 import socket
 from pathlib import Path
 
+from badinput import article_html
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
-
-from badinput import article_html
 
 TOWNS = ["Port Alder", "Kesterby", "Morrow Bay", "Lindenfeld", "Okara Falls", "Brenmoor", "Saltash Vale",
          "Thornwick", "Caldera Springs", "Wexmoor", "Ravensholm", "Dunmere", "Halvard", "Eastmere", "Corran Point"]

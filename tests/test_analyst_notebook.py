@@ -10,7 +10,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from conftest import REPO, SAMPLE_BATCH, Pipeline
 from helpers import snapshot_path
 

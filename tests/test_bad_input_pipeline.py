@@ -1,9 +1,9 @@
 """Issue 7: hostile and broken batches through real Dagster runs; nothing lost, nothing raised."""
 
-import pytest
 import shutil
 from pathlib import Path
 
+import pytest
 from badinput import ARTICLE, write_bad_batch
 from conftest import Pipeline
 

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from conftest import REPO, SAMPLE_BATCH, Pipeline
 from helpers import store_for
 

@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from badinput import ARTICLE, article_html, jsonl_lines, warc_bytes
 from test_cli import newsdesk, one_line_error
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from helpers import store_for
+from test_cli import newsdesk, one_line_error
+
 from newsdesk.cli.app import build_parser, main
 from newsdesk.config import ENVIRONMENT, SettingsError, load_settings
-from test_cli import newsdesk, one_line_error
 
 RUN_FIRST = "run `make demo` or `python -m pipelines run <batch>` first, or set NEWSDESK_DB"
 

@@ -1,11 +1,11 @@
 """Issue 6: an analyst querying in a loop from another process while batches run sees zero failures."""
 
-import pytest
 import json
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from badinput import jsonl_lines
 from conftest import SAMPLE_BATCH, Pipeline
 from helpers import snapshot_path

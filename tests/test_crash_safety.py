@@ -1,6 +1,5 @@
 """Issue 7: SIGKILL in the middle of a batch, run again: the tables equal those of an uninterrupted run."""
 
-import pytest
 import json
 import os
 import signal
@@ -10,7 +9,7 @@ import time
 from pathlib import Path
 
 import duckdb
-
+import pytest
 from badinput import ARTICLE
 
 pytestmark = pytest.mark.slow  # real pipeline runs or servers: the full suite, not `make test-fast`

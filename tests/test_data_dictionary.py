@@ -8,10 +8,10 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-
-from assets.dictionary import TABLES_WRITTEN, table_metadata, table_schema
 from conftest import REPO
 from helpers import store_for
+
+from assets.dictionary import TABLES_WRITTEN, table_metadata, table_schema
 from newsdesk.clean import kinds
 from newsdesk.store.dictionary import (
     Column,

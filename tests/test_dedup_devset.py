@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import settings_for, store_for
 
 from newsdesk.pipeline import run_one
-from helpers import settings_for, store_for
 
 pytestmark = pytest.mark.slow  # real pipeline runs or servers: the full suite, not `make test-fast`
 

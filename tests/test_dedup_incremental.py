@@ -5,10 +5,10 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from helpers import settings_for, store_for
 
 from newsdesk.config import DedupConfig
 from newsdesk.pipeline import run_one
-from helpers import settings_for, store_for
 
 # A low common threshold so that boilerplate crosses it while batches arrive: that exercises re-verification
 # of already indexed articles, the part of order independence that is easy to get wrong.

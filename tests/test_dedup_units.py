@@ -1,7 +1,7 @@
 """Dedup building blocks on small hand-made texts: tokens, verdicts, guards, band keys, canonical clustering."""
 
-from datetime import date
 import random
+from datetime import date
 
 import numpy as np
 import pytest

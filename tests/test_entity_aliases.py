@@ -5,11 +5,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from helpers import write_transaction
 
 from newsdesk.entities.keys import make_entity_id
 from newsdesk.entities.spelling import close_spelling, one_edit_apart
 from newsdesk.store.entity_tables import apply_aliases, find_spelling_evidence, refresh_aliases
-from helpers import write_transaction
 
 
 def _pid(name: str) -> str:

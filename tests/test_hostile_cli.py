@@ -19,7 +19,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from hostile import make_fifo, make_socket, many_stories_jsonl, text_file
 
 REPO = Path(__file__).resolve().parent.parent

@@ -10,9 +10,18 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
+from hostile import (
+    INVISIBLE,
+    MIXED_WARC_PROTOCOL_RECORDS,
+    NOT_UTF8_DISPLAY,
+    NOT_UTF8_NAME,
+    make_fifo,
+    make_socket,
+    story,
+    text_file,
+    write_hostile_batch,
+)
 
-from hostile import (INVISIBLE, MIXED_WARC_PROTOCOL_RECORDS, NOT_UTF8_DISPLAY, NOT_UTF8_NAME, make_fifo, make_socket,
-                     story, text_file, write_hostile_batch)
 from newsdesk.config import IngestConfig
 from newsdesk.ingest import fileread
 from newsdesk.ingest.batch import IngestNote, make_doc_id, read_batch

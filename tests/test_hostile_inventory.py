@@ -10,8 +10,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
 from hostile import NOT_UTF8_DISPLAY, NOT_UTF8_NAME, Warc, html_page, make_fifo, make_socket, story, text_file
+
 from newsdesk.config import IngestConfig
 from newsdesk.ingest.batch import IngestNote, read_batch
 from newsdesk.ingest.inventory import expected_rows, input_paths, inventory, kind_counts

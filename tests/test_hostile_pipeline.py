@@ -11,13 +11,22 @@ from collections import defaultdict
 
 import dagster as dg
 import pytest
-
 from conftest import Pipeline
-from hostile import (INVISIBLE, MIXED_WARC_PROTOCOL_RECORDS, NOT_UTF8_DISPLAY, NOT_UTF8_NAME, long_article, story,
-                     text_file, write_deep_page, write_hostile_batch)
+from helpers import snapshot_path
+from hostile import (
+    INVISIBLE,
+    MIXED_WARC_PROTOCOL_RECORDS,
+    NOT_UTF8_DISPLAY,
+    NOT_UTF8_NAME,
+    long_article,
+    story,
+    text_file,
+    write_deep_page,
+    write_hostile_batch,
+)
+
 from newsdesk.config import IngestConfig
 from newsdesk.ingest.inventory import expected_rows, input_paths
-from helpers import snapshot_path
 
 BATCH = "hostile"
 

@@ -8,8 +8,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
-
 from badinput import ARTICLE, jsonl_lines, warc_bytes, write_bad_batch
+
 from newsdesk.config import IngestConfig
 from newsdesk.ingest import fileread
 from newsdesk.ingest.batch import make_doc_id, read_batch
@@ -183,7 +183,7 @@ def test_doc_ids_are_deterministic(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("data,encoding,expected", [
     ("Café in Zürich, naïve résumé.".encode("cp1252") * 5, "cp1252", "Café in Zürich"),
-    ("It’s “quoted”".encode("utf-8").decode("latin-1").encode("utf-8"), "utf-8", "It’s “quoted”"),  # mojibake
+    ("It’s “quoted”".encode().decode("latin-1").encode("utf-8"), "utf-8", "It’s “quoted”"),  # mojibake
     ("\ufeffByte order mark".encode("utf-16"), "utf-16", "Byte order mark"),
     (b"\xef\xbb\xbfUTF-8 BOM", "utf-8-sig", "UTF-8 BOM"),
     (b"windows\r\nline\r\nends", "utf-8", "windows\nline\nends"),

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from conftest import REPO, SAMPLE_BATCH
 from pgserver import PgServer, start_server_or_skip
 

@@ -6,7 +6,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, SAMPLE_BATCH
 from live_ui import DagsterDev, partition_keys, runs_for, screenshot_assets, screenshot_report
 

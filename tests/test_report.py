@@ -10,12 +10,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from conftest import REPO, SAMPLE_BATCH, Pipeline
+from helpers import snapshot_path, write_transaction
+
 from newsdesk.report import REPORT_NAME, build_report
 from newsdesk.report.queries import load
-from helpers import write_transaction
-from helpers import snapshot_path
 
 pytestmark = pytest.mark.slow  # real pipeline runs or servers: the full suite, not `make test-fast`
 

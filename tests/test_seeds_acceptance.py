@@ -6,7 +6,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from conftest import Pipeline
 
 pytestmark = pytest.mark.slow  # real pipeline runs or servers: the full suite, not `make test-fast`

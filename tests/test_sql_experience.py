@@ -8,10 +8,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from conftest import REPO, SAMPLE_BATCH, Pipeline
-from newsdesk.store.fts import load_fts
 from helpers import snapshot_path
+
+from newsdesk.store.fts import load_fts
 
 pytestmark = pytest.mark.slow  # real pipeline runs or servers: the full suite, not `make test-fast`
 

@@ -36,7 +36,7 @@ class LineModel:
     info: dict[str, object] = field(default_factory=dict, hash=False, compare=False)  # version, training sets
 
     @cached_property
-    def forest(self) -> "_Forest":
+    def forest(self) -> _Forest:
         return _stack(self.trees)
 
     def predict_proba(self, features: np.ndarray) -> np.ndarray:

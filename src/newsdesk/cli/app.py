@@ -8,11 +8,14 @@ import shutil
 import sys
 import textwrap
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from newsdesk.cli.database import CliError, first_line, location
 from newsdesk.config import environment_help, load_settings
 from newsdesk.errors import TransientError, UserError
+
+if TYPE_CHECKING:
+    from newsdesk.store.store import Store
 
 USER_ERROR = 2
 

@@ -23,9 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import numpy as np
 
-from newsdesk.config import DedupConfig, Settings
+from newsdesk.config import DedupConfig
 from newsdesk.dedup.cache import FeatureCache
 from newsdesk.dedup.components import cluster_components, grow_components
 from newsdesk.dedup.features import ArticleFeatures, band_keys, char_spans, compute_features, compute_signatures

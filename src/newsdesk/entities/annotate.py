@@ -16,11 +16,12 @@ from newsdesk.entities.ner import find_spans, load_model
 from newsdesk.records import Mention
 
 __all__ = ["LinkOptions", "NerConfig", "annotate_texts", "Mention"]
+DEFAULT_NER, DEFAULT_OPTIONS = NerConfig(), LinkOptions()  # frozen: safe to share as defaults
 
 
 def annotate_texts(texts: Sequence[str], titles: Sequence[str | None] | None = None, *,
-                   nlp: Language | None = None, config: NerConfig = NerConfig(),
-                   options: LinkOptions = LinkOptions(), doc_ids: Sequence[str] | None = None) -> list[list[Mention]]:
+                   nlp: Language | None = None, config: NerConfig = DEFAULT_NER,
+                   options: LinkOptions = DEFAULT_OPTIONS, doc_ids: Sequence[str] | None = None) -> list[list[Mention]]:
     """NER and document-level linking for each text, with production's model and batch size (`NerConfig`);
     `options` switches components off for ablations."""
     nlp = nlp or load_model(config.model)

@@ -17,5 +17,6 @@ _WIRE_DATELINE = re.compile(r"^[ \t]*(?P<place>[A-Z][\w.'â€™]*(?:[ -][A-Z][\w.'â
 
 def dateline_places(text: str) -> list[tuple[int, int]]:
     """(start, end) of the place that opens each dateline of `text`."""
-    found = {m.span("place") for m in _DATELINE.finditer(text)} | {m.span("place") for m in _WIRE_DATELINE.finditer(text)}
+    found = {m.span("place") for m in _DATELINE.finditer(text)}
+    found |= {m.span("place") for m in _WIRE_DATELINE.finditer(text)}
     return sorted(found)

@@ -28,4 +28,4 @@ def entity_group(label: str) -> str:
 
 def make_entity_id(key: str, label: str) -> str:
     """Stable id of a canonical entity: its group and its key (a reference id such as iso:RU, or a name)."""
-    return hashlib.sha1(f"{entity_group(label)}:{key}".encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha1(f"{entity_group(label)}:{key}".encode()).hexdigest()[:16]

@@ -18,7 +18,15 @@ from newsdesk.entities.keys import entity_group, make_entity_id, normalize_name
 from newsdesk.entities.ner import RawSpan
 from newsdesk.entities.orgs import type_organisations
 from newsdesk.entities.people import drop_common_words, join_split_names, trim_roles
-from newsdesk.entities.spans import Span, drop_credits, drop_noise, find_repeats, split_at_breaks, trim_span, unglue_names
+from newsdesk.entities.spans import (
+    Span,
+    drop_credits,
+    drop_noise,
+    find_repeats,
+    split_at_breaks,
+    trim_span,
+    unglue_names,
+)
 from newsdesk.entities.sports import apply_team_context, has_scores
 from newsdesk.records import Mention
 

@@ -50,7 +50,8 @@ _WORD_BEFORE = re.compile(r"(?<![\w-])([a-z][a-z-]*)\s+$")
 _ORG_FIRST = re.compile(r"^(?:Bank|University|Ministry|Department|Council|Court|Office|Commission|Federation|"
                         r"Association|Organi[sz]ation|Institute|Party|Church|Union|Board|Bureau|Chamber)\s+of\s")
 # "(NASDAQ: XYZ)", "(LSE: ABC.L)", "(OSE:HALV)", and wire codes such as "(AAPL.O)" or "(7203.T)".
-TICKER = re.compile(r"\s*\(\s*(?:(?P<exchange>[A-Z][A-Za-z]+(?:\s[A-Z][A-Za-z]+)?)\s*:\s*(?P<symbol>[A-Z0-9][A-Z0-9.\-]{0,9})"
+TICKER = re.compile(r"\s*\(\s*(?:(?P<exchange>[A-Z][A-Za-z]+(?:\s[A-Z][A-Za-z]+)?)\s*:\s*"
+                    r"(?P<symbol>[A-Z0-9][A-Z0-9.\-]{0,9})"
                     r"|(?P<code>[A-Z0-9]{1,6}\.[A-Z]{1,3}))\s*\)")
 _NOT_PLACE = frozenset({"PERSON", "ORG", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "NORP", "LANGUAGE", "MISC"})
 

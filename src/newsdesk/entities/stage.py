@@ -1,10 +1,11 @@
-"""The entity stage for one batch: NER over English article bodies, linking, and the entity tables.
+"""The entity stage for one batch: NER over English article bodies, and per-article linking.
 
 The model runs in worker processes with no database connection open: inputs are exported to Parquet first and
 outputs staged. Mentions wait in the pending tables; linking them to the corpus (spelling variants, aliases,
-`entities`) happens when the batch is published (newsdesk.dedup.stage), in one transaction with its copies. An article longer than `NerConfig.max_chars` is annotated piece by piece (paragraph
-boundaries), so no article meets spaCy's length limit; one whose annotation fails keeps its article row and
-gets a quarantine row (stage entities) instead of mentions.
+`entities`) happens when the batch is published (newsdesk.dedup.stage), in one transaction with its copies. An
+article longer than `NerConfig.max_chars` is annotated piece by piece (paragraph boundaries), so no article meets
+spaCy's length limit; one whose annotation fails keeps its article row and gets a quarantine row (stage entities)
+instead of mentions.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ import json
 import math
 import re
 from collections.abc import Iterator, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from newsdesk.ingest.decode import DecodeError, decode_bytes, may_be_mojibake, wide_encoding
 from newsdesk.ingest.parsed import Note, Parsed, ParsedRecord, Problem
@@ -230,4 +230,4 @@ def _from_epoch(number: float, shown: str) -> tuple[str | None, str | None]:
     seconds = number / 1000 if number >= _EPOCH_MS_FROM else number
     if not (math.isfinite(seconds) and _EPOCH_SECONDS[0] <= seconds < _EPOCH_SECONDS[1]):
         return None, f"the number {shown}, which is not a Unix time in seconds or milliseconds"
-    return datetime.fromtimestamp(seconds, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), None
+    return datetime.fromtimestamp(seconds, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), None

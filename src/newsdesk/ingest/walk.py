@@ -25,7 +25,6 @@ from pathlib import Path
 
 from newsdesk.ingest.names import MARKER_FILES, display_path, is_hidden
 
-
 _NEVER_RESOLVES = "the symbolic link does not resolve (a loop of links, or a chain of more than 40)"
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -103,7 +103,7 @@ def build_report(con: duckdb.DuckDBPyConnection, out_dir: Path | str, name: str 
     out_dir/name and return its path. Works on a database with no articles, or no tables, yet."""
     data = load(con)
     sections = [_mentions(data), _network(data), _clusters(data), _words(data), _quarantine(data)]
-    html = render(data.header, data.has_schema, sections, datetime.now(timezone.utc).replace(tzinfo=None))
+    html = render(data.header, data.has_schema, sections, datetime.now(UTC).replace(tzinfo=None))
     target = Path(out_dir) / name
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")

@@ -227,7 +227,8 @@ def words_removed(removed: list[RemovedKind]) -> bytes | None:
         fig = Figure(figsize=(WIDTH_IN, 1.4 + 0.42 * len(removed)), layout="constrained")
         ax = fig.add_subplot()
         bars = ax.barh(range(len(removed)), [100 * r.share for r in removed], color=BAR)
-        ax.bar_label(bars, [f"{100 * r.share:.1f}%  ({plural(r.n_words, 'word')}, {plural(r.n_segments, 'piece')})" for r in removed],
+        ax.bar_label(bars, [f"{100 * r.share:.1f}%  ({plural(r.n_words, 'word')}, {plural(r.n_segments, 'piece')})"
+                            for r in removed],
                      padding=4, fontsize=10)
         ax.set_yticks(range(len(removed)), [r.kind for r in removed])
         ax.invert_yaxis()

@@ -3,7 +3,7 @@ analysts query, and batches that must be processed again."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import duckdb
 
@@ -19,7 +19,7 @@ def publish_message(batch_id: str) -> str:
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
 def stage_pending(con: Connection, batch_id: str, stage: str) -> None:

@@ -42,7 +42,8 @@ def forget_docs(con: duckdb.DuckDBPyConnection, doc_keys: Iterable[int], index_t
     ids = "SELECT doc_id FROM dedup_docs WHERE doc_key IN (SELECT doc_key FROM _forget)"
     neighbours = {r[0] for r in con.execute(
         f"""SELECT doc_id_b FROM article_pairs WHERE doc_id_a IN ({ids}) AND doc_id_b NOT IN ({ids})
-            UNION SELECT doc_id_a FROM article_pairs WHERE doc_id_b IN ({ids}) AND doc_id_a NOT IN ({ids})""").fetchall()}
+            UNION SELECT doc_id_a FROM article_pairs WHERE doc_id_b IN ({ids}) AND doc_id_a NOT IN ({ids})"""
+    ).fetchall()}
     for table in ("article_pairs", "story_links"):
         con.execute(f"DELETE FROM {table} WHERE doc_id_a IN ({ids}) OR doc_id_b IN ({ids})")
     if index_too:
@@ -162,7 +163,8 @@ def doc_ids_of(con: duckdb.DuckDBPyConnection, doc_keys: Iterable[int]) -> set[s
 
 def fetch_bodies(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str]) -> dict[str, str]:
     _ids(con, "_bodies", doc_ids)
-    return dict(con.execute("SELECT doc_id, body FROM articles WHERE doc_id IN (SELECT doc_id FROM _bodies)").fetchall())
+    rows = con.execute("SELECT doc_id, body FROM articles WHERE doc_id IN (SELECT doc_id FROM _bodies)").fetchall()
+    return dict(rows)
 
 
 def copy_edges(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str]) -> list[tuple[str, str, float]]:

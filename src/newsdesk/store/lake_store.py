@@ -25,7 +25,7 @@ from newsdesk.config import StoreSettings
 from newsdesk.errors import TransientError, UserError
 from newsdesk.store import extensions, lake
 from newsdesk.store.batches import publish_message
-from newsdesk.store.db import schema_sql, sql_text, spill_dir
+from newsdesk.store.db import schema_sql, spill_dir, sql_text
 from newsdesk.store.schema import pending_ddl
 from newsdesk.store.store import Connection, Published, Store
 

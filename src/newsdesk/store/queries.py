@@ -70,7 +70,8 @@ def empty_and_unaccounted(con: Connection, batch_id: str) -> tuple[int, int]:
 def cluster_consistency(con: Connection, batch_id: str) -> tuple[int, int]:
     """(articles of the batch in no copy cluster, clusters without exactly one canonical)."""
     row = con.execute("""
-        SELECT (SELECT count(*) FROM main.articles a WHERE a.batch_id = ? AND a.doc_id NOT IN (SELECT doc_id FROM copies)),
+        SELECT (SELECT count(*) FROM main.articles a
+                WHERE a.batch_id = ? AND a.doc_id NOT IN (SELECT doc_id FROM copies)),
                (SELECT count(*) FROM (SELECT copy_cluster_id FROM copies GROUP BY 1
                                       HAVING count(*) FILTER (WHERE is_canonical) <> 1))""", [batch_id]).fetchone()
     return int(row[0]), int(row[1])

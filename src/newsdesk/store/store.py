@@ -57,7 +57,7 @@ class Store:
         self.settings = settings
 
     @staticmethod
-    def from_settings(settings: Settings | StoreSettings) -> "Store":
+    def from_settings(settings: Settings | StoreSettings) -> Store:
         store_settings = settings.store if isinstance(settings, Settings) else settings
         if store_settings.backend == "ducklake":
             from newsdesk.store.lake_store import LakeStore  # lazy: the postgres/ducklake extensions load only here

@@ -5,21 +5,20 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import asdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
 from newsdesk.records import CleanArticle, QuarantineItem, RawDocument
 from newsdesk.store import batches
-from newsdesk.store.schema import PENDING
-from newsdesk.store.schema import ARTICLES, CONTENTS, DOCUMENTS, QUARANTINE, SEGMENTS
+from newsdesk.store.schema import ARTICLES, CONTENTS, DOCUMENTS, PENDING, QUARANTINE, SEGMENTS
 from newsdesk.store.staging import ParquetStage, export_by_rowid, load_stage
 from newsdesk.text import count_words
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
 def quarantine_row(item: QuarantineItem) -> tuple[object, ...]:
