@@ -1,5 +1,7 @@
 """Per-batch assets: one partition per landing folder. Each is a thin call into a newsdesk stage."""
 
+from typing import Any
+
 import dagster as dg
 
 from assets.common import (
@@ -18,7 +20,7 @@ from assets.partitions import batches
 from assets.resources import NewsdeskSettings
 from newsdesk.store import queries
 
-_COMMON = dict(partitions_def=batches, group_name=BATCH_GROUP, owners=OWNERS, tags=TAGS,
+_COMMON: dict[str, Any] = dict(partitions_def=batches, group_name=BATCH_GROUP, owners=OWNERS, tags=TAGS,
                backfill_policy=dg.BackfillPolicy.multi_run(max_partitions_per_run=1))
 
 

@@ -1,5 +1,7 @@
 """Asset checks. Blocking where a bad result would poison later stages."""
 
+from typing import Any
+
 import dagster as dg
 
 from assets.batch import article_copies, article_entities, clean_articles, raw_documents
@@ -11,7 +13,7 @@ from newsdesk.store import queries
 MAX_CLUSTER_SIZE = 50  # a copy cluster bigger than this is more likely a chaining error than syndication
 
 
-def _check(asset: dg.AssetsDefinition, blocking: bool = True):  # type: ignore[no-untyped-def]
+def _check(asset: dg.AssetsDefinition, blocking: bool = True) -> Any:
     return dg.asset_check(asset=asset, blocking=blocking, partitions_def=batches, pool=STAGE_POOL)
 
 

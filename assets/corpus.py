@@ -2,6 +2,7 @@
 hourly schedule as a fallback."""
 
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 
@@ -14,7 +15,7 @@ from newsdesk.store.store import Store
 # After any batch asset updates, once no run touching them is in progress. A batch partition that was never
 # materialised (a failed first run) must not hold the corpus back, hence without "any deps missing".
 WHEN_BATCHES_LAND = dg.AutomationCondition.eager().without(~dg.AutomationCondition.any_deps_missing())
-_COMMON = dict(group_name=CORPUS_GROUP, pool=PUBLISH_POOL, owners=OWNERS, tags=TAGS,
+_COMMON: dict[str, Any] = dict(group_name=CORPUS_GROUP, pool=PUBLISH_POOL, owners=OWNERS, tags=TAGS,
                automation_condition=WHEN_BATCHES_LAND)
 
 

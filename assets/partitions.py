@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dagster as dg
 
-batches = dg.DynamicPartitionsDefinition(name="batches")
+BATCHES = "batches"
+batches = dg.DynamicPartitionsDefinition(name=BATCHES)
 
 # Dagster refuses these in partition keys, and a comma would split a key in backfill selections.
 _FORBIDDEN = (",", "...", "[", "]", "\n", "\r", "\t", "\x00")

@@ -8,6 +8,7 @@ are optional with defaults, and an unset `EnvVar` fails the launch.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 from pydantic import Field
@@ -47,7 +48,7 @@ class NewsdeskSettings(dg.ConfigurableResource):
     def resolve(self) -> Settings:
         """Defaults < environment < the fields set here. Raises SettingsError on a bad value."""
         settings = load_settings(root=PROJECT_ROOT)
-        overrides = {"store__backend": self.storage, "db_path": self.db_path,
+        overrides: dict[str, Any] = {"store__backend": self.storage, "db_path": self.db_path,
                      "store__lake_catalog": self.lake_catalog, "store__lake_data_path": self.lake_data_path,
                      "landing_dir": self.landing_dir, "ner__model": self.spacy_model,
                      "ner__n_process": self.ner_processes, "clean__workers": self.clean_workers,

@@ -20,6 +20,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from assets.resources import PROJECT_ROOT
 
@@ -35,7 +36,7 @@ class Exit(Exception):
         self.code = code
 
 
-def _instance():  # type: ignore[no-untyped-def]
+def _instance() -> Any:
     import dagster as dg
 
     os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / "dagster_home"))
@@ -118,7 +119,7 @@ def interruptible() -> Iterator[None]:
         raise KeyboardInterrupt
 
 
-def reap_dead_runs(instance) -> None:  # type: ignore[no-untyped-def]
+def reap_dead_runs(instance: Any) -> None:
     """Runs this command started in a process that no longer exists (killed with -9, a machine crash) are still
     STARTED in the instance and keep their pool slot: the next run would wait for it forever. Mark them failed
     and free their slots. (Runs the daemon launched are watched by its run monitoring instead.)"""
@@ -144,7 +145,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _requested(store) -> list[str]:  # type: ignore[no-untyped-def]
+def _requested(store: Any) -> list[str]:
     """Batches the pipeline asked to process again (they held duplicates of documents that are gone)."""
     from newsdesk.store.batches import requests
 
@@ -152,7 +153,7 @@ def _requested(store) -> list[str]:  # type: ignore[no-untyped-def]
         return [batch for batch, _, _ in requests(con)]
 
 
-def _failure(result) -> str:  # type: ignore[no-untyped-def]
+def _failure(result: Any) -> str:
     """The first failed step's message, one line."""
     for event in result.all_events:
         if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:

@@ -12,7 +12,7 @@ from pathlib import Path
 import dagster as dg
 
 from assets.common import CORPUS_GROUP
-from assets.partitions import batch_key_problem, batches
+from assets.partitions import BATCHES, batch_key_problem, batches
 from assets.resources import NewsdeskSettings
 from newsdesk.config import Settings, load_settings
 from pipelines.jobs import process_batch
@@ -76,7 +76,7 @@ def landing_sensor(context: dg.SensorEvaluationContext, newsdesk: NewsdeskSettin
     changed = sorted(k for k, mtime in current.items()
                      if cursor.markers.get(k) != mtime and processed.get(k) != mtime)  # the CLI or demo ran it
     again = sorted(b for b, at in requested.items() if cursor.requests.get(b) != at and b not in changed)
-    known = set(context.instance.get_dynamic_partitions(batches.name))
+    known = set(context.instance.get_dynamic_partitions(BATCHES))
     new_keys = [k for k in changed if k not in known]
     cursor.markers = {k: current[k] for k in sorted(current)}
     cursor.requests = requested

@@ -247,7 +247,8 @@ _SHARED: dict[str, ProcessPoolExecutor] = {}
 
 def _executor(workers: int) -> ProcessPoolExecutor:
     current = _SHARED.get("pool")
-    if current is not None and current._max_workers == workers and not getattr(current, "_broken", False):
+    if current is not None and getattr(current, "_max_workers", None) == workers \
+            and not getattr(current, "_broken", False):
         return current
     if current is not None:
         _discard(current)

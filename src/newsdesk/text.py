@@ -23,6 +23,9 @@ _INVISIBLE = re.compile("[\u00ad\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u20
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # C1 controls: never text, often a cp1252 byte decoded as latin-1.
 _C1 = re.compile("[\x7f-\x9f]")
+# Any of the three: one scan finds out whether clean text (nearly all of it) needs anything done.
+_SPECIAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b\u200e\u200f\u202a-\u202e"
+                      "\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff\ufffe\uffff]")
 
 
 def words(text: str) -> list[str]:
@@ -69,5 +72,8 @@ def normalise_text(text: str) -> str:
     """The one normalisation every decoded input gets: NFC, no invisible format characters, no characters that
     XML forbids (NUL and other controls become spaces), newlines as \\n."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = xml_safe(strip_invisible(text))
+    if _SPECIAL.search(text):
+        text = xml_safe(strip_invisible(text))
+    if text.isascii():
+        return text
     return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)

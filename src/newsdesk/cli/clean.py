@@ -40,7 +40,7 @@ def show_clean(paths: list[Path], settings: Settings, only_id: str | None = None
 
 def _show_file(path: Path, settings: Settings, only_id: str | None, out: TextIO) -> tuple[Counter[str], int]:
     from newsdesk.clean.article import clean_document  # lazy: the cleaner's libraries load only for this command
-    from newsdesk.ingest.formats import Problem, detect_format, parse_file
+    from newsdesk.ingest.formats import ParsedRecord, Problem, detect_format, parse_file
 
     fmt = detect_format(path.name) or ""
     data = _read(path, settings.ingest.max_file_bytes)
@@ -57,6 +57,8 @@ def _show_file(path: Path, settings: Settings, only_id: str | None, out: TextIO)
             if only_id is None:
                 _quarantine(out, f"{path.name} · record {n}", "ingest", item.reason, item.detail)
             stats.update(total=1, **{f"dropped_{item.reason}": 1})
+            continue
+        if not isinstance(item, ParsedRecord):  # parse_file yields notes only when asked (notes=True)
             continue
         if only_id is not None and item.external_id != only_id:
             continue

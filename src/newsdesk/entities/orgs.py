@@ -79,7 +79,7 @@ def described(body: str, span: Span) -> bool:
     if span.label == "PERSON" and len(span.canonical.split()) > 1:
         return False
     match = _WORD_BEFORE.search(body, max(0, span.start - 30), span.start)
-    return bool(match) and match.group(1) in DESCRIPTORS
+    return match is not None and match.group(1) in DESCRIPTORS
 
 
 def ticker_symbols(body: str) -> list[tuple[int, int]]:

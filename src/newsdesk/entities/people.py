@@ -52,7 +52,7 @@ def common_words() -> frozenset[str]:
 def role_before(body: str, start: int) -> bool:
     """Is the span at `start` preceded by a title or a role ("chief executive, ", "Head teacher ")?"""
     match = _ROLE_BEFORE.search(body, max(0, start - 40), start)
-    return bool(match) and match.group(1).lower() in ROLES
+    return match is not None and match.group(1).lower() in ROLES
 
 
 def trim_roles(body: str, spans: list[Span]) -> list[Span]:

@@ -15,6 +15,7 @@ import stat
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 READ_TIMEOUT_S = 120.0  # a 50 MB file at 1 MB/s (a slow network share) still fits
 
@@ -113,7 +114,8 @@ class BoundedReader:
             self._jobs = self._results = None
 
     def _start(self) -> None:
-        jobs, results = queue.SimpleQueue(), queue.SimpleQueue()
+        jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        results: queue.SimpleQueue[Any] = queue.SimpleQueue()
         read = self._read
 
         def work() -> None:

@@ -75,9 +75,9 @@ def _lines(data: bytes) -> Iterator[tuple[int, bytes, str | DecodeError]]:
         except DecodeError as exc:
             yield 0, data, exc  # line 0: the whole file
             return
-        for lineno, line in enumerate(text.split("\n"), start=1):
-            if line.strip():
-                yield lineno, line.encode("utf-8"), line
+        for lineno, decoded in enumerate(text.split("\n"), start=1):
+            if decoded.strip():
+                yield lineno, decoded.encode("utf-8"), decoded
         return
     for lineno, line in enumerate(data.splitlines(), start=1):
         if line.strip():

@@ -65,13 +65,17 @@ def _months(first: date, last: date) -> list[date]:
     return out
 
 
+def _month_label(month: date | None) -> str:
+    return month.strftime("%Y-%m") if month is not None else "undated"
+
+
 def mentions_over_time(entities: list[Entity], monthly: list[tuple[str, date | None, int]]) -> bytes | None:
     """Heatmap: one row per top entity, one column per month (every month in the range, empty ones included),
     cells = stories naming the entity; undated stories in a last column of their own."""
     if not entities or not monthly:
         return None
     dated = [m for _, m, _ in monthly if m is not None]
-    columns: list[date | None] = _months(min(dated), max(dated)) if dated else []
+    columns: list[date | None] = list(_months(min(dated), max(dated))) if dated else []
     if any(m is None for _, m, _ in monthly):
         columns.append(None)
     col_of = {m: i for i, m in enumerate(columns)}
@@ -92,7 +96,7 @@ def mentions_over_time(entities: list[Entity], monthly: list[tuple[str, date | N
                                 color="white" if n > 0.6 * peak else "black")
         step = max(1, math.ceil(len(columns) / 18))
         ticks = [i for i in range(len(columns)) if i % step == 0 or columns[i] is None]
-        ax.set_xticks(ticks, [columns[i].strftime("%Y-%m") if columns[i] else "undated" for i in ticks],
+        ax.set_xticks(ticks, [_month_label(columns[i]) for i in ticks],
                       rotation=45 if len(ticks) > 8 else 0, ha="right" if len(ticks) > 8 else "center")
         if columns[-1] is None and len(columns) > 1:
             ax.axvline(len(columns) - 1.5, color="white", linewidth=4)

@@ -87,7 +87,7 @@ def _rows(con: duckdb.DuckDBPyConnection, name: str, params: list[object] | None
 def has_schema(con: duckdb.DuckDBPyConnection) -> bool:
     found = con.execute("SELECT count(DISTINCT table_name) FROM information_schema.tables "
                         "WHERE table_schema = 'main' AND table_name IN (SELECT unnest(?::VARCHAR[]))",
-                        [list(REQUIRED)]).fetchone()[0]
+                        [list(REQUIRED)]).fetchall()[0][0]
     return found == len(REQUIRED)
 
 

@@ -81,7 +81,7 @@ def n_documents(con: Connection, batch_id: str) -> int:
     """Documents of the batch, published or pending."""
     return int(con.execute(f"""SELECT (SELECT count(*) FROM main.documents WHERE batch_id = ?)
                                     + (SELECT count(*) FROM {PENDING}.documents WHERE batch_id = ?)""",
-                           [batch_id, batch_id]).fetchone()[0])
+                           [batch_id, batch_id]).fetchall()[0][0])
 
 
 def processed_markers(con: Connection) -> dict[str, int]:

@@ -31,7 +31,7 @@ def table_counts(con: Connection) -> list[tuple[str, int]]:
 
 
 def n_batches(con: Connection) -> int:
-    return int(con.execute("SELECT count(*) FROM batches").fetchone()[0])
+    return int(con.execute("SELECT count(*) FROM batches").fetchall()[0][0])
 
 
 def quarantine(con: Connection) -> Relation:
@@ -89,7 +89,7 @@ def has_project_tables(con: Connection) -> bool:
 
 # -- results and exports -------------------------------------------------------------------------------------------
 def count_rows(rel: Relation) -> int:
-    return int(rel.aggregate("count(*)").fetchone()[0])
+    return int(rel.aggregate("count(*)").fetchall()[0][0])
 
 
 def export_query(con: Connection, sql: str, target: str, fmt: str) -> int:

@@ -63,7 +63,7 @@ def spill_dir(path: Path) -> Path:
         return fallback
 
 
-def _config(path: Path, memory_limit: str) -> dict[str, str | bool]:
+def _config(path: Path, memory_limit: str) -> dict[str, str | bool | int | float | list[str]]:
     """Bounded memory with spilling (read-only connections included: an export of a big batch sorts or hashes
     more than fits), and no insertion-order bookkeeping (nothing here relies on it)."""
     return {"memory_limit": memory_limit, "temp_directory": str(spill_dir(path)), "preserve_insertion_order": False,

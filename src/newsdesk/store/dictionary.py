@@ -87,8 +87,8 @@ def row_count(con: Connection, name: str, batch_id: str | None = None) -> int:
     if batch_id is not None and "batch_id" in relation.column_names:
         schema = _where(con, relation.name, batch_id)
         return int(con.execute(f'SELECT count(*) FROM {schema}."{relation.name}" WHERE batch_id = ?',
-                               [batch_id]).fetchone()[0])
-    return int(con.execute(f'SELECT count(*) FROM "{relation.name}"').fetchone()[0])
+                               [batch_id]).fetchall()[0][0])
+    return int(con.execute(f'SELECT count(*) FROM "{relation.name}"').fetchall()[0][0])
 
 
 def _where(con: Connection, table: str, batch_id: str) -> str:

@@ -53,7 +53,7 @@ def link_corpus(con: Connection, batch_id: str, touched: set[str]) -> set[str]:
 
 def count_articles(con: Connection, batch_id: str) -> int:
     table = f"{batches.source(con, batch_id, 'clean')}.articles"
-    return int(con.execute(f"SELECT count(*) FROM {table} WHERE batch_id = ?", [batch_id]).fetchone()[0])
+    return int(con.execute(f"SELECT count(*) FROM {table} WHERE batch_id = ?", [batch_id]).fetchall()[0][0])
 
 
 NER_INPUTS_SQL = """SELECT a.doc_id, a.title, a.body, d.source_path, d.external_id, d.n_bytes, d.sha256

@@ -22,4 +22,4 @@ def build_article_index(con: duckdb.DuckDBPyConnection) -> int:
     """(Re)build the BM25 index over articles.title and articles.body; returns the number of articles indexed."""
     load_fts(con)
     con.execute("PRAGMA create_fts_index('articles', 'doc_id', 'title', 'body', overwrite=1)")
-    return con.execute("SELECT count(*) FROM articles").fetchone()[0]
+    return con.execute("SELECT count(*) FROM articles").fetchall()[0][0]

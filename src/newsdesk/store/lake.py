@@ -191,7 +191,7 @@ def _rollback(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _catalog_name(con: duckdb.DuckDBPyConnection) -> str:
-    return con.execute("SELECT current_database()").fetchone()[0]  # type: ignore[index]
+    return str(con.execute("SELECT current_database()").fetchall()[0][0])
 
 
 def _last_committed(con: duckdb.DuckDBPyConnection) -> int | None:

@@ -126,7 +126,7 @@ class LakeStore(Store):
             return  # comments and views are versioned in the catalog: re-applying them would add snapshots
         for ddl in statements[len(_LOCK_DDL):]:
             con.execute(ddl)
-        if not con.execute("SELECT count(*) FROM publish_lock").fetchone()[0]:
+        if not con.execute("SELECT count(*) FROM publish_lock").fetchall()[0][0]:
             con.execute("INSERT INTO publish_lock VALUES (1, 0)")
         con.execute("DELETE FROM newsdesk_meta WHERE key = 'schema_version'")
         con.execute("INSERT INTO newsdesk_meta VALUES ('schema_version', ?)", [version])
@@ -170,7 +170,7 @@ class LakeStore(Store):
             con.execute("DETACH source")
             load_fts(con)
             con.execute("PRAGMA create_fts_index('articles', 'doc_id', 'title', 'body', overwrite=1)")
-            n = int(con.execute("SELECT count(*) FROM articles").fetchone()[0])
+            n = int(con.execute("SELECT count(*) FROM articles").fetchall()[0][0])
         except BaseException:
             con.close()
             tmp.unlink(missing_ok=True)

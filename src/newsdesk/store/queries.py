@@ -63,7 +63,7 @@ def empty_and_unaccounted(con: Connection, batch_id: str) -> tuple[int, int]:
                   AND d.doc_id NOT IN (SELECT doc_id FROM {clean}.articles WHERE batch_id = ?)
                   AND d.doc_id NOT IN (SELECT doc_id FROM {clean}.quarantine
                                        WHERE stage = 'clean' AND doc_id IS NOT NULL AND batch_id = ?))""",
-                      [batch_id, batch_id, batch_id, batch_id]).fetchone()
+                      [batch_id, batch_id, batch_id, batch_id]).fetchall()[0]
     return int(row[0]), int(row[1])
 
 
@@ -73,7 +73,7 @@ def cluster_consistency(con: Connection, batch_id: str) -> tuple[int, int]:
         SELECT (SELECT count(*) FROM main.articles a
                 WHERE a.batch_id = ? AND a.doc_id NOT IN (SELECT doc_id FROM copies)),
                (SELECT count(*) FROM (SELECT copy_cluster_id FROM copies GROUP BY 1
-                                      HAVING count(*) FILTER (WHERE is_canonical) <> 1))""", [batch_id]).fetchone()
+                                      HAVING count(*) FILTER (WHERE is_canonical) <> 1))""", [batch_id]).fetchall()[0]
     return int(row[0]), int(row[1])
 
 
@@ -81,7 +81,7 @@ def largest_touched_cluster(con: Connection, batch_id: str) -> int:
     row = con.execute("""
         SELECT coalesce(max(n), 0) FROM (SELECT copy_cluster_id, count(*) AS n FROM copies
             WHERE copy_cluster_id IN (SELECT c.copy_cluster_id FROM copies c JOIN articles a USING (doc_id)
-                                      WHERE a.batch_id = ?) GROUP BY 1)""", [batch_id]).fetchone()
+                                      WHERE a.batch_id = ?) GROUP BY 1)""", [batch_id]).fetchall()[0]
     return int(row[0])
 
 
@@ -91,7 +91,7 @@ def mention_offsets(con: Connection, batch_id: str) -> tuple[int, int]:
     row = con.execute(f"""
         SELECT count(*) FILTER (WHERE substr(a.body, m.start_char + 1, m.end_char - m.start_char) <> m.text), count(*)
         FROM {mentions}.entity_mentions m JOIN {articles}.articles a USING (doc_id) WHERE m.batch_id = ?""",
-                      [batch_id]).fetchone()
+                      [batch_id]).fetchall()[0]
     return int(row[0]), int(row[1])
 
 
@@ -99,7 +99,7 @@ def corpus_counts(con: Connection) -> dict[str, int]:
     row = con.execute("""
         SELECT (SELECT count(*) FROM articles), (SELECT count(DISTINCT copy_cluster_id) FROM copies),
                (SELECT count(*) FROM story_links), (SELECT count(*) FROM entities), (SELECT count(*) FROM quarantine)
-    """).fetchone()
+    """).fetchall()[0]
     return dict(zip(("articles", "copy_clusters", "story_links", "entities", "quarantined"), map(int, row)))
 
 
@@ -114,4 +114,4 @@ def table_count(con: Connection, table: str) -> int:
 
     if table not in TABLES:
         raise ValueError(f"unknown table {table!r}")
-    return int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    return int(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])

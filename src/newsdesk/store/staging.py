@@ -72,7 +72,7 @@ class ParquetStage:
     def flush(self) -> None:
         if self._writer is None:
             self._writer = pq.ParquetWriter(self.path, self.schema)
-        columns = list(zip(*self._rows)) if self._rows else [[] for _ in self.schema]
+        columns: list[Sequence[object]] = list(zip(*self._rows)) if self._rows else [[] for _ in self.schema]
         self._writer.write_table(pa.table([pa.array(col, type=f.type) for col, f in zip(columns, self.schema)],
                                           schema=self.schema))
         self._rows.clear()
@@ -125,7 +125,7 @@ def export_by_rowid(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[o
     (52-54 s instead of 30 s). Open `con` with the store's "export" memory profile."""
     con.execute("BEGIN TRANSACTION")
     try:
-        first, last = con.execute(rowid_sql, list(rowid_params)).fetchone()  # min/max: always one row
+        first, last = con.execute(rowid_sql, list(rowid_params)).fetchall()[0]  # min/max: always one row
         empty = con.execute(sql, [*params, 1, 0]).to_arrow_table()
         n = 0
         with pq.ParquetWriter(path, empty.schema) as writer:

@@ -58,7 +58,7 @@ class IngestSink:
         first = con.execute(f"""SELECT min(first_ingested_at) FROM (
                                     SELECT first_ingested_at FROM main.batches WHERE batch_id = ?
                                     UNION ALL SELECT first_ingested_at FROM {p}.batches WHERE batch_id = ?)""",
-                            [b, b]).fetchone()[0]
+                            [b, b]).fetchall()[0][0]
         batches.clear_stage(con, b, "ingest")
         path = str(self.documents.close())
         contents = str(self.contents.close())
@@ -72,7 +72,7 @@ class IngestSink:
                                                          UNION ALL SELECT doc_id, sha256, batch_id FROM {p}.documents) d
                               ON d.sha256 = s.sha256 AND d.batch_id <> ?
                             GROUP BY ALL""", [path, b])
-            n_dup = con.execute("SELECT count(*) FROM _dup").fetchone()[0]
+            n_dup = con.execute("SELECT count(*) FROM _dup").fetchall()[0][0]
             con.execute(f"""INSERT INTO {p}.quarantine
                             SELECT ?, source_path, external_id, doc_id, 'ingest', 'duplicate_record',
                                    'byte-identical to document ' || first || ', which another batch already ingested',
