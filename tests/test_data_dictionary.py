@@ -8,13 +8,12 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-
-from newsdesk.ingest.reasons import INGEST_REASONS
 from conftest import REPO
 from helpers import store_for
 
 from assets.dictionary import TABLES_WRITTEN, table_metadata, table_schema
 from newsdesk.clean import kinds
+from newsdesk.ingest.reasons import INGEST_REASONS
 from newsdesk.store.dictionary import (
     Column,
     Relation,
