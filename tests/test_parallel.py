@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.parallel import Failed, map_items
+from newsdesk.parallel import Failed, WorkerStartError, map_items
 
 RAISES, HANGS, CRASHES = 13, 21, 34
 
@@ -42,6 +42,20 @@ def test_each_failure_is_its_items_outcome_and_the_rest_completes(tmp_path: Path
     assert failed == {RAISES: "error", HANGS: "timeout", CRASHES: "crash"}
     assert [x for x in flat if not isinstance(x, Failed)] == [2 * i for i in range(50) if i not in failed]
     assert "ValueError: thirteen" in flat[RAISES].detail
+
+
+class _KillsWhoUnpicklesIt:
+    """Arrives in a worker with every job and kills it before any item starts, as a broken worker would."""
+
+    def __reduce__(self) -> tuple[object, tuple[int]]:
+        return os._exit, (3,)
+
+
+def test_workers_that_cannot_start_stop_the_run_instead_of_looping(tmp_path: Path) -> None:
+    started = time.monotonic()
+    with pytest.raises(WorkerStartError, match="before starting any item"):
+        list(map_items(work, [[1, 2], [3, 4]], _KillsWhoUnpicklesIt(), workers=2, scratch=tmp_path, timeout_s=5))
+    assert time.monotonic() - started < 60
 
 
 def test_in_process_mode_still_isolates_exceptions(tmp_path: Path) -> None:

@@ -51,6 +51,11 @@ class _Job(Generic[T]):
     progress: str
 
 
+class WorkerStartError(RuntimeError):
+    """The pool's workers die before running anything: no item is to blame, so retrying cannot help."""
+
+
+_MAX_IDLE_BREAKS = 3
 _BATCH = -2  # progress mark: the worker is inside a whole-chunk call, no single item to blame yet
 _IDLE = -1
 
@@ -120,6 +125,7 @@ class _Pool(Generic[T, R]):
         self.sizes: dict[int, int] = {}
         self.suspects: set[tuple[int, int]] = set()  # items that were in flight when a worker died
         self.n_jobs = 0
+        self.idle_breaks = 0  # pool breaks in a row with no item started: the workers themselves cannot run
 
     def run(self, chunks: Iterable[list[T]]) -> Iterator[list[R | Failed]]:
         source = iter(enumerate(chunks))
@@ -208,6 +214,15 @@ class _Pool(Generic[T, R]):
         jobs = list(self.running.values())
         self.running.clear()
         self._shutdown()
+        marks = [_read_mark(job.progress) for job in jobs]
+        if not timed_out and all(mark is None or mark[1] == _IDLE for mark in marks):
+            self.idle_breaks += 1
+            if self.idle_breaks >= _MAX_IDLE_BREAKS:
+                raise WorkerStartError(
+                    f"worker processes died {self.idle_breaks} times before starting any item (a worker that "
+                    "cannot start: an import error, or a script without `if __name__ == \"__main__\":`)")
+        else:
+            self.idle_breaks = 0
         for job in jobs:
             mark = _read_mark(job.progress)
             current = mark[1] if mark else _IDLE
