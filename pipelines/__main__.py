@@ -89,6 +89,8 @@ def run_batches(args: list[str], allow_empty: bool = False) -> bool:
         with interruptible():
             result = defs.resolve_job_def("process_batch").execute_in_process(
                 partition_key=name, instance=instance, raise_on_error=False, run_config=config, tags=CLI_TAGS)
+        if _interrupted(result):
+            raise KeyboardInterrupt
         print(f"batch {name}: run {result.run_id} " + ("succeeded" if result.success else
                                                        f"FAILED: {_failure(result)}"))
         ok &= result.success
@@ -101,8 +103,8 @@ def run_batches(args: list[str], allow_empty: bool = False) -> bool:
 
 @contextmanager
 def interruptible() -> Iterator[None]:
-    """Dagster turns Ctrl-C inside a run into a failed step and returns; the command must stop there (no publish,
-    no next batch) and say it was interrupted."""
+    """Ctrl-C outside a step (between steps, while the run starts) must stop the command too: no publish, no
+    next batch, a line saying it was interrupted. (Inside a step, see _interrupted.)"""
     pressed = threading.Event()
     default = signal.getsignal(signal.SIGINT)
 
@@ -128,8 +130,11 @@ def reap_dead_runs(instance: Any) -> None:
     for record in instance.get_run_records(dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED,
                                                                    dg.DagsterRunStatus.STARTING])):
         run = record.dagster_run
-        pids = {e.pid for e in instance.all_logs(run.run_id) if e.pid is not None}
-        if pids and not any(_alive(pid) for pid in pids) and run.tags.get("newsdesk/launched_by") == "cli":
+        if run.tags.get("newsdesk/launched_by") != "cli":
+            continue
+        pids = {e.dagster_event.pid for e in instance.all_logs(run.run_id)
+                if e.dagster_event is not None and e.dagster_event.pid is not None}
+        if pids and not any(_alive(pid) for pid in pids):
             instance.report_run_failed(run, "its process is gone (killed); marked failed by the next run")
             instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
             print(f"run {run.run_id} ({run.job_name}) was left running by a process that is gone: marked failed")
@@ -151,6 +156,19 @@ def _requested(store: Any) -> list[str]:
 
     with store.read() as con:
         return [batch for batch, _, _ in requests(con)]
+
+
+def _interrupted(result: Any) -> bool:
+    """Whether Ctrl-C stopped the run: inside a step Dagster's own handler turns it into a step failure (and
+    never calls ours), so the run's events are where it shows."""
+    for event in result.all_events:
+        if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
+            error = event.step_failure_data.error
+            while error is not None:
+                if error.cls_name in ("DagsterExecutionInterruptedError", "KeyboardInterrupt"):
+                    return True
+                error = error.cause or error.context
+    return False
 
 
 def _failure(result: Any) -> str:

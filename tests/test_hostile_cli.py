@@ -1,8 +1,6 @@
 """Issue 13 at the command line: `python -m pipelines run ...` and `python -m newsdesk.cli ...` as a user runs
 them, each in a subprocess with its own database, landing folder and DAGSTER_HOME, each under a timeout (a hang
-fails the test, it never stalls the suite), each in its own process group (killed afterwards: no orphans).
-
-Cases whose fix is not in ingest are xfail(strict=True) with the owner in the reason."""
+fails the test, it never stalls the suite), each in its own process group (killed afterwards: no orphans)."""
 
 from __future__ import annotations
 
@@ -252,13 +250,10 @@ def _survivors_after(pgid: int, seconds: float) -> list[tuple[int, str]]:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="issue 13 item 15: orchestration (after Ctrl-C the CLI still publishes and "
-                                       "exits 1, not the 130 its help promises)")
 def test_ctrl_c_stops_the_run(tmp_path: Path) -> None:
     """Item 15. Ctrl-C (SIGINT to the terminal's process group) while the run's workers are busy. At the branch
-    point the interrupted step was retried silently and the run printed "succeeded" with exit 0. On main now the
-    batch run fails with a stack trace, then the CLI goes on to publish ("publish: run ... succeeded") and exits
-    1. Should: everything stops, nothing claims success, exit 130 (as `python -m pipelines --help` says), and no
+    point the interrupted step was retried silently and the run printed "succeeded" with exit 0; later the CLI
+    went on to publish and exited 1. Must: everything stops, nothing claims success, exit 130 (as `python -m pipelines --help` says), and no
     process is left behind."""
     cli = _busy_cli(tmp_path)
     proc = cli.start("run", "B", **BUSY_ENV)
@@ -304,12 +299,9 @@ RERUN_TIMEOUT_S = 180
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="issue 13 item 15 (found here): orchestration (a killed run keeps its "
-                                       "duckdb_writer pool slot, so the rerun waits for it forever)")
 def test_rerun_after_kill_9_completes_the_batch(killed_run: dict[str, object]) -> None:
     """Item 15. With the project's dagster.yaml (pool `duckdb_writer` limited to 1), the run killed with -9
-    stays STARTED in the instance and holds its pool slot. Today: the rerun prints nothing and waits for the
-    slot forever. Should: the rerun notices the dead run (its process is gone), frees the slot and completes."""
+    stays STARTED in the instance and holds its pool slot; the rerun used to wait for the slot forever. Must: the rerun notices the dead run (its process is gone), frees the slot and completes."""
     cli, rerun = killed_run["cli"], killed_run["rerun"]
     assert isinstance(cli, Cli)
     assert isinstance(rerun, Done), f"the rerun did not finish within {RERUN_TIMEOUT_S} s"
@@ -325,10 +317,8 @@ def test_kill_9_leaves_no_worker_processes(killed_run: dict[str, object]) -> Non
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="issue 13 item 15: orchestration (the rerun waits for the dead run's pool "
-                                       "slot, so it never reaches the stage that sweeps the killed run's staging)")
 def test_kill_9_leaves_no_staging_behind_a_rerun(killed_run: dict[str, object]) -> None:
     """Item 15. At the branch point the killed run's `.staging/<stage>-*` folder stayed forever; main now sweeps
-    dead runs' folders when a stage starts, but the rerun never starts one (see the test above). Should: once the
+    dead runs' folders when a stage starts, once the rerun gets its pool slot (see the test above). Must: once the
     rerun has finished, nothing of the killed run is left."""
     assert isinstance(killed_run["rerun"], Done) and killed_run["staging_left"] == []

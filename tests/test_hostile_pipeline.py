@@ -1,9 +1,6 @@
 """Issue 13 through the real Dagster job (in-process, temporary DuckDB): one batch holds every ingest-level hostile
 input, one run answers most assertions; the cases that need their own run (re-processing, empty folders,
-half-processed batches, retries, a very long article) get one each.
-
-Cases whose fix is not in ingest are marked xfail(strict=True): they assert the correct behaviour, fail today,
-and the marker must go when the fix lands."""
+half-processed batches, retries, a very long article) get one each."""
 
 from __future__ import annotations
 
@@ -151,20 +148,17 @@ def test_symlink_loops_and_empty_inputs_have_rows(run: Run) -> None:
             reasons["info_only.warc.gz"]) == ("symlink_loop", "symlink_loop", "empty_file", "no_records", "no_records")
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13 item 4: clean (HTML extraction loses text nested ~255 deep)")
 def test_text_nested_260_divs_deep_is_kept(run: Run) -> None:
-    """Item 4. Today: the body comes out empty and the page is quarantined `no_article_text` with the untrue
-    detail "only 0 words remain". Should: the article keeps its three paragraphs."""
+    """Item 4. Before: the body came out empty and the page was quarantined `no_article_text` with the untrue
+    detail "only 0 words remain". Must: the article keeps its three paragraphs."""
     rows = run.article("deep.html")
     assert rows and story(50)[1].split("\n\n")[0] in rows[0][1]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13 item 13: orchestration (assets/checks.py must count inputs with "
-                                       "newsdesk.ingest.inventory; it compares surrogate-escaped names today)")
 def test_name_that_is_not_utf8_through_the_pipeline(pipeline: Pipeline) -> None:
     """Item 13. Before: `UnicodeEncodeError ... surrogates not allowed` in make_doc_id failed the batch. The
     reader now stores the name with visible \\xNN escapes; today the accounting check still lists the folder
-    itself and misses that row, so the run fails. Should: the run succeeds with the article under that name."""
+    itself and missed that row, so the run failed. Must: the run succeeds with the article under that name."""
     folder = pipeline.add_batch("names")
     (folder / NOT_UTF8_NAME).write_text(text_file(80), encoding="utf-8")
     (folder / "plain.txt").write_text(text_file(81), encoding="utf-8")

@@ -51,6 +51,14 @@ def split_blocks(text: str) -> list[str]:
     return [line.strip() for line in text.replace("\r", "\n").split("\n") if line.strip()]
 
 
+_VISIBLE = re.compile("[^\\s\u200c\u200d]")
+
+
+def is_blank(text: str) -> bool:
+    """Nothing a reader would see: whitespace and the joiners strip_invisible keeps (they shape, never show)."""
+    return _VISIBLE.search(text) is None
+
+
 def strip_invisible(text: str) -> str:
     """Drop zero-width and bidi format characters (a no-op copy is avoided on clean text)."""
     return _INVISIBLE.sub("", text) if _INVISIBLE.search(text) else text

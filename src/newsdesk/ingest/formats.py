@@ -12,6 +12,7 @@ from newsdesk.ingest.jsonrec import parse_json, parse_jsonl
 from newsdesk.ingest.parsed import Note, Parsed, ParsedRecord, Problem
 from newsdesk.ingest.sniff import looks_like_html
 from newsdesk.ingest.warc import parse_warc
+from newsdesk.text import is_blank
 
 __all__ = ["SUPPORTED_SUFFIXES", "Note", "Parsed", "ParsedRecord", "Problem", "detect_format", "gunzip_bounded",
            "parse_file"]
@@ -97,7 +98,7 @@ def _parse_single(name: str, data: bytes, fmt: str) -> Iterator[Parsed]:
     except DecodeError as exc:
         yield Problem(exc.reason, exc.detail, n_bytes=len(data))
         return
-    if not decoded.text.strip():
+    if is_blank(decoded.text):
         yield Problem("empty_file", "the file holds no visible text", n_bytes=len(data))
         return
     # A .txt file holding a web page is read as the web page it is.

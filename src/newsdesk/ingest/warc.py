@@ -20,7 +20,7 @@ from newsdesk.ingest.decode import DecodeError, decode_bytes
 from newsdesk.ingest.jsonrec import parse_json
 from newsdesk.ingest.parsed import Note, Parsed, ParsedRecord, Problem
 from newsdesk.ingest.sniff import kind_of_media_type, looks_like_html, media_type, sniff_text
-from newsdesk.text import normalise_text
+from newsdesk.text import is_blank, normalise_text
 
 PROTOCOL_RECORDS = frozenset({"warcinfo", "request", "metadata"})
 PAGE_RECORDS = frozenset({"response", "resource", "conversion"})
@@ -115,7 +115,7 @@ def _page_record(record: object, rec_id: str, payload: bytes) -> Iterator[Parsed
         if kind == "json":
             yield from parse_json(payload, defaults, where=label, key_prefix=rec_id)
             return
-    if not decoded.text.strip():
+    if is_blank(decoded.text):
         yield Problem("empty_record", f"{label} holds no visible text", record_key=rec_id, n_bytes=len(payload))
         return
     yield ParsedRecord(record_key=rec_id, external_id=rec_id.strip("<>"), data=payload, content=decoded.text,
