@@ -127,6 +127,8 @@ def reap_dead_runs(instance: Any) -> None:
     and free their slots. (Runs the daemon launched are watched by its run monitoring instead.)"""
     import dagster as dg
 
+    from newsdesk.parallel import process_alive
+
     for record in instance.get_run_records(dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED,
                                                                    dg.DagsterRunStatus.STARTING])):
         run = record.dagster_run
@@ -134,20 +136,10 @@ def reap_dead_runs(instance: Any) -> None:
             continue
         pids = {e.dagster_event.pid for e in instance.all_logs(run.run_id)
                 if e.dagster_event is not None and e.dagster_event.pid is not None}
-        if pids and not any(_alive(pid) for pid in pids):
+        if pids and not any(process_alive(pid) for pid in pids):
             instance.report_run_failed(run, "its process is gone (killed); marked failed by the next run")
             instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
             print(f"run {run.run_id} ({run.job_name}) was left running by a process that is gone: marked failed")
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _requested(store: Any) -> list[str]:

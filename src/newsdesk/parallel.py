@@ -293,6 +293,17 @@ def shutdown_workers() -> None:
         _discard(_SHARED["pool"])
 
 
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id exists (a process of another user counts)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _without(job: _Job[T], index: int) -> tuple[tuple[int, ...], tuple[T, ...]]:
     kept = [(i, item) for i, item in zip(job.indices, job.items) if i != index]
     return tuple(i for i, _ in kept), tuple(item for _, item in kept)

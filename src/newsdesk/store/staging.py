@@ -18,6 +18,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from newsdesk.parallel import process_alive
+
 
 @contextmanager
 def stage_workdir(root: Path, stage: str) -> Iterator[Path]:
@@ -37,20 +39,10 @@ def sweep_stale(root: Path, only: str | None = None) -> list[Path]:
             continue
         parts = entry.name.lstrip(".").split("-") if entry.is_dir() else entry.name.split(".")
         pids = [int(p) for p in parts if p.isdigit()]
-        if pids and not _alive(pids[0]):
+        if pids and not process_alive(pids[0]):
             shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink(missing_ok=True)
             removed.append(entry)
     return removed
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class ParquetStage:
