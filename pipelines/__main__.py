@@ -127,7 +127,7 @@ def reap_dead_runs(instance: Any) -> None:
     and free their slots. (Runs the daemon launched are watched by its run monitoring instead.)"""
     import dagster as dg
 
-    from newsdesk.parallel import process_alive
+    from newsdesk.processes import process_alive
 
     for record in instance.get_run_records(dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED,
                                                                    dg.DagsterRunStatus.STARTING])):

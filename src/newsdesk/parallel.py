@@ -13,8 +13,6 @@ Ctrl-C (the parent decides) and die with their parent (kill -9 of a run must not
 
 from __future__ import annotations
 
-import ctypes
-import gc
 import multiprocessing
 import multiprocessing.util
 import os
@@ -27,6 +25,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
+
+from newsdesk.processes import LIBC, release_worker_memory
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -171,11 +171,17 @@ class _Pool(Generic[T, R]):
             job = self.queue[0]
             if any(self._suspect(j) for j in self.running.values()) or (self._suspect(job) and self.running):
                 return
-            self.queue.pop(0)
             if self.executor is None:
                 self.executor = _executor(self.workers)
             _mark(job.progress, _IDLE)  # queued, not started: the clock starts when a worker marks an item
-            self.running[self.executor.submit(_run_job, job)] = job
+            try:
+                future = self.executor.submit(_run_job, job)
+            except (RuntimeError, OSError):
+                # The pool broke before we saw it (a worker died while we were submitting; starting a
+                # replacement then fails with BrokenProcessPool or "handle is closed"): the job stays queued.
+                self._recover(timed_out=set())
+                continue
+            self.running[future] = self.queue.pop(0)
 
     def _collect(self) -> None:
         done, _ = wait(list(self.running), timeout=1.0, return_when=FIRST_COMPLETED)
@@ -293,17 +299,6 @@ def shutdown_workers() -> None:
         _discard(_SHARED["pool"])
 
 
-def process_alive(pid: int) -> bool:
-    """Whether a process with this id exists (a process of another user counts)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _without(job: _Job[T], index: int) -> tuple[tuple[int, ...], tuple[T, ...]]:
     kept = [(i, item) for i, item in zip(job.indices, job.items) if i != index]
     return tuple(i for i, _ in kept), tuple(item for _, item in kept)
@@ -312,8 +307,8 @@ def _without(job: _Job[T], index: int) -> tuple[tuple[int, ...], tuple[T, ...]]:
 def _worker_init(parent_pid: int) -> None:
     """Ignore Ctrl-C (the parent stops the pool), and die with the parent even when it is killed with -9."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if _LIBC is not None:
-        _LIBC.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if LIBC is not None:
+        LIBC.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     if os.getppid() != parent_pid:
         os._exit(1)  # the parent died before prctl took effect
 
@@ -323,35 +318,3 @@ def _worker_init(parent_pid: int) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, daemon=True, name="parent-watch").start()
-
-
-def release_memory(collect: bool = False) -> None:
-    """Hand freed heap pages back to the OS (after a garbage collection when `collect`).
-
-    glibc keeps freed memory for reuse; processing page after page of text in one process then shows as an RSS
-    that grows without bound (measured: an NER worker from 480 MB to 750 MB over 5,000 articles, flat with this
-    after every chunk). A full collection is left to workers: in a process holding Dagster and a model it
-    costs a third of a second.
-    """
-    if collect:
-        gc.collect()
-    if _LIBC is not None:
-        _LIBC.malloc_trim(0)
-
-
-def release_worker_memory() -> None:
-    """release_memory(collect=True) in a pool worker; nothing in the caller's own process."""
-    if multiprocessing.parent_process() is not None:
-        release_memory(collect=True)
-
-
-def _load_libc() -> ctypes.CDLL | None:
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-        libc.malloc_trim  # noqa: B018 - glibc only
-        return libc
-    except (OSError, AttributeError):
-        return None
-
-
-_LIBC = _load_libc()

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from newsdesk.config import Settings, cpu_workers
-from newsdesk.parallel import Failed, map_items, release_memory
+from newsdesk.parallel import Failed, map_items
+from newsdesk.processes import release_memory
 from newsdesk.records import QuarantineItem
 from newsdesk.store import batches
 from newsdesk.store.staging import iter_parquet, stage_workdir

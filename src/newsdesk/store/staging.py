@@ -18,7 +18,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from newsdesk.parallel import process_alive
+from newsdesk.processes import process_alive
 
 
 @contextmanager

@@ -1,0 +1,51 @@
+"""Process-level helpers: whether a process exists, and handing freed heap back to the OS."""
+
+from __future__ import annotations
+
+import ctypes
+import gc
+import multiprocessing
+import os
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id exists (a process of another user counts)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def release_memory(collect: bool = False) -> None:
+    """Hand freed heap pages back to the OS (after a garbage collection when `collect`).
+
+    glibc keeps freed memory for reuse; processing page after page of text in one process then shows as an RSS
+    that grows without bound (measured: an NER worker from 480 MB to 750 MB over 5,000 articles, flat with this
+    after every chunk). A full collection is left to workers: in a process holding Dagster and a model it
+    costs a third of a second.
+    """
+    if collect:
+        gc.collect()
+    if LIBC is not None:
+        LIBC.malloc_trim(0)
+
+
+def release_worker_memory() -> None:
+    """release_memory(collect=True) in a pool worker; nothing in the caller's own process."""
+    if multiprocessing.parent_process() is not None:
+        release_memory(collect=True)
+
+
+def _load_libc() -> ctypes.CDLL | None:
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.malloc_trim  # noqa: B018 - glibc only
+        return libc
+    except (OSError, AttributeError):
+        return None
+
+
+LIBC = _load_libc()
