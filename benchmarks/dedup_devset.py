@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -18,15 +17,13 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "src"))
+sys.path[:0] = [str(REPO / "src"), str(REPO / "benchmarks")]
+
+from shared_data import shared_dir  # noqa: E402
 
 from newsdesk.config import load_settings  # noqa: E402
 from newsdesk.pipeline import run_one  # noqa: E402
 from newsdesk.store.store import Store  # noqa: E402
-
-
-def shared_dir() -> Path:
-    return Path(os.environ["NEWSDESK_SHARED"]) if os.environ.get("NEWSDESK_SHARED") else REPO.parent / "shared"
 
 
 def split_batches(lines: list[str], n: int) -> list[list[str]]:

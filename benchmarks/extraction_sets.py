@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
-import os
 import sys
 from dataclasses import dataclass, field
 from functools import cache
@@ -27,16 +26,9 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO / "src") not in sys.path:
     sys.path.insert(0, str(REPO / "src"))
 
+from shared_data import shared_dir  # noqa: E402
+
 from newsdesk.clean.page import page_dump  # noqa: E402
-
-
-def shared_dir() -> Path:
-    """$NEWSDESK_SHARED, else ../shared next to the checkout (or next to the main checkout, for a worktree)."""
-    if os.environ.get("NEWSDESK_SHARED"):
-        return Path(os.environ["NEWSDESK_SHARED"])
-    candidates = [REPO.parent / "shared", REPO.parent.parent / "shared"]
-    return next((c for c in candidates if (c / "bench").is_dir()), candidates[0])
-
 
 SCRAPINGHUB = "bench/extraction/scrapinghub"
 TRAFILATURA_EVAL = "bench/extraction/trafilatura-eval"

@@ -23,11 +23,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "src"), str(REPO / "tests"), str(Path(__file__).resolve().parent)]
 
+from shared_data import shared_dir  # noqa: E402
+
 BATCHES = ("b1", "b2", "b3", "b4")
-
-
-def shared_dir() -> Path:
-    return Path(os.environ.get("NEWSDESK_SHARED", REPO.parent / "shared"))
 
 
 def landing(root: Path, n: int) -> Path:

@@ -27,13 +27,10 @@ import psutil
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "benchmarks")]
 
+from shared_data import shared_dir  # noqa: E402
 from throughput_data import write_batch  # noqa: E402
 
 OUT = REPO / "benchmarks" / "out" / "throughput"
-
-
-def shared_dir() -> Path:
-    return Path(os.environ["NEWSDESK_SHARED"]) if os.environ.get("NEWSDESK_SHARED") else REPO.parent / "shared"
 
 
 class PeakRss:

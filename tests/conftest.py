@@ -1,7 +1,7 @@
 """Shared fixtures: paths to the shared seeds and benchmarks, and real Dagster runs on temporary instances."""
 
-import os
 import shutil
+import sys
 from pathlib import Path
 
 import dagster as dg
@@ -13,18 +13,10 @@ from assets.resources import NewsdeskSettings
 from pipelines.definitions import build_definitions
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "benchmarks"))
+from shared_data import shared_dir  # noqa: E402
+
 SAMPLE_BATCH = REPO / "samples" / "sample-batch"
-
-
-def shared_dir() -> Path:
-    """The team's shared folder (seeds, benchmarks, scorers): $NEWSDESK_SHARED, else ../shared next to the checkout."""
-    candidates = [Path(os.environ["NEWSDESK_SHARED"])] if os.environ.get("NEWSDESK_SHARED") else []
-    candidates += [REPO.parent / "shared", Path("/work/shared")]
-    for path in candidates:
-        if (path / "seeds").is_dir():
-            return path
-    raise RuntimeError(f"shared folder with seeds/ not found; looked in {[str(c) for c in candidates]}; "
-                       "set NEWSDESK_SHARED")
 
 
 @pytest.fixture(scope="session")
