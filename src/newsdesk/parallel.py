@@ -229,8 +229,7 @@ class _Pool(Generic[T, R]):
                     "cannot start: an import error, or a script without `if __name__ == \"__main__\":`)")
         else:
             self.idle_breaks = 0
-        for job in jobs:
-            mark = _read_mark(job.progress)
+        for job, mark in zip(jobs, marks, strict=True):
             current = mark[1] if mark else _IDLE
             Path(job.progress).unlink(missing_ok=True)
             if timed_out and job.progress not in timed_out or current == _IDLE:
