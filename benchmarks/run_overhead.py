@@ -45,6 +45,7 @@ def one_run(factory: object, root: Path) -> float:
     landing = root / "landing"
     shutil.copytree(REPO / "samples" / "sample-batch", landing / "sample")
     os.environ.update(NEWSDESK_DB=str(root / "news.duckdb"), NEWSDESK_LANDING_DIR=str(landing))
+    (root / "home").mkdir()
     with dg.instance_for_test(temp_dir=str(root / "home")) as instance:
         instance.add_dynamic_partitions("batches", ["sample"])
         started = time.perf_counter()
