@@ -75,14 +75,8 @@ class LakeStore(Store):
         con.execute("SET preserve_insertion_order = false")
         return con
 
-    @contextmanager
-    def read(self, memory: str = "default") -> Iterator[Connection]:
-        self.ensure_schema()
-        con = self._connect(read_only=True, memory=memory)
-        try:
-            yield con
-        finally:
-            con.close()
+    def _ready_to_read(self) -> None:
+        self.ensure_schema()  # a lake reader never waits for a writer, and the check is once per process
 
     def write(self, fn: Callable[[Connection], T], memory: str = "default", serialise: bool = False,
               message: str | None = None) -> T:

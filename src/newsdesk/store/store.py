@@ -93,8 +93,7 @@ class Store:
     @contextmanager
     def read(self, memory: str = "default") -> Iterator[Connection]:
         """A short read-only connection (the schema is created first when the database is new)."""
-        if not self.exists():
-            self.ensure_schema()
+        self._ready_to_read()
         con = self._connect(read_only=True, memory=memory)
         try:
             yield con
@@ -115,6 +114,10 @@ class Store:
 
     def exists(self) -> bool:
         return self.path.exists()
+
+    def _ready_to_read(self) -> None:
+        if not self.exists():  # only a new file: a writer connection would wait for a running stage's commit
+            self.ensure_schema()
 
     # -- schema ------------------------------------------------------------------------------------------------
     def ensure_schema(self) -> None:
