@@ -1,6 +1,8 @@
 """Test helpers shared by several modules: settings and stores for a test database."""
 
-from collections.abc import Iterator
+import json
+import os
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -36,3 +38,22 @@ def write_transaction(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         con.execute("COMMIT")
     finally:
         con.close()
+
+
+def as_nobody(fn: Callable[[], object]) -> object:
+    """fn() in a forked child that gave up root (root reads any mode), its JSON-able result sent back."""
+    out, into = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        try:
+            os.close(out)
+            os.setgid(65534)
+            os.setuid(65534)
+            os.write(into, json.dumps(fn()).encode())
+        finally:
+            os._exit(0)
+    os.close(into)
+    with os.fdopen(out, "rb") as pipe:
+        data = pipe.read()
+    os.waitpid(pid, 0)
+    return json.loads(data)

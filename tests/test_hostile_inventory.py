@@ -10,6 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from helpers import as_nobody
 from hostile import NOT_UTF8_DISPLAY, NOT_UTF8_NAME, Warc, html_page, make_fifo, make_socket, story, text_file
 
 from newsdesk.config import IngestConfig
@@ -123,22 +124,9 @@ def test_unreadable_folder_is_an_input() -> None:
         (base / "locked" / "x.txt").write_text(text_file(75), encoding="utf-8")
         (base / "locked").chmod(0)
         (base / "open.txt").write_text(text_file(76), encoding="utf-8")
-        out, into = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - the child
-            try:
-                os.close(out)
-                os.setgid(65534)
-                os.setuid(65534)
-                kinds = {e.path: e.kind for e in inventory(base)}
-                rows = {i.source_path: getattr(i, "reason", None) for i in read_batch(base, "b", IngestConfig())}
-                os.write(into, json.dumps([kinds, rows]).encode())
-            finally:
-                os._exit(0)
-        os.close(into)
-        with os.fdopen(out, "rb") as pipe:
-            kinds, rows = json.loads(pipe.read())
-        os.waitpid(pid, 0)
+        kinds, rows = as_nobody(lambda: [
+            {e.path: e.kind for e in inventory(base)},
+            {i.source_path: getattr(i, "reason", None) for i in read_batch(base, "b", IngestConfig())}])
         assert kinds == {"locked": "unreadable_dir", "open.txt": "file"}
         assert rows == {"locked": "unreadable", "open.txt": None}
     finally:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from badinput import ARTICLE, jsonl_lines, warc_bytes, write_bad_batch
+from helpers import as_nobody
 
 from newsdesk.config import IngestConfig
 from newsdesk.ingest import fileread
@@ -113,21 +114,9 @@ def test_broken_symlink_is_unreadable(tmp_path: Path) -> None:
 def _reasons_as_nobody(folder: Path) -> list[str]:
     """Quarantine reasons of reading `folder` in a forked child that gave up root (which reads any mode)."""
     _read(folder.parent / "warm")  # import lazily-loaded modules while the files under /root are still readable
-    out, into = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child
-        try:
-            os.close(out)
-            os.setgid(65534)
-            os.setuid(65534)
-            os.write(into, json.dumps([q.reason for q in _read(folder)[1]]).encode())
-        finally:
-            os._exit(0)
-    os.close(into)
-    with os.fdopen(out, "rb") as pipe:
-        data = pipe.read()
-    os.waitpid(pid, 0)
-    return json.loads(data)
+    reasons = as_nobody(lambda: [q.reason for q in _read(folder)[1]])
+    assert isinstance(reasons, list)
+    return reasons
 
 
 def test_unreadable_file(tmp_path: Path) -> None:
