@@ -93,9 +93,10 @@ def test_json_fields_never_stored_as_python_reprs(fields: dict, body_field: str)
     items = list(parse_file("f.jsonl", data, "jsonl", max_bytes=1 << 20))
     records = [i for i in items if isinstance(i, ParsedRecord)]
     assert len(records) + sum(isinstance(i, Problem) for i in items) == 1
+    given_text = {v.strip() for v in fields.values() if isinstance(v, str)}  # "[" given as text is kept as text
     for record in records:
         for value in (record.title, record.url, record.source, record.published, record.external_id):
-            assert value is None or not re.match(r"\[|\{|True$|False$|None$", value), value
+            assert value is None or value.strip() in given_text or not re.match(r"\[|\{|True$|False$|None$", value), value
             assert value is None or value.encode("utf-8")  # never a lone surrogate
 
 
