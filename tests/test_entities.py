@@ -180,3 +180,45 @@ def test_group_names_keep_their_type() -> None:
                                            ("St. Petersburg", "St. Petersburg")])
 def test_reference_data_prefers_a_place_own_name(name: str, expected: str) -> None:
     assert find_place(name).name == expected
+
+
+def test_a_body_repeated_word_for_word_goes_through_the_model_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsdesk.config import NerConfig
+    from newsdesk.entities import stage
+
+    seen: list[str] = []
+
+    def counting(nlp, texts, batch_size):  # the real model runs; this only records what it is given
+        texts = list(texts)
+        seen.extend(texts)
+        return find_spans(nlp, texts, batch_size)
+
+    monkeypatch.setattr(stage, "find_spans", counting)
+    wire = "Angela Merkel met Emmanuel Macron in Paris on Monday, the Elysee said in a statement."
+    rows = [{"doc_id": "a", "title": "Merkel in Paris", "body": wire},
+            {"doc_id": "b", "title": None, "body": "Officials in Lagos said the Nigerian Senate would meet."},
+            {"doc_id": "c", "title": "Macron hosts Merkel", "body": wire}]
+    out = stage.annotate_rows(rows, NerConfig())
+    assert sorted(seen) == sorted({r["body"] for r in rows})
+    first, _, copy = out
+    assert (first[0], copy[0]) == ("a", "c")
+    assert first[3], "the wire body names people"
+    assert [(m.start_char, m.end_char, m.label, m.entity_id) for m in first[3]] == \
+        [(m.start_char, m.end_char, m.label, m.entity_id) for m in copy[3]]
+    assert {m.doc_id for m in copy[3]} == {"c"}
+
+
+def test_ner_inputs_put_repeated_bodies_after_their_first_article() -> None:
+    import duckdb
+
+    from newsdesk.store.entity_tables import NER_INPUTS_SQL
+
+    con = duckdb.connect()
+    con.execute("""CREATE TABLE arts AS SELECT * FROM (VALUES ('d1', 'x'), ('d2', 'y'), ('d3', 'x'), ('d0', 'z'),
+                   ('d4', 'y')) t(doc_id, body)""")
+    con.execute("""CREATE TABLE arts2 AS SELECT doc_id, NULL AS title, body, 'b' AS batch_id, 'en' AS language
+                   FROM arts""")
+    con.execute("""CREATE TABLE docs AS SELECT doc_id, NULL AS source_path, NULL AS external_id, 0 AS n_bytes,
+                   NULL AS sha256 FROM arts""")
+    sql = NER_INPUTS_SQL.format(articles="arts2", documents="docs")
+    assert [r[0] for r in con.execute(sql, ["b"]).fetchall()] == ["d0", "d1", "d3", "d2", "d4"]

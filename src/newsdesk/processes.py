@@ -6,6 +6,7 @@ import ctypes
 import gc
 import multiprocessing
 import os
+import time
 
 
 def process_alive(pid: int) -> bool:
@@ -33,10 +34,20 @@ def release_memory(collect: bool = False) -> None:
         LIBC.malloc_trim(0)
 
 
+_COLLECT_EVERY_S = 20.0
+_last_collect = [0.0]
+
+
 def release_worker_memory() -> None:
-    """release_memory(collect=True) in a pool worker; nothing in the caller's own process."""
-    if multiprocessing.parent_process() is not None:
-        release_memory(collect=True)
+    """release_memory in a pool worker (nothing in the caller's own process), with a full collection at most every
+    20 s: with spaCy loaded one costs ~80 ms, 2.5 % of the NER time when it ran after every 50 articles."""
+    if multiprocessing.parent_process() is None:
+        return
+    now = time.monotonic()
+    collect = now - _last_collect[0] >= _COLLECT_EVERY_S
+    if collect:
+        _last_collect[0] = now
+    release_memory(collect=collect)
 
 
 def _load_libc() -> ctypes.CDLL | None:

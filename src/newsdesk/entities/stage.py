@@ -40,15 +40,19 @@ def annotate_rows(rows: list[dict[str, Any]], config: NerConfig) -> list[Annotat
     parent a tokenisation and a (de)serialisation per article."""
     nlp = load_model(config.model)
     bodies = [str(r["body"]) for r in rows]
-    pieces = [(i, start, body[start:end]) for i, body in enumerate(bodies)
+    # A body republished word for word (a wire story after boilerplate removal) goes through the model once; the
+    # export puts such copies next to each other. Linking still runs per article (titles differ).
+    distinct = list(dict.fromkeys(bodies))
+    pieces = [(i, start, body[start:end]) for i, body in enumerate(distinct)
               for start, end in split_long(body, config.max_chars)]
-    spans: list[list[RawSpan]] = [[] for _ in rows]
+    spans: list[list[RawSpan]] = [[] for _ in distinct]
     for (i, start, _), found in zip(pieces, find_spans(nlp, [p for _, _, p in pieces], config.batch_size)):
         spans[i].extend(RawSpan(s.start_char + start, s.end_char + start, s.text, s.label) for s in found)
+    by_body = dict(zip(distinct, spans))
     out = []
-    for row, body, doc_spans in zip(rows, bodies, spans):
+    for row, body in zip(rows, bodies):
         title = row.get("title")
-        linked, strong = link_article(str(row["doc_id"]), body, doc_spans, title=title)
+        linked, strong = link_article(str(row["doc_id"]), body, list(by_body[body]), title=title)
         out.append((str(row["doc_id"]), title, len(body), linked, strong))
     return out
 
