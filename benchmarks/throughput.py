@@ -21,6 +21,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -137,6 +138,21 @@ def _minhash(texts: list[str]) -> int:
     return len(texts)
 
 
+def _pool_map(fn: Any, items: list, workers: int, chunksize: int = 1) -> None:
+    """pool.map, then a graceful close: `with Pool()` ends in terminate(), i.e. SIGTERM, which a worker started
+    from a shell that ignores SIGTERM (nohup in a job runner) also ignores, and the join then waits forever."""
+    pool = multiprocessing.get_context("spawn").Pool(workers)
+    try:
+        pool.map(fn, items, chunksize=chunksize)
+        pool.close()
+    except BaseException:
+        for process in pool._pool:  # noqa: SLF001 - terminate() would not stop them either; see above
+            process.kill()
+        raise
+    finally:
+        pool.join()
+
+
 def run_reference(pipeline: dict, workers: int) -> dict:
     import duckdb
 
@@ -148,19 +164,15 @@ def run_reference(pipeline: dict, workers: int) -> dict:
     con = duckdb.connect(pipeline["db"], read_only=True)
     bodies = [r[0] for r in con.execute("SELECT body FROM articles WHERE coalesce(language, 'en') = 'en'").fetchall()]
     con.close()
-    context = multiprocessing.get_context("spawn")
     t0 = time.perf_counter()
-    with context.Pool(workers) as pool:
-        pool.map(_extract, inputs, chunksize=16)
+    _pool_map(_extract, inputs, workers, chunksize=16)
     extract_s = time.perf_counter() - t0
     chunks = [bodies[i::workers] for i in range(workers)]
     t0 = time.perf_counter()
-    with context.Pool(workers) as pool:
-        pool.map(_ner, chunks)
+    _pool_map(_ner, chunks, workers)
     ner_s = time.perf_counter() - t0
     t0 = time.perf_counter()
-    with context.Pool(workers) as pool:
-        pool.map(_minhash, chunks)
+    _pool_map(_minhash, chunks, workers)
     minhash_s = time.perf_counter() - t0
     return {"extract_s": extract_s, "ner_s": ner_s, "minhash_s": minhash_s,
             "total_s": extract_s + ner_s + minhash_s, "inputs": len(inputs), "bodies": len(bodies)}
