@@ -17,5 +17,10 @@ class TransientError(Exception):
     """May succeed on a later attempt."""
 
 
+class ServiceUnavailable(TransientError):
+    """A service the run depends on (the lake's PostgreSQL catalog, object storage) cannot be reached. Retried
+    with bounded backoff; when that runs out, one line saying which service, exit code 1 (not the user's fault)."""
+
+
 class BatchNotFound(UserError, FileNotFoundError):
     pass
