@@ -32,7 +32,7 @@ def _run(stage: str, context: dg.AssetExecutionContext, newsdesk: NewsdeskSettin
     from newsdesk.pipeline import run_one  # lazy: stage modules pull in trafilatura and spaCy
 
     settings = newsdesk.resolve()
-    return run_one(stage, newsdesk.store(settings), settings, context.partition_key, context.log.info)
+    return run_one(stage, newsdesk.store(), settings, context.partition_key, context.log.info)
 
 
 def _tables(context: dg.AssetExecutionContext, newsdesk: NewsdeskSettings,
@@ -52,7 +52,7 @@ def raw_documents(context: dg.AssetExecutionContext, config: IngestRun,
 
     with failures_explained():
         settings = newsdesk.resolve()
-        store = newsdesk.store(settings)
+        store = newsdesk.store()
         check_model(settings)
         check_batch(settings, store, context.partition_key, allow_empty=config.allow_empty)
         stats = _run("ingest", context, newsdesk)
@@ -106,13 +106,10 @@ def article_copies(context: dg.AssetExecutionContext, newsdesk: NewsdeskSettings
     verified on the clean bodies), write-ups sharing wire passages become `story_links`, and its mentions are
     linked to canonical `entities` (surnames, misspellings and acronyms joined across the corpus)."""
     with failures_explained():
-        stats = _run("dedup", context, newsdesk)
+        stats = _run("publish", context, newsdesk)
     biggest = ask(newsdesk.store(), queries.largest_clusters, context.partition_key)
     return dg.MaterializeResult(metadata={
         **_tables(context, newsdesk, "article_copies"),
         **stats_metadata(stats),
         "largest_clusters": table_value(["copy_cluster_id", "articles"], biggest),
     })
-
-
-BATCH_ASSETS = [raw_documents, clean_articles, article_entities, article_copies]

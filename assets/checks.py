@@ -29,7 +29,7 @@ def every_input_accounted_for(context: dg.AssetCheckExecutionContext,
     settings = newsdesk.resolve()
     batch_dir = settings.landing_dir / batch
     expected = expected_rows(batch_dir, settings.ingest.max_file_bytes) if batch_dir.is_dir() else {}
-    recorded = ask(newsdesk.store(settings), queries.recorded_counts, batch)
+    recorded = ask(newsdesk.store(), queries.recorded_counts, batch)
     short = sorted(path for path, n in expected.items() if recorded.get(path, 0) < n)
     return dg.AssetCheckResult(passed=not short, metadata={
         "inputs": len(expected), "records_expected": sum(expected.values()),
@@ -68,7 +68,3 @@ def mention_offsets_match_body(context: dg.AssetCheckExecutionContext,
     """Every mention's text equals body[start_char:end_char] of its article."""
     bad, total = ask(newsdesk.store(), queries.mention_offsets, context.partition_key)
     return dg.AssetCheckResult(passed=bad == 0, metadata={"mentions": total, "mismatched": bad})
-
-
-ASSET_CHECKS = [every_input_accounted_for, no_empty_bodies, one_canonical_per_cluster, copy_clusters_of_sane_size,
-                mention_offsets_match_body]

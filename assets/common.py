@@ -8,27 +8,33 @@ from typing import Any, TypeVar
 
 import dagster as dg
 
-from newsdesk.config import SettingsError, load_settings
+from newsdesk.config import Settings, SettingsError, load_settings
 from newsdesk.errors import TransientError, UserError
 from newsdesk.store.store import Store
 
 T = TypeVar("T")
 
-def _backend() -> str:
+
+def _deployment() -> Settings:
     try:
-        return load_settings().store.backend
+        return load_settings()
     except SettingsError:
-        return "duckdb"  # the run itself will say what is wrong, in one line
+        return Settings()  # the run itself will say what is wrong, in one line
 
 
-# Which ops may run at once across runs is a property of the deployment's storage, read when the code location
-# loads. Embedded DuckDB admits one writing process per file: every writing op shares one pool, limited to one op
-# by the instance (dagster_home/dagster.yaml). On a DuckLake the batch stages run concurrently (no pool) and only
-# the publishing ops share a pool, limited to one by dagster_home_lake/dagster.yaml (they also serialise on a
-# lock row inside the lake; the pool saves them retries).
+# What the code location is deployed against, read once, when it loads: Dagster needs the pools and the sensor
+# interval to build the definitions, before any run resolves its own settings (NewsdeskSettings).
+DEPLOYMENT = _deployment()
+
+# Which ops may run at once across runs is a property of the deployment's storage. Embedded DuckDB admits one
+# writing process per file: every writing op shares one pool, limited to one op by the instance
+# (dagster_home/dagster.yaml). On a DuckLake the batch stages run concurrently (no pool) and only the publishing
+# ops share a pool, limited to one by dagster_home_lake/dagster.yaml (they also serialise on a lock row inside
+# the lake; the pool saves them retries).
 DUCKDB_POOL = "duckdb_writer"
-STAGE_POOL: str | None = DUCKDB_POOL if _backend() == "duckdb" else None
-PUBLISH_POOL = DUCKDB_POOL if _backend() == "duckdb" else "newsdesk_publish"
+_EMBEDDED = DEPLOYMENT.store.backend == "duckdb"
+STAGE_POOL: str | None = DUCKDB_POOL if _EMBEDDED else None
+PUBLISH_POOL = DUCKDB_POOL if _EMBEDDED else "newsdesk_publish"
 BATCH_GROUP = "batch"
 CORPUS_GROUP = "corpus"
 OWNERS = ["team:newsdesk"]

@@ -62,6 +62,3 @@ def write_report(store: Store) -> Path:
 
     with store.analyst() as con:
         return build_report(con, store.report_dir())
-
-
-CORPUS_ASSETS = [article_search_index, corpus_summary, analyst_snapshot]

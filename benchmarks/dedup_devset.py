@@ -23,7 +23,7 @@ from shared_data import shared_dir  # noqa: E402
 
 from newsdesk.config import load_settings  # noqa: E402
 from newsdesk.pipeline import run_one  # noqa: E402
-from newsdesk.store.store import Store  # noqa: E402
+from newsdesk.store.backends import open_store  # noqa: E402
 
 
 def split_batches(lines: list[str], n: int) -> list[list[str]]:
@@ -39,7 +39,7 @@ def run_devset(root: Path, batch_file: Path, n_batches: int = 1, reverse: bool =
     batches = split_batches(lines, n_batches) if n_batches > 1 else [lines]
     names = [f"devset-{i:02d}" for i in range(len(batches))]
     settings = load_settings({}, db_path=db, landing_dir=root / "landing")
-    store = Store.from_settings(settings)
+    store = open_store(settings)
     for name, records in zip(names, batches):
         folder = root / "landing" / name
         folder.mkdir(parents=True)
@@ -49,7 +49,7 @@ def run_devset(root: Path, batch_file: Path, n_batches: int = 1, reverse: bool =
     order = list(reversed(names)) if reverse else names
     for name in order:
         t0 = time.perf_counter()
-        stats = run_one("dedup", store, settings, name)  # publishes the batch: copies against the corpus
+        stats = run_one("publish", store, settings, name)  # publishes the batch: copies against the corpus
         print(f"{name}: dedup {time.perf_counter() - t0:.2f}s {json.dumps(stats, sort_keys=True)}", file=sys.stderr)
     return db
 

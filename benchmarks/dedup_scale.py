@@ -40,16 +40,17 @@ from newsdesk.config import (
 from newsdesk.dedup.features import band_keys, compute_features  # noqa: E402
 from newsdesk.dedup.shingles import shingle_hashes, tokenize  # noqa: E402
 from newsdesk.pipeline import run_one  # noqa: E402
+from newsdesk.store.backends import open_store  # noqa: E402
 from newsdesk.store.store import Store  # noqa: E402
 
 
 def store_for(db: Path) -> Store:
-    return Store.from_settings(load_settings({}, db_path=db))
+    return open_store(load_settings({}, db_path=db))
 
 
 def dedup_batch(db: Path, batch_id: str, config: DedupConfig, log=lambda _: None) -> dict:  # type: ignore[no-untyped-def]
     """The dedup stage (the one that publishes a batch) on articles written straight into the published table."""
-    return run_one("dedup", store_for(db), load_settings({}, db_path=db, dedup=config), batch_id, log)
+    return run_one("publish", store_for(db), load_settings({}, db_path=db, dedup=config), batch_id, log)
 
 def base_batches(n: int, size: int) -> list[tuple[str, int, int]]:
     return [(f"base-{k:04d}", start, min(size, n - start)) for k, start in enumerate(range(0, n, size))]

@@ -32,10 +32,10 @@ def in_process_job() -> dg.JobDefinition:
 
 def multiprocess_job() -> dg.JobDefinition:
     """The same assets with Dagster's default executor (a process per step), as before issue 16."""
-    from assets.batch import BATCH_ASSETS
+    from assets.common import BATCH_GROUP
     from pipelines.definitions import build_definitions
 
-    job = dg.define_asset_job("process_batch_multiprocess", selection=dg.AssetSelection.assets(*BATCH_ASSETS),
+    job = dg.define_asset_job("process_batch_multiprocess", selection=dg.AssetSelection.groups(BATCH_GROUP),
                               executor_def=dg.multiprocess_executor)
     defs = build_definitions()
     return dg.Definitions.merge(defs, dg.Definitions(jobs=[job])).resolve_job_def("process_batch_multiprocess")

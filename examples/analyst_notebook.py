@@ -15,9 +15,9 @@ import duckdb
 import matplotlib.pyplot as plt
 
 from newsdesk.config import load_settings
-from newsdesk.store import Store
+from newsdesk.store.backends import open_store
 
-SNAPSHOT = Store.from_settings(load_settings()).snapshot_path()  # NEWSDESK_DB, else data/newsdesk.duckdb
+SNAPSHOT = open_store(load_settings()).snapshot_path()  # NEWSDESK_DB, else data/newsdesk.duckdb
 OUT = Path("data/analyst")
 OUT.mkdir(parents=True, exist_ok=True)
 

@@ -65,7 +65,7 @@ def run_batches(args: list[str], allow_empty: bool = False) -> bool:
 
     resource = NewsdeskSettings()
     settings = resource.resolve()
-    store = resource.store(settings)
+    store = resource.store()
     names = [batch_name(a, settings.landing_dir) for a in args]
     for name in names:
         if problem := batch_key_problem(name):
@@ -232,7 +232,7 @@ def _command(args: argparse.Namespace) -> int:
             settings = resource.resolve()
             name = copy_sample(settings.landing_dir)
             ok = run_batches([name])  # its _SUCCESS marker is recorded: the UI's sensor will not run it again
-            print_summary(resource.store(settings))
+            print_summary(resource.store())
         elif args.command == "run":
             ok = run_batches(args.batches, args.allow_empty)
         else:

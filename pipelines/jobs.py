@@ -1,23 +1,20 @@
-"""Jobs: one batch end to end, and publishing the corpus. Both run in one process: a batch's stages depend on
-each other and write one at a time, so a process per step (the default executor) only adds start-up time."""
+"""Jobs: one batch end to end, and publishing the corpus (by asset group). Both run in one process, like every
+run of the code location (the executor is set once, on the Definitions)."""
 
 from __future__ import annotations
 
 import dagster as dg
 
-from assets.batch import BATCH_ASSETS
-from assets.corpus import CORPUS_ASSETS
+from assets.common import BATCH_GROUP, CORPUS_GROUP
 
 process_batch = dg.define_asset_job(
     name="process_batch",
-    selection=dg.AssetSelection.assets(*BATCH_ASSETS),
-    executor_def=dg.in_process_executor,
+    selection=dg.AssetSelection.groups(BATCH_GROUP),
     description="Ingest, clean, deduplicate and annotate one batch (one partition of `batches`).",
 )
 
 publish_corpus = dg.define_asset_job(
     name="publish_corpus",
-    selection=dg.AssetSelection.assets(*CORPUS_ASSETS),
-    executor_def=dg.in_process_executor,
+    selection=dg.AssetSelection.groups(CORPUS_GROUP),
     description="Rebuild the full-text index and corpus summary, then publish the analysts' snapshot and report.",
 )

@@ -11,16 +11,15 @@ from pathlib import Path
 
 import dagster as dg
 
-from assets.common import CORPUS_GROUP
+from assets.common import CORPUS_GROUP, DEPLOYMENT
 from assets.partitions import BATCHES, batch_key_problem, batches
 from assets.resources import NewsdeskSettings
-from newsdesk.config import Settings, load_settings
 from pipelines.jobs import process_batch
 
 MARKER = "_SUCCESS"
 # How often the daemon looks at the landing directory (NEWSDESK_SENSOR_INTERVAL_SECONDS; the live-UI test
-# shortens it). Read when the code location loads: Dagster needs the interval to define the sensor.
-INTERVAL_SECONDS = load_settings().sensor_interval_s
+# shortens it). Dagster needs the interval to define the sensor, so it is the deployment's.
+INTERVAL_SECONDS = DEPLOYMENT.sensor_interval_s
 
 
 def scan_landing(landing_dir: Path) -> dict[str, int]:
@@ -72,7 +71,7 @@ def landing_sensor(context: dg.SensorEvaluationContext, newsdesk: NewsdeskSettin
     if gone:
         context.log.info(f"batch folders no longer complete or present (renamed or deleted): {gone}; "
                          "their data stays in the database")
-    processed, requested = _store_state(newsdesk, settings)
+    processed, requested = _store_state(newsdesk)
     changed = sorted(k for k, mtime in current.items()
                      if cursor.markers.get(k) != mtime and processed.get(k) != mtime)  # the CLI or demo ran it
     again = sorted(b for b, at in requested.items() if cursor.requests.get(b) != at and b not in changed)
@@ -89,13 +88,13 @@ def landing_sensor(context: dg.SensorEvaluationContext, newsdesk: NewsdeskSettin
                            cursor=cursor.dump())
 
 
-def _store_state(newsdesk: NewsdeskSettings, settings: Settings) -> tuple[dict[str, int], dict[str, str]]:
+def _store_state(newsdesk: NewsdeskSettings) -> tuple[dict[str, int], dict[str, str]]:
     """From what analysts see (never locked by a run): batches already processed at their current marker, and
     re-run requests. Nothing when there is no database yet."""
     from newsdesk.store import batches as bookkeeping
 
     try:
-        with newsdesk.store(settings).analyst() as con:
+        with newsdesk.store().analyst() as con:
             processed = bookkeeping.processed_markers(con)
             requested = {b: str(at) for b, _, at in bookkeeping.requests(con)}
     except Exception:  # noqa: BLE001 - no database yet, or one from before these tables: the cursor decides alone

@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 
 from newsdesk.config import Settings, load_settings
+from newsdesk.store.backends import open_store
 from newsdesk.store.store import Store
 
 
@@ -18,7 +19,7 @@ def settings_for(db_path: Path, landing: Path | None = None, **overrides: object
 
 
 def store_for(db_path: Path) -> Store:
-    return Store.from_settings(settings_for(db_path))
+    return open_store(settings_for(db_path))
 
 
 def snapshot_path(db_path: Path) -> Path:

@@ -5,12 +5,12 @@ from pathlib import Path
 
 from newsdesk.config import load_settings
 from newsdesk.pipeline import run_batch
-from newsdesk.store.store import Store
+from newsdesk.store.backends import open_store
 
 
 def run(db_path: Path, batch_dir: Path, batch_id: str) -> None:
     settings = load_settings(db_path=db_path)
-    run_batch(Store.from_settings(settings), settings, batch_id, batch_dir=batch_dir)
+    run_batch(open_store(settings), settings, batch_id, batch_dir=batch_dir)
     print("done", flush=True)
 
 

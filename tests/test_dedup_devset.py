@@ -39,7 +39,7 @@ def cleaned(tmp_path_factory: pytest.TempPathFactory, shared: Path) -> tuple[Pat
 def _dedup(cleaned: tuple[Path, list[str]], target: Path, order: list[str]) -> list[tuple]:
     shutil.copy(cleaned[0], target)
     for name in order:
-        run_one("dedup", store_for(target), settings_for(target), name)
+        run_one("publish", store_for(target), settings_for(target), name)
     with store_for(target).read() as con:
         return con.execute("SELECT doc_id, copy_cluster_id, is_canonical, similarity FROM copies ORDER BY 1").fetchall()
 

@@ -48,7 +48,7 @@ def _corpus() -> dict[str, list[tuple[str, date, str]]]:
 
 
 def dedup_batch(db: Path, batch: str, config: DedupConfig) -> dict[str, int]:
-    return run_one("dedup", store_for(db), settings_for(db, dedup=config), batch)
+    return run_one("publish", store_for(db), settings_for(db, dedup=config), batch)
 
 
 def _load(db: Path, batches: dict[str, list[tuple[str, date, str]]]) -> None:

@@ -7,9 +7,10 @@ import duckdb
 import pytest
 from helpers import write_transaction
 
+from newsdesk.entities.corpus import find_spelling_evidence
 from newsdesk.entities.keys import make_entity_id
 from newsdesk.entities.spelling import close_spelling, one_edit_apart
-from newsdesk.store.entity_tables import apply_aliases, find_spelling_evidence, refresh_aliases
+from newsdesk.store.entity_tables import apply_aliases, refresh_aliases
 
 
 def _pid(name: str) -> str:

@@ -157,6 +157,13 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _share(text: str) -> float:
+    value = float(text)
+    if not 0.0 < value <= 1.0:
+        raise ValueError(text)
+    return value
+
+
 def _backend(text: str) -> str:
     if text not in ("duckdb", "ducklake"):
         raise ValueError(text)
@@ -170,29 +177,41 @@ class EnvVar:
     cast: Callable[[str], Any]
     help: str
     expect: str = ""  # what a valid value looks like, for the error message
+    kind: type = str  # the type of its field in Dagster's launchpad (the value is cast like the variable's)
+    field_name: str = ""  # that field's name; default: the variable's name without NEWSDESK_, lower case
+
+    @property
+    def field(self) -> str:
+        return self.field_name or self.name.removeprefix("NEWSDESK_").lower()
 
 
 ENVIRONMENT = (
     EnvVar("NEWSDESK_STORAGE", ("store", "backend"), _backend, "where tables live: duckdb (one local file) or "
            "ducklake (catalog in PostgreSQL, several writers)", "duckdb or ducklake"),
-    EnvVar("NEWSDESK_DB", ("store", "db_path"), Path, "the DuckDB file (storage duckdb)"),
+    EnvVar("NEWSDESK_DB", ("store", "db_path"), Path, "the DuckDB file (storage duckdb)", field_name="db_path"),
     EnvVar("NEWSDESK_LAKE_CATALOG", ("store", "lake_catalog"), str,
            "PostgreSQL connection string of the DuckLake catalog, e.g. 'host=db dbname=lake user=newsdesk'"),
-    EnvVar("NEWSDESK_LAKE_DATA", ("store", "lake_data_path"), str, "folder or s3:// path of the lake's data files"),
+    EnvVar("NEWSDESK_LAKE_DATA", ("store", "lake_data_path"), str, "folder or s3:// path of the lake's data files",
+           field_name="lake_data_path"),
     EnvVar("NEWSDESK_LANDING_DIR", ("landing_dir",), Path, "where batch folders are delivered"),
     EnvVar("NEWSDESK_SPACY_MODEL", ("ner", "model"), str, "spaCy package name or model directory for NER"),
     EnvVar("NEWSDESK_NER_PROCESSES", ("ner", "n_process"), _positive_int, "NER processes (0 = one per core)",
-           "a whole number >= 0"),
+           "a whole number >= 0", kind=int),
     EnvVar("NEWSDESK_CLEAN_WORKERS", ("clean", "workers"), _positive_int,
-           "boilerplate-removal processes (0 = one per core)", "a whole number >= 0"),
+           "boilerplate-removal processes (0 = one per core)", "a whole number >= 0", kind=int),
     EnvVar("NEWSDESK_MAX_FILE_BYTES", ("ingest", "max_file_bytes"), parse_bytes,
            "input files larger than this are quarantined unread", "bytes (52428800) or a size such as 50MB"),
     EnvVar("NEWSDESK_SENSOR_INTERVAL_SECONDS", ("sensor_interval_s",), _positive_int,
-           "how often the landing sensor looks for new batches", "a whole number of seconds"),
+           "how often the landing sensor looks for new batches", "a whole number of seconds", kind=int),
     EnvVar("NEWSDESK_DUCKDB_MEMORY", ("store", "memory", "default"), _duckdb_size,
            "DuckDB memory cap per connection (spills to .staging/ above it)", "a size such as 1GB"),
     EnvVar("NEWSDESK_DUCKDB_LOAD_MEMORY", ("store", "memory", "bulk_load"), _duckdb_size,
            "DuckDB memory cap while a stage bulk-loads its rows", "a size such as 512MB"),
+    EnvVar("NEWSDESK_COPY_CONTAINMENT", ("dedup", "copy_containment"), _share,
+           "share of the shorter text's shingles the longer must hold to be a copy (0.55)",
+           "a number above 0 and at most 1", kind=float),
+    EnvVar("NEWSDESK_STORY_MIN_SHARED_WORDS", ("dedup", "story_min_shared_words"), _positive_int,
+           "words of one shared passage that make a story link (24)", "a whole number >= 0", kind=int),
 )
 
 

@@ -1,21 +1,22 @@
-"""One stage contract and one runner for every batch stage (datatrove's PipelineStep, for our four stages).
+"""One stage contract and one runner for every batch stage (datatrove's PipelineStep, for our stages).
 
-A `Stage` declares what it reads (an export of the batch's inputs to Parquet), the picklable function that
+A `BatchStage` declares what it reads (an export of the batch's inputs to Parquet), the picklable function that
 turns a chunk of input rows into results, and the sink that stages those results and writes them in one
 transaction. `run_stage` owns everything around that: the scratch folder, chunking, the worker pool and its
 time limits, turning a document that fails into a quarantine row, progress lines, memory release, and the
-stats (total / kept / dropped_<reason>, the same words in every stage).
+stats. Every result is counted here, with the same words in every stage (`StatKeys`): total, kept, and
+dropped_<reason> for each quarantined input; sinks add only stage-specific figures (words, mentions, ...).
 """
 
 from __future__ import annotations
 
 import math
 import time
+from abc import ABC, abstractmethod
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 from newsdesk.config import Settings, cpu_workers
 from newsdesk.parallel import Failed, map_items
@@ -33,6 +34,26 @@ def no_log(_: str) -> None:
     return None
 
 
+class StatKeys:
+    """The words of every stage's stats: each input is counted once as kept or dropped_<reason>."""
+
+    TOTAL = "total"
+    KEPT = "kept"
+
+    @staticmethod
+    def dropped(reason: str) -> str:
+        return f"dropped_{reason}"
+
+
+def tally(stats: Stats, result: object) -> None:
+    """Count one input's outcome: a QuarantineItem is dropped with its reason, anything else is kept."""
+    stats[StatKeys.TOTAL] += 1
+    if isinstance(result, QuarantineItem):
+        stats[StatKeys.dropped(result.reason)] += 1
+    else:
+        stats[StatKeys.KEPT] += 1
+
+
 class Sink(Protocol):
     """Stages one stage's results for a batch and writes them in one transaction."""
 
@@ -40,24 +61,49 @@ class Sink(Protocol):
 
     def write(self, con: Connection) -> None: ...
 
+    def summary(self) -> dict[str, int]:
+        """Figures learnt while writing (set, not added: a lake writer may run `write` more than once)."""
+        ...
 
-@dataclass(frozen=True)
-class Stage:
-    name: str  # also the `stage` of its quarantine rows and the prefix of their reasons (clean_error, ...)
-    export: Callable[[Store, str, Path], int]  # the batch's inputs -> <workdir>/inputs.parquet; returns the count
-    work: Callable[[list[dict[str, Any]], Any], list[Any]]  # picklable: one result per input row
-    config: Callable[[Settings], Any]  # the part of the settings `work` needs (sent to every worker)
-    sink: Callable[[Path, str, Settings], Sink]
-    on_failure: Callable[[dict[str, Any], Failed, str], Any]  # (row, failure, batch) -> a result for the sink
-    workers: Callable[[Settings, int], int]  # processes for n inputs (0 = in this process)
-    timeout_s: Callable[[Settings], float]  # for one input
-    chunk_size: int = 50
-    batched: bool = False  # `work` gets whole chunks (spaCy's nlp.pipe), one by one only to find a failure
-    # After the sink is filled and before it is written: corpus-wide work (dedup's index and clusters).
-    finish: Callable[[Store, Sink, Path, Stats, Settings, Log], None] | None = None
-    write_memory: str = "bulk_load"
-    writes_pending: bool = True  # its rows wait in the pending tables until the batch is published
-    publishes: bool = False  # moves the batch into the published tables: one publisher at a time
+
+class BatchStage(ABC):
+    """One batch stage. Subclasses name it, say how to export its inputs, which picklable function does the
+    work (`work`, a module-level function: it is sent to worker processes) and which sink stores the results."""
+
+    name: ClassVar[str]  # also the `stage` of its quarantine rows and the prefix of their reasons
+    chunk_size: ClassVar[int] = 50
+    batched: ClassVar[bool] = False  # `work` gets whole chunks (nlp.pipe), one by one only to find a failure
+    write_memory: ClassVar[str] = "bulk_load"  # the store's memory profile for the write
+    writes_pending: ClassVar[bool] = True  # its rows wait in the pending tables until the batch is published
+    publishes: ClassVar[bool] = False  # moves the batch into the published tables: one publisher at a time
+    work: ClassVar[Callable[..., list[Any]]]  # (rows, config) -> one result per input row
+
+    @abstractmethod
+    def export(self, store: Store, batch_id: str, work: Path) -> int:
+        """Write the batch's inputs to <work>/inputs.parquet; return how many."""
+
+    @abstractmethod
+    def config(self, settings: Settings) -> Any:
+        """The part of the settings `work` needs (sent to every worker)."""
+
+    @abstractmethod
+    def sink(self, work: Path, batch_id: str, settings: Settings) -> Sink: ...
+
+    def workers(self, settings: Settings, n_inputs: int) -> int:
+        """Processes for n inputs (0 = in this process)."""
+        return 0
+
+    def timeout_s(self, settings: Settings) -> float:
+        """Time limit for one input (0 = none: only for work that runs in this process)."""
+        return 0.0
+
+    def on_failure(self, row: dict[str, Any], failure: Failed, batch_id: str) -> Any:
+        """A result for an input whose work raised, ran too long or killed its worker."""
+        return quarantine_item(self.name, row, failure, batch_id)
+
+    def finish(self, store: Store, sink: Sink, work: Path, stats: Stats, settings: Settings,  # noqa: B027
+               log: Log) -> None:
+        """After the sink is filled and before it is written (corpus-wide reads, final counts); optional."""
 
 
 def pool_size(configured: int, n_items: int, min_per_worker: int) -> int:
@@ -68,7 +114,8 @@ def pool_size(configured: int, n_items: int, min_per_worker: int) -> int:
     return max(1, min(wanted, math.ceil(n_items / min_per_worker)))
 
 
-def run_stage(stage: Stage, store: Store, batch_id: str, settings: Settings, log: Log = no_log) -> dict[str, int]:
+def run_stage(stage: BatchStage, store: Store, batch_id: str, settings: Settings,
+              log: Log = no_log) -> dict[str, int]:
     """Run one stage for one batch; returns its stats."""
     stats: Stats = Counter()
     with stage_workdir(store.scratch_root, stage.name) as work:
@@ -83,38 +130,42 @@ def run_stage(stage: Stage, store: Store, batch_id: str, settings: Settings, log
                 fed.append(chunk)
                 yield chunk
 
-        for results in map_items(stage.work, chunks(), stage.config(settings), workers=workers, scratch=work,
-                                 timeout_s=stage.timeout_s(settings), batched=stage.batched):
+        for results in map_items(type(stage).work, chunks(), stage.config(settings), workers=workers,
+                                 scratch=work, timeout_s=stage.timeout_s(settings), batched=stage.batched):
             for row, result in zip(fed.popleft(), results):
                 if isinstance(result, Failed):
                     result = stage.on_failure(row, result, batch_id)
+                tally(stats, result)
                 sink.add(result, stats)
-            done = stats["total"]
+            done = stats[StatKeys.TOTAL]
             if done - reported >= 1000 or done == n_items:
-                rate = done / max(time.monotonic() - started, 1e-9)
-                log(f"{stage.name}: {done}/{n_items} inputs, {rate:.1f}/s on {workers} processes")
+                log(progress_line(stage.name, done, n_items, time.monotonic() - started, workers))
                 reported = done
                 release_memory()
-        if stage.finish is not None:
-            stage.finish(store, sink, work, stats, settings, log)
+        stage.finish(store, sink, work, stats, settings, log)
+
         def write(con: Connection) -> None:
             sink.write(con)
             if stage.writes_pending:  # recorded in the same transaction as the rows
                 batches.stage_pending(con, batch_id, stage.name)
 
-        store.write(write, memory=stage.write_memory, serialise=stage.publishes,
-                    message=batches.publish_message(batch_id) if stage.publishes else f"{stage.name} {batch_id}")
-        stats.update(getattr(sink, "summary", {}))  # what a sink learns while writing (set, so a retry is harmless)
+        message = batches.publish_message(batch_id) if stage.publishes else f"{stage.name} {batch_id}"
+        store.write(write, memory=stage.write_memory, serialise=stage.publishes, message=message)
+        stats.update(sink.summary())
     release_memory()
     return dict(stats)
 
 
-def quarantine_for(stage: str) -> Callable[[dict[str, Any], Failed, str], Any]:
-    """on_failure for stages whose input rows describe a document (doc_id, source_path, ...)."""
-    def failed(row: dict[str, Any], failure: Failed, batch_id: str) -> QuarantineItem:
-        return QuarantineItem(
-            batch_id=batch_id, source_path=str(row.get("source_path") or ""), stage=stage,
-            reason=f"{stage}_{failure.kind}", detail=failure.detail, n_bytes=row.get("n_bytes"),
-            sha256=row.get("sha256"), external_id=row.get("external_id"), doc_id=row.get("doc_id"))
+def progress_line(stage: str, done: int, total: int, elapsed_s: float, workers: int) -> str:
+    rate = done / max(elapsed_s, 1e-9)
+    where = "in this process" if workers == 0 else f"on {workers} process{'es' if workers != 1 else ''}"
+    eta = f", about {(total - done) / rate:.0f} s to go" if 0 < done < total and rate > 0 else ""
+    return f"{stage}: {done}/{total} inputs, {rate:.1f}/s {where}{eta}"
 
-    return failed
+
+def quarantine_item(stage: str, row: dict[str, Any], failure: Failed, batch_id: str) -> QuarantineItem:
+    """The quarantine row of an input row describing a document (doc_id, source_path, ...) whose work failed."""
+    return QuarantineItem(
+        batch_id=batch_id, source_path=str(row.get("source_path") or ""), stage=stage,
+        reason=f"{stage}_{failure.kind}", detail=failure.detail, n_bytes=row.get("n_bytes"),
+        sha256=row.get("sha256"), external_id=row.get("external_id"), doc_id=row.get("doc_id"))

@@ -12,7 +12,7 @@ from typing import Any
 from newsdesk.clean.article import clean_document
 from newsdesk.config import CleanConfig, Settings
 from newsdesk.records import CleanArticle, QuarantineItem
-from newsdesk.runner import Stage, pool_size, quarantine_for
+from newsdesk.runner import BatchStage, pool_size
 from newsdesk.store.store import Store
 from newsdesk.store.tables import CleanSink, export_batch_documents, row_to_document
 
@@ -21,22 +21,25 @@ def clean_rows(rows: list[dict[str, Any]], config: CleanConfig) -> list[CleanArt
     return [clean_document(row_to_document(row), config) for row in rows]
 
 
-def _export(store: Store, batch_id: str, work: Path) -> int:
-    with store.read(memory="export") as con:
-        return export_batch_documents(con, batch_id, work / "inputs.parquet")
+class CleanStage(BatchStage):
+    name = "clean"
+    work = staticmethod(clean_rows)
+
+    def export(self, store: Store, batch_id: str, work: Path) -> int:
+        with store.read(memory="export") as con:
+            return export_batch_documents(con, batch_id, work / "inputs.parquet")
+
+    def config(self, settings: Settings) -> CleanConfig:
+        return settings.clean
+
+    def sink(self, work: Path, batch_id: str, settings: Settings) -> CleanSink:
+        return CleanSink(work, batch_id)
+
+    def workers(self, settings: Settings, n_inputs: int) -> int:
+        return pool_size(settings.clean.workers, n_inputs, settings.clean.min_docs_per_worker)
+
+    def timeout_s(self, settings: Settings) -> float:
+        return settings.clean.doc_timeout_s
 
 
-def _workers(settings: Settings, n_docs: int) -> int:
-    return pool_size(settings.clean.workers, n_docs, settings.clean.min_docs_per_worker)
-
-
-CLEAN = Stage(
-    name="clean",
-    export=_export,
-    work=clean_rows,
-    config=lambda s: s.clean,
-    sink=lambda work, batch_id, _: CleanSink(work, batch_id),
-    on_failure=quarantine_for("clean"),
-    workers=_workers,
-    timeout_s=lambda s: s.clean.doc_timeout_s,
-)
+CLEAN = CleanStage()

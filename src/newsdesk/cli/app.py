@@ -177,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from newsdesk.store.store import Store
+    from newsdesk.store.backends import open_store
 
     settings = load_settings(db_path=getattr(args, "db", None))
     if args.command == "clean":
@@ -185,7 +185,7 @@ def run(args: argparse.Namespace) -> int:
 
         show_clean(args.files, settings, args.id)
         return 0
-    store = Store.from_settings(settings)
+    store = open_store(settings)
     if args.command == "summary":
         from newsdesk.cli.summary import print_summary
 

@@ -2,7 +2,7 @@
 
 The model runs in worker processes with no database connection open: inputs are exported to Parquet first and
 outputs staged. Mentions wait in the pending tables; linking them to the corpus (spelling variants, aliases,
-`entities`) happens when the batch is published (newsdesk.dedup.stage), in one transaction with its copies. An
+`entities`) happens when the batch is published (newsdesk.publish), in one transaction with its copies. An
 article longer than `NerConfig.max_chars` is annotated piece by piece (paragraph boundaries), so no article meets
 spaCy's length limit; one whose annotation fails keeps its article row and gets a quarantine row (stage entities)
 instead of mentions.
@@ -22,7 +22,7 @@ from newsdesk.entities.keys import make_entity_id
 from newsdesk.entities.linking import link_article, normalize_name
 from newsdesk.entities.ner import RawSpan, find_spans, load_model
 from newsdesk.records import Mention, QuarantineItem
-from newsdesk.runner import Stage, pool_size, quarantine_for
+from newsdesk.runner import BatchStage, Log, Sink, Stats, pool_size
 from newsdesk.store import entity_tables
 from newsdesk.store.schema import ARTICLE_ENTITIES, EVIDENCE, MENTIONS, QUARANTINE
 from newsdesk.store.staging import ParquetStage, export_query
@@ -81,56 +81,66 @@ class EntitySink:
         self.failures = ParquetStage(work / "quarantine_entities.parquet", QUARANTINE)
 
     def add(self, result: Annotated | QuarantineItem, stats: Counter[str]) -> None:
-        stats["total"] += 1
         if isinstance(result, QuarantineItem):
             self.failures.add(quarantine_row(result))
-            stats[f"dropped_{result.reason}"] += 1
             return
         doc_id, title, body_length, linked, strong = result
         b = self.batch_id
-        stats["kept"] += 1
         stats["mentions"] += len(linked)
         for m in linked:
-            self.mentions.add((m.doc_id, b, m.start_char, m.end_char, m.text, m.label, m.entity_id, m.entity_id))
-        for values in summarize_article(linked, title, body_length):
-            label = Counter(m.label for m in linked if m.entity_id == values[0]).most_common(1)[0][0]
-            self.per_article.add((doc_id, b, *values, values[0], label, values[0] in strong))
+            self.mentions.add({"doc_id": m.doc_id, "batch_id": b, "start_char": m.start_char,
+                               "end_char": m.end_char, "text": m.text, "label": m.label,
+                               "entity_id": m.entity_id, "local_id": m.entity_id})
+        labels: dict[str, Counter[str]] = defaultdict(Counter)  # per entity, counted once: linear in mentions
+        for m in linked:
+            labels[m.entity_id][m.label] += 1
+        for row in summarize_article(linked, title, body_length):
+            label = labels[row["entity_id"]].most_common(1)[0][0]
+            self.per_article.add({"doc_id": doc_id, "batch_id": b, **row, "local_id": row["entity_id"],
+                                  "label": label, "strong_label": row["entity_id"] in strong})
         for alias_id, entity_id in sorted(find_evidence(linked)):
-            self.evidence.add((doc_id, b, alias_id, entity_id, "acronym"))
+            self.evidence.add({"doc_id": doc_id, "batch_id": b, "alias_id": alias_id, "entity_id": entity_id,
+                               "rule": "acronym"})
+
+    def summary(self) -> dict[str, int]:
+        return {}
 
     def write(self, con: duckdb.DuckDBPyConnection) -> None:
         entity_tables.stage_batch(con, self.batch_id, self.mentions, self.per_article, self.evidence, self.failures)
 
 
-def _count_skipped(store: Store, sink: Any, work: Path, stats: Counter[str], settings: Settings, log: Any) -> None:
-    """Articles in other languages are not annotated (the model is English): counted as dropped."""
-    with store.read() as con:
-        n_articles = entity_tables.count_articles(con, sink.batch_id)
-    stats["dropped_not_english"] = n_articles - stats["total"]
-    stats["total"] = n_articles
+class EntityStage(BatchStage):
+    name = "entities"
+    batched = True
+    work = staticmethod(annotate_rows)
+
+    def export(self, store: Store, batch_id: str, work: Path) -> int:
+        with store.read() as con:
+            return export_query(con, entity_tables.ner_inputs_sql(con, batch_id), [batch_id],
+                                work / "inputs.parquet")
+
+    def config(self, settings: Settings) -> NerConfig:
+        return settings.ner
+
+    def sink(self, work: Path, batch_id: str, settings: Settings) -> EntitySink:
+        return EntitySink(work, batch_id)
+
+    def workers(self, settings: Settings, n_inputs: int) -> int:
+        return pool_size(settings.ner.n_process, n_inputs, settings.ner.min_docs_per_process)
+
+    def timeout_s(self, settings: Settings) -> float:
+        return settings.ner.doc_timeout_s
+
+    def finish(self, store: Store, sink: Sink, work: Path, stats: Stats, settings: Settings, log: Log) -> None:
+        """Articles in other languages are not annotated (the model is English): counted as dropped."""
+        assert isinstance(sink, EntitySink)
+        with store.read() as con:
+            n_articles = entity_tables.count_articles(con, sink.batch_id)
+        stats["dropped_not_english"] = n_articles - stats["total"]
+        stats["total"] = n_articles
 
 
-def _export(store: Store, batch_id: str, work: Path) -> int:
-    with store.read() as con:
-        return export_query(con, entity_tables.ner_inputs_sql(con, batch_id), [batch_id], work / "inputs.parquet")
-
-
-def _workers(settings: Settings, n_docs: int) -> int:
-    return pool_size(settings.ner.n_process, n_docs, settings.ner.min_docs_per_process)
-
-
-ENTITIES = Stage(
-    name="entities",
-    export=_export,
-    work=annotate_rows,
-    config=lambda s: s.ner,
-    sink=lambda work, batch_id, _: EntitySink(work, batch_id),
-    on_failure=quarantine_for("entities"),
-    workers=_workers,
-    timeout_s=lambda s: s.ner.doc_timeout_s,
-    batched=True,
-    finish=_count_skipped,
-)
+ENTITIES = EntityStage()
 
 
 def find_evidence(mentions: list[Mention]) -> set[tuple[str, str]]:
@@ -143,9 +153,9 @@ def find_evidence(mentions: list[Mention]) -> set[tuple[str, str]]:
     return pairs
 
 
-def summarize_article(mentions: list[Mention], title: str | None,
-                      body_length: int) -> list[tuple[str, str, int, bool, int, float, bool, str | None]]:
-    """(entity_id, name, n_mentions, in_title, first_char, salience, is_about, ref_id) per entity of an article."""
+def summarize_article(mentions: list[Mention], title: str | None, body_length: int) -> list[dict[str, Any]]:
+    """One row per entity of an article: entity_id, name, n_mentions, in_title, first_char, salience, is_about,
+    ref_id (article_entities columns)."""
     grouped: dict[str, list[Mention]] = defaultdict(list)
     for m in mentions:
         grouped[m.entity_id].append(m)
@@ -156,9 +166,9 @@ def summarize_article(mentions: list[Mention], title: str | None,
         surfaces = {normalize_name(m.text) for m in items} | {normalize_name(name)}
         in_title = bool(title_key) and any(f" {s} " in title_key for s in surfaces if s)
         first = min(m.start_char for m in items)
-        score = salience(len(items), in_title, first, body_length)
-        out.append((entity_id, name, len(items), in_title, first, score, is_about(len(items), in_title, first,
-                                                                                   body_length), items[0].ref_id))
+        out.append({"entity_id": entity_id, "name": name, "n_mentions": len(items), "in_title": in_title,
+                    "first_char": first, "salience": salience(len(items), in_title, first, body_length),
+                    "is_about": is_about(len(items), in_title, first, body_length), "ref_id": items[0].ref_id})
     return out
 
 

@@ -1,4 +1,8 @@
-"""The ingest stage for one batch directory: read every file, stage rows, replace the batch in one transaction."""
+"""The ingest stage for one batch directory: read every file, stage rows, replace the batch in one transaction.
+
+The sibling of the row stages (newsdesk.runner): its inputs are files, read one by one by `read_batch` (which
+bounds each file's time and size itself), so there is no export and no pool; its stats use the same words
+(`runner.tally`)."""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from newsdesk.config import IngestConfig
 from newsdesk.errors import BatchNotFound
 from newsdesk.ingest.batch import IngestNote, list_batch_files, read_batch
 from newsdesk.processes import release_memory
-from newsdesk.records import RawDocument
+from newsdesk.runner import StatKeys, tally
 from newsdesk.store.staging import stage_workdir
 from newsdesk.store.store import Store
 from newsdesk.store.tables import IngestSink
@@ -36,20 +40,16 @@ def ingest_batch(store: Store, batch_dir: Path, batch_id: str, config: IngestCon
                     log(f"ingest: {item.source_path}: {item.detail}")
                 continue
             sink.add(item)
-            stats["total"] += 1
-            if isinstance(item, RawDocument):
-                stats["kept"] += 1
-            else:
-                stats[f"dropped_{item.reason}"] += 1
-            if stats["total"] % 5000 == 0:
-                log(f"ingest: {stats['total']} records read")
+            tally(stats, item)
+            if stats[StatKeys.TOTAL] % 5000 == 0:
+                log(f"ingest: {stats[StatKeys.TOTAL]} records read")
         marker = batch_dir / "_SUCCESS"
         mtime = marker.stat().st_mtime_ns if marker.is_file() else None
         n_dup = store.write(lambda con: sink.write(con, str(batch_dir), n_files, mtime), memory="bulk_load")
     release_memory()
     # Cross-batch duplicates are found in the database at write time; move them from kept to dropped.
     if n_dup:
-        stats["kept"] -= n_dup
-        stats["dropped_duplicate_record"] += n_dup
+        stats[StatKeys.KEPT] -= n_dup
+        stats[StatKeys.dropped("duplicate_record")] += n_dup
     stats["files"] = n_files
     return dict(stats)

@@ -1,20 +1,13 @@
-"""Entity tables: the batch's mentions staged as pending rows, and, when the batch is published, the corpus-level
-links recomputed in that same transaction.
-
-Aliases from in-article evidence ("NATO" = "North Atlantic Treaty Organization") and rare spelling variants of
-person names are applied to every article in the database, so the result does not depend on the order in
-which batches arrive.
-"""
+"""Entity tables (SQL only): the batch's mentions staged as pending rows, and the reads and writes the corpus
+linking (newsdesk.entities.corpus) makes when the batch is published, in that same transaction."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Mapping, Sequence
 
 import duckdb
 import pyarrow as pa
 
-from newsdesk.entities.corpus_labels import LabelView, corpus_label
-from newsdesk.entities.spelling import MIN_SHARED_CONTEXT, PersonName, spelling_pairs
 from newsdesk.store import batches
 from newsdesk.store.schema import PENDING
 from newsdesk.store.staging import ParquetStage, load_stage
@@ -38,19 +31,6 @@ def published_entity_ids(con: Connection, batch_id: str) -> set[str]:
                                       [batch_id]).fetchall()}
 
 
-def link_corpus(con: Connection, batch_id: str, touched: set[str]) -> set[str]:
-    """After the batch's rows are published: spelling variants, aliases and the `entities` rows of everything the
-    batch touched (`touched`: what its previous rows pointed at). Returns the entity ids recomputed."""
-    spelling = find_spelling_evidence(con, batch_id)
-    if spelling:
-        con.executemany("INSERT INTO entity_evidence VALUES (?, ?, ?, ?, 'spelling')",
-                        [(doc_id, batch_id, alias, target) for doc_id, alias, target in spelling])
-    changed = refresh_aliases(con)
-    touched = touched | apply_aliases(con, batch_id, changed) | changed
-    refresh_entities(con, sorted(touched))
-    return touched
-
-
 def count_articles(con: Connection, batch_id: str) -> int:
     table = f"{batches.source(con, batch_id, 'clean')}.articles"
     return int(con.execute(f"SELECT count(*) FROM {table} WHERE batch_id = ?", [batch_id]).fetchall()[0][0])
@@ -70,20 +50,24 @@ def ner_inputs_sql(con: Connection, batch_id: str) -> str:
                                  documents=f"{batches.source(con, batch_id, 'ingest')}.documents")
 
 
-def find_spelling_evidence(con: Connection, batch_id: str) -> list[tuple[str, str, str]]:
-    """(doc_id, alias_id, entity_id) for rare person spellings that should join a common one; one side of each
-    pair is named in this batch (see newsdesk.entities.spelling for the rules)."""
-    people = [PersonName(*row) for row in con.execute(
+def person_names(con: Connection, batch_id: str) -> list[tuple[str, str, int, bool]]:
+    """(local id, a name, articles naming it, named in this batch) of every person whose first name the batch
+    also names: the candidates for spelling variants."""
+    return con.execute(
         """SELECT ae.local_id, any_value(ae.name), count(DISTINCT ae.doc_id), bool_or(ae.batch_id = ?)
            FROM article_entities ae
            WHERE ae.local_id IN (SELECT DISTINCT local_id FROM entity_mentions WHERE label = 'PERSON')
              AND split_part(lower(ae.name), ' ', 1) IN (
                  SELECT DISTINCT split_part(lower(name), ' ', 1) FROM article_entities WHERE batch_id = ?)
-           GROUP BY ae.local_id ORDER BY ae.local_id""", [batch_id, batch_id]).fetchall()]
-    pairs = spelling_pairs(people)
+           GROUP BY ae.local_id ORDER BY ae.local_id""", [batch_id, batch_id]).fetchall()
+
+
+def apart_with_shared_context(con: Connection, pairs: Sequence[tuple[str, str]],
+                              min_shared: int) -> list[tuple[str, str, str]]:
+    """(doc_id, rare, common) for each (rare, common) pair of local ids never named in the same article and
+    sharing at least `min_shared` other entities across their articles; one row per article naming `rare`."""
     if not pairs:
         return []
-    # One query for every candidate pair: never in the same article, and enough other entities in common.
     con.register("_spelling_pairs", pa.table({"rare": [r for r, _ in pairs], "common": [c for _, c in pairs]}))
     try:
         return con.execute(
@@ -102,9 +86,16 @@ def find_spelling_evidence(con: Connection, batch_id: str) -> list[tuple[str, st
                SELECT r.doc_id, r.rare, r.common FROM r JOIN shared s USING (rare, common)
                LEFT JOIN together t USING (rare, common)
                WHERE coalesce(t.n, 0) = 0 AND s.n >= ? ORDER BY r.rare, r.common, r.doc_id""",
-            [MIN_SHARED_CONTEXT]).fetchall()
+            [min_shared]).fetchall()
     finally:
         con.unregister("_spelling_pairs")
+
+
+def add_evidence(con: Connection, batch_id: str, rows: Sequence[tuple[str, str, str]], rule: str) -> None:
+    """(doc_id, alias_id, entity_id) rows of evidence found by `rule`, attributed to the batch."""
+    if rows:
+        con.executemany("INSERT INTO entity_evidence VALUES (?, ?, ?, ?, ?)",
+                        [(doc_id, batch_id, alias, target, rule) for doc_id, alias, target in rows])
 
 
 def refresh_aliases(con: Connection) -> set[str]:
@@ -145,23 +136,25 @@ def apply_aliases(con: Connection, batch_id: str, changed: set[str]) -> set[str]
     return touched
 
 
-def refresh_entities(con: Connection, entity_ids: list[str]) -> None:
-    """Recompute the `entities` rows of the given ids from the mention tables (delete + insert). The label follows
-    the evidence across articles (newsdesk.entities.corpus_labels), not the raw count of mentions."""
-    if not entity_ids:
+def label_evidence(con: Connection, entity_ids: Sequence[str]) -> list[tuple[str, str | None, int, bool]]:
+    """(entity_id, label, n_mentions, strong_label) per article naming one of the entities."""
+    return con.execute(
+        """SELECT ae.entity_id, coalesce(ae.label, m.label), ae.n_mentions, coalesce(ae.strong_label, false)
+           FROM article_entities ae
+           LEFT JOIN (SELECT doc_id, entity_id, first(label ORDER BY label) AS label FROM entity_mentions
+                      GROUP BY ALL) m USING (doc_id, entity_id)
+           WHERE ae.entity_id IN (SELECT unnest(?::VARCHAR[]))""", [list(entity_ids)]).fetchall()
+
+
+def replace_entities(con: Connection, entity_ids: Sequence[str], labels: Mapping[str, str]) -> None:
+    """Recompute the `entities` rows of the given ids from the mention tables (delete + insert), with the
+    corpus-level label decided by the caller."""
+    ids = list(entity_ids)
+    if not ids:
         return
-    views: dict[str, list[LabelView]] = defaultdict(list)
-    for entity_id, label, n_mentions, strong in con.execute(
-            """SELECT ae.entity_id, coalesce(ae.label, m.label), ae.n_mentions, coalesce(ae.strong_label, false)
-               FROM article_entities ae
-               LEFT JOIN (SELECT doc_id, entity_id, first(label ORDER BY label) AS label FROM entity_mentions
-                          GROUP BY ALL) m USING (doc_id, entity_id)
-               WHERE ae.entity_id IN (SELECT unnest(?::VARCHAR[]))""", [entity_ids]).fetchall():
-        if label is not None:
-            views[entity_id].append(LabelView(label, int(n_mentions), bool(strong)))
-    labels = pa.table({"entity_id": list(views), "label": [corpus_label(v) for v in views.values()]})
-    con.execute("DELETE FROM entities WHERE entity_id IN (SELECT unnest(?::VARCHAR[]))", [entity_ids])
-    con.register("_entity_labels", labels)
+    con.execute("DELETE FROM entities WHERE entity_id IN (SELECT unnest(?::VARCHAR[]))", [ids])
+    con.register("_entity_labels", pa.table({"entity_id": list(labels), "label": list(labels.values())},
+                                            schema=pa.schema([("entity_id", pa.string()), ("label", pa.string())])))
     try:
         con.execute(
             """INSERT INTO entities (entity_id, name, label, n_articles, aliases, ref_id)
@@ -176,7 +169,7 @@ def refresh_entities(con: Connection, entity_ids: list[str]) -> None:
                      FROM article_entities ae JOIN ids USING (entity_id)
                      JOIN entity_mentions m ON m.doc_id = ae.doc_id AND m.entity_id = ae.entity_id
                      GROUP BY ae.entity_id) a USING (entity_id)""",
-            [entity_ids],
+            [ids],
         )
     finally:
         con.unregister("_entity_labels")

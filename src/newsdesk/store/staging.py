@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -46,16 +46,18 @@ def sweep_stale(root: Path, only: str | None = None) -> list[Path]:
 
 
 class ParquetStage:
-    """Append rows (tuples in schema order); flushed to one Parquet file every `chunk_rows` rows."""
+    """Append rows (dicts keyed by the schema's column names); flushed to one Parquet file every `chunk_rows`."""
 
     def __init__(self, path: Path, schema: pa.Schema, chunk_rows: int = 2000) -> None:
         self.path, self.schema, self.chunk_rows = path, schema, chunk_rows
-        self._rows: list[Sequence[object]] = []
+        self._rows: list[Mapping[str, object]] = []
         self._writer: pq.ParquetWriter | None = None
         self._closed = False
         self.n_rows = 0
 
-    def add(self, row: Sequence[object]) -> None:
+    def add(self, row: Mapping[str, object]) -> None:
+        if self.n_rows == 0 and set(row) != set(self.schema.names):  # a misspelt column would load as NULL
+            raise ValueError(f"{self.path.name}: row columns {sorted(row)} are not {sorted(self.schema.names)}")
         self._rows.append(row)
         self.n_rows += 1
         if len(self._rows) >= self.chunk_rows:
@@ -64,9 +66,7 @@ class ParquetStage:
     def flush(self) -> None:
         if self._writer is None:
             self._writer = pq.ParquetWriter(self.path, self.schema)
-        columns: list[Sequence[object]] = list(zip(*self._rows)) if self._rows else [[] for _ in self.schema]
-        self._writer.write_table(pa.table([pa.array(col, type=f.type) for col, f in zip(columns, self.schema)],
-                                          schema=self.schema))
+        self._writer.write_table(pa.Table.from_pylist(self._rows, schema=self.schema))
         self._rows.clear()
 
     def close(self) -> Path:

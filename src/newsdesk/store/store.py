@@ -20,7 +20,7 @@ from typing import TypeVar
 
 import duckdb
 
-from newsdesk.config import Settings, StoreSettings
+from newsdesk.config import StoreSettings
 from newsdesk.errors import TransientError, UserError
 from newsdesk.store.db import connect_file, is_lock_error, schema_sql, sql_text
 from newsdesk.store.schema import pending_ddl
@@ -55,15 +55,6 @@ class Store:
 
     def __init__(self, settings: StoreSettings) -> None:
         self.settings = settings
-
-    @staticmethod
-    def from_settings(settings: Settings | StoreSettings) -> Store:
-        store_settings = settings.store if isinstance(settings, Settings) else settings
-        if store_settings.backend == "ducklake":
-            from newsdesk.store.lake_store import LakeStore  # lazy: the postgres/ducklake extensions load only here
-
-            return LakeStore(store_settings)
-        return Store(store_settings)
 
     @property
     def path(self) -> Path:

@@ -21,9 +21,9 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
-def quarantine_row(item: QuarantineItem) -> tuple[object, ...]:
+def quarantine_row(item: QuarantineItem) -> dict[str, object]:
     values = asdict(item)
-    return tuple(values[name] for name in QUARANTINE.names)
+    return {name: values[name] for name in QUARANTINE.names}
 
 
 class IngestSink:
@@ -39,10 +39,9 @@ class IngestSink:
         if isinstance(item, QuarantineItem):
             self.quarantine.add(quarantine_row(item))
             return
-        d = item
-        self.documents.add((d.doc_id, d.batch_id, d.source_path, d.external_id, d.format, d.content_type, d.sha256,
-                            d.n_bytes, d.encoding))
-        self.contents.add((d.doc_id, d.batch_id, d.content, d.url, d.title, d.published, d.source, d.sha256))
+        fields = asdict(item)
+        self.documents.add({name: fields[name] for name in DOCUMENTS.names})
+        self.contents.add({name: fields[name] for name in CONTENTS.names})
 
     def write(self, con: duckdb.DuckDBPyConnection, landing_path: str, n_files: int,
               marker_mtime_ns: int | None = None) -> int:
@@ -111,24 +110,25 @@ class CleanSink:
         self.quarantine = ParquetStage(workdir / "quarantine_clean.parquet", QUARANTINE)
 
     def add(self, item: CleanArticle | QuarantineItem, stats: Counter[str]) -> None:
-        stats["total"] += 1
         if isinstance(item, QuarantineItem):
             self.quarantine.add(quarantine_row(item))
-            stats[f"dropped_{item.reason}"] += 1
             return
         a, b = item, self.batch_id
-        n_words = a.n_words
-        self.articles.add((a.doc_id, b, a.title, a.published_date, a.author, a.source_name, a.syndicated_from, a.url,
-                           a.language, a.body, n_words))
-        stats["kept"] += 1
-        stats["words_kept"] += n_words
+        self.articles.add({"doc_id": a.doc_id, "batch_id": b, "title": a.title, "published_date": a.published_date,
+                           "author": a.author, "source_name": a.source_name, "syndicated_from": a.syndicated_from,
+                           "url": a.url, "language": a.language, "body": a.body, "n_words": a.n_words})
+        stats["words_kept"] += a.n_words
         for s in a.segments:
             removed = count_words(s.text)
-            self.segments.add((a.doc_id, b, s.position, s.kind, s.reason, s.text, removed))
+            self.segments.add({"doc_id": a.doc_id, "batch_id": b, "position": s.position, "kind": s.kind,
+                               "reason": s.reason, "text": s.text, "n_words": removed})
             stats["words_removed"] += removed
             stats[f"segments_{s.kind}"] += 1
         if a.language not in (None, "en"):
             stats["non_english"] += 1
+
+    def summary(self) -> dict[str, int]:
+        return {}
 
     def write(self, con: duckdb.DuckDBPyConnection) -> None:
         batches.clear_stage(con, self.batch_id, "clean")
@@ -157,3 +157,13 @@ def export_batch_documents(con: duckdb.DuckDBPyConnection, batch_id: str, path: 
 
 def row_to_document(row: dict[str, object]) -> RawDocument:
     return RawDocument(**row)  # type: ignore[arg-type]
+
+
+def replace_quarantine(con: duckdb.DuckDBPyConnection, batch_id: str, stage: str,
+                       items: list[QuarantineItem]) -> None:
+    """The batch's published quarantine rows of one stage, replaced by `items`."""
+    con.execute("DELETE FROM main.quarantine WHERE batch_id = ? AND stage = ?", [batch_id, stage])
+    if items:
+        marks = ", ".join("?" * len(QUARANTINE.names))
+        con.executemany(f"INSERT INTO main.quarantine ({', '.join(QUARANTINE.names)}) VALUES ({marks})",
+                        [list(quarantine_row(item).values()) for item in items])

@@ -1,16 +1,13 @@
-"""Publishing a batch: its pending rows join the corpus, with its copies and entity links, in one transaction.
+"""Deduplicating one batch against the published corpus (the publish stage's corpus-wide part).
 
-1. signatures (the runner's chunks, in this process: ~8k articles/s, a worker pool would cost more than it
-   saves): tokens -> shingles -> MinHash (rensa) -> LSH band keys, and winnowed passage fingerprints, staged to
-   Parquet; each article's features are kept for verification (`FeatureCache`);
-2. then, in ONE write transaction (`DedupSink.write`): the batch's pending rows (documents, articles, mentions,
-   quarantine) move into the published tables; its index rows are replaced, the common-fingerprint table is kept
-   exact, and every article sharing a band key or enough rare fingerprints with the batch becomes a candidate
-   (articles elsewhere whose common fingerprints changed are re-queried too); every candidate pair is verified on
-   the cleaned bodies; copy components around the touched articles are clustered canonical-first; pairs, story
-   links and clusters are written; the batch's mentions are linked to the corpus (spelling variants, aliases,
-   `entities`). Readers therefore see a batch whole or not at all, and two batches published at once (DuckLake)
-   serialise: the second one's transaction conflicts, runs again, and sees the first's rows.
+1. signatures (the runner's chunks, in the publishing process: ~8k articles/s, a worker pool would cost more
+   than it saves): tokens -> shingles -> MinHash (rensa) -> LSH band keys, and winnowed passage fingerprints,
+   staged to Parquet; each article's features are kept for verification (`FeatureCache`);
+2. then, inside the publishing transaction (`deduplicate`): the batch's index rows are replaced, the
+   common-fingerprint table is kept exact, and every article sharing a band key or enough rare fingerprints with
+   the batch becomes a candidate (articles elsewhere whose common fingerprints changed are re-queried too); every
+   candidate pair is verified on the cleaned bodies; copy components around the touched articles are clustered
+   canonical-first; pairs, story links and clusters are written.
 A pair's verdict depends only on the two bodies and on which of their own fingerprints are common, and a
 cluster only on its component, so the final tables do not depend on the order batches were processed in.
 An article whose features or a verification fails is quarantined (stage dedup) and stays its own cluster.
@@ -31,12 +28,10 @@ from newsdesk.dedup.features import ArticleFeatures, band_keys, char_spans, comp
 from newsdesk.dedup.signatures import SignatureWriter
 from newsdesk.dedup.verify import COPY, STORY, PairVerdict, verify_pair
 from newsdesk.records import CopyRow, QuarantineItem
-from newsdesk.runner import Stage, quarantine_for
-from newsdesk.store import batches, entity_tables
+from newsdesk.store import batches
 from newsdesk.store import dedup_index as idx
 from newsdesk.store.staging import export_query, insert_columns
 from newsdesk.store.store import Store
-from newsdesk.store.tables import quarantine_row
 
 Pair = tuple[str, str]
 MEMORY = "dedup"  # the store's memory profile: index joins spill to disk instead of growing past the budget
@@ -46,7 +41,8 @@ def feature_rows(rows: list[dict[str, Any]], config: DedupConfig) -> list[Articl
     return [compute_features(str(r["doc_id"]), str(r["body"]), config) for r in rows]
 
 
-def _export(store: Store, batch_id: str, work: Path) -> int:
+def export_inputs(store: Store, batch_id: str, work: Path) -> int:
+    """The batch's articles (pending when a run in progress cleaned them) with their document fields."""
     with store.read(memory=MEMORY) as con:
         articles = f"{batches.source(con, batch_id, 'clean')}.articles"
         documents = f"{batches.source(con, batch_id, 'ingest')}.documents"
@@ -55,8 +51,8 @@ def _export(store: Store, batch_id: str, work: Path) -> int:
                                      WHERE a.batch_id = ? ORDER BY a.doc_id""", [batch_id], work / "inputs.parquet")
 
 
-class DedupSink:
-    """The batch's signatures (Parquet, for the index) and features (for verification); `write` publishes."""
+class DedupBatch:
+    """The batch's signatures (Parquet, for the index), features (for verification) and failures."""
 
     def __init__(self, work: Path, batch_id: str, config: DedupConfig) -> None:
         self.work, self.batch_id, self.config = work, batch_id, config
@@ -65,13 +61,10 @@ class DedupSink:
         self.pending: list[ArticleFeatures] = []
         self.batch_docs: list[str] = []
         self.failed: dict[str, QuarantineItem] = {}
-        self.summary: dict[str, int] = {}
 
-    def add(self, result: ArticleFeatures | QuarantineItem, stats: Counter[str]) -> None:
-        stats["total"] += 1
+    def add(self, result: ArticleFeatures | QuarantineItem) -> None:
         if isinstance(result, QuarantineItem):
             self.failed[str(result.doc_id)] = result
-            stats[f"failed_{result.reason}"] += 1
             return
         self.pending.append(result)
         self.batch_docs.append(result.doc_id)
@@ -85,26 +78,16 @@ class DedupSink:
             self.cache.add(self.pending)
             self.pending = []
 
-    def write(self, con: duckdb.DuckDBPyConnection) -> None:
-        """Publish the batch (see the module docstring). Everything read here is read on `con`, inside the
-        transaction, so a re-run after a lake conflict sees what the other writer committed."""
+    def close(self) -> None:
+        """Flush and close the staged signatures (closing again is a no-op: a lake writer may retry)."""
         self.flush()
         self.signatures.close()
-        touched = entity_tables.published_entity_ids(con, self.batch_id)
-        moved = batches.publish_pending(con, self.batch_id)
-        released = batches.released_duplicates(con, self.batch_id) if "ingest" in moved else []
-        failed = dict(self.failed)
-        summary = deduplicate(con, self, failed)
-        con.execute("DELETE FROM quarantine WHERE batch_id = ? AND stage = 'dedup'", [self.batch_id])
-        for item in failed.values():
-            con.execute("INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", list(quarantine_row(item)))
-        linked = entity_tables.link_corpus(con, self.batch_id, touched)
-        self.summary = {**summary, "entities_relinked": len(linked), "batches_released": len(released),
-                        "stages_published": len(moved)}
 
 
-def deduplicate(con: duckdb.DuckDBPyConnection, sink: DedupSink, failed: dict[str, QuarantineItem]) -> dict[str, int]:
-    """Index, candidates, verification and clusters of the batch against the published corpus; returns stats."""
+def deduplicate(con: duckdb.DuckDBPyConnection, sink: DedupBatch,
+                failed: dict[str, QuarantineItem]) -> dict[str, int]:
+    """Index, candidates, verification and clusters of the batch against the published corpus; returns stats.
+    Verification failures are added to `failed`."""
     config, batch_id = sink.config, sink.batch_id
     pairs, neighbours, reverified = index_and_query(con, sink.work, batch_id, config)
     common = idx.common_fingerprints(con)
@@ -187,24 +170,7 @@ def write_pairs(con: duckdb.DuckDBPyConnection, kept: list[PairVerdict], stories
 def _cluster_stats(rows: list[CopyRow], batch_docs: set[str]) -> dict[str, int]:
     in_batch = [r for r in rows if r.doc_id in batch_docs]
     return {
-        "kept": sum(1 for r in in_batch if r.is_canonical),
-        "dropped_copy": sum(1 for r in in_batch if not r.is_canonical),
+        "canonical": sum(1 for r in in_batch if r.is_canonical),
+        "copies": sum(1 for r in in_batch if not r.is_canonical),
         "clusters_touched": len({r.copy_cluster_id for r in rows}),
     }
-
-
-DEDUP = Stage(
-    name="dedup",
-    export=_export,
-    work=feature_rows,
-    config=lambda s: s.dedup,
-    sink=lambda work, batch_id, settings: DedupSink(work, batch_id, settings.dedup),
-    on_failure=quarantine_for("dedup"),
-    workers=lambda settings, n: 0,
-    timeout_s=lambda settings: 0.0,
-    chunk_size=2000,
-    batched=True,
-    write_memory=MEMORY,
-    writes_pending=False,
-    publishes=True,
-)
