@@ -90,7 +90,9 @@ class Inflater:
         except zlib.error as exc:
             self._done = True
             raise BadStream(f"not a valid {'gzip' if self._wbits == GZIP else 'deflate'} stream ({exc})") from exc
-        used = len(fed) - len(inflater.unconsumed_tail) - len(inflater.unused_data)
+        # At the end of a stream the input left is in unused_data (unconsumed_tail may repeat it); before the end
+        # it is in unconsumed_tail.
+        used = len(fed) - len(inflater.unused_data if inflater.eof else inflater.unconsumed_tail)
         self._pos += used
         if not piece and not used and not inflater.eof:
             self.truncated = self._done = True  # the input ended inside the stream
