@@ -6,11 +6,14 @@ answers many assertions; it returns, per file, the reasons its rows should carry
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import os
 import random
 import socket
+import struct
+import zlib
 from pathlib import Path
 
 from badinput import article_html
@@ -93,11 +96,11 @@ def deep_html(i: int, depth: int) -> str:
 
 
 class Warc:
-    """A WARC written record by record (gzip per record)."""
+    """A WARC written record by record (gzip per record, unless `gzip` is False)."""
 
-    def __init__(self) -> None:
+    def __init__(self, gzip: bool = True) -> None:
         self.buf = io.BytesIO()
-        self.writer = WARCWriter(self.buf, gzip=True)
+        self.writer = WARCWriter(self.buf, gzip=gzip)
 
     def response(self, uri: str, payload: bytes, content_type: str | None, status: str = "200 OK") -> None:
         headers = [("Content-Type", content_type)] if content_type else []
@@ -241,6 +244,9 @@ def write_hostile_batch(folder: Path, outside: Path) -> dict[str, list[str | Non
     put("twice.warc.gz", twice.bytes() * 2, None, "duplicate_id")
     put("line\nbreak and tab\t.txt", text_file(12).encode(), None)
     put("invisible_only.txt", (INVISIBLE * 20).encode(), "empty_file")
+    # Issue 23, item 1: every Content-Encoding of an HTTP body (the bombs have their own test: test_bombs.py)
+    data, reasons = encoded_warc()
+    put("encoded.warc", data, *reasons)
     put("bom_only.txt", b"\xef\xbb\xbf", "empty_file")
     return {name: sorted(reasons, key=lambda r: (r is not None, r or "")) for name, reasons in expected.items()}
 
@@ -279,3 +285,123 @@ def make_socket(path: Path) -> socket.socket:
 
 NOT_UTF8_NAME = os.fsdecode(b"caf\xe9 \xff story.txt")  # latin-1 bytes and a byte no encoding starts with
 NOT_UTF8_DISPLAY = "caf\\xe9 \\xff story.txt"
+
+
+# -- decompression bombs (issue 23, item 1) ------------------------------------------------------------------------
+BOMB_BYTES = 10 * 2**20  # each bomb's size on disk
+_UNIT = 2**20  # inflated bytes per repeated deflate block
+
+
+def deflate_bomb(head: bytes, unit: bytes, size: int = BOMB_BYTES) -> tuple[bytes, int]:
+    """(raw deflate data of about `size` bytes, what it inflates to in bytes): `head`, then `unit` (1 MiB of
+    repetitive text) again and again. Each unit is compressed once after a full flush, so its compressed bytes
+    repeat exactly and a 10 MB bomb (about 10 GB inflated) is built in milliseconds."""
+    assert len(unit) == _UNIT
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    first = packer.compress(head) + packer.flush(zlib.Z_FULL_FLUSH)
+    block = packer.compress(unit) + packer.flush(zlib.Z_FULL_FLUSH)
+    assert packer.compress(unit) + packer.flush(zlib.Z_FULL_FLUSH) == block
+    n = max(1, (size - len(first)) // len(block))
+    return first + block * n + packer.flush(), len(head) + n * _UNIT
+
+
+def as_gzip(raw: bytes, n_out: int) -> bytes:
+    """One gzip member around raw deflate data. The trailer's CRC is not the data's: computing it would mean
+    inflating the bomb, and no bounded reader gets that far (an unbounded one fails on memory long before)."""
+    return b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff" + raw + struct.pack("<II", 0, n_out & 0xFFFFFFFF)
+
+
+def as_zlib(raw: bytes) -> bytes:
+    """A zlib stream (HTTP's `deflate`) around raw deflate data; its checksum is not the data's, as in as_gzip."""
+    return b"\x78\xda" + raw + b"\x00\x00\x00\x00"
+
+
+def _filler(line: bytes) -> bytes:
+    return (line * (_UNIT // len(line) + 1))[:_UNIT]
+
+
+def gzip_text_bomb() -> bytes:
+    """A `.txt.gz` of one endless paragraph."""
+    raw, n = deflate_bomb(b"Harbour works: ", _filler(b"the tide came in and went out again. "))
+    return as_gzip(raw, n)
+
+
+def gzip_jsonl_bomb() -> bytes:
+    """A `.jsonl.gz` of endless short article lines."""
+    raw, n = deflate_bomb(b"", _filler(b'{"id": "tide", "text": "The tide came in and went out again."}\n'))
+    return as_gzip(raw, n)
+
+
+def _warc_record(block_len: int, uri: str, record_id: str) -> bytes:
+    return (f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:{record_id}>\r\n"
+            f"WARC-Date: 2026-01-05T10:00:00Z\r\nWARC-Target-URI: {uri}\r\n"
+            f"Content-Type: application/http; msgtype=response\r\nContent-Length: {block_len}\r\n\r\n").encode()
+
+
+def warc_record_bomb() -> bytes:
+    """A `.warc.gz` (gzip per record): a good page, a record whose gzip member inflates to ~10 GB of HTML (its
+    Content-Length says so honestly), then another good page."""
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html><body><p>"
+    unit = _filler(b"the tide came in and went out again. ")
+    n_units = BOMB_BYTES // 1037  # 1 MiB of repeated text deflates to about 1 KB
+    record = _warc_record(len(http) + n_units * _UNIT, "https://bomb.example/tide", "00000000-0000-4000-8000-0000000b0b01")
+    raw, n = deflate_bomb(record + http, unit, BOMB_BYTES)
+    before, after = Warc(), Warc()
+    before.response("https://kesterby.example/before", html_page(60).encode(), "text/html")
+    after.response("https://kesterby.example/after", html_page(61).encode(), "text/html")
+    return before.bytes() + as_gzip(raw, n) + after.bytes()
+
+
+def warc_encoding_bomb(coding: str) -> bytes:
+    """A plain `.warc`: a good page, a response whose body is a ~10 GB bomb sent with `Content-Encoding: coding`
+    (gzip or deflate), then another good page."""
+    raw, n = deflate_bomb(b"<html><body><p>", _filler(b"the tide came in and went out again. "))
+    body = as_gzip(raw, n) if coding == "gzip" else as_zlib(raw)
+    http = f"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: {coding}\r\n" \
+           f"Content-Length: {len(body)}\r\n\r\n".encode()
+    uri, page = f"https://bomb.example/{coding}", 62 if coding == "gzip" else 66
+    before, after = Warc(gzip=False), Warc(gzip=False)
+    before.response(f"https://kesterby.example/before-{coding}", html_page(page).encode(), "text/html")
+    after.response(f"https://kesterby.example/after-{coding}", html_page(page + 1).encode(), "text/html")
+    bomb = _warc_record(len(http) + len(body), uri, f"00000000-0000-4000-8000-00000000{len(coding):04d}") + http + body
+    return before.bytes() + bomb + b"\r\n\r\n" + after.bytes()
+
+
+def encoded_warc() -> tuple[bytes, list[str | None]]:
+    """A plain `.warc` of HTTP bodies in each Content-Encoding: gzip, zlib and raw deflate, gzip over chunked
+    transfer, a body stored decoded under a gzip header (crawlers do that), br (no brotli module: nothing can
+    decode it) and a cut-off gzip body; with the sorted reasons of its rows."""
+    w = Warc(gzip=False)
+
+    def put(n: int, body: bytes, coding: str, chunked: bool = False) -> None:
+        headers = [("Content-Type", "text/html"), ("Content-Encoding", coding)]
+        if chunked:
+            headers.append(("Transfer-Encoding", "chunked"))
+            body = b"".join(b"%x\r\n%s\r\n" % (len(body[i:i + 500]), body[i:i + 500])
+                            for i in range(0, len(body), 500)) + b"0\r\n\r\n"
+        http = StatusAndHeaders("200 OK", headers, protocol="HTTP/1.1")
+        w.writer.write_record(w.writer.create_warc_record(f"https://kesterby.example/encoded/{n}", "response",
+                                                          payload=io.BytesIO(body), http_headers=http))
+
+    def page(n: int) -> bytes:
+        return html_page(n).encode()
+
+    put(70, gzip.compress(page(70)), "gzip")
+    put(71, zlib.compress(page(71)), "deflate")
+    raw = zlib.compressobj(6, zlib.DEFLATED, -15)
+    put(72, raw.compress(page(72)) + raw.flush(), "deflate")
+    put(73, gzip.compress(page(73)), "gzip", chunked=True)
+    put(74, page(74), "gzip")
+    put(75, b"\x1b\x03\x00\xf8\xa5\x40\x42\x02\x00\x00\x00", "br")
+    put(76, gzip.compress(page(76))[:200], "gzip")
+    return w.bytes(), [None, None, None, None, None, "truncated_gzip", "unsupported_content_encoding"]
+
+
+# File name -> (builder, the sorted reasons of its rows; None = a document).
+BOMBS = {
+    "bomb.txt.gz": (gzip_text_bomb, ["file_too_large"]),
+    "bomb.jsonl.gz": (gzip_jsonl_bomb, ["file_too_large"]),
+    "bomb_record.warc.gz": (warc_record_bomb, [None, "file_too_large", "record_too_large"]),
+    "bomb_http_gzip.warc": (lambda: warc_encoding_bomb("gzip"), [None, None, "record_too_large"]),
+    "bomb_http_deflate.warc": (lambda: warc_encoding_bomb("deflate"), [None, None, "record_too_large"]),
+}

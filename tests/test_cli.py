@@ -113,12 +113,13 @@ def test_query_says_when_it_truncates_and_all_shows_everything(sample: Pipeline)
     assert everything.stdout.splitlines()[-1] == f"({len(expected)} rows)"
 
 
-def test_bad_sql_is_one_line_with_duckdbs_message(sample: Pipeline) -> None:
+def test_bad_sql_gives_duckdbs_whole_message(sample: Pipeline) -> None:
     con = duckdb.connect()
     with pytest.raises(duckdb.Error) as raised:
         con.execute("SELEC title FROM articles")
-    line = one_line_error(newsdesk("query", "SELEC title FROM articles", db=sample.db_path))
-    assert line == f"newsdesk: SQL error: {str(raised.value).splitlines()[0]}"
+    result = newsdesk("query", "SELEC title FROM articles", db=sample.db_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr == f"newsdesk: SQL error: {str(raised.value).strip()}\n"  # hints and caret too (#26)
 
 
 # -- query and export: whole results in files ----------------------------------------------------------------------
@@ -145,7 +146,9 @@ def test_export_to_standard_output_appends_after_earlier_output(sample: Pipeline
         result = newsdesk("query", "SELECT doc_id FROM articles ORDER BY doc_id", "--csv", "-", db=sample.db_path,
                           stdout=handle)
     assert result.returncode == 0, result.stderr
-    assert target.read_text(encoding="utf-8").splitlines() == ["earlier line", "doc_id"] + [r[0] for r in expected]
+    # Text columns are quoted in CSV (formula neutralising, test_csv_safety.py).
+    assert target.read_text(encoding="utf-8").splitlines() == ['earlier line', '"doc_id"'] + [f'"{r[0]}"'
+                                                                                              for r in expected]
     piped = newsdesk("query", "SELECT doc_id FROM articles ORDER BY doc_id", "--json", "-", db=sample.db_path)
     assert [json.loads(line)["doc_id"] for line in piped.stdout.splitlines()] == [r[0] for r in expected]
 

@@ -2,6 +2,7 @@
 
 The same batch runs through the real pipeline in test_hostile_pipeline.py; here the reader alone, fast."""
 
+import gzip
 import os
 import stat
 import threading
@@ -15,6 +16,8 @@ from hostile import (
     MIXED_WARC_PROTOCOL_RECORDS,
     NOT_UTF8_DISPLAY,
     NOT_UTF8_NAME,
+    Warc,
+    html_page,
     make_fifo,
     make_socket,
     story,
@@ -25,8 +28,10 @@ from hostile import (
 from newsdesk.config import IngestConfig
 from newsdesk.ingest import fileread
 from newsdesk.ingest.batch import IngestNote, make_doc_id, read_batch
+from newsdesk.ingest.bounded import Inflater, TooLarge
 from newsdesk.ingest.decode import decode_bytes
 from newsdesk.ingest.fileread import BoundedReader, FileBytes, FileRefused, read_file
+from newsdesk.ingest.formats import GzipError, gunzip_bounded
 from newsdesk.ingest.inventory import expected_rows, input_paths
 from newsdesk.records import QuarantineItem, RawDocument
 
@@ -301,3 +306,58 @@ def test_folders_nested_deeper_than_the_recursion_limit() -> None:
         for level in reversed(levels):
             if level.exists():
                 os.rmdir(level)
+
+
+def test_http_bodies_in_every_content_encoding(hostile) -> None:  # type: ignore[no-untyped-def]
+    """Issue 23, item 1: gzip, zlib and raw deflate bodies (also under chunked transfer) are decoded, through the
+    bounded reader, into the page itself; a body stored decoded under a gzip header is taken as it is; br is
+    refused with a true reason (no brotli module), and a cut-off gzip body is truncated_gzip."""
+    _, _, items = hostile
+    docs = {d.url: d for d in items if isinstance(d, RawDocument) and d.source_path == "encoded.warc"}
+    assert sorted(docs) == [f"https://kesterby.example/encoded/{n}" for n in range(70, 75)]
+    for n in range(70, 75):
+        assert docs[f"https://kesterby.example/encoded/{n}"].content == decode_bytes(html_page(n).encode()).text
+    refused = {q.reason: q.detail for q in items if isinstance(q, QuarantineItem) and q.source_path == "encoded.warc"}
+    assert "compressed with 'br'" in refused["unsupported_content_encoding"]
+    assert "no brotli module" in refused["unsupported_content_encoding"]
+    assert "Content-Encoding: gzip" in refused["truncated_gzip"]
+
+
+def test_bounded_gunzip_reads_members_and_stops_at_the_limit() -> None:
+    """Every member of a multi-member .gz is read (NUL padding between members skipped, as gzip does); a cut-off,
+    a corrupt and an over-limit stream each get their reason, and the reader never hands out more than the
+    limit."""
+    one, two = text_file(80).encode(), text_file(81).encode()
+    assert gunzip_bounded(gzip.compress(one) + b"\0" * 8 + gzip.compress(two), 1 << 20) == one + two
+    with pytest.raises(GzipError) as cut:
+        gunzip_bounded(gzip.compress(one)[:-20], 1 << 20)
+    assert cut.value.reason == "truncated_gzip"
+    with pytest.raises(GzipError) as bad:
+        gunzip_bounded(gzip.compress(one) + b"not gzip at all", 1 << 20)
+    assert bad.value.reason == "corrupt_gzip"
+    with pytest.raises(GzipError) as big:
+        gunzip_bounded(gzip.compress(b"x" * 300_000), 100_000)
+    assert big.value.reason == "file_too_large"
+    reader, handed = Inflater(gzip.compress(b"y" * 300_000), 100_000), 0
+    with pytest.raises(TooLarge):
+        while chunk := reader.read(7_000):
+            handed += len(chunk)
+    assert handed == 100_000
+
+
+def test_warc_gz_past_the_file_limit_keeps_the_records_inside_it(tmp_path: Path) -> None:
+    """A .warc.gz inflating past max_file_bytes: every record that ends inside the limit is a document, the rest
+    one file_too_large row, and the accounting check's count (inflated to the same limit) never asks for more."""
+    w = Warc()
+    for n in range(40):
+        padded = html_page(100 + n) + " " * 20_000  # compresses well, as crawled HTML does
+        w.response(f"https://kesterby.example/many/{n}", padded.encode(), "text/html")
+    data = w.bytes()
+    limit = len(gzip.decompress(data)) // 2
+    assert len(data) < limit
+    (tmp_path / "many.warc.gz").write_bytes(data)
+    items = [i for i in read_batch(tmp_path, "b1", IngestConfig(max_file_bytes=limit)) if not isinstance(i, IngestNote)]
+    kinds = [None if isinstance(i, RawDocument) else i.reason for i in items]
+    assert kinds[-1] == "file_too_large" and set(kinds[:-1]) == {None}
+    assert 10 < len(kinds) - 1 < 40
+    assert expected_rows(tmp_path, limit)["many.warc.gz"] <= len(items)

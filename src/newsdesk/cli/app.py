@@ -38,7 +38,12 @@ QUERY_HELP = """\
 Run SQL on the snapshot and print the result as a table: NULL is printed as NULL, numbers are right-aligned,
 line breaks in a cell show as \\n. The table shows the first 1,000 rows and says how many there are; cells longer
 than 60 characters end in … and a note says how many were cut (--wide shows them whole). --csv, --parquet and
---json write every row to a file instead, streamed by DuckDB's COPY (any size)."""
+--json write every row to a file instead, streamed by DuckDB's COPY (any size). In CSV, a text cell that starts
+with = + - @, a tab or a carriage return (a formula to a spreadsheet) gets a leading ' and text columns are
+quoted (OWASP's advice against CSV injection); --raw-csv writes the values as they are."""
+
+RAW_CSV_HELP = ("write CSV text cells as they are, without the ' put before cells starting with = + - @, a tab or "
+                "a carriage return (which a spreadsheet would run as formulas); Parquet and JSON are always raw")
 
 QUERY_EXAMPLES = """\
 examples:
@@ -107,13 +112,16 @@ def build_parser() -> Parser:
     export.add_argument("--csv", metavar="FILE", help="write every row as CSV with a header (- for standard output; "
                                                       "FILE.csv.gz is compressed)")
     export.add_argument("--parquet", metavar="FILE", help="write every row as Parquet")
+    query.add_argument("--raw-csv", action="store_true", help=RAW_CSV_HELP)
     export.add_argument("--json", metavar="FILE", help="write every row as JSON: an array for FILE.json, one object "
                                                        "per line for FILE.jsonl or - (standard output)")
 
     exp = command("export", "write a whole table or view to a CSV, Parquet or JSON file",
                   "Write every row of one table or view to FILE, streamed by DuckDB's COPY (any size). The format "
                   "comes from FILE's name: .csv (.csv.gz compressed), .parquet, .json (an array) or .jsonl (one "
-                  "object per line); - writes CSV to standard output. For a selection of rows or columns use "
+                  "object per line); - writes CSV to standard output. CSV text cells starting with = + - @, a tab "
+                  "or a carriage return get a leading ' (--raw-csv: as they are). For a selection of rows or "
+                  "columns use "
                   "`newsdesk query SQL --csv FILE`.",
                   "examples:\n  newsdesk export articles articles.parquet\n  newsdesk export canonical_articles "
                   "stories.csv\n  newsdesk export entities - | head\n\ntables and views: README.md (Tables) or "
@@ -122,6 +130,7 @@ def build_parser() -> Parser:
     exp.add_argument("file", metavar="FILE", help="where to write; - for standard output")
     exp.add_argument("--format", choices=("csv", "parquet", "json", "jsonl"),
                      help="the format, when FILE's name does not say it")
+    exp.add_argument("--raw-csv", action="store_true", help=RAW_CSV_HELP)
 
     report = command("report", "build the HTML report (pictures of the corpus) and print its path",
                      "Build the static HTML report of what analysts see: mentions over time for the top entities, "
@@ -200,13 +209,13 @@ def run(args: argparse.Namespace) -> int:
         width = None if args.wide else 60
         if args.csv or args.parquet or args.json:
             fmt, target = _query_export(args)
-            query.export_query(store, args.sql, fmt, target)
+            query.export_query(store, args.sql, fmt, target, raw_csv=args.raw_csv)
         else:
             query.show_query(store, args.sql, None if args.all else args.limit, width)
     elif args.command == "export":
         from newsdesk.cli import query
 
-        query.export_relation(store, args.name, args.file, args.format)
+        query.export_relation(store, args.name, args.file, args.format, raw_csv=args.raw_csv)
     elif args.command == "shell":
         return _exec_shell(store)
     return 0

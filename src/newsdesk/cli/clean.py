@@ -40,6 +40,7 @@ def show_clean(paths: list[Path], settings: Settings, only_id: str | None = None
 
 def _show_file(path: Path, settings: Settings, only_id: str | None, out: TextIO) -> tuple[Counter[str], int]:
     from newsdesk.clean.article import clean_document  # lazy: the cleaner's libraries load only for this command
+    from newsdesk.ingest.bounded import record_byte_limit
     from newsdesk.ingest.formats import ParsedRecord, Problem, detect_format, parse_file
 
     fmt = detect_format(path.name) or ""
@@ -52,7 +53,9 @@ def _show_file(path: Path, settings: Settings, only_id: str | None, out: TextIO)
         _totals(path, stats, out)
         return stats, 0
     shown = 0
-    for n, item in enumerate(parse_file(path.name, data, fmt, settings.ingest.max_file_bytes), start=1):
+    record_bytes = record_byte_limit(settings.ingest.max_record_chars)
+    parsed = parse_file(path.name, data, fmt, settings.ingest.max_file_bytes, max_record_bytes=record_bytes)
+    for n, item in enumerate(parsed, start=1):
         if isinstance(item, Problem):
             if only_id is None:
                 _quarantine(out, f"{path.name} · record {n}", "ingest", item.reason, item.detail)

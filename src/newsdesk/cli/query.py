@@ -36,7 +36,7 @@ def show_query(store: Store, sql: str, limit: int | None, width: int | None, out
                 return
             table = from_relation(rel, limit)
         except duckdb.Error as exc:
-            raise CliError(sql_failure(store, con, exc)) from None
+            raise CliError(sql_failure(store, con, _with_caret(con, sql, exc))) from None
     shown = render(table, width)
     print("\n".join(shown.lines), file=out)
     if table.truncated:
@@ -49,8 +49,10 @@ def show_query(store: Store, sql: str, limit: int | None, width: int | None, out
               "them whole", file=out)
 
 
-def export_query(store: Store, sql: str, fmt: str, target: str, out: TextIO = sys.stdout) -> None:
-    """Every row of the query's result into `target` (a file, or - for standard output)."""
+def export_query(store: Store, sql: str, fmt: str, target: str, out: TextIO = sys.stdout,
+                 raw_csv: bool = False) -> None:
+    """Every row of the query's result into `target` (a file, or - for standard output); CSV text cells that
+    start like a spreadsheet formula are neutralised unless `raw_csv`."""
     destination = _destination(target, fmt)
     with analyst(store) as con:
         try:
@@ -61,13 +63,14 @@ def export_query(store: Store, sql: str, fmt: str, target: str, out: TextIO = sy
             for statement in statements[:-1]:  # SET, LOAD ...: what the last one relies on
                 con.execute(statement.query)
             last = statements[-1].query
-            n = _write(lambda to: cli_queries.export_query(con, last, to, fmt), destination, target)
+            n = _write(lambda to: cli_queries.export_query(con, last, to, fmt, raw_csv), destination, target)
         except duckdb.Error as exc:
             raise CliError(sql_failure(store, con, exc)) from None
     _done(n, target, out)
 
 
-def export_relation(store: Store, name: str, target: str, fmt: str | None, out: TextIO = sys.stdout) -> None:
+def export_relation(store: Store, name: str, target: str, fmt: str | None, out: TextIO = sys.stdout,
+                    raw_csv: bool = False) -> None:
     fmt = fmt or format_of(target)
     destination = _destination(target, fmt)
     with analyst(store) as con:
@@ -77,7 +80,7 @@ def export_relation(store: Store, name: str, target: str, fmt: str | None, out: 
                 raise CliError(f"the database {location(store)} has no tables yet: {RUN_FIRST}")
             raise CliError(f"no table or view named {name!r}; there are: {', '.join(sorted(known.values()))}")
         try:
-            n = _write(lambda to: cli_queries.export_relation(con, name, to, fmt), destination, target)
+            n = _write(lambda to: cli_queries.export_relation(con, name, to, fmt, raw_csv), destination, target)
         except duckdb.Error as exc:
             if is_damage(exc):
                 raise CliError(damaged(store, location(store), exc)) from None
@@ -107,7 +110,20 @@ def sql_failure(store: Store, con: Connection, exc: duckdb.Error) -> str:
             empty = False
         if empty:
             return f"the database {location(store)} has no tables yet: {RUN_FIRST}"
-    return f"SQL error: {first_line(exc)}"
+    # DuckDB's whole message: its hints ("Did you mean", "Candidate bindings") and the LINE/caret lines under it.
+    return f"SQL error: {str(exc).strip() or type(exc).__name__}"
+
+
+def _with_caret(con: Connection, sql: str, exc: duckdb.Error) -> duckdb.Error:
+    """The same error with DuckDB's `LINE 1: ... ^` lines, which a relation's (`con.sql`) errors leave out and
+    `execute`'s keep. Only for errors of parsing and binding, raised before anything ran: binding again runs
+    nothing either."""
+    if isinstance(exc, (duckdb.ParserException, duckdb.BinderException, duckdb.CatalogException)):
+        try:
+            con.execute(sql)
+        except duckdb.Error as again:
+            return again
+    return exc
 
 
 def _prepare(con: Connection, sql: str) -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsdesk.config import IngestConfig
+from newsdesk.ingest.bounded import record_byte_limit
 from newsdesk.ingest.fileread import READ_TIMEOUT_S, BoundedReader, FileRefused
 from newsdesk.ingest.formats import SUPPORTED_SUFFIXES, Note, ParsedRecord, Problem, detect_format, parse_file
 from newsdesk.ingest.names import MARKER_FILES
@@ -106,7 +107,8 @@ def _read_entry(entry: BatchEntry, batch_id: str, config: IngestConfig,
         yield problem(got.reason, got.detail, got.n_bytes)
         return
     n_inputs = 0
-    for parsed in parse_file(entry.name, got.data, fmt, config.max_file_bytes, notes=True):
+    for parsed in parse_file(entry.name, got.data, fmt, config.max_file_bytes, notes=True,
+                             max_record_bytes=record_byte_limit(config.max_record_chars)):
         if isinstance(parsed, Note):
             yield IngestNote(rel, parsed.kind, parsed.detail)
             continue

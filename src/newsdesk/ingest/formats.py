@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import gzip
-import io
-import zlib
 from collections.abc import Iterator
 
+from newsdesk.ingest.bounded import BadStream, TooLarge, inflate, record_byte_limit
 from newsdesk.ingest.decode import DecodeError, decode_bytes
 from newsdesk.ingest.jsonrec import parse_json, parse_jsonl
 from newsdesk.ingest.parsed import Note, Parsed, ParsedRecord, Problem
@@ -35,20 +33,27 @@ def detect_format(name: str) -> str | None:
     return None
 
 
-def parse_file(name: str, data: bytes, fmt: str, max_bytes: int, notes: bool = False) -> Iterator[Parsed]:
+def parse_file(name: str, data: bytes, fmt: str, max_bytes: int, notes: bool = False,
+               max_record_bytes: int | None = None) -> Iterator[Parsed]:
     """Parse the bytes of one file of format `fmt` into records and problems, and with `notes` also the notes
-    (WARC protocol records, refused field values) a caller that keeps stats wants."""
-    for item in _parse(name, data, fmt, max_bytes):
+    (WARC protocol records, refused field values) a caller that keeps stats wants. Decompression stops at
+    `max_bytes` for the file and `max_record_bytes` for one WARC record (default: from IngestConfig's
+    max_record_chars)."""
+    if max_record_bytes is None:
+        from newsdesk.config import IngestConfig
+
+        max_record_bytes = record_byte_limit(IngestConfig().max_record_chars)
+    for item in _parse(name, data, fmt, max_bytes, max_record_bytes):
         if notes or not isinstance(item, Note):
             yield item
 
 
-def _parse(name: str, data: bytes, fmt: str, max_bytes: int) -> Iterator[Parsed]:
+def _parse(name: str, data: bytes, fmt: str, max_bytes: int, max_record_bytes: int) -> Iterator[Parsed]:
     if not data.strip():
         yield Problem("empty_file", "the file is empty or holds only whitespace", n_bytes=len(data))
         return
     if fmt == "warc":
-        yield from parse_warc(data)
+        yield from parse_warc(data, max_bytes, max_record_bytes)
         return
     if fmt.endswith(".gz"):
         try:
@@ -77,19 +82,18 @@ class GzipError(ValueError):
 
 
 def gunzip_bounded(data: bytes, max_bytes: int) -> bytes:
-    """Decompress gzip data, refusing truncated streams and outputs larger than max_bytes (gzip bombs)."""
-    out = io.BytesIO()
+    """Decompress gzip data (every member), refusing truncated streams and outputs larger than max_bytes (gzip
+    bombs: never more than max_bytes of output is held)."""
     try:
-        with gzip.GzipFile(fileobj=io.BytesIO(data)) as gz:
-            while chunk := gz.read(1 << 20):
-                out.write(chunk)
-                if out.tell() > max_bytes:
-                    raise GzipError("file_too_large", f"decompresses to more than {max_bytes} bytes")
-    except EOFError as exc:
-        raise GzipError("truncated_gzip", "the gzip stream ends early: the file was cut off") from exc
-    except (OSError, zlib.error) as exc:
-        raise GzipError("corrupt_gzip", f"not a valid gzip stream ({exc})") from exc
-    return out.getvalue()
+        out, cut = inflate(data, max_bytes)
+    except TooLarge as exc:
+        raise GzipError("file_too_large", f"decompresses to more than {max_bytes} bytes (a gzip bomb?); "
+                                          "stopped there") from exc
+    except BadStream as exc:
+        raise GzipError("corrupt_gzip", exc.detail) from exc
+    if cut:
+        raise GzipError("truncated_gzip", "the gzip stream ends early: the file was cut off")
+    return out
 
 
 def _parse_single(name: str, data: bytes, fmt: str) -> Iterator[Parsed]:

@@ -15,12 +15,12 @@ import errno
 import json
 import os
 import stat
-import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from newsdesk.ingest.bounded import BadStream, Inflater, TooLarge
 from newsdesk.ingest.names import MARKER_FILES, display_path
 
 _MARKERS = frozenset(os.fsencode(m) for m in MARKER_FILES)
@@ -139,27 +139,26 @@ def _count_records(path: bytes, max_file_bytes: int) -> int:
     except OSError:
         return 1
     if gzipped:
-        data = _gunzip_prefix(data, max_file_bytes)
+        data, over = _gunzip_prefix(data, max_file_bytes)
+        if over and not inner.endswith(b".warc"):
+            return 1  # the reader refuses a JSONL file that inflates past the limit whole (file_too_large)
     if inner.endswith(b".warc"):
         return sum(1 for rec_type in _warc_record_types(data) if rec_type not in _PROTOCOL_RECORDS)
     return _count_lines(data)
 
 
-def _gunzip_prefix(data: bytes, limit: int) -> bytes:
+def _gunzip_prefix(data: bytes, limit: int) -> tuple[bytes, bool]:
     """What the gzip members of `data` decompress to, up to the first broken or cut-off one (whose readable
-    start is kept), at most about `limit` bytes."""
-    out = bytearray()
-    rest = data
-    while rest[:2] == b"\x1f\x8b" and len(out) <= limit:
-        member = zlib.decompressobj(wbits=31)
-        try:
-            out += member.decompress(rest, limit + 1 - len(out))
-        except zlib.error:
-            break
-        if not member.eof:
-            break
-        rest = member.unused_data
-    return bytes(out)
+    start is kept), at most `limit` bytes (inflated in bounded chunks: a bomb is never inflated past it); and
+    whether there was more than `limit`."""
+    reader = Inflater(data, limit)
+    parts = []
+    try:
+        while chunk := reader.read(1 << 20):
+            parts.append(chunk)
+    except (BadStream, TooLarge):
+        pass
+    return b"".join(parts), reader.over
 
 
 def _warc_record_types(data: bytes) -> Iterator[bytes]:

@@ -5,6 +5,11 @@ counted in the ingest stats as `warc_protocol_records`. response, resource and c
 HTML and plain text become documents, JSON is read like a JSON file, a record without a usable Content-Type is
 sniffed, a non-2xx HTTP response is quarantined (`http_status`), and any other media type is quarantined
 (`unsupported_content_type`); revisit records hold no page of their own (`warc_revisit`).
+
+Every compressed layer goes through `newsdesk.ingest.bounded`, never through warcio's own inflating: a `.warc.gz`
+is inflated to at most the file limit (`file_too_large` for the rest), one record's body to at most the record
+limit (`record_too_large`), and an HTTP body's Content-Encoding (gzip, deflate) to at most the record limit too;
+an encoding the pipeline cannot decode (br without the brotli module) is `unsupported_content_encoding`.
 """
 
 from __future__ import annotations
@@ -14,8 +19,20 @@ import zlib
 from collections.abc import Iterator
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import ChunkedDataReader
 from warcio.exceptions import ArchiveLoadFailed
 
+from newsdesk.ingest.bounded import (
+    CHUNK,
+    GZIP,
+    GZIP_MAGIC,
+    RAW_DEFLATE,
+    ZLIB,
+    BadStream,
+    Inflater,
+    TooLarge,
+    inflate,
+)
 from newsdesk.ingest.decode import DecodeError, decode_bytes
 from newsdesk.ingest.jsonrec import parse_json
 from newsdesk.ingest.parsed import Note, Parsed, ParsedRecord, Problem
@@ -26,16 +43,22 @@ PROTOCOL_RECORDS = frozenset({"warcinfo", "request", "metadata"})
 PAGE_RECORDS = frozenset({"response", "resource", "conversion"})
 
 
-def parse_warc(data: bytes) -> Iterator[Parsed]:
-    """Every record of a WARC (gzip per record or not); a cut-off archive keeps what came before."""
+def parse_warc(data: bytes, max_file_bytes: int, max_record_bytes: int) -> Iterator[Parsed]:
+    """Every record of a WARC (gzip per record, whole-file gzip, or none); a cut-off archive keeps what came
+    before, and so does one that inflates past `max_file_bytes`."""
+    gzipped = data[:2] == GZIP_MAGIC
+    stream = Inflater(data, max_file_bytes) if gzipped else io.BytesIO(data)
     n_records = n_protocol = n_yielded = 0
     seen: set[str] = set()
     try:
-        for record in ArchiveIterator(io.BytesIO(data)):
+        archive = ArchiveIterator(stream)
+        archive.reader.set_decomp(None)  # inflated above, bounded: warcio must not inflate a second layer
+        for record in archive:
             rec_id = normalise_text(record.rec_headers.get_header("WARC-Record-ID") or "").strip() \
                 or f"record:{n_records + 1}"
-            payload = record.content_stream().read()
-            if getattr(record.raw_stream, "limit", 0):
+            payload = _read_at_most(record.raw_stream, max_record_bytes)
+            unread: int = getattr(record.raw_stream, "limit", 0)  # bytes the record says it has, not there
+            if payload is not None and unread:
                 yield Problem("truncated_warc", f"WARC record {rec_id} is cut off: the archive ends inside it",
                               record_key=rec_id, n_bytes=len(payload))
                 return
@@ -46,21 +69,31 @@ def parse_warc(data: bytes) -> Iterator[Parsed]:
                 continue
             if rec_id in seen:
                 # Two records with one id would share a doc_id (an archive concatenated with itself).
-                n_yielded += 1
                 yield Problem("duplicate_id", f"WARC record {rec_id} repeats a record id already read in this "
-                                              "archive", record_key=f"{rec_id}#{n_records}", n_bytes=len(payload))
+                                              "archive", record_key=f"{rec_id}#{n_records}",
+                              n_bytes=None if payload is None else len(payload))
+                n_yielded += 1
                 continue
             seen.add(rec_id)
-            for item in _page_record(record, rec_id, payload):
+            if payload is None:
+                yield Problem("record_too_large", f"WARC record {rec_id} is over the {max_record_bytes}-byte limit "
+                                                  "for one record; not read", record_key=rec_id)
+                n_yielded += 1
+                continue
+            for item in _page_record(record, rec_id, payload, max_record_bytes):
                 n_yielded += not isinstance(item, Note)
                 yield item
-    except (ArchiveLoadFailed, EOFError, OSError, zlib.error, ValueError) as exc:
+    except TooLarge as exc:
+        yield Problem("file_too_large", f"the WARC archive decompresses to more than {exc.limit} bytes (a gzip "
+                                        f"bomb?): stopped after {n_records} records", record_key=f"after:{n_records}")
+        return
+    except (ArchiveLoadFailed, EOFError, OSError, zlib.error, ValueError, BadStream) as exc:
         yield Problem("truncated_warc" if n_records else "invalid_warc",
                       f"the WARC archive breaks after {n_records} records ({type(exc).__name__}: {exc})"[:400],
                       record_key=f"after:{n_records}")
         return
-    if data[:2] == b"\x1f\x8b" and not _gzip_complete(data):
-        # warcio stops silently at a cut-off gzip member; the records before it are fine.
+    if isinstance(stream, Inflater) and stream.truncated:
+        # The records before the cut-off gzip member are fine.
         yield Problem("truncated_warc", f"the WARC archive is cut off after {n_records} complete records",
                       record_key=f"after:{n_records}")
     elif not n_yielded:
@@ -68,7 +101,19 @@ def parse_warc(data: bytes) -> Iterator[Parsed]:
                                     f"only {n_protocol} warcinfo/request/metadata records", record_key="")
 
 
-def _page_record(record: object, rec_id: str, payload: bytes) -> Iterator[Parsed]:
+def _read_at_most(stream: object, limit: int) -> bytes | None:
+    """The rest of a record's block, or None when it is over `limit` bytes (what was read is dropped; warcio
+    skips the rest in small reads)."""
+    parts, size = [], 0
+    while chunk := stream.read(min(CHUNK, limit + 1 - size)):  # type: ignore[attr-defined]
+        parts.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            return None
+    return b"".join(parts)
+
+
+def _page_record(record: object, rec_id: str, payload: bytes, max_record_bytes: int) -> Iterator[Parsed]:
     headers = record.rec_headers  # type: ignore[attr-defined]
     rec_type = record.rec_type  # type: ignore[attr-defined]
     uri = normalise_text(headers.get_header("WARC-Target-URI") or "").strip() or None
@@ -97,6 +142,12 @@ def _page_record(record: object, rec_id: str, payload: bytes) -> Iterator[Parsed
         yield Problem("unsupported_content_type", f"{label} holds {mtype}, not an article", record_key=rec_id,
                       n_bytes=len(payload))
         return
+    if http is not None:
+        try:
+            payload = http_body(http, payload, max_record_bytes)
+        except BodyRefused as exc:
+            yield Problem(exc.reason, f"{label}: {exc.detail}", record_key=rec_id, n_bytes=len(payload))
+            return
     if not payload.strip():
         yield Problem("empty_record", f"{label} has an empty body", record_key=rec_id, n_bytes=len(payload))
         return
@@ -123,18 +174,43 @@ def _page_record(record: object, rec_id: str, payload: bytes) -> Iterator[Parsed
                        encoding=decoded.encoding, url=uri, published=defaults["published"])
 
 
-def _gzip_complete(data: bytes) -> bool:
-    """True when every gzip member of `data` ends properly (output discarded, memory stays flat)."""
-    rest = data
-    while rest[:2] == b"\x1f\x8b":
-        inflater = zlib.decompressobj(wbits=31)
+class BodyRefused(ValueError):
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason, self.detail = reason, detail
+
+
+def http_body(http: object, payload: bytes, limit: int) -> bytes:
+    """An HTTP response body as the page's bytes: de-chunked, then each Content-Encoding undone, bounded by
+    `limit` bytes. A body that does not start like its declared compression is taken as already decoded (crawlers
+    often store it so and keep the header), as warcio does."""
+    get = http.get_header  # type: ignore[attr-defined]
+    if (get("Transfer-Encoding") or "").strip().lower() == "chunked":
+        payload = ChunkedDataReader(io.BytesIO(payload)).read()  # never longer than its input
+    codings = [c.strip().lower() for c in (get("Content-Encoding") or "").split(",") if c.strip()]
+    for coding in reversed(codings):
+        if coding == "identity":
+            continue
+        if coding in ("gzip", "x-gzip"):
+            wbits = GZIP if payload[:2] == GZIP_MAGIC else None
+        elif coding == "deflate":
+            wbits = ZLIB if len(payload) > 1 and (payload[0] & 0x0F) == 8 and \
+                int.from_bytes(payload[:2], "big") % 31 == 0 else RAW_DEFLATE  # RFC 1950's header check
+        else:
+            why = " (no brotli module is installed)" if coding == "br" else ""
+            raise BodyRefused("unsupported_content_encoding", f"the HTTP body is compressed with {coding!r}, which "
+                                                              f"this installation cannot decompress{why}")
+        if wbits is None:
+            continue
         try:
-            inflater.decompress(rest, 1 << 16)
-            while not inflater.eof:
-                if not inflater.unconsumed_tail:
-                    return False  # the input ran out inside this member
-                inflater.decompress(inflater.unconsumed_tail, 1 << 16)
-        except zlib.error:
-            return False
-        rest = inflater.unused_data
-    return True
+            payload, cut = inflate(payload, limit, wbits)
+        except TooLarge as exc:
+            raise BodyRefused("record_too_large", f"the HTTP body (Content-Encoding: {coding}) decompresses to "
+                                                  f"more than {limit} bytes, the limit for one record") from exc
+        except BadStream as exc:
+            if wbits == RAW_DEFLATE:
+                continue  # neither zlib nor raw deflate: a body stored decoded
+            raise BodyRefused("corrupt_gzip", f"the HTTP body (Content-Encoding: {coding}) is {exc.detail}") from exc
+        if cut:
+            raise BodyRefused("truncated_gzip", f"the HTTP body (Content-Encoding: {coding}) is cut off")
+    return payload

@@ -92,12 +92,17 @@ def count_rows(rel: Relation) -> int:
     return int(rel.aggregate("count(*)").fetchall()[0][0])
 
 
-def export_query(con: Connection, sql: str, target: str, fmt: str) -> int:
+def export_query(con: Connection, sql: str, target: str, fmt: str, raw_csv: bool = False) -> int:
     """Stream the result of the analyst's query `sql` (one statement) into `target` with COPY; rows written.
+    CSV text cells are neutralised (see `_safe_csv_copy`) unless `raw_csv`.
 
     SHOW/DESCRIBE/PRAGMA results cannot be COPY's query directly; they can as a subquery (used only for them,
     because a subquery may lose an ORDER BY)."""
     query = sql.strip().rstrip(";").strip()
+    if fmt == "csv" and not raw_csv:
+        safe = _safe_csv_copy(con, query)
+        if safe is not None:
+            return _rows_written(con.execute(safe, [target]))
     # The query is the analyst's own SQL, spliced as SQL (it is the statement, not a value); the path is bound.
     statement = f"COPY (\n{query}\n) TO ? ({EXPORT_OPTIONS[fmt]})"
     try:
@@ -111,13 +116,50 @@ def export_query(con: Connection, sql: str, target: str, fmt: str) -> int:
         raise
 
 
-def export_relation(con: Connection, name: str, target: str, fmt: str) -> int:
+def export_relation(con: Connection, name: str, target: str, fmt: str, raw_csv: bool = False) -> int:
     """Stream a whole table or view into `target` with COPY; `name` must be a key or value of relations()."""
     known = relations(con)
     if name.lower() not in known:
         raise KeyError(name)
-    quoted = '"' + known[name.lower()].replace('"', '""') + '"'  # a catalog name: identifiers cannot be bound
-    return _rows_written(con.execute(f"COPY (SELECT * FROM {quoted}) TO ? ({EXPORT_OPTIONS[fmt]})", [target]))
+    query = f"SELECT * FROM {_quote(known[name.lower()])}"  # a catalog name: identifiers cannot be bound
+    safe = _safe_csv_copy(con, query) if fmt == "csv" and not raw_csv else None
+    return _rows_written(con.execute(safe or f"COPY ({query}) TO ? ({EXPORT_OPTIONS[fmt]})", [target]))
+
+
+# A spreadsheet runs a cell starting with one of these as a formula (OWASP, "CSV Injection").
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+_LEADS_SQL = ", ".join(f"chr({ord(c)})" for c in FORMULA_LEADS)
+
+
+def _safe_csv_copy(con: Connection, query: str) -> str | None:
+    """A COPY statement (target bound as ?) writing `query`'s result as CSV with every text cell that starts like
+    a formula prefixed by a single quote and every text column quoted, as OWASP recommends; numbers, dates and
+    NULLs stay as they are (-2 is a number, not a formula). None when the result's columns cannot be known
+    without running the statement (SET, PRAGMA ...): the caller writes it raw."""
+    try:
+        rel = con.sql(f"FROM (\n{query}\n)")  # binds the query to learn its columns; runs nothing
+    except duckdb.Error:
+        return None
+    if rel is None:
+        return None
+    names, types = list(rel.columns), [str(t) for t in rel.types]
+    aliases = ", ".join(f"c{i}" for i in range(len(names)))
+    cells, quoted = [], []
+    for i, (name, kind) in enumerate(zip(names, types)):
+        if kind == "VARCHAR" or kind.startswith("ENUM("):
+            text = f"c{i}::VARCHAR"
+            cells.append(f"CASE WHEN left({text}, 1) IN ({_LEADS_SQL}) THEN chr(39) || {text} ELSE {text} END "
+                         f"AS {_quote(name)}")
+            quoted.append(_quote(name))
+        else:
+            cells.append(f"c{i} AS {_quote(name)}")
+    force = f", FORCE_QUOTE ({', '.join(dict.fromkeys(quoted))})" if quoted else ""
+    return (f"COPY (SELECT {', '.join(cells)} FROM (\n{query}\n) AS result({aliases})) TO ? "
+            f"({EXPORT_OPTIONS['csv']}{force})")
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
 
 
 def _rows_written(cursor: Connection) -> int:
