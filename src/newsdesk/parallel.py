@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from newsdesk.errors import is_out_of_memory
 from newsdesk.processes import LIBC, release_worker_memory
 
 T = TypeVar("T")
@@ -42,7 +43,7 @@ R = TypeVar("R")
 
 @dataclass(frozen=True)
 class Failed:
-    """An item that produced no result: `kind` is error, timeout or crash; `detail` a sentence."""
+    """An item that produced no result: `kind` is error, oom, timeout or crash; `detail` a sentence."""
 
     kind: str
     detail: str
@@ -101,10 +102,19 @@ def _run_job(job: _Job[T]) -> list[tuple[int, Any]]:
             try:
                 out.append((index, job.fn([item], job.config)[0]))
             except Exception as exc:  # noqa: BLE001 - one item's failure is its outcome, whatever it is
-                out.append((index, Failed("error", f"{type(exc).__name__}: {exc}"[:1000])))
+                out.append((index, _failed(exc)))
     _mark(job.progress, _IDLE)
     release_worker_memory()
     return out
+
+
+def _failed(exc: Exception) -> Failed:
+    """An item's exception as its outcome: kind oom when it ran out of memory (the worker survives a MemoryError
+    or a std::bad_alloc that reached Python; one it does not survive is a crash), else error."""
+    text = f"{type(exc).__name__}: {exc}"[:1000]
+    if is_out_of_memory(exc):
+        return Failed("oom", f"ran out of memory processing it ({text}); other documents went on")
+    return Failed("error", text)
 
 
 def _mark(path: str, index: int, weight: float = 1.0) -> None:

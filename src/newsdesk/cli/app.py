@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from newsdesk.cli.database import CliError, first_line, location
 from newsdesk.config import environment_help, load_settings
-from newsdesk.errors import TransientError, UserError
+from newsdesk.errors import FAILURES, UserError, out_of_memory_line
 
 if TYPE_CHECKING:
     from newsdesk.store.store import Store
@@ -158,8 +158,11 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as exc:  # CliError, SettingsError and the store's own
         print(f"newsdesk: {exc}", file=sys.stderr)
         return USER_ERROR
-    except TransientError as exc:  # the database stayed locked: worth trying again later
+    except FAILURES as exc:  # locked, unreachable, damaged or out of memory: not the user's doing
         print(f"newsdesk: {exc}", file=sys.stderr)
+        return 1
+    except MemoryError:
+        print(f"newsdesk: {out_of_memory_line(str(args.command))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("newsdesk: interrupted", file=sys.stderr)
