@@ -39,9 +39,17 @@ class Exit(Exception):
 def _instance() -> Any:
     import dagster as dg
 
-    os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / "dagster_home"))
-    Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
+    _dagster_home()
     return dg.DagsterInstance.get()
+
+
+def _dagster_home() -> Path:
+    """$DAGSTER_HOME (default: dagster_home/ in the project), checked: a UserError if it is no usable folder."""
+    from newsdesk.preflight import check_dagster_home
+
+    os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / "dagster_home"))
+    check_dagster_home(Path(os.environ["DAGSTER_HOME"]))
+    return Path(os.environ["DAGSTER_HOME"])
 
 
 def batch_name(arg: str, landing_dir: Path) -> str:
@@ -71,6 +79,7 @@ def run_batches(args: list[str], allow_empty: bool = False) -> bool:
         if problem := batch_key_problem(name):
             raise Exit(2, f"cannot process {name!r}: {problem}")
     try:
+        _dagster_home()
         check_store(store)
         check_model(settings)
         for name in names:  # before any partition is registered: no ghost partitions for missing folders
@@ -168,9 +177,25 @@ def _failure(result: Any) -> str:
     for event in result.all_events:
         if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
             error = event.step_failure_data.error
+            if _out_of_memory(error):
+                from newsdesk.errors import out_of_memory_line
+
+                return out_of_memory_line(event.step_key)
             message = (error.message or "").strip().splitlines()
             return f"{event.step_key}: {message[0] if message else error.cls_name}"
     return "see the run's events in the UI"
+
+
+def _out_of_memory(error: Any) -> bool:
+    """Whether a step's error (Dagster's record of an exception and its causes) is running out of memory."""
+    from newsdesk.errors import is_out_of_memory
+
+    while error is not None:
+        if error.cls_name in ("MemoryError", "OutOfMemoryException", "OutOfMemory") or is_out_of_memory(
+                Exception(error.message or "")):
+            return True
+        error = error.cause or error.context
+    return False
 
 
 def publish() -> bool:
@@ -222,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _command(args: argparse.Namespace) -> int:
     from assets.resources import NewsdeskSettings
-    from newsdesk.errors import UserError
+    from newsdesk.errors import FAILURES, UserError, out_of_memory_line
 
     try:
         if args.command == "demo":
@@ -239,6 +264,10 @@ def _command(args: argparse.Namespace) -> int:
             ok = publish()
     except UserError as exc:
         raise Exit(2, str(exc)) from None
+    except FAILURES as exc:  # a damaged database, an unreachable catalog, out of memory: not the user's doing
+        raise Exit(1, str(exc)) from None
+    except MemoryError:
+        raise Exit(1, out_of_memory_line(args.command)) from None
     return 0 if ok else 1
 
 

@@ -405,3 +405,43 @@ BOMBS = {
     "bomb_http_gzip.warc": (lambda: warc_encoding_bomb("gzip"), [None, None, "record_too_large"]),
     "bomb_http_deflate.warc": (lambda: warc_encoding_bomb("deflate"), [None, None, "record_too_large"]),
 }
+
+# ---- issue 23, item 2: inputs whose cost explodes -----------------------------------------------------------------
+
+# Bodies of about n characters in each shape that once made a text step superlinear or the model run for minutes.
+COST_SHAPES = {
+    "spaces": lambda n: "word" + " " * n + "word",
+    "dots": lambda n: "." * n,
+    "dashes": lambda n: "-" * n,
+    "pipes": lambda n: "|" * n,
+    "capitals": lambda n: "A" * n,
+    "capital_words": lambda n: " ".join(["HARBOUR"] * (n // 8)),
+    "giant_line": lambda n: " ".join(story(i)[1].replace("\n", " ") for i in range(n // 1500 + 1))[:n],
+    "tiny_lines": lambda n: "a\n" * (n // 2),
+    "dot_space": lambda n: ". " * (n // 2),
+    "dash_space": lambda n: " - " * (n // 3),
+    "link_anchors": lambda n: "".join(f"Link number {i}\n" for i in range(n // 18)),
+}
+
+
+def many_people(n: int) -> str:
+    """An article naming n distinct made-up people ("Nora Lindqvist met Tomas Brandt-7."): 10,000 of them once ran
+    NER and linking for minutes."""
+    firsts = [p.split()[0] for p in PEOPLE]
+    syllables = ["ba", "ko", "ri", "le", "mu", "sa", "te", "no", "vi", "da", "pe", "lu", "go", "fe", "ha", "zi"]
+    names = [f"{firsts[i % len(firsts)]} "
+             + "".join(syllables[(i // 16**k) % 16] for k in range(4)).title() for i in range(n)]
+    sentences = [f"{a} met {b} in {TOWNS[i % len(TOWNS)]}." for i, (a, b) in enumerate(zip(names[::2], names[1::2]))]
+    return "A long list of names\n\n" + " ".join(sentences)
+
+
+def write_costly_batch(folder: Path, n: int = 500_000) -> list[str]:
+    """One text file per cost shape (a real story first, then the pathological bulk) and the 10,000 people;
+    returns the file names."""
+    names = []
+    for i, (shape, build) in enumerate(COST_SHAPES.items()):
+        title, body = story(700 + i)
+        (folder / f"cost-{shape}.txt").write_text(f"{title}\n\n{body}\n\n{build(n)}\n", encoding="utf-8")
+        names.append(f"cost-{shape}.txt")
+    (folder / "cost-10000-people.txt").write_text(many_people(10_000), encoding="utf-8")
+    return names + ["cost-10000-people.txt"]

@@ -322,3 +322,70 @@ def test_kill_9_leaves_no_staging_behind_a_rerun(killed_run: dict[str, object]) 
     dead runs' folders when a stage starts, once the rerun gets its pool slot (see the test above). Must: once the
     rerun has finished, nothing of the killed run is left."""
     assert isinstance(killed_run["rerun"], Done) and killed_run["staging_left"] == []
+
+
+# ---- issue 23, item 4: errors that say what is true ------------------------------------------------------------
+
+def _no_false_advice(done: Done) -> str:
+    """The single stderr line, which must not tell anyone to move, restore or back up a file that is not ours."""
+    assert not STACK_FRAME.search(done.text), done.text[-3000:]
+    lines = done.err.strip().splitlines()
+    assert len(lines) == 1, done.err[-3000:]
+    for word in ("move it aside", "restore", "backup"):
+        assert word not in lines[0], lines[0]
+    return lines[0]
+
+
+@pytest.mark.parametrize("where", ["etc_passwd", "a_folder", "below_a_file", "empty_file"])
+@pytest.mark.parametrize("module", ["pipelines", "newsdesk.cli"])
+def test_a_wrong_newsdesk_db_is_a_setting_not_a_damaged_database(tmp_path: Path, where: str, module: str) -> None:
+    """Before: NEWSDESK_DB=/etc/passwd advised to "move it aside"; a folder, or a path below a file, to "restore
+    it from a backup". Now: exit code 2 and one line saying NEWSDESK_DB is wrong; the file is left alone."""
+    cli = Cli(tmp_path)
+    (cli.landing / "B").mkdir()
+    (cli.landing / "B" / "a.txt").write_text(text_file(93), encoding="utf-8")
+    not_ours = tmp_path / "notes.txt"
+    not_ours.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    empty = tmp_path / "empty.duckdb"
+    empty.touch()
+    db = {"etc_passwd": Path("/etc/passwd"), "a_folder": tmp_path, "below_a_file": not_ours / "news.duckdb",
+          "empty_file": empty}[where]
+    before = not_ours.read_bytes()
+    args = ("run", "B") if module == "pipelines" else ("summary",)
+    done = cli.run(*args, module=module, timeout=120, NEWSDESK_DB=str(db))
+    line = _no_false_advice(done)
+    assert done.rc == 2, done.text[-2000:]
+    assert "NEWSDESK_DB" in line and str(db) in line, line
+    assert not_ours.read_bytes() == before and empty.stat().st_size == 0
+
+
+def test_a_damaged_database_of_ours_is_exit_code_1_and_says_restore(tmp_path: Path) -> None:
+    """A DuckDB file (its header says so) that is cut off: not a setting, so exit code 1, and restoring it is the
+    true advice."""
+    cli = Cli(tmp_path)
+    (cli.landing / "B").mkdir()
+    (cli.landing / "B" / "a.txt").write_text(text_file(94), encoding="utf-8")
+    _truncated_database(cli.db)
+    done = cli.run("run", "B", timeout=120)
+    assert done.rc == 1, done.text[-2000:]
+    lines = done.err.strip().splitlines()
+    assert len(lines) == 1 and "damaged" in lines[0] and "restore it from a backup" in lines[0], done.err[-2000:]
+
+
+@pytest.mark.parametrize("command", ["run", "demo"])
+@pytest.mark.parametrize("home", ["a_file", "below_a_file"])
+def test_dagster_home_that_is_no_folder_is_one_line(tmp_path: Path, command: str, home: str) -> None:
+    """Before: DAGSTER_HOME pointing at a file gave a raw traceback and exit code 1. Now: checked before anything
+    runs, one line naming DAGSTER_HOME, exit code 2."""
+    cli = Cli(tmp_path)
+    (cli.landing / "B").mkdir()
+    (cli.landing / "B" / "a.txt").write_text(text_file(95), encoding="utf-8")
+    a_file = tmp_path / "home.txt"
+    a_file.write_text("not a folder\n", encoding="utf-8")
+    path = a_file if home == "a_file" else a_file / "dagster_home"
+    done = cli.run(*(("run", "B") if command == "run" else ("demo",)), timeout=120, DAGSTER_HOME=str(path))
+    assert done.rc == 2, done.text[-2000:]
+    assert not STACK_FRAME.search(done.text), done.text[-3000:]
+    lines = done.err.strip().splitlines()
+    assert len(lines) == 1 and "DAGSTER_HOME" in lines[0] and str(path) in lines[0], done.err[-2000:]
+    assert not cli.db.exists() or cli.query("SELECT count(*) FROM documents") == [(0,)]

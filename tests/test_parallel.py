@@ -120,3 +120,55 @@ def test_a_multiprocessing_child_that_used_the_pool_exits(tmp_path: Path) -> Non
     if alive:
         child.kill()
     assert not alive and child.exitcode == 0
+
+
+SLOW = 7
+
+
+def batched_with_marks(items: list[int], config: object) -> list[int]:
+    """A batched fn that works item by item inside its whole-chunk call and says which item it is on."""
+    from newsdesk.parallel import working_on
+
+    out = []
+    for position, x in enumerate(items):
+        working_on(position)
+        if x == SLOW:
+            time.sleep(600)
+        out.append(x * 2)
+    return out
+
+
+def batched_without_marks(items: list[int], config: object) -> list[int]:
+    """A batched fn that gives no sign of which item it is on (one opaque call over the chunk)."""
+    if SLOW in items:
+        time.sleep(600)
+    return [x * 2 for x in items]
+
+
+@pytest.mark.parametrize("fn", [batched_with_marks, batched_without_marks])
+def test_a_slow_item_in_a_batched_chunk_costs_about_one_time_limit(tmp_path: Path, fn: object) -> None:
+    """The old pool gave a chunk `limit x items` (20 x 3 s here) before isolating anyone."""
+    chunk = list(range(20))
+    started = time.monotonic()
+    [outcomes] = list(map_items(fn, [chunk], None, workers=1, scratch=tmp_path, timeout_s=3, batched=True))
+    elapsed = time.monotonic() - started
+    assert isinstance(outcomes[SLOW], Failed) and outcomes[SLOW].kind == "timeout"
+    assert [x for x in outcomes if not isinstance(x, Failed)] == [2 * i for i in chunk if i != SLOW]
+    # marked: one limit (3 s); unmarked: the chunk's limit, then the slow item's own (6 s); plus process start-up
+    assert elapsed < 40, elapsed
+
+
+def declares_its_step(items: list[int], config: object) -> list[int]:
+    from newsdesk.parallel import working_on
+
+    if len(items) == 1:
+        time.sleep(600)  # run alone, as after a whole-chunk timeout: the test must see that did not happen
+    working_on(None, weight=len(items))  # a step over the whole chunk, worth one limit per item
+    time.sleep(0.6 * len(items))  # longer than one limit (2 s), shorter than the declared weight's
+    return [x * 2 for x in items]
+
+
+def test_a_whole_chunk_step_gets_the_time_its_declared_size_is_worth(tmp_path: Path) -> None:
+    [outcomes] = list(map_items(declares_its_step, [[1, 2, 3, 4, 5]], None, workers=1, scratch=tmp_path,
+                                timeout_s=2, batched=True))
+    assert outcomes == [2, 4, 6, 8, 10]

@@ -24,3 +24,38 @@ class ServiceUnavailable(TransientError):
 
 class BatchNotFound(UserError, FileNotFoundError):
     pass
+
+
+class DamagedFile(Exception):
+    """A file of ours (a DuckDB database, checked by its header) cannot be read: one line saying which file and
+    how to get it back, exit code 1 (no setting fixes it; a file that is not ours is a wrong setting instead)."""
+
+
+class OutOfMemory(Exception):
+    """A store operation ran out of memory: one line naming the settings that bound memory, exit code 1."""
+
+
+# Failures that are not the user's doing: one line, exit code 1 (a UserError is exit code 2).
+FAILURES = (TransientError, DamagedFile, OutOfMemory)
+
+MEMORY_ADVICE = ("lower NEWSDESK_DUCKDB_MEMORY (and NEWSDESK_DUCKDB_LOAD_MEMORY) or the worker counts "
+                 "NEWSDESK_NER_PROCESSES and NEWSDESK_CLEAN_WORKERS, or give the process more memory")
+# How running out of memory shows: Python's MemoryError, DuckDB's OutOfMemoryException, C++'s std::bad_alloc.
+_OOM_NAMES = frozenset({"MemoryError", "OutOfMemoryException", "OutOfMemory"})
+_OOM_WORDS = ("std::bad_alloc", "out of memory", "cannot allocate memory", "failed to allocate")
+
+
+def is_out_of_memory(exc: BaseException | None) -> bool:
+    """Whether an exception, or one it was raised from, says the process ran out of memory."""
+    seen = 0
+    while exc is not None and seen < 20:
+        text = str(exc).lower()
+        if type(exc).__name__ in _OOM_NAMES or any(word in text for word in _OOM_WORDS):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
+
+def out_of_memory_line(what: str) -> str:
+    """The one line for a store operation that ran out of memory."""
+    return f"{what} ran out of memory: {MEMORY_ADVICE}"

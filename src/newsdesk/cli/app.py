@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from newsdesk.cli.database import CliError, first_line, location
 from newsdesk.config import environment_help, load_settings
-from newsdesk.errors import TransientError, UserError
+from newsdesk.errors import FAILURES, UserError, is_out_of_memory, out_of_memory_line
 
 if TYPE_CHECKING:
     from newsdesk.store.store import Store
@@ -165,10 +165,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return run(args)
     except UserError as exc:  # CliError, SettingsError and the store's own
+        if is_out_of_memory(exc):  # DuckDB's OutOfMemoryException, worded by a command as an SQL error
+            print(f"newsdesk: {out_of_memory_line(f'`newsdesk {args.command}`')}", file=sys.stderr)
+            return 1
         print(f"newsdesk: {exc}", file=sys.stderr)
         return USER_ERROR
-    except TransientError as exc:  # the database stayed locked: worth trying again later
+    except FAILURES as exc:  # locked, unreachable, damaged or out of memory: not the user's doing
         print(f"newsdesk: {exc}", file=sys.stderr)
+        return 1
+    except MemoryError:
+        print(f"newsdesk: {out_of_memory_line(str(args.command))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("newsdesk: interrupted", file=sys.stderr)

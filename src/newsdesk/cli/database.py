@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 
 from newsdesk.errors import UserError
-from newsdesk.store.db import is_lock_error
+from newsdesk.store.db import is_duckdb_file, is_lock_error, path_problem
 from newsdesk.store.store import Connection, Store
 
 RUN_FIRST = "run `make demo` or `python -m pipelines run <batch>` first, or set NEWSDESK_DB"
@@ -75,6 +75,9 @@ def is_damage(exc: BaseException) -> bool:
 
 
 def damaged(store: Store, path: Path, exc: BaseException) -> str:
+    if path != store.snapshot_path() and not is_duckdb_file(path):  # /etc/passwd is not ours: never advise
+        # moving or restoring it (the snapshot is ours whatever it holds: publishing it again is the fix)
+        return path_problem(path) or f"cannot open {path} ({first_line(exc)}): set NEWSDESK_DB to the database file"
     if path == store.snapshot_path():
         fix = "publish it again with `python -m pipelines corpus`"
     else:

@@ -7,6 +7,7 @@ lines earlier; this is the usual newsroom heuristic (a surname refers to the nea
 
 from __future__ import annotations
 
+import bisect
 import difflib
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -148,12 +149,39 @@ def type_datelines(body: str, spans: list[Span]) -> list[Span]:
 
 def link_people(spans: list[Span], options: LinkOptions, context: list[Span] | None = None) -> list[Span]:
     """Surnames and misspellings joined to the article's full person names (taken from `context` if given)."""
-    full_names = [s for s in (spans if context is None else context)
-                  if s.label == "PERSON" and len(s.canonical.split()) >= 2 and looks_like_name(s.canonical)]
+    full_names = _FullNames([s for s in (spans if context is None else context)
+                             if s.label == "PERSON" and len(s.canonical.split()) >= 2
+                             and looks_like_name(s.canonical)])
     return [_link_one(s, full_names, options) for s in spans]
 
 
 _PARTICLES = {"van", "von", "der", "den", "de", "da", "di", "du", "la", "le", "del", "bin", "al", "el", "ibn", "mac"}
+# Misspellings are sought among at most this many distinct full names sharing a first word and a word count: a
+# list naming thousands of people would otherwise cost a comparison per pair (quadratic; 10k names ran minutes).
+_MAX_SPELLING_CANDIDATES = 200
+
+
+class _FullNames:
+    """The article's full person names, indexed so that linking one span costs a lookup, not a scan."""
+
+    def __init__(self, names: list[Span]) -> None:
+        names = sorted(names, key=lambda f: f.start)  # the nearest one before a span is found by bisection
+        self.by_tail: dict[tuple[int, str], list[Span]] = {}  # (n words, normalised last n words) -> names
+        self.by_word: dict[str, list[Span]] = {}  # normalised first or last word -> names
+        self.by_key: dict[str, Span] = {}  # normalised full name -> its first occurrence
+        self.by_first: dict[tuple[str, int], list[str]] = {}  # (first word, n words) -> distinct normalised names
+        for f in names:
+            words = f.canonical.split()
+            for n in range(1, len(words)):
+                self.by_tail.setdefault((n, normalize_name(" ".join(words[-n:]))), []).append(f)
+            for word in {normalize_name(words[0]), normalize_name(words[-1])}:
+                self.by_word.setdefault(word, []).append(f)
+            key = normalize_name(f.canonical)
+            if key not in self.by_key:
+                self.by_key[key] = f
+                if key.split():
+                    self.by_first.setdefault((key.split()[0], len(key.split())), []).append(key)
+        self.spelling: dict[str, Span | None] = {}  # memo: normalised span text -> closest full name
 
 
 def looks_like_name(text: str) -> bool:
@@ -161,43 +189,52 @@ def looks_like_name(text: str) -> bool:
     return all(w[:1].isupper() or w.lower() in _PARTICLES for w in text.split())
 
 
-def _link_one(span: Span, full_names: list[Span], options: LinkOptions) -> Span:
+def _nearest(candidates: list[Span], span: Span) -> Span:
+    """The nearest candidate before the span (candidates are in article order), else the first after it."""
+    i = bisect.bisect_left(candidates, span.start, key=lambda f: f.start)
+    return candidates[i - 1] if i else candidates[0]
+
+
+def _link_one(span: Span, full_names: _FullNames, options: LinkOptions) -> Span:
     words = span.canonical.split()
     if len(words) >= 2:
         if options.link_surnames and span.label in _LINKABLE:  # "Van Kerkhove", "Suu Kyi": a multi-word surname
-            tail = [f for f in full_names if len(f.canonical.split()) > len(words)
-                    and normalize_name(" ".join(f.canonical.split()[-len(words):])) == normalize_name(span.canonical)]
+            tail = full_names.by_tail.get((len(words), normalize_name(span.canonical)))
             if tail:
-                before = [f for f in tail if f.start < span.start]
-                return replace(span, label="PERSON", canonical=(before[-1] if before else tail[0]).canonical)
+                return replace(span, label="PERSON", canonical=_nearest(tail, span).canonical)
         target = _closest_spelling(span, full_names) if options.link_misspellings else None
         return replace(span, label="PERSON", canonical=target.canonical) if target else span
     if not options.link_surnames or (span.label not in _LINKABLE and not (
             options.surnames_any_label and find_place(span.canonical) is None)):
         return span
-    key = normalize_name(span.canonical)
-    candidates = [f for f in full_names if key in {normalize_name(f.canonical.split()[0]),
-                                                   normalize_name(f.canonical.split()[-1])}]
+    candidates = full_names.by_word.get(normalize_name(span.canonical))
     if not candidates:
         return span
-    before = [f for f in candidates if f.start < span.start]
-    target = before[-1] if before else candidates[0]  # the nearest full name before it, else the first after
-    return replace(span, label="PERSON", canonical=target.canonical)
+    return replace(span, label="PERSON", canonical=_nearest(candidates, span).canonical)
 
 
-def _closest_spelling(span: Span, full_names: list[Span]) -> Span | None:
+def _closest_spelling(span: Span, full_names: _FullNames) -> Span | None:
     """A multi-word span that is a misspelling of a full person name in the article ("Xi Jingping")."""
     key = normalize_name(span.canonical)
+    exact = full_names.by_key.get(key)
+    if exact is not None:
+        return exact if span.label != "PERSON" else None
+    if key not in full_names.spelling:
+        full_names.spelling[key] = _best_spelling(key, full_names)
+    return full_names.spelling[key]
+
+
+def _best_spelling(key: str, full_names: _FullNames) -> Span | None:
+    others = full_names.by_first.get((key.split()[0], len(key.split())), []) if key.split() else []
     best, best_ratio = None, 0.0
-    for f in full_names:
-        other = normalize_name(f.canonical)
-        if other == key:
-            return f if span.label != "PERSON" else None
-        if other.split()[0] != key.split()[0] or len(other.split()) != len(key.split()):
-            continue
-        ratio = difflib.SequenceMatcher(None, key, other).ratio()
+    matcher = difflib.SequenceMatcher(None, a=key)
+    for other in others[:_MAX_SPELLING_CANDIDATES]:
+        matcher.set_seq2(other)
+        if matcher.real_quick_ratio() < 0.9 or matcher.quick_ratio() < 0.9:
+            continue  # upper bounds of ratio(): it cannot reach the threshold
+        ratio = matcher.ratio()
         if ratio > best_ratio:
-            best, best_ratio = f, ratio
+            best, best_ratio = full_names.by_key[other], ratio
     return best if best_ratio >= 0.9 else None
 
 

@@ -64,11 +64,32 @@ def _listens(component: object) -> bool:
     return model is not None and any("listener" in node.name for node in model.walk())
 
 
-def find_spans(nlp: Language, texts: Iterable[str], batch_size: int = NerConfig.batch_size) -> Iterator[list[RawSpan]]:
-    """Named-entity spans of each text, in input order."""
+def find_spans(nlp: Language, texts: Iterable[str | Doc],
+               batch_size: int = NerConfig.batch_size) -> Iterator[list[RawSpan]]:
+    """Named-entity spans of each text (or tokenised Doc), in input order."""
     for doc in nlp.pipe(texts, batch_size=batch_size):
         yield _named(doc)
 
 
 def _named(doc: Doc) -> list[RawSpan]:
     return [RawSpan(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents if e.label_ in NAMED_LABELS]
+
+
+def tokenize_capped(nlp: Language, pieces: Iterable[str], max_tokens: int) -> tuple[list[Doc], int]:
+    """The pieces of one text tokenised, at most `max_tokens` tokens in all (the model's cost grows with tokens,
+    so a pathological text is cut here, before the model); returns the Docs and how many characters of the pieces
+    were left out."""
+    docs: list[Doc] = []
+    left_out = 0
+    for piece in pieces:
+        budget = max_tokens - sum(len(d) for d in docs)
+        if budget <= 0:
+            left_out += len(piece)
+            continue
+        doc = nlp.make_doc(piece)
+        if len(doc) > budget:
+            kept = doc[budget].idx  # characters before the first token left out
+            left_out += len(piece) - kept
+            doc = doc[:budget].as_doc()
+        docs.append(doc)
+    return docs, left_out

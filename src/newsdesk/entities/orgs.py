@@ -53,6 +53,9 @@ _ORG_FIRST = re.compile(r"^(?:Bank|University|Ministry|Department|Council|Court|
 TICKER = re.compile(r"\s*\(\s*(?:(?P<exchange>[A-Z][A-Za-z]+(?:\s[A-Z][A-Za-z]+)?)\s*:\s*"
                     r"(?P<symbol>[A-Z0-9][A-Z0-9.\-]{0,9})"
                     r"|(?P<code>[A-Z0-9]{1,6}\.[A-Z]{1,3}))\s*\)")
+# The same without the leading spaces, to scan a whole body: a scan starting with \s* tries every space of a run
+# to its end (a body of 10^6 spaces took minutes).
+_TICKER_ANYWHERE = re.compile(TICKER.pattern.removeprefix(r"\s*"))
 _NOT_PLACE = frozenset({"PERSON", "ORG", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "NORP", "LANGUAGE", "MISC"})
 
 
@@ -85,7 +88,7 @@ def described(body: str, span: Span) -> bool:
 def ticker_symbols(body: str) -> list[tuple[int, int]]:
     """(start, end) of the symbols inside tickers ("XYZ" of "(NASDAQ: XYZ)"): codes, not names."""
     out = []
-    for match in TICKER.finditer(body):
+    for match in _TICKER_ANYWHERE.finditer(body):
         group = "symbol" if match.group("symbol") else "code"
         out.append(match.span(group))
     return out

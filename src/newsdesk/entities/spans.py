@@ -62,16 +62,18 @@ def drop_noise(spans: list[Span]) -> list[Span]:
     return kept
 
 
-def unglue_tail(body: str, start: int, end: int, known_words: set[str]) -> int:
+def unglue_tail(body: str, start: int, end: int, known_words: set[str], longest_name: int | None = None) -> int:
     """"Xi Jinpingreceived ...": end the span at a name word seen elsewhere in the article when a lower-case word
     is glued to it. The glued tail must read like a word of its own (it occurs in the article, or it is an
     inflected verb), so "Apple" is not cut to "App" nor "Arabia" to "Arab"."""
     lower_words = None
     offset = start
+    longest = max(map(len, known_words), default=0) if longest_name is None else longest_name
     for word in body[start:end].split(" "):
-        for name in sorted(known_words, key=len, reverse=True):
-            tail = word[len(name):]
-            if len(name) >= 3 and word.startswith(name) and tail.isalpha() and tail.islower() and len(tail) >= 4:
+        # Each prefix looked up, longest first (a scan of every known name per word was quadratic in names).
+        for n in range(min(len(word) - 4, longest), 2, -1):
+            name, tail = word[:n], word[n:]
+            if name in known_words and tail.isalpha() and tail.islower():
                 if lower_words is None:
                     lower_words = set(re.findall(r"(?<![\w])[a-z]+", body))
                 if tail in lower_words or tail.endswith(("ed", "ing")):
@@ -82,9 +84,10 @@ def unglue_tail(body: str, start: int, end: int, known_words: set[str]) -> int:
 
 def unglue_names(body: str, spans: list[Span]) -> list[Span]:
     name_words = {w for s in spans if len(s.canonical.split()) >= 2 for w in s.canonical.split() if w[:1].isupper()}
+    longest = max(map(len, name_words), default=0)
     out = []
     for s in spans:
-        end = unglue_tail(body, s.start, s.end, name_words)
+        end = unglue_tail(body, s.start, s.end, name_words, longest)
         out.append(s if end == s.end else replace(s, end=end, canonical=body[s.start:end]))
     return out
 

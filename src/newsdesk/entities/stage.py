@@ -15,12 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+from spacy.tokens import Doc
 
 from newsdesk.config import NerConfig, Settings
 from newsdesk.entities.acronyms import acronym_evidence
 from newsdesk.entities.keys import make_entity_id
 from newsdesk.entities.linking import link_article, normalize_name
-from newsdesk.entities.ner import RawSpan, find_spans, load_model
+from newsdesk.entities.ner import RawSpan, find_spans, load_model, tokenize_capped
+from newsdesk.parallel import working_on
 from newsdesk.records import Mention, QuarantineItem
 from newsdesk.runner import BatchStage, Log, Sink, Stats, pool_size
 from newsdesk.store import entity_tables
@@ -29,31 +31,44 @@ from newsdesk.store.staging import ParquetStage, export_query
 from newsdesk.store.store import Store
 from newsdesk.store.tables import quarantine_row
 
-# doc_id, title, body length, linked mentions, ids of the entities typed by strong evidence in the article
-Annotated = tuple[str, str | None, int, list[Mention], set[str]]
+# doc_id, title, body length, linked mentions, ids of the entities typed by strong evidence in the article,
+# characters of the body left out of NER (past NerConfig.max_tokens)
+Annotated = tuple[str, str | None, int, list[Mention], set[str], int]
 
 
 def annotate_rows(rows: list[dict[str, Any]], config: NerConfig) -> list[Annotated]:
     """NER and linking for a chunk of articles, in whichever process runs it (the model loads once per process).
 
     Workers return only the mentions: shipping spaCy Docs back, as nlp.pipe(n_process=...) does, costs the
-    parent a tokenisation and a (de)serialisation per article."""
+    parent a tokenisation and a (de)serialisation per article. Tokenising and linking are per article and say
+    which one they are on (an article that overruns its time there is the one stopped); the model then runs over
+    the whole chunk, time-boxed by its token count (newsdesk.parallel)."""
     nlp = load_model(config.model)
     bodies = [str(r["body"]) for r in rows]
     # A body republished word for word (a wire story after boilerplate removal) goes through the model once; the
     # export puts such copies next to each other. Linking still runs per article (titles differ).
-    distinct = list(dict.fromkeys(bodies))
-    pieces = [(i, start, body[start:end]) for i, body in enumerate(distinct)
-              for start, end in split_long(body, config.max_chars)]
-    spans: list[list[RawSpan]] = [[] for _ in distinct]
-    for (i, start, _), found in zip(pieces, find_spans(nlp, [p for _, _, p in pieces], config.batch_size)):
-        spans[i].extend(RawSpan(s.start_char + start, s.end_char + start, s.text, s.label) for s in found)
-    by_body = dict(zip(distinct, spans))
+    first_row: dict[str, int] = {}
+    for position, body in enumerate(bodies):
+        first_row.setdefault(body, position)
+    docs: list[Doc] = []
+    owners: list[tuple[str, int]] = []  # (body, start of the piece in it) of each Doc
+    left_out: dict[str, int] = {}
+    for body, position in first_row.items():
+        working_on(position)
+        cuts = split_long(body, config.max_chars)
+        found, left_out[body] = tokenize_capped(nlp, (body[a:b] for a, b in cuts), config.max_tokens)
+        docs += found
+        owners += [(body, start) for start, _ in cuts[:len(found)]]
+    working_on(None, weight=sum(len(d) for d in docs) / config.max_tokens)
+    spans: dict[str, list[RawSpan]] = {body: [] for body in first_row}
+    for (body, start), found_spans in zip(owners, find_spans(nlp, docs, config.batch_size)):
+        spans[body].extend(RawSpan(s.start_char + start, s.end_char + start, s.text, s.label) for s in found_spans)
     out = []
-    for row, body in zip(rows, bodies):
+    for position, (row, body) in enumerate(zip(rows, bodies)):
+        working_on(position)
         title = row.get("title")
-        linked, strong = link_article(str(row["doc_id"]), body, list(by_body[body]), title=title)
-        out.append((str(row["doc_id"]), title, len(body), linked, strong))
+        linked, strong = link_article(str(row["doc_id"]), body, list(spans[body]), title=title)
+        out.append((str(row["doc_id"]), title, len(body), linked, strong, left_out[body]))
     return out
 
 
@@ -84,8 +99,9 @@ class EntitySink:
         if isinstance(result, QuarantineItem):
             self.failures.add(quarantine_row(result))
             return
-        doc_id, title, body_length, linked, strong = result
+        doc_id, title, body_length, linked, strong, left_out = result
         b = self.batch_id
+        stats["truncated"] += left_out > 0  # annotated up to NerConfig.max_tokens only
         stats["mentions"] += len(linked)
         for m in linked:
             self.mentions.add({"doc_id": m.doc_id, "batch_id": b, "start_char": m.start_char,

@@ -1,0 +1,63 @@
+"""Issue 23, item 4: running out of memory under a real limit (RLIMIT_AS, as `ulimit -v` sets it). In one
+document it is that document's outcome (kind oom, then a `<stage>_oom` quarantine row) and the rest goes on; in a
+store operation it is one line naming the memory settings, exit code 1."""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+
+from newsdesk.parallel import Failed, map_items, shutdown_workers
+
+REPO = Path(__file__).resolve().parent.parent
+LIMIT = 1_200_000 * 1024  # the `ulimit -v 1200000` of the report
+GREEDY = 5
+
+
+def _limited() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (LIMIT, LIMIT))
+
+
+def greedy(items: list[int], config: object) -> list[int]:
+    """In a worker: under the limit, item GREEDY asks for 4 GB at once (a real allocation that fails)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if soft == resource.RLIM_INFINITY or soft > 2 * LIMIT:
+        resource.setrlimit(resource.RLIMIT_AS, (2 * LIMIT, hard))
+    out = []
+    for x in items:
+        if x == GREEDY:
+            out.append(len(bytearray(4 * 1024**3)))
+        else:
+            out.append(x * 2)
+    return out
+
+
+def test_a_document_that_runs_out_of_memory_is_its_own_oom_outcome(tmp_path: Path) -> None:
+    try:
+        outcomes = [o for chunk in map_items(greedy, [list(range(10))], None, workers=1, scratch=tmp_path,
+                                             timeout_s=60) for o in chunk]
+    finally:
+        shutdown_workers()  # its worker keeps the limit: the next test must not get it
+    assert isinstance(outcomes[GREEDY], Failed) and outcomes[GREEDY].kind == "oom"
+    assert "MemoryError" in outcomes[GREEDY].detail
+    assert [o for o in outcomes if not isinstance(o, Failed)] == [2 * i for i in range(10) if i != GREEDY]
+
+
+def test_a_query_that_runs_out_of_memory_is_one_line_naming_the_settings(tmp_path: Path) -> None:
+    db = tmp_path / "news.duckdb"
+    duckdb.connect(str(db)).close()
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("NEWSDESK_")},
+           "PYTHONPATH": f"{REPO / 'src'}{os.pathsep}{REPO}", "NEWSDESK_DUCKDB_MEMORY": "8GB"}
+    sql = "SELECT count(DISTINCT (i * 7919) % 1000000007 || repeat('x', 100)) FROM range(30000000) t(i)"
+    done = subprocess.run([sys.executable, "-m", "newsdesk.cli", "--db", str(db), "query", sql], env=env,
+                          capture_output=True, text=True, preexec_fn=_limited, timeout=300)
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert len(lines) == 1, done.stderr[-2000:]
+    for setting in ("NEWSDESK_DUCKDB_MEMORY", "NEWSDESK_NER_PROCESSES", "NEWSDESK_CLEAN_WORKERS"):
+        assert setting in lines[0]
