@@ -21,7 +21,7 @@ from newsdesk.config import Settings, cpu_workers
 from newsdesk.parallel import Failed, map_items
 from newsdesk.processes import release_memory
 from newsdesk.records import QuarantineItem
-from newsdesk.store import batches
+from newsdesk.store import batches, lease
 from newsdesk.store.staging import iter_parquet, stage_workdir
 from newsdesk.store.store import Connection, Store
 
@@ -71,7 +71,8 @@ def pool_size(configured: int, n_items: int, min_per_worker: int) -> int:
 def run_stage(stage: Stage, store: Store, batch_id: str, settings: Settings, log: Log = no_log) -> dict[str, int]:
     """Run one stage for one batch; returns its stats."""
     stats: Stats = Counter()
-    with stage_workdir(store.scratch_root, stage.name) as work:
+    with lease.holding(store, batch_id, publishes=stage.publishes), \
+            stage_workdir(store.scratch_root, stage.name) as work:
         n_items = stage.export(store, batch_id, work)
         sink = stage.sink(work, batch_id, settings)
         workers = stage.workers(settings, n_items)
@@ -102,7 +103,7 @@ def run_stage(stage: Stage, store: Store, batch_id: str, settings: Settings, log
             if stage.writes_pending:  # recorded in the same transaction as the rows
                 batches.stage_pending(con, batch_id, stage.name)
 
-        store.write(write, memory=stage.write_memory, serialise=stage.publishes,
+        store.write(lease.verified(store, batch_id, write), memory=stage.write_memory, serialise=stage.publishes,
                     message=batches.publish_message(batch_id) if stage.publishes else f"{stage.name} {batch_id}")
         stats.update(getattr(sink, "summary", {}))  # what a sink learns while writing (set, so a retry is harmless)
     release_memory()

@@ -32,7 +32,7 @@ from newsdesk.dedup.signatures import SignatureWriter
 from newsdesk.dedup.verify import COPY, STORY, PairVerdict, verify_pair
 from newsdesk.records import CopyRow, QuarantineItem
 from newsdesk.runner import Stage, quarantine_for
-from newsdesk.store import batches, entity_tables
+from newsdesk.store import batches, entity_tables, uniqueness
 from newsdesk.store import dedup_index as idx
 from newsdesk.store.staging import export_query, insert_columns
 from newsdesk.store.store import Store
@@ -99,6 +99,7 @@ class DedupSink:
         for item in failed.values():
             con.execute("INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", list(quarantine_row(item)))
         linked = entity_tables.link_corpus(con, self.batch_id, touched)
+        uniqueness.repair_and_check(con, self.batch_id)
         self.summary = {**summary, "entities_relinked": len(linked), "batches_released": len(released),
                         "stages_published": len(moved)}
 
