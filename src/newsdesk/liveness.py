@@ -55,13 +55,31 @@ def this_host() -> Host:
 
 
 def host_tag() -> str:
-    """8 hex characters naming this host key, for scratch folder names (no separator characters)."""
-    return hashlib.sha1(_host_key().encode()).hexdigest()[:8]
+    """8 hex characters for scratch folder names: 4 for the hostname and PID namespace, 4 for the boot."""
+    host, boot, pid_ns = _host_key().split("|")
+    return _hex4(f"{host}|{pid_ns}") + _hex4(boot)
+
+
+def _hex4(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()[:4]
+
+
+def tag_owner_dead(tag: str, pid: int) -> bool:
+    """Whether the owner of a scratch folder named with `tag` and `pid` is provably dead: this host and boot
+    with the pid gone, or this host in an earlier boot (a reboot ended every process). Otherwise unknown."""
+    mine = host_tag()
+    if tag == mine:
+        return not process_alive(pid)
+    return tag[:4] == mine[:4]
 
 
 def provably_dead(host_key: str, pid: int, age_s: float, ttl_s: float) -> bool:
-    """Same host: its pid is gone. Another host: no heartbeat for `ttl_s` seconds (`age_s` is measured on one
-    clock, the lease store's, so hosts' clocks need not agree)."""
-    if host_key == _host_key():
+    """Same host: its pid is gone (or the host has rebooted since). Another host: no heartbeat for `ttl_s`
+    seconds (`age_s` is measured on one clock, the lease store's, so hosts' clocks need not agree)."""
+    mine = _host_key()
+    if host_key == mine:
         return not process_alive(pid)
+    theirs, ours = host_key.split("|"), mine.split("|")
+    if len(theirs) == 3 and (theirs[0], theirs[2]) == (ours[0], ours[2]):
+        return True  # this very host (name and PID namespace) in an earlier boot
     return age_s > ttl_s

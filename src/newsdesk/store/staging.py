@@ -19,7 +19,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from newsdesk.liveness import host_tag
+from newsdesk.liveness import host_tag, tag_owner_dead
 from newsdesk.processes import process_alive
 
 
@@ -47,21 +47,19 @@ def sweep_stale(root: Path, only: str | None = None) -> list[Path]:
     a process that no longer runs. Temp files (`.<name>.<pid>.tmp`, beside the local DuckDB file) carry only a
     pid and are judged by it."""
     removed = []
-    mine = host_tag()
     for entry in root.iterdir() if root.is_dir() else []:
         if only is not None and entry.name != only:
             continue
         is_dir = entry.is_dir()
         parts = entry.name.lstrip(".").split("-") if is_dir else entry.name.split(".")
         pids = [int(p) for p in parts if p.isdigit()]
-        if not pids or process_alive(pids[0]):
+        if not pids:
             continue
-        if is_dir:
-            tagged = len(parts) >= 4 and len(parts[2]) == 8
-            if tagged and parts[2] != mine:
-                continue  # another host's folder: its pid means nothing here
-            if not tagged and not _older_than(entry, UNTAGGED_GRACE_S):
-                continue
+        if is_dir and len(parts) >= 4 and len(parts[2]) == 8:
+            if not tag_owner_dead(parts[2], pids[0]):
+                continue  # alive, or another host's folder: its pid means nothing here
+        elif process_alive(pids[0]) or (is_dir and not _older_than(entry, UNTAGGED_GRACE_S)):
+            continue
         shutil.rmtree(entry, ignore_errors=True) if is_dir else entry.unlink(missing_ok=True)
         removed.append(entry)
     return removed
