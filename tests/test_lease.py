@@ -202,3 +202,35 @@ def test_a_publish_repairs_exact_duplicates_and_refuses_others(tmp_path: Path) -
         store.write(conflicting)
     with store.read() as con:  # rolled back: nothing of it is published
         assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 0
+
+
+def test_scratch_of_this_host_before_a_reboot_is_swept(tmp_path: Path) -> None:
+    tag = liveness.host_tag()
+    earlier_boot = tag[:4] + ("0000" if tag[4:] != "0000" else "1111")
+    folder = tmp_path / f"clean-{os.getpid()}-{earlier_boot}-abc123"  # its pid is a live process of this boot
+    folder.mkdir()
+    assert sweep_stale(tmp_path) == [folder]
+
+
+def test_the_cli_reaps_only_runs_of_its_own_host() -> None:
+    import dagster as dg
+    from dagster._core.storage.dagster_run import DagsterRun
+
+    from pipelines.__main__ import CLI_TAGS, reap_dead_runs
+
+    here, dead = liveness.this_host(), _dead_pid()
+    instance = dg.DagsterInstance.ephemeral()
+    runs = {
+        "mine-dead": {"newsdesk/host_key": here.key, "newsdesk/pid": str(dead)},
+        "mine-alive": {"newsdesk/host_key": here.key, "newsdesk/pid": str(os.getpid())},
+        # Another machine's run: its pid number is a live process here, or a dead one; neither says anything.
+        "elsewhere-dead-pid": {"newsdesk/host_key": "other|boot|1", "newsdesk/pid": str(dead)},
+        "elsewhere": {"newsdesk/host_key": "other|boot|1", "newsdesk/pid": str(os.getpid())},
+    }
+    for run_id, tags in runs.items():
+        instance.add_run(DagsterRun(job_name="process_batch", run_id=run_id, status=dg.DagsterRunStatus.STARTED,
+                                    tags={**CLI_TAGS, **tags}))
+    reap_dead_runs(instance)
+    status = {run_id: instance.get_run_by_id(run_id).status for run_id in runs}
+    assert status == {"mine-dead": dg.DagsterRunStatus.FAILURE, "mine-alive": dg.DagsterRunStatus.STARTED,
+                      "elsewhere-dead-pid": dg.DagsterRunStatus.STARTED, "elsewhere": dg.DagsterRunStatus.STARTED}

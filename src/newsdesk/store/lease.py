@@ -193,8 +193,15 @@ def lease_store(store: Any) -> LeaseStore:
     path = Path(store.settings.db_path).resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
     target, timeout = path.with_name(path.name + ".leases"), max(30.0, float(store.settings.lock_timeout_s))
-    return _SqliteLeases(lambda: sqlite3.connect(target, timeout=timeout, isolation_level=None),
-                         lambda fn, what: fn())
+
+    def connect() -> sqlite3.Connection:
+        try:
+            return sqlite3.connect(target, timeout=timeout, isolation_level=None)
+        except sqlite3.OperationalError as exc:
+            raise UserError(f"cannot write the batch leases {target} ({exc}): make its folder writable or set "
+                            "NEWSDESK_DB to a file in a writable folder") from None
+
+    return _SqliteLeases(connect, lambda fn, what: fn())
 
 
 class _SqliteLeases(LeaseStore):

@@ -16,12 +16,12 @@ import duckdb
 from newsdesk.errors import UserError
 
 # Published table -> its key. All are per batch (a batch_id column) but copies, keyed through the batch's articles.
+# Tables with no natural key are left out (boilerplate_segments: a dateline and a headline share position 0).
 KEYS: dict[str, tuple[str, ...]] = {
     "batches": ("batch_id",),
     "documents": ("doc_id",),
     "document_contents": ("doc_id", "sha256"),
     "articles": ("doc_id",),
-    "boilerplate_segments": ("doc_id", "position"),
     "dedup_docs": ("doc_id",),
     "entity_mentions": ("doc_id", "start_char", "end_char"),
     "copies": ("doc_id",),
