@@ -30,9 +30,11 @@ class IngestRun(dg.Config):
 
 def _run(stage: str, context: dg.AssetExecutionContext, newsdesk: NewsdeskSettings) -> dict[str, int]:
     from newsdesk.pipeline import run_one  # lazy: stage modules pull in trafilatura and spaCy
+    from newsdesk.store.lease import acting_for
 
     settings = newsdesk.resolve()
-    return run_one(stage, newsdesk.store(), settings, context.partition_key, context.log.info)
+    with acting_for(context.run_id):  # every step of the run holds the batch's lease as this run
+        return run_one(stage, newsdesk.store(), settings, context.partition_key, context.log.info)
 
 
 def _tables(context: dg.AssetExecutionContext, newsdesk: NewsdeskSettings,

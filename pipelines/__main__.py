@@ -30,6 +30,14 @@ QUIET = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 CLI_TAGS = {"newsdesk/launched_by": "cli"}
 
 
+def cli_tags() -> dict[str, str]:
+    """CLI_TAGS plus where the run's process lives: only a command on the same host may judge it dead."""
+    from newsdesk.liveness import this_host
+
+    host = this_host()
+    return {**CLI_TAGS, "newsdesk/host": host.host, "newsdesk/host_key": host.key, "newsdesk/pid": str(host.pid)}
+
+
 class Exit(Exception):
     def __init__(self, code: int, message: str) -> None:
         super().__init__(message)
@@ -67,8 +75,9 @@ def run_batches(args: list[str], allow_empty: bool = False) -> bool:
     """Process the named landing folders, one run each, then publish the corpus once."""
     from assets.partitions import batch_key_problem, batches
     from assets.resources import NewsdeskSettings
-    from newsdesk.errors import UserError
+    from newsdesk.errors import TransientError, UserError
     from newsdesk.preflight import check_batch, check_model, check_store
+    from newsdesk.store.lease import release_run
     from pipelines.definitions import defs
 
     resource = NewsdeskSettings()
@@ -86,6 +95,8 @@ def run_batches(args: list[str], allow_empty: bool = False) -> bool:
             check_batch(settings, store, name, allow_empty)
     except UserError as exc:
         raise Exit(2, str(exc)) from None
+    except TransientError as exc:
+        raise Exit(1, str(exc)) from None
     instance = _instance()
     reap_dead_runs(instance)
     ok = True
@@ -97,13 +108,21 @@ def run_batches(args: list[str], allow_empty: bool = False) -> bool:
         config = {**QUIET, "ops": {"raw_documents": {"config": {"allow_empty": allow_empty}}}}
         with interruptible():
             result = defs.resolve_job_def("process_batch").execute_in_process(
-                partition_key=name, instance=instance, raise_on_error=False, run_config=config, tags=CLI_TAGS)
+                partition_key=name, instance=instance, raise_on_error=False, run_config=config, tags=cli_tags())
+        try:  # a run that failed between stages still holds its batch: free it for the next run
+            release_run(store, result.run_id)
+        except TransientError as exc:
+            print(f"batch {name}: its lease stays until it expires ({exc})")
         if _interrupted(result):
             raise KeyboardInterrupt
         print(f"batch {name}: run {result.run_id} " + ("succeeded" if result.success else
                                                        f"FAILED: {_failure(result)}"))
         ok &= result.success
-        again = [b for b in _requested(store) if b not in queue and b not in done]
+        try:
+            again = [b for b in _requested(store) if b not in queue and b not in done]
+        except TransientError as exc:  # the catalog is away: the batches asked for stay asked for
+            print(f"could not read the batches asked to run again: {exc}")
+            again = []
         if again:
             print(f"batches {', '.join(again)} held duplicates of documents that are gone: running them again")
         queue += again
@@ -133,20 +152,24 @@ def interruptible() -> Iterator[None]:
 def reap_dead_runs(instance: Any) -> None:
     """Runs this command started in a process that no longer exists (killed with -9, a machine crash) are still
     STARTED in the instance and keep their pool slot: the next run would wait for it forever. Mark them failed
-    and free their slots. (Runs the daemon launched are watched by its run monitoring instead.)"""
+    and free their slots. Only runs started on this host (their `newsdesk/host_key` tag) are judged: a pid says
+    nothing about a process of another machine, whose runs its own next command (or, for runs the daemon
+    launched, run monitoring) judges. Runs without the tag (older versions) are left alone."""
     import dagster as dg
 
+    from newsdesk.liveness import this_host
     from newsdesk.processes import process_alive
 
+    here = this_host()
     for record in instance.get_run_records(dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED,
                                                                    dg.DagsterRunStatus.STARTING])):
         run = record.dagster_run
-        if run.tags.get("newsdesk/launched_by") != "cli":
+        if run.tags.get("newsdesk/launched_by") != "cli" or run.tags.get("newsdesk/host_key") != here.key:
             continue
-        pids = {e.dagster_event.pid for e in instance.all_logs(run.run_id)
-                if e.dagster_event is not None and e.dagster_event.pid is not None}
-        if pids and not any(process_alive(pid) for pid in pids):
-            instance.report_run_failed(run, "its process is gone (killed); marked failed by the next run")
+        pid = run.tags.get("newsdesk/pid", "")
+        if pid.isdigit() and not process_alive(int(pid)):
+            instance.report_run_failed(run, f"its process {pid} on {here.host} is gone (killed); marked failed "
+                                       "by the next run on that host")
             instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
             print(f"run {run.run_id} ({run.job_name}) was left running by a process that is gone: marked failed")
 
@@ -202,7 +225,7 @@ def publish() -> bool:
     from pipelines.definitions import defs
 
     result = defs.resolve_job_def("publish_corpus").execute_in_process(instance=_instance(), raise_on_error=False,
-                                                                        run_config=QUIET, tags=CLI_TAGS)
+                                                                        run_config=QUIET, tags=cli_tags())
     if not result.success:
         print(f"publish: run {result.run_id} FAILED: {_failure(result)}")
         return False

@@ -54,6 +54,8 @@ class StoreSettings:
     lake_name: str = "newsdesk"
     memory: MemoryPolicy = MemoryPolicy()
     lock_timeout_s: float = 120.0  # how long to wait for another process's write lock on the DuckDB file
+    catalog_retry_s: float = 120.0  # how long to keep retrying an unreachable lake catalog / object store
+    lease_ttl_s: float = 300.0  # a batch lease whose heartbeat is older than this (other hosts) is abandoned
 
 
 @dataclass(frozen=True)
@@ -196,6 +198,12 @@ ENVIRONMENT = (
            "PostgreSQL connection string of the DuckLake catalog, e.g. 'host=db dbname=lake user=newsdesk'"),
     EnvVar("NEWSDESK_LAKE_DATA", ("store", "lake_data_path"), str, "folder or s3:// path of the lake's data files",
            field_name="lake_data_path"),
+    EnvVar("NEWSDESK_CATALOG_RETRY_SECONDS", ("store", "catalog_retry_s"), float,
+           "how long to retry an unreachable lake catalog or object store before failing", "seconds",
+           kind=float),
+    EnvVar("NEWSDESK_LEASE_TTL_SECONDS", ("store", "lease_ttl_s"), float,
+           "a batch lease held from another host with no heartbeat for this long is taken over", "seconds",
+           kind=float),
     EnvVar("NEWSDESK_LANDING_DIR", ("landing_dir",), Path, "where batch folders are delivered"),
     EnvVar("NEWSDESK_SPACY_MODEL", ("ner", "model"), str, "spaCy package name or model directory for NER"),
     EnvVar("NEWSDESK_NER_PROCESSES", ("ner", "n_process"), _positive_int, "NER processes (0 = one per core)",

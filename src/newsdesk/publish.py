@@ -8,7 +8,9 @@ Its work (run by the stage runner over the batch's articles) computes the dedup 
 2. duplicates this batch held of documents that are gone are released (their batches are asked to run again);
 3. the batch is deduplicated against the corpus (`newsdesk.dedup.batch`: copies, story links);
 4. its dedup quarantine rows are replaced;
-5. its mentions are linked to the corpus' entities (`newsdesk.entities.corpus`).
+5. its mentions are linked to the corpus' entities (`newsdesk.entities.corpus`);
+6. no published table may hold a doc_id twice (`store.uniqueness`: repaired if an older double run left
+   duplicates, else the publish fails).
 Readers therefore see a batch whole or not at all, and two batches published at once (DuckLake) serialise: the
 store takes a lock row first, so the second transaction conflicts, runs again, and sees the first one's rows.
 A stage added after entities that must see the published corpus adds its step to `PublishSink.write`.
@@ -27,7 +29,7 @@ from newsdesk.entities.corpus import link_corpus
 from newsdesk.parallel import Failed
 from newsdesk.records import QuarantineItem
 from newsdesk.runner import BatchStage, quarantine_item
-from newsdesk.store import batches, entity_tables
+from newsdesk.store import batches, entity_tables, uniqueness
 from newsdesk.store.store import Connection, Store
 from newsdesk.store.tables import replace_quarantine
 
@@ -60,6 +62,7 @@ class PublishSink:
         dedup_stats = deduplicate(con, self.dedup, failed)
         replace_quarantine(con, self.batch_id, DEDUP_STAGE, list(failed.values()))
         linked = link_corpus(con, self.batch_id, touched)
+        uniqueness.repair_and_check(con, self.batch_id)
         self._summary = {**dedup_stats, "entities_relinked": len(linked), "batches_released": len(released),
                          "stages_published": len(moved)}
 

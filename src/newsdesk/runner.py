@@ -22,7 +22,7 @@ from newsdesk.config import Settings, cpu_workers
 from newsdesk.parallel import Failed, map_items
 from newsdesk.processes import release_memory
 from newsdesk.records import QuarantineItem
-from newsdesk.store import batches
+from newsdesk.store import batches, lease
 from newsdesk.store.staging import iter_parquet, stage_workdir
 from newsdesk.store.store import Connection, Store
 
@@ -118,7 +118,8 @@ def run_stage(stage: BatchStage, store: Store, batch_id: str, settings: Settings
               log: Log = no_log) -> dict[str, int]:
     """Run one stage for one batch; returns its stats."""
     stats: Stats = Counter()
-    with stage_workdir(store.scratch_root, stage.name) as work:
+    with lease.holding(store, batch_id, publishes=stage.publishes), \
+            stage_workdir(store.scratch_root, stage.name) as work:
         n_items = stage.export(store, batch_id, work)
         sink = stage.sink(work, batch_id, settings)
         workers = stage.workers(settings, n_items)
@@ -150,7 +151,8 @@ def run_stage(stage: BatchStage, store: Store, batch_id: str, settings: Settings
                 batches.stage_pending(con, batch_id, stage.name)
 
         message = batches.publish_message(batch_id) if stage.publishes else f"{stage.name} {batch_id}"
-        store.write(write, memory=stage.write_memory, serialise=stage.publishes, message=message)
+        store.write(lease.verified(store, batch_id, write), memory=stage.write_memory, serialise=stage.publishes,
+                    message=message)
         stats.update(sink.summary())
     release_memory()
     return dict(stats)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from datetime import date
 
 from newsdesk.records import ArticleInfo, CopyRow
 
@@ -87,8 +87,10 @@ def cluster_component(infos: Iterable[ArticleInfo], copy_of: Callable[[str, str]
 
 
 def stable_id(members: list[ArticleInfo]) -> str:
-    """A cluster's id: the doc_id of its member ingested first (ties and unknown times: the smallest doc_id).
+    """A cluster's id: the doc_id of its earliest published member (unknown dates last; ties: the smallest
+    doc_id, itself a hash of batch, file and record key).
 
-    Unlike the canonical, which may move to a better copy that arrives later, this stays put when later
-    batches add members, so saved queries and joins by cluster id keep working."""
-    return min(members, key=lambda i: (i.ingested_at is None, i.ingested_at or datetime.min, i.doc_id)).doc_id
+    Only what the articles say decides it, never when they were ingested: a serial build and concurrent runs
+    of the same corpus name every cluster alike. Unlike the canonical (which prefers an attributed original,
+    then completeness), it moves only when a member published earlier joins."""
+    return min(members, key=lambda i: (i.published_date is None, i.published_date or date.max, i.doc_id)).doc_id

@@ -15,6 +15,7 @@ from newsdesk.errors import BatchNotFound
 from newsdesk.ingest.batch import IngestNote, list_batch_files, read_batch
 from newsdesk.processes import release_memory
 from newsdesk.runner import StatKeys, tally
+from newsdesk.store import lease
 from newsdesk.store.staging import stage_workdir
 from newsdesk.store.store import Store
 from newsdesk.store.tables import IngestSink
@@ -30,7 +31,7 @@ def ingest_batch(store: Store, batch_dir: Path, batch_id: str, config: IngestCon
         raise BatchNotFound(f"batch directory {batch_dir} does not exist (was it renamed or deleted?)")
     stats: Counter[str] = Counter()
     n_files = len(list_batch_files(batch_dir))
-    with stage_workdir(store.scratch_root, "ingest") as work:
+    with lease.holding(store, batch_id), stage_workdir(store.scratch_root, "ingest") as work:
         sink = IngestSink(work, batch_id)
         for item in read_batch(batch_dir, batch_id, config, read_timeout=config.read_timeout_s):
             if isinstance(item, IngestNote):
@@ -45,7 +46,8 @@ def ingest_batch(store: Store, batch_dir: Path, batch_id: str, config: IngestCon
                 log(f"ingest: {stats[StatKeys.TOTAL]} records read")
         marker = batch_dir / "_SUCCESS"
         mtime = marker.stat().st_mtime_ns if marker.is_file() else None
-        n_dup = store.write(lambda con: sink.write(con, str(batch_dir), n_files, mtime), memory="bulk_load")
+        write = lease.verified(store, batch_id, lambda con: sink.write(con, str(batch_dir), n_files, mtime))
+        n_dup = store.write(write, memory="bulk_load")
     release_memory()
     # Cross-batch duplicates are found in the database at write time; move them from kept to dropped.
     if n_dup:

@@ -29,6 +29,15 @@ T = TypeVar("T")
 # ducklake_max_retry_count), and the catalog's race on the next snapshot id should that internal retry give up
 # (a unique violation on ducklake_snapshot's key). Both end the transaction; re-running it may succeed.
 _CONFLICT_TEXT = re.compile(r"Transaction conflict|ducklake_snapshot_pkey|duplicate key value", re.IGNORECASE)
+# The catalog or the object store cannot be reached right now (a PostgreSQL restart, a refused connection, a
+# dropped session); libpq's and httpfs's wording, as DuckDB and psycopg2 pass it on. Worth waiting for.
+_UNREACHABLE_TEXT = re.compile(
+    r"Unable to connect to Postgres|could not connect to server|connection refused|server closed the connection"
+    r"|terminating connection|the database system is (starting up|shutting down|in recovery)"
+    r"|no connection to the server|connection to server .* failed|could not receive data from server"
+    r"|could not send data to server|Connection timed out|SSL SYSCALL error|Could not establish connection"
+    r"|Connection reset by peer|Broken pipe|connection already closed|Failed to (get|send|read) .*HTTP",
+    re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -131,6 +140,36 @@ def init_lake(settings: LakeSettings, setup: Callable[[duckdb.DuckDBPyConnection
 def is_conflict(exc: BaseException) -> bool:
     """True for a commit conflict with another writer: re-running the whole transaction may succeed."""
     return isinstance(exc, duckdb.Error) and bool(_CONFLICT_TEXT.search(str(exc)))
+
+
+def is_unreachable(exc: BaseException) -> bool:
+    """True when the catalog (PostgreSQL) or the object store could not be reached: retry after a wait."""
+    if type(exc).__name__ == "OperationalError" and type(exc).__module__.startswith("psycopg2"):
+        return True  # psycopg2 reports every lost or refused connection so, and nothing it should not retry
+    return isinstance(exc, duckdb.Error) and bool(_UNREACHABLE_TEXT.search(str(exc)))
+
+
+def retry_unreachable(fn: Callable[[], T], budget_s: float, what: str) -> T:
+    """fn(), run again after a wait (0.5 s doubling, at most 15 s) while the catalog or object store is
+    unreachable, for up to `budget_s` seconds in all; then ServiceUnavailable, one line naming `what`."""
+    from newsdesk.errors import ServiceUnavailable
+
+    deadline = time.monotonic() + budget_s
+    for attempt in range(10_000):
+        try:
+            return fn()
+        except Exception as exc:
+            if not is_unreachable(exc):
+                raise
+            left = deadline - time.monotonic()
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+            if left <= 0:
+                raise ServiceUnavailable(f"{what} is unreachable (gave up after {budget_s:.0f} s of retries): "
+                                         f"{first}") from exc
+            wait = min(left, 15.0, 0.5 * 2 ** attempt) * random.uniform(0.8, 1.0)
+            log.warning("%s unreachable (%s); retry %d in %.1f s", what, first, attempt + 1, wait)
+            time.sleep(wait)
+    raise AssertionError("retry_unreachable: the loop ended without a result")
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from typing import TypeVar
 import duckdb
 
 from newsdesk.config import StoreSettings
-from newsdesk.errors import TransientError, UserError
+from newsdesk.errors import ServiceUnavailable, TransientError, UserError
 from newsdesk.store import extensions, lake
 from newsdesk.store.batches import publish_message
 from newsdesk.store.db import schema_sql, spill_dir, sql_text
@@ -65,7 +65,8 @@ class LakeStore(Store):
 
     def _connect(self, read_only: bool, memory: str, path: Path | None = None) -> Connection:
         try:
-            con = lake.connect_lake(self.lake, read_only=read_only)
+            con = lake.retry_unreachable(lambda: lake.connect_lake(self.lake, read_only=read_only),
+                                         self.settings.catalog_retry_s, f"the lake catalog of {self.describe()}")
         except duckdb.Error as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise UserError(f"cannot open {self.describe()}: {first}; check NEWSDESK_LAKE_CATALOG and that "
@@ -74,6 +75,18 @@ class LakeStore(Store):
         con.execute("SET temp_directory = ?", [str(spill_dir(Path(self.settings.db_path)))])
         con.execute("SET preserve_insertion_order = false")
         return con
+
+    @contextmanager
+    def read(self, memory: str = "default") -> Iterator[Connection]:
+        """As Store.read; a catalog that goes away mid-read is ServiceUnavailable (the step is retried)."""
+        try:
+            with super().read(memory) as con:
+                yield con
+        except duckdb.Error as exc:
+            if lake.is_unreachable(exc):
+                raise ServiceUnavailable(f"the lake catalog of {self.describe()} became unreachable during a "
+                                         f"read: {str(exc).strip().splitlines()[0][:200]}") from exc
+            raise
 
     def _ready_to_read(self) -> None:
         self.ensure_schema()  # a lake reader never waits for a writer, and the check is once per process
@@ -89,22 +102,29 @@ class LakeStore(Store):
                 con.execute("UPDATE publish_lock SET n = n + 1 WHERE id = 1")
             return fn(con)
 
-        con = self._connect(read_only=False, memory=memory)
+        def attempt() -> T:
+            # A fresh connection per attempt: one whose catalog session died (a PostgreSQL restart) stays dead.
+            con = self._connect(read_only=False, memory=memory)
+            try:
+                return lake.run_transaction(con, body, label=message or "write", message=message).value
+            finally:
+                con.close()
+
         try:
-            return lake.run_transaction(con, body, label=message or "write", message=message).value
+            return lake.retry_unreachable(attempt, self.settings.catalog_retry_s,
+                                          f"the lake catalog of {self.describe()}")
         except duckdb.Error as exc:
             if lake.is_conflict(exc):
                 raise TransientError(f"{self.describe()}: still conflicting with other writers after retries; "
                                      "the step will be retried") from exc
             raise
-        finally:
-            con.close()
 
     def ensure_schema(self) -> None:
         """Create the lake's catalog and tables once; later processes only check the schema version."""
         if self.lake in _READY:
             return
-        lake.init_lake(self.lake, setup=self._setup)
+        lake.retry_unreachable(lambda: lake.init_lake(self.lake, setup=self._setup),
+                               self.settings.catalog_retry_s, f"the lake catalog of {self.describe()}")
         _READY.add(self.lake)
 
     def _setup(self, con: Connection) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,31 +19,57 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from newsdesk.liveness import host_tag, tag_owner_dead
 from newsdesk.processes import process_alive
 
 
 @contextmanager
 def stage_workdir(root: Path, stage: str) -> Iterator[Path]:
     """A scratch folder for one stage run under `root`, removed afterwards; folders left by runs that were
-    killed (their process is gone) are removed first, so a kill -9 does not leave gigabytes behind."""
+    killed on this host (their process is gone) are removed first, so a kill -9 does not leave gigabytes behind.
+
+    The folder's name records its owner: `<stage>-<pid>-<host tag>-<random>` (liveness.host_tag: hostname, boot
+    and PID namespace). Scratch belongs on a local disk (NEWSDESK_DB's folder); should it be shared anyway, a
+    sweep still only judges its own host's folders, never another machine's."""
     root.mkdir(parents=True, exist_ok=True)
     sweep_stale(root)
-    with tempfile.TemporaryDirectory(prefix=f"{stage}-{os.getpid()}-", dir=root) as tmp:
+    with tempfile.TemporaryDirectory(prefix=f"{stage}-{os.getpid()}-{host_tag()}-", dir=root) as tmp:
         yield Path(tmp)
 
 
+# A folder without a host tag (made before tags existed) is judged by its pid only once it is this old: a pid
+# read on another host, or in another PID namespace, says nothing about its owner.
+UNTAGGED_GRACE_S = 24 * 3600
+
+
 def sweep_stale(root: Path, only: str | None = None) -> list[Path]:
-    """Remove scratch folders and temp files whose owning process (the pid in their name) no longer runs."""
+    """Remove scratch folders and temp files whose owner is provably dead: made on this host (its host tag) by
+    a process that no longer runs. Temp files (`.<name>.<pid>.tmp`, beside the local DuckDB file) carry only a
+    pid and are judged by it."""
     removed = []
     for entry in root.iterdir() if root.is_dir() else []:
         if only is not None and entry.name != only:
             continue
-        parts = entry.name.lstrip(".").split("-") if entry.is_dir() else entry.name.split(".")
+        is_dir = entry.is_dir()
+        parts = entry.name.lstrip(".").split("-") if is_dir else entry.name.split(".")
         pids = [int(p) for p in parts if p.isdigit()]
-        if pids and not process_alive(pids[0]):
-            shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink(missing_ok=True)
-            removed.append(entry)
+        if not pids:
+            continue
+        if is_dir and len(parts) >= 4 and len(parts[2]) == 8:
+            if not tag_owner_dead(parts[2], pids[0]):
+                continue  # alive, or another host's folder: its pid means nothing here
+        elif process_alive(pids[0]) or (is_dir and not _older_than(entry, UNTAGGED_GRACE_S)):
+            continue
+        shutil.rmtree(entry, ignore_errors=True) if is_dir else entry.unlink(missing_ok=True)
+        removed.append(entry)
     return removed
+
+
+def _older_than(path: Path, seconds: float) -> bool:
+    try:
+        return time.time() - path.stat().st_mtime > seconds
+    except OSError:
+        return False
 
 
 class ParquetStage:
