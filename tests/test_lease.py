@@ -22,6 +22,7 @@ from newsdesk.config import load_settings
 from newsdesk.dedup.cluster import stable_id
 from newsdesk.records import ArticleInfo
 from newsdesk.store import lease, uniqueness
+from newsdesk.store.backends import open_store
 from newsdesk.store.staging import sweep_stale
 from newsdesk.store.store import Store
 
@@ -29,7 +30,7 @@ pytest_plugins = ["pgserver"]
 
 
 def _store(tmp_path: Path) -> Store:
-    return Store.from_settings(settings_for(tmp_path / "news.duckdb"))
+    return open_store(settings_for(tmp_path / "news.duckdb"))
 
 
 def _dead_pid() -> int:
@@ -105,7 +106,7 @@ def test_a_holder_on_another_host_is_judged_by_its_heartbeat_only(tmp_path: Path
 
 
 def test_the_heartbeat_keeps_a_lease_fresh(tmp_path: Path) -> None:
-    store = Store.from_settings(load_settings({"NEWSDESK_LEASE_TTL_SECONDS": "3"}, db_path=tmp_path / "n.duckdb"))
+    store = open_store(load_settings({"NEWSDESK_LEASE_TTL_SECONDS": "3"}, db_path=tmp_path / "n.duckdb"))
     with lease.acting_for("run-a"), lease.holding(store, "b1"):
         time.sleep(4)
         held = lease.lease_store(store).get("b1")
