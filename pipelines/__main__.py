@@ -41,6 +41,9 @@ def _instance() -> Any:
 
     os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / "dagster_home"))
     Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
+    from newsdesk.cli.lake import check_instance_env  # a missing NEWSDESK_DAGSTER_PG_*: one line, exit 2
+
+    check_instance_env(Path(os.environ["DAGSTER_HOME"]))
     return dg.DagsterInstance.get()
 
 

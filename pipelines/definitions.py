@@ -9,6 +9,7 @@ import dagster as dg
 from assets.batch import BATCH_ASSETS
 from assets.checks import ASSET_CHECKS
 from assets.corpus import CORPUS_ASSETS
+from assets.maintenance import lake_maintenance, lake_maintenance_schedule
 from assets.resources import NewsdeskSettings
 from pipelines.jobs import process_batch, publish_corpus
 from pipelines.schedules import corpus_schedule
@@ -20,9 +21,9 @@ def build_definitions(resources: Mapping[str, dg.ConfigurableResource] | None = 
     return dg.Definitions(
         assets=[*BATCH_ASSETS, *CORPUS_ASSETS],
         asset_checks=ASSET_CHECKS,
-        jobs=[process_batch, publish_corpus],
+        jobs=[process_batch, publish_corpus, lake_maintenance],
         sensors=[landing_sensor, corpus_automation],
-        schedules=[corpus_schedule],
+        schedules=[corpus_schedule, lake_maintenance_schedule],
         resources={"newsdesk": NewsdeskSettings(), **(resources or {})},
     )
 

@@ -160,7 +160,8 @@ class LakeStore(Store):
     def build_search_index(self) -> int:
         """DuckDB's fts index cannot live in a lake (its tables use types DuckLake lacks), so it is built in a
         file in the shared folder of the report (report_dir), from the latest snapshot's articles, and swapped
-        in atomically. Query it with `ATTACH '<report_dir>/newsdesk.search.duckdb' AS search` and `search.fts_main_articles.match_bm25`."""
+        in atomically. Query it with `ATTACH '<report_dir>/newsdesk.search.duckdb' AS search` and
+        `search.fts_main_articles.match_bm25`."""
         from newsdesk.store.fts import load_fts
 
         target = self.report_dir() / "newsdesk.search.duckdb"

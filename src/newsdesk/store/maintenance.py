@@ -25,6 +25,7 @@ import duckdb
 from newsdesk.errors import TransientError
 from newsdesk.store import lake
 
+
 @dataclass(frozen=True)
 class MaintenancePolicy:
     keep_snapshots: timedelta = timedelta(days=30)  # "as of batch X" works this far back
