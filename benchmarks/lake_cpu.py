@@ -9,8 +9,10 @@ seconds of the run process itself (where DuckDB, DuckLake and the catalog client
 (trafilatura, spaCy: the same work on both backends), and of the PostgreSQL server (the catalog's side), plus
 how many lake connections (ATTACH: each reads the catalog) and catalog transactions the stage cost. Cases:
 `file` (the embedded DuckDB file), `lake` (DuckLake as shipped: rows above 10 per insert go to a Parquet file),
-and `lake inline=N` (DuckLake's data_inlining_row_limit raised to N, so a small batch's inserts are stored in
-the catalog until maintenance flushes them). Tables of every lake case are compared with the file's.
+`lake inline=N` (--inline: DuckLake's data_inlining_row_limit raised to N, so a small batch's inserts are stored
+in the catalog until maintenance flushes them), and two connection variants patched into the run process
+(--variants): `unsigned` (DuckDB's extension signature check off) and `reuse` (one DuckDB per process with the
+lake attached once, a cursor per connection). Tables of every lake case are compared with the file's.
 """
 
 from __future__ import annotations
@@ -59,13 +61,38 @@ def child(batches: list[str], out: Path) -> None:
     from newsdesk.store.store import Store
 
     attaches = [0]
-    connect = lake.connect_lake
+    connect = real_connect = lake.connect_lake
 
     def counted(*args: Any, **kwargs: Any) -> Any:
         attaches[0] += 1
         return connect(*args, **kwargs)
 
-    lake.connect_lake = counted  # type: ignore[assignment]  # a count for the report, nothing else changes
+    variant = os.environ.get("LAKE_CPU_VARIANT", "")
+    if variant == "unsigned":  # what the extensions' signature check costs: skip it (not what ships)
+        real_duckdb = lake.duckdb
+
+        class Shim:
+            def __getattr__(self, name: str) -> Any:
+                return getattr(real_duckdb, name)
+
+            @staticmethod
+            def connect(*args: Any, **kwargs: Any) -> Any:
+                return real_duckdb.connect(*args, config={"allow_unsigned_extensions": "true"}, **kwargs)
+
+        lake.duckdb = Shim()  # type: ignore[assignment]
+    if variant == "reuse":  # one DuckDB per process, the lake attached once, a cursor per connection
+        bases: dict[Any, Any] = {}
+
+        def reuse(settings: Any, *, snapshot: int | None = None, read_only: bool = False) -> Any:
+            key = (settings, snapshot, read_only)
+            if key not in bases:
+                bases[key] = real_connect(settings, snapshot=snapshot, read_only=read_only)
+            cur = bases[key].cursor()
+            cur.execute(f"USE {settings.name}")
+            return cur
+
+        connect = reuse  # type: ignore[assignment]
+    lake.connect_lake = counted  # type: ignore[assignment]  # counted (and, for a variant, replaced)
     settings = load_settings()
     store = Store.from_settings(settings)
     store.ensure_schema()
@@ -114,8 +141,8 @@ def _catalog_xacts(dsn: str) -> int:
 
 
 def run_case(root: Path, land: Path, batches: list[str], catalog: str | None, inline: int | None,
-             server: Any) -> tuple[dict[str, list[float]], float, int, float]:
-    env = {**os.environ, "NEWSDESK_LANDING_DIR": str(land), "NEWSDESK_DB": str(root / "local" / "news.duckdb"),
+             server: Any, variant: str = "") -> tuple[dict[str, list[float]], float, int, float]:
+    env = {**os.environ, "LAKE_CPU_VARIANT": variant, "NEWSDESK_LANDING_DIR": str(land), "NEWSDESK_DB": str(root / "local" / "news.duckdb"),
            "NEWSDESK_NER_PROCESSES": "1", "NEWSDESK_CLEAN_WORKERS": "1", "PYTHONPATH": f"{REPO}:{REPO / 'src'}"}
     if catalog:
         env.update(NEWSDESK_STORAGE="ducklake", NEWSDESK_LAKE_CATALOG=catalog, NEWSDESK_LAKE_DATA=str(root / "lake"))
@@ -141,7 +168,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=40, help="articles per batch")
     ap.add_argument("--batches", type=int, default=4)
-    ap.add_argument("--inline", default="1000", help="comma-separated data_inlining_row_limit values to try")
+    ap.add_argument("--inline", default="", help="comma-separated data_inlining_row_limit values to try")
+    ap.add_argument("--variants", default="unsigned,reuse",
+                    help="lake connection variants: unsigned (no extension signature check), reuse (one DuckDB "
+                         "per process, a cursor per connection)")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args, rest = ap.parse_known_args()
     if args.child:
@@ -159,13 +189,15 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="newsdesk-lake-cpu-") as tmp:
             base = Path(tmp)
             land = landing(base, args.n)
-            cases: list[tuple[str, str | None, int | None]] = [("file", None, None), ("lake", "lake", None)]
-            cases += [(f"lake inline={v}", f"lake_{v}", int(v)) for v in args.inline.split(",") if v]
+            cases: list[tuple[str, str | None, int | None, str]] = [("file", None, None, ""),
+                                                                   ("lake", "lake", None, "")]
+            cases += [(f"lake inline={v}", f"lake_{v}", int(v), "") for v in args.inline.split(",") if v]
+            cases += [(f"lake {v}", f"lake_{v}", None, v) for v in args.variants.split(",") if v]
             results: dict[str, Any] = {}
-            for label, db, inline in cases:
+            for label, db, inline, variant in cases:
                 root = base / label.replace(" ", "_").replace("=", "")
                 catalog = server.create_database(db) if db else None
-                per_stage, pg, xacts, wall = run_case(root, land, names, catalog, inline, server)
+                per_stage, pg, xacts, wall = run_case(root, land, names, catalog, inline, server, variant)
                 if catalog:
                     tables = _lake_digest(catalog, root / "lake")
                 else:
