@@ -47,7 +47,10 @@ class Exit(Exception):
 def _instance() -> Any:
     import dagster as dg
 
-    _dagster_home()
+    home = _dagster_home()
+    from newsdesk.cli.lake import check_instance_env  # a missing NEWSDESK_DAGSTER_PG_*: one line, exit 2
+
+    check_instance_env(home)
     return dg.DagsterInstance.get()
 
 

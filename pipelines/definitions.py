@@ -12,6 +12,7 @@ import assets.checks
 import assets.corpus
 from assets.resources import NewsdeskSettings
 from pipelines.jobs import process_batch, publish_corpus
+from pipelines.maintenance import lake_maintenance, lake_maintenance_schedule
 from pipelines.schedules import corpus_schedule
 from pipelines.sensors import corpus_automation, landing_sensor
 
@@ -27,9 +28,9 @@ def build_definitions(resources: Mapping[str, dg.ConfigurableResource] | None = 
     return dg.Definitions(
         assets=dg.load_assets_from_modules(ASSET_MODULES),
         asset_checks=dg.load_asset_checks_from_modules(CHECK_MODULES),
-        jobs=[process_batch, publish_corpus],
+        jobs=[process_batch, publish_corpus, lake_maintenance],
         sensors=[landing_sensor, corpus_automation],
-        schedules=[corpus_schedule],
+        schedules=[corpus_schedule, lake_maintenance_schedule],
         resources={"newsdesk": NewsdeskSettings(), **(resources or {})},
         executor=dg.in_process_executor,
     )

@@ -51,9 +51,9 @@ def _imports(path: Path) -> set[str]:
     found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("newsdesk"):
-            found.add(node.module)
-            found |= {f"{node.module}.{a.name}" for a in node.names
-                      if (SRC.parent / f"{node.module}.{a.name}".replace(".", "/")).with_suffix(".py").exists()}
+            modules = {f"{node.module}.{a.name}" for a in node.names
+                       if (SRC.parent / f"{node.module}.{a.name}".replace(".", "/")).with_suffix(".py").exists()}
+            found |= modules or {node.module}  # `from package import module` imports the module
         elif isinstance(node, ast.Import):
             found |= {a.name for a in node.names if a.name.startswith("newsdesk")}
     return found

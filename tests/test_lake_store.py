@@ -546,55 +546,7 @@ def test_project_schema_on_a_lake(lake_con: duckdb.DuckDBPyConnection) -> None:
     assert {"batches", "documents", "articles", "canonical_articles"} <= tables
 
 
-# ---- data path on an S3-compatible server (moto in server mode on loopback; optional: moto[server] is a test
-# extra, the test skips without it) ----
-
-@pytest.fixture
-def s3_endpoint() -> Any:
-    pytest.importorskip("moto.server", reason="moto[server] is not installed (optional S3 test)")
-    import socket
-    import subprocess
-    import sys
-
-    import boto3
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    try:
-        client = boto3.client("s3", endpoint_url=f"http://127.0.0.1:{port}", aws_access_key_id="test",
-                              aws_secret_access_key="test", region_name="us-east-1")
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                client.create_bucket(Bucket="newsdesk")
-                break
-            except Exception:
-                assert time.monotonic() < deadline and server.poll() is None, "moto server did not start"
-                time.sleep(0.2)
-        yield f"127.0.0.1:{port}", client
-    finally:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait()
-
-
-def test_data_path_on_s3(pg_dsn: str, s3_endpoint: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    endpoint, client = s3_endpoint
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
-    settings = LakeSettings(catalog=pg_dsn, data_path="s3://newsdesk/lake/", s3_endpoint=endpoint, s3_use_ssl=False)
-    init_lake(settings, _create_items)
-    con = connect_lake(settings)
-    first = run_transaction(con, lambda c: c.execute(
-        "INSERT INTO items SELECT 'a', 0, i, 'b' FROM range(?) t(i)", [ROWS])).snapshot
-    run_transaction(con, lambda c: c.execute("DELETE FROM items WHERE i < 10"))
-    assert con.execute("SELECT count(*) FROM items").fetchone()[0] == ROWS - 10
-    assert con.execute("SELECT count(*) FROM items AT (VERSION => ?)", [first]).fetchone()[0] == ROWS
-    keys = [o["Key"] for o in client.list_objects_v2(Bucket="newsdesk")["Contents"]]
-    assert any(k.endswith(".parquet") for k in keys)
-    assert all(k.startswith("lake/main/items/") for k in keys)
+# ---- the data path on S3: tests/test_lake_s3.py (moto's server, started by the test) ----
 
 
 def test_rowids_on_a_lake_are_unique_and_never_reused(pg_dsn: str, tmp_path: Path) -> None:

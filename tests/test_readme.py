@@ -10,7 +10,7 @@ README = (REPO / "README.md").read_text(encoding="utf-8")
 
 
 def test_every_environment_variable_is_documented() -> None:
-    documented = set(re.findall(r"`(NEWSDESK_[A-Z_]+)`", README))
+    documented = set(re.findall(r"`(NEWSDESK_[A-Z0-9_]+)`", README))
     assert {v.name for v in ENVIRONMENT} <= documented
 
 

@@ -52,6 +52,15 @@ class StoreSettings:
     lake_catalog: str = ""  # libpq connection string of the DuckLake catalog database
     lake_data_path: str = ""  # folder (or s3://...) for the lake's Parquet files
     lake_name: str = "newsdesk"
+    # S3-compatible object storage for an s3:// data path (see newsdesk.store.lake.LakeSettings).
+    lake_s3_endpoint: str = ""  # host:port of MinIO, R2, Ceph ...; empty = AWS itself
+    lake_s3_region: str = "us-east-1"
+    lake_s3_url_style: str = ""  # path | vhost; empty = path with an endpoint, vhost on AWS
+    lake_s3_use_ssl: bool = True
+    lake_s3_credentials: str = "env"  # env: AWS_ACCESS_KEY_ID/..._SECRET_...; chain: DuckDB's credential_chain
+    shared_dir: Path | None = None  # report and search index of a lake, seen by every machine
+    lake_keep_snapshots_days: float = 30.0  # maintenance expires older snapshots ("as of batch X" stops there)
+    lake_orphan_age_hours: float = 24.0  # unreferenced files younger than this are never deleted
     memory: MemoryPolicy = MemoryPolicy()
     lock_timeout_s: float = 120.0  # how long to wait for another process's write lock on the DuckDB file
     catalog_retry_s: float = 120.0  # how long to keep retrying an unreachable lake catalog / object store
@@ -169,6 +178,29 @@ def _share(text: str) -> float:
     return value
 
 
+def _choice(*allowed: str) -> Callable[[str], str]:
+    def cast(text: str) -> str:
+        if text.lower() not in allowed:
+            raise ValueError(text)
+        return text.lower()
+    return cast
+
+
+def _flag(text: str) -> bool:
+    value = {"true": True, "1": True, "yes": True, "on": True,
+             "false": False, "0": False, "no": False, "off": False}.get(text.lower())
+    if value is None:
+        raise ValueError(text)
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise ValueError(text)
+    return value
+
+
 def _backend(text: str) -> str:
     if text not in ("duckdb", "ducklake"):
         raise ValueError(text)
@@ -204,6 +236,22 @@ ENVIRONMENT = (
     EnvVar("NEWSDESK_LEASE_TTL_SECONDS", ("store", "lease_ttl_s"), float,
            "a batch lease held from another host with no heartbeat for this long is taken over", "seconds",
            kind=float),
+    EnvVar("NEWSDESK_LAKE_S3_ENDPOINT", ("store", "lake_s3_endpoint"), str,
+           "host:port of an S3-compatible server (MinIO, R2, Ceph) for an s3:// lake; unset = AWS"),
+    EnvVar("NEWSDESK_LAKE_S3_REGION", ("store", "lake_s3_region"), str, "S3 region of the lake's bucket"),
+    EnvVar("NEWSDESK_LAKE_S3_URL_STYLE", ("store", "lake_s3_url_style"), _choice("path", "vhost"),
+           "S3 addressing: path or vhost (unset: path with an endpoint, vhost on AWS)", "path or vhost"),
+    EnvVar("NEWSDESK_LAKE_S3_USE_SSL", ("store", "lake_s3_use_ssl"), _flag,
+           "TLS to the S3 server (false only for a server on a trusted network)", "true or false", kind=bool),
+    EnvVar("NEWSDESK_LAKE_S3_CREDENTIALS", ("store", "lake_s3_credentials"), _choice("env", "chain"),
+           "S3 keys: env (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN) or chain "
+           "(DuckDB's credential chain: environment, ~/.aws, instance role)", "env or chain"),
+    EnvVar("NEWSDESK_SHARED", ("store", "shared_dir"), Path,
+           "folder every machine sees, for a lake's report and search index (default: beside the lake's data "
+           "folder; required for an s3:// lake to share them)", field_name="shared_dir"),
+    EnvVar("NEWSDESK_LAKE_KEEP_SNAPSHOTS_DAYS", ("store", "lake_keep_snapshots_days"), _positive_float,
+           "lake maintenance expires snapshots older than this ('as of batch X' works this far back)",
+           "a number of days > 0", kind=float),
     EnvVar("NEWSDESK_LANDING_DIR", ("landing_dir",), Path, "where batch folders are delivered"),
     EnvVar("NEWSDESK_SPACY_MODEL", ("ner", "model"), str, "spaCy package name or model directory for NER"),
     EnvVar("NEWSDESK_NER_PROCESSES", ("ner", "n_process"), _positive_int, "NER processes (0 = one per core)",

@@ -157,6 +157,9 @@ def build_parser() -> Parser:
                     "'urn:uuid:...'")
     clean.add_argument("files", type=Path, nargs="+", metavar="FILE", help="input files, shown one after another")
     clean.add_argument("--id", metavar="ID", help="show only the record with this id (JSON id, WARC record id)")
+    from newsdesk.cli.lake import add_lake_command  # `newsdesk lake init|maintain`
+
+    add_lake_command(sub, common)
     return parser
 
 
@@ -200,6 +203,10 @@ def run(args: argparse.Namespace) -> int:
 
         show_clean(args.files, settings, args.id)
         return 0
+    if args.command == "lake":
+        from newsdesk.cli.lake import run_lake
+
+        return run_lake(args, settings)
     store = open_store(settings)
     if args.command == "summary":
         from newsdesk.cli.summary import print_summary

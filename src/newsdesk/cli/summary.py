@@ -62,7 +62,8 @@ def _section(out: TextIO, title: str, table: Table, width: int | None) -> None:
 
 def write_report(store: Store, out_dir: Path | None, out: TextIO = sys.stdout) -> Path:
     """The HTML report of what analysts see, next to the snapshot unless `out_dir` says otherwise."""
-    location(store)  # no database: say so before anything else
+    if store.backend == "duckdb":
+        location(store)  # no database: say so before anything else (a lake says so when it is opened)
     folder = out_dir if out_dir is not None else store.report_dir()
     _check_writable(folder)  # before the plotting library loads and the queries run
 
@@ -72,9 +73,9 @@ def write_report(store: Store, out_dir: Path | None, out: TextIO = sys.stdout) -
         try:
             path = build_report(con, folder)
         except duckdb.Error as exc:
-            if is_damage(exc):
+            if is_damage(exc) and store.backend == "duckdb":
                 raise CliError(damaged(store, location(store), exc)) from None
-            raise CliError(f"cannot build the report from {location(store)}: {first_line(exc)}") from None
+            raise CliError(f"cannot build the report from {store.reader_location()}: {first_line(exc)}") from None
         except OSError as exc:
             raise CliError(_unwritable(folder, exc)) from None
     print(path, file=out)

@@ -1,6 +1,6 @@
 """DuckDB extensions from the files inside their PyPI packages (duckdb-extension-<name>), so nothing downloads.
 
-Packages: duckdb-extension-fts, -ducklake, -postgres (and -httpfs for an S3 data path), each pinned to the duckdb
+Packages: duckdb-extension-fts, -ducklake, -postgres (and -httpfs, -aws for an S3 data path), each pinned to the duckdb
 version. INSTALL from the file path reads the extension's own name from the file (the postgres package ships
 `postgres.duckdb_extension`, which installs as `postgres_scanner`), so a later autoload by DuckLake finds it too.
 """
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-KNOWN = ("fts", "ducklake", "postgres", "httpfs")
+KNOWN = ("fts", "ducklake", "postgres", "httpfs", "aws")
 
 
 def extension_file(name: str) -> Path:

@@ -43,8 +43,10 @@ _UNREACHABLE_TEXT = re.compile(
 @dataclass(frozen=True)
 class LakeSettings:
     """Where a lake lives. `catalog` is a libpq keyword string ("host=... port=... user=... dbname=..."),
-    `data_path` a folder every writer sees or an s3:// URL; for S3 the keys come from AWS_ACCESS_KEY_ID and
-    AWS_SECRET_ACCESS_KEY, and `s3_endpoint` ("host:port") names an S3-compatible server instead of AWS."""
+    `data_path` a folder every writer sees or an s3:// URL. For S3: `s3_endpoint` ("host:port") names an
+    S3-compatible server instead of AWS, `s3_url_style` is path or vhost (default: path with an endpoint),
+    `s3_credentials` is "env" (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN) or "chain"
+    (DuckDB's credential_chain provider: environment, ~/.aws files, instance or pod role)."""
 
     catalog: str
     data_path: str
@@ -52,10 +54,16 @@ class LakeSettings:
     s3_endpoint: str | None = None
     s3_region: str = "us-east-1"
     s3_use_ssl: bool = True
+    s3_url_style: str | None = None
+    s3_credentials: str = "env"
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"[a-z_][a-z0-9_]*", self.name):  # it becomes an identifier in ATTACH/USE
             raise ValueError(f"lake name must be a lower-case identifier, got {self.name!r}")
+        if self.s3_credentials not in ("env", "chain"):
+            raise ValueError(f"s3_credentials must be env or chain, got {self.s3_credentials!r}")
+        if self.s3_url_style not in (None, "path", "vhost"):
+            raise ValueError(f"s3_url_style must be path or vhost, got {self.s3_url_style!r}")
 
     @property
     def is_remote_data(self) -> bool:
@@ -95,13 +103,32 @@ def connect_lake(settings: LakeSettings, *, snapshot: int | None = None,
 
 
 def _s3_secret(con: duckdb.DuckDBPyConnection, settings: LakeSettings) -> None:
-    # CREATE SECRET takes no bound parameters either; the values are quoted.
-    options = {"KEY_ID": os.environ.get("AWS_ACCESS_KEY_ID", ""),
-               "SECRET": os.environ.get("AWS_SECRET_ACCESS_KEY", ""), "REGION": settings.s3_region}
+    """A temporary S3 secret for this connection only (never persisted to ~/.duckdb)."""
+    options = {"REGION": settings.s3_region}
+    if settings.s3_credentials == "chain":
+        load_extension(con, "aws")  # the credential_chain provider lives in DuckDB's aws extension
+    else:
+        options |= {"KEY_ID": os.environ.get("AWS_ACCESS_KEY_ID", ""),
+                    "SECRET": os.environ.get("AWS_SECRET_ACCESS_KEY", "")}
+        if os.environ.get("AWS_SESSION_TOKEN"):
+            options["SESSION_TOKEN"] = os.environ["AWS_SESSION_TOKEN"]
     if settings.s3_endpoint:
-        options |= {"ENDPOINT": settings.s3_endpoint, "URL_STYLE": "path"}
+        options["ENDPOINT"] = settings.s3_endpoint
+    style = settings.s3_url_style or ("path" if settings.s3_endpoint else "vhost")
+    options["URL_STYLE"] = style
+    # CREATE SECRET takes no bound parameters; the values are quoted.
     body = ", ".join(f"{key} {sql_literal(value)}" for key, value in options.items())
-    con.execute(f"CREATE SECRET {settings.name}_s3 (TYPE s3, {body}, USE_SSL {str(settings.s3_use_ssl).lower()})")
+    provider = "PROVIDER credential_chain, " if settings.s3_credentials == "chain" else ""
+    con.execute(f"CREATE OR REPLACE TEMPORARY SECRET {settings.name}_s3 (TYPE s3, {provider}{body}, "
+                f"USE_SSL {str(settings.s3_use_ssl).lower()})")
+
+
+def prepare_storage(con: duckdb.DuckDBPyConnection, settings: LakeSettings) -> None:
+    """Extensions (and the S3 secret) a connection needs before it attaches this lake itself."""
+    for name in ("ducklake", "postgres") + (("httpfs",) if settings.is_remote_data else ()):
+        load_extension(con, name)
+    if settings.data_path.startswith("s3://"):
+        _s3_secret(con, settings)
 
 
 def _lock_key(settings: LakeSettings) -> int:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import socket
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,7 +24,7 @@ import duckdb
 
 from newsdesk.config import StoreSettings
 from newsdesk.errors import ServiceUnavailable, TransientError, UserError
-from newsdesk.store import extensions, lake
+from newsdesk.store import lake
 from newsdesk.store.batches import publish_message
 from newsdesk.store.db import schema_sql, spill_dir, sql_text
 from newsdesk.store.schema import pending_ddl
@@ -45,8 +46,7 @@ class LakeStore(Store):
             raise UserError("storage ducklake needs NEWSDESK_LAKE_CATALOG (a PostgreSQL connection string, e.g. "
                             "'host=db dbname=lake user=newsdesk') and NEWSDESK_LAKE_DATA (a folder every writer "
                             "sees, or s3://...)")
-        self.lake = lake.LakeSettings(catalog=settings.lake_catalog, data_path=settings.lake_data_path,
-                                      name=settings.lake_name)
+        self.lake = lake_settings(settings)
 
     def describe(self) -> str:
         # The connection string may hold a password: name only the host and database.
@@ -150,7 +150,18 @@ class LakeStore(Store):
         return self.describe()
 
     def report_dir(self) -> Path:
-        return Path(self.settings.db_path).resolve().parent
+        """The report and search index: one copy every machine sees, written by the publisher. NEWSDESK_SHARED,
+        else `<data folder>-shared` beside a local data folder (not inside it: orphan cleanup owns that
+        folder), else, for an s3:// lake without NEWSDESK_SHARED, the local folder of NEWSDESK_DB."""
+        if self.settings.shared_dir is not None:
+            folder = Path(self.settings.shared_dir)
+        elif not self.lake.is_remote_data:
+            data = Path(self.lake.data_path).resolve()
+            folder = data.with_name(data.name + "-shared")
+        else:
+            folder = Path(self.settings.db_path).resolve().parent
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
 
     def snapshot_path(self) -> Path:
         raise UserError("storage ducklake has no snapshot file: analysts read the lake itself (newsdesk query, "
@@ -168,17 +179,18 @@ class LakeStore(Store):
 
     def build_search_index(self) -> int:
         """DuckDB's fts index cannot live in a lake (its tables use types DuckLake lacks), so it is built in a
-        local file next to the reports, from the latest snapshot's articles, and swapped in atomically. Query it
-        with `ATTACH '<data>/newsdesk.search.duckdb' AS search` and `search.fts_main_articles.match_bm25`."""
+        file in the shared folder of the report (report_dir), from the latest snapshot's articles, and swapped
+        in atomically. Query it with `ATTACH '<report_dir>/newsdesk.search.duckdb' AS search` and
+        `search.fts_main_articles.match_bm25`."""
         from newsdesk.store.fts import load_fts
 
         target = self.report_dir() / "newsdesk.search.duckdb"
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        # host and pid: publishers on several machines may share the folder
+        tmp = target.with_name(f".{target.name}.{socket.gethostname()}.{os.getpid()}.tmp")
         tmp.unlink(missing_ok=True)
         con = duckdb.connect(str(tmp))
         try:
-            for name in ("ducklake", "postgres"):
-                extensions.load_extension(con, name)
+            lake.prepare_storage(con, self.lake)
             con.execute(f"ATTACH {lake.sql_literal('ducklake:postgres:' + self.lake.catalog)} AS source (READ_ONLY)")
             con.execute("CREATE TABLE articles AS SELECT doc_id, title, body FROM source.articles")
             con.execute("DETACH source")
@@ -202,3 +214,12 @@ class LakeStore(Store):
         """The snapshot that published the batch: `SELECT ... AT (VERSION => n)` reads the corpus as of it."""
         with self.read() as con:
             return lake.snapshot_of(con, publish_message(batch_id))
+
+
+def lake_settings(settings: StoreSettings) -> lake.LakeSettings:
+    """The lake named by the NEWSDESK_LAKE_* settings."""
+    return lake.LakeSettings(catalog=settings.lake_catalog, data_path=settings.lake_data_path,
+                             name=settings.lake_name, s3_endpoint=settings.lake_s3_endpoint or None,
+                             s3_region=settings.lake_s3_region, s3_use_ssl=settings.lake_s3_use_ssl,
+                             s3_url_style=settings.lake_s3_url_style or None,
+                             s3_credentials=settings.lake_s3_credentials)
