@@ -37,6 +37,7 @@ from newsdesk.store import dedup_index as idx
 from newsdesk.store.staging import export_query, insert_columns
 from newsdesk.store.store import Store
 from newsdesk.store.tables import quarantine_row
+from newsdesk.threads.publish import thread_batch
 
 Pair = tuple[str, str]
 MEMORY = "dedup"  # the store's memory profile: index joins spill to disk instead of growing past the budget
@@ -101,6 +102,7 @@ class DedupSink:
         linked = entity_tables.link_corpus(con, self.batch_id, touched)
         self.summary = {**summary, "entities_relinked": len(linked), "batches_released": len(released),
                         "stages_published": len(moved)}
+        self.summary.update(thread_batch(con, self.batch_id))  # story threads, in the same transaction
 
 
 def deduplicate(con: duckdb.DuckDBPyConnection, sink: DedupSink, failed: dict[str, QuarantineItem]) -> dict[str, int]:
