@@ -10,6 +10,7 @@ from assets.batch import BATCH_ASSETS
 from assets.checks import ASSET_CHECKS
 from assets.corpus import CORPUS_ASSETS
 from assets.resources import NewsdeskSettings
+from assets.threads import THREAD_CHECKS
 from pipelines.jobs import process_batch, publish_corpus
 from pipelines.schedules import corpus_schedule
 from pipelines.sensors import corpus_automation, landing_sensor
@@ -19,7 +20,7 @@ def build_definitions(resources: Mapping[str, dg.ConfigurableResource] | None = 
     """All assets, checks, jobs, the sensor and the schedule; `resources` overrides the defaults (tests)."""
     return dg.Definitions(
         assets=[*BATCH_ASSETS, *CORPUS_ASSETS],
-        asset_checks=ASSET_CHECKS,
+        asset_checks=[*ASSET_CHECKS, *THREAD_CHECKS],
         jobs=[process_batch, publish_corpus],
         sensors=[landing_sensor, corpus_automation],
         schedules=[corpus_schedule],

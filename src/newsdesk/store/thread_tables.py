@@ -185,8 +185,9 @@ def refresh_threads(con: Connection, thread_ids: list[str]) -> None:
            FROM m LEFT JOIN ents USING (thread_id) GROUP BY m.thread_id""", [ids])
 
 
-def unthreaded(con: Connection) -> list[str]:
-    """Published articles in no thread, or in more than one (the asset check: it must be empty)."""
-    return [r[0] for r in con.execute(
-        """SELECT a.doc_id FROM articles a LEFT JOIN thread_articles ta USING (doc_id)
-           GROUP BY a.doc_id HAVING count(ta.thread_id) <> 1 ORDER BY 1""").fetchall()]
+def misthreaded(con: Connection, batch_id: str) -> tuple[int, list[str]]:
+    """The batch's published articles, and those in no thread or in more than one (the asset check)."""
+    rows = con.execute(
+        """SELECT a.doc_id, count(ta.thread_id) FROM articles a LEFT JOIN thread_articles ta USING (doc_id)
+           WHERE a.batch_id = ? GROUP BY a.doc_id ORDER BY 1""", [batch_id]).fetchall()
+    return len(rows), [doc_id for doc_id, n in rows if n != 1]

@@ -123,7 +123,20 @@ def thread_score(item: Scored, thread: ThreadState, links: set[str], params: Thr
     core = content(item.text, text, item.ents, ents, params) * decay(item.article, nearest.article, params)
     if any(m.article.doc_id in links for m in members):
         core += params.story_link_bonus
-    return params.core_share * core + (1 - params.core_share) * best
+    score = params.core_share * core + (1 - params.core_share) * best
+    return score * params.periodic_factor if periodic(item, members, params) else score
+
+
+def periodic(item: Scored, members: list[Scored], params: ThreadParams) -> bool:
+    """The article comes days after the thread went quiet, in the same weekly slot as a member (the same weekday
+    and hour one to four weeks on): the next release of a periodic report, not a follow-up."""
+    if not item.article.dated:
+        return False
+    hours = [abs((m.article.published - item.article.published).total_seconds()) / 3600.0
+             for m in members if m.article.dated]
+    if not hours or min(hours) < params.periodic_gap_hours:
+        return False
+    return any(abs(h - 168.0 * k) <= params.periodic_slot_hours for h in hours for k in (1, 2, 3, 4))
 
 
 def threads_similar(a: ThreadState, b: ThreadState, params: ThreadParams) -> float:
