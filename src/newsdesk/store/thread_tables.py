@@ -45,7 +45,7 @@ def batch_articles(con: Connection, batch_id: str) -> list[tuple]:
 
 
 def batch_entities(con: Connection, batch_id: str) -> list[tuple[str, str, float]]:
-    """(doc_id, entity_id, salience) of the batch's named entities."""
+    """(doc_id, entity_id, weight: salience, more when the article is about it) of the batch's named entities."""
     return con.execute(
         """SELECT doc_id, entity_id, coalesce(salience, 0.1) + CASE WHEN is_about THEN 0.3 ELSE 0 END
            FROM article_entities

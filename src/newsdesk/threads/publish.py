@@ -57,6 +57,7 @@ def unit_keys(unit: Unit) -> list[int]:
 def thread_batch(con: duckdb.DuckDBPyConnection, batch_id: str, params: ThreadParams = DEFAULT) -> dict[str, int]:
     """Attach the batch's articles to threads; returns stats for the stage summary."""
     touched = tt.forget_batch(con, batch_id)
+    tt.refresh_threads(con, sorted(touched))  # a thread left empty goes now, so a re-run opens it under its id
     units, articles, sources = load_units(con, batch_id, params)
     if not units:
         tt.refresh_threads(con, sorted(touched))
