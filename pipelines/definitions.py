@@ -10,6 +10,7 @@ import dagster as dg
 import assets.batch
 import assets.checks
 import assets.corpus
+import assets.threads
 from assets.resources import NewsdeskSettings
 from pipelines.jobs import process_batch, publish_corpus
 from pipelines.maintenance import lake_maintenance, lake_maintenance_schedule
@@ -17,7 +18,7 @@ from pipelines.schedules import corpus_schedule
 from pipelines.sensors import corpus_automation, landing_sensor
 
 ASSET_MODULES = [assets.batch, assets.corpus]
-CHECK_MODULES = [assets.checks]
+CHECK_MODULES = [assets.checks, assets.threads]
 
 
 def build_definitions(resources: Mapping[str, dg.ConfigurableResource] | None = None) -> dg.Definitions:

@@ -62,3 +62,29 @@ COMMENT ON COLUMN batch_accounting.n_documents IS 'Rows of documents.';
 COMMENT ON COLUMN batch_accounting.n_quarantined_inputs IS 'Rows of quarantine with stage ingest.';
 COMMENT ON COLUMN batch_accounting.n_articles IS 'Rows of articles.';
 COMMENT ON COLUMN batch_accounting.n_quarantined_articles IS 'Rows of quarantine with stage clean.';
+
+COMMENT ON VIEW thread_timeline IS 'One row per article of each story thread, for reading a thread in publication order (ORDER BY thread_id, published_at).';
+COMMENT ON COLUMN thread_timeline.thread_id IS 'The thread (threads.thread_id).';
+COMMENT ON COLUMN thread_timeline.label IS 'The thread''s label (threads.label).';
+COMMENT ON COLUMN thread_timeline.published_at IS 'Publication time used for threading (thread_articles.published_at).';
+COMMENT ON COLUMN thread_timeline.hours_since_first IS 'Hours since the thread''s first article.';
+COMMENT ON COLUMN thread_timeline.role IS 'first_report, copy or follow_up (thread_articles.role).';
+COMMENT ON COLUMN thread_timeline.outlet IS 'Outlet of the article (articles.source_name; (unknown) when none).';
+COMMENT ON COLUMN thread_timeline.title IS 'Title of the article.';
+COMMENT ON COLUMN thread_timeline.doc_id IS 'The article (articles.doc_id).';
+COMMENT ON COLUMN thread_timeline.copy_of IS 'For a copy: the canonical article it copies (articles.doc_id); NULL otherwise.';
+
+COMMENT ON VIEW outlet_syndication IS 'One row per pair of outlets where the second republished stories of the first (from copies): who copies whom, how often, how fast.';
+COMMENT ON COLUMN outlet_syndication.original_outlet IS 'Outlet of the canonical article ((unknown) when none).';
+COMMENT ON COLUMN outlet_syndication.copying_outlet IS 'Outlet of the syndicated copy ((unknown) when none).';
+COMMENT ON COLUMN outlet_syndication.n_copies IS 'Copies it published of the original outlet''s stories.';
+COMMENT ON COLUMN outlet_syndication.n_stories IS 'Distinct copy clusters (stories) those copies belong to.';
+COMMENT ON COLUMN outlet_syndication.median_delay_hours IS 'Median hours from the canonical''s publication to the copy''s (thread_articles.published_at; negative when the copy carries an earlier time).';
+
+COMMENT ON VIEW top_threads_by_week IS 'The ten largest story threads of each week, by articles published that week (copies included).';
+COMMENT ON COLUMN top_threads_by_week.week IS 'Monday of the week (of thread_articles.published_at).';
+COMMENT ON COLUMN top_threads_by_week.rank IS '1 for the thread with most articles that week (ties: thread_id).';
+COMMENT ON COLUMN top_threads_by_week.thread_id IS 'The thread (threads.thread_id).';
+COMMENT ON COLUMN top_threads_by_week.label IS 'The thread''s label (threads.label).';
+COMMENT ON COLUMN top_threads_by_week.n_articles IS 'Its articles published that week.';
+COMMENT ON COLUMN top_threads_by_week.n_outlets IS 'Distinct outlets among them.';

@@ -68,3 +68,41 @@ SELECT b.batch_id,
        (SELECT count(*) FROM articles a WHERE a.batch_id = b.batch_id) AS n_articles,
        (SELECT count(*) FROM quarantine q WHERE q.batch_id = b.batch_id AND q.stage = 'clean') AS n_quarantined_articles
 FROM batches b;
+
+-- Story threads, article by article in publication order (newsdesk thread prints this).
+CREATE OR REPLACE VIEW thread_timeline AS
+SELECT ta.thread_id, t.label, ta.published_at, ta.hours_since_first, ta.role,
+       coalesce(a.source_name, '(unknown)') AS outlet, a.title, ta.doc_id,
+       CASE WHEN ta.role = 'copy' THEN k.doc_id END AS copy_of
+FROM thread_articles ta
+JOIN threads t USING (thread_id)
+JOIN articles a USING (doc_id)
+LEFT JOIN copies c USING (doc_id)
+LEFT JOIN copies k ON k.copy_cluster_id = c.copy_cluster_id AND k.is_canonical;
+
+-- Who copies whom: outlet of the canonical article x outlet of each syndicated copy, from copies.
+CREATE OR REPLACE VIEW outlet_syndication AS
+SELECT coalesce(canon.source_name, '(unknown)') AS original_outlet,
+       coalesce(copy.source_name, '(unknown)') AS copying_outlet,
+       count(*) AS n_copies,
+       count(DISTINCT k.copy_cluster_id) AS n_stories,
+       median(date_diff('second', tk.published_at, tc.published_at) / 3600.0) AS median_delay_hours
+FROM copies c
+JOIN copies k ON k.copy_cluster_id = c.copy_cluster_id AND k.is_canonical
+JOIN articles copy ON copy.doc_id = c.doc_id
+JOIN articles canon ON canon.doc_id = k.doc_id
+LEFT JOIN thread_articles tc ON tc.doc_id = c.doc_id
+LEFT JOIN thread_articles tk ON tk.doc_id = k.doc_id
+WHERE NOT c.is_canonical
+GROUP BY ALL;
+
+-- The ten largest threads of each week (by articles published that week, copies included).
+CREATE OR REPLACE VIEW top_threads_by_week AS
+SELECT week, rank, thread_id, label, n_articles, n_outlets
+FROM (SELECT date_trunc('week', ta.published_at)::DATE AS week, ta.thread_id, any_value(t.label) AS label,
+             count(*) AS n_articles, count(DISTINCT a.source_name) AS n_outlets,
+             row_number() OVER (PARTITION BY date_trunc('week', ta.published_at)::DATE
+                                ORDER BY count(*) DESC, ta.thread_id) AS rank
+      FROM thread_articles ta JOIN threads t USING (thread_id) JOIN articles a USING (doc_id)
+      GROUP BY 1, 2)
+WHERE rank <= 10;

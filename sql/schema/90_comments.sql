@@ -165,3 +165,36 @@ COMMENT ON COLUMN boilerplate_segments.n_words IS 'Words in the removed piece, c
 COMMENT ON COLUMN document_contents.sha256 IS 'SHA-256 of the raw bytes the content was decoded from (documents.sha256 of the document that reads it).';
 COMMENT ON COLUMN article_entities.label IS 'The label this article settled on for the entity (PERSON, ORG, GPE, ...), before the corpus-level decision in entities.label.';
 COMMENT ON COLUMN article_entities.strong_label IS 'True when the article gives strong evidence for that label (a corporate suffix or ticker, a team slot in a results line or table, a dateline, reference data, a full person name); entities.label weighs such articles first.';
+
+-- Story threads (sql/schema/30_threads.sql, newsdesk.threads).
+COMMENT ON TABLE threads IS 'One row per story thread: the articles about one real-world event (with their copies, follow-ups and reactions over the following days), grown batch by batch as batches are published.';
+COMMENT ON COLUMN threads.thread_id IS 'Stable id: t + 16 hex characters of the SHA-256 of the raw record that opened the thread (documents.sha256). It never changes when later batches arrive; a thread merged into another keeps its id in thread_merges.merged_id.';
+COMMENT ON COLUMN threads.label IS 'Title of the first report (the start of its body when it has no title).';
+COMMENT ON COLUMN threads.first_seen IS 'Earliest thread_articles.published_at of its articles (UTC).';
+COMMENT ON COLUMN threads.last_seen IS 'Latest thread_articles.published_at of its articles (UTC).';
+COMMENT ON COLUMN threads.n_articles IS 'Articles in the thread, syndicated copies included.';
+COMMENT ON COLUMN threads.n_outlets IS 'Distinct outlets (articles.source_name) among them.';
+COMMENT ON COLUMN threads.n_copies IS 'Articles that are syndicated copies (thread_articles.role = copy).';
+COMMENT ON COLUMN threads.top_entities IS 'Up to five entity names (entities.name) named by most of its original articles, most first.';
+
+COMMENT ON TABLE thread_articles IS 'One row per published article: the thread it belongs to (every article is in exactly one thread, alone if nothing else is about its event).';
+COMMENT ON COLUMN thread_articles.thread_id IS 'The thread (threads.thread_id).';
+COMMENT ON COLUMN thread_articles.doc_id IS 'The article (articles.doc_id).';
+COMMENT ON COLUMN thread_articles.batch_id IS 'The batch (batches.batch_id) of the article.';
+COMMENT ON COLUMN thread_articles.role IS 'first_report (the earliest original article of the thread), copy (a syndicated copy: copies.is_canonical is false) or follow_up (any other original article).';
+COMMENT ON COLUMN thread_articles.hours_since_first IS 'Hours between the thread''s earliest article and this one (published_at).';
+COMMENT ON COLUMN thread_articles.published_at IS 'Publication time (UTC) used for threading: the record''s published string with its hour when it parses, else noon of articles.published_date, else the ingestion time (see time_source).';
+COMMENT ON COLUMN thread_articles.time_source IS 'Where published_at came from: published (the raw string), date (articles.published_date) or ingested (documents.ingested_at: the article gave no date, so its time says nothing about the event).';
+
+COMMENT ON TABLE thread_merges IS 'One row per merge of two threads: an article arrived that belongs to both (a bridging follow-up, or a copy whose cluster spans both). The merged thread''s articles moved to the kept one.';
+COMMENT ON COLUMN thread_merges.thread_id IS 'The thread kept (threads.thread_id): the one first seen earlier.';
+COMMENT ON COLUMN thread_merges.merged_id IS 'The thread that merged into it; no longer in threads.';
+COMMENT ON COLUMN thread_merges.doc_id IS 'The article (articles.doc_id) whose arrival merged them.';
+COMMENT ON COLUMN thread_merges.batch_id IS 'The batch (batches.batch_id) that brought it.';
+COMMENT ON COLUMN thread_merges.reason IS 'bridge (the article is close to both threads'' cores, which are close to each other) or copy (a copy cluster now spans both threads).';
+
+COMMENT ON TABLE thread_features IS 'Threading index (internal): the weighted keys each original article was compared on; candidate threads are found by shared rare keys.';
+COMMENT ON COLUMN thread_features.doc_id IS 'The article (articles.doc_id); syndicated copies have no rows (they follow their canonical).';
+COMMENT ON COLUMN thread_features.kind IS 't (a word of the title or lead), e (a named entity) or p (the dateline place).';
+COMMENT ON COLUMN thread_features.feature IS '64-bit hash (xxh3, signed) of the kind and the word stem, entity id or place.';
+COMMENT ON COLUMN thread_features.weight IS 'Term frequency (title words weighted double) for t, salience for e, 1 for p; inverse document frequency is applied when comparing.';

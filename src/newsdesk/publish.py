@@ -9,7 +9,8 @@ Its work (run by the stage runner over the batch's articles) computes the dedup 
 3. the batch is deduplicated against the corpus (`newsdesk.dedup.batch`: copies, story links);
 4. its dedup quarantine rows are replaced;
 5. its mentions are linked to the corpus' entities (`newsdesk.entities.corpus`);
-6. no published table may hold a doc_id twice (`store.uniqueness`: repaired if an older double run left
+6. its articles join story threads (`newsdesk.threads`), copies that of their canonical;
+7. no published table may hold a doc_id twice (`store.uniqueness`: repaired if an older double run left
    duplicates, else the publish fails).
 Readers therefore see a batch whole or not at all, and two batches published at once (DuckLake) serialise: the
 store takes a lock row first, so the second transaction conflicts, runs again, and sees the first one's rows.
@@ -32,6 +33,7 @@ from newsdesk.runner import BatchStage, quarantine_item
 from newsdesk.store import batches, entity_tables, uniqueness
 from newsdesk.store.store import Connection, Store
 from newsdesk.store.tables import replace_quarantine
+from newsdesk.threads.publish import thread_batch
 
 # Quarantine rows of articles whose dedup features or verification failed keep the stage name of that step.
 DEDUP_STAGE = "dedup"
@@ -62,9 +64,10 @@ class PublishSink:
         dedup_stats = deduplicate(con, self.dedup, failed)
         replace_quarantine(con, self.batch_id, DEDUP_STAGE, list(failed.values()))
         linked = link_corpus(con, self.batch_id, touched)
+        threads = thread_batch(con, self.batch_id)
         uniqueness.repair_and_check(con, self.batch_id)
         self._summary = {**dedup_stats, "entities_relinked": len(linked), "batches_released": len(released),
-                         "stages_published": len(moved)}
+                         "stages_published": len(moved), **threads}
 
 
 class PublishStage(BatchStage):

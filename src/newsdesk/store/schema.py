@@ -10,6 +10,15 @@ import pyarrow as pa
 
 S, I32, I64, U64, F64, B = pa.string(), pa.int32(), pa.int64(), pa.uint64(), pa.float64(), pa.bool_()
 SPANS = pa.list_(pa.struct([("start", I32), ("stop", I32)]))
+TS = pa.timestamp("us")
+THREAD_TABLES: dict[str, pa.Schema] = {  # sql/schema/30_threads.sql, written by newsdesk.threads
+    "threads": pa.schema([("thread_id", S), ("label", S), ("first_seen", TS), ("last_seen", TS),
+                          ("n_articles", I32), ("n_outlets", I32), ("n_copies", I32), ("top_entities", pa.list_(S))]),
+    "thread_articles": pa.schema([("thread_id", S), ("doc_id", S), ("batch_id", S), ("role", S),
+                                  ("hours_since_first", F64), ("published_at", TS), ("time_source", S)]),
+    "thread_merges": pa.schema([("thread_id", S), ("merged_id", S), ("doc_id", S), ("batch_id", S), ("reason", S)]),
+    "thread_features": pa.schema([("doc_id", S), ("kind", S), ("feature", I64), ("weight", F64)]),
+}
 
 TABLES: dict[str, pa.Schema] = {
     "batches": pa.schema([("batch_id", S), ("landing_path", S), ("n_files", I32), ("n_records", I32),
@@ -48,6 +57,7 @@ TABLES: dict[str, pa.Schema] = {
                            ("aliases", pa.list_(S)), ("ref_id", S)]),
     "entity_evidence": pa.schema([("doc_id", S), ("batch_id", S), ("alias_id", S), ("entity_id", S), ("rule", S)]),
     "entity_aliases": pa.schema([("alias_id", S), ("entity_id", S), ("rule", S), ("n_articles", I32)]),
+    **THREAD_TABLES,
 }
 
 

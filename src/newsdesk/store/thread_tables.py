@@ -1,0 +1,193 @@
+"""Thread tables: what threading reads (the batch's articles, their copies and links, candidate threads in a time
+window) and writes (assignments, merges, per-thread summaries). Every query is bounded by the batch, its keys
+and the window, so a batch costs the same against a large corpus as against a small one (see
+benchmarks/threads_scale.py). Called inside the transaction that publishes the batch."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+import duckdb
+import pyarrow as pa
+
+Connection = duckdb.DuckDBPyConnection
+NAMED = ("PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW")
+
+
+def _ids(values: Iterable[str]) -> list[str]:
+    return sorted(set(values))
+
+
+def forget_batch(con: Connection, batch_id: str) -> set[str]:
+    """Remove the batch's previous thread rows (a re-run replaces them); return the threads that lost members."""
+    touched = {r[0] for r in con.execute("SELECT DISTINCT thread_id FROM thread_articles WHERE batch_id = ?",
+                                         [batch_id]).fetchall()}
+    if touched:
+        con.execute("""DELETE FROM thread_features WHERE doc_id IN
+                       (SELECT doc_id FROM thread_articles WHERE batch_id = ?)""", [batch_id])
+        con.execute("DELETE FROM thread_articles WHERE batch_id = ?", [batch_id])
+    return touched
+
+
+def batch_articles(con: Connection, batch_id: str) -> list[tuple]:
+    """(doc_id, title, lead text, raw published, published_date, ingested_at, source_name, copy cluster,
+    is_canonical) of every published article of the batch."""
+    return con.execute(
+        """SELECT a.doc_id, coalesce(a.title, ''), left(a.body, 2000), dc.published, a.published_date,
+                  d.ingested_at, a.source_name, coalesce(c.copy_cluster_id, a.doc_id), coalesce(c.is_canonical, true)
+           FROM articles a
+           LEFT JOIN documents d USING (doc_id)
+           LEFT JOIN (SELECT doc_id, any_value(published) AS published FROM document_contents
+                      WHERE batch_id = ? GROUP BY doc_id) dc USING (doc_id)
+           LEFT JOIN copies c USING (doc_id)
+           WHERE a.batch_id = ? ORDER BY a.doc_id""", [batch_id, batch_id]).fetchall()
+
+
+def batch_entities(con: Connection, batch_id: str) -> list[tuple[str, str, float]]:
+    """(doc_id, entity_id, weight: salience, more when the article is about it) of the batch's named entities."""
+    return con.execute(
+        """SELECT doc_id, entity_id, coalesce(salience, 0.1) + CASE WHEN is_about THEN 0.3 ELSE 0 END
+           FROM article_entities
+           WHERE batch_id = ? AND coalesce(label, 'ORG') IN (SELECT unnest(?::VARCHAR[]))
+           ORDER BY doc_id, entity_id""", [batch_id, list(NAMED)]).fetchall()
+
+
+def threaded_copies(con: Connection, clusters: list[str]) -> list[tuple[str, str]]:
+    """(copy_cluster_id, thread_id) of already threaded articles in the given copy clusters."""
+    return con.execute(
+        """SELECT DISTINCT c.copy_cluster_id, ta.thread_id FROM copies c JOIN thread_articles ta USING (doc_id)
+           WHERE c.copy_cluster_id IN (SELECT unnest(?::VARCHAR[]))""", [clusters]).fetchall()
+
+
+def story_partners(con: Connection, doc_ids: list[str]) -> list[tuple[str, str]]:
+    """(batch doc, partner) for every story link of the batch's articles, both directions."""
+    return con.execute(
+        """WITH b AS (SELECT unnest(?::VARCHAR[]) AS doc_id)
+           SELECT doc_id_a, doc_id_b FROM story_links WHERE doc_id_a IN (SELECT doc_id FROM b)
+           UNION SELECT doc_id_b, doc_id_a FROM story_links WHERE doc_id_b IN (SELECT doc_id FROM b)""",
+        [doc_ids]).fetchall()
+
+
+def document_frequencies(con: Connection, keys: list[int]) -> tuple[dict[int, int], int]:
+    """How many threaded (non-copy) articles carry each key, and how many there are."""
+    con.register("_thread_keys", pa.table({"feature": pa.array(keys, pa.int64())}))
+    try:
+        df = dict(con.execute("""SELECT f.feature, count(*) FROM thread_features f
+                                 JOIN _thread_keys k USING (feature) GROUP BY f.feature""").fetchall())
+    finally:
+        con.unregister("_thread_keys")
+    n = con.execute("SELECT count(DISTINCT doc_id) FROM thread_features WHERE kind <> 'p'").fetchall()[0][0]
+    return {int(k): int(v) for k, v in df.items()}, int(n)
+
+
+def candidate_threads(con: Connection, keys: list[int], partners: list[str], lo: datetime, hi: datetime,
+                      max_df: int) -> list[str]:
+    """Threads with a member in [lo, hi] that shares a key carried by at most max_df articles, or that holds a
+    story-link partner of the batch."""
+    con.register("_thread_keys", pa.table({"feature": pa.array(keys, pa.int64())}))
+    try:
+        return [r[0] for r in con.execute(
+            """WITH rare AS (SELECT f.feature FROM thread_features f JOIN _thread_keys k USING (feature)
+                             GROUP BY f.feature HAVING count(*) <= ?)
+               SELECT DISTINCT ta.thread_id FROM thread_features f JOIN rare USING (feature)
+               JOIN thread_articles ta USING (doc_id) WHERE ta.published_at BETWEEN ? AND ?
+               UNION SELECT thread_id FROM thread_articles WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))
+               ORDER BY 1""", [max_df, lo, hi, partners]).fetchall()]
+    finally:
+        con.unregister("_thread_keys")
+
+
+def thread_members(con: Connection, thread_ids: list[str], lo: datetime, hi: datetime,
+                   partners: list[str]) -> list[tuple]:
+    """(thread_id, doc_id, published_at, kind, feature, weight) of the candidate threads' members in [lo, hi]
+    (and of story-link partners whatever their time)."""
+    return con.execute(
+        """SELECT ta.thread_id, ta.doc_id, ta.published_at, ta.time_source, f.kind, f.feature, f.weight
+           FROM thread_articles ta JOIN thread_features f USING (doc_id)
+           WHERE ta.thread_id IN (SELECT unnest(?::VARCHAR[]))
+             AND (ta.published_at BETWEEN ? AND ? OR ta.doc_id IN (SELECT unnest(?::VARCHAR[])))
+           ORDER BY ta.thread_id, ta.doc_id, f.kind, f.feature""", [thread_ids, lo, hi, partners]).fetchall()
+
+
+def first_seen(con: Connection, thread_ids: list[str]) -> dict[str, datetime]:
+    return dict(con.execute("SELECT thread_id, first_seen FROM threads WHERE thread_id IN "
+                            "(SELECT unnest(?::VARCHAR[]))", [thread_ids]).fetchall())
+
+
+def existing_ids(con: Connection, thread_ids: list[str]) -> set[str]:
+    rows = con.execute(
+        """SELECT thread_id FROM threads WHERE thread_id IN (SELECT unnest(?::VARCHAR[]))
+           UNION SELECT merged_id FROM thread_merges WHERE merged_id IN (SELECT unnest(?::VARCHAR[]))""",
+        [thread_ids, thread_ids]).fetchall()
+    return {r[0] for r in rows}
+
+
+def content_hashes(con: Connection, doc_ids: list[str]) -> dict[str, str]:
+    return dict(con.execute("SELECT doc_id, sha256 FROM documents WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))",
+                            [doc_ids]).fetchall())
+
+
+def write_batch(con: Connection, batch_id: str, assigned: dict[str, str], published: dict[str, tuple[datetime, str]],
+                features: list[tuple[str, str, int, float]], merges: list[tuple[str, str, str, str]]) -> None:
+    """The batch's memberships and features; merges move the merged threads' members to the kept thread."""
+    for kept, merged, doc_id, reason in merges:
+        con.execute("UPDATE thread_articles SET thread_id = ? WHERE thread_id = ?", [kept, merged])
+        con.execute("DELETE FROM threads WHERE thread_id = ?", [merged])
+        con.execute("INSERT INTO thread_merges VALUES (?, ?, ?, ?, ?)", [kept, merged, doc_id, batch_id, reason])
+    docs = sorted(assigned)
+    con.register("_thread_rows", pa.table({
+        "thread_id": [assigned[d] for d in docs], "doc_id": docs, "batch_id": [batch_id] * len(docs),
+        "role": ["follow_up"] * len(docs), "hours_since_first": [0.0] * len(docs),
+        "published_at": pa.array([published[d][0] for d in docs], pa.timestamp("us")),
+        "time_source": [published[d][1] for d in docs]}))
+    con.register("_thread_features", pa.table({
+        "doc_id": [f[0] for f in features], "kind": [f[1] for f in features],
+        "feature": pa.array([f[2] for f in features], pa.int64()), "weight": [f[3] for f in features]}))
+    try:
+        con.execute("INSERT INTO thread_articles SELECT * FROM _thread_rows")
+        con.execute("INSERT INTO thread_features SELECT * FROM _thread_features")
+    finally:
+        con.unregister("_thread_rows")
+        con.unregister("_thread_features")
+
+
+def refresh_threads(con: Connection, thread_ids: list[str]) -> None:
+    """Roles, hours since the first report and the `threads` rows of the given threads, from their members."""
+    ids = _ids(thread_ids)
+    con.execute(
+        """UPDATE thread_articles t SET role = r.role, hours_since_first = r.hours
+           FROM (SELECT ta.doc_id,
+                        CASE WHEN NOT coalesce(c.is_canonical, true) THEN 'copy'
+                             WHEN row_number() OVER (PARTITION BY ta.thread_id
+                                  ORDER BY NOT coalesce(c.is_canonical, true), ta.published_at, ta.doc_id) = 1
+                             THEN 'first_report' ELSE 'follow_up' END AS role,
+                        date_diff('second', min(ta.published_at) OVER (PARTITION BY ta.thread_id),
+                                  ta.published_at) / 3600.0 AS hours
+                 FROM thread_articles ta LEFT JOIN copies c USING (doc_id)
+                 WHERE ta.thread_id IN (SELECT unnest(?::VARCHAR[]))) r
+           WHERE t.doc_id = r.doc_id""", [ids])
+    con.execute("DELETE FROM threads WHERE thread_id IN (SELECT unnest(?::VARCHAR[]))", [ids])
+    con.execute(
+        """INSERT INTO threads
+           WITH m AS (SELECT ta.*, coalesce(a.title, left(a.body, 100)) AS title, a.source_name
+                      FROM thread_articles ta JOIN articles a USING (doc_id)
+                      WHERE ta.thread_id IN (SELECT unnest(?::VARCHAR[]))),
+                ents AS (SELECT thread_id, list(name ORDER BY n DESC, name)[1:5] AS top
+                         FROM (SELECT m.thread_id, e.name, count(DISTINCT m.doc_id) AS n
+                               FROM m JOIN article_entities ae USING (doc_id)
+                               JOIN entities e ON e.entity_id = ae.entity_id
+                               WHERE m.role <> 'copy' GROUP BY ALL) GROUP BY thread_id)
+           SELECT m.thread_id, first(m.title ORDER BY m.role <> 'first_report', m.published_at, m.doc_id),
+                  min(m.published_at), max(m.published_at), count(*)::INTEGER,
+                  count(DISTINCT m.source_name)::INTEGER, count(*) FILTER (WHERE m.role = 'copy')::INTEGER,
+                  coalesce(any_value(ents.top), []::VARCHAR[])
+           FROM m LEFT JOIN ents USING (thread_id) GROUP BY m.thread_id""", [ids])
+
+
+def misthreaded(con: Connection, batch_id: str) -> tuple[int, list[str]]:
+    """The batch's published articles, and those in no thread or in more than one (the asset check)."""
+    rows = con.execute(
+        """SELECT a.doc_id, count(ta.thread_id) FROM articles a LEFT JOIN thread_articles ta USING (doc_id)
+           WHERE a.batch_id = ? GROUP BY a.doc_id ORDER BY 1""", [batch_id]).fetchall()
+    return len(rows), [doc_id for doc_id, n in rows if n != 1]

@@ -1,0 +1,123 @@
+"""Story threading as plain Python (newsdesk.threads.assign): hard negatives, copies, merges, stable ids."""
+
+import dataclasses
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from newsdesk.threads.assign import Unit, assign
+from newsdesk.threads.features import Article, dateline, published_at, text_terms
+from newsdesk.threads.model import Idf, Scored, ThreadState
+from newsdesk.threads.params import DEFAULT
+
+CORPUS = Path(__file__).parent / "data" / "threads_corpus.jsonl"
+T0 = datetime(2025, 6, 2, 9)
+
+
+def corpus() -> list[Article]:
+    out = []
+    for line in CORPUS.read_text(encoding="utf-8").splitlines():
+        r = json.loads(line)
+        when, _ = published_at(r["published"], None, T0)
+        out.append(Article(r["id"], when, text_terms(r["title"], r["text"], DEFAULT), title=r["title"]))
+    return out
+
+
+def idf_of(articles: list[Article]) -> Idf:
+    df: dict[int, int] = {}
+    for a in articles:
+        for k in a.terms:
+            df[k] = df.get(k, 0) + 1
+    return Idf(df, len(articles))
+
+
+def new_id(article: Article) -> str:
+    return "t-" + article.doc_id
+
+
+def thread_all(articles: list[Article], params=DEFAULT) -> dict[str, str]:
+    return assign([Unit(a) for a in articles], {}, {}, idf_of(articles), params, new_id).assigned
+
+
+def test_events_split_from_same_actors_places_and_periodic_releases() -> None:
+    got = thread_all([a for a in corpus() if a.doc_id != "b1copy"])
+    assert got["a1"] == got["a2"] == got["a3"]  # a strike and its settlement four days later
+    assert got["b1"] == got["b2"]
+    assert got["d1"] == got["d2"] == got["d3"]  # a decision and the next day's reactions
+    assert got["g1"] == got["g2"] == got["g3"]
+    assert got["e1"] != got["d1"]  # same bank and governor, another event two weeks later
+    assert got["c1"] != got["b1"]  # same town, another incident
+    assert got["f1"] != got["f2"]  # a weekly release: one thread per release
+    assert len({got["a1"], got["d1"], got["g1"]}) == 3  # the roundup naming all three glued none of them
+    assert got["s1"] == "t-s1"
+
+
+def test_copies_follow_their_canonical_even_when_unlike_it() -> None:
+    arts = {a.doc_id: a for a in corpus()}
+    idf = idf_of(list(arts.values()))
+    first = assign([Unit(arts["a1"])], {}, {}, idf, DEFAULT, new_id)
+    tid = first.assigned["a1"]
+    threads = {tid: ThreadState(tid, [Scored.of(arts["a1"], idf)])}
+    # s1 has nothing in common with a1, but its copy cluster already sits in a1's thread
+    out = assign([Unit(arts["s1"], copies=["s1-copy"], threaded={tid})], threads, {tid: arts["a1"].published},
+                 idf, DEFAULT, new_id)
+    assert out.assigned == {"s1": tid, "s1-copy": tid}
+    assert out.opened == [] and out.merges == []
+
+
+def _art(doc_id: str, keys: list[int], hours: float) -> Article:
+    return Article(doc_id, T0 + timedelta(hours=hours), {k: 1.0 for k in keys})
+
+
+def test_bridging_article_merges_threads_into_the_older_and_the_merge_is_recorded() -> None:
+    params = dataclasses.replace(DEFAULT, attach=0.5, merge=0.3)
+    x, y = _art("x", [1, 2, 3], 0), _art("y", [3, 4, 5], 1)
+    idf = Idf({}, 10)
+    first = assign([Unit(x), Unit(y)], {}, {}, idf, params, new_id)
+    assert first.assigned == {"x": "t-x", "y": "t-y"}  # too unlike to join
+    threads = {t: ThreadState(t, [Scored.of(a, idf)]) for t, a in (("t-x", x), ("t-y", y))}
+    seen = {"t-x": x.published, "t-y": y.published}
+    out = assign([Unit(_art("bridge", [1, 2, 3, 4, 5], 2))], threads, seen, idf, params, new_id)
+    assert out.assigned == {"bridge": "t-x"}  # the older thread keeps its id
+    assert [(m.kept, m.merged, m.doc_id, m.reason) for m in out.merges] == [("t-x", "t-y", "bridge", "bridge")]
+
+
+def test_bridge_between_unlike_threads_joins_one_and_merges_nothing() -> None:
+    params = dataclasses.replace(DEFAULT, attach=0.5, merge=0.3)
+    x, y = _art("x", [1, 2, 3], 0), _art("y", [4, 5, 6], 1)
+    idf = Idf({}, 10)
+    threads = {t: ThreadState(t, [Scored.of(a, idf)]) for t, a in (("t-x", x), ("t-y", y))}
+    out = assign([Unit(_art("roundup", [1, 2, 3, 4, 5, 6], 2))], threads, {"t-x": x.published, "t-y": y.published},
+                 idf, params, new_id)
+    assert out.merges == []
+    assert out.assigned["roundup"] in {"t-x", "t-y"}
+
+
+def test_ids_do_not_change_when_a_later_batch_arrives() -> None:
+    arts = [a for a in corpus() if a.doc_id != "b1copy"]
+    idf = idf_of(arts)
+    early = [a for a in arts if a.published < datetime(2025, 6, 5)]
+    late = [a for a in arts if a not in early]
+    first = assign([Unit(a) for a in early], {}, {}, idf, DEFAULT, new_id).assigned
+    threads: dict[str, ThreadState] = {}
+    for a in early:
+        threads.setdefault(first[a.doc_id], ThreadState(first[a.doc_id])).add(Scored.of(a, idf))
+    seen = {t: min(m.article.published for m in s.members) for t, s in threads.items()}
+    second = assign([Unit(a) for a in late], threads, seen, idf, DEFAULT, new_id).assigned
+    assert second["a3"] == first["a1"]  # joined the strike thread opened by the first batch, under its id
+    assert second["b2"] == first["b1"]
+    assert set(first.values()) <= set(first.values()) | set(second.values())
+
+
+def test_publication_time_from_the_raw_string_then_the_date_then_ingestion() -> None:
+    ingested = datetime(2030, 1, 1)
+    assert published_at("2025-03-03T08:14:00Z", None, ingested) == (datetime(2025, 3, 3, 8, 14), "published")
+    assert published_at("Mon, 03 Mar 2025 09:14:00 +0100", None, ingested)[0] == datetime(2025, 3, 3, 8, 14)
+    assert published_at("yesterday", datetime(2025, 3, 3).date(), ingested) == (datetime(2025, 3, 3, 12), "date")
+    assert published_at(None, None, ingested) == (ingested, "ingested")
+
+
+def test_dateline_place() -> None:
+    assert dateline("VALMORA, June 2 (Newswire) - Dock workers") == "valmora"
+    assert dateline("NEW YORK (AP) — Stocks fell") == "new york"
+    assert dateline("Dock workers walked out - again") is None
