@@ -75,7 +75,7 @@ CREATE TABLE IF NOT EXISTS boilerplate_segments (
     batch_id        VARCHAR NOT NULL,
     position        INTEGER NOT NULL,  -- block index in the input
     kind            VARCHAR NOT NULL,  -- promo, subscription, author_bio, related_link, caption, reprint_note,
-                                       -- navigation, headline, dateline, duplicate, comment, other
+                                       -- navigation, headline, dateline, duplicate, comment, noise, other
     reason          VARCHAR NOT NULL,
     text            VARCHAR NOT NULL
 );

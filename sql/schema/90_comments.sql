@@ -62,7 +62,7 @@ COMMENT ON TABLE boilerplate_segments IS 'One row per piece of text the cleaner 
 COMMENT ON COLUMN boilerplate_segments.doc_id IS 'The article (articles.doc_id) the piece was removed from.';
 COMMENT ON COLUMN boilerplate_segments.batch_id IS 'The batch (batches.batch_id) of the article.';
 COMMENT ON COLUMN boilerplate_segments.position IS 'Index of the block (paragraph or line) in the input, from 0.';
-COMMENT ON COLUMN boilerplate_segments.kind IS 'What the piece is, one of: promo, subscription, author_bio, related_link, caption, reprint_note, navigation, headline, dateline, duplicate, comment, other. headline is the title line (its text is articles.title); dateline covers date lines and bylines; duplicate is a paragraph repeated later in the body.';
+COMMENT ON COLUMN boilerplate_segments.kind IS 'What the piece is, one of: promo, subscription, author_bio, related_link, caption, reprint_note, navigation, headline, dateline, duplicate, comment, noise, other. headline is the title line (its text is articles.title); dateline covers date lines and bylines; duplicate is a paragraph repeated later in the body; noise is text no article holds (dividers of dots or dashes, character noise, link farms; its text is cut to the first 1000 characters).';
 COMMENT ON COLUMN boilerplate_segments.reason IS 'Which rule or model removed it, in words (e.g. "promotional line", "page text outside the article").';
 COMMENT ON COLUMN boilerplate_segments.text IS 'The removed text.';
 COMMENT ON COLUMN boilerplate_segments.n_words IS 'Words in text, counted like articles.n_words, so removed and kept words add up.';

@@ -16,13 +16,19 @@ from newsdesk.text import SENTENCE_END, norm_key, words
 # A line ending like a sentence, or in a colon or semicolon (it introduces what follows), is not a headline.
 _TERMINAL = SENTENCE_END + (":", ";", "]")
 TITLE_REASON = "headline (kept as the article title)"
-_TRAILING_TAG = re.compile(r"\s*[(\[][A-Z ]{2,20}[)\]]\s*$")  # "(UPDATED)", "[VIDEO]"
+# "(UPDATED)", "[VIDEO]"; matched on the stripped end only (a leading \s* made long padding quadratic)
+_TRAILING_TAG = re.compile(r"[(\[][A-Z ]{2,20}[)\]]$")
 
 
 def is_headline_like(block: str) -> bool:
     """Short and without sentence-final punctuation: a headline, subhead, caption or link text."""
     n_words = len(block.split())
-    return 0 < n_words <= 20 and not _TRAILING_TAG.sub("", block).rstrip().endswith(_TERMINAL)
+    if not 0 < n_words <= 20:
+        return False
+    end = block.rstrip()
+    if tag := _TRAILING_TAG.search(end[-24:]):
+        end = end[:len(end) - 24 + tag.start()] if len(end) > 24 else end[:tag.start()]
+    return not end.rstrip().endswith(_TERMINAL)
 
 
 def mark_sections(blocks: list[str], verdicts: list[Verdict | None]) -> None:

@@ -17,7 +17,9 @@ import trafilatura
 
 from newsdesk.clean import kinds
 from newsdesk.clean.context import TITLE_REASON, mark_sections, split_verdicts
+from newsdesk.clean.ensemble import load_selector, pair_features, readability_blocks
 from newsdesk.clean.html_meta import PageMeta, page_metadata
+from newsdesk.clean.junk import find_junk, junk_reason, junk_segment, tidy_block
 from newsdesk.clean.page import parse_html, visible_lines
 from newsdesk.clean.result import Extraction
 from newsdesk.clean.rules import RULES, Rule, Verdict, match_block
@@ -42,6 +44,7 @@ class HtmlConfig:
     sections: bool = True  # blocks under a "Related"/"About the author" heading go with it
     headline: bool = True  # the title line leaves the body (kind headline; the title is stored apart)
     fallback: bool = True  # the text path reads the page when trafilatura finds (next to) nothing
+    ensemble: bool = True  # readability-lxml's reading replaces ours where the selector prefers it
 
 
 DEFAULT = HtmlConfig()
@@ -56,10 +59,13 @@ class Page:
     blocks: list[str]
     lines: list[str]
     meta: PageMeta = field(default_factory=PageMeta)
+    second: list[str] | None = None  # readability-lxml's article blocks (None: not asked for, or it failed)
 
 
-def read_page(html: str, url: str | None = None) -> Page:
-    """Parse once, run trafilatura on the tree, read the metadata and the visible text (never raises)."""
+def read_page(html: str, url: str | None = None, second: bool | None = None) -> Page:
+    """Parse once, run trafilatura (and with `second`, by default when a selector is shipped, readability-lxml)
+    on the tree, read the metadata and the visible text (never raises)."""
+    second = load_selector() is not None if second is None else second
     tree = parse_html(html)
     if tree is None:
         return Page([], [], PageMeta(url=url))
@@ -69,7 +75,11 @@ def read_page(html: str, url: str | None = None) -> Page:
         _LOG.warning("trafilatura failed on %s", url or "a page", exc_info=True)
         text = ""
     meta = page_metadata(tree, url)
-    return Page(split_blocks(text), visible_lines(tree), meta)  # last: it uses the tree up
+    blocks = [b for b in (tidy_block(b) for b in split_blocks(text)) if b]
+    other = readability_blocks(tree, url) if second else None  # before the dump: it drops hidden parts only
+    if other is not None:
+        other = [b for b in (tidy_block(b) for b in other) if b]
+    return Page(blocks, visible_lines(tree), meta, other)  # last: it uses the tree up
 
 
 def extract_html(html: str, url: str | None = None, config: HtmlConfig = DEFAULT) -> Extraction:
@@ -88,6 +98,12 @@ def finish(page: Page, config: HtmlConfig = DEFAULT) -> Extraction:
                         author=page.meta.author, source_name=page.meta.source_name, url=page.meta.url)
     extracted = page.blocks
     kept, removed, meta = _filter(extracted, result.title, config)
+    if config.ensemble and page.second and (selector := load_selector()) is not None:
+        largest = max((count_words(line) for line in page.lines), default=0)
+        features = pair_features("\n".join(kept), "\n".join(page.second), largest, result.title)
+        if selector.prefers_theirs(features):
+            extracted = page.second
+            kept, removed, meta = _filter(extracted, result.title, config)
     if config.fallback and count_words(" ".join(kept)) < FALLBACK_BELOW_WORDS:
         other = fallback_blocks(page, kept)
         if other is not kept:
@@ -96,8 +112,11 @@ def finish(page: Page, config: HtmlConfig = DEFAULT) -> Extraction:
     if not kept and extracted:
         # Our steps took everything trafilatura found (a page whose only text is a caption): an empty article
         # helps nobody, so the rules' removals are undone (the title line stays out unless it is all there is).
-        kept = [b for b in extracted if not _is_title(b, result.title)] or list(extracted)
-        removed = [s for s in removed if s.kind == kinds.HEADLINE and len(kept) < len(extracted)]
+        junk = find_junk(extracted)
+        text = [b for i, b in enumerate(extracted) if i not in junk]
+        kept = [b for b in text if not _is_title(b, result.title)] or text
+        removed = [s for s in removed if (s.kind == kinds.HEADLINE and len(kept) < len(text))
+                   or s.kind == kinds.NOISE]
     result.body = "\n\n".join(kept)
     result.segments.extend(removed)
     result.author = result.author or _str(meta.get("author"))
@@ -109,12 +128,16 @@ def finish(page: Page, config: HtmlConfig = DEFAULT) -> Extraction:
 def _filter(blocks: list[str], title: str | None, config: HtmlConfig) -> tuple[list[str], list[Segment],
                                                                              dict[str, object]]:
     """The title line out, then the block rules and sections: kept blocks, removed segments, their metadata."""
-    verdicts = [match_block(block, config.rules) for block in blocks]
+    junk = find_junk(blocks)
+    verdicts = [Verdict(kinds.NOISE, junk[i]) if i in junk else match_block(block, config.rules)
+                for i, block in enumerate(blocks)]
     if config.sections:
         mark_sections(blocks, verdicts)
     if config.headline and blocks and _is_title(blocks[0], title):
         verdicts[0] = Verdict(kinds.HEADLINE, TITLE_REASON)
-    return split_verdicts(blocks, verdicts)
+    kept, removed, meta = split_verdicts(blocks, verdicts)
+    removed = [junk_segment(s.position, s.text, s.reason) if s.kind == kinds.NOISE else s for s in removed]
+    return kept, removed, meta
 
 
 def _is_title(block: str, title: str | None) -> bool:
@@ -146,7 +169,11 @@ def page_leftovers(lines: list[str], extracted: list[str], title: str | None, st
         key = norm_key(line)
         if not key or key in in_body or key in body_text:
             continue
-        verdict = _typed_leftover(line)
+        noise = junk_reason(tidy_block(line))
+        verdict = _typed_leftover(line) if noise is None else None
+        if noise is not None:
+            segments.append(junk_segment(start + offset, line, noise))
+            continue
         if verdict is not None:
             kind, reason = verdict.kind, verdict.reason
         elif key == title_key:

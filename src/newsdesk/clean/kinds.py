@@ -11,7 +11,8 @@ HEADLINE = "headline"  # the article's title line (its text goes to articles.tit
 DATELINE = "dateline"  # date stamps, bylines and other metadata lines (values go to article columns)
 DUPLICATE = "duplicate"  # a standfirst or paragraph repeated later in the body
 COMMENT = "comment"
+NOISE = "noise"  # dividers of dots or dashes, character noise, link farms: text no article holds
 OTHER = "other"
 
 KINDS = (PROMO, SUBSCRIPTION, AUTHOR_BIO, RELATED, CAPTION, REPRINT, NAVIGATION, HEADLINE, DATELINE, DUPLICATE, COMMENT,
-         OTHER)
+         NOISE, OTHER)

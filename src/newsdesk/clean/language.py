@@ -6,15 +6,42 @@ from functools import lru_cache
 
 import py3langid.langid as langid
 
+from newsdesk.clean.junk import junk_reason, tidy_block
+
 
 @lru_cache(maxsize=1)
 def _identifier() -> langid.LanguageIdentifier:
     return langid.LanguageIdentifier.from_model_file(langid.MODEL_FILE, norm_probs=True)
 
 
+def language_sample(text: str, sample_chars: int = 1200) -> str:
+    """Up to `sample_chars` of the text's prose lines (five words or more, not junk, not one word over and
+    over), else of any line that is not junk: a divider, a link farm or noise would tell the identifier about
+    itself, not the article. Reads no further than it needs; a line longer than the sample is cut first."""
+    prose: list[str] = []
+    other: list[str] = []
+    size = other_size = 0
+    start = 0
+    while size < sample_chars and start <= len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        line = tidy_block(text[start:min(end, start + 4 * sample_chars)])
+        start = end + 1
+        if not line or junk_reason(line) is not None:
+            continue
+        tokens = line.split()
+        if len(tokens) >= 5 and len(set(tokens)) >= 0.5 * len(tokens):
+            prose.append(line[:sample_chars - size])
+            size += len(prose[-1]) + 1
+        elif other_size < sample_chars:
+            other.append(line[:sample_chars - other_size])
+            other_size += len(other[-1]) + 1
+    return " ".join(prose or other)
+
+
 def detect_language(text: str, sample_chars: int = 1200) -> tuple[str | None, float]:
     """ISO 639-1 code and probability; None for text too short to tell."""
-    sample = text[:sample_chars]
+    sample = language_sample(text, sample_chars)
     if len(sample.split()) < 5:
         return None, 0.0
     code, prob = _identifier().classify(sample)

@@ -9,7 +9,7 @@ structure).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
@@ -26,6 +26,7 @@ from newsdesk.clean.context import (
     split_verdicts,
 )
 from newsdesk.clean.dates import parse_date
+from newsdesk.clean.junk import split_junk
 from newsdesk.clean.line_model import LineModel
 from newsdesk.clean.result import Extraction
 from newsdesk.clean.rules import DATE_STAMP, Verdict, match_block
@@ -62,7 +63,7 @@ def clean_text(text: str, title_hint: str | None = None, model: LineModel | None
     """Remove boilerplate from a plain-text article dump; every removed block becomes a Segment.
 
     `model` replaces the shipped line classifier (leave-one-set-out scoring trains one per held-out set)."""
-    blocks = split_blocks(text)
+    blocks, positions, junk = split_junk(split_blocks(text))
     result = Extraction(body="")
     if blocks and (stamp := DATE_STAMP.match(blocks[0])):
         result.published_date = date.fromisoformat(stamp.group("date"))
@@ -89,6 +90,9 @@ def clean_text(text: str, title_hint: str | None = None, model: LineModel | None
     kept, removed, meta = split_verdicts(blocks, verdicts)
     result.body = "\n\n".join(kept)
     result.segments.extend(removed)
+    # Positions count the input's blocks, the junk among them.
+    result.segments = sorted(junk + [replace(s, position=positions[s.position]) for s in result.segments],
+                             key=lambda s: s.position)
     found = meta.get("published_date")
     result.published_date = result.published_date or (found if isinstance(found, date) else None)
     result.title, result.author, result.syndicated_from = (_text(meta, key) for key in ("title", "author",
