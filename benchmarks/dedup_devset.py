@@ -19,11 +19,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO / "src"), str(REPO / "benchmarks")]
 
-from shared_data import shared_dir  # noqa: E402
+from shared_data import shared_dir
 
-from newsdesk.config import load_settings  # noqa: E402
-from newsdesk.pipeline import run_one  # noqa: E402
-from newsdesk.store.backends import open_store  # noqa: E402
+from newsdesk.config import load_settings
+from newsdesk.pipeline import run_one
+from newsdesk.store.backends import open_store
 
 
 def split_batches(lines: list[str], n: int) -> list[list[str]]:

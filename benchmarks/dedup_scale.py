@@ -31,17 +31,17 @@ import rensa
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO / "src"), str(REPO / "benchmarks")]
 
-from dedup_synth import Synth, make_rows  # noqa: E402
+from dedup_synth import Synth, make_rows
 
 from newsdesk.config import (
-    DedupConfig,  # noqa: E402
-    load_settings,  # noqa: E402
+    DedupConfig,
+    load_settings,
 )
-from newsdesk.dedup.features import band_keys, compute_features  # noqa: E402
-from newsdesk.dedup.shingles import shingle_hashes, tokenize  # noqa: E402
-from newsdesk.pipeline import run_one  # noqa: E402
-from newsdesk.store.backends import open_store  # noqa: E402
-from newsdesk.store.store import Store  # noqa: E402
+from newsdesk.dedup.features import band_keys, compute_features
+from newsdesk.dedup.shingles import shingle_hashes, tokenize
+from newsdesk.pipeline import run_one
+from newsdesk.store.backends import open_store
+from newsdesk.store.store import Store
 
 
 def store_for(db: Path) -> Store:

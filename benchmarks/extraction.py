@@ -26,7 +26,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO / "src"), str(REPO / "benchmarks")]
 
-from extraction_sets import SCRAPINGHUB, TRAFILATURA_EVAL, shared_dir  # noqa: E402
+from extraction_sets import SCRAPINGHUB, TRAFILATURA_EVAL, shared_dir
 
 HTML_BODY = "newsdesk.clean.html:extract_html_body"
 LOSO_MODELS = Path("/tmp/newsdesk-line-models")  # written by scripts/train_line_classifier.py --loso-only

@@ -26,9 +26,9 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO / "src") not in sys.path:
     sys.path.insert(0, str(REPO / "src"))
 
-from shared_data import shared_dir  # noqa: E402
+from shared_data import shared_dir
 
-from newsdesk.clean.page import page_dump  # noqa: E402
+from newsdesk.clean.page import page_dump
 
 SCRAPINGHUB = "bench/extraction/scrapinghub"
 TRAFILATURA_EVAL = "bench/extraction/trafilatura-eval"

@@ -16,11 +16,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-import trafilatura  # noqa: E402
+import trafilatura
 
-from newsdesk.clean.line_model import DEFAULT_MODEL, LineModel, load_model  # noqa: E402
-from newsdesk.clean.page import page_dump  # noqa: E402
-from newsdesk.clean.text import clean_text  # noqa: E402
+from newsdesk.clean.line_model import DEFAULT_MODEL, LineModel, load_model
+from newsdesk.clean.page import page_dump
+from newsdesk.clean.text import clean_text
 
 
 @lru_cache(maxsize=1)

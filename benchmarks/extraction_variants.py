@@ -17,12 +17,12 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO / "src") not in sys.path:
     sys.path.insert(0, str(REPO / "src"))
 
-import trafilatura  # noqa: E402
+import trafilatura
 
-from newsdesk.clean.context import mark_captions, mark_sections, mark_verbatim_repeats  # noqa: E402
-from newsdesk.clean.html import DEFAULT, HTML_RULES, RULES, HtmlConfig, Page, finish  # noqa: E402
-from newsdesk.clean.rules import match_block  # noqa: E402
-from newsdesk.text import count_words, ends_sentence, norm_key, split_blocks, words  # noqa: E402
+from newsdesk.clean.context import mark_captions, mark_sections, mark_verbatim_repeats
+from newsdesk.clean.html import DEFAULT, HTML_RULES, RULES, HtmlConfig, Page, finish
+from newsdesk.clean.rules import match_block
+from newsdesk.text import count_words, ends_sentence, norm_key, split_blocks, words
 
 Variant = Callable[[Page, str], str]
 

@@ -23,7 +23,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "src"), str(REPO / "tests"), str(Path(__file__).resolve().parent)]
 
-from shared_data import shared_dir  # noqa: E402
+from shared_data import shared_dir
 
 BATCHES = ("b1", "b2", "b3", "b4")
 

@@ -35,7 +35,7 @@ import pyarrow as pa
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO / "src"), str(REPO / "benchmarks"), str(REPO / "tests")]
 
-from newsdesk.store.lake import LakeSettings, connect_lake, init_lake, run_transaction  # noqa: E402
+from newsdesk.store.lake import LakeSettings, connect_lake, init_lake, run_transaction
 
 SPAWN = mp.get_context("spawn")
 ITEMS_DDL = "CREATE TABLE IF NOT EXISTS items(batch_id VARCHAR, i INTEGER, body VARCHAR)"

@@ -20,7 +20,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from ner_eval import GOLD, LABEL_MAP, TYPES, Ent, load_gold, score_documents, score_mentions  # noqa: E402
+from ner_eval import GOLD, LABEL_MAP, TYPES, Ent, load_gold, score_documents, score_mentions
 
 _WORKER = textwrap.dedent("""
     import json, sys, time

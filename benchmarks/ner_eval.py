@@ -39,17 +39,17 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO / "src"))
 
-import spacy  # noqa: E402
-from spacy.language import Language  # noqa: E402
+import spacy
+from spacy.language import Language
 
-from newsdesk.config import DEFAULT_SPACY_MODEL, NerConfig  # noqa: E402
-from newsdesk.entities.annotate import LinkOptions, annotate_texts  # noqa: E402
-from newsdesk.entities.ner import find_spans, load_model  # noqa: E402
+from newsdesk.config import DEFAULT_SPACY_MODEL, NerConfig
+from newsdesk.entities.annotate import LinkOptions, annotate_texts
+from newsdesk.entities.ner import find_spans, load_model
 
 sys.path.insert(0, str(HERE))
 # The gold set's own record types: a mention (label already PER/ORG/LOC/MISC) and an article.
-from ner_gold_build import Article as GoldDoc  # noqa: E402
-from ner_gold_build import Entity as Ent  # noqa: E402
+from ner_gold_build import Article as GoldDoc
+from ner_gold_build import Entity as Ent
 
 GOLD = HERE / "data" / "ner_gold.jsonl"
 TYPES = ("PER", "ORG", "LOC")

@@ -21,7 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "src")]
 
-import dagster as dg  # noqa: E402
+import dagster as dg
 
 
 def in_process_job() -> dg.JobDefinition:

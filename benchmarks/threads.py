@@ -25,16 +25,16 @@ os.environ.setdefault("NEWSDESK_NER_PROCESSES", "1")
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO / "src"), str(REPO / "benchmarks")]
 
-import duckdb  # noqa: E402
-import numpy as np  # noqa: E402
-from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
-from threads_metrics import line  # noqa: E402
+import duckdb
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from threads_metrics import line
 
-from newsdesk.config import load_settings  # noqa: E402
-from newsdesk.pipeline import run_batch  # noqa: E402
-from newsdesk.store.store import Store  # noqa: E402
-from newsdesk.threads.params import DEFAULT, ThreadParams  # noqa: E402
-from newsdesk.threads.publish import thread_batch  # noqa: E402
+from newsdesk.config import load_settings
+from newsdesk.pipeline import run_batch
+from newsdesk.store.store import Store
+from newsdesk.threads.params import DEFAULT, ThreadParams
+from newsdesk.threads.publish import thread_batch
 
 DATA = REPO / "benchmarks" / "data" / "threads"
 TFIDF_THRESHOLD, TFIDF_WINDOW_DAYS = 0.2, 16.0  # the baseline's best on wire (grid 0.1-0.35 x 1-16 days)

@@ -28,8 +28,8 @@ import psutil
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "benchmarks")]
 
-from shared_data import shared_dir  # noqa: E402
-from throughput_data import write_batch  # noqa: E402
+from shared_data import shared_dir
+from throughput_data import write_batch
 
 OUT = REPO / "benchmarks" / "out" / "throughput"
 
@@ -146,7 +146,7 @@ def _pool_map(fn: Any, items: list, workers: int, chunksize: int = 1) -> None:
         pool.map(fn, items, chunksize=chunksize)
         pool.close()
     except BaseException:
-        for process in pool._pool:  # noqa: SLF001 - terminate() would not stop them either; see above
+        for process in pool._pool:
             process.kill()
         raise
     finally:

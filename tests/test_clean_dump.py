@@ -6,7 +6,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
-from extraction_sets import check_dumps  # noqa: E402
+from extraction_sets import check_dumps
 
 
 def test_built_dumps_equal_the_shipped_raw_txt(shared: Path) -> None:

@@ -14,11 +14,11 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
-from extraction_sets import SETS, pages_of  # noqa: E402
+from extraction_sets import SETS, pages_of
 
-from newsdesk.clean.html import finish, read_page  # noqa: E402
-from newsdesk.clean.text import extract_text_body  # noqa: E402
-from newsdesk.text import count_words  # noqa: E402
+from newsdesk.clean.html import finish, read_page
+from newsdesk.clean.text import extract_text_body
+from newsdesk.text import count_words
 
 
 @pytest.mark.slow

@@ -48,7 +48,7 @@ def s3() -> Iterator[tuple[str, Any]]:
             try:
                 client.create_bucket(Bucket=BUCKET)
                 break
-            except Exception:
+            except Exception:  # noqa: BLE001 - the server is still starting: connection refused, 5xx, ...
                 assert time.monotonic() < deadline and server.poll() is None, "moto server did not start"
                 time.sleep(0.2)
         yield f"127.0.0.1:{port}", client

@@ -58,7 +58,7 @@ def page_metadata(tree: lxml.html.HtmlElement, url: str | None = None) -> PageMe
                     source_name=_clean(sitename), url=page_url)
 
 
-def _safe(fn: Callable[..., str | None], *args: Any) -> str | None:  # noqa: ANN401 - passed through
+def _safe(fn: Callable[..., str | None], *args: Any) -> str | None:
     try:
         return fn(*args)
     except Exception:  # noqa: BLE001 - one missing field, not a lost page

@@ -75,7 +75,7 @@ def _show_file(path: Path, settings: Settings, only_id: str | None, out: TextIO)
         heading = f"{path.name} · record {n} · id {item.external_id}"
         try:
             result: CleanArticle | QuarantineItem = clean_document(raw, settings.clean)
-        except Exception as exc:  # as in the pipeline: a record that breaks the cleaner is quarantined, not fatal
+        except Exception as exc:  # noqa: BLE001 - as in the pipeline: a record that breaks the cleaner is quarantined
             result = QuarantineItem(batch_id="", source_path=path.name, stage="clean", reason="clean_error",
                                     detail=f"{type(exc).__name__}: {exc}"[:1000])
         if isinstance(result, QuarantineItem):

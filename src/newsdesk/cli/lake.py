@@ -71,11 +71,12 @@ def run_maintenance(settings: Settings, keep_days: float | None, orphan_hours: f
 
 
 def _dsn_parts(dsn: str, what: str) -> dict[str, str]:
+    from psycopg2 import ProgrammingError
     from psycopg2.extensions import parse_dsn
 
     try:
         parts = parse_dsn(dsn)
-    except Exception as exc:
+    except ProgrammingError as exc:
         raise UserError(f"{what} is not a libpq connection string ({str(exc).strip()})") from None
     return dict(parts)
 

@@ -74,35 +74,12 @@ def link_article(doc_id: str, body: str, spans: list[RawSpan], options: LinkOpti
     """The linked mentions of one article and the ids of the entities whose label rests on strong evidence there
     (a corporate suffix, ticker, club name or team slot; a dateline; a country from reference data; a person's
     full name): the per-article views that corpus_labels.corpus_label weighs."""
-    work: list[Span] = []
-    for raw in spans:
-        start, end = trim_span(body, raw.start_char, raw.end_char) if options.trim_spans else (
-            raw.start_char, raw.end_char)
-        if end - start >= 2:
-            work.append(Span(start, end, raw.label, body[start:end]))
-    if options.split_lines:
-        work = split_at_breaks(body, work)
-    if options.trim_roles:
-        work = trim_roles(body, work)
-    if options.datelines:
-        work = type_datelines(body, work)
+    work = _prepared(body, spans, options)
     sporty = has_scores(body)  # scores or results rows: a city name may be a club here
     strong: set[str] = set()
     if options.team_context:
         work, strong = apply_team_context(body, work)
-    if options.drop_noise:
-        work = drop_noise(work)
-    if options.drop_credits:
-        work = drop_credits(body, work)
-    if options.join_split_names:
-        work = join_split_names(body, work)
-    if options.unglue_names:
-        work = unglue_names(body, work)
-    if options.link_acronyms:
-        work = link_acronyms(work)
-    work = link_people(work, options)
-    if options.drop_common_words:
-        work = drop_common_words(body, work)
+    work = _tidied(body, work, options)
     if options.reference_data:
         work = [attach_place(s) for s in work]
     if options.org_evidence:
@@ -127,6 +104,41 @@ def link_article(doc_id: str, body: str, spans: list[RawSpan], options: LinkOpti
     ]
     datelines = set(dateline_places(body)) if options.datelines else set()
     return mentions, {m.entity_id for m in mentions if _strong(m, strong, datelines)}
+
+
+def _prepared(body: str, spans: list[RawSpan], options: LinkOptions) -> list[Span]:
+    """Spans trimmed, split at line breaks, stripped of role words, datelines typed."""
+    work: list[Span] = []
+    for raw in spans:
+        start, end = trim_span(body, raw.start_char, raw.end_char) if options.trim_spans else (
+            raw.start_char, raw.end_char)
+        if end - start >= 2:
+            work.append(Span(start, end, raw.label, body[start:end]))
+    if options.split_lines:
+        work = split_at_breaks(body, work)
+    if options.trim_roles:
+        work = trim_roles(body, work)
+    if options.datelines:
+        work = type_datelines(body, work)
+    return work
+
+
+def _tidied(body: str, work: list[Span], options: LinkOptions) -> list[Span]:
+    """Noise and credits dropped, split and glued names mended, acronyms and people linked."""
+    if options.drop_noise:
+        work = drop_noise(work)
+    if options.drop_credits:
+        work = drop_credits(body, work)
+    if options.join_split_names:
+        work = join_split_names(body, work)
+    if options.unglue_names:
+        work = unglue_names(body, work)
+    if options.link_acronyms:
+        work = link_acronyms(work)
+    work = link_people(work, options)
+    if options.drop_common_words:
+        work = drop_common_words(body, work)
+    return work
 
 
 def _strong(m: Mention, strong_orgs: set[str], datelines: set[tuple[int, int]]) -> bool:
