@@ -288,6 +288,18 @@ NOT_UTF8_NAME = os.fsdecode(b"caf\xe9 \xff story.txt")  # latin-1 bytes and a by
 NOT_UTF8_DISPLAY = "caf\\xe9 \\xff story.txt"
 
 
+# -- formulas in titles and outlets (issue 23, item 3: CSV exports; test_csv_safety.py) ------------
+# Title -> outlet of each article. Tab- and CR-led cells are made in SQL by that test: ingest strips
+# a title's leading whitespace.
+CSV_FORMULAS = {
+    '=HYPERLINK("http://x","y")': "=cmd|' /C calc'!A0",
+    '=DDE("cmd";"/C calc";"!A0")': "@SUM(1+1)",
+    "+cmd|' /C calc'!A0": "+Herald",
+    "@SUM(1+1)": "-2+3",
+    "-2+3": "The Plain Outlet",
+}
+
+
 # -- decompression bombs (issue 23, item 1) -------------------------------------------------------
 BOMB_BYTES = 10 * 2**20  # each bomb's size on disk
 _UNIT = 2**20  # inflated bytes per repeated deflate block

@@ -15,19 +15,12 @@ from pathlib import Path
 import duckdb
 import pytest
 from conftest import Pipeline
+from hostile import CSV_FORMULAS
 from test_cli import newsdesk
 
 pytestmark = pytest.mark.slow  # one real pipeline run
 
-# Title -> outlet of each hostile article; every title also opens its article's body, so the texts
-# differ.
-PAYLOADS = {
-    '=HYPERLINK("http://x","y")': "=cmd|' /C calc'!A0",
-    '=DDE("cmd";"/C calc";"!A0")': "@SUM(1+1)",
-    "+cmd|' /C calc'!A0": "+Herald",
-    "@SUM(1+1)": "-2+3",
-    "-2+3": "The Plain Outlet",
-}
+PAYLOADS = CSV_FORMULAS  # title -> outlet of each article
 TAB, CR = "\t", "\r"
 
 

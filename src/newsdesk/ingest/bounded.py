@@ -56,7 +56,9 @@ class Inflater:
         """Up to `size` bytes; the bytes up to the limit are all given out (a reader that parses
         ahead still sees every record that ends inside it), and the read after them raises
         TooLarge."""
-        want = CHUNK if size is None or size < 0 else size
+        if size is None or size < 0:
+            return self.readall()
+        want = size
         parts: list[bytes] = []
         while want > 0 and not self._done:
             room = self.limit - self.total
