@@ -244,7 +244,8 @@ def write_hostile_batch(folder: Path, outside: Path) -> dict[str, list[str | Non
     put("twice.warc.gz", twice.bytes() * 2, None, "duplicate_id")
     put("line\nbreak and tab\t.txt", text_file(12).encode(), None)
     put("invisible_only.txt", (INVISIBLE * 20).encode(), "empty_file")
-    # Issue 23, item 1: every Content-Encoding of an HTTP body (the bombs have their own test: test_bombs.py)
+    # Issue 23, item 1: every Content-Encoding of an HTTP body (the bombs have their own test:
+    # test_bombs.py)
     data, reasons = encoded_warc()
     put("encoded.warc", data, *reasons)
     put("bom_only.txt", b"\xef\xbb\xbf", "empty_file")
@@ -287,15 +288,28 @@ NOT_UTF8_NAME = os.fsdecode(b"caf\xe9 \xff story.txt")  # latin-1 bytes and a by
 NOT_UTF8_DISPLAY = "caf\\xe9 \\xff story.txt"
 
 
-# -- decompression bombs (issue 23, item 1) ------------------------------------------------------------------------
+# -- formulas in titles and outlets (issue 23, item 3: CSV exports; test_csv_safety.py) ------------
+# Title -> outlet of each article. Tab- and CR-led cells are made in SQL by that test: ingest strips
+# a title's leading whitespace.
+CSV_FORMULAS = {
+    '=HYPERLINK("http://x","y")': "=cmd|' /C calc'!A0",
+    '=DDE("cmd";"/C calc";"!A0")': "@SUM(1+1)",
+    "+cmd|' /C calc'!A0": "+Herald",
+    "@SUM(1+1)": "-2+3",
+    "-2+3": "The Plain Outlet",
+}
+
+
+# -- decompression bombs (issue 23, item 1) -------------------------------------------------------
 BOMB_BYTES = 10 * 2**20  # each bomb's size on disk
 _UNIT = 2**20  # inflated bytes per repeated deflate block
 
 
 def deflate_bomb(head: bytes, unit: bytes, size: int = BOMB_BYTES) -> tuple[bytes, int]:
-    """(raw deflate data of about `size` bytes, what it inflates to in bytes): `head`, then `unit` (1 MiB of
-    repetitive text) again and again. Each unit is compressed once after a full flush, so its compressed bytes
-    repeat exactly and a 10 MB bomb (about 10 GB inflated) is built in milliseconds."""
+    """(raw deflate data of about `size` bytes, what it inflates to in bytes): `head`, then `unit`
+    (1 MiB of repetitive text) again and again. Each unit is compressed once after a full flush, so
+    its compressed bytes repeat exactly and a 10 MB bomb (about 10 GB inflated) is built in
+    milliseconds."""
     assert len(unit) == _UNIT
     packer = zlib.compressobj(9, zlib.DEFLATED, -15)
     first = packer.compress(head) + packer.flush(zlib.Z_FULL_FLUSH)
@@ -306,13 +320,16 @@ def deflate_bomb(head: bytes, unit: bytes, size: int = BOMB_BYTES) -> tuple[byte
 
 
 def as_gzip(raw: bytes, n_out: int) -> bytes:
-    """One gzip member around raw deflate data. The trailer's CRC is not the data's: computing it would mean
-    inflating the bomb, and no bounded reader gets that far (an unbounded one fails on memory long before)."""
-    return b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff" + raw + struct.pack("<II", 0, n_out & 0xFFFFFFFF)
+    """One gzip member around raw deflate data. The trailer's CRC is not the data's: computing it
+    would mean inflating the bomb, and no bounded reader gets that far (an unbounded one fails on
+    memory long before)."""
+    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"
+    return header + raw + struct.pack("<II", 0, n_out & 0xFFFFFFFF)
 
 
 def as_zlib(raw: bytes) -> bytes:
-    """A zlib stream (HTTP's `deflate`) around raw deflate data; its checksum is not the data's, as in as_gzip."""
+    """A zlib stream (HTTP's `deflate`) around raw deflate data; its checksum is not the data's, as
+    in as_gzip."""
     return b"\x78\xda" + raw + b"\x00\x00\x00\x00"
 
 
@@ -328,23 +345,26 @@ def gzip_text_bomb() -> bytes:
 
 def gzip_jsonl_bomb() -> bytes:
     """A `.jsonl.gz` of endless short article lines."""
-    raw, n = deflate_bomb(b"", _filler(b'{"id": "tide", "text": "The tide came in and went out again."}\n'))
+    line = b'{"id": "tide", "text": "The tide came in and went out again."}\n'
+    raw, n = deflate_bomb(b"", _filler(line))
     return as_gzip(raw, n)
 
 
 def _warc_record(block_len: int, uri: str, record_id: str) -> bytes:
     return (f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:{record_id}>\r\n"
             f"WARC-Date: 2026-01-05T10:00:00Z\r\nWARC-Target-URI: {uri}\r\n"
-            f"Content-Type: application/http; msgtype=response\r\nContent-Length: {block_len}\r\n\r\n").encode()
+            "Content-Type: application/http; msgtype=response\r\n"
+            f"Content-Length: {block_len}\r\n\r\n").encode()
 
 
 def warc_record_bomb() -> bytes:
-    """A `.warc.gz` (gzip per record): a good page, a record whose gzip member inflates to ~10 GB of HTML (its
-    Content-Length says so honestly), then another good page."""
+    """A `.warc.gz` (gzip per record): a good page, a record whose gzip member inflates to ~10 GB
+    of HTML (its Content-Length says so honestly), then another good page."""
     http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html><body><p>"
     unit = _filler(b"the tide came in and went out again. ")
     n_units = BOMB_BYTES // 1037  # 1 MiB of repeated text deflates to about 1 KB
-    record = _warc_record(len(http) + n_units * _UNIT, "https://bomb.example/tide", "00000000-0000-4000-8000-0000000b0b01")
+    record = _warc_record(len(http) + n_units * _UNIT, "https://bomb.example/tide",
+                          "00000000-0000-4000-8000-0000000b0b01")
     raw, n = deflate_bomb(record + http, unit, BOMB_BYTES)
     before, after = Warc(), Warc()
     before.response("https://kesterby.example/before", html_page(60).encode(), "text/html")
@@ -353,24 +373,28 @@ def warc_record_bomb() -> bytes:
 
 
 def warc_encoding_bomb(coding: str) -> bytes:
-    """A plain `.warc`: a good page, a response whose body is a ~10 GB bomb sent with `Content-Encoding: coding`
-    (gzip or deflate), then another good page."""
+    """A plain `.warc`: a good page, a response whose body is a ~10 GB bomb sent with
+    `Content-Encoding: coding` (gzip or deflate), then another good page."""
     raw, n = deflate_bomb(b"<html><body><p>", _filler(b"the tide came in and went out again. "))
     body = as_gzip(raw, n) if coding == "gzip" else as_zlib(raw)
     http = f"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: {coding}\r\n" \
            f"Content-Length: {len(body)}\r\n\r\n".encode()
     uri, page = f"https://bomb.example/{coding}", 62 if coding == "gzip" else 66
     before, after = Warc(gzip=False), Warc(gzip=False)
-    before.response(f"https://kesterby.example/before-{coding}", html_page(page).encode(), "text/html")
-    after.response(f"https://kesterby.example/after-{coding}", html_page(page + 1).encode(), "text/html")
-    bomb = _warc_record(len(http) + len(body), uri, f"00000000-0000-4000-8000-00000000{len(coding):04d}") + http + body
+    before.response(f"https://kesterby.example/before-{coding}", html_page(page).encode(),
+                    "text/html")
+    after.response(f"https://kesterby.example/after-{coding}", html_page(page + 1).encode(),
+                   "text/html")
+    record_id = f"00000000-0000-4000-8000-00000000{len(coding):04d}"
+    bomb = _warc_record(len(http) + len(body), uri, record_id) + http + body
     return before.bytes() + bomb + b"\r\n\r\n" + after.bytes()
 
 
 def encoded_warc() -> tuple[bytes, list[str | None]]:
-    """A plain `.warc` of HTTP bodies in each Content-Encoding: gzip, zlib and raw deflate, gzip over chunked
-    transfer, a body stored decoded under a gzip header (crawlers do that), br (no brotli module: nothing can
-    decode it) and a cut-off gzip body; with the sorted reasons of its rows."""
+    """A plain `.warc` of HTTP bodies in each Content-Encoding: gzip, zlib and raw deflate, gzip
+    over chunked transfer, a body stored decoded under a gzip header (crawlers do that), br (no
+    brotli module: nothing can decode it) and a cut-off gzip body; with the sorted reasons of its
+    rows."""
     w = Warc(gzip=False)
 
     def put(n: int, body: bytes, coding: str, chunked: bool = False) -> None:
@@ -380,8 +404,9 @@ def encoded_warc() -> tuple[bytes, list[str | None]]:
             body = b"".join(b"%x\r\n%s\r\n" % (len(body[i:i + 500]), body[i:i + 500])
                             for i in range(0, len(body), 500)) + b"0\r\n\r\n"
         http = StatusAndHeaders("200 OK", headers, protocol="HTTP/1.1")
-        w.writer.write_record(w.writer.create_warc_record(f"https://kesterby.example/encoded/{n}", "response",
-                                                          payload=io.BytesIO(body), http_headers=http))
+        uri = f"https://kesterby.example/encoded/{n}"
+        w.writer.write_record(w.writer.create_warc_record(uri, "response", payload=io.BytesIO(body),
+                                                          http_headers=http))
 
     def page(n: int) -> bytes:
         return html_page(n).encode()
@@ -394,7 +419,7 @@ def encoded_warc() -> tuple[bytes, list[str | None]]:
     put(74, page(74), "gzip")
     put(75, b"\x1b\x03\x00\xf8\xa5\x40\x42\x02\x00\x00\x00", "br")
     put(76, gzip.compress(page(76))[:200], "gzip")
-    return w.bytes(), [None, None, None, None, None, "truncated_gzip", "unsupported_content_encoding"]
+    return w.bytes(), [None] * 5 + ["truncated_gzip", "unsupported_content_encoding"]
 
 
 # File name -> (builder, the sorted reasons of its rows; None = a document).
@@ -403,7 +428,8 @@ BOMBS = {
     "bomb.jsonl.gz": (gzip_jsonl_bomb, ["file_too_large"]),
     "bomb_record.warc.gz": (warc_record_bomb, [None, "file_too_large", "record_too_large"]),
     "bomb_http_gzip.warc": (lambda: warc_encoding_bomb("gzip"), [None, None, "record_too_large"]),
-    "bomb_http_deflate.warc": (lambda: warc_encoding_bomb("deflate"), [None, None, "record_too_large"]),
+    "bomb_http_deflate.warc": (lambda: warc_encoding_bomb("deflate"),
+                               [None, None, "record_too_large"]),
 }
 
 # ---- issue 23, item 2: inputs whose cost explodes -----------------------------------------------------------------

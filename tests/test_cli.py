@@ -119,7 +119,8 @@ def test_bad_sql_gives_duckdbs_whole_message(sample: Pipeline) -> None:
         con.execute("SELEC title FROM articles")
     result = newsdesk("query", "SELEC title FROM articles", db=sample.db_path)
     assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert result.stderr == f"newsdesk: SQL error: {str(raised.value).strip()}\n"  # hints and caret too (#26)
+    # Hints and caret too (issue 26).
+    assert result.stderr == f"newsdesk: SQL error: {str(raised.value).strip()}\n"
 
 
 # -- query and export: whole results in files ----------------------------------------------------------------------
@@ -147,8 +148,8 @@ def test_export_to_standard_output_appends_after_earlier_output(sample: Pipeline
                           stdout=handle)
     assert result.returncode == 0, result.stderr
     # Text columns are quoted in CSV (formula neutralising, test_csv_safety.py).
-    assert target.read_text(encoding="utf-8").splitlines() == ['earlier line', '"doc_id"'] + [f'"{r[0]}"'
-                                                                                              for r in expected]
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert lines == ["earlier line", '"doc_id"'] + [f'"{r[0]}"' for r in expected]
     piped = newsdesk("query", "SELECT doc_id FROM articles ORDER BY doc_id", "--json", "-", db=sample.db_path)
     assert [json.loads(line)["doc_id"] for line in piped.stdout.splitlines()] == [r[0] for r in expected]
 

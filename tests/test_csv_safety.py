@@ -1,8 +1,9 @@
-"""Issue 23, item 3 (and issue 26, item 3): CSV exports never carry a live spreadsheet formula, and `newsdesk query`
-passes DuckDB's whole error message through.
+"""Issue 23, item 3 (and issue 26, item 3): CSV exports never carry a live spreadsheet formula, and
+`newsdesk query` passes DuckDB's whole error message through.
 
-The titles and outlets below went through the real pipeline into a real snapshot; `newsdesk export` and `newsdesk
-query --csv` run as subprocesses, the way an analyst meets them."""
+The titles and outlets below went through the real pipeline into a real snapshot; `newsdesk export`
+and `newsdesk query --csv` run as subprocesses, the way an analyst meets them.
+"""
 
 from __future__ import annotations
 
@@ -14,18 +15,12 @@ from pathlib import Path
 import duckdb
 import pytest
 from conftest import Pipeline
+from hostile import CSV_FORMULAS
 from test_cli import newsdesk
 
 pytestmark = pytest.mark.slow  # one real pipeline run
 
-# Title -> outlet of each hostile article; every title also opens its article's body, so the texts differ.
-PAYLOADS = {
-    '=HYPERLINK("http://x","y")': "=cmd|' /C calc'!A0",
-    '=DDE("cmd";"/C calc";"!A0")': "@SUM(1+1)",
-    "+cmd|' /C calc'!A0": "+Herald",
-    "@SUM(1+1)": "-2+3",
-    "-2+3": "The Plain Outlet",
-}
+PAYLOADS = CSV_FORMULAS  # title -> outlet of each article
 TAB, CR = "\t", "\r"
 
 
@@ -39,8 +34,9 @@ def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
     batch = pipeline.add_batch("formulas")
     lines = []
     for n, (title, outlet) in enumerate(PAYLOADS.items()):
-        body = (f"Report {n}: the council of the town number {n} met on Tuesday to discuss the harbour, the "
-                "budget for the coming year and the repair of the old bridge. Members spoke for an hour. " * 3)
+        body = (f"Report {n}: the council of the town number {n} met on Tuesday to discuss the "
+                "harbour, the budget for the coming year and the repair of the old bridge. "
+                "Members spoke for an hour. " * 3)
         lines.append(json.dumps({"id": f"f{n}", "title": title, "source": outlet, "text": body,
                                  "published": "2026-01-0" + str(n + 1)}))
     (batch / "formulas.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -61,7 +57,8 @@ def test_the_payloads_are_stored_raw(hostile_db: Pipeline) -> None:
     assert stored_titles(hostile_db) == PAYLOADS
 
 
-def test_export_csv_neutralises_formulas_and_quotes_text(hostile_db: Pipeline, tmp_path: Path) -> None:
+def test_export_csv_neutralises_formulas_and_quotes_text(hostile_db: Pipeline,
+                                                         tmp_path: Path) -> None:
     target = tmp_path / "articles.csv"
     done = newsdesk("export", "articles", str(target), db=hostile_db.db_path)
     assert done.returncode == 0, done.stderr
@@ -70,7 +67,8 @@ def test_export_csv_neutralises_formulas_and_quotes_text(hostile_db: Pipeline, t
     header = rows[0]
     got = {r[header.index("title")]: r[header.index("source_name")] for r in rows[1:]}
     assert got == {neutral(t): neutral(o) for t, o in PAYLOADS.items()}
-    # Every text cell is quoted (OWASP): no line holds a bare formula lead after a delimiter or at its start.
+    # Every text cell is quoted (OWASP): no line holds a bare formula lead after a delimiter or at
+    # its start.
     for line in text.splitlines()[1:]:
         assert line[:1] not in ("=", "+", "-", "@")
         assert not any(f",{lead}" in line for lead in ("=", "+", "-", "@")), line
@@ -101,17 +99,18 @@ def test_parquet_and_json_stay_raw(hostile_db: Pipeline, tmp_path: Path) -> None
 
 
 QUERY = ("SELECT title, source_name, -2 AS minus_two, -2.5 AS minus_half, '-2+3' AS text_minus, "
-         "chr(9) || 'tabbed' AS tabbed, chr(13) || 'carriage' AS carriage, 'plain' AS plain, NULL AS nothing "
-         "FROM articles ORDER BY title")
+         "chr(9) || 'tabbed' AS tabbed, chr(13) || 'carriage' AS carriage, 'plain' AS plain, "
+         "NULL AS nothing FROM articles ORDER BY title")
 
 
 def check_query_csv(text: str) -> None:
     rows = csv_rows(text)
-    assert rows[0] == ["title", "source_name", "minus_two", "minus_half", "text_minus", "tabbed", "carriage",
-                       "plain", "nothing"]
-    # DuckDB's CSV writer writes a carriage return inside a quoted cell as a line feed; the quote stays first.
-    expected = [[neutral(t), neutral(PAYLOADS[t]), "-2", "-2.5", "'-2+3", "'\ttabbed", "'\ncarriage", "plain", ""]
-                for t in sorted(PAYLOADS)]
+    assert rows[0] == ["title", "source_name", "minus_two", "minus_half", "text_minus", "tabbed",
+                       "carriage", "plain", "nothing"]
+    # DuckDB's CSV writer writes a carriage return inside a quoted cell as a line feed; the quote
+    # stays first.
+    same = ["-2", "-2.5", "'-2+3", "'\ttabbed", "'\ncarriage", "plain", ""]
+    expected = [[neutral(t), neutral(PAYLOADS[t]), *same] for t in sorted(PAYLOADS)]
     assert rows[1:] == expected
     # The numbers are bare; the text that looks like one is quoted and neutralised.
     assert ',-2,-2.5,"\'-2+3",' in text
@@ -135,13 +134,14 @@ def test_query_csv_of_show_tables_and_repeated_column_names(hostile_db: Pipeline
     assert ["articles"] in csv_rows(shown.stdout)
     twice = newsdesk("query", "SELECT '=1' AS x, '@2' AS x", "--csv", "-", db=hostile_db.db_path)
     assert twice.returncode == 0, twice.stderr
-    raw = newsdesk("query", "SELECT '=1' AS x, '@2' AS x", "--csv", "-", "--raw-csv", db=hostile_db.db_path)
+    raw = newsdesk("query", "SELECT '=1' AS x, '@2' AS x", "--csv", "-", "--raw-csv",
+                   db=hostile_db.db_path)
     # DuckDB's COPY names a repeated column x_1 either way.
     assert csv_rows(twice.stdout) == [["x", "x_1"], ["'=1", "'@2"]]
     assert csv_rows(raw.stdout) == [["x", "x_1"], ["=1", "@2"]]
 
 
-# -- issue 26, item 3: DuckDB's whole message ----------------------------------------------------------------------
+# -- issue 26, item 3: DuckDB's whole message -----------------------------------------------------
 def duckdb_message(pipeline: Pipeline, sql: str) -> str:
     from helpers import snapshot_path
 
@@ -155,10 +155,13 @@ def duckdb_message(pipeline: Pipeline, sql: str) -> str:
 
 
 @pytest.mark.parametrize(("sql", "hints"), [
-    ("SELECT title FROM article", ['Did you mean "articles"', "LINE 1: SELECT title FROM article", "^"]),
-    ("SELECT titel FROM articles", ["Candidate bindings", '"title"', "LINE 1: SELECT titel FROM articles", "^"]),
+    ("SELECT title FROM article",
+     ['Did you mean "articles"', "LINE 1: SELECT title FROM article", "^"]),
+    ("SELECT titel FROM articles",
+     ["Candidate bindings", '"title"', "LINE 1: SELECT titel FROM articles", "^"]),
 ])
-def test_query_error_keeps_duckdbs_hints_and_caret(hostile_db: Pipeline, sql: str, hints: list[str]) -> None:
+def test_query_error_keeps_duckdbs_hints_and_caret(hostile_db: Pipeline, sql: str,
+                                                    hints: list[str]) -> None:
     done = newsdesk("query", sql, db=hostile_db.db_path)
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr

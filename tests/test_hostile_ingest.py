@@ -33,6 +33,7 @@ from newsdesk.ingest.decode import decode_bytes
 from newsdesk.ingest.fileread import BoundedReader, FileBytes, FileRefused, read_file
 from newsdesk.ingest.formats import GzipError, gunzip_bounded
 from newsdesk.ingest.inventory import expected_rows, input_paths
+from newsdesk.ingest.warc import WARC_INFLATE_RATIO
 from newsdesk.records import QuarantineItem, RawDocument
 
 
@@ -309,24 +310,27 @@ def test_folders_nested_deeper_than_the_recursion_limit() -> None:
 
 
 def test_http_bodies_in_every_content_encoding(hostile) -> None:  # type: ignore[no-untyped-def]
-    """Issue 23, item 1: gzip, zlib and raw deflate bodies (also under chunked transfer) are decoded, through the
-    bounded reader, into the page itself; a body stored decoded under a gzip header is taken as it is; br is
-    refused with a true reason (no brotli module), and a cut-off gzip body is truncated_gzip."""
+    """Issue 23, item 1: gzip, zlib and raw deflate bodies (also under chunked transfer) are
+    decoded, through the bounded reader, into the page itself; a body stored decoded under a gzip
+    header is taken as it is; br is refused with a true reason (no brotli module), and a cut-off
+    gzip body is truncated_gzip."""
     _, _, items = hostile
-    docs = {d.url: d for d in items if isinstance(d, RawDocument) and d.source_path == "encoded.warc"}
+    mine = [i for i in items if not isinstance(i, IngestNote) and i.source_path == "encoded.warc"]
+    docs = {d.url: d for d in mine if isinstance(d, RawDocument)}
     assert sorted(docs) == [f"https://kesterby.example/encoded/{n}" for n in range(70, 75)]
     for n in range(70, 75):
-        assert docs[f"https://kesterby.example/encoded/{n}"].content == decode_bytes(html_page(n).encode()).text
-    refused = {q.reason: q.detail for q in items if isinstance(q, QuarantineItem) and q.source_path == "encoded.warc"}
+        page = decode_bytes(html_page(n).encode()).text
+        assert docs[f"https://kesterby.example/encoded/{n}"].content == page
+    refused = {q.reason: q.detail for q in mine if isinstance(q, QuarantineItem)}
     assert "compressed with 'br'" in refused["unsupported_content_encoding"]
     assert "no brotli module" in refused["unsupported_content_encoding"]
     assert "Content-Encoding: gzip" in refused["truncated_gzip"]
 
 
 def test_bounded_gunzip_reads_members_and_stops_at_the_limit() -> None:
-    """Every member of a multi-member .gz is read (NUL padding between members skipped, as gzip does); a cut-off,
-    a corrupt and an over-limit stream each get their reason, and the reader never hands out more than the
-    limit."""
+    """Every member of a multi-member .gz is read (NUL padding between members skipped, as gzip
+    does); a cut-off, a corrupt and an over-limit stream each get their reason, and the reader
+    never hands out more than the limit."""
     one, two = text_file(80).encode(), text_file(81).encode()
     assert gunzip_bounded(gzip.compress(one) + b"\0" * 8 + gzip.compress(two), 1 << 20) == one + two
     with pytest.raises(GzipError) as cut:
@@ -345,19 +349,36 @@ def test_bounded_gunzip_reads_members_and_stops_at_the_limit() -> None:
     assert handed == 100_000
 
 
-def test_warc_gz_past_the_file_limit_keeps_the_records_inside_it(tmp_path: Path) -> None:
-    """A .warc.gz inflating past max_file_bytes: every record that ends inside the limit is a document, the rest
-    one file_too_large row, and the accounting check's count (inflated to the same limit) never asks for more."""
+def _warc_rows(folder: Path, pad: int, limit: int | None) -> tuple[list[str | None], int]:
+    """(the reasons of the rows of a 40-page .warc.gz whose pages end in `pad` spaces, read with
+    max_file_bytes `limit` (None: the file's size); the accounting check's count for it)."""
     w = Warc()
     for n in range(40):
-        padded = html_page(100 + n) + " " * 20_000  # compresses well, as crawled HTML does
-        w.response(f"https://kesterby.example/many/{n}", padded.encode(), "text/html")
-    data = w.bytes()
-    limit = len(gzip.decompress(data)) // 2
-    assert len(data) < limit
-    (tmp_path / "many.warc.gz").write_bytes(data)
-    items = [i for i in read_batch(tmp_path, "b1", IngestConfig(max_file_bytes=limit)) if not isinstance(i, IngestNote)]
+        page = html_page(100 + n) + " " * pad
+        w.response(f"https://kesterby.example/many/{n}", page.encode(), "text/html")
+    (folder / "many.warc.gz").write_bytes(w.bytes())
+    limit = limit or len(w.bytes())
+    items = [i for i in read_batch(folder, "b1", IngestConfig(max_file_bytes=limit))
+             if not isinstance(i, IngestNote)]
     kinds = [None if isinstance(i, RawDocument) else i.reason for i in items]
+    return kinds, expected_rows(folder, limit)["many.warc.gz"]
+
+
+def test_warc_gz_inflating_past_the_file_limit_like_a_crawl_is_read_whole(tmp_path: Path) -> None:
+    """A .warc.gz is read record by record: one that inflates to more than max_file_bytes at a
+    crawl's ratio is read whole, and the accounting check (which counts only the records in its
+    first max_file_bytes) asks for no more rows than that."""
+    kinds, counted = _warc_rows(tmp_path, 0, 60_000)
+    assert (tmp_path / "many.warc.gz").stat().st_size < 60_000 < 40 * len(html_page(100))
+    assert kinds == [None] * 40
+    assert 0 < counted < 40
+
+
+def test_warc_gz_past_its_inflation_budget_keeps_the_records_inside_it(tmp_path: Path) -> None:
+    """A .warc.gz inflating to more than WARC_INFLATE_RATIO times its size (a bomb's ratio): every
+    record that ends inside the budget is a document, the rest one file_too_large row."""
+    kinds, counted = _warc_rows(tmp_path, 200_000, None)
+    assert WARC_INFLATE_RATIO * (tmp_path / "many.warc.gz").stat().st_size < 40 * 200_000
     assert kinds[-1] == "file_too_large" and set(kinds[:-1]) == {None}
-    assert 10 < len(kinds) - 1 < 40
-    assert expected_rows(tmp_path, limit)["many.warc.gz"] <= len(items)
+    assert 1 < len(kinds) - 1 < 40
+    assert counted <= len(kinds)

@@ -38,12 +38,14 @@ QUERY_HELP = """\
 Run SQL on the snapshot and print the result as a table: NULL is printed as NULL, numbers are right-aligned,
 line breaks in a cell show as \\n. The table shows the first 1,000 rows and says how many there are; cells longer
 than 60 characters end in … and a note says how many were cut (--wide shows them whole). --csv, --parquet and
---json write every row to a file instead, streamed by DuckDB's COPY (any size). In CSV, a text cell that starts
-with = + - @, a tab or a carriage return (a formula to a spreadsheet) gets a leading ' and text columns are
-quoted (OWASP's advice against CSV injection); --raw-csv writes the values as they are."""
+--json write every row to a file instead, streamed by DuckDB's COPY (any size).
+In CSV, a text cell that starts with = + - @, a tab or a carriage return (a
+formula to a spreadsheet) gets a leading ' and text columns are quoted (OWASP's
+advice against CSV injection); --raw-csv writes the values as they are."""
 
-RAW_CSV_HELP = ("write CSV text cells as they are, without the ' put before cells starting with = + - @, a tab or "
-                "a carriage return (which a spreadsheet would run as formulas); Parquet and JSON are always raw")
+RAW_CSV_HELP = ("write CSV text cells as they are, without the ' put before cells starting "
+                "with = + - @, a tab or a carriage return (which a spreadsheet would run as "
+                "formulas); Parquet and JSON are always raw")
 
 QUERY_EXAMPLES = """\
 examples:
@@ -119,9 +121,9 @@ def build_parser() -> Parser:
     exp = command("export", "write a whole table or view to a CSV, Parquet or JSON file",
                   "Write every row of one table or view to FILE, streamed by DuckDB's COPY (any size). The format "
                   "comes from FILE's name: .csv (.csv.gz compressed), .parquet, .json (an array) or .jsonl (one "
-                  "object per line); - writes CSV to standard output. CSV text cells starting with = + - @, a tab "
-                  "or a carriage return get a leading ' (--raw-csv: as they are). For a selection of rows or "
-                  "columns use "
+                  "object per line); - writes CSV to standard output. CSV text cells "
+                  "starting with = + - @, a tab or a carriage return get a leading ' "
+                  "(--raw-csv: as they are). For a selection of rows or columns use "
                   "`newsdesk query SQL --csv FILE`.",
                   "examples:\n  newsdesk export articles articles.parquet\n  newsdesk export canonical_articles "
                   "stories.csv\n  newsdesk export entities - | head\n\ntables and views: README.md (Tables) or "

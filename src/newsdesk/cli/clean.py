@@ -54,7 +54,8 @@ def _show_file(path: Path, settings: Settings, only_id: str | None, out: TextIO)
         return stats, 0
     shown = 0
     record_bytes = record_byte_limit(settings.ingest.max_record_chars)
-    parsed = parse_file(path.name, data, fmt, settings.ingest.max_file_bytes, max_record_bytes=record_bytes)
+    parsed = parse_file(path.name, data, fmt, settings.ingest.max_file_bytes,
+                        max_record_bytes=record_bytes)
     for n, item in enumerate(parsed, start=1):
         if isinstance(item, Problem):
             if only_id is None:

@@ -51,8 +51,8 @@ def show_query(store: Store, sql: str, limit: int | None, width: int | None, out
 
 def export_query(store: Store, sql: str, fmt: str, target: str, out: TextIO = sys.stdout,
                  raw_csv: bool = False) -> None:
-    """Every row of the query's result into `target` (a file, or - for standard output); CSV text cells that
-    start like a spreadsheet formula are neutralised unless `raw_csv`."""
+    """Every row of the query's result into `target` (a file, or - for standard output); CSV text
+    cells that start like a spreadsheet formula are neutralised unless `raw_csv`."""
     destination = _destination(target, fmt)
     with analyst(store) as con:
         try:
@@ -63,7 +63,8 @@ def export_query(store: Store, sql: str, fmt: str, target: str, out: TextIO = sy
             for statement in statements[:-1]:  # SET, LOAD ...: what the last one relies on
                 con.execute(statement.query)
             last = statements[-1].query
-            n = _write(lambda to: cli_queries.export_query(con, last, to, fmt, raw_csv), destination, target)
+            n = _write(lambda to: cli_queries.export_query(con, last, to, fmt, raw_csv),
+                       destination, target)
         except duckdb.Error as exc:
             raise CliError(sql_failure(store, con, exc)) from None
     _done(n, target, out)
@@ -80,7 +81,8 @@ def export_relation(store: Store, name: str, target: str, fmt: str | None, out: 
                 raise CliError(f"the database {location(store)} has no tables yet: {RUN_FIRST}")
             raise CliError(f"no table or view named {name!r}; there are: {', '.join(sorted(known.values()))}")
         try:
-            n = _write(lambda to: cli_queries.export_relation(con, name, to, fmt, raw_csv), destination, target)
+            n = _write(lambda to: cli_queries.export_relation(con, name, to, fmt, raw_csv),
+                       destination, target)
         except duckdb.Error as exc:
             if is_damage(exc):
                 raise CliError(damaged(store, location(store), exc)) from None
@@ -110,14 +112,15 @@ def sql_failure(store: Store, con: Connection, exc: duckdb.Error) -> str:
             empty = False
         if empty:
             return f"the database {location(store)} has no tables yet: {RUN_FIRST}"
-    # DuckDB's whole message: its hints ("Did you mean", "Candidate bindings") and the LINE/caret lines under it.
+    # DuckDB's whole message: its hints ("Did you mean", "Candidate bindings") and the LINE/caret
+    # lines under it.
     return f"SQL error: {str(exc).strip() or type(exc).__name__}"
 
 
 def _with_caret(con: Connection, sql: str, exc: duckdb.Error) -> duckdb.Error:
-    """The same error with DuckDB's `LINE 1: ... ^` lines, which a relation's (`con.sql`) errors leave out and
-    `execute`'s keep. Only for errors of parsing and binding, raised before anything ran: binding again runs
-    nothing either."""
+    """The same error with DuckDB's `LINE 1: ... ^` lines, which a relation's (`con.sql`) errors
+    leave out and `execute`'s keep. Only for errors of parsing and binding, raised before anything
+    ran: binding again runs nothing either."""
     if isinstance(exc, (duckdb.ParserException, duckdb.BinderException, duckdb.CatalogException)):
         try:
             con.execute(sql)

@@ -1,10 +1,11 @@
-"""Bounded decompression, the one way every compressed layer is inflated: a `.gz` file, the gzip members of a
-`.warc.gz`, and an HTTP body's `Content-Encoding` inside a WARC record.
+"""Bounded decompression, the one way every compressed layer is inflated: a `.gz` file, the gzip
+members of a `.warc.gz`, and an HTTP body's `Content-Encoding` inside a WARC record.
 
-Output comes in chunks from `zlib.decompressobj(...).decompress(data, max_length)`, and a stream stops with
-`TooLarge` as soon as its output passes its limit: a bomb costs at most the limit in memory and the time to inflate
-that much. zlib directly, because `gzip.GzipFile` and warcio inflate whole input blocks with no bound on the output
-(a 16 KB block can become 16 MB) and `content_stream().read()` inflates a whole record.
+Output comes in chunks from `zlib.decompressobj(...).decompress(data, max_length)`, and a stream
+stops with `TooLarge` as soon as its output passes its limit: a bomb costs at most the limit in
+memory and the time to inflate that much. zlib directly, because `gzip.GzipFile` and warcio inflate
+whole input blocks with no bound on the output (a 16 KB block can become 16 MB) and
+`content_stream().read()` inflates a whole record.
 """
 
 from __future__ import annotations
@@ -33,16 +34,17 @@ class BadStream(Exception):
 
 
 def record_byte_limit(max_record_chars: int) -> int:
-    """The most bytes a record may inflate to: more bytes than this decode to more than `max_record_chars`
-    characters in every encoding the reader knows (UTF-8 and UTF-16/32 use at most four bytes per character)."""
+    """The most bytes a record may inflate to: more bytes than this decode to more than
+    `max_record_chars` characters in every encoding the reader knows (UTF-8 and UTF-16/32 use at
+    most four bytes per character)."""
     return 4 * max_record_chars
 
 
 class Inflater:
-    """A file-like reader (`read(n)`) of what the compressed `data` holds, at most `limit` bytes in all: past that,
-    `read` raises TooLarge. With GZIP every member of a multi-member file is read in turn (NUL padding between
-    members is skipped, as gzip does). A stream that ends inside a member sets `truncated` and reads as ended;
-    one that goes on past the limit sets `over`."""
+    """A file-like reader (`read(n)`) of what the compressed `data` holds, at most `limit` bytes in
+    all: past that, `read` raises TooLarge. With GZIP every member of a multi-member file is read
+    in turn (NUL padding between members is skipped, as gzip does). A stream that ends inside a
+    member sets `truncated` and reads as ended; one that goes on past the limit sets `over`."""
 
     def __init__(self, data: bytes | memoryview, limit: int, wbits: int = GZIP) -> None:
         self._data, self._pos, self._wbits = memoryview(data), 0, wbits
@@ -51,9 +53,12 @@ class Inflater:
         self.truncated = self._done = self.over = False
 
     def read(self, size: int | None = -1) -> bytes:
-        """Up to `size` bytes; the bytes up to the limit are all given out (a reader that parses ahead still sees
-        every record that ends inside it), and the read after them raises TooLarge."""
-        want = CHUNK if size is None or size < 0 else size
+        """Up to `size` bytes; the bytes up to the limit are all given out (a reader that parses
+        ahead still sees every record that ends inside it), and the read after them raises
+        TooLarge."""
+        if size is None or size < 0:
+            return self.readall()
+        want = size
         parts: list[bytes] = []
         while want > 0 and not self._done:
             room = self.limit - self.total
@@ -89,9 +94,10 @@ class Inflater:
             piece = inflater.decompress(fed, want)
         except zlib.error as exc:
             self._done = True
-            raise BadStream(f"not a valid {'gzip' if self._wbits == GZIP else 'deflate'} stream ({exc})") from exc
-        # At the end of a stream the input left is in unused_data (unconsumed_tail may repeat it); before the end
-        # it is in unconsumed_tail.
+            kind = "gzip" if self._wbits == GZIP else "deflate"
+            raise BadStream(f"not a valid {kind} stream ({exc})") from exc
+        # At the end of a stream the input left is in unused_data (unconsumed_tail may repeat it);
+        # before the end it is in unconsumed_tail.
         used = len(fed) - len(inflater.unused_data if inflater.eof else inflater.unconsumed_tail)
         self._pos += used
         if not piece and not used and not inflater.eof:
@@ -115,6 +121,7 @@ class Inflater:
 
 
 def inflate(data: bytes, limit: int, wbits: int = GZIP) -> tuple[bytes, bool]:
-    """(what `data` decompresses to, whether it was cut off); TooLarge past `limit` bytes, BadStream if invalid."""
+    """(what `data` decompresses to, whether it was cut off); TooLarge past `limit` bytes,
+    BadStream if invalid."""
     reader = Inflater(data, limit, wbits)
     return reader.readall(), reader.truncated

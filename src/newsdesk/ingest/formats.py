@@ -35,10 +35,10 @@ def detect_format(name: str) -> str | None:
 
 def parse_file(name: str, data: bytes, fmt: str, max_bytes: int, notes: bool = False,
                max_record_bytes: int | None = None) -> Iterator[Parsed]:
-    """Parse the bytes of one file of format `fmt` into records and problems, and with `notes` also the notes
-    (WARC protocol records, refused field values) a caller that keeps stats wants. Decompression stops at
-    `max_bytes` for the file and `max_record_bytes` for one WARC record (default: from IngestConfig's
-    max_record_chars)."""
+    """Parse the bytes of one file of format `fmt` into records and problems, and with `notes` also
+    the notes (WARC protocol records, refused field values) a caller that keeps stats wants.
+    Decompression stops at `max_bytes` for the file and `max_record_bytes` for one WARC record
+    (default: from IngestConfig's max_record_chars)."""
     if max_record_bytes is None:
         from newsdesk.config import IngestConfig
 
@@ -48,7 +48,8 @@ def parse_file(name: str, data: bytes, fmt: str, max_bytes: int, notes: bool = F
             yield item
 
 
-def _parse(name: str, data: bytes, fmt: str, max_bytes: int, max_record_bytes: int) -> Iterator[Parsed]:
+def _parse(name: str, data: bytes, fmt: str, max_bytes: int,
+           max_record_bytes: int) -> Iterator[Parsed]:
     if not data.strip():
         yield Problem("empty_file", "the file is empty or holds only whitespace", n_bytes=len(data))
         return
@@ -82,13 +83,13 @@ class GzipError(ValueError):
 
 
 def gunzip_bounded(data: bytes, max_bytes: int) -> bytes:
-    """Decompress gzip data (every member), refusing truncated streams and outputs larger than max_bytes (gzip
-    bombs: never more than max_bytes of output is held)."""
+    """Decompress gzip data (every member), refusing truncated streams and outputs larger than
+    max_bytes (gzip bombs: never more than max_bytes of output is held)."""
     try:
         out, cut = inflate(data, max_bytes)
     except TooLarge as exc:
-        raise GzipError("file_too_large", f"decompresses to more than {max_bytes} bytes (a gzip bomb?); "
-                                          "stopped there") from exc
+        raise GzipError("file_too_large", f"decompresses to more than {max_bytes} bytes (a gzip "
+                                          "bomb?); stopped there") from exc
     except BadStream as exc:
         raise GzipError("corrupt_gzip", exc.detail) from exc
     if cut:

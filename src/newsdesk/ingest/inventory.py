@@ -141,16 +141,16 @@ def _count_records(path: bytes, max_file_bytes: int) -> int:
     if gzipped:
         data, over = _gunzip_prefix(data, max_file_bytes)
         if over and not inner.endswith(b".warc"):
-            return 1  # the reader refuses a JSONL file that inflates past the limit whole (file_too_large)
+            return 1  # the reader refuses such a JSONL file whole: file_too_large
     if inner.endswith(b".warc"):
         return sum(1 for rec_type in _warc_record_types(data) if rec_type not in _PROTOCOL_RECORDS)
     return _count_lines(data)
 
 
 def _gunzip_prefix(data: bytes, limit: int) -> tuple[bytes, bool]:
-    """What the gzip members of `data` decompress to, up to the first broken or cut-off one (whose readable
-    start is kept), at most `limit` bytes (inflated in bounded chunks: a bomb is never inflated past it); and
-    whether there was more than `limit`."""
+    """What the gzip members of `data` decompress to, up to the first broken or cut-off one (whose
+    readable start is kept), at most `limit` bytes (inflated in bounded chunks: a bomb is never
+    inflated past it); and whether there was more than `limit`."""
     reader = Inflater(data, limit)
     parts = []
     try:

@@ -19,12 +19,13 @@ INGEST_REASONS = {
     "unsupported_content_type": "a WARC response whose media type is not text, HTML or JSON",
     "warc_revisit": "a WARC revisit record (a pointer to a capture, not a page)",
     "http_status": "a WARC response with a non-2xx HTTP status (an error page)",
-    "unsupported_content_encoding": "a WARC response body compressed in a way the pipeline cannot undo (br "
-                                    "without the brotli module)",
+    "unsupported_content_encoding": "a WARC response body compressed in a way the pipeline cannot "
+                                    "undo (br without the brotli module)",
     "corrupt_gzip": "not a valid gzip or deflate stream (a file, or a WARC response body)",
     "truncated_gzip": "a gzip stream cut off",
     "file_too_large": "over the size limit, or decompresses past it (never read or inflated whole)",
-    "record_too_large": "one record over the size limit for an article, or its compressed body inflates past it",
+    "record_too_large": "one record over the size limit for an article, or its compressed body "
+                        "inflates past it",
     "file_changed_while_reading": "the file changed while it was read",
     "unreadable": "the file or folder cannot be read (permissions, a broken link, an I/O error)",
     "read_timeout": "reading the file took longer than the time limit (a hung mount)",

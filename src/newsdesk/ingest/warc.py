@@ -1,15 +1,19 @@
-"""WARC archives: every record is an input (a page, or a quarantined problem) or a counted protocol record.
+"""WARC archives: every record is an input (a page, or a quarantined problem) or a counted protocol
+record.
 
-warcinfo, request and metadata records describe a capture rather than hold a page: they are not inputs and are
-counted in the ingest stats as `warc_protocol_records`. response, resource and conversion records are inputs:
-HTML and plain text become documents, JSON is read like a JSON file, a record without a usable Content-Type is
-sniffed, a non-2xx HTTP response is quarantined (`http_status`), and any other media type is quarantined
-(`unsupported_content_type`); revisit records hold no page of their own (`warc_revisit`).
+warcinfo, request and metadata records describe a capture rather than hold a page: they are not
+inputs and are counted in the ingest stats as `warc_protocol_records`. response, resource and
+conversion records are inputs: HTML and plain text become documents, JSON is read like a JSON file,
+a record without a usable Content-Type is sniffed, a non-2xx HTTP response is quarantined
+(`http_status`), and any other media type is quarantined (`unsupported_content_type`); revisit
+records hold no page of their own (`warc_revisit`).
 
-Every compressed layer goes through `newsdesk.ingest.bounded`, never through warcio's own inflating: a `.warc.gz`
-is inflated to at most the file limit (`file_too_large` for the rest), one record's body to at most the record
-limit (`record_too_large`), and an HTTP body's Content-Encoding (gzip, deflate) to at most the record limit too;
-an encoding the pipeline cannot decode (br without the brotli module) is `unsupported_content_encoding`.
+Every compressed layer goes through `newsdesk.ingest.bounded`, never through warcio's own
+inflating: a `.warc.gz` is inflated record by record, to at most WARC_INFLATE_RATIO times its size
+in all (`file_too_large` for the rest), one record's body to at most the record limit
+(`record_too_large`), and an HTTP body's Content-Encoding (gzip, deflate) to at most the record
+limit too; an encoding the pipeline cannot decode (br without the brotli module) is
+`unsupported_content_encoding`.
 """
 
 from __future__ import annotations
@@ -41,23 +45,30 @@ from newsdesk.text import is_blank, normalise_text
 
 PROTOCOL_RECORDS = frozenset({"warcinfo", "request", "metadata"})
 PAGE_RECORDS = frozenset({"response", "resource", "conversion"})
+# A .warc.gz is read record by record, so memory stays within the record limit however much it
+# inflates to; what it may inflate to in all bounds the time. Crawled HTML gzips about 4-10 to 1 and
+# a bomb about 1000 to 1: 20 times the file's size (or max_file_bytes, if more) lets every real
+# crawl through and stops a 50 MB bomb after 1 GB, a second or two.
+WARC_INFLATE_RATIO = 20
 
 
 def parse_warc(data: bytes, max_file_bytes: int, max_record_bytes: int) -> Iterator[Parsed]:
-    """Every record of a WARC (gzip per record, whole-file gzip, or none); a cut-off archive keeps what came
-    before, and so does one that inflates past `max_file_bytes`."""
+    """Every record of a WARC (gzip per record, whole-file gzip, or none); a cut-off archive keeps
+    what came before, and so does one that inflates past its budget (see WARC_INFLATE_RATIO)."""
     gzipped = data[:2] == GZIP_MAGIC
-    stream = Inflater(data, max_file_bytes) if gzipped else io.BytesIO(data)
+    budget = max(max_file_bytes, WARC_INFLATE_RATIO * len(data))
+    stream = Inflater(data, budget) if gzipped else io.BytesIO(data)
     n_records = n_protocol = n_yielded = 0
     seen: set[str] = set()
     try:
         archive = ArchiveIterator(stream)
-        archive.reader.set_decomp(None)  # inflated above, bounded: warcio must not inflate a second layer
+        # Inflated above, bounded: warcio must not inflate a second layer itself.
+        archive.reader.set_decomp(None)
         for record in archive:
             rec_id = normalise_text(record.rec_headers.get_header("WARC-Record-ID") or "").strip() \
                 or f"record:{n_records + 1}"
             payload = _read_at_most(record.raw_stream, max_record_bytes)
-            unread: int = getattr(record.raw_stream, "limit", 0)  # bytes the record says it has, not there
+            unread: int = getattr(record.raw_stream, "limit", 0)  # announced bytes not there
             if payload is not None and unread:
                 yield Problem("truncated_warc", f"WARC record {rec_id} is cut off: the archive ends inside it",
                               record_key=rec_id, n_bytes=len(payload))
@@ -76,16 +87,19 @@ def parse_warc(data: bytes, max_file_bytes: int, max_record_bytes: int) -> Itera
                 continue
             seen.add(rec_id)
             if payload is None:
-                yield Problem("record_too_large", f"WARC record {rec_id} is over the {max_record_bytes}-byte limit "
-                                                  "for one record; not read", record_key=rec_id)
+                yield Problem("record_too_large",
+                              f"WARC record {rec_id} is over the {max_record_bytes}-byte limit for "
+                              "one record; not read", record_key=rec_id)
                 n_yielded += 1
                 continue
             for item in _page_record(record, rec_id, payload, max_record_bytes):
                 n_yielded += not isinstance(item, Note)
                 yield item
     except TooLarge as exc:
-        yield Problem("file_too_large", f"the WARC archive decompresses to more than {exc.limit} bytes (a gzip "
-                                        f"bomb?): stopped after {n_records} records", record_key=f"after:{n_records}")
+        yield Problem("file_too_large", f"the WARC archive decompresses to more than {exc.limit} "
+                                        f"bytes, over {WARC_INFLATE_RATIO} times its size (a gzip "
+                                        f"bomb?): stopped after {n_records} records",
+                      record_key=f"after:{n_records}")
         return
     except (ArchiveLoadFailed, EOFError, OSError, zlib.error, ValueError, BadStream) as exc:
         yield Problem("truncated_warc" if n_records else "invalid_warc",
@@ -102,8 +116,8 @@ def parse_warc(data: bytes, max_file_bytes: int, max_record_bytes: int) -> Itera
 
 
 def _read_at_most(stream: object, limit: int) -> bytes | None:
-    """The rest of a record's block, or None when it is over `limit` bytes (what was read is dropped; warcio
-    skips the rest in small reads)."""
+    """The rest of a record's block, or None when it is over `limit` bytes (what was read is
+    dropped; warcio skips the rest in small reads)."""
     parts, size = [], 0
     while chunk := stream.read(min(CHUNK, limit + 1 - size)):  # type: ignore[attr-defined]
         parts.append(chunk)
@@ -113,7 +127,8 @@ def _read_at_most(stream: object, limit: int) -> bytes | None:
     return b"".join(parts)
 
 
-def _page_record(record: object, rec_id: str, payload: bytes, max_record_bytes: int) -> Iterator[Parsed]:
+def _page_record(record: object, rec_id: str, payload: bytes,
+                 max_record_bytes: int) -> Iterator[Parsed]:
     headers = record.rec_headers  # type: ignore[attr-defined]
     rec_type = record.rec_type  # type: ignore[attr-defined]
     uri = normalise_text(headers.get_header("WARC-Target-URI") or "").strip() or None
@@ -146,7 +161,8 @@ def _page_record(record: object, rec_id: str, payload: bytes, max_record_bytes: 
         try:
             payload = http_body(http, payload, max_record_bytes)
         except BodyRefused as exc:
-            yield Problem(exc.reason, f"{label}: {exc.detail}", record_key=rec_id, n_bytes=len(payload))
+            yield Problem(exc.reason, f"{label}: {exc.detail}", record_key=rec_id,
+                          n_bytes=len(payload))
             return
     if not payload.strip():
         yield Problem("empty_record", f"{label} has an empty body", record_key=rec_id, n_bytes=len(payload))
@@ -181,9 +197,9 @@ class BodyRefused(ValueError):
 
 
 def http_body(http: object, payload: bytes, limit: int) -> bytes:
-    """An HTTP response body as the page's bytes: de-chunked, then each Content-Encoding undone, bounded by
-    `limit` bytes. A body that does not start like its declared compression is taken as already decoded (crawlers
-    often store it so and keep the header), as warcio does."""
+    """An HTTP response body as the page's bytes: de-chunked, then each Content-Encoding undone,
+    bounded by `limit` bytes. A body that does not start like its declared compression is taken as
+    already decoded (crawlers often store it so and keep the header), as warcio does."""
     get = http.get_header  # type: ignore[attr-defined]
     if (get("Transfer-Encoding") or "").strip().lower() == "chunked":
         payload = ChunkedDataReader(io.BytesIO(payload)).read()  # never longer than its input
@@ -194,23 +210,29 @@ def http_body(http: object, payload: bytes, limit: int) -> bytes:
         if coding in ("gzip", "x-gzip"):
             wbits = GZIP if payload[:2] == GZIP_MAGIC else None
         elif coding == "deflate":
-            wbits = ZLIB if len(payload) > 1 and (payload[0] & 0x0F) == 8 and \
-                int.from_bytes(payload[:2], "big") % 31 == 0 else RAW_DEFLATE  # RFC 1950's header check
+            # RFC 1950's header check tells a zlib stream from raw deflate.
+            zlib_header = len(payload) > 1 and (payload[0] & 0x0F) == 8 and \
+                int.from_bytes(payload[:2], "big") % 31 == 0
+            wbits = ZLIB if zlib_header else RAW_DEFLATE
         else:
             why = " (no brotli module is installed)" if coding == "br" else ""
-            raise BodyRefused("unsupported_content_encoding", f"the HTTP body is compressed with {coding!r}, which "
-                                                              f"this installation cannot decompress{why}")
+            raise BodyRefused("unsupported_content_encoding",
+                              f"the HTTP body is compressed with {coding!r}, which this "
+                              f"installation cannot decompress{why}")
         if wbits is None:
             continue
         try:
             payload, cut = inflate(payload, limit, wbits)
         except TooLarge as exc:
-            raise BodyRefused("record_too_large", f"the HTTP body (Content-Encoding: {coding}) decompresses to "
-                                                  f"more than {limit} bytes, the limit for one record") from exc
+            raise BodyRefused("record_too_large",
+                              f"the HTTP body (Content-Encoding: {coding}) decompresses to more "
+                              f"than {limit} bytes, the limit for one record") from exc
         except BadStream as exc:
             if wbits == RAW_DEFLATE:
                 continue  # neither zlib nor raw deflate: a body stored decoded
-            raise BodyRefused("corrupt_gzip", f"the HTTP body (Content-Encoding: {coding}) is {exc.detail}") from exc
+            raise BodyRefused("corrupt_gzip", f"the HTTP body (Content-Encoding: {coding}) is "
+                                              f"{exc.detail}") from exc
         if cut:
-            raise BodyRefused("truncated_gzip", f"the HTTP body (Content-Encoding: {coding}) is cut off")
+            raise BodyRefused("truncated_gzip",
+                              f"the HTTP body (Content-Encoding: {coding}) is cut off")
     return payload

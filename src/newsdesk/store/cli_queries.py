@@ -116,14 +116,17 @@ def export_query(con: Connection, sql: str, target: str, fmt: str, raw_csv: bool
         raise
 
 
-def export_relation(con: Connection, name: str, target: str, fmt: str, raw_csv: bool = False) -> int:
+def export_relation(con: Connection, name: str, target: str, fmt: str,
+                    raw_csv: bool = False) -> int:
     """Stream a whole table or view into `target` with COPY; `name` must be a key or value of relations()."""
     known = relations(con)
     if name.lower() not in known:
         raise KeyError(name)
-    query = f"SELECT * FROM {_quote(known[name.lower()])}"  # a catalog name: identifiers cannot be bound
+    # A catalog name: identifiers cannot be bound.
+    query = f"SELECT * FROM {_quote(known[name.lower()])}"
     safe = _safe_csv_copy(con, query) if fmt == "csv" and not raw_csv else None
-    return _rows_written(con.execute(safe or f"COPY ({query}) TO ? ({EXPORT_OPTIONS[fmt]})", [target]))
+    statement = safe or f"COPY ({query}) TO ? ({EXPORT_OPTIONS[fmt]})"
+    return _rows_written(con.execute(statement, [target]))
 
 
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP, "CSV Injection").
@@ -132,10 +135,11 @@ _LEADS_SQL = ", ".join(f"chr({ord(c)})" for c in FORMULA_LEADS)
 
 
 def _safe_csv_copy(con: Connection, query: str) -> str | None:
-    """A COPY statement (target bound as ?) writing `query`'s result as CSV with every text cell that starts like
-    a formula prefixed by a single quote and every text column quoted, as OWASP recommends; numbers, dates and
-    NULLs stay as they are (-2 is a number, not a formula). None when the result's columns cannot be known
-    without running the statement (SET, PRAGMA ...): the caller writes it raw."""
+    """A COPY statement (target bound as ?) writing `query`'s result as CSV with every text cell
+    that starts like a formula prefixed by a single quote and every text column quoted, as OWASP
+    recommends; numbers, dates and NULLs stay as they are (-2 is a number, not a formula). None
+    when the result's columns cannot be known without running the statement (SET, PRAGMA ...): the
+    caller writes it raw."""
     try:
         rel = con.sql(f"FROM (\n{query}\n)")  # binds the query to learn its columns; runs nothing
     except duckdb.Error:
@@ -148,8 +152,8 @@ def _safe_csv_copy(con: Connection, query: str) -> str | None:
     for i, (name, kind) in enumerate(zip(names, types)):
         if kind == "VARCHAR" or kind.startswith("ENUM("):
             text = f"c{i}::VARCHAR"
-            cells.append(f"CASE WHEN left({text}, 1) IN ({_LEADS_SQL}) THEN chr(39) || {text} ELSE {text} END "
-                         f"AS {_quote(name)}")
+            cells.append(f"CASE WHEN left({text}, 1) IN ({_LEADS_SQL}) THEN chr(39) || {text} "
+                         f"ELSE {text} END AS {_quote(name)}")
             quoted.append(_quote(name))
         else:
             cells.append(f"c{i} AS {_quote(name)}")
