@@ -170,3 +170,35 @@ def test_two_maintenance_runs_never_overlap(pg_dsn: str, tmp_path: Path) -> None
     finally:
         holder.close()
     assert maintain(settings, NOW).steps  # the lock went with the holder's session
+
+
+def test_the_dagster_job_maintains_the_lake(pg_dsn: str, tmp_path: Path) -> None:
+    """The job `lake_maintenance` through Dagster, on a LakeStore lake: the op runs every step and the tables of a
+    written lake stay as they were."""
+    import dagster as dg
+
+    from assets.resources import NewsdeskSettings
+    from newsdesk.config import load_settings
+    from newsdesk.store.lake_store import LakeStore
+    from pipelines.definitions import build_definitions
+
+    resource = NewsdeskSettings(storage="ducklake", lake_catalog=pg_dsn, lake_data_path=str(tmp_path / "data"),
+                                db_path=str(tmp_path / "local" / "news.duckdb"))
+    store = LakeStore(load_settings(env={}, store__backend="ducklake", store__lake_catalog=pg_dsn,
+                                    store__lake_data_path=str(tmp_path / "data"),
+                                    db_path=tmp_path / "local" / "news.duckdb").store)
+    store.ensure_schema()
+    for k in range(3):
+        store.write(lambda c, k=k: c.execute("INSERT INTO newsdesk_meta SELECT 'k' || i, ? FROM range(50) t(i)",
+                                             [str(k)]))
+    with store.read() as con:
+        before = con.execute("SELECT count(*), sum(hash(key, value)) FROM newsdesk_meta").fetchone()
+    instance = dg.DagsterInstance.ephemeral()
+    job = build_definitions({"newsdesk": resource}).resolve_job_def("lake_maintenance")
+    result = job.execute_in_process(instance=instance)
+    assert result.success
+    messages = [e.message or "" for e in instance.all_logs(result.run_id)]
+    assert any(m.startswith("merge_adjacent_files:") for m in messages)
+    assert any("data files read by the latest snapshot: " in m for m in messages)
+    with store.read() as con:
+        assert con.execute("SELECT count(*), sum(hash(key, value)) FROM newsdesk_meta").fetchone() == before

@@ -19,12 +19,18 @@ from newsdesk.config import Settings
 from newsdesk.errors import UserError
 
 _NAME = re.compile(r"[a-z_][a-z0-9_]*")
+EXAMPLES = """\
+examples:
+  newsdesk lake init --admin 'host=pg user=postgres dbname=postgres'
+  newsdesk lake maintain
+  newsdesk lake maintain --keep-days 7 --orphan-age-hours 48
+  (`newsdesk lake ACTION --help` lists each action's options)"""
 
 
 def add_lake_command(sub: Any, common: argparse.ArgumentParser) -> None:
     """The `lake` command group, added to the newsdesk parser."""
     lake = sub.add_parser("lake", help="set up a DuckLake (roles, databases) and run its maintenance",
-                          description=__doc__, parents=[common],
+                          description=__doc__, parents=[common], epilog=EXAMPLES,
                           formatter_class=argparse.RawDescriptionHelpFormatter)
     actions = lake.add_subparsers(dest="lake_command", metavar="ACTION", required=True)
     init = actions.add_parser("init", help="create the catalog database, writer and analyst roles, and the tables")
