@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from newsdesk.config import Settings
-from newsdesk.errors import BatchNotFound, UserError
+from newsdesk.errors import BatchNotFound, ServiceUnavailable, UserError
 from newsdesk.store.store import Store
 
 MARKERS = frozenset({"_SUCCESS", "_STARTED", "_MANIFEST"})
@@ -58,8 +58,8 @@ def check_store(store: Store) -> None:
     try:
         with store.read():
             pass
-    except UserError:
-        raise
+    except (UserError, ServiceUnavailable):
+        raise  # ServiceUnavailable: a catalog that stayed away, not the user's doing (exit 1, not 2)
     except Exception as exc:  # noqa: BLE001 - whatever the backend raises, the person needs one line
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise UserError(f"cannot open {store.describe()}: {first}; restore it from a backup, or point NEWSDESK_DB "
