@@ -235,3 +235,26 @@ def test_the_cli_reaps_only_runs_of_its_own_host() -> None:
     status = {run_id: instance.get_run_by_id(run_id).status for run_id in runs}
     assert status == {"mine-dead": dg.DagsterRunStatus.FAILURE, "mine-alive": dg.DagsterRunStatus.STARTED,
                       "elsewhere-dead-pid": dg.DagsterRunStatus.STARTED, "elsewhere": dg.DagsterRunStatus.STARTED}
+
+
+@pytest.mark.slow
+def test_an_unreachable_catalog_is_retried_then_exit_1_with_one_line(tmp_path: Path) -> None:
+    import shutil
+
+    from conftest import REPO, SAMPLE_BATCH
+    from pgserver import free_port
+
+    shutil.copytree(SAMPLE_BATCH, tmp_path / "landing" / "b1")
+    (tmp_path / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path), "NEWSDESK_LANDING_DIR": str(tmp_path / "landing"),
+           "NEWSDESK_DB": str(tmp_path / "news.duckdb"), "NEWSDESK_STORAGE": "ducklake",
+           "NEWSDESK_LAKE_CATALOG": f"host=127.0.0.1 port={free_port()} dbname=lake user=postgres",
+           "NEWSDESK_LAKE_DATA": str(tmp_path / "lake"), "NEWSDESK_CATALOG_RETRY_SECONDS": "4"}
+    started = time.monotonic()
+    proc = subprocess.run([sys.executable, "-m", "pipelines", "run", "b1"], cwd=REPO, env=env, text=True,
+                          capture_output=True, timeout=300)
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "is unreachable (gave up after 4 s of retries)" in errors[0], proc.stderr[-2000:]
+    assert proc.stderr.count("unreachable (") >= 2  # it did retry
+    assert time.monotonic() - started >= 4

@@ -73,7 +73,8 @@ class Host:
         return out.stdout.strip()
 
     def run(self, *batches: str) -> subprocess.Popen[str]:
-        return subprocess.Popen(["nsenter", "-t", str(self.init), "-p", "-u", "-m", "--", sys.executable, "-m",
+        return subprocess.Popen(["nsenter", "-t", str(self.init), "-p", "-u", "-m", f"--wd={REPO}", "--",
+                                 sys.executable, "-m",
                                  "pipelines", "run", *batches], cwd=REPO, env=self.env, text=True,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
 
