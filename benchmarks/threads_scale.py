@@ -60,7 +60,7 @@ def generate(db: Path, n_old: int, n_new: int) -> None:
                         """)
         con.execute("""INSERT INTO thread_features SELECT doc_id, 'e', hash(thread_id || 'e' || j)::BIGINT // 2, 0.5
                        FROM old, range(3) r(j)""")
-        con.execute(f"""INSERT INTO threads SELECT thread_id, 'thread ' || thread_id, min(published_at),
+        con.execute("""INSERT INTO threads SELECT thread_id, 'thread ' || thread_id, min(published_at),
                         max(published_at), count(*), 1, 0, [] FROM old GROUP BY thread_id""")
         # the new batch: the last day; each article continues a thread of the last ten days or starts a topic
         last = con.execute("SELECT max(published_at) FROM old").fetchall()[0][0]
