@@ -163,6 +163,22 @@ def test_misspelt_and_possessive_names_join_the_entity(seeds_run: Pipeline) -> N
     assert not seeds_run.query("SELECT 1 FROM entities WHERE name LIKE '%’s' OR name LIKE '%''s'")
 
 
+def test_story_threads(seeds_run: Pipeline) -> None:
+    """Issue 24: China, Russia, Putin and Xi are in every seed, but the Lavrov-Wang Yi talks (001, 003) are one
+    thread and the February meeting (004), the sanctions statement (000) and the June call (002) one each."""
+    thread = {seed: seeds_run.query("SELECT thread_id FROM thread_articles WHERE doc_id = ?",
+                                    [_doc(seeds_run, seed)])[0][0] for seed in ("000", "001", "002", "003", "004")}
+    assert thread["001"] == thread["003"]
+    assert len({thread["000"], thread["001"], thread["002"], thread["004"]}) == 4
+    assert seeds_run.query("SELECT count(*), sum(n_articles) FROM threads") == [(4, 5)]
+
+
+def test_thread_check_runs_with_the_batch(seeds_run: Pipeline) -> None:
+    result = seeds_run.run_batch("seeds-2022")
+    checks = {c.check_name: c.passed for c in result.get_asset_check_evaluations()}
+    assert checks["every_article_in_one_thread"] is True
+
+
 def test_second_materialization_changes_nothing(seeds_run: Pipeline) -> None:
     before = seeds_run.table_digest()
     assert seeds_run.run_batch("seeds-2022").success

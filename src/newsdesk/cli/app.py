@@ -31,6 +31,7 @@ examples:
   newsdesk query "SELECT * FROM articles" --parquet articles.parquet
   newsdesk export canonical_articles stories.csv
   newsdesk report
+  newsdesk thread sudan truce
   newsdesk clean samples/sample-batch/07-wire.jsonl
 """
 
@@ -143,6 +144,17 @@ def build_parser() -> Parser:
     report.add_argument("--out", type=Path, metavar="DIR", help="folder to write the report in (default: the "
                                                                 "snapshot's folder)")
 
+    thread = command("thread", "one story thread's timeline: an article's thread, or the best match for words",
+                     "Print a story thread (the articles about one event, with copies and follow-ups): its label, "
+                     "span, outlets and entities, then every article in publication order with its role "
+                     "(first_report, copy, follow_up). REF is a doc_id or the record's own id, else words that "
+                     "the thread's titles must all contain (the thread with most matching titles is shown, the "
+                     "next ones listed).",
+                     "examples:\n  newsdesk thread 3f1c0a9e2b7d4c5e8f10\n  newsdesk thread w0002\n"
+                     "  newsdesk thread sudan truce")
+    thread.add_argument("ref", nargs="+", metavar="REF", help="doc_id, record id, or search words")
+    thread.add_argument("--wide", action="store_true", help="show long cells whole instead of cut at 60 characters")
+
     command("shell", "the DuckDB shell on the snapshot, full-text search loaded",
             "Open the DuckDB command-line shell on the snapshot, read-only, with the fts extension loaded "
             "(fts_main_articles.match_bm25 works). .help inside the shell lists its commands.",
@@ -231,6 +243,10 @@ def run(args: argparse.Namespace) -> int:
         from newsdesk.cli import query
 
         query.export_relation(store, args.name, args.file, args.format, raw_csv=args.raw_csv)
+    elif args.command == "thread":
+        from newsdesk.cli.thread import print_thread
+
+        print_thread(store, " ".join(args.ref), None if args.wide else 60)
     elif args.command == "shell":
         return _exec_shell(store)
     return 0

@@ -191,3 +191,36 @@ def misthreaded(con: Connection, batch_id: str) -> tuple[int, list[str]]:
         """SELECT a.doc_id, count(ta.thread_id) FROM articles a LEFT JOIN thread_articles ta USING (doc_id)
            WHERE a.batch_id = ? GROUP BY a.doc_id ORDER BY 1""", [batch_id]).fetchall()
     return len(rows), [doc_id for doc_id, n in rows if n != 1]
+
+
+# -- reading (newsdesk thread) ----------------------------------------------------------------------------------
+def find_threads(con: Connection, ref: str, limit: int = 5) -> list[tuple]:
+    """(thread_id, label, n_articles, n_matching) of the thread holding the article `ref` (doc_id or the
+    record's own id), else of the threads whose article titles hold every word of `ref`, best match first."""
+    rows = con.execute(
+        """SELECT t.thread_id, t.label, t.n_articles, 1 FROM thread_articles ta JOIN threads t USING (thread_id)
+           WHERE ta.doc_id = ? OR ta.doc_id IN (SELECT doc_id FROM documents WHERE external_id = ?)
+           ORDER BY 1 LIMIT ?""", [ref, ref, limit]).fetchall()
+    if rows or not ref.split():
+        return rows
+    return con.execute(
+        """SELECT t.thread_id, t.label, t.n_articles, count(*) AS n_matching
+           FROM thread_articles ta JOIN threads t USING (thread_id) JOIN articles a USING (doc_id)
+           WHERE list_bool_and([contains(lower(coalesce(a.title, '')), w) FOR w IN ?::VARCHAR[]])
+           GROUP BY ALL ORDER BY n_matching DESC, t.n_articles DESC, t.last_seen DESC, t.thread_id LIMIT ?""",
+        [[w.lower() for w in ref.split()], limit]).fetchall()
+
+
+def thread_header(con: Connection, thread_id: str) -> tuple:
+    """(label, first_seen, last_seen, n_articles, n_outlets, n_copies, top_entities, merged ids) of a thread."""
+    return con.execute(
+        """SELECT label, first_seen, last_seen, n_articles, n_outlets, n_copies, top_entities,
+                  (SELECT list(merged_id ORDER BY merged_id) FROM thread_merges WHERE thread_id = ?)
+           FROM threads WHERE thread_id = ?""", [thread_id, thread_id]).fetchall()[0]
+
+
+def timeline(con: Connection, thread_id: str) -> list[tuple]:
+    """(published_at, hours_since_first, role, outlet, title, doc_id) of a thread's articles, in time order."""
+    return con.execute(
+        """SELECT strftime(published_at, '%Y-%m-%d %H:%M'), round(hours_since_first, 1), role, outlet, title, doc_id
+           FROM thread_timeline WHERE thread_id = ? ORDER BY published_at, doc_id""", [thread_id]).fetchall()

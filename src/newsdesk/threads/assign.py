@@ -9,6 +9,7 @@ survives in the merge record.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -65,10 +66,17 @@ class Threader:
         return tid
 
     def candidates(self, item: Scored, links: set[str]) -> set[str]:
+        """Threads holding a story-link partner, and the max_candidates threads sharing most rare keys with it
+        (a key in more than rare_entity_share of the corpus finds none: scoring every thread that says
+        "government" would cost more than it finds)."""
         found = {self.resolve(self.owner_of[d]) for d in links if d in self.owner_of}
+        limit = max(5, self.params.rare_entity_share * self.idf.n_docs)
+        shared: Counter[str] = Counter()
         for k in (*item.text, *item.ents):
-            found |= {self.resolve(t) for t in self.index.get(k, ())}
-        return found
+            if self.idf.df.get(k, 0) <= limit:
+                shared.update({self.resolve(t) for t in self.index.get(k, ())})
+        ranked = sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[: self.params.max_candidates]
+        return found | {t for t, _ in ranked}
 
     def merge(self, tids: list[str], doc_id: str, reason: str, out: Outcome) -> str:
         kept = min(tids, key=lambda t: (self.first_seen[t], t))

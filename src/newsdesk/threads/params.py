@@ -22,10 +22,11 @@ class ThreadParams:
     periodic_slot_hours: float = 4.0  # a member 1-4 weeks earlier to within this many hours means a periodic
     periodic_factor: float = 0.0  # release (weekly data, a survey), one thread per release: the score is cut
     core_share: float = 0.5  # thread score = core_share * centroid similarity + rest * best member similarity
-    attach: float = 0.20  # thread score needed to join a thread
+    attach: float = 0.30  # thread score needed to join a thread
     merge: float = 0.30  # two threads a bridging article joins merge only if their centroids are this similar
     max_members: int = 60  # members of a thread scored (the latest ones): a huge thread costs no more
-    rare_entity_share: float = 0.05  # entities in more than this share of the corpus make no candidates
+    rare_entity_share: float = 0.05  # keys in more than this share of the corpus make no candidates
+    max_candidates: int = 30  # threads scored per article: those sharing most rare keys with it
 
 
 DEFAULT = ThreadParams()
