@@ -5,7 +5,7 @@ from typing import Any
 import dagster as dg
 
 from assets.batch import article_copies, article_entities, clean_articles, raw_documents
-from assets.common import STAGE_POOL, ask
+from assets.common import STAGE_POOL, ask, table_value
 from assets.partitions import batches
 from assets.resources import NewsdeskSettings
 from newsdesk.store import queries
@@ -42,6 +42,26 @@ def no_empty_bodies(context: dg.AssetCheckExecutionContext, newsdesk: NewsdeskSe
     empty, unaccounted = ask(newsdesk.store(), queries.empty_and_unaccounted, context.partition_key)
     return dg.AssetCheckResult(passed=empty == 0 and unaccounted == 0,
                                metadata={"empty_bodies": empty, "documents_unaccounted": unaccounted})
+
+
+@_check(clean_articles, blocking=False)
+def batch_produced_articles(context: dg.AssetCheckExecutionContext,
+                            newsdesk: NewsdeskSettings) -> dg.AssetCheckResult:
+    """Warns when the batch yielded no article at all: every input was quarantined (unreadable files, no
+    article text, duplicates of earlier batches). The run stays green (an empty delivery is not an error of the
+    pipeline's); this check is what shows it, with the quarantine's reasons and counts."""
+    from newsdesk.store.dictionary import row_count
+
+    batch = context.partition_key
+    store = newsdesk.store()
+    articles = ask(store, row_count, "articles", batch)
+    reasons = [(stage, reason, n) for stage in ("ingest", "clean")
+               for reason, n, _ in ask(store, queries.quarantine_reasons, batch, stage)]
+    return dg.AssetCheckResult(
+        passed=articles > 0, severity=dg.AssetCheckSeverity.WARN,
+        description=None if articles else f"batch {batch} produced no article: every input was quarantined",
+        metadata={"articles": articles, "quarantined": sum(n for _, _, n in reasons),
+                  "quarantine_reasons": table_value(["stage", "reason", "n"], reasons)})
 
 
 @_check(article_copies)
