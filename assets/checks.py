@@ -55,13 +55,14 @@ def batch_produced_articles(context: dg.AssetCheckExecutionContext,
     batch = context.partition_key
     store = newsdesk.store()
     articles = ask(store, row_count, "articles", batch)
-    reasons = [(stage, reason, n) for stage in ("ingest", "clean")
+    reasons = [(stage, reason, int(n)) for stage in ("ingest", "clean")
                for reason, n, _ in ask(store, queries.quarantine_reasons, batch, stage)]
+    rows: list[tuple[object, ...]] = list(reasons)
     return dg.AssetCheckResult(
         passed=articles > 0, severity=dg.AssetCheckSeverity.WARN,
         description=None if articles else f"batch {batch} produced no article: every input was quarantined",
         metadata={"articles": articles, "quarantined": sum(n for _, _, n in reasons),
-                  "quarantine_reasons": table_value(["stage", "reason", "n"], reasons)})
+                  "quarantine_reasons": table_value(["stage", "reason", "n"], rows)})
 
 
 @_check(article_copies)
