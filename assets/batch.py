@@ -15,7 +15,7 @@ from assets.common import (
     stats_metadata,
     table_value,
 )
-from assets.dictionary import TABLES_WRITTEN, table_metadata
+from assets.dictionary import STAGE_OF, TABLES_WRITTEN, table_metadata
 from assets.partitions import batches
 from assets.resources import NewsdeskSettings
 from newsdesk.store import queries
@@ -37,9 +37,9 @@ def _run(stage: str, context: dg.AssetExecutionContext, newsdesk: NewsdeskSettin
 
 def _tables(context: dg.AssetExecutionContext, newsdesk: NewsdeskSettings,
             asset: str) -> dict[str, dg.MetadataValue]:
-    """Column schema (with the data dictionary's descriptions) and the batch's row counts of what the asset
-    writes."""
-    return ask(newsdesk.store(), table_metadata, TABLES_WRITTEN[asset], context.partition_key)
+    """Column schema (with the data dictionary's descriptions), the batch's row counts of what the asset writes
+    (its own stage's quarantine rows) and the corpus totals under their own keys."""
+    return ask(newsdesk.store(), table_metadata, TABLES_WRITTEN[asset], context.partition_key, STAGE_OF[asset])
 
 
 @dg.asset(kinds={"python", "duckdb"}, pool=STAGE_POOL, **_COMMON)

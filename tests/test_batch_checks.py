@@ -32,6 +32,9 @@ def test_junk_only_batch_warns_and_a_good_batch_passes(pipeline: Pipeline) -> No
                                  GROUP BY ALL ORDER BY 1, 2""")
     assert sorted((r.data["stage"], r.data["reason"], r.data["n"]) for r in rows) == expected
     assert evaluation.metadata["quarantined"].value == sum(n for _, _, n in expected) >= 3
+    clean = _metadata(result, "clean_articles")  # its own stage's quarantine rows, not ingest's
+    assert clean["quarantine_rows"] == sum(n for stage, _, n in expected if stage == "clean")
+    assert clean["dagster/row_count"] == 0
 
     good = pipeline.add_batch("good")
     (good / "harbour.txt").write_text("Dredging to start in March\n\n" + ARTICLE, encoding="utf-8")
@@ -39,3 +42,11 @@ def test_junk_only_batch_warns_and_a_good_batch_passes(pipeline: Pipeline) -> No
     evaluation = _evaluation(result)
     assert evaluation.passed
     assert evaluation.metadata["articles"].value == 1
+    copies = _metadata(result, "article_copies")  # the batch's rows; the corpus's under their own key
+    assert copies["dagster/row_count"] == 1
+    assert copies["corpus_rows"] == pipeline.query("SELECT count(*) FROM copies")[0][0]
+
+
+def _metadata(result: dg.ExecuteInProcessResult, asset: str) -> dict[str, object]:
+    (materialization,) = result.asset_materializations_for_node(asset)
+    return {key: value.value for key, value in materialization.metadata.items()}
