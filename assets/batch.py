@@ -48,18 +48,21 @@ def raw_documents(context: dg.AssetExecutionContext, config: IngestRun,
     """Every file of the batch read, decoded and parsed into `documents` (+ `document_contents`);
     what cannot be read goes to `quarantine` with a reason. Settings, the model and the folder are checked
     first: a wrong one fails the run at once, with one line, and is not retried."""
-    from newsdesk.preflight import check_batch, check_model
+    from newsdesk.preflight import check_batch, check_model, incomplete_delivery
 
     with failures_explained():
         settings = newsdesk.resolve()
         store = newsdesk.store()
         check_model(settings)
         check_batch(settings, store, context.partition_key, allow_empty=config.allow_empty)
+        if incomplete := incomplete_delivery(settings, context.partition_key):
+            context.log.warning(incomplete)
         stats = _run("ingest", context, newsdesk)
     reasons = ask(store, queries.quarantine_reasons, context.partition_key, "ingest")
     return dg.MaterializeResult(metadata={
         **_tables(context, newsdesk, "raw_documents"),
         **stats_metadata(stats),
+        "delivery_complete": dg.MetadataValue.bool(incomplete is None),  # _SUCCESS was there
         "quarantine": table_value(["reason", "n", "example"], reasons),
     })
 

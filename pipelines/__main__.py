@@ -39,9 +39,27 @@ class Exit(Exception):
 def _instance() -> Any:
     import dagster as dg
 
-    os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / "dagster_home"))
-    Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
+    dagster_home()
     return dg.DagsterInstance.get()
+
+
+def dagster_home() -> Path:
+    """The instance's folder: $DAGSTER_HOME, else the project's dagster_home/. One that is missing, temporary
+    (`dagster dev` without DAGSTER_HOME makes a `.tmp_dagster_home_*` that is deleted when it stops) or without a
+    dagster.yaml (no pools: two batches would write at once) is refused with one line."""
+    default = PROJECT_ROOT / "dagster_home"
+    home = Path(os.environ.get("DAGSTER_HOME") or default).expanduser().absolute()
+    fix = f"unset DAGSTER_HOME to use {default}, or point it at a folder holding a copy of {default / 'dagster.yaml'}"
+    if home.name.startswith(".tmp_dagster_home"):
+        raise Exit(2, f"DAGSTER_HOME={home} is a temporary instance: its runs, pools and sensor state are lost "
+                      f"when it stops; {fix}")
+    if not home.is_dir():
+        raise Exit(2, f"DAGSTER_HOME={home} does not exist; {fix}")
+    if not (home / "dagster.yaml").is_file():
+        raise Exit(2, f"DAGSTER_HOME={home} has no dagster.yaml: without its pools two batches would write at "
+                      f"once; {fix}")
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home
 
 
 def batch_name(arg: str, landing_dir: Path) -> str:
@@ -60,7 +78,7 @@ def run_batches(args: list[str], allow_empty: bool = False) -> bool:
     from assets.partitions import batch_key_problem, batches
     from assets.resources import NewsdeskSettings
     from newsdesk.errors import UserError
-    from newsdesk.preflight import check_batch, check_model, check_store
+    from newsdesk.preflight import check_batch, check_model, check_store, incomplete_delivery
     from pipelines.definitions import defs
 
     resource = NewsdeskSettings()
@@ -78,6 +96,9 @@ def run_batches(args: list[str], allow_empty: bool = False) -> bool:
     except UserError as exc:
         raise Exit(2, str(exc)) from None
     instance = _instance()
+    for name in names:
+        if incomplete := incomplete_delivery(settings, name):
+            print(f"warning: {incomplete}", file=sys.stderr)
     reap_dead_runs(instance)
     ok = True
     queue, done = list(names), set()
@@ -192,6 +213,7 @@ def copy_sample(landing_dir: Path, name: str = "sample-batch") -> str:
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(SAMPLE_BATCH, target)
+    (target / "_SUCCESS").touch()  # delivered whole: its marker is recorded, and the sensor will not run it again
     return name
 
 
@@ -224,6 +246,7 @@ def _command(args: argparse.Namespace) -> int:
     from assets.resources import NewsdeskSettings
     from newsdesk.errors import UserError
 
+    dagster_home()  # first: a wrong instance is refused before anything is read or written
     try:
         if args.command == "demo":
             from newsdesk.cli import print_summary
@@ -231,7 +254,7 @@ def _command(args: argparse.Namespace) -> int:
             resource = NewsdeskSettings()
             settings = resource.resolve()
             name = copy_sample(settings.landing_dir)
-            ok = run_batches([name])  # its _SUCCESS marker is recorded: the UI's sensor will not run it again
+            ok = run_batches([name])
             print_summary(resource.store())
         elif args.command == "run":
             ok = run_batches(args.batches, args.allow_empty)

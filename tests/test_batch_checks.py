@@ -32,6 +32,7 @@ def test_junk_only_batch_warns_and_a_good_batch_passes(pipeline: Pipeline) -> No
                                  GROUP BY ALL ORDER BY 1, 2""")
     assert sorted((r.data["stage"], r.data["reason"], r.data["n"]) for r in rows) == expected
     assert evaluation.metadata["quarantined"].value == sum(n for _, _, n in expected) >= 3
+    assert _metadata(result, "raw_documents")["delivery_complete"] is False  # no _SUCCESS: said, not hidden
     clean = _metadata(result, "clean_articles")  # its own stage's quarantine rows, not ingest's
     assert clean["quarantine_rows"] == sum(n for stage, _, n in expected if stage == "clean")
     assert clean["dagster/row_count"] == 0

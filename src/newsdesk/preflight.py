@@ -58,6 +58,17 @@ def check_batch(settings: Settings, store: Store, batch_id: str, allow_empty: bo
     return batch_dir
 
 
+def incomplete_delivery(settings: Settings, batch_id: str) -> str | None:
+    """A one-line warning when the batch folder has no `_SUCCESS` (written last by whoever delivers the batch):
+    the delivery may still be under way. Processing goes on (a manual run is a decision of its own); the landing
+    sensor processes the batch again once `_SUCCESS` arrives, so the complete delivery is what stays."""
+    batch_dir = settings.landing_dir / batch_id
+    if (batch_dir / "_SUCCESS").is_file():
+        return None
+    return (f"batch folder {batch_dir} has no _SUCCESS: its delivery may be incomplete; processing what is there "
+            "(the landing sensor processes it again once _SUCCESS arrives)")
+
+
 def check_store(store: Store) -> None:
     """The database opens (a damaged file, a read-only folder and the like say so in one line)."""
     try:
