@@ -15,7 +15,7 @@ from assets.common import (
     stats_metadata,
     table_value,
 )
-from assets.dictionary import TABLES_WRITTEN, table_metadata
+from assets.dictionary import STAGE_OF, TABLES_WRITTEN, table_metadata
 from assets.partitions import batches
 from assets.resources import NewsdeskSettings
 from newsdesk.store import queries
@@ -39,9 +39,9 @@ def _run(stage: str, context: dg.AssetExecutionContext, newsdesk: NewsdeskSettin
 
 def _tables(context: dg.AssetExecutionContext, newsdesk: NewsdeskSettings,
             asset: str) -> dict[str, dg.MetadataValue]:
-    """Column schema (with the data dictionary's descriptions) and the batch's row counts of what the asset
-    writes."""
-    return ask(newsdesk.store(), table_metadata, TABLES_WRITTEN[asset], context.partition_key)
+    """Column schema (with the data dictionary's descriptions), the batch's row counts of what the asset writes
+    (its own stage's quarantine rows) and the corpus totals under their own keys."""
+    return ask(newsdesk.store(), table_metadata, TABLES_WRITTEN[asset], context.partition_key, STAGE_OF[asset])
 
 
 @dg.asset(kinds={"python", "duckdb"}, pool=STAGE_POOL, **_COMMON)
@@ -50,18 +50,21 @@ def raw_documents(context: dg.AssetExecutionContext, config: IngestRun,
     """Every file of the batch read, decoded and parsed into `documents` (+ `document_contents`);
     what cannot be read goes to `quarantine` with a reason. Settings, the model and the folder are checked
     first: a wrong one fails the run at once, with one line, and is not retried."""
-    from newsdesk.preflight import check_batch, check_model
+    from newsdesk.preflight import check_batch, check_model, incomplete_delivery
 
     with failures_explained():
         settings = newsdesk.resolve()
         store = newsdesk.store()
         check_model(settings)
         check_batch(settings, store, context.partition_key, allow_empty=config.allow_empty)
+        if incomplete := incomplete_delivery(settings, context.partition_key):
+            context.log.warning(incomplete)
         stats = _run("ingest", context, newsdesk)
     reasons = ask(store, queries.quarantine_reasons, context.partition_key, "ingest")
     return dg.MaterializeResult(metadata={
         **_tables(context, newsdesk, "raw_documents"),
         **stats_metadata(stats),
+        "delivery_complete": dg.MetadataValue.bool(incomplete is None),  # _SUCCESS was there
         "quarantine": table_value(["reason", "n", "example"], reasons),
     })
 

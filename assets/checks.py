@@ -5,7 +5,7 @@ from typing import Any
 import dagster as dg
 
 from assets.batch import article_copies, article_entities, clean_articles, raw_documents
-from assets.common import STAGE_POOL, ask
+from assets.common import STAGE_POOL, ask, table_value
 from assets.partitions import batches
 from assets.resources import NewsdeskSettings
 from newsdesk.store import queries
@@ -13,8 +13,9 @@ from newsdesk.store import queries
 MAX_CLUSTER_SIZE = 50  # a copy cluster bigger than this is more likely a chaining error than syndication
 
 
-def _check(asset: dg.AssetsDefinition, blocking: bool = True) -> Any:
-    return dg.asset_check(asset=asset, blocking=blocking, partitions_def=batches, pool=STAGE_POOL)
+def _check(asset: dg.AssetsDefinition, blocking: bool = True, description: str | None = None) -> Any:
+    return dg.asset_check(asset=asset, blocking=blocking, partitions_def=batches, pool=STAGE_POOL,
+                          description=description)
 
 
 @_check(raw_documents)
@@ -44,6 +45,27 @@ def no_empty_bodies(context: dg.AssetCheckExecutionContext, newsdesk: NewsdeskSe
                                metadata={"empty_bodies": empty, "documents_unaccounted": unaccounted})
 
 
+@_check(clean_articles, blocking=False)
+def batch_produced_articles(context: dg.AssetCheckExecutionContext,
+                            newsdesk: NewsdeskSettings) -> dg.AssetCheckResult:
+    """Warns when the batch yielded no article at all: every input was quarantined (unreadable files, no
+    article text, duplicates of earlier batches). The run stays green (an empty delivery is not an error of the
+    pipeline's); this check is what shows it, with the quarantine's reasons and counts."""
+    from newsdesk.store.dictionary import row_count
+
+    batch = context.partition_key
+    store = newsdesk.store()
+    articles = ask(store, row_count, "articles", batch)
+    reasons = [(stage, reason, int(n)) for stage in ("ingest", "clean")
+               for reason, n, _ in ask(store, queries.quarantine_reasons, batch, stage)]
+    rows: list[tuple[object, ...]] = list(reasons)
+    return dg.AssetCheckResult(
+        passed=articles > 0, severity=dg.AssetCheckSeverity.WARN,
+        description=None if articles else f"batch {batch} produced no article: every input was quarantined",
+        metadata={"articles": articles, "quarantined": sum(n for _, _, n in reasons),
+                  "quarantine_reasons": table_value(["stage", "reason", "n"], rows)})
+
+
 @_check(article_copies)
 def one_canonical_per_cluster(context: dg.AssetCheckExecutionContext,
                               newsdesk: NewsdeskSettings) -> dg.AssetCheckResult:
@@ -53,13 +75,16 @@ def one_canonical_per_cluster(context: dg.AssetCheckExecutionContext,
         "articles_without_cluster": missing, "clusters_without_one_canonical": bad_clusters})
 
 
-@_check(article_copies, blocking=False)
+# The description is built from the constant, so the UI shows the number, never the constant's name.
+@_check(article_copies, blocking=False, description=f"Warns when a copy cluster touched by the batch holds more "
+                                                    f"than {MAX_CLUSTER_SIZE} articles.")
 def copy_clusters_of_sane_size(context: dg.AssetCheckExecutionContext,
                                newsdesk: NewsdeskSettings) -> dg.AssetCheckResult:
-    """Warns when a copy cluster touched by the batch holds more than MAX_CLUSTER_SIZE articles."""
     largest = ask(newsdesk.store(), queries.largest_touched_cluster, context.partition_key)
+    # The bound as text: a number would be plotted over time as if it were a measurement.
     return dg.AssetCheckResult(passed=largest <= MAX_CLUSTER_SIZE, severity=dg.AssetCheckSeverity.WARN,
-                               metadata={"largest_cluster": largest, "bound": MAX_CLUSTER_SIZE})
+                               metadata={"largest_cluster": largest,
+                                         "bound": dg.MetadataValue.text(f"at most {MAX_CLUSTER_SIZE} articles")})
 
 
 @_check(article_entities)

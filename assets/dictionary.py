@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import dagster as dg
 
-from newsdesk.store.dictionary import column_schema, row_count
+from newsdesk.store.dictionary import batch_rows, column_schema, row_count
 from newsdesk.store.store import Connection
 
 # What each asset writes; the first table is the one its page describes (Columns section, row count). The batch
@@ -32,18 +32,39 @@ def table_schema(con: Connection, table: str) -> dg.TableSchema:
                                    for name, dtype, description in column_schema(con, table)])
 
 
-def table_metadata(con: Connection, tables: Sequence[str], batch_id: str | None = None) -> dict[str, dg.MetadataValue]:
-    """`dagster/column_schema` and `dagster/row_count` of the asset's main table (the first), and `<table>_columns` /
-    `<table>_rows` for the other tables it writes. Row counts are the batch's where a table has batch_id and a
-    batch is given, else the whole table's (the corpus-wide dedup and entity tables)."""
+# The stage each asset runs: its quarantine rows are that stage's only (clean_articles does not count ingest's).
+STAGE_OF: dict[str, str] = {"raw_documents": "ingest", "clean_articles": "clean", "article_entities": "entities",
+                            "article_copies": "publish"}
+
+
+def table_metadata(con: Connection, tables: Sequence[str], batch_id: str | None = None,
+                   stage: str | None = None) -> dict[str, dg.MetadataValue]:
+    """`dagster/column_schema` and `dagster/row_count` of the asset's main table (the first), and `<table>_columns`
+    / `<table>_rows` for the other tables it writes.
+
+    With a batch, every `_rows` figure and `dagster/row_count` is the batch's rows only (`newsdesk.store.dictionary.
+    batch_rows`; of `quarantine`, the `stage`'s rows); the whole table is `corpus_rows` (the main table) or
+    `<table>_corpus_rows` (a corpus-wide table with no per-batch rows: entities, the dedup index). Without a
+    batch, every count is the whole table's."""
     if not tables:
         raise ValueError("table_metadata needs at least one table")
     main, *others = tables
+
+    def count(table: str) -> int | None:
+        return row_count(con, table) if batch_id is None else batch_rows(con, table, batch_id, stage)
+
+    main_rows = count(main)
     metadata: dict[str, dg.MetadataValue] = {
         "dagster/column_schema": dg.MetadataValue.table_schema(table_schema(con, main)),
-        "dagster/row_count": dg.MetadataValue.int(row_count(con, main, batch_id)),
+        "dagster/row_count": dg.MetadataValue.int(row_count(con, main) if main_rows is None else main_rows),
     }
+    if batch_id is not None:
+        metadata["corpus_rows"] = dg.MetadataValue.int(row_count(con, main))
     for table in others:
         metadata[f"{table}_columns"] = dg.MetadataValue.table_schema(table_schema(con, table))
-        metadata[f"{table}_rows"] = dg.MetadataValue.int(row_count(con, table, batch_id))
+        rows = count(table)
+        if rows is None:
+            metadata[f"{table}_corpus_rows"] = dg.MetadataValue.int(row_count(con, table))
+        else:
+            metadata[f"{table}_rows"] = dg.MetadataValue.int(rows)
     return metadata

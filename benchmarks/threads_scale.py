@@ -23,12 +23,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO / "src")]
 
-import duckdb  # noqa: E402
-import pyarrow as pa  # noqa: E402
+import duckdb
+import pyarrow as pa
 
-from newsdesk.config import load_settings  # noqa: E402
-from newsdesk.store.store import Store  # noqa: E402
-from newsdesk.threads.features import TERM, key  # noqa: E402
+from newsdesk.config import load_settings
+from newsdesk.store.store import Store
+from newsdesk.threads.features import TERM, key
 
 VOCAB, PER_DOC, THREAD_SIZE = 200_000, 25, 5
 

@@ -1,8 +1,9 @@
 # %% [markdown]
 # # The newsdesk corpus from a notebook
 #
-# Cells (`# %%`) open as a notebook in VS Code, PyCharm or Jupyter (via jupytext); the file also runs as a plain
-# script: `python examples/analyst_notebook.py` from the repository root after `make demo`.
+# A plain script in cells (`# %%`, the "percent" format): VS Code and PyCharm run it cell by cell, and jupytext
+# (not installed by the project: `pip install jupytext`) converts it to a Jupyter notebook. It also runs whole:
+# `python examples/analyst_notebook.py` after `make demo`.
 # It needs the `analyst` extra (pandas, pyarrow, polars) and matplotlib.
 #
 # Everything reads the **snapshot** (`data/newsdesk.snapshot.duckdb`), read-only: it never waits for a pipeline

@@ -47,20 +47,31 @@ class Exit(Exception):
 def _instance() -> Any:
     import dagster as dg
 
-    home = _dagster_home()
+    home = dagster_home()
     from newsdesk.cli.lake import check_instance_env  # a missing NEWSDESK_DAGSTER_PG_*: one line, exit 2
 
     check_instance_env(home)
     return dg.DagsterInstance.get()
 
 
-def _dagster_home() -> Path:
-    """$DAGSTER_HOME (default: dagster_home/ in the project), checked: a UserError if it is no usable folder."""
+def dagster_home() -> Path:
+    """The instance's folder: $DAGSTER_HOME, else the project's dagster_home/. A temporary one (`dagster dev`
+    without DAGSTER_HOME makes a `.tmp_dagster_home_*` that is deleted when it stops: runs, pools and sensor state
+    lost), a file, or a folder that cannot be created or written is refused with one line."""
+    from newsdesk.errors import UserError
     from newsdesk.preflight import check_dagster_home
 
-    os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / "dagster_home"))
-    check_dagster_home(Path(os.environ["DAGSTER_HOME"]))
-    return Path(os.environ["DAGSTER_HOME"])
+    default = PROJECT_ROOT / "dagster_home"
+    home = Path(os.environ.get("DAGSTER_HOME") or default).expanduser().absolute()
+    if home.name.startswith(".tmp_dagster_home"):
+        raise Exit(2, f"DAGSTER_HOME={home} is a temporary instance: its runs, pools and sensor state are lost "
+                      f"when it stops; unset DAGSTER_HOME to use {default}, or point it at a lasting folder")
+    try:
+        check_dagster_home(home)
+    except UserError as exc:
+        raise Exit(2, str(exc)) from None
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home
 
 
 def batch_name(arg: str, landing_dir: Path) -> str:
@@ -79,7 +90,7 @@ def run_batches(args: list[str], allow_empty: bool = False) -> bool:
     from assets.partitions import batch_key_problem, batches
     from assets.resources import NewsdeskSettings
     from newsdesk.errors import TransientError, UserError
-    from newsdesk.preflight import check_batch, check_model, check_store
+    from newsdesk.preflight import check_batch, check_model, check_store, incomplete_delivery
     from newsdesk.store.lease import release_run
     from pipelines.definitions import defs
 
@@ -91,7 +102,6 @@ def run_batches(args: list[str], allow_empty: bool = False) -> bool:
         if problem := batch_key_problem(name):
             raise Exit(2, f"cannot process {name!r}: {problem}")
     try:
-        _dagster_home()
         check_store(store)
         check_model(settings)
         for name in names:  # before any partition is registered: no ghost partitions for missing folders
@@ -101,6 +111,9 @@ def run_batches(args: list[str], allow_empty: bool = False) -> bool:
     except TransientError as exc:
         raise Exit(1, str(exc)) from None
     instance = _instance()
+    for name in names:
+        if incomplete := incomplete_delivery(settings, name):
+            print(f"warning: {incomplete}", file=sys.stderr)
     reap_dead_runs(instance)
     ok = True
     queue, done = list(names), set()
@@ -243,6 +256,7 @@ def copy_sample(landing_dir: Path, name: str = "sample-batch") -> str:
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(SAMPLE_BATCH, target)
+    (target / "_SUCCESS").touch()  # delivered whole: its marker is recorded, and the sensor will not run it again
     return name
 
 
@@ -275,6 +289,7 @@ def _command(args: argparse.Namespace) -> int:
     from assets.resources import NewsdeskSettings
     from newsdesk.errors import FAILURES, UserError, out_of_memory_line
 
+    dagster_home()  # first: a wrong instance is refused before anything is read or written
     try:
         if args.command == "demo":
             from newsdesk.cli import print_summary
@@ -282,7 +297,7 @@ def _command(args: argparse.Namespace) -> int:
             resource = NewsdeskSettings()
             settings = resource.resolve()
             name = copy_sample(settings.landing_dir)
-            ok = run_batches([name])  # its _SUCCESS marker is recorded: the UI's sensor will not run it again
+            ok = run_batches([name])
             print_summary(resource.store())
         elif args.command == "run":
             ok = run_batches(args.batches, args.allow_empty)

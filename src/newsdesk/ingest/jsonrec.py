@@ -102,8 +102,8 @@ def _loads(text: str, where: str, key: str, n_bytes: int) -> object:
     try:
         return json.loads(text, strict=False)  # strict=False: a raw tab or control inside a string is kept
     except json.JSONDecodeError as exc:
-        return Problem("invalid_json", f"{where} is not valid JSON ({exc.msg} at line {exc.lineno} column "
-                                       f"{exc.colno})", record_key=key, n_bytes=n_bytes)
+        return Problem("invalid_json", f"{where} is not valid JSON ({exc.msg.removesuffix(' at')} at line "
+                                       f"{exc.lineno} column {exc.colno})", record_key=key, n_bytes=n_bytes)
     except RecursionError:
         return Problem("invalid_json", f"{where} nests arrays or objects too deeply to be read", record_key=key,
                        n_bytes=n_bytes)

@@ -91,6 +91,33 @@ def row_count(con: Connection, name: str, batch_id: str | None = None) -> int:
     return int(con.execute(f'SELECT count(*) FROM "{relation.name}"').fetchall()[0][0])
 
 
+# Corpus-wide tables keyed by article: a batch's rows are those naming one of its articles.
+_ARTICLE_KEYS = (("doc_id",), ("doc_id_a", "doc_id_b"))
+
+
+def batch_rows(con: Connection, name: str, batch_id: str, stage: str | None = None) -> int | None:
+    """The batch's rows of a table: by its batch_id column (of `quarantine`, only `stage`'s rows when a stage is
+    given), or for a corpus-wide table keyed by article (copies, article_pairs, story_links) the rows naming one
+    of the batch's published articles. None for a table that has no rows of its own per batch (entities, the
+    dedup index)."""
+    from newsdesk.store.batches import source
+
+    relation = describe(con, name)  # column and table names below come from the catalog, never from the caller
+    columns = relation.column_names
+    if "batch_id" in columns:
+        if stage is not None and "stage" in columns:
+            return int(con.execute(f'SELECT count(*) FROM {source(con, batch_id, stage)}."{relation.name}" '
+                                   "WHERE batch_id = ? AND stage = ?", [batch_id, stage]).fetchall()[0][0])
+        return row_count(con, name, batch_id)
+    keys = next((k for k in _ARTICLE_KEYS if set(k) <= set(columns)), None)
+    if keys is None:
+        return None
+    ours = "SELECT doc_id FROM main.articles WHERE batch_id = ?"
+    where = " OR ".join(f"{key} IN ({ours})" for key in keys)
+    return int(con.execute(f'SELECT count(*) FROM "{relation.name}" WHERE {where}',
+                           [batch_id] * len(keys)).fetchall()[0][0])
+
+
 def _where(con: Connection, table: str, batch_id: str) -> str:
     from newsdesk.store.batches import source
     from newsdesk.store.schema import STAGE_TABLES
