@@ -58,7 +58,8 @@ def test_every_table_and_column_has_a_comment(dictionary: dict[str, Relation]) -
 
 def test_every_view_and_view_column_has_a_comment(dictionary: dict[str, Relation]) -> None:
     views = [r for r in dictionary.values() if r.kind == "view"]
-    assert len(views) == 7
+    defined = re.findall(r"CREATE OR REPLACE VIEW (\w+)", (REPO / "sql" / "views.sql").read_text(encoding="utf-8"))
+    assert {r.name for r in views} == set(defined) and len(defined) >= 8
     assert _undocumented(views) == []
 
 
@@ -212,7 +213,8 @@ def test_table_comments_survive_a_second_schema_application(two_processes: tuple
 def test_view_comments_survive_a_second_schema_application(two_processes: tuple[dict, dict]) -> None:
     first, second = two_processes
     views = set(first) - set(TABLES)
-    assert len(views) == 7
+    defined = re.findall(r"CREATE OR REPLACE VIEW (\w+)", (REPO / "sql" / "views.sql").read_text(encoding="utf-8"))
+    assert {r.name for r in views} == set(defined) and len(defined) >= 8
     for view in views:
         assert first[view] == second[view]
         assert second[view][0] != "" and all(description for _, description in second[view][1])
