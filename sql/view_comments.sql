@@ -1,13 +1,19 @@
 -- The data dictionary of the views (see sql/schema/90_comments.sql for the tables). Applied after sql/views.sql:
 -- CREATE OR REPLACE VIEW drops a view's comments, so they are set again each time the views are.
 
+COMMENT ON VIEW story_outlets IS 'One row per story (copy cluster): who published it, the one rule every view, newsdesk summary and the report use: the outlet a reprint note in the cluster names, else the canonical article''s source_name.';
+COMMENT ON COLUMN story_outlets.copy_cluster_id IS 'The copy cluster (copies.copy_cluster_id).';
+COMMENT ON COLUMN story_outlets.canonical_doc_id IS 'The canonical article of the cluster (articles.doc_id).';
+COMMENT ON COLUMN story_outlets.outlet IS 'The story''s outlet: the syndicated_from of the canonical, else the one most copies name, else the canonical''s source_name; NULL when none is known.';
+COMMENT ON COLUMN story_outlets.outlet_from IS 'Where outlet comes from: reprint note (articles.syndicated_from), metadata (articles.source_name), or NULL.';
+
 COMMENT ON VIEW canonical_articles IS 'One row per story as first published: the canonical article of each copy cluster, every articles column plus its cluster and copy count.';
 COMMENT ON COLUMN canonical_articles.doc_id IS 'The canonical article (articles.doc_id).';
 COMMENT ON COLUMN canonical_articles.batch_id IS 'The batch (batches.batch_id) of the article.';
 COMMENT ON COLUMN canonical_articles.title IS 'Headline (articles.title).';
 COMMENT ON COLUMN canonical_articles.published_date IS 'Publication date (articles.published_date).';
 COMMENT ON COLUMN canonical_articles.author IS 'Byline author (articles.author).';
-COMMENT ON COLUMN canonical_articles.source_name IS 'Outlet that published it (articles.source_name).';
+COMMENT ON COLUMN canonical_articles.source_name IS 'Outlet its metadata names (articles.source_name); the story''s outlet is column outlet.';
 COMMENT ON COLUMN canonical_articles.syndicated_from IS 'Outlet named in a reprint note (articles.syndicated_from).';
 COMMENT ON COLUMN canonical_articles.url IS 'URL (articles.url).';
 COMMENT ON COLUMN canonical_articles.language IS 'ISO 639-1 code (articles.language).';
@@ -15,11 +21,12 @@ COMMENT ON COLUMN canonical_articles.body IS 'Cleaned text (articles.body).';
 COMMENT ON COLUMN canonical_articles.n_words IS 'Words in body (articles.n_words).';
 COMMENT ON COLUMN canonical_articles.copy_cluster_id IS 'The copy cluster (copies.copy_cluster_id).';
 COMMENT ON COLUMN canonical_articles.n_copies IS 'Other articles in the cluster: 0 when the story was published once.';
+COMMENT ON COLUMN canonical_articles.outlet IS 'The story''s outlet (story_outlets.outlet): a reprint note''s outlet, else source_name.';
 
 COMMENT ON VIEW syndication IS 'One row per syndicated copy: which outlet republished whose story, and how closely.';
 COMMENT ON COLUMN syndication.canonical_doc_id IS 'The canonical article of the cluster (articles.doc_id).';
 COMMENT ON COLUMN syndication.copy_cluster_id IS 'The copy cluster (copies.copy_cluster_id).';
-COMMENT ON COLUMN syndication.original_outlet IS 'Outlet of the canonical article (its source_name), else the outlet a copy''s reprint note names.';
+COMMENT ON COLUMN syndication.original_outlet IS 'The story''s outlet (story_outlets.outlet): the outlet a reprint note in the cluster names, else the canonical''s source_name.';
 COMMENT ON COLUMN syndication.original_title IS 'Title of the canonical article.';
 COMMENT ON COLUMN syndication.doc_id IS 'The copy (articles.doc_id).';
 COMMENT ON COLUMN syndication.outlet IS 'Outlet that published the copy (its source_name).';
@@ -27,7 +34,7 @@ COMMENT ON COLUMN syndication.title IS 'Title of the copy.';
 COMMENT ON COLUMN syndication.published_date IS 'Publication date of the copy.';
 COMMENT ON COLUMN syndication.similarity IS 'Containment (0 to 1) of the copy against the canonical (copies.similarity).';
 
-COMMENT ON VIEW outlets IS 'One row per outlet (articles.source_name; (unknown) when none): how many articles it published, original or copied, and when.';
+COMMENT ON VIEW outlets IS 'One row per outlet: how many articles it published, original or copied, and when. A canonical article counts for its story''s outlet (story_outlets.outlet), a copy for its source_name; (unknown) when none.';
 COMMENT ON COLUMN outlets.outlet IS 'Outlet name, or (unknown) for articles without one.';
 COMMENT ON COLUMN outlets.n_articles IS 'Its articles, copies included.';
 COMMENT ON COLUMN outlets.n_original IS 'Its articles that are canonical in their copy cluster.';

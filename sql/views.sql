@@ -1,35 +1,56 @@
 -- Views for analysts. CREATE OR REPLACE: applied after sql/schema/*.sql on every writer connection.
 
--- One row per story as published first: the canonical article of each copy cluster, with its copy count.
+-- Who published a story: ONE rule, used by every view below, the summary and the report. First the outlet a reprint
+-- note in the cluster names (articles.syndicated_from: "originally published by ..." is the publisher's own word, the
+-- canonical's note before its copies', then the most named), then the canonical's metadata (its source_name).
+CREATE OR REPLACE VIEW story_outlets AS
+WITH notes AS (
+    SELECT c.copy_cluster_id, a.syndicated_from AS outlet, bool_or(c.is_canonical) AS on_canonical, count(*) AS n
+    FROM copies c JOIN articles a USING (doc_id)
+    WHERE a.syndicated_from IS NOT NULL
+    GROUP BY ALL),
+note AS (
+    SELECT copy_cluster_id, arg_min(outlet, (NOT on_canonical, -n, outlet)) AS outlet
+    FROM notes GROUP BY ALL)
+SELECT k.copy_cluster_id, k.doc_id AS canonical_doc_id,
+       coalesce(note.outlet, a.source_name) AS outlet,
+       CASE WHEN note.outlet IS NOT NULL THEN 'reprint note'
+            WHEN a.source_name IS NOT NULL THEN 'metadata' END AS outlet_from
+FROM copies k
+JOIN articles a USING (doc_id)
+LEFT JOIN note USING (copy_cluster_id)
+WHERE k.is_canonical;
+
+-- One row per story as published first: the canonical article of each copy cluster, with its copy count and the
+-- story's outlet (view story_outlets).
 CREATE OR REPLACE VIEW canonical_articles AS
-SELECT a.*, c.copy_cluster_id, s.n_copies
+SELECT a.*, c.copy_cluster_id, s.n_copies, o.outlet
 FROM articles a
 JOIN copies c USING (doc_id)
 JOIN (SELECT copy_cluster_id, count(*) - 1 AS n_copies FROM copies GROUP BY copy_cluster_id) s USING (copy_cluster_id)
+JOIN story_outlets o USING (copy_cluster_id)
 WHERE c.is_canonical;
 
--- Which outlets republished whose stories. The original outlet is the canonical's own, else the outlet the
--- copies' reprint notes name ("originally published by ...").
+-- Which outlets republished whose stories; the original outlet is the story's (view story_outlets).
 CREATE OR REPLACE VIEW syndication AS
-SELECT c.copy_cluster_id, canon.doc_id AS canonical_doc_id,
-       coalesce(canon.source_name, (SELECT any_value(x.syndicated_from) FROM copies y JOIN articles x USING (doc_id)
-                                    WHERE y.copy_cluster_id = c.copy_cluster_id)) AS original_outlet,
+SELECT c.copy_cluster_id, canon.doc_id AS canonical_doc_id, o.outlet AS original_outlet,
        canon.title AS original_title, copy.doc_id, copy.source_name AS outlet, copy.title, copy.published_date,
        c.similarity
 FROM copies c
-JOIN copies k ON k.copy_cluster_id = c.copy_cluster_id AND k.is_canonical
+JOIN story_outlets o USING (copy_cluster_id)
 JOIN articles copy ON copy.doc_id = c.doc_id
-JOIN articles canon ON canon.doc_id = k.doc_id
+JOIN articles canon ON canon.doc_id = o.canonical_doc_id
 WHERE NOT c.is_canonical;
 
+-- A canonical article counts for its story's outlet (view story_outlets), a copy for its own source_name.
 CREATE OR REPLACE VIEW outlets AS
-SELECT coalesce(a.source_name, '(unknown)') AS outlet,
+SELECT coalesce(CASE WHEN c.is_canonical THEN o.outlet ELSE a.source_name END, '(unknown)') AS outlet,
        count(*) AS n_articles,
        count(*) FILTER (WHERE c.is_canonical) AS n_original,
        count(*) FILTER (WHERE NOT c.is_canonical) AS n_copies,
        min(a.published_date) AS first_published,
        max(a.published_date) AS last_published
-FROM articles a LEFT JOIN copies c USING (doc_id)
+FROM articles a LEFT JOIN copies c USING (doc_id) LEFT JOIN story_outlets o ON o.canonical_doc_id = a.doc_id
 GROUP BY 1;
 
 CREATE OR REPLACE VIEW boilerplate_by_kind AS

@@ -16,7 +16,8 @@ from newsdesk.store.store import Store
 
 SECTIONS = (
     ("quarantine", cli_queries.quarantine),
-    ("copy clusters with more than one article (outlets: the canonical first)", cli_queries.copy_clusters),
+    ("copy clusters with more than one article (outlet: the story's; copied_by: its copies')",
+     cli_queries.copy_clusters),
     ("story links (different write-ups sharing passages)", cli_queries.story_links),
     ("canonical articles", cli_queries.canonical_articles),
     ("top entities", cli_queries.top_entities),

@@ -65,7 +65,7 @@ def _clusters(data: ReportData) -> Section:
         _none_yet(data, "No copy clusters yet: the dedup stage has not grouped these articles."),
         "A cluster is a story and its syndicated copies; size 1 means nobody copied it.",
         "<code>SELECT n_copies + 1 AS size, count(*) FROM canonical_articles GROUP BY ALL ORDER BY size</code>; "
-        "the biggest: <code>SELECT title, source_name, n_copies FROM canonical_articles ORDER BY n_copies DESC"
+        "the biggest: <code>SELECT title, outlet, n_copies FROM canonical_articles ORDER BY n_copies DESC"
         "</code>; who copied whom: view <code>syndication</code>.",
         _sql("cluster_sizes.sql", "biggest_clusters.sql"))
 

@@ -10,7 +10,8 @@ import duckdb
 
 # Relations the report reads; a database without them (a new file nobody has written yet) gets an empty report.
 REQUIRED = ("batches", "articles", "copies", "quarantine", "documents", "article_entities", "entities",
-            "canonical_articles", "boilerplate_by_kind", "entity_cooccurrence", "entity_mentions_by_month")
+            "canonical_articles", "story_outlets", "boilerplate_by_kind", "entity_cooccurrence",
+            "entity_mentions_by_month")
 TOP_ENTITIES_TIMELINE = 12
 TOP_ENTITIES_NETWORK = 20
 BIGGEST_CLUSTERS = 12
@@ -45,8 +46,10 @@ class Entity:
 class Cluster:
     copy_cluster_id: str
     title: str | None
-    outlet: str | None
+    outlet: str | None  # the story's (view story_outlets)
     size: int
+    copied_by: str | None  # the copies' outlets, earliest first
+    doc_id: str  # the canonical article
 
 
 @dataclass(frozen=True)

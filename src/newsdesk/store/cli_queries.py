@@ -40,15 +40,17 @@ def quarantine(con: Connection) -> Relation:
 
 
 def copy_clusters(con: Connection) -> Relation:
-    """Clusters of more than one article: the story's title (the canonical's, else any copy's) and every copy's
-    outlet, the canonical first."""
+    """Clusters of more than one article: the story's title (the canonical's, else any copy's), its outlet (view
+    story_outlets: the one rule for who published a story) and the outlets of its copies, earliest first."""
     return con.sql("""
         SELECT c.copy_cluster_id,
                count(*) AS n_articles,
                coalesce(max(a.title) FILTER (WHERE c.is_canonical), min(a.title), '(no title)') AS title,
+               coalesce(any_value(o.outlet), '(unknown outlet)') AS outlet,
                string_agg(coalesce(a.source_name, '(unknown outlet)'), '; '
-                          ORDER BY c.is_canonical DESC, a.published_date NULLS LAST, a.doc_id) AS outlets
-        FROM copies c JOIN articles a USING (doc_id)
+                          ORDER BY a.published_date NULLS LAST, a.doc_id)
+                   FILTER (WHERE NOT c.is_canonical) AS copied_by
+        FROM copies c JOIN articles a USING (doc_id) JOIN story_outlets o USING (copy_cluster_id)
         GROUP BY c.copy_cluster_id
         HAVING count(*) > 1
         ORDER BY n_articles DESC, title, c.copy_cluster_id""")
@@ -63,7 +65,7 @@ def story_links(con: Connection) -> Relation:
 
 
 def canonical_articles(con: Connection) -> Relation:
-    return con.sql("""SELECT title, source_name, published_date, n_words, n_copies FROM canonical_articles
+    return con.sql("""SELECT title, outlet, published_date, n_words, n_copies FROM canonical_articles
                       ORDER BY published_date NULLS LAST, title NULLS LAST, doc_id""")
 
 

@@ -24,6 +24,7 @@ from newsdesk.config import StoreSettings
 from newsdesk.errors import DamagedFile, OutOfMemory, TransientError, UserError, is_out_of_memory, out_of_memory_line
 from newsdesk.store.db import connect_file, is_duckdb_file, is_lock_error, path_problem, schema_sql, sql_text
 from newsdesk.store.schema import pending_ddl
+from newsdesk.store.snapshot import strip_internals
 
 T = TypeVar("T")
 Connection = duckdb.DuckDBPyConnection
@@ -166,9 +167,10 @@ class Store:
             con.close()
 
     def publish(self) -> Published:
-        """Copy the database to its snapshot path atomically (temp file + rename, removed on any failure). The
-        published tables only ever hold whole batches (stages write into `pending` until a batch is published),
-        so any moment is a consistent one to copy."""
+        """Copy the database to its snapshot path atomically (temp file + rename, removed on any failure), without
+        the internals analysts never need (`pending`, the dedup index). The published tables only ever hold whole
+        batches (stages write into `pending` until a batch is published), so any moment is a consistent one to
+        copy."""
         self.ensure_schema()
         target = self.snapshot_path()
         sweep_stale_copies(target)
@@ -177,6 +179,11 @@ class Store:
         try:
             con.execute("CHECKPOINT")
             shutil.copyfile(self.path, tmp)
+            copy = self._connect(read_only=False, memory="default", path=tmp)
+            try:
+                strip_internals(copy)  # analysts see only the documented tables (newsdesk.store.snapshot)
+            finally:
+                copy.close()
             os.replace(tmp, target)
         except BaseException:
             tmp.unlink(missing_ok=True)  # a full disk must not leave a partial copy behind
