@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 from newsdesk.config import NerConfig, Settings
 from newsdesk.entities.acronyms import acronym_evidence
 from newsdesk.entities.keys import make_entity_id
-from newsdesk.entities.linking import link_article, normalize_name
+from newsdesk.entities.linking import LinkOptions, link_article, normalize_name
 from newsdesk.entities.ner import RawSpan, find_spans, load_model, tokenize_capped
 from newsdesk.parallel import working_on
 from newsdesk.records import Mention, QuarantineItem
@@ -31,12 +31,15 @@ from newsdesk.store.staging import ParquetStage, export_query
 from newsdesk.store.store import Store
 from newsdesk.store.tables import quarantine_row
 
+DEFAULT_OPTIONS = LinkOptions()  # frozen: safe to share as a default
+
 # doc_id, title, body length, linked mentions, ids of the entities typed by strong evidence in the article,
 # characters of the body left out of NER (past NerConfig.max_tokens)
 Annotated = tuple[str, str | None, int, list[Mention], set[str], int]
 
 
-def annotate_rows(rows: list[dict[str, Any]], config: NerConfig) -> list[Annotated]:
+def annotate_rows(rows: list[dict[str, Any]], config: NerConfig,
+                  options: LinkOptions = DEFAULT_OPTIONS) -> list[Annotated]:
     """NER and linking for a chunk of articles, in whichever process runs it (the model loads once per process).
 
     Workers return only the mentions: shipping spaCy Docs back, as nlp.pipe(n_process=...) does, costs the
@@ -67,7 +70,7 @@ def annotate_rows(rows: list[dict[str, Any]], config: NerConfig) -> list[Annotat
     for position, (row, body) in enumerate(zip(rows, bodies)):
         working_on(position)
         title = row.get("title")
-        linked, strong = link_article(str(row["doc_id"]), body, list(spans[body]), title=title)
+        linked, strong = link_article(str(row["doc_id"]), body, list(spans[body]), options, title=title)
         out.append((str(row["doc_id"]), title, len(body), linked, strong, left_out[body]))
     return out
 
