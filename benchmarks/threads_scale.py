@@ -27,10 +27,10 @@ import duckdb
 import pyarrow as pa
 
 from newsdesk.config import load_settings
-from newsdesk.store.store import Store
-from newsdesk.threads.features import TERM, key
+from newsdesk.store.backends import open_store
+from newsdesk.threads.features import ENTITY, TERM, key
 
-VOCAB, PER_DOC, THREAD_SIZE = 200_000, 25, 5
+VOCAB, PER_DOC, THREAD_SIZE, N_ENTITIES = 200_000, 25, 5, 100_000
 
 
 def word(seed: str) -> str:
@@ -39,7 +39,7 @@ def word(seed: str) -> str:
 
 
 def generate(db: Path, n_old: int, n_new: int) -> None:
-    store = Store.from_settings(load_settings({}, db_path=db))
+    store = open_store(load_settings({}, db_path=db))
     store.ensure_schema()
     con = duckdb.connect(str(db))
     try:
@@ -54,12 +54,17 @@ def generate(db: Path, n_old: int, n_new: int) -> None:
                        'published' FROM old""")
         # each thread's words: 15 shared by its members (seeded by the thread), 10 of the article's own
         con.execute(f"""INSERT INTO thread_features
-                        SELECT o.doc_id, 't', v.feature, 1.0 + (j % 3)
-                        FROM old o, range({PER_DOC}) r(j)
-                        JOIN vocab v ON v.w = {word("CASE WHEN j < 15 THEN o.thread_id || j ELSE o.doc_id || j END")}
-                        """)
-        con.execute("""INSERT INTO thread_features SELECT doc_id, 'e', hash(thread_id || 'e' || j)::BIGINT // 2, 0.5
-                       FROM old, range(3) r(j)""")
+                        SELECT x.doc_id, 't', v.feature, x.weight
+                        FROM (SELECT o.doc_id, 1.0 + (j % 3) AS weight,
+                                     {word("CASE WHEN j < 15 THEN o.thread_id || j ELSE o.doc_id || j END")} AS w
+                              FROM old o, range({PER_DOC}) r(j)) x
+                        JOIN vocab v ON v.w = x.w""")
+        con.register("_ents", pa.table({"n": list(range(N_ENTITIES)), "feature": pa.array(
+            [key(ENTITY, f"ent{i}") for i in range(N_ENTITIES)], pa.int64())}))
+        con.execute("CREATE TEMP TABLE ents AS SELECT * FROM _ents")
+        con.execute(f"""INSERT INTO thread_features SELECT x.doc_id, 'e', e.feature, 0.5
+                        FROM (SELECT doc_id, hash(thread_id || 'e' || j) % {N_ENTITIES} AS n
+                              FROM old, range(3) r(j)) x JOIN ents e USING (n)""")
         con.execute("""INSERT INTO threads SELECT thread_id, 'thread ' || thread_id, min(published_at),
                         max(published_at), count(*), 1, 0, [] FROM old GROUP BY thread_id""")
         # the new batch: the last day; each article continues a thread of the last ten days or starts a topic
@@ -84,9 +89,9 @@ def generate(db: Path, n_old: int, n_new: int) -> None:
         con.execute("""INSERT INTO document_contents (doc_id, batch_id, content, published)
                        SELECT doc_id, 'new', '', strftime(published_at, '%Y-%m-%dT%H:%M:%S') FROM new""")
         con.execute("INSERT INTO copies SELECT doc_id, doc_id, true, 1.0 FROM new")
-        con.execute("""INSERT INTO article_entities (doc_id, batch_id, entity_id, name, n_mentions, in_title,
+        con.execute(f"""INSERT INTO article_entities (doc_id, batch_id, entity_id, name, n_mentions, in_title,
                                                      first_char, salience, is_about, label)
-                       SELECT doc_id, 'new', 'ent' || (hash(topic || 'e' || j) % 100000), 'Entity', 1, false, 0,
+                       SELECT doc_id, 'new', 'ent' || (hash(topic || 'e' || j) % {N_ENTITIES}), 'Entity', 1, false, 0,
                               0.5, false, 'ORG' FROM new, range(3) r(j)""")
         con.execute("""INSERT INTO entities SELECT DISTINCT entity_id, 'Entity', 'ORG', 1, [], NULL
                        FROM article_entities""")

@@ -115,3 +115,14 @@ def test_rerun_of_a_batch_changes_no_thread(in_order: Path) -> None:
                              landing_dir=in_order.parent / "landing")
     run_batch(Store.from_settings(settings), settings, "w2")
     assert (_query(in_order, sql), _query(in_order, "SELECT * FROM threads ORDER BY 1")) == before
+
+
+def test_cli_prints_a_thread_timeline(in_order: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from newsdesk.cli.app import main
+
+    assert main(["--db", str(in_order), "thread", "lindmark", "rate"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("thread t") and "Lindmark central bank raises rates to 4.5% to fight inflation" in out
+    assert out.index("krona firms") < out.index("businesses criticise")  # publication order
+    assert main(["--db", str(in_order), "thread", "no such words anywhere"]) == 2
+    assert "no article" in capsys.readouterr().err

@@ -207,7 +207,8 @@ def find_threads(con: Connection, ref: str, limit: int = 5) -> list[tuple]:
         """SELECT t.thread_id, t.label, t.n_articles, count(*) AS n_matching
            FROM thread_articles ta JOIN threads t USING (thread_id) JOIN articles a USING (doc_id)
            WHERE list_bool_and([contains(lower(coalesce(a.title, '')), w) FOR w IN ?::VARCHAR[]])
-           GROUP BY ALL ORDER BY n_matching DESC, t.n_articles DESC, t.last_seen DESC, t.thread_id LIMIT ?""",
+           GROUP BY t.thread_id, t.label, t.n_articles, t.last_seen
+           ORDER BY n_matching DESC, t.n_articles DESC, t.last_seen DESC, t.thread_id LIMIT ?""",
         [[w.lower() for w in ref.split()], limit]).fetchall()
 
 
