@@ -5,6 +5,12 @@ in one run.
     .venv/bin/python benchmarks/extraction.py --ablations    # + the per-set ablation table (~10 min)
     .venv/bin/python benchmarks/extraction.py --per-rule     # + one ablation row per block rule (slower)
     .venv/bin/python benchmarks/extraction.py --loso         # + the text model's leave-one-set-out scores
+    .venv/bin/python benchmarks/extraction.py peers          # every extractor, wins/losses, speed ratio
+    .venv/bin/python benchmarks/extraction.py ensemble       # the HTML selector, leave-one-set-out both ways
+    .venv/bin/python benchmarks/extraction.py ensemble --write  # ... and ship the one fitted on both sets
+
+peers and ensemble read each tool's outputs from benchmarks/out/ (git-ignored; `--fresh` reruns them); the
+first run fills it (one process, about 20 min for all tools on both sets on a quiet machine).
 
 Sets: ScrapingHub (181 news pages, gold bodies; scorer tools/extract_score.py) and trafilatura-eval (990 varied
 pages, must / must-not snippets; scorer tools/snippet_score.py). Every F1/P/R line of the first two sections
@@ -65,14 +71,87 @@ def speed_lines(json_out: Path) -> list[str]:
     return out
 
 
+PEER_TOOLS = ("newsdesk", "trafilatura", "readability", "resiliparse", "goose3", "justext", "boilerpy3")
+
+
+def peers(tools: tuple[str, ...], fresh: bool, json_out: Path) -> None:
+    """Every tool on both sets (outputs cached in benchmarks/out), scored by the shared scorers as they are,
+    then newsdesk's per-page wins and losses against the best single tool of each set, and the speed ratio."""
+    from extraction_ensemble import counts
+    from extraction_peers import OUT, output, run_tools
+    from extraction_sets import SETS, pages_of
+
+    speed: dict[tuple[str, str], float] = {}
+    log = lambda line: print(line, flush=True)  # noqa: E731
+    for set_name in SETS:
+        # newsdesk and trafilatura always run afresh, interleaved page by page: the subject, and the speed
+        # reference under the same load
+        fresh_pair = tuple(n for n in tools if n in ("newsdesk", "trafilatura"))
+        found = run_tools(fresh_pair, set_name, fresh=True, log=log)
+        for name in tools:
+            if name not in fresh_pair:
+                found.update(run_tools((name,), set_name, fresh=fresh, log=log))
+        speed.update({(name, set_name): found[name] for name in tools})
+    print("== every tool, same run, scored by the shared scorers (outputs from benchmarks/out)", flush=True)
+    for name in tools:
+        cmd = [sys.executable, str(shared_dir() / "tools" / "extract_score.py"), str(shared_dir() / SCRAPINGHUB),
+               "--pred-dir", str(OUT / name / "scrapinghub"), "--bootstrap", "0", "--name", name,
+               "--json", str(json_out)]
+        subprocess.run(cmd, check=True, cwd=REPO, env=_env())
+    for name in tools:
+        snippet_score(json_out, name, f"extraction_peers:te_{name}")
+    for set_name in SETS:
+        pages = pages_of(set_name)
+        page_f1 = {name: {p.page_id: counts(p, output(name, p)).f1() for p in pages} for name in tools}
+        totals = {name: _set_f1(set_name, name, json_out) for name in tools}
+        best = max((n for n in tools if n != "newsdesk"), key=lambda n: totals[n])
+        wins = sum(page_f1["newsdesk"][p.page_id] > page_f1[best][p.page_id] + 0.02 for p in pages)
+        losses = sum(page_f1["newsdesk"][p.page_id] < page_f1[best][p.page_id] - 0.02 for p in pages)
+        print(f"{set_name}: newsdesk F1 {totals['newsdesk']:.4f} vs best single tool {best} {totals[best]:.4f} "
+              f"({totals['newsdesk'] - totals[best]:+.4f}); per page (by more than 0.02): {wins} wins, "
+              f"{losses} losses of {len(pages)}", flush=True)
+        if ("trafilatura", set_name) in speed and speed["trafilatura", set_name]:
+            ratio = speed["newsdesk", set_name] / speed["trafilatura", set_name]
+            print(f"speed {set_name}: newsdesk html {speed['newsdesk', set_name]:.1f} pages/s, plain trafilatura "
+                  f"{speed['trafilatura', set_name]:.1f} pages/s, ratio {ratio:.2f}"
+                  + "".join(f"; {n} {speed[n, set_name]:.1f}" for n in tools if n not in ("newsdesk", "trafilatura")),
+                  flush=True)
+
+
+def _set_f1(set_name: str, name: str, json_out: Path) -> float:
+    rows = [json.loads(line) for line in json_out.read_text(encoding="utf-8").splitlines() if line.strip()]
+    found = [r["f1"] for r in rows if r.get("extractor", r.get("name")) == name
+             and (r.get("dataset") == "scrapinghub") == (set_name == "scrapinghub")]
+    return float(found[-1])
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("command", nargs="?", default="paths", choices=("paths", "peers", "ensemble"),
+                    help="paths: both newsdesk paths vs trafilatura (the flags below); peers: every extractor on "
+                         "both sets, wins/losses and the speed ratio; ensemble: fit the HTML selector on one set, "
+                         "score it on the other, both ways (--write ships the one fitted on both)")
     ap.add_argument("--json", type=Path, default=Path("/tmp/newsdesk-extraction-bench.jsonl"))
     ap.add_argument("--ablations", action="store_true")
     ap.add_argument("--per-rule", action="store_true")
     ap.add_argument("--loso", action="store_true", help="train the two leave-one-set-out text models and score them")
     ap.add_argument("--no-metadata", action="store_true")
+    ap.add_argument("--tools", default=",".join(PEER_TOOLS), help="peers: the tools, comma-separated")
+    ap.add_argument("--fresh", action="store_true", help="peers: rerun every tool instead of reading the cache")
+    ap.add_argument("--write", action="store_true", help="ensemble: write the selector fitted on both sets")
     args = ap.parse_args()
+    if args.command == "ensemble":
+        from extraction_ensemble import report
+
+        from newsdesk.clean.ensemble import load_selector
+
+        load_selector.cache_clear()
+        report(log=lambda line: print(line, flush=True), write=args.write)
+        return
+    if args.command == "peers":
+        args.json.unlink(missing_ok=True)
+        peers(tuple(args.tools.split(",")), args.fresh, args.json)
+        return
     args.json.unlink(missing_ok=True)
     text = ("--input-suffix", ".raw.txt")
 

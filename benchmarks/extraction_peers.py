@@ -61,28 +61,47 @@ def _dir(name: str, set_name: str) -> Path:
 
 def run_tool(name: str, set_name: str, fresh: bool = False, log: Callable[[str], None] = print) -> float:
     """Run one tool over one set (what is not cached yet); returns its pages/s over all cached pages."""
-    folder = _dir(name, set_name)
-    folder.mkdir(parents=True, exist_ok=True)
-    times_path = folder.parent / f"{set_name}.times.json"
-    times: dict[str, float] = {} if fresh or not times_path.exists() else json.loads(times_path.read_text())
-    fn = tool(name)
+    return run_tools((name,), set_name, fresh, log)[name]
+
+
+def run_tools(names: tuple[str, ...], set_name: str, fresh: bool = False,
+              log: Callable[[str], None] = print) -> dict[str, float]:
+    """Run tools over one set, page by page and tool after tool on each page, so that their speeds are
+    measured under the same load (the machine is shared); returns pages/s per tool."""
     pages = pages_of(set_name)
-    todo = [p for p in pages if fresh or p.page_id not in times]
-    if todo:
-        fn(todo[0].html())  # warm-up (imports, models), not timed
-    for page in todo:
+    times: dict[str, dict[str, float]] = {}
+    todo: dict[str, set[str]] = {}
+    for name in names:
+        _dir(name, set_name).mkdir(parents=True, exist_ok=True)
+        path = _times_path(name, set_name)
+        times[name] = {} if fresh or not path.exists() else json.loads(path.read_text())
+        todo[name] = {p.page_id for p in pages if p.page_id not in times[name]}
+        if todo[name]:
+            tool(name)(pages[0].html())  # warm-up (imports, models), not timed
+    for page in pages:
+        wanted = [name for name in names if page.page_id in todo[name]]
+        if not wanted:
+            continue
         html = page.html()
-        start = time.perf_counter()
-        try:
-            out = fn(html) or ""
-        except Exception as exc:  # noqa: BLE001 - a crash is an empty result, as in the scorers
-            out = ""
-            log(f"  {name} failed on {page.page_id}: {type(exc).__name__}: {str(exc)[:80]}")
-        times[page.page_id] = time.perf_counter() - start
-        (folder / f"{page.page_id}.txt").write_text(out, encoding="utf-8", errors="replace")
-    times_path.write_text(json.dumps(times), encoding="utf-8")
-    total = sum(times[p.page_id] for p in pages)
-    return len(pages) / total if total else 0.0
+        for name in wanted:
+            start = time.perf_counter()
+            try:
+                out = tool(name)(html) or ""
+            except Exception as exc:  # noqa: BLE001 - a crash is an empty result, as in the scorers
+                out = ""
+                log(f"  {name} failed on {page.page_id}: {type(exc).__name__}: {str(exc)[:80]}")
+            times[name][page.page_id] = time.perf_counter() - start
+            (_dir(name, set_name) / f"{page.page_id}.txt").write_text(out, encoding="utf-8", errors="replace")
+    speed = {}
+    for name in names:
+        _times_path(name, set_name).write_text(json.dumps(times[name]), encoding="utf-8")
+        total = sum(times[name][p.page_id] for p in pages)
+        speed[name] = len(pages) / total if total else 0.0
+    return speed
+
+
+def _times_path(name: str, set_name: str) -> Path:
+    return OUT / name / f"{set_name}.times.json"
 
 
 def output(name: str, page: Page) -> str:

@@ -137,3 +137,33 @@ def test_any_file_names_give_utf8_rows_and_stable_ids(names: list[bytes]) -> Non
         for item in first:
             item.source_path.encode("utf-8")
         assert {i.source_path for i in first} == input_paths(folder)
+
+
+# Issue 25: junk of any shape and size never becomes article text, and noise never flips the language
+# (tests/test_clean_junk.py has the 1e5 / 1e6-character shapes with their CPU-time bounds).
+_ENGLISH = [
+    "The ferry company said on Friday that the winter timetable would keep two crossings a day to the island.",
+    "Passengers had asked for an earlier boat, and the company agreed to add one on weekdays from next month.",
+    "The harbour master warned that storms could still cancel sailings, as they did twice in January alone.",
+]
+_JUNK = st.builds(
+    lambda char, size, sep: sep.join([char * size] if sep == "" else [char] * size),
+    st.sampled_from([".", "-", "|", "=", "*", "_", "~", "#", "·"]),
+    st.integers(min_value=40, max_value=60_000),
+    st.sampled_from(["", " ", "\n"]),
+) | st.builds(lambda n: "\n".join(f"Link number {i}" for i in range(n)), st.integers(20, 3000)) | st.builds(
+    lambda n, seed: "".join("BCDFGHJKLMNPQRSTVWXZ"[(i * seed) % 20] for i in range(n)),
+    st.integers(60, 60_000), st.integers(1, 19))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_JUNK, min_size=1, max_size=4), st.randoms(use_true_random=False))
+def test_junk_never_reaches_the_body_and_english_stays_english(junk: list[str], rnd) -> None:  # type: ignore[no-untyped-def]
+    parts = _ENGLISH + junk
+    rnd.shuffle(parts)
+    result = clean_text("\n\n".join(parts))
+    # Whether a paragraph wedged between two link farms reads as article text is the line classifier's call
+    # (it judges a line by its neighbours); that no junk is kept and the language holds is not.
+    kept = result.body.split("\n\n")
+    assert kept and all(block in _ENGLISH for block in kept)
+    assert result.language == "en"

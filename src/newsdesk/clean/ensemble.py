@@ -2,9 +2,9 @@
 
 Our trafilatura-based path and readability-lxml fail on different pages (trafilatura stops early on pages
 with split article containers; readability keeps whole containers). The choice between the two readings is
-a small logistic regression over features of the pair (`pair_features`), fitted on one benchmark set and
-checked on the other (benchmarks/extraction.py ensemble); its weights and the digest of what it was trained
-on live in resources/ensemble_selector.json. readability-lxml is kept rather than re-implemented: it is a
+a rule of four thresholds over features of the pair (`pair_features`), fitted on one benchmark set
+and checked on the other (benchmarks/extraction.py ensemble); its thresholds and the digest of the
+pages it was fitted on live in resources/ensemble_selector.json. readability-lxml is kept rather than re-implemented: it is a
 well-kept library whose scoring is the one that wins on the pages where ours loses.
 """
 
@@ -15,15 +15,16 @@ import logging
 import math
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 import lxml.html
 
 from newsdesk.clean.page import visible_lines
-from newsdesk.text import ends_sentence, split_blocks, words
+from newsdesk.text import ends_sentence, norm_key, split_blocks, words
 
 _LOG = logging.getLogger(__name__)
 
+SELECTOR = Path(__file__).resolve().parent.parent / "resources" / "ensemble_selector.json"
 FEATURES = ("log_ours", "log_theirs", "log_ratio", "ours_in_theirs", "theirs_in_ours", "ours_prose",
             "theirs_prose", "theirs_short_lines", "log_largest_line", "theirs_title")
 
@@ -69,42 +70,54 @@ def pair_features(ours: str, theirs: str, largest_line_words: int, title: str | 
 
 @dataclass(frozen=True)
 class Selector:
-    """Take readability's reading when the logistic score of the pair reaches the threshold."""
+    """Take readability's reading when it holds (nearly) all of ours, is clearly longer, is not less prose
+    than ours and is not a listing. Four thresholds: a rule a reader can check, fitted on one set and scored
+    on the other (benchmarks/extraction.py ensemble); a logistic regression over all FEATURES fitted on
+    ScrapingHub switched 150 trafilatura-eval pages, 108 of them for the worse."""
 
-    weights: tuple[float, ...]
-    bias: float
-    mean: tuple[float, ...]
-    scale: tuple[float, ...]
-    threshold: float = 0.5
+    ours_in_theirs: float  # share of our 4-grams that readability's reading holds
+    log_ratio: float  # log1p(words) of theirs minus ours: at least this much longer
+    prose_margin: float  # their share of sentence-like words minus ours: at least this
+    short_lines: float  # their share of lines of five words or fewer: at most this
+    missed_share: float = 0.2  # readability runs only where prose we missed is this share of our words
     digest: str = ""
 
-    def score(self, features: list[float]) -> float:
-        z = self.bias + sum(w * (x - m) / s for w, x, m, s in zip(self.weights, features, self.mean, self.scale))
-        return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
-
     def prefers_theirs(self, features: list[float]) -> bool:
-        return self.score(features) >= self.threshold
+        f = dict(zip(FEATURES, features))
+        return (f["ours_in_theirs"] >= self.ours_in_theirs and f["log_ratio"] >= self.log_ratio
+                and f["theirs_prose"] - f["ours_prose"] >= self.prose_margin
+                and f["theirs_short_lines"] <= self.short_lines)
 
     def to_json(self) -> dict[str, object]:
-        return {"features": list(FEATURES), "weights": list(self.weights), "bias": self.bias,
-                "mean": list(self.mean), "scale": list(self.scale), "threshold": self.threshold,
+        return {"ours_in_theirs": self.ours_in_theirs, "log_ratio": self.log_ratio,
+                "prose_margin": self.prose_margin, "short_lines": self.short_lines, "missed_share": self.missed_share,
                 "digest": self.digest}
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> Selector:
-        if list(data["features"]) != list(FEATURES):  # type: ignore[call-overload]
-            raise ValueError("the selector was trained on other features; retrain it")
-        return cls(tuple(data["weights"]), float(data["bias"]), tuple(data["mean"]),  # type: ignore[arg-type]
-                   tuple(data["scale"]), float(data["threshold"]), str(data["digest"]))  # type: ignore[arg-type]
+        return cls(float(data["ours_in_theirs"]), float(data["log_ratio"]),  # type: ignore[arg-type]
+                   float(data["prose_margin"]), float(data["short_lines"]),  # type: ignore[arg-type]
+                   float(data["missed_share"]), str(data["digest"]))  # type: ignore[arg-type]
 
 
 @lru_cache(maxsize=1)
 def load_selector() -> Selector | None:
     """The shipped selector; None when none is shipped (the path then keeps its own reading)."""
-    path = resources.files("newsdesk.resources") / "ensemble_selector.json"
-    if not path.is_file():
+    if not SELECTOR.is_file():
         return None
-    return Selector.from_json(json.loads(path.read_text(encoding="utf-8")))
+    return Selector.from_json(json.loads(SELECTOR.read_text(encoding="utf-8")))
+
+
+def missed_prose(lines: list[str], ours: str) -> int:
+    """Words in the page's sentence-like visible lines that our reading does not hold: readability can only
+    be clearly longer than ours where this is large, so it runs only then (it costs what trafilatura costs)."""
+    body = norm_key(ours)
+    missed = 0
+    for line in lines:
+        n = len(line.split())
+        if n >= 8 and ends_sentence(line) and norm_key(line) not in body:
+            missed += n
+    return missed
 
 
 def readability_blocks(tree: lxml.html.HtmlElement, url: str | None = None) -> list[str] | None:

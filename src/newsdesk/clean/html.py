@@ -17,7 +17,7 @@ import trafilatura
 
 from newsdesk.clean import kinds
 from newsdesk.clean.context import TITLE_REASON, mark_sections, split_verdicts
-from newsdesk.clean.ensemble import load_selector, pair_features, readability_blocks
+from newsdesk.clean.ensemble import load_selector, missed_prose, pair_features, readability_blocks
 from newsdesk.clean.html_meta import PageMeta, page_metadata
 from newsdesk.clean.junk import find_junk, junk_reason, junk_segment, tidy_block
 from newsdesk.clean.page import parse_html, visible_lines
@@ -63,9 +63,9 @@ class Page:
 
 
 def read_page(html: str, url: str | None = None, second: bool | None = None) -> Page:
-    """Parse once, run trafilatura (and with `second`, by default when a selector is shipped, readability-lxml)
-    on the tree, read the metadata and the visible text (never raises)."""
-    second = load_selector() is not None if second is None else second
+    """Parse once, run trafilatura on the tree, read the metadata and the visible text, and readability-lxml
+    too when `second` is True or, by default, when a selector is shipped and the page holds prose that
+    trafilatura left out (never raises)."""
     tree = parse_html(html)
     if tree is None:
         return Page([], [], PageMeta(url=url))
@@ -76,10 +76,15 @@ def read_page(html: str, url: str | None = None, second: bool | None = None) -> 
         text = ""
     meta = page_metadata(tree, url)
     blocks = [b for b in (tidy_block(b) for b in split_blocks(text)) if b]
-    other = readability_blocks(tree, url) if second else None  # before the dump: it drops hidden parts only
-    if other is not None:
-        other = [b for b in (tidy_block(b) for b in other) if b]
-    return Page(blocks, visible_lines(tree), meta, other)  # last: it uses the tree up
+    lines = visible_lines(tree)
+    other = None
+    if second or (second is None and (selector := load_selector()) is not None
+                  and missed_prose(lines, "\n".join(blocks)) >= selector.missed_share * count_words(" ".join(blocks))):
+        # After the dump, on the same tree: the dump took out only what readability drops too (hidden parts,
+        # scripts, styles) and added line breaks, which it ignores; a second parse would cost a third of the page.
+        other = readability_blocks(tree, url)
+        other = [b for b in (tidy_block(b) for b in other) if b] if other is not None else None
+    return Page(blocks, lines, meta, other)
 
 
 def extract_html(html: str, url: str | None = None, config: HtmlConfig = DEFAULT) -> Extraction:

@@ -29,6 +29,7 @@ _LOWER = re.compile(r"[a-z]")
 _DIGITS = re.compile(r"\d+")
 
 MIN_WORD_SHARE = 0.3  # a block whose visible characters are mostly not letters or digits is a divider
+DIVIDER_MIN_CHARS = 40  # ... when it is this long (a masked name "An** Fe*******" is text)
 GIANT_SHARE = 0.5  # ... or one mostly made of 46+-character tokens (base64, hashes, key mashing)
 CAPS_VOWEL_SHARE = 0.25  # capitals in English, German or Polish text are a third vowels; random ones a fifth
 CAPS_MIN_LETTERS = 40
@@ -54,7 +55,7 @@ def junk_reason(block: str) -> str | None:
     if visible == 0:
         return None
     word_chars = len(_WORDCHAR.findall(block))
-    if word_chars == 0 or (visible >= 8 and word_chars / visible < MIN_WORD_SHARE):
+    if word_chars == 0 or (visible >= DIVIDER_MIN_CHARS and word_chars / visible < MIN_WORD_SHARE):
         return "punctuation or symbols only (a divider or rule)"
     giant = sum(len(m) for m in _GIANT_TOKEN.findall(block))
     if giant and giant / word_chars >= GIANT_SHARE:
@@ -78,7 +79,9 @@ def _look(block: str) -> tuple[str | None, str | None]:
         return reason, None
     if len(block) < 2 * REPEAT_MIN_WORDS - 1:  # too short to hold REPEAT_MIN_WORDS words
         key = norm_key(block)
-        return None, (_DIGITS.sub("#", key) if key and key.count(" ") < FARM_MAX_WORDS else None)
+        template = _DIGITS.sub("#", key)
+        # A template needs a word that is not a number: a column of numbers is a table, not a farm.
+        return None, (template if key.count(" ") < FARM_MAX_WORDS and template.strip("# ") else None)
     if _repeats_itself(norm_key(block)):
         return "a handful of words repeated over and over (a link farm or filler)", None
     return None, None
@@ -97,10 +100,20 @@ def find_junk(blocks: list[str]) -> dict[int, str]:
             found[i] = look[0]
         elif look[1] is not None:
             templates[i] = look[1]
-    counts = Counter(templates.values())
+    # A short line with numbers repeated often anywhere is a farm ("Link number 17"); without numbers only a
+    # run of identical lines is (the same interview question before each answer is text).
+    counts = Counter(t for t in templates.values() if "#" in t)
     for i, template in templates.items():
-        if counts[template] >= FARM_MIN_LINES:
-            found[i] = f"link farm or filler: {counts[template]} short lines alike but for their numbers"
+        if "#" in template and counts[template] >= FARM_MIN_LINES:
+            found[i] = f"link farm: {counts[template]} short lines alike but for their numbers"
+    run: list[int] = []
+    for i in [*sorted(templates), -2]:
+        if run and (i != run[-1] + 1 or templates.get(i) != templates[run[0]]):
+            if len(run) >= FARM_MIN_LINES:
+                found.update((j, f"filler: the same short line {len(run)} times in a row") for j in run)
+            run = []
+        if i >= 0:
+            run.append(i)
     return found
 
 
@@ -140,9 +153,31 @@ def junk_segment(position: int, text: str, reason: str, total: int | None = None
     return Segment(position, kinds.NOISE, text, reason)
 
 
-def split_junk(blocks: list[str]) -> tuple[list[str], list[int], list[Segment]]:
-    """Tidy blocks without the junk, each kept block's index in `blocks`, and the junk as segments."""
+PLACEHOLDER_CHARS = 200
+
+
+def split_junk(blocks: list[str]) -> tuple[list[str], list[int], set[int], list[Segment]]:
+    """The document's tidy blocks with each run of junk blocks replaced by one placeholder (its first block,
+    cut to PLACEHOLDER_CHARS), each block's index in `blocks`, the placeholders' indices, and the junk as
+    segments. The placeholders keep the classifier's view of a page's layout (a junk line still sits between
+    two others) while no run of junk costs more than one short line."""
     tidy = [tidy_block(b) for b in blocks]
     junk = find_junk(tidy)
-    kept = [(i, b) for i, b in enumerate(tidy) if b and i not in junk]
-    return [b for _, b in kept], [i for i, _ in kept], junk_segments(blocks, junk)
+    out: list[str] = []
+    positions: list[int] = []
+    placeholders: set[int] = set()
+    in_run = False
+    for i, block in enumerate(tidy):
+        if not block:
+            continue
+        if i in junk:
+            if in_run:
+                continue
+            in_run = True
+            placeholders.add(len(out))
+            block = block[:PLACEHOLDER_CHARS]
+        else:
+            in_run = False
+        out.append(block)
+        positions.append(i)
+    return out, positions, placeholders, junk_segments(blocks, junk)

@@ -34,7 +34,7 @@ from newsdesk.clean.text_classifier import classify_lines, dump_language
 from newsdesk.records import Segment
 from newsdesk.text import count_words, split_blocks
 
-_NEVER_RESTORED = (kinds.PROMO, kinds.SUBSCRIPTION, kinds.REPRINT)
+_NEVER_RESTORED = (kinds.PROMO, kinds.SUBSCRIPTION, kinds.REPRINT, kinds.NOISE)
 __all__ = ["TextConfig", "clean_text", "extract_text_body", "is_headline_like", "split_blocks"]
 
 
@@ -63,7 +63,7 @@ def clean_text(text: str, title_hint: str | None = None, model: LineModel | None
     """Remove boilerplate from a plain-text article dump; every removed block becomes a Segment.
 
     `model` replaces the shipped line classifier (leave-one-set-out scoring trains one per held-out set)."""
-    blocks, positions, junk = split_junk(split_blocks(text))
+    blocks, positions, placeholders, junk = split_junk(split_blocks(text))
     result = Extraction(body="")
     if blocks and (stamp := DATE_STAMP.match(blocks[0])):
         result.published_date = date.fromisoformat(stamp.group("date"))
@@ -71,9 +71,12 @@ def clean_text(text: str, title_hint: str | None = None, model: LineModel | None
         blocks[0] = blocks[0][stamp.end():].strip()
     ruled = [match_block(block) if block else None for block in blocks]
     verdicts: list[Verdict | None] = list(ruled) if config.rules else [None] * len(blocks)
+    for i in placeholders:  # the junk's segments are made apart (one per run, text cut)
+        verdicts[i] = Verdict(kinds.NOISE, "junk")
     page_dump = looks_like_page_dump(blocks)
     _mark_context(blocks, verdicts, title_hint, config, page_dump)
-    result.language = dump_language(blocks) if blocks else None
+    text_blocks = [b for i, b in enumerate(blocks) if i not in placeholders]
+    result.language = dump_language(text_blocks) if text_blocks else None
     keep, probabilities = classify_lines(blocks, model, result.language,
                                          [v.kind if v is not None else None for v in ruled])
     if config.body_paragraphs and not page_dump:
@@ -91,8 +94,8 @@ def clean_text(text: str, title_hint: str | None = None, model: LineModel | None
     result.body = "\n\n".join(kept)
     result.segments.extend(removed)
     # Positions count the input's blocks, the junk among them.
-    result.segments = sorted(junk + [replace(s, position=positions[s.position]) for s in result.segments],
-                             key=lambda s: s.position)
+    result.segments = sorted(junk + [replace(s, position=positions[s.position]) for s in result.segments
+                                     if s.kind != kinds.NOISE], key=lambda s: s.position)
     found = meta.get("published_date")
     result.published_date = result.published_date or (found if isinstance(found, date) else None)
     result.title, result.author, result.syndicated_from = (_text(meta, key) for key in ("title", "author",
