@@ -248,6 +248,9 @@ def write_hostile_batch(folder: Path, outside: Path) -> dict[str, list[str | Non
     # test_bombs.py)
     data, reasons = encoded_warc()
     put("encoded.warc", data, *reasons)
+    # A header line with no end: warcio's readline would join it in quadratic time (it crashed)
+    put("long_header.warc", b"WARC/1.0\r\nWARC-Type: response\r\nX-Pad: " + b"a" * (3 << 20),
+        "invalid_warc")
     put("bom_only.txt", b"\xef\xbb\xbf", "empty_file")
     return {name: sorted(reasons, key=lambda r: (r is not None, r or "")) for name, reasons in expected.items()}
 
@@ -422,6 +425,12 @@ def encoded_warc() -> tuple[bytes, list[str | None]]:
     return w.bytes(), [None] * 5 + ["truncated_gzip", "unsupported_content_encoding"]
 
 
+def warc_header_bomb() -> bytes:
+    """A `.warc.gz` whose one member is a WARC header line that never ends (~10 GB of it)."""
+    raw, n = deflate_bomb(b"WARC/1.0\r\nWARC-Type: response\r\nX-Pad: ", _filler(b"tide " * 8))
+    return as_gzip(raw, n)
+
+
 # File name -> (builder, the sorted reasons of its rows; None = a document).
 BOMBS = {
     "bomb.txt.gz": (gzip_text_bomb, ["file_too_large"]),
@@ -430,6 +439,7 @@ BOMBS = {
     "bomb_http_gzip.warc": (lambda: warc_encoding_bomb("gzip"), [None, None, "record_too_large"]),
     "bomb_http_deflate.warc": (lambda: warc_encoding_bomb("deflate"),
                                [None, None, "record_too_large"]),
+    "bomb_header.warc.gz": (warc_header_bomb, ["invalid_warc"]),
 }
 
 # ---- issue 23, item 2: inputs whose cost explodes -----------------------------------------------------------------

@@ -50,6 +50,8 @@ PAGE_RECORDS = frozenset({"response", "resource", "conversion"})
 # a bomb about 1000 to 1: 20 times the file's size (or max_file_bytes, if more) lets every real
 # crawl through and stops a 50 MB bomb after 1 GB, a second or two.
 WARC_INFLATE_RATIO = 20
+MAX_HEADER_LINE = 1 << 16  # real WARC and HTTP header lines are a few KB at most
+MAX_HEADER_BYTES = 1 << 20  # all header lines read between two records
 
 
 def parse_warc(data: bytes, max_file_bytes: int, max_record_bytes: int) -> Iterator[Parsed]:
@@ -64,7 +66,9 @@ def parse_warc(data: bytes, max_file_bytes: int, max_record_bytes: int) -> Itera
         archive = ArchiveIterator(stream)
         # Inflated above, bounded: warcio must not inflate a second layer itself.
         archive.reader.set_decomp(None)
+        guard = HeaderGuard(archive.reader)
         for record in archive:
+            guard.used = 0
             rec_id = normalise_text(record.rec_headers.get_header("WARC-Record-ID") or "").strip() \
                 or f"record:{n_records + 1}"
             payload = _read_at_most(record.raw_stream, max_record_bytes)
@@ -113,6 +117,31 @@ def parse_warc(data: bytes, max_file_bytes: int, max_record_bytes: int) -> Itera
     elif not n_yielded:
         yield Problem("no_records", f"the WARC archive holds no page records (response, resource or conversion), "
                                     f"only {n_protocol} warcinfo/request/metadata records", record_key="")
+
+
+class HeaderTooLong(ValueError):
+    pass
+
+
+class HeaderGuard:
+    """Bounds warcio's readline(), which reads the record and HTTP headers: it joins 16 KB blocks
+    until a newline, so a header without one grows to the whole (inflated) stream, in quadratic
+    time. Each call gets at most MAX_HEADER_LINE bytes (a longer line arrives in parts, which the
+    header parser refuses), and the lines read between two records at most MAX_HEADER_BYTES."""
+
+    def __init__(self, reader: object) -> None:
+        self.used = 0
+        self._readline = reader.readline  # type: ignore[attr-defined]
+        reader.readline = self.readline  # type: ignore[attr-defined]
+
+    def readline(self, length: int | None = None) -> bytes:
+        length = MAX_HEADER_LINE if length is None or length < 0 else min(length, MAX_HEADER_LINE)
+        line: bytes = self._readline(length)
+        self.used += len(line)
+        if self.used > MAX_HEADER_BYTES:
+            raise HeaderTooLong(f"more than {MAX_HEADER_BYTES} bytes of header lines before a "
+                                "record")
+        return line
 
 
 def _read_at_most(stream: object, limit: int) -> bytes | None:
