@@ -188,11 +188,10 @@ def _failure(result: Any) -> str:
 
 def _out_of_memory(error: Any) -> bool:
     """Whether a step's error (Dagster's record of an exception and its causes) is running out of memory."""
-    from newsdesk.errors import is_out_of_memory
+    from newsdesk.errors import OOM_NAMES, is_out_of_memory
 
     while error is not None:
-        if error.cls_name in ("MemoryError", "OutOfMemoryException", "OutOfMemory") or is_out_of_memory(
-                Exception(error.message or "")):
+        if error.cls_name in OOM_NAMES or is_out_of_memory(Exception(error.message or "")):
             return True
         error = error.cause or error.context
     return False

@@ -87,4 +87,4 @@ def test_the_seeds_run_under_ulimit_v_1200000(tmp_path: Path, seeds_dir: Path) -
     if done.returncode != 0:  # the publish (the report's pictures) may still run out of memory: one line says so
         assert done.returncode == 1
         failed = [line for line in done.stdout.splitlines() if "FAILED" in line]
-        assert len(failed) == 1 and "NEWSDESK_DUCKDB_MEMORY" in failed[0], done.stdout[-3000:]
+        assert len(failed) == 1 and "NEWSDESK_DUCKDB_MEMORY" in failed[0], text[-6000:]
