@@ -44,7 +44,7 @@ def _instance() -> Any:
 
 
 def _dagster_home() -> Path:
-    """$DAGSTER_HOME (default: dagster_home/ in the project), checked: a UserError if it is no usable folder."""
+    """$DAGSTER_HOME (default: dagster_home/ here), checked: a UserError if no usable folder."""
     from newsdesk.preflight import check_dagster_home
 
     os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / "dagster_home"))
@@ -187,7 +187,7 @@ def _failure(result: Any) -> str:
 
 
 def _out_of_memory(error: Any) -> bool:
-    """Whether a step's error (Dagster's record of an exception and its causes) is running out of memory."""
+    """Whether a step's error (Dagster's record of an exception and causes) is out of memory."""
     from newsdesk.errors import OOM_NAMES, is_out_of_memory
 
     while error is not None:
@@ -263,7 +263,7 @@ def _command(args: argparse.Namespace) -> int:
             ok = publish()
     except UserError as exc:
         raise Exit(2, str(exc)) from None
-    except FAILURES as exc:  # a damaged database, an unreachable catalog, out of memory: not the user's doing
+    except FAILURES as exc:  # damaged database, unreachable catalog, out of memory: not the user's
         raise Exit(1, str(exc)) from None
     except MemoryError:
         raise Exit(1, out_of_memory_line(args.command)) from None

@@ -262,7 +262,7 @@ def test_quarantine_comments_name_every_reason_and_stage_the_code_writes(diction
     stages = {m.group(1) for text in sources for m in _STAGE.finditer(text)}
     failures = {m.group(1) for text in sources for m in _FAILED.finditer(text)}
     assert {"empty_file", "no_article_text"} <= codes and {"ingest", "clean"} <= stages  # the scan finds them
-    assert failures == {"error", "timeout", "crash"}
+    assert failures == {"error", "oom", "timeout", "crash"}
 
     reason, stage = _comment(dictionary, "quarantine", "reason"), _comment(dictionary, "quarantine", "stage")
     generic = {f"{s}_{kind}" for s in stages for kind in failures}  # runner failures: <stage>_<kind>

@@ -324,7 +324,8 @@ def test_kill_9_leaves_no_staging_behind_a_rerun(killed_run: dict[str, object]) 
     assert isinstance(killed_run["rerun"], Done) and killed_run["staging_left"] == []
 
 
-# ---- issue 23, item 4: errors that say what is true ------------------------------------------------------------
+# ---- issue 23, item 4: errors that say what is true
+# ------------------------------------------------------------
 
 def _no_false_advice(done: Done) -> str:
     """The single stderr line, which must not tell anyone to move, restore or back up a file that is not ours."""

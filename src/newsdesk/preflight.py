@@ -10,7 +10,14 @@ import os
 from pathlib import Path
 
 from newsdesk.config import Settings
-from newsdesk.errors import FAILURES, BatchNotFound, OutOfMemory, UserError, is_out_of_memory, out_of_memory_line
+from newsdesk.errors import (
+    FAILURES,
+    BatchNotFound,
+    OutOfMemory,
+    UserError,
+    is_out_of_memory,
+    out_of_memory_line,
+)
 from newsdesk.store.db import path_problem
 from newsdesk.store.store import Store
 
@@ -56,9 +63,9 @@ def check_batch(settings: Settings, store: Store, batch_id: str, allow_empty: bo
 
 
 def check_store(store: Store) -> None:
-    """The database opens: a wrong NEWSDESK_DB (a folder, a path below a file, a file that is not a DuckDB
-    database) is a UserError that never advises moving or restoring it; a damaged database of ours, an unreachable
-    catalog or running out of memory keep their own kinds (exit code 1)."""
+    """The database opens: a wrong NEWSDESK_DB (a folder, a path below a file, a file that is not a
+    DuckDB database) is a UserError that never advises moving or restoring it; a damaged database
+    of ours, an unreachable catalog or running out of memory keep their own kinds (exit code 1)."""
     if store.backend == "duckdb":
         problem = path_problem(store.path)
         if problem is not None:
@@ -72,20 +79,20 @@ def check_store(store: Store) -> None:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         if is_out_of_memory(exc):
             raise OutOfMemory(out_of_memory_line(f"opening {store.describe()}")) from None
-        raise UserError(f"cannot open {store.describe()}: {first}; check its setting (NEWSDESK_DB, "
-                        "NEWSDESK_STORAGE, NEWSDESK_LAKE_*)") from None
+        raise UserError(f"cannot open {store.describe()}: {first}; check its setting "
+                        "(NEWSDESK_DB, NEWSDESK_STORAGE, NEWSDESK_LAKE_*)") from None
 
 
 def check_dagster_home(path: Path) -> None:
-    """DAGSTER_HOME (where runs are recorded) is a folder this process can write, or can be created."""
+    """DAGSTER_HOME (where runs are recorded) is a folder this process can write or create."""
     if path.exists() and not path.is_dir():
-        raise UserError(f"DAGSTER_HOME={path} is a file, not a folder: set DAGSTER_HOME to a folder (it is created "
-                        "when missing)")
+        raise UserError(f"DAGSTER_HOME={path} is a file, not a folder: set DAGSTER_HOME to a "
+                        "folder (it is created when missing)")
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UserError(f"cannot create the DAGSTER_HOME folder {path} ({exc.strerror or exc}): set DAGSTER_HOME "
-                        "to a folder you can write") from None
+        raise UserError(f"cannot create the DAGSTER_HOME folder {path} ({exc.strerror or exc}): "
+                        "set DAGSTER_HOME to a folder you can write") from None
     if not os.access(path, os.W_OK | os.X_OK):
-        raise UserError(f"cannot write in the DAGSTER_HOME folder {path}: set DAGSTER_HOME to a folder you can "
-                        "write")
+        raise UserError(f"cannot write in the DAGSTER_HOME folder {path}: set DAGSTER_HOME to a "
+                        "folder you can write")
