@@ -96,3 +96,20 @@ def check_dagster_home(path: Path) -> None:
     if not os.access(path, os.W_OK | os.X_OK):
         raise UserError(f"cannot write in the DAGSTER_HOME folder {path}: set DAGSTER_HOME to a "
                         "folder you can write")
+
+
+def main() -> int:
+    """`python -m newsdesk.preflight`: the checks a command that starts Dagster itself (`make ui`, which
+    runs `dagster dev`) makes first; one line and exit code 2 when DAGSTER_HOME is no usable folder."""
+    import sys
+
+    try:
+        check_dagster_home(Path(os.environ.get("DAGSTER_HOME") or "dagster_home"))
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
