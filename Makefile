@@ -33,6 +33,7 @@ lint:  ## ruff and mypy, pinned in requirements.lock
 # `dg dev` (dagster-dg-cli) serves dg projects; this is a classic workspace, so `dagster dev -w workspace.yaml` it is,
 # without its notice that `dg dev` supersedes it.
 ui: setup  ## the Dagster UI on http://127.0.0.1:3000 with the sensor, schedule and run history
+	@PYTHONPATH=src $(VENV)/bin/python -m newsdesk.preflight || exit 2
 	PYTHONWARNINGS='ignore:Function `dev_command` is superseded' $(VENV)/bin/dagster dev -w workspace.yaml
 
 clean-data:  ## forget all processed data and run history (keeps dagster_home/dagster.yaml)

@@ -226,12 +226,11 @@ def _failure(result: Any) -> str:
 
 
 def _out_of_memory(error: Any) -> bool:
-    """Whether a step's error (Dagster's record of an exception and its causes) is running out of memory."""
-    from newsdesk.errors import is_out_of_memory
+    """Whether a step's error (Dagster's record of an exception and causes) is out of memory."""
+    from newsdesk.errors import OOM_NAMES, is_out_of_memory
 
     while error is not None:
-        if error.cls_name in ("MemoryError", "OutOfMemoryException", "OutOfMemory") or is_out_of_memory(
-                Exception(error.message or "")):
+        if error.cls_name in OOM_NAMES or is_out_of_memory(Exception(error.message or "")):
             return True
         error = error.cause or error.context
     return False
@@ -305,7 +304,7 @@ def _command(args: argparse.Namespace) -> int:
             ok = publish()
     except UserError as exc:
         raise Exit(2, str(exc)) from None
-    except FAILURES as exc:  # a damaged database, an unreachable catalog, out of memory: not the user's doing
+    except FAILURES as exc:  # damaged database, unreachable catalog, out of memory: not the user's
         raise Exit(1, str(exc)) from None
     except MemoryError:
         raise Exit(1, out_of_memory_line(args.command)) from None

@@ -461,8 +461,8 @@ COST_SHAPES = {
 
 
 def many_people(n: int) -> str:
-    """An article naming n distinct made-up people ("Nora Lindqvist met Tomas Brandt-7."): 10,000 of them once ran
-    NER and linking for minutes."""
+    """An article naming n distinct made-up people ("Nora Lindqvist met Tomas Brandt-7."): 10,000
+    of them once ran NER and linking for minutes."""
     firsts = [p.split()[0] for p in PEOPLE]
     syllables = ["ba", "ko", "ri", "le", "mu", "sa", "te", "no", "vi", "da", "pe", "lu", "go", "fe", "ha", "zi"]
     names = [f"{firsts[i % len(firsts)]} "

@@ -1,7 +1,8 @@
-"""Issue 23, item 2: every text step before and around NER is linear on hostile shapes of 10^5-10^6 characters
-(spaces, dots, dashes, pipes, capitals, one giant line, many tiny lines, 10,000 people), and NER annotates at most
-`NerConfig.max_tokens` tokens of an article, noting the rest. Bounds are generous (10x what a loaded machine
-takes); what they catch is the quadratic case, which took minutes."""
+"""Issue 23, item 2: every text step before and around NER is linear on hostile shapes of 10^5-10^6
+characters (spaces, dots, dashes, pipes, capitals, one giant line, many tiny lines, 10,000 people),
+and NER annotates at most `NerConfig.max_tokens` tokens of an article, noting the rest. Bounds are
+generous (10x what a loaded machine takes); what they catch is the quadratic case, which took
+minutes."""
 
 from __future__ import annotations
 

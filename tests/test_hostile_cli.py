@@ -324,7 +324,8 @@ def test_kill_9_leaves_no_staging_behind_a_rerun(killed_run: dict[str, object]) 
     assert isinstance(killed_run["rerun"], Done) and killed_run["staging_left"] == []
 
 
-# ---- issue 23, item 4: errors that say what is true ------------------------------------------------------------
+# ---- issue 23, item 4: errors that say what is true
+# ------------------------------------------------------------
 
 def _no_false_advice(done: Done) -> str:
     """The single stderr line, which must not tell anyone to move, restore or back up a file that is not ours."""
@@ -389,3 +390,22 @@ def test_dagster_home_that_is_no_folder_is_one_line(tmp_path: Path, command: str
     lines = done.err.strip().splitlines()
     assert len(lines) == 1 and "DAGSTER_HOME" in lines[0] and str(path) in lines[0], done.err[-2000:]
     assert not cli.db.exists() or cli.query("SELECT count(*) FROM documents") == [(0,)]
+
+
+def test_make_ui_checks_dagster_home_before_starting_dagster(tmp_path: Path) -> None:
+    """`make ui` runs `python -m newsdesk.preflight` before `dagster dev`: one line, exit code 2."""
+    a_file = tmp_path / "home.txt"
+    a_file.write_text("not a folder\n", encoding="utf-8")
+    env = {**os.environ, "DAGSTER_HOME": str(a_file), "PYTHONPATH": f"{REPO / 'src'}{os.pathsep}{REPO}"}
+    done = subprocess.run([sys.executable, "-m", "newsdesk.preflight"], env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        f"error: DAGSTER_HOME={a_file} is a file, not a folder: set DAGSTER_HOME to a folder (it is "
+        "created when missing)"]
+    ok = subprocess.run([sys.executable, "-m", "newsdesk.preflight"], capture_output=True, text=True,
+                        timeout=60, env={**env, "DAGSTER_HOME": str(tmp_path / "new_home")})
+    assert ok.returncode == 0 and (tmp_path / "new_home").is_dir()
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    ui = makefile[makefile.index("\nui:"):].split("\n\n")[0]
+    assert ui.index("newsdesk.preflight") < ui.index("dagster dev")

@@ -1,6 +1,6 @@
-"""Issue 23, item 4: running out of memory under a real limit (RLIMIT_AS, as `ulimit -v` sets it). In one
-document it is that document's outcome (kind oom, then a `<stage>_oom` quarantine row) and the rest goes on; in a
-store operation it is one line naming the memory settings, exit code 1."""
+"""Issue 23, item 4: running out of memory under a real limit (RLIMIT_AS, as `ulimit -v` sets it).
+In one document it is that document's outcome (kind oom, then a `<stage>_oom` quarantine row) and
+the rest goes on; in a store operation it is one line naming the memory settings, exit code 1."""
 
 from __future__ import annotations
 
@@ -68,10 +68,10 @@ def test_a_query_that_runs_out_of_memory_is_one_line_naming_the_settings(tmp_pat
 
 @pytest.mark.slow
 def test_the_seeds_run_under_ulimit_v_1200000(tmp_path: Path, seeds_dir: Path) -> None:
-    """Before: under `ulimit -v 1200000` the batch died ("cannot allocate memory for thread-local data: ABORT",
-    or ~200 lines of std::bad_alloc / OutOfMemoryException). Now: the batch run succeeds (glibc's per-thread
-    arenas are capped under an address-space limit); whatever still runs out of memory is summed up in one line
-    naming the memory settings, exit code 1."""
+    """Before: under `ulimit -v 1200000` the batch died ("cannot allocate memory for thread-local
+    data: ABORT", or ~200 lines of std::bad_alloc / OutOfMemoryException). Now: the batch run
+    succeeds (glibc's per-thread arenas are capped under an address-space limit); whatever still
+    runs out of memory is summed up in one line naming the memory settings, exit code 1."""
     landing = tmp_path / "landing"
     shutil.copytree(seeds_dir, landing / "seeds")
     (tmp_path / "home").mkdir()
@@ -87,4 +87,4 @@ def test_the_seeds_run_under_ulimit_v_1200000(tmp_path: Path, seeds_dir: Path) -
     if done.returncode != 0:  # the publish (the report's pictures) may still run out of memory: one line says so
         assert done.returncode == 1
         failed = [line for line in done.stdout.splitlines() if "FAILED" in line]
-        assert len(failed) == 1 and "NEWSDESK_DUCKDB_MEMORY" in failed[0], done.stdout[-3000:]
+        assert len(failed) == 1 and "NEWSDESK_DUCKDB_MEMORY" in failed[0], text[-6000:]

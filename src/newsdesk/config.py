@@ -119,8 +119,9 @@ class NerConfig:
     n_process: int = 0  # spaCy processes; 0 = one per core
     min_docs_per_process: int = 150  # each extra process loads the model again (about a second)
     max_chars: int = 100_000  # longer bodies are annotated piece by piece (spaCy's own limit is 1,000,000)
-    # Tokens annotated per article; the rest is not (stat `truncated`). The model's time grows with tokens
-    # (~3,500/s on a loaded core): 500,000 dots or 10,000 names ran minutes. Long features have ~12,000.
+    # Tokens annotated per article; the rest is not (stat `truncated`). The model's time grows with
+    # tokens (~3,500/s on a loaded core): 500,000 dots or 10,000 names ran minutes. Long features
+    # have ~12,000.
     max_tokens: int = 20_000
     doc_timeout_s: float = 300.0  # one article that takes longer is quarantined, the batch goes on
 

@@ -27,22 +27,29 @@ class BatchNotFound(UserError, FileNotFoundError):
 
 
 class DamagedFile(Exception):
-    """A file of ours (a DuckDB database, checked by its header) cannot be read: one line saying which file and
-    how to get it back, exit code 1 (no setting fixes it; a file that is not ours is a wrong setting instead)."""
+    """A file of ours (a DuckDB database, checked by its header) cannot be read: one line saying
+    which file and how to get it back, exit code 1 (no setting fixes it; a file that is not ours is
+    a wrong setting instead)."""
 
 
 class OutOfMemory(Exception):
-    """A store operation ran out of memory: one line naming the settings that bound memory, exit code 1."""
+    """A store operation ran out of memory: one line naming the settings that bound memory, exit
+    code 1."""
 
 
 # Failures that are not the user's doing: one line, exit code 1 (a UserError is exit code 2).
 FAILURES = (TransientError, DamagedFile, OutOfMemory)
 
-MEMORY_ADVICE = ("lower NEWSDESK_DUCKDB_MEMORY (and NEWSDESK_DUCKDB_LOAD_MEMORY) or the worker counts "
-                 "NEWSDESK_NER_PROCESSES and NEWSDESK_CLEAN_WORKERS, or give the process more memory")
-# How running out of memory shows: Python's MemoryError, DuckDB's OutOfMemoryException, C++'s std::bad_alloc.
-_OOM_NAMES = frozenset({"MemoryError", "OutOfMemoryException", "OutOfMemory"})
-_OOM_WORDS = ("std::bad_alloc", "out of memory", "cannot allocate memory", "failed to allocate")
+MEMORY_ADVICE = ("lower NEWSDESK_DUCKDB_MEMORY (and NEWSDESK_DUCKDB_LOAD_MEMORY) or the worker "
+                 "counts NEWSDESK_NER_PROCESSES and NEWSDESK_CLEAN_WORKERS, or give the process "
+                 "more memory")
+# How running out of memory shows: Python's MemoryError, DuckDB's OutOfMemoryException, C++'s
+# std::bad_alloc, numpy's _ArrayMemoryError ("Unable to allocate 8.46 MiB ..."); with no address
+# space left a thread gets no stack ("can't start new thread") and a library cannot be loaded
+# ("failed to map segment from shared object").
+OOM_NAMES = frozenset({"MemoryError", "_ArrayMemoryError", "OutOfMemoryException", "OutOfMemory"})
+_OOM_WORDS = ("std::bad_alloc", "out of memory", "cannot allocate memory", "failed to allocate",
+              "unable to allocate", "can't start new thread", "failed to map segment")
 
 
 def is_out_of_memory(exc: BaseException | None) -> bool:
@@ -50,7 +57,8 @@ def is_out_of_memory(exc: BaseException | None) -> bool:
     seen = 0
     while exc is not None and seen < 20:
         text = str(exc).lower()
-        if type(exc).__name__ in _OOM_NAMES or any(word in text for word in _OOM_WORDS):
+        if (isinstance(exc, MemoryError) or type(exc).__name__ in OOM_NAMES
+                or any(w in text for w in _OOM_WORDS)):
             return True
         exc, seen = exc.__cause__ or exc.__context__, seen + 1
     return False

@@ -1,22 +1,26 @@
-"""Items through a pool of worker processes, where no single item can stop, stall or crash the rest.
+"""Items through a pool of worker processes, where no single item can stop, stall or crash the
+rest.
 
-Each worker runs a chunk of items and writes which item it is on to a small progress file. An item that
-raises becomes a `Failed` outcome with the exception text; an item that runs past its time limit gets its
-worker killed by the parent and becomes `Failed(timeout)`; an item whose worker dies (a segfault in a C
-library, the kernel's OOM killer) is retried once alone and becomes `Failed(crash)` if it kills that worker
-too. The other items of the broken chunks are resubmitted, so every item ends with exactly one outcome.
+Each worker runs a chunk of items and writes which item it is on to a small progress file. An item
+that raises becomes a `Failed` outcome with the exception text; an item that runs past its time
+limit gets its worker killed by the parent and becomes `Failed(timeout)`; an item whose worker dies
+(a segfault in a C library, the kernel's OOM killer) is retried once alone and becomes
+`Failed(crash)` if it kills that worker too. The other items of the broken chunks are resubmitted,
+so every item ends with exactly one outcome.
 
-Time limits hold per item also when `fn` takes a whole chunk at once (spaCy's nlp.pipe). A whole-chunk call is
-time-boxed to what its real size is worth: one item's limit, or `weight` items' when `fn` says how big the step
-is (`working_on(None, weight)`); an overrun falls back to running every item alone, each with its own limit. A
-batched `fn` that works item by item inside its call (tokenising, linking) says which one with `working_on(i)`:
-an item that runs past the limit there is itself the one stopped and blamed, at once, and the rest of the chunk
-is run again without it. So one slow document costs about one limit, never `limit x chunk size` (a 7-document
-chunk once sat 9 minutes in NER with nothing quarantined).
+Time limits hold per item also when `fn` takes a whole chunk at once (spaCy's nlp.pipe). A
+whole-chunk call is time-boxed to what its real size is worth: one item's limit, or `weight` items'
+when `fn` says how big the step is (`working_on(None, weight)`); an overrun falls back to running
+every item alone, each with its own limit. A batched `fn` that works item by item inside its call
+(tokenising, linking) says which one with `working_on(i)`: an item that runs past the limit there
+is itself the one stopped and blamed, at once, and the rest of the chunk is run again without it.
+So one slow document costs about one limit, never `limit x chunk size` (a 7-document chunk once sat
+9 minutes in NER with nothing quarantined).
 
-Written here because multiprocessing.Pool and concurrent.futures neither bound what they read ahead nor say
-which item killed a worker. Workers start with "spawn" (the caller may hold threads, Dagster does), ignore
-Ctrl-C (the parent decides) and die with their parent (kill -9 of a run must not leave them behind).
+Written here because multiprocessing.Pool and concurrent.futures neither bound what they read ahead
+nor say which item killed a worker. Workers start with "spawn" (the caller may hold threads,
+Dagster does), ignore Ctrl-C (the parent decides) and die with their parent (kill -9 of a run must
+not leave them behind).
 """
 
 from __future__ import annotations
@@ -43,7 +47,7 @@ R = TypeVar("R")
 
 @dataclass(frozen=True)
 class Failed:
-    """An item that produced no result: `kind` is error, oom, timeout or crash; `detail` a sentence."""
+    """An item without a result: `kind` is error, oom, timeout or crash; `detail` a sentence."""
 
     kind: str
     detail: str
@@ -67,14 +71,16 @@ class WorkerStartError(RuntimeError):
 _MAX_IDLE_BREAKS = 3
 _BATCH = -2  # progress mark: the worker is inside a whole-chunk call, no single item to blame yet
 _IDLE = -1
-# In a worker, while a batched fn runs over a whole chunk: its progress file and item indices (for working_on).
+# In a worker, while a batched fn runs over a whole chunk: its progress file and item indices (for
+# working_on).
 _CURRENT: dict[str, Any] = {}
 
 
 def working_on(position: int | None, weight: float = 1.0) -> None:
-    """Called by a batched fn during its whole-chunk call: from now on it works on item `position` of the list it
-    was given alone (an overrun stops and blames that item), or, with None, on a step over the whole chunk worth
-    `weight` items' time limits. Does nothing outside such a call (items run alone are already marked)."""
+    """Called by a batched fn during its whole-chunk call: from now on it works on item `position`
+    of the list it was given alone (an overrun stops and blames that item), or, with None, on a
+    step over the whole chunk worth `weight` items' time limits. Does nothing outside such a call
+    (items run alone are already marked)."""
     if not _CURRENT:
         return
     if position is None:
@@ -109,8 +115,9 @@ def _run_job(job: _Job[T]) -> list[tuple[int, Any]]:
 
 
 def _failed(exc: Exception) -> Failed:
-    """An item's exception as its outcome: kind oom when it ran out of memory (the worker survives a MemoryError
-    or a std::bad_alloc that reached Python; one it does not survive is a crash), else error."""
+    """An item's exception as its outcome: kind oom when it ran out of memory (the worker survives
+    a MemoryError or a std::bad_alloc that reached Python; one it does not survive is a crash),
+    else error."""
     text = f"{type(exc).__name__}: {exc}"[:1000]
     if is_out_of_memory(exc):
         return Failed("oom", f"ran out of memory processing it ({text}); other documents went on")
@@ -123,7 +130,8 @@ def _mark(path: str, index: int, weight: float = 1.0) -> None:
 
 
 def _read_mark(path: str) -> tuple[int, int, float, float] | None:
-    """(worker pid, item index or _BATCH / _IDLE, when it started, how many items' time limits it may take)."""
+    """(worker pid, item index or _BATCH / _IDLE, when it started, how many items' time limits it
+    may take)."""
     try:
         pid, index, started, weight = Path(path).read_text(encoding="ascii").split()
         return int(pid), int(index), float(started), float(weight)
@@ -134,12 +142,14 @@ def _read_mark(path: str) -> tuple[int, int, float, float] | None:
 def map_items(fn: Callable[[list[T], Any], list[R]], chunks: Iterable[list[T]], config: Any, *, workers: int,
               scratch: Path, timeout_s: float, batched: bool = False,
               window: int | None = None) -> Iterator[list[R | Failed]]:
-    """fn(items, config) -> one result per item, for every chunk, in order: one list of outcomes per chunk.
+    """fn(items, config) -> one result per item, for every chunk, in order: one list of outcomes
+    per chunk.
 
-    With `batched`, fn gets a whole chunk at once (and the items one by one only when the chunk fails or runs
-    out of time); otherwise always one item. `timeout_s` bounds one item; a whole-chunk call gets that once, or
-    `weight` times for a step it declares with `working_on` (see the module docstring).
-    workers == 0 runs in this process (no protection against hangs and crashes: for tests and tiny tools)."""
+    With `batched`, fn gets a whole chunk at once (and the items one by one only when the chunk
+    fails or runs out of time); otherwise always one item. `timeout_s` bounds one item; a
+    whole-chunk call gets that once, or `weight` times for a step it declares with `working_on`
+    (see the module docstring). workers == 0 runs in this process (no protection against hangs and
+    crashes: for tests and tiny tools)."""
     if workers <= 0:
         for items in chunks:
             job = _Job(fn, config, batched, 0, tuple(range(len(items))), tuple(items), os.devnull)

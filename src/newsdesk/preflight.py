@@ -72,9 +72,9 @@ def incomplete_delivery(settings: Settings, batch_id: str) -> str | None:
 
 
 def check_store(store: Store) -> None:
-    """The database opens: a wrong NEWSDESK_DB (a folder, a path below a file, a file that is not a DuckDB
-    database) is a UserError that never advises moving or restoring it; a damaged database of ours, an unreachable
-    catalog or running out of memory keep their own kinds (exit code 1)."""
+    """The database opens: a wrong NEWSDESK_DB (a folder, a path below a file, a file that is not a
+    DuckDB database) is a UserError that never advises moving or restoring it; a damaged database
+    of ours, an unreachable catalog or running out of memory keep their own kinds (exit code 1)."""
     if store.backend == "duckdb":
         problem = path_problem(store.path)
         if problem is not None:
@@ -88,20 +88,37 @@ def check_store(store: Store) -> None:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         if is_out_of_memory(exc):
             raise OutOfMemory(out_of_memory_line(f"opening {store.describe()}")) from None
-        raise UserError(f"cannot open {store.describe()}: {first}; check its setting (NEWSDESK_DB, "
-                        "NEWSDESK_STORAGE, NEWSDESK_LAKE_*)") from None
+        raise UserError(f"cannot open {store.describe()}: {first}; check its setting "
+                        "(NEWSDESK_DB, NEWSDESK_STORAGE, NEWSDESK_LAKE_*)") from None
 
 
 def check_dagster_home(path: Path) -> None:
-    """DAGSTER_HOME (where runs are recorded) is a folder this process can write, or can be created."""
+    """DAGSTER_HOME (where runs are recorded) is a folder this process can write or create."""
     if path.exists() and not path.is_dir():
-        raise UserError(f"DAGSTER_HOME={path} is a file, not a folder: set DAGSTER_HOME to a folder (it is created "
-                        "when missing)")
+        raise UserError(f"DAGSTER_HOME={path} is a file, not a folder: set DAGSTER_HOME to a "
+                        "folder (it is created when missing)")
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UserError(f"cannot create the DAGSTER_HOME folder {path} ({exc.strerror or exc}): set DAGSTER_HOME "
-                        "to a folder you can write") from None
+        raise UserError(f"cannot create the DAGSTER_HOME folder {path} ({exc.strerror or exc}): "
+                        "set DAGSTER_HOME to a folder you can write") from None
     if not os.access(path, os.W_OK | os.X_OK):
-        raise UserError(f"cannot write in the DAGSTER_HOME folder {path}: set DAGSTER_HOME to a folder you can "
-                        "write")
+        raise UserError(f"cannot write in the DAGSTER_HOME folder {path}: set DAGSTER_HOME to a "
+                        "folder you can write")
+
+
+def main() -> int:
+    """`python -m newsdesk.preflight`: the checks a command that starts Dagster itself (`make ui`, which
+    runs `dagster dev`) makes first; one line and exit code 2 when DAGSTER_HOME is no usable folder."""
+    import sys
+
+    try:
+        check_dagster_home(Path(os.environ.get("DAGSTER_HOME") or "dagster_home"))
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

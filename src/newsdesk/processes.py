@@ -67,12 +67,12 @@ _M_ARENA_MAX = -8  # mallopt parameter (glibc's malloc.h)
 
 
 def fit_address_space_limit() -> None:
-    """Under an address-space limit (`ulimit -v`), use two malloc arenas, as MALLOC_ARENA_MAX=2 would.
+    """Under an address-space limit (`ulimit -v`), use two malloc arenas (MALLOC_ARENA_MAX=2).
 
-    glibc reserves 64 MB of address space per arena, up to eight arenas per core, one per new thread (DuckDB and
-    Dagster start many): under `ulimit -v 1200000` a run died with "cannot allocate memory for thread-local
-    data: ABORT" with little memory in use; with two arenas the same batch succeeds. Without a limit nothing
-    changes."""
+    glibc reserves 64 MB of address space per arena, up to eight arenas per core, one per new
+    thread (DuckDB and Dagster start many): under `ulimit -v 1200000` a run died with "cannot
+    allocate memory for thread-local data: ABORT" with little memory in use; with two arenas the
+    same batch succeeds. Without a limit nothing changes."""
     if LIBC is None or "MALLOC_ARENA_MAX" in os.environ:
         return
     soft, _ = resource.getrlimit(resource.RLIMIT_AS)

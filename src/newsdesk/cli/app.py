@@ -182,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return run(args)
     except UserError as exc:  # CliError, SettingsError and the store's own
-        if is_out_of_memory(exc):  # DuckDB's OutOfMemoryException, worded by a command as an SQL error
+        if is_out_of_memory(exc):  # DuckDB's OutOfMemoryException, worded as an SQL error
             print(f"newsdesk: {out_of_memory_line(f'`newsdesk {args.command}`')}", file=sys.stderr)
             return 1
         print(f"newsdesk: {exc}", file=sys.stderr)

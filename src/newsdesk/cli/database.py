@@ -75,9 +75,11 @@ def is_damage(exc: BaseException) -> bool:
 
 
 def damaged(store: Store, path: Path, exc: BaseException) -> str:
-    if path != store.snapshot_path() and not is_duckdb_file(path):  # /etc/passwd is not ours: never advise
-        # moving or restoring it (the snapshot is ours whatever it holds: publishing it again is the fix)
-        return path_problem(path) or f"cannot open {path} ({first_line(exc)}): set NEWSDESK_DB to the database file"
+    # /etc/passwd is not ours: never advise moving or restoring it (the snapshot is ours whatever
+    # it holds: publishing it again is the fix)
+    if path != store.snapshot_path() and not is_duckdb_file(path):
+        return path_problem(path) or (f"cannot open {path} ({first_line(exc)}): set NEWSDESK_DB "
+                                      "to the database file")
     if path == store.snapshot_path():
         fix = "publish it again with `python -m pipelines corpus`"
     else:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import re
 
-# A place in capitals at a line start (at most 60 characters: a line of 10^6 capitals was matched to its end and
-# given back one character at a time), then a comma and a capitalised word, an ISO date, a month and a day, or a
-# bracket.
-_DATELINE = re.compile(r"^[ \t]*(?P<place>[^\W\d_a-z](?:[^\W\d_a-z]|[.'’ -]){0,58}[^\W\d_a-z])(?=[ \t]*,[ \t]*[A-Z]"
+# A place in capitals at a line start (at most 60 characters: a line of 10^6 capitals was matched
+# to its end and given back one character at a time), then a comma and a capitalised word, an ISO
+# date, a month and a day, or a bracket.
+_DATELINE = re.compile(r"^[ \t]*(?P<place>[^\W\d_a-z](?:[^\W\d_a-z]|[.'’ -]){0,58}[^\W\d_a-z])"
+                       r"(?=[ \t]*,[ \t]*[A-Z]"
                        r"|[ \t]+\d{4}-\d\d-\d\d|[ \t]*,?[ \t]+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*"
                        r"\.?[ \t]+\d|[ \t]*\()", re.MULTILINE)
 # A place in any case at a line start, then a short bracketed agency name and a dash.

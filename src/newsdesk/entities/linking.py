@@ -168,20 +168,24 @@ def link_people(spans: list[Span], options: LinkOptions, context: list[Span] | N
 
 
 _PARTICLES = {"van", "von", "der", "den", "de", "da", "di", "du", "la", "le", "del", "bin", "al", "el", "ibn", "mac"}
-# Misspellings are sought among at most this many distinct full names sharing a first word and a word count: a
-# list naming thousands of people would otherwise cost a comparison per pair (quadratic; 10k names ran minutes).
+# Misspellings are sought among at most this many distinct full names sharing a first word and a
+# word count: a list naming thousands of people would otherwise cost a comparison per pair
+# (quadratic; 10k names ran minutes).
 _MAX_SPELLING_CANDIDATES = 200
 
 
 class _FullNames:
-    """The article's full person names, indexed so that linking one span costs a lookup, not a scan."""
+    """The article's full person names, indexed so that linking one span costs a lookup, not a
+    scan."""
 
     def __init__(self, names: list[Span]) -> None:
-        names = sorted(names, key=lambda f: f.start)  # the nearest one before a span is found by bisection
-        self.by_tail: dict[tuple[int, str], list[Span]] = {}  # (n words, normalised last n words) -> names
+        names = sorted(names, key=lambda f: f.start)  # the nearest one before a span: by bisection
+        # (n words, normalised last n words) -> names
+        self.by_tail: dict[tuple[int, str], list[Span]] = {}
         self.by_word: dict[str, list[Span]] = {}  # normalised first or last word -> names
         self.by_key: dict[str, Span] = {}  # normalised full name -> its first occurrence
-        self.by_first: dict[tuple[str, int], list[str]] = {}  # (first word, n words) -> distinct normalised names
+        # (first word, n words) -> distinct normalised names
+        self.by_first: dict[tuple[str, int], list[str]] = {}
         for f in names:
             words = f.canonical.split()
             for n in range(1, len(words)):
@@ -193,7 +197,7 @@ class _FullNames:
                 self.by_key[key] = f
                 if key.split():
                     self.by_first.setdefault((key.split()[0], len(key.split())), []).append(key)
-        self.spelling: dict[str, Span | None] = {}  # memo: normalised span text -> closest full name
+        self.spelling: dict[str, Span | None] = {}  # memo: normalised text -> closest full name
 
 
 def looks_like_name(text: str) -> bool:
@@ -202,7 +206,8 @@ def looks_like_name(text: str) -> bool:
 
 
 def _nearest(candidates: list[Span], span: Span) -> Span:
-    """The nearest candidate before the span (candidates are in article order), else the first after it."""
+    """The nearest candidate before the span (candidates are in article order), else the first
+    after it."""
     i = bisect.bisect_left(candidates, span.start, key=lambda f: f.start)
     return candidates[i - 1] if i else candidates[0]
 

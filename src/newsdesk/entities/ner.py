@@ -75,10 +75,11 @@ def _named(doc: Doc) -> list[RawSpan]:
     return [RawSpan(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents if e.label_ in NAMED_LABELS]
 
 
-def tokenize_capped(nlp: Language, pieces: Iterable[str], max_tokens: int) -> tuple[list[Doc], int]:
-    """The pieces of one text tokenised, at most `max_tokens` tokens in all (the model's cost grows with tokens,
-    so a pathological text is cut here, before the model); returns the Docs and how many characters of the pieces
-    were left out."""
+def tokenize_capped(nlp: Language, pieces: Iterable[str],
+                    max_tokens: int) -> tuple[list[Doc], int]:
+    """The pieces of one text tokenised, at most `max_tokens` tokens in all (the model's cost grows
+    with tokens, so a pathological text is cut here, before the model); returns the Docs and how
+    many characters of the pieces were left out."""
     docs: list[Doc] = []
     left_out = 0
     for piece in pieces:

@@ -53,8 +53,8 @@ _ORG_FIRST = re.compile(r"^(?:Bank|University|Ministry|Department|Council|Court|
 TICKER = re.compile(r"\s*\(\s*(?:(?P<exchange>[A-Z][A-Za-z]+(?:\s[A-Z][A-Za-z]+)?)\s*:\s*"
                     r"(?P<symbol>[A-Z0-9][A-Z0-9.\-]{0,9})"
                     r"|(?P<code>[A-Z0-9]{1,6}\.[A-Z]{1,3}))\s*\)")
-# The same without the leading spaces, to scan a whole body: a scan starting with \s* tries every space of a run
-# to its end (a body of 10^6 spaces took minutes).
+# The same without the leading spaces, to scan a whole body: a scan starting with \s* tries every
+# space of a run to its end (a body of 10^6 spaces took minutes).
 _TICKER_ANYWHERE = re.compile(TICKER.pattern.removeprefix(r"\s*"))
 _NOT_PLACE = frozenset({"PERSON", "ORG", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "NORP", "LANGUAGE", "MISC"})
 

@@ -62,7 +62,8 @@ def drop_noise(spans: list[Span]) -> list[Span]:
     return kept
 
 
-def unglue_tail(body: str, start: int, end: int, known_words: set[str], longest_name: int | None = None) -> int:
+def unglue_tail(body: str, start: int, end: int, known_words: set[str],
+                longest_name: int | None = None) -> int:
     """"Xi Jinpingreceived ...": end the span at a name word seen elsewhere in the article when a lower-case word
     is glued to it. The glued tail must read like a word of its own (it occurs in the article, or it is an
     inflected verb), so "Apple" is not cut to "App" nor "Arabia" to "Arab"."""
@@ -70,7 +71,8 @@ def unglue_tail(body: str, start: int, end: int, known_words: set[str], longest_
     offset = start
     longest = max(map(len, known_words), default=0) if longest_name is None else longest_name
     for word in body[start:end].split(" "):
-        # Each prefix looked up, longest first (a scan of every known name per word was quadratic in names).
+        # Each prefix looked up, longest first (a scan of every known name per word was quadratic
+        # in names).
         for n in range(min(len(word) - 4, longest), 2, -1):
             name, tail = word[:n], word[n:]
             if name in known_words and tail.isalpha() and tail.islower():

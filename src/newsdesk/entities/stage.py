@@ -42,10 +42,11 @@ def annotate_rows(rows: list[dict[str, Any]], config: NerConfig,
                   options: LinkOptions = DEFAULT_OPTIONS) -> list[Annotated]:
     """NER and linking for a chunk of articles, in whichever process runs it (the model loads once per process).
 
-    Workers return only the mentions: shipping spaCy Docs back, as nlp.pipe(n_process=...) does, costs the
-    parent a tokenisation and a (de)serialisation per article. Tokenising and linking are per article and say
-    which one they are on (an article that overruns its time there is the one stopped); the model then runs over
-    the whole chunk, time-boxed by its token count (newsdesk.parallel)."""
+    Workers return only the mentions: shipping spaCy Docs back, as nlp.pipe(n_process=...) does,
+    costs the parent a tokenisation and a (de)serialisation per article. Tokenising and linking are
+    per article and say which one they are on (an article that overruns its time there is the one
+    stopped); the model then runs over the whole chunk, time-boxed by its token count
+    (newsdesk.parallel)."""
     nlp = load_model(config.model)
     bodies = [str(r["body"]) for r in rows]
     # A body republished word for word (a wire story after boilerplate removal) goes through the model once; the
@@ -59,13 +60,15 @@ def annotate_rows(rows: list[dict[str, Any]], config: NerConfig,
     for body, position in first_row.items():
         working_on(position)
         cuts = split_long(body, config.max_chars)
-        found, left_out[body] = tokenize_capped(nlp, (body[a:b] for a, b in cuts), config.max_tokens)
+        pieces = (body[a:b] for a, b in cuts)
+        found, left_out[body] = tokenize_capped(nlp, pieces, config.max_tokens)
         docs += found
         owners += [(body, start) for start, _ in cuts[:len(found)]]
     working_on(None, weight=sum(len(d) for d in docs) / config.max_tokens)
     spans: dict[str, list[RawSpan]] = {body: [] for body in first_row}
     for (body, start), found_spans in zip(owners, find_spans(nlp, docs, config.batch_size)):
-        spans[body].extend(RawSpan(s.start_char + start, s.end_char + start, s.text, s.label) for s in found_spans)
+        spans[body].extend(RawSpan(s.start_char + start, s.end_char + start, s.text, s.label)
+                           for s in found_spans)
     out = []
     for position, (row, body) in enumerate(zip(rows, bodies)):
         working_on(position)

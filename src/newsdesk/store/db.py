@@ -36,13 +36,14 @@ def is_lock_error(exc: BaseException) -> bool:
     return isinstance(exc, duckdb.IOException) and any(m in str(exc) for m in _LOCK_MESSAGES)
 
 
-# A DuckDB file starts with an 8-byte checksum and these magic bytes (duckdb's MainHeader::MAGIC_BYTES).
+# A DuckDB file starts with an 8-byte checksum and these magic bytes (duckdb's
+# MainHeader::MAGIC_BYTES).
 _MAGIC, _MAGIC_AT = b"DUCK", 8
 
 
 def is_duckdb_file(path: Path) -> bool:
-    """Whether `path` is a file that starts like a DuckDB database (damaged or not): only then is it ours to
-    advise restoring. /etc/passwd, a CSV or a folder are somebody else's."""
+    """Whether `path` is a file that starts like a DuckDB database (damaged or not): only then is
+    it ours to advise restoring. /etc/passwd, a CSV or a folder are somebody else's."""
     try:
         with open(path, "rb") as handle:
             return handle.read(_MAGIC_AT + len(_MAGIC))[_MAGIC_AT:] == _MAGIC
@@ -51,22 +52,24 @@ def is_duckdb_file(path: Path) -> bool:
 
 
 def path_problem(path: Path) -> str | None:
-    """What is wrong with NEWSDESK_DB pointing at `path` before DuckDB even tries, as one line; None if nothing.
-    A missing file is no problem (a new database is created), a folder or a path below a file is a setting."""
+    """What is wrong with NEWSDESK_DB pointing at `path` before DuckDB even tries, as one line;
+    None if nothing. A missing file is no problem (a new database is created); a folder, a path
+    below a file or a file without DuckDB's header is a wrong setting."""
     if path.is_dir():
-        return (f"{path} is a folder, not a DuckDB file: set NEWSDESK_DB to the database file (a new one is "
-                "created where none exists)")
+        return (f"{path} is a folder, not a DuckDB file: set NEWSDESK_DB to the database file "
+                "(a new one is created where none exists)")
     for parent in path.parents:
         if parent.exists():
             if not parent.is_dir():
-                return (f"NEWSDESK_DB={path} lies below {parent}, which is a file, not a folder: set NEWSDESK_DB "
-                        "to a file in a folder")
+                return (f"NEWSDESK_DB={path} lies below {parent}, which is a file, not a "
+                        "folder: set NEWSDESK_DB to a file in a folder")
             break
     if path.is_file() and not is_duckdb_file(path):
         size = path.stat().st_size
         what = "an empty file" if size == 0 else f"a file of {size:,} bytes"
-        return (f"NEWSDESK_DB={path} is not a DuckDB database ({what} without DuckDB's header): it is left "
-                "alone; set NEWSDESK_DB to the database file, or to a new path to create one")
+        return (f"NEWSDESK_DB={path} is not a DuckDB database ({what} without DuckDB's header): "
+                "it is left alone; set NEWSDESK_DB to the database file, or to a new path to "
+                "create one")
     return None
 
 
@@ -76,8 +79,8 @@ def connect_file(path: Path, read_only: bool, memory_limit: str, timeout_s: floa
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except (FileExistsError, NotADirectoryError):
-            raise UserError(path_problem(path) or f"cannot create the folder of {path}: set NEWSDESK_DB to a file "
-                            "in a folder") from None
+            raise UserError(path_problem(path) or f"cannot create the folder of {path}: set "
+                            "NEWSDESK_DB to a file in a folder") from None
     deadline = time.monotonic() + timeout_s
     delay = 0.05
     while True:

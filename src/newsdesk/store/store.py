@@ -214,9 +214,10 @@ def _unkey_contents(con: Connection) -> None:
 
 
 def _explain(exc: duckdb.IOException, path: Path, timeout_s: float) -> Exception:
-    """A DuckDB open failure as the error a person can act on: a wrong NEWSDESK_DB (a folder, a path below a file,
-    a file that is not a DuckDB database: never advised to be moved or restored, it is not ours), a damaged
-    database of ours (its header says DuckDB), or running out of memory."""
+    """A DuckDB open failure as the error a person can act on: a wrong NEWSDESK_DB (a folder, a
+    path below a file, a file that is not a DuckDB database: never advised to be moved or restored,
+    it is not ours), a damaged database of ours (its header says DuckDB), or running out of memory.
+    """
     if is_lock_error(exc):
         return TransientError(f"{path} stayed locked by another process for {timeout_s:.0f} s (one writer at a "
                               "time): wait for the other run, or use storage ducklake for several writers")
@@ -229,8 +230,9 @@ def _explain(exc: duckdb.IOException, path: Path, timeout_s: float) -> Exception
     if problem is not None:
         return UserError(problem)
     if is_duckdb_file(path):
-        return DamagedFile(f"the database {path} is damaged ({first}): restore it from a backup, or set "
-                           "NEWSDESK_DB to another file (a new one is created where none exists)")
+        return DamagedFile(f"the database {path} is damaged ({first}): restore it from a backup, "
+                           "or set NEWSDESK_DB to another file (a new one is created where none "
+                           "exists)")
     return UserError(f"cannot open the database {path}: {first}; set NEWSDESK_DB to another file")
 
 
