@@ -35,7 +35,8 @@ def cli_tags() -> dict[str, str]:
     from newsdesk.liveness import this_host
 
     host = this_host()
-    return {**CLI_TAGS, "newsdesk/host": host.host, "newsdesk/host_key": host.key, "newsdesk/pid": str(host.pid)}
+    return {**CLI_TAGS, "newsdesk/host": host.host, "newsdesk/host_key": host.key, "newsdesk/pid": str(host.pid),
+            "newsdesk/pid_started": host.started}
 
 
 class Exit(Exception):
@@ -173,8 +174,7 @@ def reap_dead_runs(instance: Any) -> None:
     launched, run monitoring) judges. Runs without the tag (older versions) are left alone."""
     import dagster as dg
 
-    from newsdesk.liveness import this_host
-    from newsdesk.processes import process_alive
+    from newsdesk.liveness import same_process_alive, this_host
 
     here = this_host()
     for record in instance.get_run_records(dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED,
@@ -183,7 +183,7 @@ def reap_dead_runs(instance: Any) -> None:
         if run.tags.get("newsdesk/launched_by") != "cli" or run.tags.get("newsdesk/host_key") != here.key:
             continue
         pid = run.tags.get("newsdesk/pid", "")
-        if pid.isdigit() and not process_alive(int(pid)):
+        if pid.isdigit() and not same_process_alive(int(pid), run.tags.get("newsdesk/pid_started", "")):
             instance.report_run_failed(run, f"its process {pid} on {here.host} is gone (killed); marked failed "
                                        "by the next run on that host")
             instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)

@@ -258,3 +258,16 @@ def test_an_unreachable_catalog_is_retried_then_exit_1_with_one_line(tmp_path: P
     assert len(errors) == 1 and "is unreachable (gave up after 4 s of retries)" in errors[0], proc.stderr[-2000:]
     assert proc.stderr.count("unreachable (") >= 2  # it did retry
     assert time.monotonic() - started >= 4
+
+
+def test_a_reused_pid_does_not_keep_a_dead_holder_alive(tmp_path: Path) -> None:
+    """A host back in a fresh PID namespace numbers its processes from 1 again: the holder's pid may now be a
+    live stranger (even the claimer itself). Its start time tells them apart."""
+    store = _store(tmp_path)
+    with lease.acting_for("run-a"), lease.holding(store, "b1"):
+        pass
+    lease._HEARTBEAT.remove("b1", "run-a")
+    with _rows(tmp_path) as con:
+        con.execute("UPDATE newsdesk_batch_leases SET pid = ?, started = '1'", [os.getpid()])
+    with lease.acting_for("run-b"), lease.holding(store, "b1"):
+        assert lease.lease_store(store).get("b1").run_id == "run-b"

@@ -24,6 +24,7 @@ class Host:
     host: str  # the hostname, for people
     key: str  # where a pid is meaningful: hostname, boot id, PID namespace
     pid: int  # the process that lives as long as the run (see run_pid)
+    started: str  # when that process started (process_start): a pid number reused later is another process
 
 
 def _read(path: str) -> str:
@@ -51,7 +52,24 @@ def run_pid() -> int:
 
 
 def this_host() -> Host:
-    return Host(socket.gethostname(), _host_key(), run_pid())
+    pid = run_pid()
+    return Host(socket.gethostname(), _host_key(), pid, process_start(pid))
+
+
+def process_start(pid: int) -> str:
+    """The process's start time in clock ticks since boot (/proc/<pid>/stat field 22), "" if unknown. With the
+    pid it names one process: PID namespaces restart their numbers at 1, and a new namespace may even reuse a
+    dead one's inode, so a pid alone can name a live stranger."""
+    stat = _read(f"/proc/{pid}/stat")
+    fields = stat.rpartition(")")[2].split()
+    return fields[19] if len(fields) > 19 else ""
+
+
+def same_process_alive(pid: int, started: str) -> bool:
+    """Whether process `pid` of this host is still the one that started at `started` ("" = not recorded)."""
+    if not process_alive(pid):
+        return False
+    return not started or process_start(pid) in ("", started)
 
 
 def host_tag() -> str:
@@ -73,12 +91,12 @@ def tag_owner_dead(tag: str, pid: int) -> bool:
     return tag[:4] == mine[:4]
 
 
-def provably_dead(host_key: str, pid: int, age_s: float, ttl_s: float) -> bool:
+def provably_dead(host_key: str, pid: int, started: str, age_s: float, ttl_s: float) -> bool:
     """Same host: its pid is gone (or the host has rebooted since). Another host: no heartbeat for `ttl_s`
     seconds (`age_s` is measured on one clock, the lease store's, so hosts' clocks need not agree)."""
     mine = _host_key()
     if host_key == mine:
-        return not process_alive(pid)
+        return not same_process_alive(pid, started)
     theirs, ours = host_key.split("|"), mine.split("|")
     if len(theirs) == 3 and (theirs[0], theirs[2]) == (ours[0], ours[2]):
         return True  # this very host (name and PID namespace) in an earlier boot

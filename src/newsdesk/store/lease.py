@@ -36,9 +36,9 @@ T = TypeVar("T")
 
 TABLE = "newsdesk_batch_leases"
 _DDL = (f"CREATE TABLE IF NOT EXISTS {TABLE} (batch_id TEXT PRIMARY KEY, run_id TEXT NOT NULL, "
-        "host TEXT NOT NULL, host_key TEXT NOT NULL, pid INTEGER NOT NULL, since DOUBLE PRECISION NOT NULL, "
-        "heartbeat DOUBLE PRECISION NOT NULL)")
-_COLS = "run_id, host, host_key, pid, since, heartbeat"
+        "host TEXT NOT NULL, host_key TEXT NOT NULL, pid INTEGER NOT NULL, started TEXT NOT NULL, "
+        "since DOUBLE PRECISION NOT NULL, heartbeat DOUBLE PRECISION NOT NULL)")
+_COLS = "run_id, host, host_key, pid, started, since, heartbeat"
 
 _RUN: ContextVar[str | None] = ContextVar("newsdesk_run_id", default=None)
 _PROCESS_RUN = f"process-{uuid.uuid4().hex[:12]}"  # the holder id of code run outside Dagster (tests, scripts)
@@ -73,6 +73,7 @@ class Lease:
     host: str
     host_key: str
     pid: int
+    started: str  # the holder process's start time (liveness.process_start)
     since: float  # seconds since the epoch, on the lease store's clock (the catalog's, on a lake)
     heartbeat: float
     age_s: float  # seconds since the heartbeat, on that same clock: no clock skew between hosts
@@ -122,28 +123,29 @@ class LeaseStore:
         row = cur.fetchone()
         if row is None:
             return None
-        return Lease(batch_id, str(row[0]), str(row[1]), str(row[2]), int(row[3]), float(row[4]), float(row[5]),
-                     float(row[6]))
+        return Lease(batch_id, str(row[0]), str(row[1]), str(row[2]), int(row[3]), str(row[4]), float(row[5]),
+                     float(row[6]), float(row[7]))
 
     def claim(self, batch_id: str, run_id: str, ttl_s: float) -> Lease | None:
         """Take the batch for `run_id`; returns the dead holder it replaced, if any. BatchBusy if held."""
         me = liveness.this_host()
-        values = [batch_id, run_id, me.host, me.key, me.pid]
+        values = [batch_id, run_id, me.host, me.key, me.pid, me.started]
         with self._transaction() as cur:
-            cur.execute(self._sql(f"INSERT INTO {TABLE} (batch_id, {_COLS}) VALUES (%s, %s, %s, %s, %s, NOW(), "
+            cur.execute(self._sql(f"INSERT INTO {TABLE} (batch_id, {_COLS}) VALUES (%s, %s, %s, %s, %s, %s, NOW(), "
                                   "NOW()) ON CONFLICT (batch_id) DO NOTHING"), values)
             if cur.rowcount == 1:
                 return None
             held = self._row(cur, batch_id, lock=True)  # locked: two takers cannot both replace one holder
             if held is None:
                 raise BatchBusy(f"batch {batch_id!r}: its lease changed while being claimed; run it again")
-            if held.run_id != run_id and not liveness.provably_dead(held.host_key, held.pid, held.age_s, ttl_s):
+            if held.run_id != run_id and not liveness.provably_dead(held.host_key, held.pid, held.started,
+                                                                    held.age_s, ttl_s):
                 raise BatchBusy(f"batch {batch_id!r} is being processed by {held.describe()}: this run "
                                 "stops here; run the batch again after that run ends if it is still needed")
             since = "since" if held.run_id == run_id else "NOW()"
             cur.execute(self._sql(f"UPDATE {TABLE} SET run_id = %s, host = %s, host_key = %s, pid = %s, "
-                                  f"since = {since}, heartbeat = NOW() WHERE batch_id = %s"),
-                        [run_id, me.host, me.key, me.pid, batch_id])
+                                  f"started = %s, since = {since}, heartbeat = NOW() WHERE batch_id = %s"),
+                        [run_id, me.host, me.key, me.pid, me.started, batch_id])
             return None if held.run_id == run_id else held
 
     def verify(self, batch_id: str, run_id: str) -> None:
@@ -263,7 +265,8 @@ class _Heartbeat:
                 continue
             for (batch_id, run_id), (leases, _) in held.items():
                 try:
-                    if not leases.beat(batch_id, run_id):
+                    if not leases.beat(batch_id, run_id) and (batch_id, run_id) in self.held:
+                        # (not released meanwhile: a publish that just released it is no takeover)
                         log.warning("batch %s: the lease of run %s was taken over", batch_id, run_id)
                         self.remove(batch_id, run_id)
                 except Exception as exc:  # noqa: BLE001 - a catalog restart: the next beat tries again
