@@ -4,6 +4,9 @@
     python -m pipelines run BATCH [BATCH ...]      process landing folders as batches, then publish the corpus
     python -m pipelines run BATCH --allow-empty    ... also a batch whose folder is now empty (removes its rows)
     python -m pipelines corpus                     rebuild the corpus assets and publish the analysts' snapshot
+    python -m pipelines ui                         the Dagster UI (dagster dev) on the project's instance
+
+The installed `newsdesk` command has the same `run`, `demo` and `ui`, from any directory.
 
 Runs are recorded in $DAGSTER_HOME (default: dagster_home/ in the project), so they show in the UI. Errors are one
 line saying what to do; exit code 2 for a wrong setting or input, 1 for a failed run, 130 when interrupted.
@@ -217,6 +220,17 @@ def copy_sample(landing_dir: Path, name: str = "sample-batch") -> str:
     return name
 
 
+def start_ui() -> int:
+    """`dagster dev` on the project's workspace and instance (what `make ui` runs); replaces this process."""
+    dagster = Path(sys.executable).parent / "dagster"
+    if not dagster.is_file():
+        raise Exit(2, f"{dagster} is not installed: run `make setup` in {PROJECT_ROOT}")
+    os.chdir(PROJECT_ROOT)  # workspace.yaml loads pipelines/ and assets/ from the checkout
+    os.environ.setdefault("PYTHONWARNINGS", "ignore:Function `dev_command` is superseded")
+    os.execv(dagster, [str(dagster), "dev", "-w", str(PROJECT_ROOT / "workspace.yaml")])
+    return 0  # not reached
+
+
 def main(argv: list[str] | None = None) -> int:
     from newsdesk.config import environment_help
 
@@ -230,6 +244,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--allow-empty", action="store_true",
                      help="process a batch whose folder is now empty: its rows are removed")
     sub.add_parser("corpus", help="rebuild the corpus assets and publish the analysts' snapshot")
+    sub.add_parser("ui", help="the Dagster UI (dagster dev -w workspace.yaml) on the project's instance")
     args = parser.parse_args(argv)
     try:
         return _command(args)
@@ -258,6 +273,8 @@ def _command(args: argparse.Namespace) -> int:
             print_summary(resource.store())
         elif args.command == "run":
             ok = run_batches(args.batches, args.allow_empty)
+        elif args.command == "ui":
+            return start_ui()
         else:
             ok = publish()
     except UserError as exc:
