@@ -20,16 +20,16 @@ import shutil
 import signal
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from assets.resources import PROJECT_ROOT
+from pipelines.progress import SILENT, batch_summary, children_stderr_silenced, progress_to
 
 SAMPLE_BATCH = PROJECT_ROOT / "samples" / "sample-batch"
-# Step-level DEBUG events stay in the run's event log (and the UI); the terminal gets INFO and above.
-QUIET = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 CLI_TAGS = {"newsdesk/launched_by": "cli"}
 
 
@@ -37,6 +37,10 @@ class Exit(Exception):
     def __init__(self, code: int, message: str) -> None:
         super().__init__(message)
         self.code = code
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C with a message of its own (what was done and what was not)."""
 
 
 def _instance() -> Any:
@@ -109,14 +113,17 @@ def run_batches(args: list[str], allow_empty: bool = False) -> bool:
         name = queue.pop(0)
         done.add(name)
         instance.add_dynamic_partitions(batches.name, [name])
-        config = {**QUIET, "ops": {"raw_documents": {"config": {"allow_empty": allow_empty}}}}
-        with interruptible():
+        config = {**SILENT, "ops": {"raw_documents": {"config": {"allow_empty": allow_empty}}}}
+        print(f"processing batch {name}", flush=True)
+        started = time.monotonic()
+        with interruptible(), children_stderr_silenced(), progress_to(sys.stdout):
             result = defs.resolve_job_def("process_batch").execute_in_process(
                 partition_key=name, instance=instance, raise_on_error=False, run_config=config, tags=CLI_TAGS)
         if _interrupted(result):
             raise KeyboardInterrupt
-        print(f"batch {name}: run {result.run_id} " + ("succeeded" if result.success else
-                                                       f"FAILED: {_failure(result)}"))
+        seconds = time.monotonic() - started
+        print(batch_summary(name, result, seconds) if result.success else
+              f"batch {name}: FAILED after {seconds:.1f} s: {_failure(result)} (run {result.run_id})", flush=True)
         ok &= result.success
         again = [b for b in _requested(store) if b not in queue and b not in done]
         if again:
@@ -200,14 +207,24 @@ def _failure(result: Any) -> str:
 def publish() -> bool:
     from pipelines.definitions import defs
 
-    result = defs.resolve_job_def("publish_corpus").execute_in_process(instance=_instance(), raise_on_error=False,
-                                                                        run_config=QUIET, tags=CLI_TAGS)
+    started = time.monotonic()
+    try:
+        with interruptible(), children_stderr_silenced():
+            result = defs.resolve_job_def("publish_corpus").execute_in_process(
+                instance=_instance(), raise_on_error=False, run_config=SILENT, tags=CLI_TAGS)
+        if _interrupted(result):
+            raise KeyboardInterrupt
+    except KeyboardInterrupt:
+        raise Interrupted("interrupted while publishing the corpus: the batches are processed; the analysts' "
+                          "snapshot and report keep their previous versions until `python -m pipelines corpus` "
+                          "(or the UI's automation) publishes them") from None
     if not result.success:
         print(f"publish: run {result.run_id} FAILED: {_failure(result)}")
         return False
     snapshot = result.asset_materializations_for_node("analyst_snapshot")
     meta = snapshot[-1].metadata if snapshot else {}
-    print(f"publish: run {result.run_id} succeeded; analysts' snapshot {meta['path'].value if 'path' in meta else ''}")
+    where = f": analysts' snapshot {meta['path'].value}" if "path" in meta else ""
+    print(f"published the corpus in {time.monotonic() - started:.1f} s{where}")
     return True
 
 
@@ -251,6 +268,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exit as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.code
+    except Interrupted as exc:
+        print(str(exc), file=sys.stderr)
+        return 130
     except KeyboardInterrupt:
         print("interrupted: the stage that was running was rolled back (each stage commits in one transaction); "
               "run the batch again to finish it", file=sys.stderr)
