@@ -28,13 +28,27 @@ class IngestRun(dg.Config):
     allow_empty: bool = False  # process a batch whose folder is now empty (removes the batch's rows)
 
 
+# The stages' progress lines also go to this Python logger: the operator CLI runs batches in its own process and
+# shows them as they come (pipelines/progress.py); elsewhere it has no handler and prints nothing.
+PROGRESS_LOGGER = "newsdesk.progress"
+
+
 def _run(stage: str, context: dg.AssetExecutionContext, newsdesk: NewsdeskSettings) -> dict[str, int]:
+    import logging
+
     from newsdesk.pipeline import run_one  # lazy: stage modules pull in trafilatura and spaCy
     from newsdesk.store.lease import acting_for
 
+    progress = logging.getLogger(PROGRESS_LOGGER)
+
+    def log(line: str) -> None:
+        context.log.info(line)
+        progress.info(line)
+
+    progress.info(f"{stage}: started")
     settings = newsdesk.resolve()
     with acting_for(context.run_id):  # every step of the run holds the batch's lease as this run
-        return run_one(stage, newsdesk.store(), settings, context.partition_key, context.log.info)
+        return run_one(stage, newsdesk.store(), settings, context.partition_key, log)
 
 
 def _tables(context: dg.AssetExecutionContext, newsdesk: NewsdeskSettings,

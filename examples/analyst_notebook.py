@@ -7,7 +7,7 @@
 # It needs the `analyst` extra (pandas, pyarrow, polars) and matplotlib.
 #
 # Everything reads the **snapshot** (`data/newsdesk.snapshot.duckdb`), read-only: it never waits for a pipeline
-# run and never blocks one. Results go to `data/analyst/`.
+# run and never blocks one. Results go to `data/analyst/` under the folder it is started from.
 
 # %%
 from pathlib import Path
@@ -16,10 +16,12 @@ import duckdb
 import matplotlib.pyplot as plt
 
 from newsdesk.config import load_settings
+from newsdesk.project import project_root
 from newsdesk.store.backends import open_store
 
-SNAPSHOT = open_store(load_settings()).snapshot_path()  # NEWSDESK_DB, else data/newsdesk.duckdb
-OUT = Path("data/analyst")
+# NEWSDESK_DB, else data/newsdesk.duckdb in the project (whatever folder the notebook is started from)
+SNAPSHOT = open_store(load_settings(root=project_root())).snapshot_path()
+OUT = Path("data/analyst")  # in the working folder: results are yours
 OUT.mkdir(parents=True, exist_ok=True)
 
 con = duckdb.connect(str(SNAPSHOT), read_only=True)

@@ -4,6 +4,9 @@
     python -m pipelines run BATCH [BATCH ...]      process landing folders as batches, then publish the corpus
     python -m pipelines run BATCH --allow-empty    ... also a batch whose folder is now empty (removes its rows)
     python -m pipelines corpus                     rebuild the corpus assets and publish the analysts' snapshot
+    python -m pipelines ui                         the Dagster UI (dagster dev) on the project's instance
+
+The installed `newsdesk` command has the same `run`, `demo` and `ui`, from any directory.
 
 Runs are recorded in $DAGSTER_HOME (default: dagster_home/ in the project), so they show in the UI. Errors are one
 line saying what to do; exit code 2 for a wrong setting or input, 1 for a failed run, 130 when interrupted.
@@ -17,16 +20,16 @@ import shutil
 import signal
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from assets.resources import PROJECT_ROOT
+from pipelines.progress import SILENT, batch_summary, children_stderr_silenced, progress_to
 
 SAMPLE_BATCH = PROJECT_ROOT / "samples" / "sample-batch"
-# Step-level DEBUG events stay in the run's event log (and the UI); the terminal gets INFO and above.
-QUIET = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 CLI_TAGS = {"newsdesk/launched_by": "cli"}
 
 
@@ -43,6 +46,10 @@ class Exit(Exception):
     def __init__(self, code: int, message: str) -> None:
         super().__init__(message)
         self.code = code
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C with a message of its own (what was done and what was not)."""
 
 
 def _instance() -> Any:
@@ -122,8 +129,10 @@ def run_batches(args: list[str], allow_empty: bool = False) -> bool:
         name = queue.pop(0)
         done.add(name)
         instance.add_dynamic_partitions(batches.name, [name])
-        config = {**QUIET, "ops": {"raw_documents": {"config": {"allow_empty": allow_empty}}}}
-        with interruptible():
+        config = {**SILENT, "ops": {"raw_documents": {"config": {"allow_empty": allow_empty}}}}
+        print(f"processing batch {name}", flush=True)
+        started = time.monotonic()
+        with interruptible(), children_stderr_silenced(), progress_to(sys.stdout):
             result = defs.resolve_job_def("process_batch").execute_in_process(
                 partition_key=name, instance=instance, raise_on_error=False, run_config=config, tags=cli_tags())
         try:  # a run that failed between stages still holds its batch: free it for the next run
@@ -132,8 +141,9 @@ def run_batches(args: list[str], allow_empty: bool = False) -> bool:
             print(f"batch {name}: its lease stays until it expires ({exc})")
         if _interrupted(result):
             raise KeyboardInterrupt
-        print(f"batch {name}: run {result.run_id} " + ("succeeded" if result.success else
-                                                       f"FAILED: {_failure(result)}"))
+        seconds = time.monotonic() - started
+        print(batch_summary(name, result, seconds) if result.success else
+              f"batch {name}: FAILED after {seconds:.1f} s: {_failure(result)} (run {result.run_id})", flush=True)
         ok &= result.success
         try:
             again = [b for b in _requested(store) if b not in queue and b not in done]
@@ -239,14 +249,24 @@ def _out_of_memory(error: Any) -> bool:
 def publish() -> bool:
     from pipelines.definitions import defs
 
-    result = defs.resolve_job_def("publish_corpus").execute_in_process(instance=_instance(), raise_on_error=False,
-                                                                        run_config=QUIET, tags=cli_tags())
+    started = time.monotonic()
+    try:
+        with interruptible(), children_stderr_silenced():
+            result = defs.resolve_job_def("publish_corpus").execute_in_process(
+                instance=_instance(), raise_on_error=False, run_config=SILENT, tags=cli_tags())
+        if _interrupted(result):
+            raise KeyboardInterrupt
+    except KeyboardInterrupt:
+        raise Interrupted("interrupted while publishing the corpus: the batches are processed; the analysts' "
+                          "snapshot and report keep their previous versions until `python -m pipelines corpus` "
+                          "(or the UI's automation) publishes them") from None
     if not result.success:
         print(f"publish: run {result.run_id} FAILED: {_failure(result)}")
         return False
     snapshot = result.asset_materializations_for_node("analyst_snapshot")
     meta = snapshot[-1].metadata if snapshot else {}
-    print(f"publish: run {result.run_id} succeeded; analysts' snapshot {meta['path'].value if 'path' in meta else ''}")
+    where = f": analysts' snapshot {meta['path'].value}" if "path" in meta else ""
+    print(f"published the corpus in {time.monotonic() - started:.1f} s{where}")
     return True
 
 
@@ -257,6 +277,17 @@ def copy_sample(landing_dir: Path, name: str = "sample-batch") -> str:
     shutil.copytree(SAMPLE_BATCH, target)
     (target / "_SUCCESS").touch()  # delivered whole: its marker is recorded, and the sensor will not run it again
     return name
+
+
+def start_ui() -> int:
+    """`dagster dev` on the project's workspace and instance (what `make ui` runs); replaces this process."""
+    dagster = Path(sys.executable).parent / "dagster"
+    if not dagster.is_file():
+        raise Exit(2, f"{dagster} is not installed: run `make setup` in {PROJECT_ROOT}")
+    os.chdir(PROJECT_ROOT)  # workspace.yaml loads pipelines/ and assets/ from the checkout
+    os.environ.setdefault("PYTHONWARNINGS", "ignore:Function `dev_command` is superseded")
+    os.execv(dagster, [str(dagster), "dev", "-w", str(PROJECT_ROOT / "workspace.yaml")])
+    return 0  # not reached
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -272,12 +303,16 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--allow-empty", action="store_true",
                      help="process a batch whose folder is now empty: its rows are removed")
     sub.add_parser("corpus", help="rebuild the corpus assets and publish the analysts' snapshot")
+    sub.add_parser("ui", help="the Dagster UI (dagster dev -w workspace.yaml) on the project's instance")
     args = parser.parse_args(argv)
     try:
         return _command(args)
     except Exit as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.code
+    except Interrupted as exc:
+        print(str(exc), file=sys.stderr)
+        return 130
     except KeyboardInterrupt:
         print("interrupted: the stage that was running was rolled back (each stage commits in one transaction); "
               "run the batch again to finish it", file=sys.stderr)
@@ -300,6 +335,8 @@ def _command(args: argparse.Namespace) -> int:
             print_summary(resource.store())
         elif args.command == "run":
             ok = run_batches(args.batches, args.allow_empty)
+        elif args.command == "ui":
+            return start_ui()
         else:
             ok = publish()
     except UserError as exc:

@@ -171,14 +171,20 @@ def build_parser() -> Parser:
                     "'urn:uuid:...'")
     clean.add_argument("files", type=Path, nargs="+", metavar="FILE", help="input files, shown one after another")
     clean.add_argument("--id", metavar="ID", help="show only the record with this id (JSON id, WARC record id)")
+    from newsdesk.cli import operate
     from newsdesk.cli.lake import add_lake_command  # `newsdesk lake init|maintain`
 
     add_lake_command(sub, common)
+    operate.add_commands(command)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    import argcomplete
+
+    parser = build_parser()
+    argcomplete.autocomplete(parser)  # only acts when the shell asks for completions (README: Shell completion)
+    args = parser.parse_args(argv)
     try:
         return run(args)
     except UserError as exc:  # CliError, SettingsError and the store's own
@@ -209,9 +215,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    from newsdesk.cli import operate
+    from newsdesk.project import project_root
     from newsdesk.store.backends import open_store
 
-    settings = load_settings(db_path=getattr(args, "db", None))
+    if args.command in operate.COMMANDS:
+        return operate.run(args)
+    # Default paths inside the project's checkout, never the working directory (newsdesk.project).
+    db = getattr(args, "db", None)
+    settings = load_settings(db_path=Path(db).absolute() if db else None, root=project_root())
     if args.command == "clean":
         from newsdesk.cli.clean import show_clean
 

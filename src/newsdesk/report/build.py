@@ -107,6 +107,10 @@ def build_report(con: duckdb.DuckDBPyConnection, out_dir: Path | str, name: str 
     target = Path(out_dir) / name
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    tmp.write_text(html, encoding="utf-8")
-    os.replace(tmp, target)  # a browser reloading the page never sees half a file
+    try:
+        tmp.write_text(html, encoding="utf-8")
+        os.replace(tmp, target)  # a browser reloading the page never sees half a file
+    except BaseException:  # Ctrl-C or a full disk: the old report stays whole, and no temp file is left
+        tmp.unlink(missing_ok=True)
+        raise
     return target
