@@ -1,7 +1,6 @@
 -- Stories naming each of the given entities, per month of publication (month NULL: undated stories).
 -- Bound: the entity ids.
--- The view's month is a TIMESTAMP (issue 16 item 5 makes it a DATE); the cast keeps this query right either way.
-SELECT entity_id, CAST(month AS DATE) AS month, n_articles
+SELECT entity_id, month, n_articles
 FROM entity_mentions_by_month
 WHERE entity_id IN (SELECT unnest(?::VARCHAR[]))
 ORDER BY entity_id, month NULLS LAST;
