@@ -244,7 +244,9 @@ def test_titles_and_names_are_data_not_markup(tmp_path: Path) -> None:
     assert {h: len(list(s.iter("img"))) for h, s in sections.items()} == {
         "People over time": 1, "Organisations over time": 1, "Places over time": 0, "Who appears with whom": 1,
         "Copy clusters": 1, "Batches": 1, "Words removed by kind": 1, "Quarantine reasons": 1}
-    assert "<b>fall" not in html and "$Dollar" not in html  # titles and names live inside the pictures only
+    assert "<b>fall" not in html and "<Corp>" not in html  # titles and names are text, never markup
+    text = "".join(ET.fromstring(html).itertext())
+    assert title in text and "$Dollar <Corp>" in text  # the tables under the pictures show them as written
 
 
 def test_report_in_headless_chromium(sample_report: Path) -> None:
