@@ -110,9 +110,21 @@ def screenshot_assets(url: str, path: Path, names: list[str]) -> str:
             browser.close()
 
 
-def screenshot_report(path: Path, shot: Path) -> list[str]:
-    """Open the HTML report as a file in headless Debian Chromium, save a full-page screenshot, return its section
-    headings."""
+# Per section of the report: its heading, its picture (decoded width, src length, alt), caption and table rows.
+_SECTIONS_JS = """Array.from(document.querySelectorAll('section')).map(s => {
+  const img = s.querySelector('img');
+  return {id: s.id, heading: s.querySelector('h2').innerText,
+          picture: img ? {complete: img.complete, natural: img.naturalWidth, shown: img.clientWidth,
+                          bytes: img.src.length, alt: img.alt} : null,
+          caption: (s.querySelector('figcaption') || {innerText: ''}).innerText,
+          rows: Array.from(s.querySelectorAll('table tbody tr')).map(
+              tr => Array.from(tr.querySelectorAll('td')).map(td => td.innerText))};
+})"""
+
+
+def screenshot_report(path: Path, shot: Path) -> list[dict]:
+    """Open the HTML report as a file in headless Debian Chromium, save a full-page screenshot and one per section
+    (next to it, report-<section>.png), return what each section shows (see _SECTIONS_JS)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -121,6 +133,10 @@ def screenshot_report(path: Path, shot: Path) -> list[str]:
             page = browser.new_page(viewport={"width": 1200, "height": 900})
             page.goto(path.as_uri(), wait_until="load")
             page.screenshot(path=str(shot), full_page=True)
-            return page.locator("h2").all_inner_texts()
+            sections = page.evaluate(_SECTIONS_JS)
+            for section in sections:
+                page.locator(f"section#{section['id']}").screenshot(
+                    path=str(shot.with_name(f"{shot.stem}-{section['id']}.png")))
+            return sections
         finally:
             browser.close()

@@ -5,6 +5,7 @@ from DuckDB reading the same snapshot directly."""
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -177,19 +178,23 @@ def test_export_command_writes_a_table_or_view(sample: Pipeline, tmp_path: Path)
 
 # -- summary and report --------------------------------------------------------------------------------------------
 def test_summary_copy_clusters_name_outlets_and_title(sample: Pipeline) -> None:
+    """Each cluster: its title, the story's outlet (view story_outlets) and the outlets of its copies."""
     clusters = snapshot_rows(sample, """
         SELECT c.copy_cluster_id, count(*),
                coalesce(max(a.title) FILTER (WHERE c.is_canonical), min(a.title)),
-               list(coalesce(a.source_name, '(unknown outlet)') ORDER BY c.is_canonical DESC), list(a.doc_id)
-        FROM copies c JOIN articles a USING (doc_id) GROUP BY 1 HAVING count(*) > 1""")
+               coalesce(any_value(o.outlet), '(unknown outlet)'),
+               list(coalesce(a.source_name, '(unknown outlet)') ORDER BY a.published_date, a.doc_id)
+                   FILTER (WHERE NOT c.is_canonical), list(a.doc_id)
+        FROM copies c JOIN articles a USING (doc_id) JOIN story_outlets o USING (copy_cluster_id)
+        GROUP BY 1 HAVING count(*) > 1""")
     assert clusters, "the sample batch has a copy cluster"
     result = newsdesk("summary", "--wide", db=sample.db_path)
     assert result.returncode == 0, result.stderr
     section = result.stdout.split("-- copy clusters")[1].split("\n-- ")[0]
-    for cluster_id, n, title, outlets, doc_ids in clusters:
+    for cluster_id, n, title, outlet, copied_by, doc_ids in clusters:
         line = next(line for line in section.splitlines() if line.startswith(cluster_id))
         assert line.split()[1] == str(n) and f"  {title}  " in line
-        assert line.endswith("; ".join(outlets)) and outlets[0] in line
+        assert re.search(rf"\s{{2,}}{re.escape(outlet)}\s{{2,}}{re.escape('; '.join(copied_by))}$", line), line
         assert not any(doc_id in line.replace(cluster_id, "") for doc_id in doc_ids)
 
 

@@ -39,6 +39,19 @@ def test_rare_spelling_with_shared_context_joins_common_name(db: Path) -> None:
     assert evidence == [("new1", _pid("Xi Jingping"), _pid("Xi Jinping"))]
 
 
+def test_rare_spelling_the_model_typed_as_a_place_joins_the_person(db: Path) -> None:
+    """Alone in its article, "Xi Jingping" is typed GPE by the small model; it is still a rare spelling of a
+    person. A known place one edit from a person's name ("San Antonio" / "San Antonia") is not."""
+    with write_transaction(db) as con:
+        for i in range(4):
+            _add(con, f"d{i}", "old", [("Xi Jinping", "PERSON"), ("Vladimir Putin", "PERSON"), ("Moscow", "GPE"),
+                                       ("San Antonia", "PERSON"), ("Texas", "GPE")])
+        _add(con, "new1", "new", [("Xi Jingping", "GPE"), ("Vladimir Putin", "PERSON"), ("Moscow", "GPE")])
+        _add(con, "new2", "new", [("San Antonio", "GPE"), ("Vladimir Putin", "PERSON"), ("Texas", "GPE")])
+        evidence = find_spelling_evidence(con, "new")
+    assert evidence == [("new1", make_entity_id("xi jingping", "GPE"), _pid("Xi Jinping"))]
+
+
 def test_similar_names_without_shared_context_stay_apart(db: Path) -> None:
     with write_transaction(db) as con:
         for i in range(4):

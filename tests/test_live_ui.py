@@ -5,15 +5,17 @@ backfill of two batches runs under the DuckDB pool limit, and the asset graph re
 import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 from conftest import REPO, SAMPLE_BATCH
 from live_ui import DagsterDev, partition_keys, runs_for, screenshot_assets, screenshot_report
+from report_sql import check_tables
 
 ASSETS = ["raw_documents", "clean_articles", "article_entities", "article_copies", "analyst_snapshot",
           "article_search_index", "corpus_summary"]
 BATCH_ASSETS = [{"path": [name]} for name in ASSETS[:4]]
-REPORT_HEADINGS = ["Mentions over time", "Who appears with whom", "Copy clusters", "Words removed by kind",
-                   "Quarantine reasons"]
+REPORT_HEADINGS = ["People over time", "Organisations over time", "Places over time", "Who appears with whom",
+                   "Copy clusters", "Batches", "Words removed by kind", "Quarantine reasons"]
 ARTIFACTS = REPO / "artifacts" / "live-ui"
 
 pytestmark = pytest.mark.live
@@ -64,8 +66,17 @@ def test_live_ui(dev: DagsterDev, tmp_path: Path) -> None:
     # 1b. The corpus automation publishes the snapshot and the report; the report opens in a real browser.
     report = tmp_path / "newsdesk.report.html"
     dev.wait_for(report.exists, 300, "the corpus automation to publish the snapshot and its report")
-    headings = screenshot_report(report, ARTIFACTS / "report.png")
-    assert headings == REPORT_HEADINGS
+    sections = screenshot_report(report, ARTIFACTS / "report.png")
+    assert [s["heading"] for s in sections] == REPORT_HEADINGS
+    for s in sections:  # each picture drawn, labelled, and followed by its top rows
+        picture = s["picture"]
+        assert picture and picture["complete"] and picture["natural"] >= 1200 and picture["bytes"] > 20_000, s
+        assert picture["alt"] and "SELECT" in s["caption"] and s["rows"], s
+    snapshot = duckdb.connect(str(tmp_path / "news.snapshot.duckdb"), read_only=True)
+    try:  # the numbers in the tables are the SQL's
+        assert check_tables(snapshot, {s["heading"]: s["rows"] for s in sections}) >= 20
+    finally:
+        snapshot.close()
 
     # 2. A backfill of two batches (folders without _SUCCESS, so only the backfill runs them).
     repo_selector = {"repositoryLocationName": "newsdesk", "repositoryName": "__repository__"}

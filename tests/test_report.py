@@ -12,14 +12,15 @@ import duckdb
 import pytest
 from conftest import REPO, SAMPLE_BATCH, Pipeline
 from helpers import snapshot_path, write_transaction
+from report_sql import check_tables
 
 from newsdesk.report import REPORT_NAME, build_report
 from newsdesk.report.queries import load
 
 pytestmark = pytest.mark.slow  # real pipeline runs or servers: the full suite, not `make test-fast`
 
-HEADINGS = ["Mentions over time", "Who appears with whom", "Copy clusters", "Words removed by kind",
-            "Quarantine reasons"]
+HEADINGS = ["People over time", "Organisations over time", "Places over time", "Who appears with whom",
+            "Copy clusters", "Batches", "Words removed by kind", "Quarantine reasons"]
 ARTIFACTS = REPO / "artifacts" / "report"
 CHROMIUM = Path("/usr/bin/chromium")
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -124,18 +125,22 @@ def test_report_numbers_are_the_views_numbers(sample_snapshot: Path) -> None:
         pairs = {(a, b): n for a, b, n in con.execute(
             "SELECT entity_a, entity_b, n_articles FROM entity_cooccurrence").fetchall() if a in top and b in top}
         by_month = con.execute("SELECT entity_id, sum(n_articles) FROM entity_mentions_by_month GROUP BY 1").fetchall()
+        labels = {r[0] for r in con.execute("SELECT DISTINCT label FROM entities").fetchall()}
         removed = dict(con.execute("SELECT kind, n_words FROM boilerplate_by_kind").fetchall())
         kept = con.execute("SELECT sum(n_words) FROM articles").fetchone()[0]
         clusters = con.execute("SELECT count(DISTINCT copy_cluster_id), count(*) FROM copies").fetchone()
         quarantine = con.execute("SELECT stage, reason, count(*) FROM quarantine GROUP BY ALL").fetchall()
     finally:
         con.close()
-    assert data.edges and {(a, b): n for a, b, n in data.edges} == pairs
+    assert data.edges and {(e.entity_a, e.entity_b): e.n_articles for e in data.edges} == pairs
     totals = dict(by_month)
-    for entity in data.timeline_entities:  # a story has one month, so per-month counts add up to the total
-        assert totals[entity.entity_id] == entity.n_articles
-    assert sum(n for e, _, n in data.monthly if e == data.timeline_entities[0].entity_id) == \
-        data.timeline_entities[0].n_articles
+    for panel in data.panels:
+        for entity in panel.entities:  # a story has one month, so per-month counts add up to the total
+            assert totals[entity.entity_id] == entity.n_articles
+        assert sum(n for e, _, n in panel.monthly if e == panel.entities[0].entity_id) == \
+            panel.entities[0].n_articles
+    assert {p.kind: {e.label for e in p.entities} for p in data.panels} == \
+        {"people": {"PERSON"}, "organisations": {"ORG"}, "places": {"GPE", "LOC", "FAC"} & labels}
     assert {r.kind: r.n_words for r in data.removed} == removed
     for r in data.removed:
         assert r.share == pytest.approx(r.n_words / (kept + sum(removed.values())))
@@ -143,6 +148,25 @@ def test_report_numbers_are_the_views_numbers(sample_snapshot: Path) -> None:
     assert sum(size * n for size, n in data.cluster_sizes) == clusters[1]
     assert max(c.size for c in data.biggest_clusters) == max(size for size, _ in data.cluster_sizes) > 1
     assert sorted((q.stage, q.reason, q.n) for q in data.quarantine) == sorted(quarantine)
+
+
+def _tables(html: str) -> dict[str, list[list[str]]]:
+    return {heading: [["".join(td.itertext()) for td in tr.iter("td")] for tr in section.iter("tr")
+                      if list(tr.iter("td"))]
+            for heading, section in _sections(html).items() if section.find("table") is not None}
+
+
+def test_every_picture_has_a_table_of_its_top_rows_equal_to_the_sql(sample_report: Path,
+                                                                     sample_snapshot: Path) -> None:
+    html = sample_report.read_text(encoding="utf-8")
+    tables = _tables(html)
+    assert set(tables) == set(HEADINGS) and all(tables.values()), tables
+    con = duckdb.connect(str(sample_snapshot), read_only=True)
+    try:
+        assert check_tables(con, tables) >= 20
+    finally:
+        con.close()
+    assert "The Portside Gazette" in "".join(tables["Copy clusters"][0])  # the bridge story's outlet (item 6)
 
 
 def test_pictures_are_the_same_for_the_same_data(sample_snapshot: Path, tmp_path: Path) -> None:
@@ -193,7 +217,7 @@ def test_tiny_database_one_article_no_copies_no_entities(tmp_path: Path) -> None
     facts = _facts(html)
     assert (facts["articles"], facts["stories (canonical articles)"], facts["published"]) == \
         ("1", "0", "2026-01-05 to 2026-01-05")
-    assert not list(ET.fromstring(html).iter("img"))
+    assert [h for h, s in _sections(html).items() if list(s.iter("img"))] == ["Batches"]
     assert "No articles yet" not in html
 
 
@@ -217,8 +241,12 @@ def test_titles_and_names_are_data_not_markup(tmp_path: Path) -> None:
                     "VALUES ('tiny', 'x<y>.txt', 'ingest', 'empty_file', 'the file is empty')")
     html = _report(db, tmp_path)
     sections = _sections(html)
-    assert [len(list(s.iter("img"))) for s in sections.values()] == [1, 1, 1, 1, 1]
-    assert "<b>fall" not in html and "$Dollar" not in html  # titles and names live inside the pictures only
+    assert {h: len(list(s.iter("img"))) for h, s in sections.items()} == {
+        "People over time": 1, "Organisations over time": 1, "Places over time": 0, "Who appears with whom": 1,
+        "Copy clusters": 1, "Batches": 1, "Words removed by kind": 1, "Quarantine reasons": 1}
+    assert "<b>fall" not in html and "<Corp>" not in html  # titles and names are text, never markup
+    text = "".join(ET.fromstring(html).itertext())
+    assert title in text and "$Dollar <Corp>" in text  # the tables under the pictures show them as written
 
 
 def test_report_in_headless_chromium(sample_report: Path) -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from newsdesk.entities.acronyms import link_acronyms
 from newsdesk.entities.datelines import dateline_places
+from newsdesk.entities.facilities import type_facilities
 from newsdesk.entities.gazetteer import BIG_CITY_POPULATION, find_place
 from newsdesk.entities.keys import entity_group, make_entity_id, normalize_name
 from newsdesk.entities.ner import RawSpan
@@ -56,6 +57,7 @@ class LinkOptions:
     org_descriptors: bool = True  # "carmaker Toyota", "Dutch side Ajax": an organisation noun before the name
     surnames_any_label: bool = True  # "Fisk" typed PRODUCT or LOC -> the "Helena Fisk" of the article
     strong_org_stays: bool = True  # a name typed ORG by strong evidence stays ORG across the article
+    facilities: bool = True  # "the Greyhaven wind farm": a name before a facility noun is a place (FAC)
     datelines: bool = True  # the place opening a dateline ("DUNMORE , Scotland 1998-02-14") is a place
     retype_places: bool = True  # known cities typed PERSON, or ORG outside sports copy, are places
     trim_roles: bool = True  # "King Abdullah II" -> "Abdullah II", "Stallholder Agnes Moller" -> "Agnes Moller"
@@ -86,6 +88,8 @@ def link_article(doc_id: str, body: str, spans: list[RawSpan], options: LinkOpti
         work, evidenced = type_organisations(body, work, sporty=sporty,
                                               descriptors=options.org_descriptors)
         strong |= evidenced
+    if options.facilities:
+        work = type_facilities(body, work, strong)
     if options.retype_places:
         work = retype_places(work, strong, sporty)
     if options.vote_labels:

@@ -15,6 +15,9 @@ _EDGE_PUNCT = "\"'“”‘’«»()[]{},;:!?*•|-–—"
 _ABBREVIATION = re.compile(r"\b(?:Inc|Corp|Ltd|Co|Jr|Sr|St|Bros|Mt|Ft)\.$")
 _NOISE = re.compile(r"[/|@©]|https?:|www\.|\.com\b")
 _CODE_LIKE = re.compile(r"^[A-Z]{3,}-\d+$")  # COVID-19, MERS-2: a disease, not an organisation (G20 is one)
+# "Brexit", "Grexit", "Megxit": coinages for a departure, newer than the model's training news, which it reads as a
+# surname (PERSON); they are terms (MISC, like COVID-19), not people.
+_EXIT_COINAGE = re.compile(r"^[A-Z][a-z]+xit$")
 
 
 @dataclass(frozen=True)
@@ -46,8 +49,8 @@ def trim_span(body: str, start: int, end: int) -> tuple[int, int]:
 
 
 def drop_noise(spans: list[Span]) -> list[Span]:
-    """Remove credit lines, handles and URLs; re-type codes such as COVID-19; keep lower-case spans only when
-    the same name is capitalised elsewhere in the article ("nato" next to "NATO")."""
+    """Remove credit lines, handles and URLs; re-type codes such as COVID-19 and coinages such as Brexit; keep
+    lower-case spans only when the same name is capitalised elsewhere in the article ("nato" next to "NATO")."""
     capitalised = {normalize_name(s.canonical) for s in spans if any(ch.isupper() for ch in s.canonical)}
     kept = []
     for s in spans:
@@ -56,7 +59,8 @@ def drop_noise(spans: list[Span]) -> list[Span]:
             continue  # a URL, a run-on span, or table headings such as "W L"
         if not any(ch.isupper() for ch in text) and normalize_name(text) not in capitalised:
             continue
-        if (s.label == "PERSON" and any(ch.isdigit() for ch in text)) or _CODE_LIKE.match(text):
+        if ((s.label == "PERSON" and any(ch.isdigit() for ch in text)) or _CODE_LIKE.match(text)
+                or _EXIT_COINAGE.match(text)):
             s = replace(s, label="MISC")
         kept.append(s)
     return kept

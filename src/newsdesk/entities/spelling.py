@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import NamedTuple
 
+from newsdesk.entities.gazetteer import find_place
+
 MAX_RARE_ARTICLES = 3
 MIN_SHARED_CONTEXT = 2
 
@@ -38,11 +40,18 @@ class PersonName(NamedTuple):
     name: str
     n_articles: int
     in_batch: bool
+    person: bool = True  # typed PERSON somewhere; the model types a rare misspelling of a name at random
+
+
+def _name_like(name: str) -> bool:
+    """Capitalised words and no known place: "Xi Jingping" typed GPE may be a person, "San Jose" is not."""
+    return all(w[:1].isupper() for w in name.split()) and find_place(name) is None
 
 
 def spelling_pairs(people: list[PersonName]) -> list[tuple[str, str]]:
     """(rare id, common id) for spellings one edit apart where the rare one is rare, the common one at least twice
-    as common, and one of them is in the batch being processed. The store then checks the context guard."""
+    as common and a person, and one of them is in the batch being processed; a rare side the model did not type
+    PERSON must look like a name and be no known place. The store then checks the context guard."""
     blocks: dict[tuple[str, ...], list[PersonName]] = defaultdict(list)
     for person in people:
         words = person.name.casefold().split()
@@ -51,10 +60,10 @@ def spelling_pairs(people: list[PersonName]) -> list[tuple[str, str]]:
     pairs = []
     for members in blocks.values():
         for rare in members:
-            if rare.n_articles > MAX_RARE_ARTICLES:
+            if rare.n_articles > MAX_RARE_ARTICLES or not (rare.person or _name_like(rare.name)):
                 continue
             for common in members:
-                if (common.local_id != rare.local_id and (rare.in_batch or common.in_batch)
+                if (common.local_id != rare.local_id and common.person and (rare.in_batch or common.in_batch)
                         and common.n_articles >= 2 * rare.n_articles and close_spelling(rare.name, common.name)):
                     pairs.append((rare.local_id, common.local_id))
     return pairs

@@ -14,12 +14,10 @@ from contextlib import contextmanager
 from datetime import date
 
 import matplotlib
-import networkx as nx
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter
 
-from newsdesk.report.queries import Cluster, Entity, QuarantineReason, RemovedKind
+from newsdesk.report.queries import Batch, Cluster, Edge, Entity, QuarantineReason, RemovedKind
 
 WIDTH_IN = 11.0  # shown at 1100 CSS px: a 1200 px window shows it whole, at one CSS px per point and a bit
 DPI = 150  # 1650 px images: sharp on high-density screens when scaled down
@@ -29,9 +27,7 @@ LABEL_COLOURS = {"PERSON": "#0072B2", "ORG": "#E69F00", "GPE": "#009E73", "LOC":
 OTHER_COLOUR = "#BBBBBB"
 STAGE_COLOURS = {"ingest": "#0072B2", "clean": "#E69F00"}
 BAR = "#0072B2"
-# A network of 20 entities has up to 190 pairs: past about three lines per node it is a hairball, so only the
-# strongest pairs are drawn (the caption says how many of how many).
-MAX_EDGES = 60
+LIGHT_BAR = "#A6CEE3"  # bars with dark text on them
 
 
 @contextmanager
@@ -69,7 +65,8 @@ def _month_label(month: date | None) -> str:
     return month.strftime("%Y-%m") if month is not None else "undated"
 
 
-def mentions_over_time(entities: list[Entity], monthly: list[tuple[str, date | None, int]]) -> bytes | None:
+def mentions_over_time(entities: list[Entity], monthly: list[tuple[str, date | None, int]],
+                       kind: str = "entity") -> bytes | None:
     """Heatmap: one row per top entity, one column per month (every month in the range, empty ones included),
     cells = stories naming the entity; undated stories in a last column of their own."""
     if not entities or not monthly:
@@ -105,88 +102,50 @@ def mentions_over_time(entities: list[Entity], monthly: list[tuple[str, date | N
         ax.tick_params(length=0)
         for side in ax.spines.values():
             side.set_visible(False)
-        ax.set_title("Stories naming each top entity, per month of publication")
+        ax.set_title(f"Stories naming each of the top {len(entities)} {kind}, per month of publication")
         fig.colorbar(image, ax=ax, label="stories", shrink=0.8, pad=0.01, ticks=MaxNLocator(integer=True))
         return _png(fig)
 
 
-def _component_layout(graph: nx.Graph) -> dict[str, tuple[float, float]]:
-    """Each connected component laid out on its own, then the components packed in rows (one layout of the whole
-    graph throws small components to the far corners and squeezes the big one into a clump). Kamada-Kawai rather
-    than a spring layout: it is deterministic without a seed and spreads the cliques one article's entities form,
-    where the spring layout piled them on top of each other."""
-    order = {node: i for i, node in enumerate(graph)}
-    components = sorted(nx.connected_components(graph), key=lambda c: (-len(c), min(order[n] for n in c)))
-    boxes = []
-    for nodes in components:
-        sub = graph.subgraph(nodes)
-        if len(nodes) == 1:
-            local, radius = {next(iter(nodes)): (0.0, 0.0)}, 0.5
-        else:
-            radius = math.sqrt(len(nodes))
-            local = {n: (x * radius, y * radius) for n, (x, y) in nx.kamada_kawai_layout(sub, weight=None).items()}
-        boxes.append((local, radius + 0.6))
-    # rows about twice as wide as the whole is tall: the picture is wider than high
-    width = max(max(2 * r for _, r in boxes), math.sqrt(sum((2 * r) ** 2 for _, r in boxes) * 2.0))
-    pos: dict[str, tuple[float, float]] = {}
-    x = y = row_height = 0.0
-    for local, r in boxes:
-        if x > 0 and x + 2 * r > width:
-            x, y, row_height = 0.0, y - row_height, 0.0
-        for node, (nx_, ny_) in local.items():
-            pos[node] = (x + r + nx_, y - r + ny_)
-        x, row_height = x + 2 * r, max(row_height, 2 * r)
-    return pos
-
-
-def cooccurrence_network(entities: list[Entity], edges: list[tuple[str, str, int]]) -> bytes | None:
-    """Who appears with whom: node area = stories naming the entity, line width = stories naming both."""
-    if not entities:
+def cooccurrence_matrix(entities: list[Entity], edges: list[Edge]) -> bytes | None:
+    """Who appears with whom, as a triangle of numbers: row entity x column entity = stories naming both. A
+    matrix rather than a network: every pair is in its own cell with its number, nothing overlaps."""
+    weights = {(e.entity_a, e.entity_b): e.n_articles for e in edges}
+    weights.update({(b, a): n for (a, b), n in list(weights.items())})
+    if not entities or not weights:
         return None
-    graph = nx.Graph()
-    for e in entities:  # insertion order fixes the component order, so the same data draws the same picture
-        graph.add_node(e.entity_id)
-    for a, b, n in edges[:MAX_EDGES]:  # strongest first (the query's order)
-        graph.add_edge(a, b, weight=n)
-    pos = _component_layout(graph)
-    top_n = max(e.n_articles for e in entities)
-    top_w = max((n for _, _, n in edges), default=1)
+    ids = [e.entity_id for e in entities]
+    grid = [[weights.get((a, b), 0) if j < i else math.nan for j, b in enumerate(ids)] for i, a in enumerate(ids)]
+    peak = max(weights.values())
+    names = [f"{_short(e.name, 26, '?')} ({e.label}) · {e.n_articles}" for e in entities]
     with _style():
-        xs, ys = [x for x, _ in pos.values()], [y for _, y in pos.values()]
-        shape = (max(ys) - min(ys) + 2.0) / (max(xs) - min(xs) + 2.0)  # the layout's height per width, padded
-        fig = Figure(figsize=(WIDTH_IN, min(8.5, max(3.5, 1.5 + WIDTH_IN * shape))), layout="constrained")
+        fig = Figure(figsize=(WIDTH_IN, 2.0 + 0.42 * len(entities)), layout="constrained")
         ax = fig.add_subplot()
-        nx.draw_networkx_edges(graph, pos, ax=ax, edge_color="#777777", alpha=0.55,
-                               width=[1 + 7 * graph.edges[a, b]["weight"] / top_w for a, b in graph.edges])
-        nx.draw_networkx_nodes(graph, pos, ax=ax, nodelist=[e.entity_id for e in entities], linewidths=1,
-                               edgecolors="white", node_size=[250 + 2200 * e.n_articles / top_n for e in entities],
-                               node_color=[LABEL_COLOURS.get(e.label, OTHER_COLOUR) for e in entities])
-        for e in entities:
-            x, y = pos[e.entity_id]
-            ax.text(x, y, _short(e.name, 28, "?"), ha="center", va="center", fontsize=9.5,
-                    bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.7})
-        labels = sorted({e.label for e in entities})
-        handles = [Line2D([], [], marker="o", linestyle="", markersize=10,
-                          color=LABEL_COLOURS.get(label, OTHER_COLOUR), label=label)
-                   for label in labels]
-        fig.legend(handles=handles, loc="outside lower center", ncols=len(labels) + 1, frameon=False,
-                   title=f"entity label · node area: stories naming it (max {top_n}) · line width: stories naming "
-                         f"both (max {top_w if edges else 0})")
-        ax.set_title(f"Entities named in the most stories (top {len(entities)}), and the stories they share")
-        ax.set_aspect("equal", adjustable="datalim")
-        ax.margins(0.08)
-        ax.set_axis_off()
+        image = ax.imshow(grid, cmap="Blues", vmin=0, vmax=peak, interpolation="nearest", aspect="auto")
+        for i, row in enumerate(grid):
+            for j, n in enumerate(row[:i]):
+                if n:
+                    ax.text(j, i, str(n), ha="center", va="center", fontsize=10,
+                            color="white" if n > 0.6 * peak else "black")
+        ax.set_yticks(range(len(ids)), names)
+        ax.set_xticks(range(len(ids)), [_short(e.name, 18, "?") for e in entities], rotation=45, ha="right")
+        ax.tick_params(length=0)
+        for side in ax.spines.values():
+            side.set_visible(False)
+        ax.set_title(f"Stories naming both, for the {len(ids)} entities named in the most stories")
+        fig.colorbar(image, ax=ax, label="stories naming both", shrink=0.8, pad=0.01,
+                     ticks=MaxNLocator(integer=True))
         return _png(fig)
 
 
 def cluster_sizes(sizes: list[tuple[int, int]], biggest: list[Cluster]) -> bytes | None:
-    """Histogram of copy-cluster sizes, and the biggest clusters by their canonical title and outlet."""
+    """Histogram of copy-cluster sizes (left), and the biggest clusters with who carried them (right)."""
     if not sizes:
         return None
     with _style():
-        fig = Figure(figsize=(WIDTH_IN, 3.2 + (0.36 * len(biggest) + 0.8 if biggest else 0)), layout="constrained")
-        axes = fig.subplots(2 if biggest else 1, 1, squeeze=False,
-                            height_ratios=[3.0, 0.36 * len(biggest) + 0.8] if biggest else [1])[:, 0]
+        height = max(3.6, 0.5 * len(biggest) + 1.4)
+        fig = Figure(figsize=(WIDTH_IN, height), layout="constrained")
+        axes = fig.subplots(1, 2, width_ratios=[1.0, 2.2]) if biggest else [fig.add_subplot()]
         ax = axes[0]
         xs, ns = [s for s, _ in sizes], [n for _, n in sizes]
         bars = ax.bar(xs, ns, width=0.8, color=BAR)
@@ -201,23 +160,53 @@ def cluster_sizes(sizes: list[tuple[int, int]], biggest: list[Cluster]) -> bytes
             # plain numbers: the default log labels are TeX, and TeX parsing is off for the data's sake (_style)
             ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
             ax.yaxis.set_minor_formatter(NullFormatter())
-        ax.set_xlabel("articles in the cluster (the canonical article and its copies)")
+        ax.set_xlabel("articles in the cluster")
         ax.set_ylabel("clusters")
         if ax.get_yscale() == "linear":
             ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         n_clusters, n_copied = sum(ns), sum(n for s, n in sizes if s > 1)
         ax.set_title(f"{plural(n_clusters, 'copy cluster')}; {n_copied:,} with copies")
         if biggest:
-            ax = axes[1]
-            labels = [f"{_short(c.title, 60, f'(no title: {c.copy_cluster_id})')} — "
-                      f"{_short(c.outlet, 28, '(unknown outlet)')}" for c in biggest]
-            bars = ax.barh(range(len(biggest)), [c.size for c in biggest], color=BAR)
+            ax = axes[1]  # the text sits on the bars, so the panel's whole width is the cluster's
+            bars = ax.barh(range(len(biggest)), [c.size for c in biggest], color=LIGHT_BAR, height=0.85)
             ax.bar_label(bars, fmt="{:,.0f}", padding=3, fontsize=10)
-            ax.set_yticks(range(len(biggest)), labels)
+            for i, c in enumerate(biggest):
+                ax.text(0.04, i, f"{_short(c.title, 70, f'(no title: {c.copy_cluster_id})')}\n"
+                        f"{_short(c.outlet, 30, '(unknown outlet)')} → {_short(c.copied_by, 60, '?')}",
+                        va="center", ha="left", fontsize=9, transform=ax.get_yaxis_transform())
+            ax.set_yticks([])
             ax.invert_yaxis()
+            ax.set_xlim(0, max(c.size for c in biggest) * 1.08)
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax.set_xlabel("articles in the cluster")
-            ax.set_title("Biggest clusters: canonical title — outlet")
+            ax.set_title("Biggest: title, its outlet → who copied it")
+        return _png(fig)
+
+
+def batches(rows: list[Batch]) -> bytes | None:
+    """Per batch (latest first): its articles split into new stories and copies, and what was quarantined."""
+    if not rows:
+        return None
+    with _style():
+        fig = Figure(figsize=(WIDTH_IN, 1.4 + 0.42 * len(rows)), layout="constrained")
+        ax = fig.add_subplot()
+        y = range(len(rows))
+        new = [b.n_articles - b.n_copies for b in rows]
+        copies = [b.n_copies for b in rows]
+        quarantined = [b.n_quarantined for b in rows]
+        ax.barh(y, new, color=BAR, label="new stories")
+        ax.barh(y, copies, left=new, color=STAGE_COLOURS["clean"], label="copies")
+        bars = ax.barh(y, quarantined, left=[a + b for a, b in zip(new, copies)], color=OTHER_COLOUR,
+                       label="quarantined")
+        ax.bar_label(bars, [f"{b.n_articles:,} articles ({b.n_copies:,} copies), {b.n_quarantined:,} quarantined"
+                            for b in rows], padding=4, fontsize=10)
+        ax.set_yticks(list(y), [_short(b.batch_id, 30, "?") for b in rows])
+        ax.invert_yaxis()
+        ax.set_xlim(0, max(b.n_records for b in rows) * 1.7 or 1)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_xlabel("input records")
+        fig.legend(loc="outside lower center", ncols=3, frameon=False)
+        ax.set_title(f"The latest {plural(len(rows), 'batch')}: what each brought in")
         return _png(fig)
 
 

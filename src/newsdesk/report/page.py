@@ -36,6 +36,11 @@ code, pre { font: 13px/1.4 ui-monospace, "DejaVu Sans Mono", monospace; backgrou
 code { padding: 1px 4px; border-radius: 3px; }
 pre { padding: 10px; overflow-x: auto; white-space: pre-wrap; }
 details { margin-top: 6px; font-size: 14px; }
+table.top { border-collapse: collapse; margin-top: 10px; font-size: 14px; width: 100%; }
+table.top th, table.top td { border-bottom: 1px solid #e4e4e0; padding: 3px 8px; text-align: left;
+                             vertical-align: top; }
+table.top td.n, table.top th.n { text-align: right; font-variant-numeric: tabular-nums; }
+table.top caption { text-align: left; color: #444; font-size: 14px; padding-bottom: 4px; }
 """
 
 
@@ -49,6 +54,27 @@ class Section:
     about: str  # HTML under the picture: what it shows (callers escape what they interpolate)
     same_numbers: str  # HTML: how to get the same numbers with SQL, shown with or without a picture
     sql: dict[str, str] = field(default_factory=dict)  # query file name -> its text
+    table: Rows | None = None  # the top rows behind the picture
+
+
+@dataclass
+class Rows:
+    """A small table under a picture: its top rows, with the doc ids or titles behind them."""
+
+    caption: str
+    headers: list[str]
+    rows: list[list[object]]
+
+
+def _table(rows: Rows) -> str:
+    numeric = [all(isinstance(r[i], int | float) for r in rows.rows) for i in range(len(rows.headers))]
+    head = "".join(f'<th class="n">{escape(h)}</th>' if numeric[i] else f"<th>{escape(h)}</th>"
+                   for i, h in enumerate(rows.headers))
+    body = "".join("<tr>" + "".join(f'<td class="n">{escape(_fmt(v))}</td>' if numeric[i]
+                                    else f"<td>{escape(_fmt(v))}</td>" for i, v in enumerate(r)) + "</tr>"
+                   for r in rows.rows)
+    return (f'<table class="top"><caption>{escape(rows.caption)}</caption><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table>")
 
 
 def _fmt(value: object) -> str:
@@ -92,6 +118,8 @@ def _section(section: Section) -> str:
     else:
         body = (f'<p class="empty">{escape(section.empty)}</p>'
                 f'<p class="caption">Same numbers, once there are some: {section.same_numbers}</p>')
+    if section.table is not None and section.table.rows:
+        body += _table(section.table)
     queries = "".join(f"<details><summary>The report's query: <code>sql/report/{escape(name)}</code></summary>"
                       f"<pre>{escape(text.strip())}</pre></details>" for name, text in section.sql.items())
     return (f'<section id="{escape(section.anchor)}"><h2>{escape(section.heading)}</h2>{body}{queries}</section>')

@@ -8,13 +8,19 @@ from importlib import resources
 
 import duckdb
 
+from newsdesk.entities.demonyms import is_own_place
+
 # Relations the report reads; a database without them (a new file nobody has written yet) gets an empty report.
 REQUIRED = ("batches", "articles", "copies", "quarantine", "documents", "article_entities", "entities",
             "canonical_articles", "story_outlets", "boilerplate_by_kind", "entity_cooccurrence",
-            "entity_mentions_by_month")
+            "entity_mentions_by_month", "batch_accounting")
 TOP_ENTITIES_TIMELINE = 12
-TOP_ENTITIES_NETWORK = 20
+TOP_ENTITIES_NETWORK = 16
 BIGGEST_CLUSTERS = 12
+LATEST_BATCHES = 12
+# One panel per kind of entity: spaCy's labels grouped as the entity ids group them (newsdesk.entities.keys).
+ENTITY_PANELS = {"people": ("PERSON",), "organisations": ("ORG",), "places": ("GPE", "LOC", "FAC")}
+NETWORK_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "MISC")
 
 
 def report_sql(name: str) -> str:
@@ -40,6 +46,36 @@ class Entity:
     name: str
     label: str
     n_articles: int
+    latest_doc_id: str | None = None
+    latest_title: str | None = None
+
+
+@dataclass(frozen=True)
+class Edge:
+    entity_a: str
+    entity_b: str
+    n_articles: int
+    latest_title: str | None = None
+
+
+@dataclass(frozen=True)
+class Batch:
+    batch_id: str
+    first_ingested_at: datetime | None
+    n_records: int
+    n_articles: int
+    n_copies: int
+    n_quarantined: int
+    n_entities: int
+
+
+@dataclass
+class Panel:
+    """The top entities of one kind and their stories per month."""
+
+    kind: str
+    entities: list[Entity] = field(default_factory=list)
+    monthly: list[tuple[str, date | None, int]] = field(default_factory=list)  # entity_id, month, stories
 
 
 @dataclass(frozen=True)
@@ -73,10 +109,11 @@ class QuarantineReason:
 class ReportData:
     has_schema: bool
     header: Header
-    timeline_entities: list[Entity] = field(default_factory=list)
-    monthly: list[tuple[str, date | None, int]] = field(default_factory=list)  # entity_id, month, stories
+    panels: list[Panel] = field(default_factory=list)
     network_entities: list[Entity] = field(default_factory=list)
-    edges: list[tuple[str, str, int]] = field(default_factory=list)  # entity_a, entity_b, shared stories
+    edges: list[Edge] = field(default_factory=list)  # pairs of network_entities, own-country pairs left out
+    n_own_country_pairs: int = 0  # "Chinese" / "China" pairs left out (newsdesk.entities.demonyms)
+    batches: list[Batch] = field(default_factory=list)
     cluster_sizes: list[tuple[int, int]] = field(default_factory=list)  # size, clusters of that size
     biggest_clusters: list[Cluster] = field(default_factory=list)
     removed: list[RemovedKind] = field(default_factory=list)
@@ -94,8 +131,28 @@ def has_schema(con: duckdb.DuckDBPyConnection) -> bool:
     return found == len(REQUIRED)
 
 
-def _entities(con: duckdb.DuckDBPyConnection, limit: int) -> list[Entity]:
-    return [Entity(*row) for row in _rows(con, "top_entities.sql", [limit])]
+def _entities(con: duckdb.DuckDBPyConnection, labels: tuple[str, ...], limit: int) -> list[Entity]:
+    return [Entity(*row) for row in _rows(con, "top_entities.sql", [list(labels), limit])]
+
+
+def _panel(con: duckdb.DuckDBPyConnection, kind: str, labels: tuple[str, ...]) -> Panel:
+    entities = _entities(con, labels, TOP_ENTITIES_TIMELINE)
+    return Panel(kind, entities, _rows(con, "mentions_by_month.sql", [[e.entity_id for e in entities]]))
+
+
+def _edges(con: duckdb.DuckDBPyConnection, entities: list[Entity]) -> tuple[list[Edge], int]:
+    """The pairs among `entities`, without a nationality paired with its own country (always together, so
+    they say nothing): the kept pairs and how many were left out."""
+    by_id = {e.entity_id: e for e in entities}
+    edges, own = [], 0
+    for row in _rows(con, "cooccurrence.sql", [list(by_id)]):
+        edge = Edge(*row)
+        a, b = sorted((by_id[edge.entity_a], by_id[edge.entity_b]), key=lambda e: e.label != "NORP")
+        if a.label == "NORP" and b.label in ("GPE", "LOC") and is_own_place(a.name, b.name):
+            own += 1
+        else:
+            edges.append(edge)
+    return edges, own
 
 
 def load(con: duckdb.DuckDBPyConnection) -> ReportData:
@@ -103,17 +160,18 @@ def load(con: duckdb.DuckDBPyConnection) -> ReportData:
     if not has_schema(con):
         return ReportData(has_schema=False, header=Header())
     header = Header(*_rows(con, "header.sql")[0])
-    network = _entities(con, max(TOP_ENTITIES_NETWORK, TOP_ENTITIES_TIMELINE))[:TOP_ENTITIES_NETWORK]
-    timeline = network[:TOP_ENTITIES_TIMELINE]
+    network = _entities(con, NETWORK_LABELS, TOP_ENTITIES_NETWORK)
+    edges, own = _edges(con, network)
     return ReportData(
         has_schema=True,
         header=header,
-        timeline_entities=timeline,
-        monthly=_rows(con, "mentions_by_month.sql", [[e.entity_id for e in timeline]]),
+        panels=[_panel(con, kind, labels) for kind, labels in ENTITY_PANELS.items()],
         network_entities=network,
-        edges=_rows(con, "cooccurrence.sql", [[e.entity_id for e in network]]),
+        edges=edges,
+        n_own_country_pairs=own,
         cluster_sizes=_rows(con, "cluster_sizes.sql"),
         biggest_clusters=[Cluster(*row) for row in _rows(con, "biggest_clusters.sql", [BIGGEST_CLUSTERS])],
         removed=[RemovedKind(*row) for row in _rows(con, "boilerplate_share.sql")],
         quarantine=[QuarantineReason(*row) for row in _rows(con, "quarantine_reasons.sql")],
+        batches=[Batch(*row) for row in _rows(con, "batches.sql", [LATEST_BATCHES])],
     )

@@ -50,13 +50,15 @@ def ner_inputs_sql(con: Connection, batch_id: str) -> str:
                                  documents=f"{batches.source(con, batch_id, 'ingest')}.documents")
 
 
-def person_names(con: Connection, batch_id: str) -> list[tuple[str, str, int, bool]]:
-    """(local id, a name, articles naming it, named in this batch) of every person whose first name the batch
-    also names: the candidates for spelling variants."""
+def person_names(con: Connection, batch_id: str) -> list[tuple[str, str, int, bool, bool]]:
+    """(local id, a name, articles naming it, named in this batch, typed PERSON) of every multi-word name whose
+    first word the batch also names: the candidates for spelling variants (a misspelt name the model typed as
+    a place, "Xi Jingping" GPE, is a candidate too; the rules keep the common side a person)."""
     return con.execute(
-        """SELECT ae.local_id, any_value(ae.name), count(DISTINCT ae.doc_id), bool_or(ae.batch_id = ?)
+        """SELECT ae.local_id, any_value(ae.name), count(DISTINCT ae.doc_id), bool_or(ae.batch_id = ?),
+                  ae.local_id IN (SELECT DISTINCT local_id FROM entity_mentions WHERE label = 'PERSON')
            FROM article_entities ae
-           WHERE ae.local_id IN (SELECT DISTINCT local_id FROM entity_mentions WHERE label = 'PERSON')
+           WHERE ae.name LIKE '% %'
              AND split_part(lower(ae.name), ' ', 1) IN (
                  SELECT DISTINCT split_part(lower(name), ' ', 1) FROM article_entities WHERE batch_id = ?)
            GROUP BY ae.local_id ORDER BY ae.local_id""", [batch_id, batch_id]).fetchall()

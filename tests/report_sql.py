@@ -1,0 +1,58 @@
+"""The report's tables checked against SQL written here, independently of sql/report/: each row under a picture
+names its thing (entity, pair, story, batch, kind, reason) and its number, and the views must give that number."""
+
+from collections import defaultdict
+
+import duckdb
+
+PANEL_LABELS = {"People over time": ("PERSON",), "Organisations over time": ("ORG",),
+                "Places over time": ("GPE", "LOC", "FAC")}
+
+
+def _n(text: str) -> int:
+    return int(text.replace(",", ""))
+
+
+def _multi(rows: list[tuple]) -> dict[object, set[object]]:
+    out: dict[object, set[object]] = defaultdict(set)
+    for key, value in rows:
+        out[key].add(value)
+    return out
+
+
+def check_tables(con: duckdb.DuckDBPyConnection, tables: dict[str, list[list[str]]]) -> int:
+    """Assert every row of every table equals the SQL; returns the rows checked (a test asserts it is not 0)."""
+    checked = 0
+    for heading, rows in tables.items():
+        for row in rows:
+            if heading in PANEL_LABELS:
+                sql = _multi(con.execute(
+                    "SELECT name, sum(n_articles) FROM entity_mentions_by_month WHERE label IN "
+                    "(SELECT unnest(?::VARCHAR[])) GROUP BY entity_id, name", [list(PANEL_LABELS[heading])]).fetchall())
+                assert _n(row[2]) in sql[row[0]], (heading, row, sql.get(row[0]))
+            elif heading == "Who appears with whom":
+                sql = _multi([((a, b), n) for a, b, n in con.execute(
+                    "SELECT name_a, name_b, n_articles FROM entity_cooccurrence").fetchall()]
+                    + [((b, a), n) for a, b, n in con.execute(
+                        "SELECT name_a, name_b, n_articles FROM entity_cooccurrence").fetchall()])
+                assert _n(row[2]) in sql[(row[0], row[1])], (heading, row)
+            elif heading == "Copy clusters":
+                found = con.execute("SELECT coalesce(outlet, '(unknown outlet)'), n_copies + 1 FROM canonical_articles "
+                                    "WHERE doc_id = ?", [row[4]]).fetchall()
+                assert found == [(row[1], _n(row[3]))], (heading, row, found)
+            elif heading == "Batches":
+                found = con.execute("SELECT n_articles, n_quarantined_inputs + n_quarantined_articles "
+                                    "FROM batch_accounting WHERE batch_id = ?", [row[0]]).fetchall()
+                assert found == [(_n(row[3]), _n(row[5]))], (heading, row, found)
+            elif heading == "Words removed by kind":
+                found = con.execute("SELECT n_segments, n_words FROM boilerplate_by_kind WHERE kind = ?",
+                                    [row[0]]).fetchall()
+                assert found == [(_n(row[1]), _n(row[2]))], (heading, row, found)
+            elif heading == "Quarantine reasons":
+                found = con.execute("SELECT count(*) FROM quarantine WHERE stage = ? AND reason = ?",
+                                    [row[0], row[1]]).fetchall()
+                assert found == [(_n(row[2]),)], (heading, row, found)
+            else:
+                raise AssertionError(f"no SQL check for the table under {heading!r}")
+            checked += 1
+    return checked
