@@ -4,7 +4,6 @@ place, and its publication time (parsed from the raw `published` string, which k
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from email.utils import parsedate_to_datetime
@@ -52,11 +51,11 @@ def words(text: str) -> list[str]:
 
 def text_terms(title: str, body: str, params: ThreadParams) -> dict[int, float]:
     """Term frequencies of the title (weighted) and the lead: the event is in the first sentences of a story."""
-    counts: Counter[str] = Counter()
+    counts: dict[str, float] = {}
     for w in words(title or ""):
-        counts[w] += params.title_weight
+        counts[w] = counts.get(w, 0.0) + params.title_weight
     for w in words(" ".join((body or "").split()[: params.lead_words])):
-        counts[w] += 1.0
+        counts[w] = counts.get(w, 0.0) + 1.0
     top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[: params.max_terms]
     return {key(TERM, w): float(c) for w, c in top}
 
