@@ -4,8 +4,8 @@ Our trafilatura-based path and readability-lxml fail on different pages (trafila
 with split article containers; readability keeps whole containers). The choice between the two readings is
 a rule of four thresholds over features of the pair (`pair_features`), fitted on one benchmark set
 and checked on the other (benchmarks/extraction.py ensemble); its thresholds and the digest of the
-pages it was fitted on live in resources/ensemble_selector.json. readability-lxml is kept rather than re-implemented: it is a
-well-kept library whose scoring is the one that wins on the pages where ours loses.
+pages it was fitted on live in resources/ensemble_selector.json. readability-lxml is used rather than
+re-implemented: a well-kept library whose scoring wins on the pages where ours loses.
 """
 
 from __future__ import annotations

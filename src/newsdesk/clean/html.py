@@ -10,7 +10,7 @@ finds next to nothing gets the text path's reading of the page instead, when tha
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import trafilatura
@@ -19,7 +19,7 @@ from newsdesk.clean import kinds
 from newsdesk.clean.context import TITLE_REASON, mark_sections, split_verdicts
 from newsdesk.clean.ensemble import load_selector, missed_prose, pair_features, readability_blocks
 from newsdesk.clean.html_meta import PageMeta, page_metadata
-from newsdesk.clean.junk import find_junk, junk_reason, junk_segment, tidy_block
+from newsdesk.clean.junk import drop_junk, find_junk, junk_segment, junk_segments, tidy_block
 from newsdesk.clean.page import parse_html, visible_lines
 from newsdesk.clean.result import Extraction
 from newsdesk.clean.rules import RULES, Rule, Verdict, match_block
@@ -60,6 +60,7 @@ class Page:
     lines: list[str]
     meta: PageMeta = field(default_factory=PageMeta)
     second: list[str] | None = None  # readability-lxml's article blocks (None: not asked for, or it failed)
+    junk: list[Segment] = field(default_factory=list)  # junk taken out of trafilatura's blocks
 
 
 def read_page(html: str, url: str | None = None, second: bool | None = None) -> Page:
@@ -75,7 +76,7 @@ def read_page(html: str, url: str | None = None, second: bool | None = None) -> 
         _LOG.warning("trafilatura failed on %s", url or "a page", exc_info=True)
         text = ""
     meta = page_metadata(tree, url)
-    blocks = [b for b in (tidy_block(b) for b in split_blocks(text)) if b]
+    blocks, junk = drop_junk(split_blocks(text))
     lines = visible_lines(tree)
     other = None
     if second or (second is None and (selector := load_selector()) is not None
@@ -83,8 +84,8 @@ def read_page(html: str, url: str | None = None, second: bool | None = None) -> 
         # After the dump, on the same tree: the dump took out only what readability drops too (hidden parts,
         # scripts, styles) and added line breaks, which it ignores; a second parse would cost a third of the page.
         other = readability_blocks(tree, url)
-        other = [b for b in (tidy_block(b) for b in other) if b] if other is not None else None
-    return Page(blocks, lines, meta, other)
+        other = drop_junk(other)[0] if other is not None else None
+    return Page(blocks, lines, meta, other, junk)
 
 
 def extract_html(html: str, url: str | None = None, config: HtmlConfig = DEFAULT) -> Extraction:
@@ -126,6 +127,7 @@ def finish(page: Page, config: HtmlConfig = DEFAULT) -> Extraction:
     result.segments.extend(removed)
     result.author = result.author or _str(meta.get("author"))
     result.syndicated_from = _str(meta.get("syndicated_from"))
+    result.segments.extend(page.junk)
     result.segments.extend(page_leftovers(page.lines, extracted, result.title, start=len(extracted)))
     return result
 
@@ -169,16 +171,19 @@ def page_leftovers(lines: list[str], extracted: list[str], title: str | None, st
     in_body = {norm_key(b) for b in extracted}
     body_text = norm_key(" ".join(extracted))
     title_key = norm_key(title) if title else None
-    segments: list[Segment] = []
+    left: list[tuple[int, str, str]] = []
     for offset, line in enumerate(lines):
         key = norm_key(line)
-        if not key or key in in_body or key in body_text:
+        if key and key not in in_body and key not in body_text:
+            left.append((offset, line, key))
+    junk = find_junk([tidy_block(line) for _, line, _ in left])
+    # One segment per run of junk lines (a page of 500,000 filler lines is one row, its text cut).
+    segments = [replace(s, position=start + left[s.position][0])
+                for s in junk_segments([line for _, line, _ in left], junk)]
+    for i, (offset, line, key) in enumerate(left):
+        if i in junk:
             continue
-        noise = junk_reason(tidy_block(line))
-        verdict = _typed_leftover(line) if noise is None else None
-        if noise is not None:
-            segments.append(junk_segment(start + offset, line, noise))
-            continue
+        verdict = _typed_leftover(line)
         if verdict is not None:
             kind, reason = verdict.kind, verdict.reason
         elif key == title_key:

@@ -181,3 +181,11 @@ def split_junk(blocks: list[str]) -> tuple[list[str], list[int], set[int], list[
         out.append(block)
         positions.append(i)
     return out, positions, placeholders, junk_segments(blocks, junk)
+
+
+def drop_junk(blocks: list[str]) -> tuple[list[str], list[Segment]]:
+    """Tidy blocks without the junk (no placeholders: for readings with no classifier after them), and the
+    junk as segments, one per run."""
+    tidy = [tidy_block(b) for b in blocks]
+    junk = find_junk(tidy)
+    return [b for i, b in enumerate(tidy) if b and i not in junk], junk_segments(blocks, junk)
