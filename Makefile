@@ -31,10 +31,9 @@ lint:  ## ruff and mypy, pinned in requirements.lock
 	$(VENV)/bin/mypy
 
 # `dg dev` (dagster-dg-cli) serves dg projects; this is a classic workspace, so `dagster dev -w workspace.yaml` it is,
-# without its notice that `dg dev` supersedes it.
+# without its notice that `dg dev` supersedes it (`newsdesk ui` runs it, after refusing a temporary DAGSTER_HOME).
 ui: setup  ## the Dagster UI on http://127.0.0.1:3000 with the sensor, schedule and run history
-	@PYTHONPATH=src $(VENV)/bin/python -m newsdesk.preflight || exit 2
-	PYTHONWARNINGS='ignore:Function `dev_command` is superseded' $(VENV)/bin/dagster dev -w workspace.yaml
+	$(VENV)/bin/newsdesk ui
 
 clean-data:  ## forget all processed data and run history (keeps dagster_home/dagster.yaml)
 	rm -rf data/newsdesk*.duckdb data/.staging dagster_home/storage dagster_home/history dagster_home/logs dagster_home/schedules

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from pathlib import Path
+
 import dagster as dg
 
 BATCHES = "batches"
@@ -20,3 +23,9 @@ def batch_key_problem(name: str) -> str | None:
     if len(name) > 200:
         return "the name is longer than 200 characters"
     return None
+
+
+def ghost_partitions(keys: Iterable[str], landing_dir: Path, stored: set[str]) -> list[str]:
+    """Partition keys with no folder in the landing directory and no rows in the database: typos made in the UI's
+    "Add a partition", or batches whose folder and data are both gone. They stay grey in the UI forever."""
+    return sorted(k for k in keys if k not in stored and not (landing_dir / k).is_dir())

@@ -5,8 +5,9 @@
     python -m pipelines run BATCH --allow-empty    ... also a batch whose folder is now empty (removes its rows)
     python -m pipelines corpus                     rebuild the corpus assets and publish the analysts' snapshot
     python -m pipelines ui                         the Dagster UI (dagster dev) on the project's instance
+    python -m pipelines partitions [--prune]       list (delete) batch partitions with no folder and no data
 
-The installed `newsdesk` command has the same `run`, `demo` and `ui`, from any directory.
+The installed `newsdesk` command has the same `run`, `demo`, `ui` and `partitions`, from any directory.
 
 Runs are recorded in $DAGSTER_HOME (default: dagster_home/ in the project), so they show in the UI. Errors are one
 line saying what to do; exit code 2 for a wrong setting or input, 1 for a failed run, 130 when interrupted.
@@ -304,6 +305,8 @@ def main(argv: list[str] | None = None) -> int:
                      help="process a batch whose folder is now empty: its rows are removed")
     sub.add_parser("corpus", help="rebuild the corpus assets and publish the analysts' snapshot")
     sub.add_parser("ui", help="the Dagster UI (dagster dev -w workspace.yaml) on the project's instance")
+    parts = sub.add_parser("partitions", help="list batch partitions with no folder and no data (--prune: delete)")
+    parts.add_argument("--prune", action="store_true", help="delete them (default: only list them)")
     args = parser.parse_args(argv)
     try:
         return _command(args)
@@ -337,6 +340,11 @@ def _command(args: argparse.Namespace) -> int:
             ok = run_batches(args.batches, args.allow_empty)
         elif args.command == "ui":
             return start_ui()
+        elif args.command == "partitions":
+            from pipelines.ghosts import ghost_report
+
+            ghost_report(_instance(), args.prune)
+            ok = True
         else:
             ok = publish()
     except UserError as exc:

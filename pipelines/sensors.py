@@ -12,7 +12,7 @@ from pathlib import Path
 import dagster as dg
 
 from assets.common import CORPUS_GROUP, DEPLOYMENT
-from assets.partitions import BATCHES, batch_key_problem, batches
+from assets.partitions import BATCHES, batch_key_problem, batches, ghost_partitions
 from assets.resources import NewsdeskSettings
 from pipelines.jobs import process_batch
 
@@ -42,6 +42,7 @@ class Cursor:
     markers: dict[str, int] = field(default_factory=dict)
     warned: list[str] = field(default_factory=list)
     requests: dict[str, str] = field(default_factory=dict)
+    ghosts: list[str] = field(default_factory=list)
 
     @staticmethod
     def load(text: str | None) -> "Cursor":
@@ -71,11 +72,16 @@ def landing_sensor(context: dg.SensorEvaluationContext, newsdesk: NewsdeskSettin
     if gone:
         context.log.info(f"batch folders no longer complete or present (renamed or deleted): {gone}; "
                          "their data stays in the database")
-    processed, requested = _store_state(newsdesk)
+    processed, requested, stored = _store_state(newsdesk)
+    known = set(context.instance.get_dynamic_partitions(BATCHES))
+    ghosts = ghost_partitions(known, landing_dir, stored) if stored is not None else []
+    if new_ghosts := [g for g in ghosts if g not in cursor.ghosts]:  # once per key, not every tick
+        context.log.warning(f"partitions with no folder in {landing_dir} and no data: {new_ghosts} (a typo in "
+                            "\"Add a partition\"?); `newsdesk partitions` lists them, `--prune` deletes them")
+    cursor.ghosts = ghosts
     changed = sorted(k for k, mtime in current.items()
                      if cursor.markers.get(k) != mtime and processed.get(k) != mtime)  # the CLI or demo ran it
     again = sorted(b for b, at in requested.items() if cursor.requests.get(b) != at and b not in changed)
-    known = set(context.instance.get_dynamic_partitions(BATCHES))
     new_keys = [k for k in changed if k not in known]
     cursor.markers = {k: current[k] for k in sorted(current)}
     cursor.requests = requested
@@ -88,18 +94,19 @@ def landing_sensor(context: dg.SensorEvaluationContext, newsdesk: NewsdeskSettin
                            cursor=cursor.dump())
 
 
-def _store_state(newsdesk: NewsdeskSettings) -> tuple[dict[str, int], dict[str, str]]:
-    """From what analysts see (never locked by a run): batches already processed at their current marker, and
-    re-run requests. Nothing when there is no database yet."""
+def _store_state(newsdesk: NewsdeskSettings) -> tuple[dict[str, int], dict[str, str], set[str] | None]:
+    """From what analysts see (never locked by a run): batches already processed at their current marker,
+    re-run requests, and every batch with rows. Nothing when there is no database yet (None: no ghost report)."""
     from newsdesk.store import batches as bookkeeping
 
     try:
         with newsdesk.store().analyst() as con:
             processed = bookkeeping.processed_markers(con)
             requested = {b: str(at) for b, _, at in bookkeeping.requests(con)}
+            stored = bookkeeping.stored_batches(con)
     except Exception:  # noqa: BLE001 - no database yet, or one from before these tables: the cursor decides alone
-        return {}, {}
-    return processed, requested
+        return {}, {}, None
+    return processed, requested, stored
 
 
 corpus_automation = dg.AutomationConditionSensorDefinition(

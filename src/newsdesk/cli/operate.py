@@ -1,4 +1,4 @@
-"""`newsdesk run`, `newsdesk demo`, `newsdesk ui`: the operator commands beside the analyst ones.
+"""`newsdesk run`, `demo`, `ui` and `partitions`: the operator commands beside the analyst ones.
 
 They run the same code as `python -m pipelines` (pipelines/ and assets/ live in the checkout, beside src/, and are
 not installed), found from where newsdesk is installed (newsdesk.project), so they work from any directory.
@@ -14,7 +14,7 @@ from typing import Any
 from newsdesk.cli.database import CliError
 from newsdesk.project import project_root
 
-COMMANDS = ("run", "demo", "ui")
+COMMANDS = ("run", "demo", "ui", "partitions")
 
 
 def add_commands(command: Callable[[str, str, str, str], argparse.ArgumentParser]) -> None:
@@ -40,14 +40,21 @@ def add_commands(command: Callable[[str, str, str, str], argparse.ArgumentParser
             "dagster_home/ (unless DAGSTER_HOME is set); a missing or temporary DAGSTER_HOME is refused. The same "
             "as `make ui`.",
             "examples:\n  newsdesk ui")
+    parts = command("partitions", "list batch partitions with no folder and no data; --prune deletes them",
+                    "List the partitions of `batches` that have no folder in the landing directory and no rows in "
+                    "the database: a typo made in the UI's \"Add a partition\", or a batch whose folder and data "
+                    "are both gone (the landing sensor reports them too). --prune deletes them from the instance; "
+                    "their run history stays.",
+                    "examples:\n  newsdesk partitions\n  newsdesk partitions --prune")
+    parts.add_argument("--prune", action="store_true", help="delete them (default: only list them)")
 
 
 def run(args: argparse.Namespace) -> int:
     """Hand the command to `python -m pipelines` (its errors are already one line with an exit code)."""
     root = project_root()
     if root is None:
-        raise CliError("the operator commands (run, demo, ui) need the project's checkout: install newsdesk from "
-                       "it with `make setup` (pip install -e .), or run `python -m pipelines` there")
+        raise CliError("the operator commands (run, demo, ui, partitions) need the project's checkout: install "
+                       "newsdesk from it with `make setup` (pip install -e .), or run `python -m pipelines` there")
     if str(root) not in sys.path:
         sys.path.insert(0, str(root))
     from pipelines.__main__ import main
@@ -55,6 +62,8 @@ def run(args: argparse.Namespace) -> int:
     argv = [args.command, *getattr(args, "batches", [])]
     if getattr(args, "allow_empty", False):
         argv.append("--allow-empty")
+    if getattr(args, "prune", False):
+        argv.append("--prune")
     return main(argv)
 
 

@@ -84,6 +84,12 @@ def n_documents(con: Connection, batch_id: str) -> int:
                            [batch_id, batch_id]).fetchall()[0][0])
 
 
+def stored_batches(con: Connection) -> set[str]:
+    """Every batch with rows, published or pending."""
+    return {r[0] for r in con.execute(f"""SELECT batch_id FROM main.batches
+                                          UNION SELECT batch_id FROM {PENDING}.batches""").fetchall()}
+
+
 def processed_markers(con: Connection) -> dict[str, int]:
     """batch -> the _SUCCESS mtime of its published run."""
     return {b: int(m) for b, m in con.execute(
