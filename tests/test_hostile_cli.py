@@ -393,7 +393,8 @@ def test_dagster_home_that_is_no_folder_is_one_line(tmp_path: Path, command: str
 
 
 def test_make_ui_checks_dagster_home_before_starting_dagster(tmp_path: Path) -> None:
-    """`make ui` runs `python -m newsdesk.preflight` before `dagster dev`: one line, exit code 2."""
+    """`make ui` runs `newsdesk ui`, which checks DAGSTER_HOME before it starts `dagster dev`: one line, exit 2
+    (`python -m newsdesk.preflight` checks the same on its own)."""
     a_file = tmp_path / "home.txt"
     a_file.write_text("not a folder\n", encoding="utf-8")
     env = {**os.environ, "DAGSTER_HOME": str(a_file), "PYTHONPATH": f"{REPO / 'src'}{os.pathsep}{REPO}"}
@@ -406,6 +407,10 @@ def test_make_ui_checks_dagster_home_before_starting_dagster(tmp_path: Path) -> 
     ok = subprocess.run([sys.executable, "-m", "newsdesk.preflight"], capture_output=True, text=True,
                         timeout=60, env={**env, "DAGSTER_HOME": str(tmp_path / "new_home")})
     assert ok.returncode == 0 and (tmp_path / "new_home").is_dir()
+    ui = subprocess.run([sys.executable, "-m", "pipelines", "ui"], env=env, capture_output=True, text=True,
+                        timeout=60, cwd=REPO)
+    assert ui.returncode == 2, ui.stderr[-2000:]
+    (line,) = ui.stderr.strip().splitlines()
+    assert "DAGSTER_HOME" in line and str(a_file) in line
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
-    ui = makefile[makefile.index("\nui:"):].split("\n\n")[0]
-    assert ui.index("newsdesk.preflight") < ui.index("dagster dev")
+    assert "newsdesk ui" in makefile[makefile.index("\nui:"):].split("\n\n")[0]
