@@ -144,6 +144,7 @@ while not stop.exists():
     try:
         con = connect_lake(settings, read_only=True)
         try:
+            con.execute("SET enable_progress_bar = false")  # stdout carries the JSON result only
             con.execute("BEGIN TRANSACTION")
             # Whole batches only: every published article has its cluster and every document its article or a
             # clean-stage quarantine row.
