@@ -34,7 +34,8 @@ def _none_yet(data: ReportData, otherwise: str) -> str:
 
 def _panel(data: ReportData, panel: Panel) -> Section:
     undated = sum(n for _, month, n in panel.monthly if month is None)
-    note = f" The last column counts {undated} stories without a publication date." if undated else ""
+    note = f" The last column counts {plural(undated, 'story', 'stories')} without a publication date." \
+        if undated else ""
     labels = ", ".join(ENTITY_PANELS[panel.kind])
     return Section(
         f"mentions-{panel.kind}", f"{panel.kind.capitalize()} over time",
@@ -98,8 +99,8 @@ def _batches(data: ReportData) -> Section:
         charts.batches(data.batches),
         "Stacked bars per batch: new stories, copies and quarantined inputs.",
         "Nothing to show: no batch yet." if not data.batches else "No batch yet.",
-        f"The latest {plural(len(data.batches), 'batch')}, latest first: its input records became new stories, "
-        "copies of a story already known, or quarantine rows.",
+        f"The latest {plural(len(data.batches), 'batch', 'batches')}, latest first: its input records became new "
+        "stories, copies of a story already known, or quarantine rows.",
         "<code>SELECT * FROM batch_accounting</code> (view <code>batch_accounting</code>); copies per batch: "
         "<code>SELECT a.batch_id, count(*) FROM copies c JOIN articles a USING (doc_id) WHERE NOT c.is_canonical "
         "GROUP BY 1</code>.",

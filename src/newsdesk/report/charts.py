@@ -44,8 +44,8 @@ def _png(fig: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def plural(n: int, word: str) -> str:
-    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+def plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {many or word + 's'}"
 
 
 def _short(text: str | None, limit: int, missing: str) -> str:
@@ -206,7 +206,7 @@ def batches(rows: list[Batch]) -> bytes | None:
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel("input records")
         fig.legend(loc="outside lower center", ncols=3, frameon=False)
-        ax.set_title(f"The latest {plural(len(rows), 'batch')}: what each brought in")
+        ax.set_title(f"The latest {plural(len(rows), 'batch', 'batches')}: what each brought in")
         return _png(fig)
 
 
