@@ -47,7 +47,7 @@ def _run(stage: str, context: dg.AssetExecutionContext, newsdesk: NewsdeskSettin
 
     progress.info(f"{stage}: started")
     settings = newsdesk.resolve()
-    with acting_for(context.run_id):  # every step of the run holds the batch's lease as this run
+    with acting_for(context.run.run_id):  # every step of the run holds the batch's lease as this run
         return run_one(stage, newsdesk.store(), settings, context.partition_key, log)
 
 
