@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 
 import pytest
+import trafilatura
 
 from newsdesk.clean import kinds
 from newsdesk.clean.html import extract_html
@@ -66,8 +67,13 @@ def _check_text_path(shape: str, n: int) -> None:
 
 
 def _check_html_path(shape: str, n: int) -> None:
-    result, spent = _cpu(lambda: extract_html(_html_doc(shape, n)))
-    assert spent < CPU_BOUND_S, f"extract_html on {n:,} characters of {shape}: {spent:.1f} s"
+    html = _html_doc(shape, n)
+    result, spent = _cpu(lambda: extract_html(html))
+    # trafilatura's own cost is the floor here (500,000 <br> lines take it 10 s of CPU): the bound is ours on
+    # top of what plain trafilatura spends on the same page, measured in the same test.
+    _, reference = _cpu(lambda: trafilatura.extract(html, include_comments=False))
+    assert spent < CPU_BOUND_S + 1.5 * reference, (
+        f"extract_html on {n:,} characters of {shape}: {spent:.1f} s (plain trafilatura {reference:.1f} s)")
     assert all(p in result.body for p in PROSE)  # type: ignore[attr-defined]
     assert len(result.body) < sum(map(len, PROSE)) + 40, result.body[:300]  # type: ignore[attr-defined]
     assert all(len(s.text) < 1200 for s in result.segments if s.kind == kinds.NOISE)  # type: ignore[attr-defined]

@@ -79,7 +79,7 @@ class Selector:
     log_ratio: float  # log1p(words) of theirs minus ours: at least this much longer
     prose_margin: float  # their share of sentence-like words minus ours: at least this
     short_lines: float  # their share of lines of five words or fewer: at most this
-    missed_share: float = 0.2  # readability runs only where prose we missed is this share of our words
+    missed_share: float = 0.3  # readability runs only where prose we missed is this share of our words
     digest: str = ""
 
     def prefers_theirs(self, features: list[float]) -> bool:
