@@ -74,7 +74,7 @@ def speed_lines(json_out: Path) -> list[str]:
 PEER_TOOLS = ("newsdesk", "trafilatura", "readability", "resiliparse", "goose3", "justext", "boilerpy3")
 
 
-def peers(tools: tuple[str, ...], fresh: bool, json_out: Path) -> None:
+def peers(tools: tuple[str, ...], fresh: bool, json_out: Path, cached: bool = False) -> None:
     """Every tool on both sets (outputs cached in benchmarks/out), scored by the shared scorers as they are,
     then newsdesk's per-page wins and losses against the best single tool of each set, and the speed ratio."""
     from extraction_ensemble import counts
@@ -87,7 +87,7 @@ def peers(tools: tuple[str, ...], fresh: bool, json_out: Path) -> None:
         # newsdesk and trafilatura always run afresh, interleaved page by page: the subject, and the speed
         # reference under the same load
         fresh_pair = tuple(n for n in tools if n in ("newsdesk", "trafilatura"))
-        found = run_tools(fresh_pair, set_name, fresh=True, log=log)
+        found = run_tools(fresh_pair, set_name, fresh=not cached, log=log)
         for name in tools:
             if name not in fresh_pair:
                 found.update(run_tools((name,), set_name, fresh=fresh, log=log))
@@ -138,6 +138,8 @@ def main() -> None:
     ap.add_argument("--no-metadata", action="store_true")
     ap.add_argument("--tools", default=",".join(PEER_TOOLS), help="peers: the tools, comma-separated")
     ap.add_argument("--fresh", action="store_true", help="peers: rerun every tool instead of reading the cache")
+    ap.add_argument("--cached", action="store_true",
+                    help="peers: newsdesk and trafilatura from the cache too (their times from the run that filled it)")
     ap.add_argument("--write", action="store_true", help="ensemble: write the selector fitted on both sets")
     args = ap.parse_args()
     if args.command == "ensemble":
@@ -150,7 +152,7 @@ def main() -> None:
         return
     if args.command == "peers":
         args.json.unlink(missing_ok=True)
-        peers(tuple(args.tools.split(",")), args.fresh, args.json)
+        peers(tuple(args.tools.split(",")), args.fresh, args.json, args.cached)
         return
     args.json.unlink(missing_ok=True)
     text = ("--input-suffix", ".raw.txt")

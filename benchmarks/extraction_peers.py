@@ -26,7 +26,9 @@ PEERS = ("trafilatura", "readability", "resiliparse", "goose3", "justext", "boil
 @cache
 def tool(name: str) -> Callable[[str], str]:
     if name == "trafilatura":
-        return shared_tool("extract_score").make_builtin("trafilatura", {"include_comments": False})  # type: ignore
+        return shared_tool("extract_score").make_builtin(
+            "trafilatura", {"include_comments": False}
+        )  # type: ignore
     if name in ("readability", "resiliparse", "justext", "boilerpy3"):
         return shared_tool("extract_score").make_builtin(name, {})  # type: ignore[no-any-return]
     if name == "goose3":
@@ -50,22 +52,31 @@ def _parts(html: str) -> str:
 
     page = read_page(html, second=True)
     ours = finish(page, replace(DEFAULT, ensemble=False))
-    return json.dumps({"ours": ours.body, "theirs": "\n".join(page.second or []), "title": ours.title,
-                       "largest": max((count_words(line) for line in page.lines), default=0),
-                       "theirs_failed": page.second is None})
+    return json.dumps(
+        {
+            "ours": ours.body,
+            "theirs": "\n".join(page.second or []),
+            "title": ours.title,
+            "largest": max((count_words(line) for line in page.lines), default=0),
+            "theirs_failed": page.second is None,
+        }
+    )
 
 
 def _dir(name: str, set_name: str) -> Path:
     return OUT / name / set_name
 
 
-def run_tool(name: str, set_name: str, fresh: bool = False, log: Callable[[str], None] = print) -> float:
+def run_tool(
+    name: str, set_name: str, fresh: bool = False, log: Callable[[str], None] = print
+) -> float:
     """Run one tool over one set (what is not cached yet); returns its pages/s over all cached pages."""
     return run_tools((name,), set_name, fresh, log)[name]
 
 
-def run_tools(names: tuple[str, ...], set_name: str, fresh: bool = False,
-              log: Callable[[str], None] = print) -> dict[str, float]:
+def run_tools(
+    names: tuple[str, ...], set_name: str, fresh: bool = False, log: Callable[[str], None] = print
+) -> dict[str, float]:
     """Run tools over one set, page by page and tool after tool on each page, so that their speeds are
     measured under the same load (the machine is shared); returns pages/s per tool."""
     pages = pages_of(set_name)
@@ -91,7 +102,9 @@ def run_tools(names: tuple[str, ...], set_name: str, fresh: bool = False,
                 out = ""
                 log(f"  {name} failed on {page.page_id}: {type(exc).__name__}: {str(exc)[:80]}")
             times[name][page.page_id] = time.perf_counter() - start
-            (_dir(name, set_name) / f"{page.page_id}.txt").write_text(out, encoding="utf-8", errors="replace")
+            (_dir(name, set_name) / f"{page.page_id}.txt").write_text(
+                out, encoding="utf-8", errors="replace"
+            )
     speed = {}
     for name in names:
         _times_path(name, set_name).write_text(json.dumps(times[name]), encoding="utf-8")
@@ -114,8 +127,10 @@ def outputs(name: str, set_name: str) -> dict[str, str]:
 
 @cache
 def _by_html(name: str, set_name: str) -> dict[str, str]:
-    return {hashlib.sha1(p.html().encode("utf-8", "surrogatepass")).hexdigest(): output(name, p)
-            for p in pages_of(set_name)}
+    return {
+        hashlib.sha1(p.html().encode("utf-8", "surrogatepass")).hexdigest(): output(name, p)
+        for p in pages_of(set_name)
+    }
 
 
 def cached(name: str, set_name: str = "trafilatura-eval") -> Callable[[str], str]:

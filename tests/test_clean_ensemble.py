@@ -16,7 +16,12 @@ MENU = ["Home", "News", "Culture", "Sport", "Contact us"]
 
 
 def _page(ours: list[str], second: list[str] | None) -> Page:
-    return Page(blocks=ours, lines=MENU + PARAS + MENU, meta=PageMeta(title="Museum reopens"), second=second)
+    return Page(
+        blocks=ours,
+        lines=MENU + PARAS + MENU,
+        meta=PageMeta(title="Museum reopens"),
+        second=second,
+    )
 
 
 def test_the_shipped_selector_was_fitted_on_both_sets() -> None:

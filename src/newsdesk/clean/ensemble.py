@@ -16,6 +16,7 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import lxml.html
 
@@ -25,13 +26,23 @@ from newsdesk.text import ends_sentence, norm_key, split_blocks, words
 _LOG = logging.getLogger(__name__)
 
 SELECTOR = Path(__file__).resolve().parent.parent / "resources" / "ensemble_selector.json"
-FEATURES = ("log_ours", "log_theirs", "log_ratio", "ours_in_theirs", "theirs_in_ours", "ours_prose",
-            "theirs_prose", "theirs_short_lines", "log_largest_line", "theirs_title")
+FEATURES = (
+    "log_ours",
+    "log_theirs",
+    "log_ratio",
+    "ours_in_theirs",
+    "theirs_in_ours",
+    "ours_prose",
+    "theirs_prose",
+    "theirs_short_lines",
+    "log_largest_line",
+    "theirs_title",
+)
 
 
 def _grams(text: str, n: int = 4) -> set[tuple[str, ...]]:
     tokens = words(text.lower())
-    return {tuple(tokens[i:i + n]) for i in range(max(len(tokens) - n + 1, 0))}
+    return {tuple(tokens[i : i + n]) for i in range(max(len(tokens) - n + 1, 0))}
 
 
 def _prose_share(blocks: list[str]) -> float:
@@ -46,7 +57,9 @@ def _short_share(blocks: list[str]) -> float:
     return sum(len(b.split()) <= 5 for b in blocks) / len(blocks) if blocks else 0.0
 
 
-def pair_features(ours: str, theirs: str, largest_line_words: int, title: str | None) -> list[float]:
+def pair_features(
+    ours: str, theirs: str, largest_line_words: int, title: str | None
+) -> list[float]:
     """Features of one page's two readings (ours: the trafilatura path; theirs: readability-lxml)."""
     n_ours, n_theirs = len(words(ours)), len(words(theirs))
     g_ours, g_theirs = _grams(ours), _grams(theirs)
@@ -79,25 +92,40 @@ class Selector:
     log_ratio: float  # log1p(words) of theirs minus ours: at least this much longer
     prose_margin: float  # their share of sentence-like words minus ours: at least this
     short_lines: float  # their share of lines of five words or fewer: at most this
-    missed_share: float = 0.2  # readability runs only where prose we missed is this share of our words
+    missed_share: float = (
+        0.3  # readability runs only where prose we missed is this share of our words
+    )
     digest: str = ""
 
     def prefers_theirs(self, features: list[float]) -> bool:
         f = dict(zip(FEATURES, features))
-        return (f["ours_in_theirs"] >= self.ours_in_theirs and f["log_ratio"] >= self.log_ratio
-                and f["theirs_prose"] - f["ours_prose"] >= self.prose_margin
-                and f["theirs_short_lines"] <= self.short_lines)
+        return (
+            f["ours_in_theirs"] >= self.ours_in_theirs
+            and f["log_ratio"] >= self.log_ratio
+            and f["theirs_prose"] - f["ours_prose"] >= self.prose_margin
+            and f["theirs_short_lines"] <= self.short_lines
+        )
 
     def to_json(self) -> dict[str, object]:
-        return {"ours_in_theirs": self.ours_in_theirs, "log_ratio": self.log_ratio,
-                "prose_margin": self.prose_margin, "short_lines": self.short_lines, "missed_share": self.missed_share,
-                "digest": self.digest}
+        return {
+            "ours_in_theirs": self.ours_in_theirs,
+            "log_ratio": self.log_ratio,
+            "prose_margin": self.prose_margin,
+            "short_lines": self.short_lines,
+            "missed_share": self.missed_share,
+            "digest": self.digest,
+        }
 
     @classmethod
-    def from_json(cls, data: dict[str, object]) -> Selector:
-        return cls(float(data["ours_in_theirs"]), float(data["log_ratio"]),  # type: ignore[arg-type]
-                   float(data["prose_margin"]), float(data["short_lines"]),  # type: ignore[arg-type]
-                   float(data["missed_share"]), str(data["digest"]))  # type: ignore[arg-type]
+    def from_json(cls, data: dict[str, Any]) -> Selector:
+        return cls(
+            ours_in_theirs=float(data["ours_in_theirs"]),
+            log_ratio=float(data["log_ratio"]),
+            prose_margin=float(data["prose_margin"]),
+            short_lines=float(data["short_lines"]),
+            missed_share=float(data["missed_share"]),
+            digest=str(data["digest"]),
+        )
 
 
 @lru_cache(maxsize=1)

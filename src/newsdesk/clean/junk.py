@@ -28,16 +28,22 @@ _CAPS_VOWELS = re.compile(r"[AEIOU]")
 _LOWER = re.compile(r"[a-z]")
 _DIGITS = re.compile(r"\d+")
 
-MIN_WORD_SHARE = 0.3  # a block whose visible characters are mostly not letters or digits is a divider
+MIN_WORD_SHARE = (
+    0.3  # a block whose visible characters are mostly not letters or digits is a divider
+)
 DIVIDER_MIN_CHARS = 40  # ... when it is this long (a masked name "An** Fe*******" is text)
 GIANT_SHARE = 0.5  # ... or one mostly made of 46+-character tokens (base64, hashes, key mashing)
-CAPS_VOWEL_SHARE = 0.25  # capitals in English, German or Polish text are a third vowels; random ones a fifth
+CAPS_VOWEL_SHARE = (
+    0.25  # capitals in English, German or Polish text are a third vowels; random ones a fifth
+)
 CAPS_MIN_LETTERS = 40
 FARM_MIN_LINES = 20  # a short line repeated this often (numbers aside) is a link farm or filler
 FARM_MAX_WORDS = 8
 REPEAT_MIN_WORDS = 100  # a long block that says a handful of words over and over
 REPEAT_DISTINCT_SHARE = 0.05
-KEPT_CHARS = 1000  # a junk segment keeps this much of its text (a 500,000-dot line is not worth storing)
+KEPT_CHARS = (
+    1000  # a junk segment keeps this much of its text (a 500,000-dot line is not worth storing)
+)
 
 
 def tidy_block(block: str) -> str:
@@ -69,7 +75,9 @@ def junk_reason(block: str) -> str | None:
 
 def _repeats_itself(key: str) -> bool:
     tokens = _DIGITS.sub("#", key).split()
-    return len(tokens) >= REPEAT_MIN_WORDS and len(set(tokens)) / len(tokens) < REPEAT_DISTINCT_SHARE
+    return (
+        len(tokens) >= REPEAT_MIN_WORDS and len(set(tokens)) / len(tokens) < REPEAT_DISTINCT_SHARE
+    )
 
 
 def _look(block: str) -> tuple[str | None, str | None]:
@@ -81,7 +89,9 @@ def _look(block: str) -> tuple[str | None, str | None]:
         key = norm_key(block)
         template = _DIGITS.sub("#", key)
         # A template needs a word that is not a number: a column of numbers is a table, not a farm.
-        return None, (template if key.count(" ") < FARM_MAX_WORDS and template.strip("# ") else None)
+        return None, (
+            template if key.count(" ") < FARM_MAX_WORDS and template.strip("# ") else None
+        )
     if _repeats_itself(norm_key(block)):
         return "a handful of words repeated over and over (a link farm or filler)", None
     return None, None
@@ -91,7 +101,9 @@ def find_junk(blocks: list[str]) -> dict[int, str]:
     """Junk blocks of one document by index, with the reason; link farms are found across blocks."""
     found: dict[int, str] = {}
     templates: dict[int, str] = {}
-    seen: dict[str, tuple[str | None, str | None]] = {}  # junk repeats: each distinct block is looked at once
+    seen: dict[
+        str, tuple[str | None, str | None]
+    ] = {}  # junk repeats: each distinct block is looked at once
     for i, block in enumerate(blocks):
         look = seen.get(block)
         if look is None:
@@ -110,7 +122,9 @@ def find_junk(blocks: list[str]) -> dict[int, str]:
     for i in [*sorted(templates), -2]:
         if run and (i != run[-1] + 1 or templates.get(i) != templates[run[0]]):
             if len(run) >= FARM_MIN_LINES:
-                found.update((j, f"filler: the same short line {len(run)} times in a row") for j in run)
+                found.update(
+                    (j, f"filler: the same short line {len(run)} times in a row") for j in run
+                )
             run = []
         if i >= 0:
             run.append(i)
@@ -138,7 +152,7 @@ def _segment(blocks: list[str], run: list[int], reason: str) -> Segment:
     for i in run:
         if size > KEPT_CHARS:
             break
-        parts.append(blocks[i][:KEPT_CHARS + 1])
+        parts.append(blocks[i][: KEPT_CHARS + 1])
         size += len(parts[-1]) + 1
     total = sum(len(blocks[i]) + 1 for i in run) - 1
     if len(run) > 1:
