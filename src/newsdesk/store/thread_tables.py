@@ -77,7 +77,7 @@ def document_frequencies(con: Connection, keys: list[int]) -> tuple[dict[int, in
                                  JOIN _thread_keys k USING (feature) GROUP BY f.feature""").fetchall())
     finally:
         con.unregister("_thread_keys")
-    n = con.execute("SELECT count(DISTINCT doc_id) FROM thread_features WHERE kind <> 'p'").fetchall()[0][0]
+    n = con.execute("SELECT count(*) FROM thread_articles WHERE role <> 'copy'").fetchall()[0][0]
     return {int(k): int(v) for k, v in df.items()}, int(n)
 
 
