@@ -18,14 +18,25 @@ def _pipelines(*args: str, home: Path | None, cwd: Path) -> subprocess.Completed
     env["NEWSDESK_DB"] = str(cwd / "news.duckdb")
     if home is not None:
         env["DAGSTER_HOME"] = str(home)
-    return subprocess.run([sys.executable, "-m", "pipelines", *args], cwd=REPO, env=env, text=True,
-                          capture_output=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines", *args],
+        cwd=REPO,
+        env=env,
+        text=True,
+        capture_output=True,
+        timeout=120,
+    )
 
 
 @pytest.mark.parametrize("kind", ["temporary", "missing", "no dagster.yaml"])
-def test_a_missing_or_temporary_dagster_home_is_refused_in_one_line(tmp_path: Path, kind: str) -> None:
-    home = {"temporary": tmp_path / ".tmp_dagster_home_k3v9", "missing": tmp_path / "not-there",
-            "no dagster.yaml": tmp_path / "home"}[kind]
+def test_a_missing_or_temporary_dagster_home_is_refused_in_one_line(
+    tmp_path: Path, kind: str
+) -> None:
+    home = {
+        "temporary": tmp_path / ".tmp_dagster_home_k3v9",
+        "missing": tmp_path / "not-there",
+        "no dagster.yaml": tmp_path / "home",
+    }[kind]
     if kind != "missing":
         home.mkdir()
     result = _pipelines("run", "some-batch", home=home, cwd=tmp_path)
@@ -37,7 +48,9 @@ def test_a_missing_or_temporary_dagster_home_is_refused_in_one_line(tmp_path: Pa
 
 
 def test_temporary_dagster_homes_are_ignored_by_git() -> None:
-    result = subprocess.run(["git", "check-ignore", "-q", ".tmp_dagster_home_k3v9/history/runs.db"], cwd=REPO)
+    result = subprocess.run(
+        ["git", "check-ignore", "-q", ".tmp_dagster_home_k3v9/history/runs.db"], cwd=REPO
+    )
     assert result.returncode == 0
 
 
