@@ -1,5 +1,5 @@
 """What the operator sees while a batch runs and after it: the stages' progress lines as they come, and one
-summary per batch (articles, copies, quarantined by reason, wall time). Dagster's own log stays in the run's
+summary per batch (articles, copies, inputs dropped by reason, wall time). Dagster's own log stays in the run's
 event log (the UI shows it); on the terminal it would bury these lines, and a Ctrl-C under a hundred lines of
 traceback."""
 
@@ -56,7 +56,7 @@ def stage_stats(result: Any) -> dict[str, dict[str, int]]:
 
 
 def batch_summary(name: str, result: Any, seconds: float) -> str:
-    """One line: `batch B succeeded in 12.3 s: 7 articles from 9 inputs, 2 copies, 3 quarantined (empty_file 2,
+    """One line: `batch B succeeded in 12.3 s: 7 articles from 9 inputs, 2 copies, 3 dropped (empty_file 2,
     ...)`."""
     stats = stage_stats(result)
     dropped: Counter[str] = Counter()
@@ -84,7 +84,8 @@ def batch_summary(name: str, result: Any, seconds: float) -> str:
         reasons = ", ".join(
             f"{reason} {n:,}" for reason, n in sorted(dropped.items(), key=lambda r: (-r[1], r[0]))
         )
-        parts.append(f"{sum(dropped.values()):,} quarantined ({reasons})")
+        # every stage's dropped_<reason>: quarantined inputs, and articles a stage skips (not_english)
+        parts.append(f"{sum(dropped.values()):,} dropped ({reasons})")
     return f"batch {name} succeeded in {seconds:.1f} s: " + ", ".join(parts)
 
 

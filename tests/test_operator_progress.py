@@ -85,7 +85,7 @@ def test_run_shows_progress_per_stage_and_a_summary(tmp_path: Path) -> None:
         con.close()
     assert f": {plural(articles, 'article')} from 3 inputs, {plural(copies, 'copy')}, " in summary
     assert (
-        f"{sum(n for _, n in reasons)} quarantined (" + ", ".join(f"{r} {n}" for r, n in reasons)
+        f"{sum(n for _, n in reasons)} dropped (" + ", ".join(f"{r} {n}" for r, n in reasons)
         in summary
     )
     assert "run " not in summary  # no run id: the UI has it
