@@ -19,16 +19,24 @@ def ghost_report(instance: Any, prune: bool) -> list[str]:
     store = resource.store()
     with store.read() as con:
         stored = stored_batches(con)
-    ghosts = ghost_partitions(instance.get_dynamic_partitions(BATCHES), settings.landing_dir, stored)
+    ghosts = ghost_partitions(
+        instance.get_dynamic_partitions(BATCHES), settings.landing_dir, stored
+    )
     for key in ghosts:
         if prune:
             instance.delete_dynamic_partition(BATCHES, key)
-        print(f"{'deleted' if prune else 'ghost'} partition {key!r}: no folder {settings.landing_dir / key}, "
-              "no rows in the database")
+        print(
+            f"{'deleted' if prune else 'ghost'} partition {key!r}: no folder {settings.landing_dir / key}, "
+            "no rows in the database"
+        )
     if not ghosts:
-        print(f"no ghost partitions (every partition has a folder in {settings.landing_dir} or rows in "
-              f"{store.describe()})")
+        print(
+            f"no ghost partitions (every partition has a folder in {settings.landing_dir} or rows in "
+            f"{store.describe()})"
+        )
     elif not prune:
-        print(f"{len(ghosts)} ghost partition{'s' if len(ghosts) != 1 else ''}: run again with --prune to delete "
-              "them (their run history stays)")
+        print(
+            f"{len(ghosts)} ghost partition{'s' if len(ghosts) != 1 else ''}: run again with --prune to delete "
+            "them (their run history stays)"
+        )
     return ghosts

@@ -1,5 +1,5 @@
 """What the operator sees while a batch runs and after it: the stages' progress lines as they come, and one
-summary per batch (articles, copies, quarantined by reason, wall time). Dagster's own log stays in the run's
+summary per batch (articles, copies, inputs dropped by reason, wall time). Dagster's own log stays in the run's
 event log (the UI shows it); on the terminal it would bury these lines, and a Ctrl-C under a hundred lines of
 traceback."""
 
@@ -47,28 +47,45 @@ def stage_stats(result: Any) -> dict[str, dict[str, int]]:
     for asset in BATCH_ASSETS:
         events = result.asset_materializations_for_node(asset)
         if events:
-            found[asset] = {k: v.value for k, v in events[-1].metadata.items() if isinstance(v.value, int)
-                            and not isinstance(v.value, bool)}
+            found[asset] = {
+                k: v.value
+                for k, v in events[-1].metadata.items()
+                if isinstance(v.value, int) and not isinstance(v.value, bool)
+            }
     return found
 
 
 def batch_summary(name: str, result: Any, seconds: float) -> str:
-    """One line: `batch B succeeded in 12.3 s: 7 articles from 9 inputs, 2 copies, 3 quarantined (empty_file 2,
+    """One line: `batch B succeeded in 12.3 s: 7 articles from 9 inputs, 2 copies, 3 dropped (empty_file 2,
     ...)`."""
     stats = stage_stats(result)
     dropped: Counter[str] = Counter()
     for values in stats.values():
-        dropped.update({k.removeprefix("dropped_"): n for k, n in values.items() if k.startswith("dropped_") and n})
+        dropped.update(
+            {
+                k.removeprefix("dropped_"): n
+                for k, n in values.items()
+                if k.startswith("dropped_") and n
+            }
+        )
     parts = []
     if "clean_articles" in stats:
-        parts.append(plural(stats["clean_articles"].get("kept", 0), "article")
-                     + (f" from {plural(stats['raw_documents'].get('total', 0), 'input')}"
-                        if "raw_documents" in stats else ""))
+        parts.append(
+            plural(stats["clean_articles"].get("kept", 0), "article")
+            + (
+                f" from {plural(stats['raw_documents'].get('total', 0), 'input')}"
+                if "raw_documents" in stats
+                else ""
+            )
+        )
     if "article_copies" in stats:
         parts.append(plural(stats["article_copies"].get("copies", 0), "copy"))
     if dropped:
-        reasons = ", ".join(f"{reason} {n:,}" for reason, n in sorted(dropped.items(), key=lambda r: (-r[1], r[0])))
-        parts.append(f"{sum(dropped.values()):,} quarantined ({reasons})")
+        reasons = ", ".join(
+            f"{reason} {n:,}" for reason, n in sorted(dropped.items(), key=lambda r: (-r[1], r[0]))
+        )
+        # every stage's dropped_<reason>: quarantined inputs, and articles a stage skips (not_english)
+        parts.append(f"{sum(dropped.values()):,} dropped ({reasons})")
     return f"batch {name} succeeded in {seconds:.1f} s: " + ", ".join(parts)
 
 

@@ -32,7 +32,9 @@ def test_junk_only_batch_warns_and_a_good_batch_passes(pipeline: Pipeline) -> No
                                  GROUP BY ALL ORDER BY 1, 2""")
     assert sorted((r.data["stage"], r.data["reason"], r.data["n"]) for r in rows) == expected
     assert evaluation.metadata["quarantined"].value == sum(n for _, _, n in expected) >= 3
-    assert _metadata(result, "raw_documents")["delivery_complete"] is False  # no _SUCCESS: said, not hidden
+    assert (
+        _metadata(result, "raw_documents")["delivery_complete"] is False
+    )  # no _SUCCESS: said, not hidden
     clean = _metadata(result, "clean_articles")  # its own stage's quarantine rows, not ingest's
     assert clean["quarantine_rows"] == sum(n for stage, _, n in expected if stage == "clean")
     assert clean["dagster/row_count"] == 0
@@ -43,7 +45,9 @@ def test_junk_only_batch_warns_and_a_good_batch_passes(pipeline: Pipeline) -> No
     evaluation = _evaluation(result)
     assert evaluation.passed
     assert evaluation.metadata["articles"].value == 1
-    copies = _metadata(result, "article_copies")  # the batch's rows; the corpus's under their own key
+    copies = _metadata(
+        result, "article_copies"
+    )  # the batch's rows; the corpus's under their own key
     assert copies["dagster/row_count"] == 1
     assert copies["corpus_rows"] == pipeline.query("SELECT count(*) FROM copies")[0][0]
 

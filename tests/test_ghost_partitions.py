@@ -17,8 +17,13 @@ from pipelines.sensors import landing_sensor
 
 def _store_with_batch(db: Path, batch: str) -> None:
     store = store_for(db)
-    store.write(lambda con: con.execute("INSERT INTO batches (batch_id, landing_path, n_files, n_records, "
-                                        "n_documents, n_quarantined) VALUES (?, 'x', 0, 0, 0, 0)", [batch]))
+    store.write(
+        lambda con: con.execute(
+            "INSERT INTO batches (batch_id, landing_path, n_files, n_records, "
+            "n_documents, n_quarantined) VALUES (?, 'x', 0, 0, 0, 0)",
+            [batch],
+        )
+    )
     store.publish()  # the sensor reads the analysts' snapshot
 
 
@@ -39,10 +44,16 @@ def _setup(tmp_path: Path, instance: dg.DagsterInstance) -> Path:
 def test_sensor_reports_ghost_partitions_once(tmp_path: Path, capfd) -> None:  # type: ignore[no-untyped-def]
     instance = dg.DagsterInstance.ephemeral()
     landing = _setup(tmp_path, instance)
-    resources = {"newsdesk": NewsdeskSettings(landing_dir=str(landing), db_path=str(tmp_path / "news.duckdb"))}
+    resources = {
+        "newsdesk": NewsdeskSettings(
+            landing_dir=str(landing), db_path=str(tmp_path / "news.duckdb")
+        )
+    }
     cursor = None
     for _ in range(2):
-        result = landing_sensor(dg.build_sensor_context(instance=instance, cursor=cursor, resources=resources))
+        result = landing_sensor(
+            dg.build_sensor_context(instance=instance, cursor=cursor, resources=resources)
+        )
         cursor = result.cursor
         assert not result.run_requests
     logged = capfd.readouterr()
@@ -57,19 +68,31 @@ def test_partitions_command_lists_then_prunes(tmp_path: Path) -> None:
     with _instance(home) as instance:
         landing = _setup(tmp_path, instance)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSDESK_", "DAGSTER_HOME"))}
-    env.update(DAGSTER_HOME=str(home), NEWSDESK_DB=str(tmp_path / "news.duckdb"), NEWSDESK_LANDING_DIR=str(landing),
-               PYTHONPATH=os.pathsep.join([str(REPO / "src"), str(REPO)]))
+    env.update(
+        DAGSTER_HOME=str(home),
+        NEWSDESK_DB=str(tmp_path / "news.duckdb"),
+        NEWSDESK_LANDING_DIR=str(landing),
+        PYTHONPATH=os.pathsep.join([str(REPO / "src"), str(REPO)]),
+    )
 
     def partitions(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "pipelines", "partitions", *args], cwd=tmp_path, env=env,
-                              text=True, capture_output=True, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "pipelines", "partitions", *args],
+            cwd=tmp_path,
+            env=env,
+            text=True,
+            capture_output=True,
+            timeout=120,
+        )
 
     listed = partitions()
     assert listed.returncode == 0, listed.stderr
     assert "ghost partition 'tpyo-2026-11-01'" in listed.stdout and "has-" not in listed.stdout
     assert "--prune" in listed.stdout
     pruned = partitions("--prune")
-    assert pruned.returncode == 0 and "deleted partition 'tpyo-2026-11-01'" in pruned.stdout, pruned.stderr
+    assert pruned.returncode == 0 and "deleted partition 'tpyo-2026-11-01'" in pruned.stdout, (
+        pruned.stderr
+    )
     with _instance(home) as instance:
         assert sorted(instance.get_dynamic_partitions("batches")) == ["has-data", "has-folder"]
     assert "no ghost partitions" in partitions().stdout

@@ -12,9 +12,19 @@ NEWSDESK = Path(sys.executable).parent / "newsdesk"  # the console script `make 
 
 
 def _newsdesk(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSDESK_", "DAGSTER_HOME", "PYTHONPATH"))}
-    return subprocess.run([str(NEWSDESK), *args], cwd=cwd, env={**clean, **env}, text=True, capture_output=True,
-                          timeout=120)
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("NEWSDESK_", "DAGSTER_HOME", "PYTHONPATH"))
+    }
+    return subprocess.run(
+        [str(NEWSDESK), *args],
+        cwd=cwd,
+        env={**clean, **env},
+        text=True,
+        capture_output=True,
+        timeout=120,
+    )
 
 
 def test_analyst_command_from_another_directory_looks_in_the_project(tmp_path: Path) -> None:
@@ -25,12 +35,16 @@ def test_analyst_command_from_another_directory_looks_in_the_project(tmp_path: P
         assert "articles" in result.stdout
     else:
         assert result.returncode == 2
-        assert f"no database at {db}" in result.stderr  # the project's, absolute, not ./data in the cwd
+        assert (
+            f"no database at {db}" in result.stderr
+        )  # the project's, absolute, not ./data in the cwd
     assert not (tmp_path / "data").exists()
 
 
 def test_run_from_another_directory_uses_the_projects_landing_directory(tmp_path: Path) -> None:
-    result = _newsdesk("run", "no-such-batch", cwd=tmp_path, NEWSDESK_DB=str(tmp_path / "news.duckdb"))
+    result = _newsdesk(
+        "run", "no-such-batch", cwd=tmp_path, NEWSDESK_DB=str(tmp_path / "news.duckdb")
+    )
     assert result.returncode == 2, result.stderr
     (line,) = result.stderr.strip().splitlines()
     assert f"no batch folder {REPO / 'data' / 'landing' / 'no-such-batch'}" in line
@@ -55,9 +69,21 @@ def test_operator_commands_are_listed_and_complete(tmp_path: Path) -> None:
 
 def _complete(line: str, cwd: Path) -> list[str]:
     out = cwd / "completions.txt"
-    env = {"_ARGCOMPLETE": "1", "_ARGCOMPLETE_IFS": "\n", "COMP_LINE": line, "COMP_POINT": str(len(line)),
-           "_ARGCOMPLETE_STDOUT_FILENAME": str(out), "NEWSDESK_LANDING_DIR": str(cwd / "landing")}
-    done = subprocess.run([str(NEWSDESK)], cwd=cwd, env={**os.environ, **env}, text=True, capture_output=True,
-                          timeout=60)
+    env = {
+        "_ARGCOMPLETE": "1",
+        "_ARGCOMPLETE_IFS": "\n",
+        "COMP_LINE": line,
+        "COMP_POINT": str(len(line)),
+        "_ARGCOMPLETE_STDOUT_FILENAME": str(out),
+        "NEWSDESK_LANDING_DIR": str(cwd / "landing"),
+    }
+    done = subprocess.run(
+        [str(NEWSDESK)],
+        cwd=cwd,
+        env={**os.environ, **env},
+        text=True,
+        capture_output=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     return [word.strip() for word in out.read_text().split("\n") if word.strip()]

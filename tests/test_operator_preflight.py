@@ -17,8 +17,14 @@ def _pipelines(*args: str, home: Path | None, cwd: Path) -> subprocess.Completed
     env["NEWSDESK_DB"] = str(cwd / "news.duckdb")
     if home is not None:
         env["DAGSTER_HOME"] = str(home)
-    return subprocess.run([sys.executable, "-m", "pipelines", *args], cwd=REPO, env=env, text=True,
-                          capture_output=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines", *args],
+        cwd=REPO,
+        env=env,
+        text=True,
+        capture_output=True,
+        timeout=120,
+    )
 
 
 def test_a_temporary_dagster_home_is_refused_in_one_line(tmp_path: Path) -> None:
@@ -35,7 +41,9 @@ def test_a_temporary_dagster_home_is_refused_in_one_line(tmp_path: Path) -> None
 
 
 def test_temporary_dagster_homes_are_ignored_by_git() -> None:
-    result = subprocess.run(["git", "check-ignore", "-q", ".tmp_dagster_home_k3v9/history/runs.db"], cwd=REPO)
+    result = subprocess.run(
+        ["git", "check-ignore", "-q", ".tmp_dagster_home_k3v9/history/runs.db"], cwd=REPO
+    )
     assert result.returncode == 0
 
 

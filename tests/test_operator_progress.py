@@ -32,47 +32,81 @@ def _project(root: Path) -> dict[str, str]:
     shutil.copy(REPO / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
     batch = root / "landing" / "b1"
     batch.mkdir(parents=True)
-    (batch / "harbour.txt").write_text("Dredging to start in March\n\n" + ARTICLE, encoding="utf-8")
+    (batch / "harbour.txt").write_text(
+        "Dredging to start in March\n\n" + ARTICLE, encoding="utf-8"
+    )
     (batch / "copy.txt").write_text("Dredging to start in March\n\n" + ARTICLE, encoding="utf-8")
     (batch / "empty.txt").write_bytes(b"")
     (batch / "_SUCCESS").touch()
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSDESK_", "DAGSTER_HOME"))}
-    return {**clean, "DAGSTER_HOME": str(home), "NEWSDESK_DB": str(root / "news.duckdb"),
-            "NEWSDESK_LANDING_DIR": str(root / "landing"), "NEWSDESK_NER_PROCESSES": "1",
-            "NEWSDESK_CLEAN_WORKERS": "1"}
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("NEWSDESK_", "DAGSTER_HOME"))
+    }
+    return {
+        **clean,
+        "DAGSTER_HOME": str(home),
+        "NEWSDESK_DB": str(root / "news.duckdb"),
+        "NEWSDESK_LANDING_DIR": str(root / "landing"),
+        "NEWSDESK_NER_PROCESSES": "1",
+        "NEWSDESK_CLEAN_WORKERS": "1",
+    }
 
 
 @pytest.mark.slow
 def test_run_shows_progress_per_stage_and_a_summary(tmp_path: Path) -> None:
-    done = subprocess.run([str(NEWSDESK), "run", "b1"], cwd=tmp_path, env=_project(tmp_path), text=True,
-                          capture_output=True, timeout=600)
+    done = subprocess.run(
+        [str(NEWSDESK), "run", "b1"],
+        cwd=tmp_path,
+        env=_project(tmp_path),
+        text=True,
+        capture_output=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     lines = done.stdout.splitlines()
     for stage in ("ingest", "clean", "entities", "publish"):
         assert f"  {stage}: started" in lines
-    assert any(re.fullmatch(r"  clean: \d+/\d+ inputs, [\d.]+/s (on 1 process|in this process)", line)
-               for line in lines), lines
+    assert any(
+        re.fullmatch(r"  clean: \d+/\d+ inputs, [\d.]+/s (on 1 process|in this process)", line)
+        for line in lines
+    ), lines
     assert not any("1 processes" in line or "0 processes" in line for line in lines)
     (summary,) = [line for line in lines if line.startswith("batch b1 succeeded in ")]
     con = duckdb.connect(str(tmp_path / "news.duckdb"), read_only=True)
     try:
-        (articles,), = con.execute("SELECT count(*) FROM articles WHERE batch_id = 'b1'").fetchall()
-        (copies,), = con.execute("SELECT count(*) FROM copies WHERE NOT is_canonical").fetchall()
-        reasons = con.execute("SELECT reason, count(*) FROM quarantine WHERE batch_id = 'b1' GROUP BY 1 "
-                              "ORDER BY 2 DESC, 1").fetchall()
+        ((articles,),) = con.execute(
+            "SELECT count(*) FROM articles WHERE batch_id = 'b1'"
+        ).fetchall()
+        ((copies,),) = con.execute("SELECT count(*) FROM copies WHERE NOT is_canonical").fetchall()
+        reasons = con.execute(
+            "SELECT reason, count(*) FROM quarantine WHERE batch_id = 'b1' GROUP BY 1 "
+            "ORDER BY 2 DESC, 1"
+        ).fetchall()
     finally:
         con.close()
     assert f": {plural(articles, 'article')} from 3 inputs, {plural(copies, 'copy')}, " in summary
-    assert f"{sum(n for _, n in reasons)} quarantined (" + ", ".join(f"{r} {n}" for r, n in reasons) in summary
+    assert (
+        f"{sum(n for _, n in reasons)} dropped (" + ", ".join(f"{r} {n}" for r, n in reasons)
+        in summary
+    )
     assert "run " not in summary  # no run id: the UI has it
-    assert "Traceback" not in done.stdout + done.stderr and "dagster - " not in done.stdout + done.stderr
+    assert (
+        "Traceback" not in done.stdout + done.stderr
+        and "dagster - " not in done.stdout + done.stderr
+    )
 
 
 @pytest.mark.slow
 def test_ctrl_c_is_one_line(tmp_path: Path) -> None:
     env = _project(tmp_path)
-    proc = subprocess.Popen([str(NEWSDESK), "run", "b1"], cwd=tmp_path, env=env, text=True, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, start_new_session=True)
+    proc = subprocess.Popen(
+        [str(NEWSDESK), "run", "b1"],
+        cwd=tmp_path,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     try:
         seen = ""
         deadline = time.monotonic() + 300

@@ -14,6 +14,8 @@ def project_root() -> Path | None:
     """The checkout, or None when newsdesk is installed as a plain package (then NEWSDESK_DB and
     NEWSDESK_LANDING_DIR say where the data is, and the operator commands are not available)."""
     candidate = Path(__file__).resolve().parents[2]
-    if (candidate / "pyproject.toml").is_file() and (candidate / "pipelines" / "__main__.py").is_file():
+    if (candidate / "pyproject.toml").is_file() and (
+        candidate / "pipelines" / "__main__.py"
+    ).is_file():
         return candidate
     return None
