@@ -18,7 +18,7 @@ from extraction_peers import output
 from extraction_sets import SETS, Page, pages_of, shared_tool
 
 from newsdesk.clean.ensemble import FEATURES, Selector, missed_prose, pair_features
-from newsdesk.clean.ensemble import SELECTOR as RESOURCE  # noqa: E402
+from newsdesk.clean.ensemble import SELECTOR as RESOURCE
 from newsdesk.clean.page import page_dump
 from newsdesk.text import count_words
 
