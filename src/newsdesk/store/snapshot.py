@@ -2,8 +2,9 @@
 
 The snapshot is a read-only copy for analysts, so the schema `pending` (stages' rows of unpublished batches)
 and the dedup and threading indexes (caches the publisher reads to find candidates) are of no use there and
-only clutter `SHOW TABLES` and `duckdb_tables()`. The live database keeps them. The full-text index (schema fts_main_articles) stays: its
-macro `fts_main_articles.match_bm25` reads those tables, and DuckDB's fts extension fixes their names.
+only clutter `SHOW TABLES` and `duckdb_tables()`. The live database keeps them. The full-text index (schema
+fts_main_articles) stays: its macro `fts_main_articles.match_bm25` reads those tables, and DuckDB's fts
+extension fixes their names.
 """
 
 from __future__ import annotations
