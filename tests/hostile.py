@@ -395,8 +395,8 @@ def warc_encoding_bomb(coding: str) -> bytes:
 
 def encoded_warc() -> tuple[bytes, list[str | None]]:
     """A plain `.warc` of HTTP bodies in each Content-Encoding: gzip, zlib and raw deflate, gzip
-    over chunked transfer, a body stored decoded under a gzip header (crawlers do that), br (no
-    brotli module: nothing can decode it) and a cut-off gzip body; with the sorted reasons of its
+    over chunked transfer, a body stored decoded under a gzip header (crawlers do that), br (not
+    decoded: brotli's decoder has no output bound) and a cut-off gzip body; with the sorted reasons of its
     rows."""
     w = Warc(gzip=False)
 

@@ -312,7 +312,7 @@ def test_folders_nested_deeper_than_the_recursion_limit() -> None:
 def test_http_bodies_in_every_content_encoding(hostile) -> None:  # type: ignore[no-untyped-def]
     """Issue 23, item 1: gzip, zlib and raw deflate bodies (also under chunked transfer) are
     decoded, through the bounded reader, into the page itself; a body stored decoded under a gzip
-    header is taken as it is; br is refused with a true reason (no brotli module), and a cut-off
+    header is taken as it is; br is refused with a true reason (no bounded brotli decoder), and a cut-off
     gzip body is truncated_gzip."""
     _, _, items = hostile
     mine = [i for i in items if not isinstance(i, IngestNote) and i.source_path == "encoded.warc"]
@@ -323,7 +323,7 @@ def test_http_bodies_in_every_content_encoding(hostile) -> None:  # type: ignore
         assert docs[f"https://kesterby.example/encoded/{n}"].content == page
     refused = {q.reason: q.detail for q in mine if isinstance(q, QuarantineItem)}
     assert "compressed with 'br'" in refused["unsupported_content_encoding"]
-    assert "no brotli module" in refused["unsupported_content_encoding"]
+    assert "no bounded brotli decoder" in refused["unsupported_content_encoding"]
     assert "Content-Encoding: gzip" in refused["truncated_gzip"]
 
 

@@ -19,8 +19,8 @@ INGEST_REASONS = {
     "unsupported_content_type": "a WARC response whose media type is not text, HTML or JSON",
     "warc_revisit": "a WARC revisit record (a pointer to a capture, not a page)",
     "http_status": "a WARC response with a non-2xx HTTP status (an error page)",
-    "unsupported_content_encoding": "a WARC response body compressed in a way the pipeline cannot "
-                                    "undo (br without the brotli module)",
+    "unsupported_content_encoding": "a WARC response body compressed in a way the pipeline does not "
+                                    "undo within a memory bound (br, or an unknown coding)",
     "corrupt_gzip": "not a valid gzip or deflate stream (a file, or a WARC response body)",
     "truncated_gzip": "a gzip stream cut off",
     "file_too_large": "over the size limit, or decompresses past it (never read or inflated whole)",

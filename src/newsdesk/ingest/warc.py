@@ -12,7 +12,7 @@ Every compressed layer goes through `newsdesk.ingest.bounded`, never through war
 inflating: a `.warc.gz` is inflated record by record, to at most WARC_INFLATE_RATIO times its size
 in all (`file_too_large` for the rest), one record's body to at most the record limit
 (`record_too_large`), and an HTTP body's Content-Encoding (gzip, deflate) to at most the record
-limit too; an encoding the pipeline cannot decode (br without the brotli module) is
+limit too; an encoding the pipeline does not decode within a bound (br, any other) is
 `unsupported_content_encoding`.
 """
 
@@ -244,7 +244,8 @@ def http_body(http: object, payload: bytes, limit: int) -> bytes:
                 int.from_bytes(payload[:2], "big") % 31 == 0
             wbits = ZLIB if zlib_header else RAW_DEFLATE
         else:
-            why = " (no brotli module is installed)" if coding == "br" else ""
+            # brotli's Python decoder has no output bound, so br is refused rather than inflated.
+            why = " (br is not decoded: no bounded brotli decoder)" if coding == "br" else ""
             raise BodyRefused("unsupported_content_encoding",
                               f"the HTTP body is compressed with {coding!r}, which this "
                               f"installation cannot decompress{why}")
