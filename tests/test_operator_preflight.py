@@ -28,6 +28,7 @@ def _pipelines(*args: str, home: Path | None, cwd: Path) -> subprocess.Completed
     )
 
 
+@pytest.mark.slow  # three subprocesses with Dagster imports
 @pytest.mark.parametrize("kind", ["temporary", "missing", "no dagster.yaml"])
 def test_a_missing_or_temporary_dagster_home_is_refused_in_one_line(
     tmp_path: Path, kind: str
