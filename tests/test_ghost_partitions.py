@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import dagster as dg
+import pytest
 from conftest import REPO
 from helpers import store_for
 
@@ -61,6 +62,7 @@ def test_sensor_reports_ghost_partitions_once(tmp_path: Path, capfd) -> None:  #
     assert text.count("no folder in") == 1 and "['tpyo-2026-11-01']" in text and "--prune" in text
 
 
+@pytest.mark.slow  # three subprocesses with Dagster imports
 def test_partitions_command_lists_then_prunes(tmp_path: Path) -> None:
     home = tmp_path / "home"
     home.mkdir()

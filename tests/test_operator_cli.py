@@ -6,7 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import REPO
+
+# Each test starts the console script (a Python start-up with Dagster imports): the full suite's tier.
+pytestmark = pytest.mark.slow
 
 NEWSDESK = Path(sys.executable).parent / "newsdesk"  # the console script `make setup` installs
 

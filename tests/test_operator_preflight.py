@@ -27,6 +27,7 @@ def _pipelines(*args: str, home: Path | None, cwd: Path) -> subprocess.Completed
     )
 
 
+@pytest.mark.slow  # a subprocess with Dagster imports
 def test_a_temporary_dagster_home_is_refused_in_one_line(tmp_path: Path) -> None:
     """`dagster dev` without DAGSTER_HOME runs on a .tmp_dagster_home_* it deletes when it stops. (A file or a
     folder that cannot be created: tests/test_hostile_cli.py.)"""
