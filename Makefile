@@ -36,4 +36,4 @@ ui: setup  ## the Dagster UI on http://127.0.0.1:3000 with the sensor, schedule 
 	$(VENV)/bin/newsdesk ui
 
 clean-data:  ## forget all processed data and run history (keeps dagster_home/dagster.yaml)
-	rm -rf data/newsdesk*.duckdb data/.staging dagster_home/storage dagster_home/history dagster_home/logs dagster_home/schedules
+	rm -rf data/newsdesk*.duckdb data/newsdesk*.leases data/.staging dagster_home/storage dagster_home/history dagster_home/logs dagster_home/schedules
