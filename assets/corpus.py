@@ -1,5 +1,5 @@
-"""Corpus-wide assets: refreshed as soon as a batch has passed every stage (declarative automation), and by an
-hourly schedule as a fallback."""
+"""Corpus-wide assets: refreshed by the `publish_corpus` job as soon as a batch run succeeds (the
+`corpus_automation` sensor), and by an hourly schedule as a fallback."""
 
 from pathlib import Path
 from typing import Any
@@ -12,11 +12,7 @@ from assets.resources import NewsdeskSettings
 from newsdesk.store import queries
 from newsdesk.store.store import Store
 
-# After any batch asset updates, once no run touching them is in progress. A batch partition that was never
-# materialised (a failed first run) must not hold the corpus back, hence without "any deps missing".
-WHEN_BATCHES_LAND = dg.AutomationCondition.eager().without(~dg.AutomationCondition.any_deps_missing())
-_COMMON: dict[str, Any] = dict(group_name=CORPUS_GROUP, pool=PUBLISH_POOL, owners=OWNERS, tags=TAGS,
-               automation_condition=WHEN_BATCHES_LAND)
+_COMMON: dict[str, Any] = dict(group_name=CORPUS_GROUP, pool=PUBLISH_POOL, owners=OWNERS, tags=TAGS)
 
 
 @dg.asset(deps=[article_copies], kinds={"duckdb"}, **_COMMON)

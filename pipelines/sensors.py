@@ -11,10 +11,10 @@ from pathlib import Path
 
 import dagster as dg
 
-from assets.common import CORPUS_GROUP, DEPLOYMENT
+from assets.common import DEPLOYMENT
 from assets.partitions import BATCHES, batch_key_problem, batches, ghost_partitions
 from assets.resources import NewsdeskSettings
-from pipelines.jobs import process_batch
+from pipelines.jobs import process_batch, publish_corpus
 
 MARKER = "_SUCCESS"
 # How often the daemon looks at the landing directory (NEWSDESK_SENSOR_INTERVAL_SECONDS; the live-UI test
@@ -109,7 +109,18 @@ def _store_state(newsdesk: NewsdeskSettings) -> tuple[dict[str, int], dict[str, 
     return processed, requested, stored
 
 
-corpus_automation = dg.AutomationConditionSensorDefinition(
-    "corpus_automation", target=dg.AssetSelection.groups(CORPUS_GROUP), default_status=dg.DefaultSensorStatus.RUNNING,
-    minimum_interval_seconds=INTERVAL_SECONDS,
-    description="Refreshes the full-text index, the corpus summary and the analysts' snapshot when a batch lands.")
+@dg.run_status_sensor(run_status=dg.DagsterRunStatus.SUCCESS, monitored_jobs=[process_batch],
+                      request_job=publish_corpus, name="corpus_automation",
+                      default_status=dg.DefaultSensorStatus.RUNNING, minimum_interval_seconds=INTERVAL_SECONDS)
+def corpus_automation(context: dg.RunStatusSensorContext) -> dg.RunRequest | dg.SkipReason:
+    """Refreshes the full-text index, the corpus summary and the analysts' snapshot when a batch run succeeds, as
+    a `publish_corpus` run (one name in the runs list, one process). A refresh already queued covers this batch
+    too; a batch run from the CLI publishes the corpus itself."""
+    run = context.dagster_run
+    if run.tags.get("newsdesk/launched_by") == "cli":
+        return dg.SkipReason(f"run {run.run_id} came from the CLI, which publishes the corpus itself")
+    waiting = context.instance.get_run_records(dg.RunsFilter(
+        job_name=publish_corpus.name, statuses=[dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED]))
+    if waiting:
+        return dg.SkipReason(f"a corpus refresh is already queued (run {waiting[0].dagster_run.run_id})")
+    return dg.RunRequest(run_key=f"after-{run.run_id}", tags={"newsdesk/after_run": run.run_id})

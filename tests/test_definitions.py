@@ -23,9 +23,13 @@ def test_definitions_load() -> None:
     assert len(list(graph.asset_check_keys)) >= 5
     for job in ("process_batch", "publish_corpus"):
         assert defs.resolve_job_def(job).executor_def is dg.in_process_executor
-    # What the corpus automation launches: Dagster's implicit asset job, in one process like the named jobs.
-    automation = defs.resolve_implicit_job_def_def_for_assets([dg.AssetKey("analyst_snapshot")])
-    assert automation is not None and automation.executor_def is dg.in_process_executor
+    # The corpus automation launches the named publish_corpus job (one name in the runs list, in one process),
+    # and no asset is left to Dagster's default automation sensor (its runs would be anonymous asset jobs).
+    automation = defs.resolve_sensor_def("corpus_automation")
+    assert [job.name for job in automation.jobs] == ["publish_corpus"]
+    assert not any(node.automation_condition for node in graph.asset_nodes)
+    implicit = defs.resolve_implicit_job_def_def_for_assets([dg.AssetKey("analyst_snapshot")])
+    assert implicit is not None and implicit.executor_def is dg.in_process_executor
 
 
 def test_every_launchpad_field_is_a_setting_and_every_setting_a_field() -> None:
