@@ -1,7 +1,10 @@
 """How long a Dagster run of the sample batch takes as the daemon launches it, with the job's in-process executor
-against the multiprocess executor it had before (issue 16), alternating, in the same run of this script.
+against the multiprocess executor it had before (issue 16), alternating, in the same run of this script. With
+--corpus: the corpus refresh after the sample batch, as `publish_corpus` in one process (what corpus_automation
+launches now) against the corpus assets on the multiprocess executor (the anonymous asset job that declarative
+automation launched before, issue 26).
 
-    .venv/bin/python benchmarks/run_overhead.py [--rounds 3]
+    .venv/bin/python benchmarks/run_overhead.py [--rounds 3] [--corpus]
 
 Each run is `dg.execute_job` of a reconstructable job on a fresh instance, database and landing folder (what a
 sensor- or UI-launched run does in its run worker, minus the daemon's queueing). Prints wall seconds per round.
@@ -41,6 +44,39 @@ def multiprocess_job() -> dg.JobDefinition:
     return dg.Definitions.merge(defs, dg.Definitions(jobs=[job])).resolve_job_def("process_batch_multiprocess")
 
 
+def corpus_in_process_job() -> dg.JobDefinition:
+    from pipelines.definitions import defs
+
+    return defs.resolve_job_def("publish_corpus")
+
+
+def corpus_multiprocess_job() -> dg.JobDefinition:
+    from assets.common import CORPUS_GROUP
+    from pipelines.definitions import build_definitions
+
+    job = dg.define_asset_job("corpus_multiprocess", selection=dg.AssetSelection.groups(CORPUS_GROUP),
+                              executor_def=dg.multiprocess_executor)
+    return dg.Definitions.merge(build_definitions(), dg.Definitions(jobs=[job])).resolve_job_def(
+        "corpus_multiprocess")
+
+
+def one_corpus_run(factory: object, root: Path) -> float:
+    """The sample batch processed first (not timed), then the corpus refresh (timed)."""
+    landing = root / "landing"
+    shutil.copytree(REPO / "samples" / "sample-batch", landing / "sample")
+    os.environ.update(NEWSDESK_DB=str(root / "news.duckdb"), NEWSDESK_LANDING_DIR=str(landing))
+    (root / "home").mkdir()
+    with dg.instance_for_test(temp_dir=str(root / "home")) as instance:
+        instance.add_dynamic_partitions("batches", ["sample"])
+        with dg.execute_job(dg.reconstructable(in_process_job), instance=instance,
+                            tags={"dagster/partition": "sample"}) as batch:
+            assert batch.success, "batch run failed"
+        started = time.perf_counter()
+        with dg.execute_job(dg.reconstructable(factory), instance=instance) as r:
+            assert r.success, "corpus run failed"
+        return time.perf_counter() - started
+
+
 def one_run(factory: object, root: Path) -> float:
     landing = root / "landing"
     shutil.copytree(REPO / "samples" / "sample-batch", landing / "sample")
@@ -57,12 +93,16 @@ def one_run(factory: object, root: Path) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--corpus", action="store_true", help="time the corpus refresh instead of the batch")
     args = ap.parse_args()
     timings: dict[str, list[float]] = {"in_process (now)": [], "multiprocess (before)": []}
+    cases = ((("multiprocess (before)", corpus_multiprocess_job), ("in_process (now)", corpus_in_process_job))
+             if args.corpus else (("multiprocess (before)", multiprocess_job), ("in_process (now)", in_process_job)))
+    run = one_corpus_run if args.corpus else one_run
     for _ in range(args.rounds):
-        for name, factory in (("multiprocess (before)", multiprocess_job), ("in_process (now)", in_process_job)):
+        for name, factory in cases:
             with tempfile.TemporaryDirectory(prefix="newsdesk-overhead-") as tmp:
-                timings[name].append(one_run(factory, Path(tmp)))
+                timings[name].append(run(factory, Path(tmp)))
             print(f"{name:24s} {timings[name][-1]:6.1f} s", flush=True)
     print(f"load average {os.getloadavg()[0]:.1f}")
     for name, values in timings.items():

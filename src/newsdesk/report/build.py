@@ -80,7 +80,7 @@ def _clusters(data: ReportData) -> Section:
         "clusters", "Copy clusters",
         charts.cluster_sizes(data.cluster_sizes, data.biggest_clusters),
         "Bar charts of copy-cluster sizes and of the biggest clusters with their outlet and who copied them.",
-        _none_yet(data, "No copy clusters yet: the dedup stage has not grouped these articles."),
+        _none_yet(data, "No copy clusters yet: no batch of these articles has been published."),
         "A cluster is a story and its syndicated copies; size 1 means nobody copied it. The story's outlet is "
         "view <code>story_outlets</code>'s: the outlet a reprint note names, else the canonical's source_name.",
         "<code>SELECT n_copies + 1 AS size, count(*) FROM canonical_articles GROUP BY ALL ORDER BY size</code>; "

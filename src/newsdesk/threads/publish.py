@@ -1,4 +1,4 @@
-"""Thread one published batch, inside the transaction that publishes it (called by the dedup stage's sink).
+"""Thread one published batch, inside the transaction that publishes it (called by newsdesk.publish.PublishSink).
 
 Reads the batch's articles (with copies, story links and entities, all published a moment ago in the same
 transaction), loads only the candidate threads (sharing a rare key with the batch, or holding a story-link
