@@ -85,9 +85,13 @@ def n_documents(con: Connection, batch_id: str) -> int:
 
 
 def stored_batches(con: Connection) -> set[str]:
-    """Every batch with rows, published or pending."""
-    return {r[0] for r in con.execute(f"""SELECT batch_id FROM main.batches
-                                          UNION SELECT batch_id FROM {PENDING}.batches""").fetchall()}
+    """Every batch with rows, published or pending (the analysts' snapshot has no pending schema)."""
+    stored = {r[0] for r in con.execute("SELECT batch_id FROM main.batches").fetchall()}
+    has_pending = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = 'batches'",
+                              [PENDING]).fetchall()[0][0]
+    if has_pending:
+        stored |= {r[0] for r in con.execute(f"SELECT batch_id FROM {PENDING}.batches").fetchall()}
+    return stored
 
 
 def processed_markers(con: Connection) -> dict[str, int]:
