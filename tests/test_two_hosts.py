@@ -23,7 +23,7 @@ import duckdb
 import pytest
 from conftest import REPO
 from pgserver import PgServer, start_server_or_skip
-from test_lake_pipeline import _landing, digest
+from test_lake_pipeline import Corpus, _landing, assert_same_corpus, digest
 
 pytestmark = pytest.mark.slow
 
@@ -31,11 +31,11 @@ BATCHES = ("b1", "b2", "b3", "b4")
 NS_INIT = "import socket, sys, time; socket.sethostname(sys.argv[1]); time.sleep(10**6)"
 
 
-def exact_digest(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, str]]:
+def exact_digest(con: duckdb.DuckDBPyConnection) -> Corpus:
     """digest() with the copy-cluster ids as stored."""
     out = digest(con)
-    out["copies"] = con.execute("SELECT count(*), coalesce(sum(hash(doc_id, copy_cluster_id, is_canonical, "
-                                "similarity)), 0)::VARCHAR FROM copies").fetchone()
+    out.tables["copies"] = con.execute("SELECT count(*), coalesce(sum(hash(doc_id, copy_cluster_id, is_canonical, "
+                                       "similarity)), 0)::VARCHAR FROM copies").fetchone()
     return out
 
 
@@ -112,7 +112,7 @@ def _catalog_outage(server: PgServer, seconds: float) -> None:
     server._wait_ready()
 
 
-def _lake(catalog: str, data: Path) -> dict[str, tuple[int, str]]:
+def _lake(catalog: str, data: Path) -> Corpus:
     from newsdesk.store.lake import LakeSettings, connect_lake
 
     con = connect_lake(LakeSettings(catalog=catalog, data_path=str(data), name="newsdesk"), read_only=True)
@@ -132,7 +132,7 @@ def server() -> PgServer:
 
 
 @pytest.fixture(scope="module")
-def serial(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[int, str]]:
+def serial(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     root = tmp_path_factory.mktemp("serial")
     landing = _landing(root)
     env = {**os.environ, "NEWSDESK_LANDING_DIR": str(landing), "DAGSTER_HOME": str(root),
@@ -166,7 +166,7 @@ def test_the_same_batch_on_two_hosts_runs_once(server: PgServer, serial: dict, t
     finally:
         a.crash()
         b.crash()
-    assert _lake(catalog, tmp_path / "lake") == serial
+    assert_same_corpus(_lake(catalog, tmp_path / "lake"), serial)
 
 
 def test_a_host_crash_and_a_catalog_restart_change_nothing(server: PgServer, serial: dict, tmp_path: Path) -> None:
@@ -193,4 +193,4 @@ def test_a_host_crash_and_a_catalog_restart_change_nothing(server: PgServer, ser
             back.crash()
     finally:
         a.crash()
-    assert _lake(catalog, tmp_path / "lake") == serial
+    assert_same_corpus(_lake(catalog, tmp_path / "lake"), serial)
