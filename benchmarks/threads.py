@@ -32,7 +32,7 @@ from threads_metrics import line
 
 from newsdesk.config import load_settings
 from newsdesk.pipeline import run_batch
-from newsdesk.store.store import Store
+from newsdesk.store.backends import open_store
 from newsdesk.threads.params import DEFAULT, ThreadParams
 from newsdesk.threads.publish import thread_batch
 
@@ -47,7 +47,7 @@ def read_gold(folder: Path) -> dict[str, str]:
 
 def run_set(folder: Path, db: Path) -> float:
     settings = load_settings({}, db_path=db, landing_dir=db.parent / "landing")
-    store = Store.from_settings(settings)
+    store = open_store(settings)
     t0 = time.perf_counter()
     for path in sorted((folder / "batches").glob("batch-*.jsonl")):
         batch = path.stem

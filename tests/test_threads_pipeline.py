@@ -12,7 +12,7 @@ from threads_metrics import bcubed, pairwise
 from newsdesk.config import load_settings
 from newsdesk.pipeline import run_batch
 from newsdesk.store import thread_tables
-from newsdesk.store.store import Store
+from newsdesk.store.backends import open_store
 
 pytestmark = pytest.mark.slow  # spaCy over 18 short articles, twice (about half a minute)
 
@@ -25,7 +25,7 @@ def _feed(root: Path, order: list[str]) -> Path:
     records = {json.loads(line)["id"]: line for line in (DATA / "threads_corpus.jsonl").read_text().splitlines()}
     settings = load_settings({"NEWSDESK_NER_PROCESSES": "1"}, db_path=root / "news.duckdb",
                              landing_dir=root / "landing")
-    store = Store.from_settings(settings)
+    store = open_store(settings)
     for batch in order:
         folder = root / "landing" / batch
         folder.mkdir(parents=True)
@@ -113,7 +113,7 @@ def test_rerun_of_a_batch_changes_no_thread(in_order: Path) -> None:
     before = (_query(in_order, sql), _query(in_order, "SELECT * FROM threads ORDER BY 1"))
     settings = load_settings({"NEWSDESK_NER_PROCESSES": "1"}, db_path=in_order,
                              landing_dir=in_order.parent / "landing")
-    run_batch(Store.from_settings(settings), settings, "w2")
+    run_batch(open_store(settings), settings, "w2")
     assert (_query(in_order, sql), _query(in_order, "SELECT * FROM threads ORDER BY 1")) == before
 
 
