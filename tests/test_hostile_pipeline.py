@@ -300,5 +300,8 @@ def test_costly_inputs_beside_the_seeds_finish_in_minutes(tmp_path_factory: pyte
     assert set(names) <= rows
     (stats,) = result.asset_materializations_for_node("article_entities")
     numbers = {k: v.value for k, v in stats.metadata.items() if isinstance(v.value, int)}
-    assert numbers["truncated"] >= 1  # the 10,000 people, at least, are annotated up to NerConfig.max_tokens
+    # The 10,000 people are annotated up to NerConfig.max_tokens, or (a page of made-up names reads as another
+    # language to langid) not annotated at all; either way NER's cost stays bounded (tests/test_entities_cost.py
+    # annotates them directly).
+    assert numbers.get("truncated", 0) + numbers.get("dropped_not_english", 0) >= 1, numbers
     print(f"costly batch: {elapsed:.0f} s; entities stats {numbers}")

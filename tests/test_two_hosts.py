@@ -88,8 +88,10 @@ class Host:
 
 
 def _outcomes(out: str) -> dict[str, str]:
-    """batch -> 'succeeded' or its failure line, from the CLI's output."""
-    return {m[0]: m[1] for m in re.findall(r"^batch (\S+): run \S+ (succeeded|FAILED: .*)$", out, re.MULTILINE)}
+    """batch -> 'succeeded' or its failure line, from the CLI's per-batch summary lines."""
+    done = {name: "succeeded" for name in re.findall(r"^batch (\S+) succeeded in ", out, re.MULTILINE)}
+    failed = re.findall(r"^batch (\S+): FAILED after \S+ s: (.*)$", out, re.MULTILINE)
+    return {**done, **{name: f"FAILED: {why}" for name, why in failed}}
 
 
 def _finish(proc: subprocess.Popen[str]) -> str:

@@ -77,9 +77,18 @@ def thread_batch(con: duckdb.DuckDBPyConnection, batch_id: str, params: ThreadPa
     max_df = max(5, int(params.rare_entity_share * idf.n_docs))
     candidates = tt.candidate_threads(con, keys, partners, lo, hi, max_df)
     threads, owner_of = load_threads(con, candidates, lo, hi, partners, idf)
+    # A copy joins its cluster's thread even when that thread is no candidate by keys or time (another run
+    # published the cluster's first copy in another order): it takes part, with its members unloaded.
+    for unit in units:
+        for thread_id in unit.threaded:
+            threads.setdefault(thread_id, ThreadState(thread_id))
     first = tt.first_seen(con, sorted(threads))
     for thread_id, state in threads.items():
-        first.setdefault(thread_id, min(m.article.published for m in state.members))
+        if state.members:
+            first.setdefault(thread_id, min(m.article.published for m in state.members))
+    for unit in units:
+        for thread_id in unit.threaded:
+            first.setdefault(thread_id, unit.article.published)
     hashes = tt.content_hashes(con, [u.article.doc_id for u in units])
     taken = tt.existing_ids(con, ["t" + hashes.get(u.article.doc_id, u.article.doc_id)[:16] for u in units])
 
