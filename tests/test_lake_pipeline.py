@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -119,12 +120,13 @@ def assert_same_corpus(got: Corpus, expected: Corpus) -> None:
     assert pairwise(got.threads, expected.threads)[2] >= 0.85 and bcubed(got.threads, expected.threads)[2] >= 0.9
 
 
-def _lake_digest(catalog: str, data: Path) -> Corpus:
+def _lake_digest(catalog: str, data: Path,
+                 read: Callable[[duckdb.DuckDBPyConnection], Corpus] = digest) -> Corpus:
     from newsdesk.store.lake import LakeSettings, connect_lake
 
     con = connect_lake(LakeSettings(catalog=catalog, data_path=str(data), name="newsdesk"), read_only=True)
     try:
-        return digest(con)
+        return read(con)
     finally:
         con.close()
 
@@ -156,6 +158,7 @@ def serial(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
 
 READER = """
 import json, sys, time
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 from newsdesk.store.lake import LakeSettings, connect_lake

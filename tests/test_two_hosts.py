@@ -23,7 +23,7 @@ import duckdb
 import pytest
 from conftest import REPO
 from pgserver import PgServer, start_server_or_skip
-from test_lake_pipeline import Corpus, _landing, assert_same_corpus, digest
+from test_lake_pipeline import Corpus, _lake_digest, _landing, assert_same_corpus, digest
 
 pytestmark = pytest.mark.slow
 
@@ -115,13 +115,7 @@ def _catalog_outage(server: PgServer, seconds: float) -> None:
 
 
 def _lake(catalog: str, data: Path) -> Corpus:
-    from newsdesk.store.lake import LakeSettings, connect_lake
-
-    con = connect_lake(LakeSettings(catalog=catalog, data_path=str(data), name="newsdesk"), read_only=True)
-    try:
-        return exact_digest(con)
-    finally:
-        con.close()
+    return _lake_digest(catalog, data, exact_digest)
 
 
 @pytest.fixture(scope="module")
