@@ -76,13 +76,13 @@ COMMENT ON COLUMN thread_timeline.label IS 'The thread''s label (threads.label).
 COMMENT ON COLUMN thread_timeline.published_at IS 'Publication time used for threading (thread_articles.published_at).';
 COMMENT ON COLUMN thread_timeline.hours_since_first IS 'Hours since the thread''s first article.';
 COMMENT ON COLUMN thread_timeline.role IS 'first_report, copy or follow_up (thread_articles.role).';
-COMMENT ON COLUMN thread_timeline.outlet IS 'Outlet of the article (articles.source_name; (unknown) when none).';
+COMMENT ON COLUMN thread_timeline.outlet IS 'Outlet of the article: for a story''s canonical article the story''s outlet (story_outlets.outlet), else articles.source_name; (unknown) when none.';
 COMMENT ON COLUMN thread_timeline.title IS 'Title of the article.';
 COMMENT ON COLUMN thread_timeline.doc_id IS 'The article (articles.doc_id).';
 COMMENT ON COLUMN thread_timeline.copy_of IS 'For a copy: the canonical article it copies (articles.doc_id); NULL otherwise.';
 
 COMMENT ON VIEW outlet_syndication IS 'One row per pair of outlets where the second republished stories of the first (from copies): who copies whom, how often, how fast.';
-COMMENT ON COLUMN outlet_syndication.original_outlet IS 'Outlet of the canonical article ((unknown) when none).';
+COMMENT ON COLUMN outlet_syndication.original_outlet IS 'The story''s outlet (story_outlets.outlet: a reprint note in the cluster, else the canonical''s source_name; (unknown) when none).';
 COMMENT ON COLUMN outlet_syndication.copying_outlet IS 'Outlet of the syndicated copy ((unknown) when none).';
 COMMENT ON COLUMN outlet_syndication.n_copies IS 'Copies it published of the original outlet''s stories.';
 COMMENT ON COLUMN outlet_syndication.n_stories IS 'Distinct copy clusters (stories) those copies belong to.';

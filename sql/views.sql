@@ -93,17 +93,18 @@ FROM batches b;
 -- Story threads, article by article in publication order (newsdesk thread prints this).
 CREATE OR REPLACE VIEW thread_timeline AS
 SELECT ta.thread_id, t.label, ta.published_at, ta.hours_since_first, ta.role,
-       coalesce(a.source_name, '(unknown)') AS outlet, a.title, ta.doc_id,
-       CASE WHEN ta.role = 'copy' THEN k.doc_id END AS copy_of
+       coalesce(CASE WHEN c.is_canonical THEN so.outlet END, a.source_name, '(unknown)') AS outlet, a.title,
+       ta.doc_id, CASE WHEN ta.role = 'copy' THEN k.doc_id END AS copy_of
 FROM thread_articles ta
 JOIN threads t USING (thread_id)
 JOIN articles a USING (doc_id)
 LEFT JOIN copies c USING (doc_id)
-LEFT JOIN copies k ON k.copy_cluster_id = c.copy_cluster_id AND k.is_canonical;
+LEFT JOIN copies k ON k.copy_cluster_id = c.copy_cluster_id AND k.is_canonical
+LEFT JOIN story_outlets so ON so.copy_cluster_id = c.copy_cluster_id;
 
 -- Who copies whom: outlet of the canonical article x outlet of each syndicated copy, from copies.
 CREATE OR REPLACE VIEW outlet_syndication AS
-SELECT coalesce(canon.source_name, '(unknown)') AS original_outlet,
+SELECT coalesce(so.outlet, '(unknown)') AS original_outlet,
        coalesce(copy.source_name, '(unknown)') AS copying_outlet,
        count(*) AS n_copies,
        count(DISTINCT k.copy_cluster_id) AS n_stories,
@@ -111,7 +112,7 @@ SELECT coalesce(canon.source_name, '(unknown)') AS original_outlet,
 FROM copies c
 JOIN copies k ON k.copy_cluster_id = c.copy_cluster_id AND k.is_canonical
 JOIN articles copy ON copy.doc_id = c.doc_id
-JOIN articles canon ON canon.doc_id = k.doc_id
+LEFT JOIN story_outlets so ON so.copy_cluster_id = c.copy_cluster_id
 LEFT JOIN thread_articles tc ON tc.doc_id = c.doc_id
 LEFT JOIN thread_articles tk ON tk.doc_id = k.doc_id
 WHERE NOT c.is_canonical
