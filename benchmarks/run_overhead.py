@@ -60,32 +60,22 @@ def corpus_multiprocess_job() -> dg.JobDefinition:
         "corpus_multiprocess")
 
 
-def one_corpus_run(factory: object, root: Path) -> float:
-    """The sample batch processed first (not timed), then the corpus refresh (timed)."""
+def one_run(factory: object, root: Path, corpus: bool = False) -> float:
+    """Wall seconds of one run of `factory`'s job on a fresh instance, database and landing folder; with
+    `corpus`, the sample batch is processed first (not timed) and the job is the corpus refresh."""
     landing = root / "landing"
     shutil.copytree(REPO / "samples" / "sample-batch", landing / "sample")
     os.environ.update(NEWSDESK_DB=str(root / "news.duckdb"), NEWSDESK_LANDING_DIR=str(landing))
     (root / "home").mkdir()
+    partition = {"dagster/partition": "sample"}
     with dg.instance_for_test(temp_dir=str(root / "home")) as instance:
         instance.add_dynamic_partitions("batches", ["sample"])
-        with dg.execute_job(dg.reconstructable(in_process_job), instance=instance,
-                            tags={"dagster/partition": "sample"}) as batch:
-            assert batch.success, "batch run failed"
+        if corpus:
+            with dg.execute_job(dg.reconstructable(in_process_job), instance=instance, tags=partition) as batch:
+                assert batch.success, "batch run failed"
         started = time.perf_counter()
-        with dg.execute_job(dg.reconstructable(factory), instance=instance) as r:
-            assert r.success, "corpus run failed"
-        return time.perf_counter() - started
-
-
-def one_run(factory: object, root: Path) -> float:
-    landing = root / "landing"
-    shutil.copytree(REPO / "samples" / "sample-batch", landing / "sample")
-    os.environ.update(NEWSDESK_DB=str(root / "news.duckdb"), NEWSDESK_LANDING_DIR=str(landing))
-    (root / "home").mkdir()
-    with dg.instance_for_test(temp_dir=str(root / "home")) as instance:
-        instance.add_dynamic_partitions("batches", ["sample"])
-        started = time.perf_counter()
-        with dg.execute_job(dg.reconstructable(factory), instance=instance, tags={"dagster/partition": "sample"}) as r:
+        with dg.execute_job(dg.reconstructable(factory), instance=instance,
+                            tags={} if corpus else partition) as r:
             assert r.success, "run failed"
         return time.perf_counter() - started
 
@@ -98,11 +88,10 @@ def main() -> None:
     timings: dict[str, list[float]] = {"in_process (now)": [], "multiprocess (before)": []}
     cases = ((("multiprocess (before)", corpus_multiprocess_job), ("in_process (now)", corpus_in_process_job))
              if args.corpus else (("multiprocess (before)", multiprocess_job), ("in_process (now)", in_process_job)))
-    run = one_corpus_run if args.corpus else one_run
     for _ in range(args.rounds):
         for name, factory in cases:
             with tempfile.TemporaryDirectory(prefix="newsdesk-overhead-") as tmp:
-                timings[name].append(run(factory, Path(tmp)))
+                timings[name].append(one_run(factory, Path(tmp), corpus=args.corpus))
             print(f"{name:24s} {timings[name][-1]:6.1f} s", flush=True)
     print(f"load average {os.getloadavg()[0]:.1f}")
     for name, values in timings.items():
