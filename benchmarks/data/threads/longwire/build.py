@@ -11,7 +11,11 @@ import datetime as dt
 import glob
 import json
 import os
+import re
 
+# wire furniture that stays at the end of a story when paragraphs are appended
+TAIL_RE = re.compile(r"^(\(Reporting|-- Reporting|-- editing|Related|Watch:|FILE PHOTO|Correction:|By our"
+                     r"|[a-z]{1,4}/[a-z]{1,4}$)")
 HERE = os.path.dirname(os.path.abspath(__file__))
 START = dt.date(2025, 3, 3)
 BOUNDS = [START + dt.timedelta(days=4 * i) for i in range(6)]  # batch i starts at BOUNDS[i]
@@ -95,7 +99,7 @@ def main():
         if not add:
             continue
         cut = len(a["paras"])
-        while cut > 1 and a["paras"][cut - 1].startswith(("Read more:", "Photo:")):
+        while cut > 1 and TAIL_RE.match(a["paras"][cut - 1]):
             cut -= 1
         if a["title"] in before_last and cut == len(a["paras"]):
             cut -= 1
