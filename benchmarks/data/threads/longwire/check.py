@@ -125,14 +125,16 @@ def main(root):
     last = dt.datetime.fromisoformat(stamps[-1].replace("Z", "+00:00"))
     words = [len(a["text"].split()) for a in arts.values()]
     hist = collections.Counter(
-        "1" if s == 1 else "2-4" if s <= 4 else "5-11" if s <= 11 else "12-18" if s <= 18 else "19+"
+        "1" if s == 1 else "2-4" if s <= 4 else "5-11" if s <= 11 else "12-20" if s <= 20 else "21+"
         for s in sizes.values())
+    median = sorted(words)[len(words) // 2]
+    single_share = len(single) / len(arts)
 
     print(f"articles            {len(arts)}")
     print(f"batches             {len(files)} " +
           " ".join(str(sum(1 for i in order if batch_of[i] == b)) for b in range(1, len(files) + 1)))
     print(f"period              {stamps[0]} .. {stamps[-1]} ({(last - first).days} days)")
-    print(f"words per article   min {min(words)} median {sorted(words)[len(words) // 2]} max {max(words)}")
+    print(f"words per article   min {min(words)} median {median} max {max(words)}")
     bands = collections.Counter(
         "120-179" if w < 180 else "180-239" if w < 240 else "240-299" if w < 300 else "300-500"
         for w in words)
@@ -140,8 +142,8 @@ def main(root):
                                             ["120-179", "180-239", "240-299", "300-500"]))
     print(f"threads             {len(threads)}")
     print(f"multi-article       {len(multi)} ({sum(sizes[t] for t in multi)} articles)")
-    print(f"singletons          {len(single)}")
-    print("thread sizes        " + ", ".join(f"{k}: {hist[k]}" for k in ["1", "2-4", "5-11", "12-18", "19+"]))
+    print(f"singletons          {len(single)} ({100 * single_share:.1f}% of articles)")
+    print("thread sizes        " + ", ".join(f"{k}: {hist[k]}" for k in ["1", "2-4", "5-11", "12-20", "21+"]))
     print("largest threads     " + ", ".join(f"{t} {s}" for t, s in
                                             sorted(sizes.items(), key=lambda x: -x[1])[:4]))
     print(f"copies              {len(copies)} ({100 * len(copies) / len(arts):.1f}%)")
@@ -155,13 +157,16 @@ def main(root):
 
     req = [
         (len(arts) >= 320, "at least 320 articles"),
-        ((last - first).days >= 21, "at least 3 weeks"),
-        (len(multi) >= 42, "at least 42 multi-article threads"),
-        (len(single) >= 60, "at least 60 singletons"),
-        (hist["12-18"] >= 2, "two or more threads of 12-18"),
+        (21 <= (last - first).days <= 24, "21-24 days"),
+        (6 <= len(files) <= 7, "six or seven batches"),
+        (len(multi) >= 45, "at least 45 multi-article threads"),
+        (0.30 <= single_share <= 0.40, "singletons are 30-40% of articles"),
+        (200 <= median <= 260, "median length about 230 words"),
+        (hist["12-20"] >= 2 and hist["21+"] == 0, "a few sagas of 12-20, none longer"),
         (hist["5-11"] >= 4, "several threads of 5-11"),
-        (0.10 <= len(copies) / len(arts) <= 0.15, "copies are 10-15%"),
-        (total_hn >= 25, "at least 25 hard-negative articles"),
+        (0.10 <= len(copies) / len(arts) <= 0.12, "copies are 10-12%"),
+        (len(late_ids) >= 3, "some late deliveries"),
+        (total_hn >= 70, "at least 70 hard-negative articles"),
         (len(hn_groups["same-actor"]) >= 4, "same actors in >= 4 groups"),
         (len(hn_groups["periodic"]) >= 3, "at least 3 periodic series"),
         (len(hn_groups["same-place"]) >= 3, "at least 3 same-place pairs"),
