@@ -21,7 +21,7 @@ demo: setup  ## process the bundled sample batch into data/newsdesk.duckdb and p
 	$(PY) -m pipelines demo
 
 test: setup chromium postgres lint  ## the whole test suite (what CI runs: .ci/run)
-	NEWSDESK_REQUIRE_POSTGRES=1 $(PY) -m pytest
+	NEWSDESK_REQUIRE_POSTGRES=1 $(PY) -m pytest -n 2 --dist loadgroup --durations=25
 
 test-fast: setup  ## the edit-test loop (about a minute): everything but real pipeline runs, servers and browsers
 	$(PY) -m pytest -m "not slow and not live" -q

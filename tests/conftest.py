@@ -18,6 +18,22 @@ from shared_data import shared_dir  # noqa: E402
 
 SAMPLE_BATCH = REPO / "samples" / "sample-batch"
 
+# `make test` runs on two xdist workers (--dist loadgroup). Modules that start servers (PostgreSQL, dagster dev,
+# S3), kill processes or judge time limits run one after another on one worker, as in a serial run, so no two of
+# them compete for the cores; every other module stays whole on one worker, so its fixtures are built once.
+SERIAL_MODULES = frozenset({
+    "test_crash_safety", "test_concurrent_readers", "test_hostile_cli", "test_lake_instance_config",
+    "test_lake_maintenance", "test_lake_pipeline", "test_lake_s3", "test_lake_store", "test_lease",
+    "test_live_ui", "test_operator_progress", "test_out_of_memory", "test_parallel", "test_readme_lake",
+    "test_two_hosts",
+})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        module = item.path.stem
+        item.add_marker(pytest.mark.xdist_group("serial" if module in SERIAL_MODULES else module))
+
 
 @pytest.fixture(scope="session")
 def shared() -> Path:
