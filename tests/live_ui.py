@@ -110,16 +110,29 @@ def screenshot_assets(url: str, path: Path, names: list[str]) -> str:
             browser.close()
 
 
-# Per section of the report: its heading, its picture (decoded width, src length, alt), caption and table rows.
-_SECTIONS_JS = """Array.from(document.querySelectorAll('section')).map(s => {
+# Per section of the report: its heading, its picture (decoded width, src length, alt, and the
+# distinct colours of its pixels drawn to a 400 px wide canvas: 1 for a blank image), caption and
+# table rows.
+_SECTIONS_JS = """(() => {
+const colours = img => {
+  if (!img.complete || !img.naturalWidth) return 0;
+  const c = document.createElement('canvas');
+  c.width = 400; c.height = Math.max(1, Math.round(400 * img.naturalHeight / img.naturalWidth));
+  const g = c.getContext('2d'); g.drawImage(img, 0, 0, c.width, c.height);
+  const d = g.getImageData(0, 0, c.width, c.height).data, seen = new Set();
+  for (let i = 0; i < d.length; i += 4) seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+  return seen.size;
+};
+return Array.from(document.querySelectorAll('section')).map(s => {
   const img = s.querySelector('img');
   return {id: s.id, heading: s.querySelector('h2').innerText,
           picture: img ? {complete: img.complete, natural: img.naturalWidth, shown: img.clientWidth,
-                          bytes: img.src.length, alt: img.alt} : null,
+                          bytes: img.src.length, alt: img.alt, colours: colours(img)} : null,
           caption: (s.querySelector('figcaption') || {innerText: ''}).innerText,
           rows: Array.from(s.querySelectorAll('table tbody tr')).map(
               tr => Array.from(tr.querySelectorAll('td')).map(td => td.innerText))};
-})"""
+});
+})()"""
 
 
 def screenshot_report(path: Path, shot: Path) -> list[dict]:

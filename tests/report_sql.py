@@ -40,6 +40,23 @@ def check_tables(con: duckdb.DuckDBPyConnection, tables: dict[str, list[list[str
                 found = con.execute("SELECT coalesce(outlet, '(unknown outlet)'), n_copies + 1 FROM canonical_articles "
                                     "WHERE doc_id = ?", [row[4]]).fetchall()
                 assert found == [(row[1], _n(row[3]))], (heading, row, found)
+            elif heading == "Story threads day by day":
+                found = con.execute(
+                    "SELECT coalesce(t.label, '(no title)'), t.n_articles, "
+                    "(SELECT count(*) FROM thread_articles a "
+                    " WHERE a.thread_id = t.thread_id AND a.role = 'copy'), "
+                    "(SELECT count(DISTINCT l.outlet) FROM thread_timeline l "
+                    " WHERE l.thread_id = t.thread_id AND l.outlet <> '(unknown)') "
+                    "FROM threads t WHERE t.thread_id = ?", [row[6]]).fetchall()
+                expected = (row[0], _n(row[1]), _n(row[2]), _n(row[3]))
+                assert found == [expected], (heading, row, found)
+            elif heading == "Who copies whom":
+                found = con.execute(
+                    "SELECT n_copies, n_stories, round(median_delay_hours, 1) "
+                    "FROM outlet_syndication WHERE original_outlet = ? AND copying_outlet = ?",
+                    [row[0], row[1]]).fetchall()
+                delay = None if row[4] == "–" else float(row[4])
+                assert found == [(_n(row[2]), _n(row[3]), delay)], (heading, row, found)
             elif heading == "Batches":
                 found = con.execute("SELECT n_articles, n_quarantined_inputs + n_quarantined_articles "
                                     "FROM batch_accounting WHERE batch_id = ?", [row[0]]).fetchall()

@@ -15,7 +15,10 @@ ASSETS = ["raw_documents", "clean_articles", "article_entities", "article_copies
           "article_search_index", "corpus_summary"]
 BATCH_ASSETS = [{"path": [name]} for name in ASSETS[:4]]
 REPORT_HEADINGS = ["People over time", "Organisations over time", "Places over time", "Who appears with whom",
-                   "Copy clusters", "Batches", "Words removed by kind", "Quarantine reasons"]
+                   "Copy clusters", "Story threads day by day", "Who copies whom", "Batches",
+                   "Words removed by kind", "Quarantine reasons"]
+# issue 24 item 4: the story-thread pictures, by section id
+THREAD_PICTURES = {"threads": "Story threads day by day", "syndication": "Who copies whom"}
 ARTIFACTS = REPO / "artifacts" / "live-ui"
 
 pytestmark = pytest.mark.live
@@ -72,6 +75,13 @@ def test_live_ui(dev: DagsterDev, tmp_path: Path) -> None:
         picture = s["picture"]
         assert picture and picture["complete"] and picture["natural"] >= 1200 and picture["bytes"] > 20_000, s
         assert picture["alt"] and "SELECT" in s["caption"] and s["rows"], s
+    # The story-thread pictures: drawn in the browser (not blank: many colours), with their tables.
+    shown = {s["id"]: s for s in sections if s["id"] in THREAD_PICTURES}
+    assert {i: s["heading"] for i, s in shown.items()} == THREAD_PICTURES
+    for s in shown.values():
+        assert s["picture"]["colours"] > 50 and s["picture"]["shown"] >= 900, s["picture"]
+    assert shown["threads"]["rows"][0][5] == "The Portside Gazette"  # the bridge thread, largest
+    assert {r[0] for r in shown["syndication"]["rows"]} == {"The Portside Gazette"}
     snapshot = duckdb.connect(str(tmp_path / "news.snapshot.duckdb"), read_only=True)
     try:  # the numbers in the tables are the SQL's
         assert check_tables(snapshot, {s["heading"]: s["rows"] for s in sections}) >= 20

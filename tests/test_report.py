@@ -5,7 +5,7 @@ import base64
 import re
 import struct
 import xml.etree.ElementTree as ET
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -20,7 +20,9 @@ from newsdesk.report.queries import load
 pytestmark = pytest.mark.slow  # real pipeline runs or servers: the full suite, not `make test-fast`
 
 HEADINGS = ["People over time", "Organisations over time", "Places over time", "Who appears with whom",
-            "Copy clusters", "Batches", "Words removed by kind", "Quarantine reasons"]
+            "Copy clusters", "Story threads day by day", "Who copies whom", "Batches",
+            "Words removed by kind", "Quarantine reasons"]
+THREADS, COPIES = "Story threads day by day", "Who copies whom"  # issue 24 item 4
 ARTIFACTS = REPO / "artifacts" / "report"
 CHROMIUM = Path("/usr/bin/chromium")
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -167,6 +169,10 @@ def test_every_picture_has_a_table_of_its_top_rows_equal_to_the_sql(sample_repor
     finally:
         con.close()
     assert "The Portside Gazette" in "".join(tables["Copy clusters"][0])  # the bridge story's outlet (item 6)
+    # The bridge thread (a story and its two copies) is the largest; its outlet is the story's.
+    assert tables[THREADS][0][1:3] == ["3", "2"]
+    assert tables[THREADS][0][5] == "The Portside Gazette"
+    assert {r[0] for r in tables[COPIES]} == {"The Portside Gazette"}
 
 
 def test_pictures_are_the_same_for_the_same_data(sample_snapshot: Path, tmp_path: Path) -> None:
@@ -219,12 +225,35 @@ def test_tiny_database_one_article_no_copies_no_entities(tmp_path: Path) -> None
         ("1", "0", "2026-01-05 to 2026-01-05")
     assert [h for h, s in _sections(html).items() if list(s.iter("img"))] == ["Batches"]
     assert "No articles yet" not in html
+    empty = {h: s.find("p[@class='empty']").text for h, s in _sections(html).items()
+             if h in (THREADS, COPIES)}
+    assert empty == {
+        THREADS: "No story thread has more than one article yet: every story stands alone so far.",
+        COPIES: "No syndicated copies yet: no outlet carried another outlet's story."}
+
+
+def test_database_from_before_threading_says_so(tmp_path: Path) -> None:
+    db = tmp_path / "old.duckdb"
+    with write_transaction(db) as con:
+        con.execute("INSERT INTO batches (batch_id, n_documents, first_ingested_at) "
+                    "VALUES ('tiny', 1, now())")
+        _insert_article(con, "d1", "Harbour council meets", date(2026, 1, 5))
+        for view in ("thread_timeline", "outlet_syndication", "top_threads_by_week"):
+            con.execute(f"DROP VIEW {view}")
+        for table in ("thread_merges", "thread_articles", "threads"):
+            con.execute(f"DROP TABLE {table}")
+    sections = _sections(_report(db, tmp_path))
+    assert list(sections) == HEADINGS
+    for heading in (THREADS, COPIES):
+        empty = sections[heading].find("p[@class='empty']").text
+        assert "written before story threading" in empty, heading
 
 
 def test_titles_and_names_are_data_not_markup(tmp_path: Path) -> None:
     """A headline with dollar signs (TeX math to matplotlib) and angle brackets, an undated story, a copy."""
     db = tmp_path / "odd.duckdb"
     title = "Shares <b>fall</b> from $5 to $x^{$ & more"
+    outlet = "<i>Herald</i> & $Co"
     with write_transaction(db) as con:
         con.execute("INSERT INTO batches (batch_id, n_documents, first_ingested_at) VALUES ('tiny', 2, now())")
         _insert_article(con, "d1", title, None)
@@ -239,14 +268,26 @@ def test_titles_and_names_are_data_not_markup(tmp_path: Path) -> None:
                     "VALUES ('d1', 'tiny', 0, 'promo', 'test', 'Buy $5 <now>')")
         con.execute("INSERT INTO quarantine (batch_id, source_path, stage, reason, detail) "
                     "VALUES ('tiny', 'x<y>.txt', 'ingest', 'empty_file', 'the file is empty')")
+        con.execute("UPDATE articles SET source_name = ? WHERE doc_id = 'd2'", [outlet])
+        con.execute("INSERT INTO threads VALUES "
+                    "('t1', ?, '2026-02-01', '2026-02-01 12:00', 2, 1, 1, [])", [title])
+        con.execute("INSERT INTO thread_articles VALUES "
+                    "('t1', 'd1', 'tiny', 'first_report', 0, '2026-01-31 18:00', 'ingested'), "
+                    "('t1', 'd2', 'tiny', 'copy', 12, '2026-02-01 12:00', 'date')")
     html = _report(db, tmp_path)
     sections = _sections(html)
     assert {h: len(list(s.iter("img"))) for h, s in sections.items()} == {
         "People over time": 1, "Organisations over time": 1, "Places over time": 0, "Who appears with whom": 1,
-        "Copy clusters": 1, "Batches": 1, "Words removed by kind": 1, "Quarantine reasons": 1}
+        "Copy clusters": 1, THREADS: 1, COPIES: 1, "Batches": 1, "Words removed by kind": 1,
+        "Quarantine reasons": 1}
     assert "<b>fall" not in html and "<Corp>" not in html  # titles and names are text, never markup
+    assert "<i>Herald" not in html
     text = "".join(ET.fromstring(html).itertext())
     assert title in text and "$Dollar <Corp>" in text  # the tables under the pictures show them as written
+    tables = _tables(html)
+    assert tables[THREADS] == [[title, "2", "1", "1", "2026-01-31 18:00", "(unknown)", "t1"]]
+    assert tables[COPIES] == [["(unknown)", outlet, "1", "1", "18.0"]]
+    assert "1 article without a publication date" in text  # d1, timed by its ingestion: not drawn
 
 
 def test_report_in_headless_chromium(sample_report: Path) -> None:
@@ -279,3 +320,49 @@ def test_report_in_headless_chromium(sample_report: Path) -> None:
     assert [u for u in requested if not u.startswith(("file:", "data:"))] == []
     width, height = _png_size(shot.read_bytes())
     assert width == 1200 and height > 2000
+
+
+def test_many_outlets_share_an_other_bucket(tmp_path: Path) -> None:
+    """A corpus with more outlets than colours and rows: the top ones are named, the rest are one
+    "other outlets" bucket the caption counts, days after the 30th fold into the last column; the
+    tables equal the SQL."""
+    db = tmp_path / "many.duckdb"
+    with write_transaction(db) as con:
+        con.execute("INSERT INTO batches (batch_id, n_documents, first_ingested_at) "
+                    "VALUES ('tiny', 152, now())")
+        con.execute("INSERT INTO threads VALUES "
+                    "('t1', 'Harbour dispute', '2026-03-01', '2026-04-01', 152, 32, 136, [])")
+        for i in range(16):  # story i, from Origin i on day 2i, copied the next day by Copier 0..i
+            day = date(2026, 3, 1) + timedelta(days=2 * i)
+            story = f"s{i:02d}"
+            _insert_article(con, story, f"Story {i}", day)
+            con.execute("UPDATE articles SET source_name = ? WHERE doc_id = ?",
+                        [f"Origin {i:02d}", story])
+            con.execute("INSERT INTO copies VALUES (?, ?, true, 1.0)", [story, story])
+            con.execute("INSERT INTO thread_articles VALUES ('t1', ?, 'tiny', ?, 0, ?, 'date')",
+                        [story, "first_report" if i == 0 else "follow_up", day])
+            for j in range(i + 1):
+                copy = f"{story}-c{j:02d}"
+                _insert_article(con, copy, f"Story {i}", day + timedelta(days=1))
+                con.execute("UPDATE articles SET source_name = ? WHERE doc_id = ?",
+                            [f"Copier {j:02d}", copy])
+                con.execute("INSERT INTO copies VALUES (?, ?, false, 0.97)", [copy, story])
+                con.execute("INSERT INTO thread_articles VALUES "
+                            "('t1', ?, 'tiny', 'copy', 0, ?, 'date')",
+                            [copy, day + timedelta(days=1)])
+    html = _report(db, tmp_path)
+    sections = _sections(html)
+    assert all(len(list(sections[h].iter("img"))) == 1 for h in (THREADS, COPIES))
+    threads = "".join(sections[THREADS].find("figure/figcaption").itertext())
+    assert "25 more outlets in these threads are counted together as “other outlets”" in threads
+    assert "16 articles after day 30: in the last column" in threads  # story 15's copies: day 31
+    matrix = "".join(sections[COPIES].find("figure/figcaption").itertext())
+    assert "5 more outlets whose stories were copied are counted together" in matrix
+    assert "5 more outlets that copied are counted together" in matrix
+    tables = _tables(html)
+    assert tables[COPIES][0] == ["Origin 00", "Copier 00", "1", "1", "24.0"]  # ties by name
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert check_tables(con, {h: tables[h] for h in (THREADS, COPIES)}) == 9
+    finally:
+        con.close()

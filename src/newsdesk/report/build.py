@@ -12,6 +12,7 @@ from newsdesk.report import charts
 from newsdesk.report.charts import plural
 from newsdesk.report.page import Rows, Section, render
 from newsdesk.report.queries import ENTITY_PANELS, Panel, ReportData, load, report_sql
+from newsdesk.report.thread_sections import syndication, threads
 
 REPORT_NAME = "newsdesk.report.html"
 TABLE_ROWS = 8  # the top rows under each picture
@@ -147,7 +148,8 @@ def build_report(con: duckdb.DuckDBPyConnection, out_dir: Path | str, name: str 
     """Write the report for the database behind `con` (read-only; the caller owns and closes it) to
     out_dir/name and return its path. Works on a database with no articles, or no tables, yet."""
     data = load(con)
-    sections = [*(_panel(data, p) for p in _panels(data)), _network(data), _clusters(data), _batches(data),
+    sections = [*(_panel(data, p) for p in _panels(data)), _network(data), _clusters(data),
+                threads(data, TABLE_ROWS), syndication(data, TABLE_ROWS), _batches(data),
                 _words(data), _quarantine(data)]
     html = render(data.header, data.has_schema, sections, datetime.now(UTC).replace(tzinfo=None))
     target = Path(out_dir) / name

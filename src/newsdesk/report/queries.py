@@ -18,6 +18,9 @@ TOP_ENTITIES_TIMELINE = 12
 TOP_ENTITIES_NETWORK = 16
 BIGGEST_CLUSTERS = 12
 LATEST_BATCHES = 12
+# Story threads (sql/schema/30_threads.sql): a database written before threading has none of these.
+THREAD_RELATIONS = ("threads", "thread_articles", "thread_timeline", "outlet_syndication")
+TOP_THREADS = 8
 # One panel per kind of entity: spaCy's labels grouped as the entity ids group them (newsdesk.entities.keys).
 ENTITY_PANELS = {"people": ("PERSON",), "organisations": ("ORG",), "places": ("GPE", "LOC", "FAC")}
 NETWORK_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "MISC")
@@ -105,6 +108,35 @@ class QuarantineReason:
     n_seen: int
 
 
+@dataclass(frozen=True)
+class Thread:
+    thread_id: str
+    label: str | None
+    n_articles: int
+    n_copies: int
+    n_outlets: int  # named outlets in view thread_timeline (the story_outlets rule)
+    first_report_at: datetime | None
+    first_outlet: str | None
+
+
+@dataclass(frozen=True)
+class ThreadDay:
+    thread_id: str
+    day: int | None  # days since the thread's first dated day; None: timed only by ingestion
+    outlet: str
+    n_original: int
+    n_copies: int
+
+
+@dataclass(frozen=True)
+class Syndication:
+    original_outlet: str
+    copying_outlet: str
+    n_copies: int
+    n_stories: int
+    median_delay_hours: float | None
+
+
 @dataclass
 class ReportData:
     has_schema: bool
@@ -118,17 +150,21 @@ class ReportData:
     biggest_clusters: list[Cluster] = field(default_factory=list)
     removed: list[RemovedKind] = field(default_factory=list)
     quarantine: list[QuarantineReason] = field(default_factory=list)
+    has_threads: bool = False  # the thread tables exist (a database from before threading: not)
+    threads: list[Thread] = field(default_factory=list)
+    thread_days: list[ThreadDay] = field(default_factory=list)
+    syndication: list[Syndication] = field(default_factory=list)
 
 
 def _rows(con: duckdb.DuckDBPyConnection, name: str, params: list[object] | None = None) -> list[tuple]:
     return con.execute(report_sql(name), params or []).fetchall()
 
 
-def has_schema(con: duckdb.DuckDBPyConnection) -> bool:
+def has_schema(con: duckdb.DuckDBPyConnection, relations: tuple[str, ...] = REQUIRED) -> bool:
     found = con.execute("SELECT count(DISTINCT table_name) FROM information_schema.tables "
                         "WHERE table_schema = 'main' AND table_name IN (SELECT unnest(?::VARCHAR[]))",
-                        [list(REQUIRED)]).fetchall()[0][0]
-    return found == len(REQUIRED)
+                        [list(relations)]).fetchall()[0][0]
+    return found == len(relations)
 
 
 def _entities(con: duckdb.DuckDBPyConnection, labels: tuple[str, ...], limit: int) -> list[Entity]:
@@ -160,6 +196,9 @@ def load(con: duckdb.DuckDBPyConnection) -> ReportData:
     if not has_schema(con):
         return ReportData(has_schema=False, header=Header())
     header = Header(*_rows(con, "header.sql")[0])
+    threaded = has_schema(con, THREAD_RELATIONS)
+    threads = ([Thread(*row) for row in _rows(con, "top_threads.sql", [TOP_THREADS])]
+               if threaded else [])
     network = _entities(con, NETWORK_LABELS, TOP_ENTITIES_NETWORK)
     edges, own = _edges(con, network)
     return ReportData(
@@ -174,4 +213,11 @@ def load(con: duckdb.DuckDBPyConnection) -> ReportData:
         removed=[RemovedKind(*row) for row in _rows(con, "boilerplate_share.sql")],
         quarantine=[QuarantineReason(*row) for row in _rows(con, "quarantine_reasons.sql")],
         batches=[Batch(*row) for row in _rows(con, "batches.sql", [LATEST_BATCHES])],
+        has_threads=threaded,
+        threads=threads,
+        thread_days=[ThreadDay(*row) for row in _rows(con, "thread_days.sql",
+                                                      [[t.thread_id for t in threads]])]
+        if threads else [],
+        syndication=([Syndication(*row) for row in _rows(con, "syndication.sql")]
+                     if threaded else []),
     )
