@@ -131,7 +131,7 @@ def _thread_bars(
             )
             bottom = [b + h for b, h in zip(bottom, heights)]
     for x, total in zip(xs, bottom):
-        ax.text(x, total, f"{total:,}", ha="center", va="bottom", fontsize=9)
+        ax.text(x, total, f"{total:,}", ha="center", va="bottom", fontsize=10)
 
 
 def syndication_matrix(rows: list[Syndication]) -> bytes | None:
@@ -176,15 +176,9 @@ def syndication_matrix(rows: list[Syndication]) -> bytes | None:
                     continue
                 hours = delay.get((o, c))
                 text = f"{n:,}" if hours is None else f"{n:,}\n{hours:,.0f} h"
-                ax.text(
-                    j,
-                    i,
-                    text,
-                    ha="center",
-                    va="center",
-                    fontsize=9,
-                    color="white" if n > 0.6 * peak and not math.isnan(shade[i][j]) else "black",
-                )
+                dark = n > 0.6 * peak and not math.isnan(shade[i][j])
+                ax.text(j, i, text, ha="center", va="center", color="white" if dark else "black",
+                        fontsize=9 if len(copiers) > 6 else 11)
         ax.set_yticks(range(len(originals)), [_short(o, 30, "?") for o in originals])
         ax.set_xticks(
             range(len(copiers)),
