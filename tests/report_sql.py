@@ -50,6 +50,12 @@ def check_tables(con: duckdb.DuckDBPyConnection, tables: dict[str, list[list[str
                     "FROM threads t WHERE t.thread_id = ?", [row[6]]).fetchall()
                 expected = (row[0], _n(row[1]), _n(row[2]), _n(row[3]))
                 assert found == [expected], (heading, row, found)
+                first = con.execute(  # its first report: outlet, and time unless only ingestion gave one
+                    "SELECT tl.outlet, CASE WHEN ta.time_source <> 'ingested' "
+                    "THEN strftime(tl.published_at, '%Y-%m-%d %H:%M') ELSE '–' END "
+                    "FROM thread_timeline tl JOIN thread_articles ta ON ta.doc_id = tl.doc_id "
+                    "WHERE tl.thread_id = ? AND tl.role = 'first_report'", [row[6]]).fetchall()
+                assert first == [(row[5], row[4])], (heading, row, first)
             elif heading == "Who copies whom":
                 found = con.execute(
                     "SELECT n_copies, n_stories, round(median_delay_hours, 1) "

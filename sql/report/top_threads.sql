@@ -9,9 +9,12 @@ WITH top AS (
 )
 SELECT t.thread_id, t.label, t.n_articles, t.n_copies,
        count(DISTINCT tl.outlet) FILTER (WHERE tl.outlet <> '(unknown)') AS n_outlets,
-       min(tl.published_at) FILTER (WHERE tl.role = 'first_report') AS first_report_at,
+       -- NULL when the first report is timed only by its ingestion (time_source = 'ingested')
+       min(tl.published_at) FILTER (WHERE tl.role = 'first_report' AND ta.time_source <> 'ingested')
+           AS first_report_at,
        arg_min(tl.outlet, (tl.role <> 'first_report', tl.published_at, tl.doc_id)) AS first_outlet
 FROM top t
 JOIN thread_timeline tl USING (thread_id)
+JOIN thread_articles ta ON ta.doc_id = tl.doc_id
 GROUP BY t.thread_id, t.label, t.n_articles, t.n_copies, t.first_seen
 ORDER BY t.n_articles DESC, t.first_seen, t.thread_id;
