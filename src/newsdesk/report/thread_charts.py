@@ -114,9 +114,8 @@ def _thread_bars(
     for outlet in shown:
         for is_copy in (False, True):
             heights = [cells[x][(outlet, is_copy)] for x in xs]
-            drawn = [
-                i for i, h in enumerate(heights) if h
-            ]  # no zero-height bars: their edges would show
+            # No zero-height bars: their edges would show as lines.
+            drawn = [i for i, h in enumerate(heights) if h]
             if not drawn:
                 continue
             ax.bar(
