@@ -95,7 +95,8 @@ def run_tools(
             continue
         html = page.html()
         # The order turns every page: whichever tool runs second on a page finds trafilatura's text caches
-        # (lru_cache on trim, line_processing) warm from the first (measured: 0.54 vs 0.62 on one sample).
+        # (lru_cache on trim, line_processing) warm from the first: plain trafilatura took 1.39 CPU s run
+        # second against 1.62 s run first on the same 39 pages, each timed both ways.
         for name in wanted if k % 2 == 0 else wanted[::-1]:
             start = time.perf_counter()
             try:
