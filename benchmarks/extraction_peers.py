@@ -89,12 +89,15 @@ def run_tools(
         todo[name] = {p.page_id for p in pages if p.page_id not in times[name]}
         if todo[name]:
             tool(name)(pages[0].html())  # warm-up (imports, models), not timed
-    for page in pages:
+    for k, page in enumerate(pages):
         wanted = [name for name in names if page.page_id in todo[name]]
         if not wanted:
             continue
         html = page.html()
-        for name in wanted:
+        # The order turns every page: whichever tool runs second on a page finds trafilatura's text caches
+        # (lru_cache on trim, line_processing) warm from the first: plain trafilatura took 1.39 CPU s run
+        # second against 1.62 s run first on the same 39 pages, each timed both ways.
+        for name in wanted if k % 2 == 0 else wanted[::-1]:
             start = time.perf_counter()
             try:
                 out = tool(name)(html) or ""

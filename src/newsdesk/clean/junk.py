@@ -60,6 +60,9 @@ def junk_reason(block: str) -> str | None:
     visible = len(block) - block.count(" ")
     if visible == 0:
         return None
+    if len(block) < min(DIVIDER_MIN_CHARS, CAPS_MIN_LETTERS):
+        # Too short for a rule, a giant token or capital noise (most lines of a page): only "no word at all"
+        return None if _WORDCHAR.search(block) else "punctuation or symbols only (a divider or rule)"
     word_chars = len(_WORDCHAR.findall(block))
     if word_chars == 0 or (visible >= DIVIDER_MIN_CHARS and word_chars / visible < MIN_WORD_SHARE):
         return "punctuation or symbols only (a divider or rule)"
