@@ -20,8 +20,9 @@ from newsdesk.text import norm_key
 # start with `\s*` turn a 200,000-space run into quadratic work.
 _PADDING = re.compile(r"[^\S\n]{2,}")
 # The same non-word character 10+ times ("..........", "----------") is a divider drawn with text.
-_CHAR_RUN = re.compile(r"([^\w\s])\1{9,}")
-_WORDCHAR = re.compile(r"\w")
+# `_` is a word character to `\w`, but a line of underscores is a rule like a line of dashes.
+_CHAR_RUN = re.compile(r"([^\w\s]|_)\1{9,}")
+_WORDCHAR = re.compile(r"[^\W_]")
 _GIANT_TOKEN = re.compile(r"[A-Za-z0-9]{46,}")  # no word of a Latin-script language is this long
 _CAPS = re.compile(r"[A-Z]")
 _CAPS_VOWELS = re.compile(r"[AEIOU]")
