@@ -59,7 +59,8 @@ def run_set(folder: Path, db: Path) -> float:
 
 
 def replay(db: Path, params: ThreadParams) -> None:
-    open_store(load_settings({}, db_path=db)).ensure_schema()  # a database kept by an older version
+    # a database kept by an older version gets the current schema first
+    open_store(load_settings({}, db_path=db)).ensure_schema()
     con = duckdb.connect(str(db))
     try:
         con.execute("BEGIN")

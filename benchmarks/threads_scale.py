@@ -5,13 +5,15 @@
    threads), and N_NEW new published articles (articles, documents, copies, article_entities) over the last day,
    each continuing a thread of the last ten days (15 of its words) or starting a new topic;
 2. measure: newsdesk.threads.publish.thread_batch on the new batch in a fresh subprocess, in one transaction as
-   the publisher runs it: wall time, CPU seconds, the seconds its threads waited for a core (run queue, from
-   /proc/self/task/*/schedstat: what a loaded machine adds to the wall time) and peak RSS (VmHWM).
+   the publisher runs it: wall time, CPU seconds, the seconds its threads waited for a core
+   (run queue, /proc/self/task/*/schedstat: what a loaded machine adds to the wall time) and
+   peak RSS (VmHWM).
 
-    .venv/bin/python benchmarks/threads_scale.py [--old 1000000] [--new 10000] [--keep DIR] [--baseline REV]
+    .venv/bin/python benchmarks/threads_scale.py [--old 1000000] [--new 10000] [--keep DIR]
+                                                 [--baseline REV]
 
---baseline REV first runs REV's own copy of this benchmark (a temporary git worktree: its generator, its schema,
-its threading) with the same sizes, so the reference is measured in the same run on the same machine.
+--baseline REV first runs REV's own copy of this benchmark (a temporary git worktree: its
+generator, schema and threading) with the same sizes: the reference, measured in the same run.
 """
 
 from __future__ import annotations
@@ -66,8 +68,10 @@ def generate(db: Path, n_old: int, n_new: int) -> None:
         con.register("_ents", pa.table({"n": list(range(N_ENTITIES)), "feature": pa.array(
             [key(ENTITY, f"ent{i}") for i in range(N_ENTITIES)], pa.int64())}))
         con.execute("CREATE TEMP TABLE ents AS SELECT * FROM _ents")
-        con.execute(f"""INSERT INTO thread_features SELECT x.doc_id, 'e', e.feature, 0.5, x.published_at
-                        FROM (SELECT doc_id, published_at, hash(thread_id || 'e' || j) % {N_ENTITIES} AS n
+        con.execute(f"""INSERT INTO thread_features
+                        SELECT x.doc_id, 'e', e.feature, 0.5, x.published_at
+                        FROM (SELECT doc_id, published_at,
+                                     hash(thread_id || 'e' || j) % {N_ENTITIES} AS n
                               FROM old, range(3) r(j)) x JOIN ents e USING (n)
                         ORDER BY x.published_at""")
         con.execute("""INSERT INTO thread_key_counts SELECT feature, count(*) FROM thread_features
@@ -120,12 +124,12 @@ def run(db: Path) -> None:
     # CPU seconds (all threads of the process) beside the wall time: on a shared, overloaded machine the wall
     # time measures the queue more than the work
     print(json.dumps({"thread_batch_s": round(took, 2), "cpu_s": round(cpu, 2),
-                      "runq_wait_s": round(runq_wait_s() - w0, 2), "peak_rss_mb": round(peak_rss_mb()),
-                      **stats}))
+                      "runq_wait_s": round(runq_wait_s() - w0, 2),
+                      "peak_rss_mb": round(peak_rss_mb()), **stats}))
 
 
 def runq_wait_s() -> float:
-    """Seconds the process's live threads spent runnable but waiting for a core (schedstat field 2)."""
+    """Seconds the process's live threads waited, runnable, for a core (schedstat field 2)."""
     total = 0
     for task in Path("/proc/self/task").iterdir():
         try:
@@ -145,8 +149,8 @@ def peak_rss_mb() -> float:
 def baseline(rev: str, n_old: int, n_new: int) -> None:
     with tempfile.TemporaryDirectory(prefix="threads-scale-base-") as tmp:
         tree = Path(tmp) / "tree"
-        subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", "--quiet", str(tree), rev],
-                       check=True)
+        git = ["git", "-C", str(REPO), "worktree"]
+        subprocess.run([*git, "add", "--detach", "--quiet", str(tree), rev], check=True)
         try:
             out = subprocess.run([sys.executable, str(tree / "benchmarks" / "threads_scale.py"),
                                   "--old", str(n_old), "--new", str(n_new)],
@@ -154,7 +158,7 @@ def baseline(rev: str, n_old: int, n_new: int) -> None:
             for line in out.stdout.strip().splitlines():
                 print(f"baseline {rev}: {line}", flush=True)
         finally:
-            subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(tree)], check=True)
+            subprocess.run([*git, "remove", "--force", str(tree)], check=True)
 
 
 def main() -> int:

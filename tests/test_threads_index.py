@@ -19,7 +19,7 @@ from threads_scale import generate
 
 def naive_top(postings: dict[int, set[str]], redirect: dict[str, str], keys: list[int],
               n: int) -> list[str]:
-    """The ranking as assign.py computed it before the index: resolve every posting, sort them all."""
+    """The ranking as assign.py computed it before the index: resolve each posting, sort all."""
     def resolve(t: str) -> str:
         while t in redirect:
             t = redirect[t]
@@ -58,7 +58,8 @@ def test_key_counts_equal_a_recount_after_a_batch_and_its_rerun(tmp_path: Path) 
     def recount() -> tuple[list[tuple], list[tuple]]:
         kept = con.execute("""SELECT feature, sum(n_articles) FROM thread_key_counts GROUP BY 1
                               HAVING sum(n_articles) <> 0 ORDER BY 1""").fetchall()
-        full = con.execute("SELECT feature, count(*) FROM thread_features GROUP BY 1 ORDER BY 1").fetchall()
+        full = con.execute("""SELECT feature, count(*) FROM thread_features
+                              GROUP BY 1 ORDER BY 1""").fetchall()
         return kept, full
 
     before = con.execute("SELECT count(*) FROM thread_features").fetchall()[0][0]
@@ -70,6 +71,8 @@ def test_key_counts_equal_a_recount_after_a_batch_and_its_rerun(tmp_path: Path) 
         assert kept == full and len(full) > 1000
     assert stats["thread_candidates"] > 0
     assert con.execute("SELECT count(*) FROM thread_features").fetchall()[0][0] > before
-    assert con.execute("""SELECT count(*) FROM thread_features f JOIN thread_articles ta USING (doc_id)
-                          WHERE f.published_at IS DISTINCT FROM ta.published_at""").fetchall() == [(0,)]
+    assert con.execute("""SELECT count(*) FROM thread_features f
+                          JOIN thread_articles ta USING (doc_id)
+                          WHERE f.published_at IS DISTINCT FROM ta.published_at
+                       """).fetchall() == [(0,)]
     con.close()

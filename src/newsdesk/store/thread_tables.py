@@ -22,8 +22,8 @@ def _ids(values: Iterable[str]) -> list[str]:
 
 
 def forget_batch(con: Connection, batch_id: str) -> set[str]:
-    """Remove the batch's previous thread rows (a re-run replaces them), their keys from the document
-    frequencies; return the threads that lost members."""
+    """Remove the batch's previous thread rows (a re-run replaces them) and their keys from the
+    document frequencies; return the threads that lost members."""
     touched = {r[0] for r in con.execute("SELECT DISTINCT thread_id FROM thread_articles WHERE batch_id = ?",
                                          [batch_id]).fetchall()}
     if touched:
@@ -95,10 +95,12 @@ def content_hashes(con: Connection, doc_ids: list[str]) -> dict[str, str]:
 
 
 def write_batch(con: Connection, batch_id: str, assigned: dict[str, str],
-                published: dict[str, tuple[datetime, str]], features: list[tuple[str, str, int, float]],
+                published: dict[str, tuple[datetime, str]],
+                features: list[tuple[str, str, int, float]],
                 merges: list[tuple[str, str, str, str]]) -> None:
-    """The batch's memberships and features (counted into the key index); merges move the merged threads'
-    members to the kept thread, in one statement per table (a chain of merges resolved to its end)."""
+    """The batch's memberships and features (counted into the key index); merges move the merged
+    threads' members to the kept thread, one statement per table (a chain of merges resolved to
+    its end)."""
     if merges:
         kept_of = {merged: kept for kept, merged, _, _ in merges}
         final = {}
@@ -114,9 +116,11 @@ def write_batch(con: Connection, batch_id: str, assigned: dict[str, str],
         try:
             con.execute("""UPDATE thread_articles SET thread_id = m.final_id FROM _thread_merges m
                            WHERE thread_articles.thread_id = m.merged_id""")
-            con.execute("DELETE FROM threads WHERE thread_id IN (SELECT merged_id FROM _thread_merges)")
-            con.execute("""INSERT INTO thread_merges (thread_id, merged_id, doc_id, batch_id, reason)
-                           SELECT thread_id, merged_id, doc_id, batch_id, reason FROM _thread_merges""")
+            con.execute("""DELETE FROM threads
+                           WHERE thread_id IN (SELECT merged_id FROM _thread_merges)""")
+            con.execute("""INSERT INTO thread_merges
+                           SELECT thread_id, merged_id, doc_id, batch_id, reason
+                           FROM _thread_merges""")
         finally:
             con.unregister("_thread_merges")
     docs = sorted(assigned)
@@ -127,11 +131,12 @@ def write_batch(con: Connection, batch_id: str, assigned: dict[str, str],
         "time_source": [published[d][1] for d in docs]}))
     con.register("_thread_features", pa.table({
         "doc_id": [f[0] for f in features], "kind": [f[1] for f in features],
-        "feature": pa.array([f[2] for f in features], pa.int64()), "weight": [f[3] for f in features],
+        "feature": pa.array([f[2] for f in features], pa.int64()),
+        "weight": [f[3] for f in features],
         "published_at": pa.array([published[f[0]][0] for f in features], pa.timestamp("us"))}))
     try:
-        con.execute("""INSERT INTO thread_articles (thread_id, doc_id, batch_id, role, hours_since_first,
-                                                    published_at, time_source)
+        con.execute("""INSERT INTO thread_articles (thread_id, doc_id, batch_id, role,
+                                                    hours_since_first, published_at, time_source)
                        SELECT * FROM _thread_rows""")
         con.execute("""INSERT INTO thread_features (doc_id, kind, feature, weight, published_at)
                        SELECT * FROM _thread_features""")

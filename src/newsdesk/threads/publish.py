@@ -65,7 +65,7 @@ def thread_batch(con: duckdb.DuckDBPyConnection, batch_id: str, params: ThreadPa
         return {"threads_touched": len(touched)}
     keys = sorted({k for u in units for k in unit_keys(u)})
     df, n_docs = tk.document_frequencies(con, keys)
-    known = dict(df)  # before the batch counts in: only keys some threaded article carries find candidates
+    known = dict(df)  # before the batch counts in: keys no threaded article carries find nothing
     for u in units:  # the batch counts in its own frequencies, whatever else is there
         for k in set(unit_keys(u)):
             df[k] = df.get(k, 0) + 1
@@ -116,8 +116,8 @@ def thread_batch(con: duckdb.DuckDBPyConnection, batch_id: str, params: ThreadPa
 def load_threads(con: duckdb.DuckDBPyConnection, candidates: list[str], lo: datetime, hi: datetime,
                  partners: list[str], idf: Idf) -> tuple[dict[str, ThreadState], dict[str, str]]:
     members: dict[tuple[str, str], Article] = {}
-    for thread_id, doc_id, when, source, kind, feature, weight in tk.thread_members(con, candidates, lo, hi,
-                                                                                      partners):
+    rows = tk.thread_members(con, candidates, lo, hi, partners)
+    for thread_id, doc_id, when, source, kind, feature, weight in rows:
         art = members.setdefault((thread_id, doc_id), Article(doc_id, when, dated=source != INGESTED))
         if kind == TERM:
             art.terms[int(feature)] = float(weight)
