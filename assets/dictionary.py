@@ -22,7 +22,8 @@ TABLES_WRITTEN: dict[str, tuple[str, ...]] = {
     "article_entities": ("article_entities", "entity_mentions", "entity_evidence", "quarantine"),
     "article_copies": ("copies", "article_pairs", "story_links", "dedup_docs", "dedup_bands", "dedup_fingerprints",
                        "dedup_common", "entities", "entity_aliases", "batch_requests", "quarantine",
-                       "threads", "thread_articles", "thread_merges", "thread_features"),
+                       "threads", "thread_articles", "thread_merges", "thread_features",
+                       "thread_key_counts"),
 }
 
 

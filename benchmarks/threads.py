@@ -59,10 +59,13 @@ def run_set(folder: Path, db: Path) -> float:
 
 
 def replay(db: Path, params: ThreadParams) -> None:
+    # a database kept by an older version gets the current schema first
+    open_store(load_settings({}, db_path=db)).ensure_schema()
     con = duckdb.connect(str(db))
     try:
         con.execute("BEGIN")
-        for table in ("threads", "thread_articles", "thread_merges", "thread_features"):
+        for table in ("threads", "thread_articles", "thread_merges", "thread_features",
+                      "thread_key_counts"):
             con.execute(f"DELETE FROM {table}")
         for (batch,) in con.execute("SELECT batch_id FROM batches ORDER BY batch_id").fetchall():
             thread_batch(con, batch, params)

@@ -5,9 +5,15 @@
    threads), and N_NEW new published articles (articles, documents, copies, article_entities) over the last day,
    each continuing a thread of the last ten days (15 of its words) or starting a new topic;
 2. measure: newsdesk.threads.publish.thread_batch on the new batch in a fresh subprocess, in one transaction as
-   the publisher runs it: wall time and peak RSS (VmHWM).
+   the publisher runs it: wall time, CPU seconds, the seconds its threads waited for a core
+   (run queue, /proc/self/task/*/schedstat: what a loaded machine adds to the wall time) and
+   peak RSS (VmHWM).
 
     .venv/bin/python benchmarks/threads_scale.py [--old 1000000] [--new 10000] [--keep DIR]
+                                                 [--baseline REV]
+
+--baseline REV first runs REV's own copy of this benchmark (a temporary git worktree: its
+generator, schema and threading) with the same sizes: the reference, measured in the same run.
 """
 
 from __future__ import annotations
@@ -51,20 +57,25 @@ def generate(db: Path, n_old: int, n_new: int) -> None:
                                TIMESTAMP '2025-01-01' + to_seconds((i * 31536000 // {n_old})::BIGINT) AS published_at
                         FROM range({n_old}) r(i)""")
         con.execute("""INSERT INTO thread_articles SELECT thread_id, doc_id, 'old', 'follow_up', 0, published_at,
-                       'published' FROM old""")
+                       'published' FROM old ORDER BY i""")
         # each thread's words: 15 shared by its members (seeded by the thread), 10 of the article's own
         con.execute(f"""INSERT INTO thread_features
-                        SELECT x.doc_id, 't', v.feature, x.weight
-                        FROM (SELECT o.doc_id, 1.0 + (j % 3) AS weight,
+                        SELECT x.doc_id, 't', v.feature, x.weight, x.published_at
+                        FROM (SELECT o.doc_id, 1.0 + (j % 3) AS weight, o.published_at,
                                      {word("CASE WHEN j < 15 THEN o.thread_id || j ELSE o.doc_id || j END")} AS w
                               FROM old o, range({PER_DOC}) r(j)) x
-                        JOIN vocab v ON v.w = x.w""")
+                        JOIN vocab v ON v.w = x.w ORDER BY x.published_at""")
         con.register("_ents", pa.table({"n": list(range(N_ENTITIES)), "feature": pa.array(
             [key(ENTITY, f"ent{i}") for i in range(N_ENTITIES)], pa.int64())}))
         con.execute("CREATE TEMP TABLE ents AS SELECT * FROM _ents")
-        con.execute(f"""INSERT INTO thread_features SELECT x.doc_id, 'e', e.feature, 0.5
-                        FROM (SELECT doc_id, hash(thread_id || 'e' || j) % {N_ENTITIES} AS n
-                              FROM old, range(3) r(j)) x JOIN ents e USING (n)""")
+        con.execute(f"""INSERT INTO thread_features
+                        SELECT x.doc_id, 'e', e.feature, 0.5, x.published_at
+                        FROM (SELECT doc_id, published_at,
+                                     hash(thread_id || 'e' || j) % {N_ENTITIES} AS n
+                              FROM old, range(3) r(j)) x JOIN ents e USING (n)
+                        ORDER BY x.published_at""")
+        con.execute("""INSERT INTO thread_key_counts SELECT feature, count(*) FROM thread_features
+                       GROUP BY feature""")
         con.execute("""INSERT INTO threads SELECT thread_id, 'thread ' || thread_id, min(published_at),
                         max(published_at), count(*), 1, 0, [] FROM old GROUP BY thread_id""")
         # the new batch: the last day; each article continues a thread of the last ten days or starts a topic
@@ -104,7 +115,7 @@ def run(db: Path) -> None:
     from newsdesk.threads.publish import thread_batch
 
     con = duckdb.connect(str(db))
-    t0, c0 = time.perf_counter(), time.process_time()
+    t0, c0, w0 = time.perf_counter(), time.process_time(), runq_wait_s()
     con.execute("BEGIN")
     stats = thread_batch(con, "new")
     con.execute("COMMIT")
@@ -112,8 +123,20 @@ def run(db: Path) -> None:
     con.close()
     # CPU seconds (all threads of the process) beside the wall time: on a shared, overloaded machine the wall
     # time measures the queue more than the work
-    print(json.dumps({"thread_batch_s": round(took, 2), "cpu_s": round(cpu, 2), "peak_rss_mb": round(peak_rss_mb()),
-                      **stats}))
+    print(json.dumps({"thread_batch_s": round(took, 2), "cpu_s": round(cpu, 2),
+                      "runq_wait_s": round(runq_wait_s() - w0, 2),
+                      "peak_rss_mb": round(peak_rss_mb()), **stats}))
+
+
+def runq_wait_s() -> float:
+    """Seconds the process's live threads waited, runnable, for a core (schedstat field 2)."""
+    total = 0
+    for task in Path("/proc/self/task").iterdir():
+        try:
+            total += int((task / "schedstat").read_text().split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / 1e9
 
 
 def peak_rss_mb() -> float:
@@ -123,16 +146,34 @@ def peak_rss_mb() -> float:
     return float("nan")
 
 
+def baseline(rev: str, n_old: int, n_new: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="threads-scale-base-") as tmp:
+        tree = Path(tmp) / "tree"
+        git = ["git", "-C", str(REPO), "worktree"]
+        subprocess.run([*git, "add", "--detach", "--quiet", str(tree), rev], check=True)
+        try:
+            out = subprocess.run([sys.executable, str(tree / "benchmarks" / "threads_scale.py"),
+                                  "--old", str(n_old), "--new", str(n_new)],
+                                 check=True, capture_output=True, text=True)
+            for line in out.stdout.strip().splitlines():
+                print(f"baseline {rev}: {line}", flush=True)
+        finally:
+            subprocess.run([*git, "remove", "--force", str(tree)], check=False)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--old", type=int, default=1_000_000)
     ap.add_argument("--new", type=int, default=10_000)
     ap.add_argument("--keep", type=Path)
+    ap.add_argument("--baseline", metavar="REV", help="first measure REV (e.g. main) the same way")
     ap.add_argument("--run", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.run:
         run(args.run)
         return 0
+    if args.baseline:
+        baseline(args.baseline, args.old, args.new)
     with tempfile.TemporaryDirectory(prefix="threads-scale-") as tmp:
         db = (args.keep or Path(tmp)) / "scale.duckdb"
         db.parent.mkdir(parents=True, exist_ok=True)

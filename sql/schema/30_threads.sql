@@ -37,5 +37,18 @@ CREATE TABLE IF NOT EXISTS thread_features (
     doc_id          VARCHAR NOT NULL,
     kind            VARCHAR NOT NULL,  -- t (title/lead word) | e (entity) | p (dateline place)
     feature         BIGINT NOT NULL,
-    weight          DOUBLE NOT NULL
+    weight          DOUBLE NOT NULL,
+    published_at    TIMESTAMP          -- the article's thread_articles.published_at (NULL: written before it)
 );
+ALTER TABLE thread_features ADD COLUMN IF NOT EXISTS published_at TIMESTAMP;
+
+-- Threading's document frequencies (internal): a key's count is the sum of its rows, kept per batch.
+CREATE TABLE IF NOT EXISTS thread_key_counts (
+    feature         BIGINT NOT NULL,
+    n_articles      BIGINT NOT NULL
+);
+-- Counted once from thread_features in a database threaded before this table existed.
+INSERT INTO thread_key_counts
+SELECT feature, count(*) FROM thread_features
+WHERE NOT EXISTS (SELECT 1 FROM thread_key_counts)
+GROUP BY feature;

@@ -198,3 +198,7 @@ COMMENT ON COLUMN thread_features.doc_id IS 'The article (articles.doc_id); synd
 COMMENT ON COLUMN thread_features.kind IS 't (a word of the title or lead), e (a named entity) or p (the dateline place).';
 COMMENT ON COLUMN thread_features.feature IS '64-bit hash (xxh3, signed) of the kind and the word stem, entity id or place.';
 COMMENT ON COLUMN thread_features.weight IS 'Term frequency (title words weighted double) for t, salience for e, 1 for p; inverse document frequency is applied when comparing.';
+COMMENT ON COLUMN thread_features.published_at IS 'The article''s thread_articles.published_at, so a time window reads only the row groups (data files) of its time; NULL for rows written before this column existed (always read).';
+COMMENT ON TABLE thread_key_counts IS 'Threading index (internal): how many threaded articles carry each key (thread_features rows), kept as each batch is threaded instead of recounted; inverse document frequencies and rare keys come from it.';
+COMMENT ON COLUMN thread_key_counts.feature IS 'The key (thread_features.feature).';
+COMMENT ON COLUMN thread_key_counts.n_articles IS 'Articles carrying it; a key''s count is the sum of its rows (two runs publishing a new key at once each add a row).';

@@ -17,7 +17,9 @@ THREAD_TABLES: dict[str, pa.Schema] = {  # sql/schema/30_threads.sql, written by
     "thread_articles": pa.schema([("thread_id", S), ("doc_id", S), ("batch_id", S), ("role", S),
                                   ("hours_since_first", F64), ("published_at", TS), ("time_source", S)]),
     "thread_merges": pa.schema([("thread_id", S), ("merged_id", S), ("doc_id", S), ("batch_id", S), ("reason", S)]),
-    "thread_features": pa.schema([("doc_id", S), ("kind", S), ("feature", I64), ("weight", F64)]),
+    "thread_features": pa.schema([("doc_id", S), ("kind", S), ("feature", I64), ("weight", F64),
+                                  ("published_at", TS)]),
+    "thread_key_counts": pa.schema([("feature", I64), ("n_articles", I64)]),
 }
 
 TABLES: dict[str, pa.Schema] = {

@@ -12,7 +12,8 @@ from __future__ import annotations
 import duckdb
 
 INTERNAL_SCHEMAS = ("pending",)
-INTERNAL_TABLES = ("dedup_docs", "dedup_bands", "dedup_fingerprints", "dedup_common", "thread_features")
+INTERNAL_TABLES = ("dedup_docs", "dedup_bands", "dedup_fingerprints", "dedup_common",
+                   "thread_features", "thread_key_counts")
 SEARCH_SCHEMA = "fts_main_articles"
 
 

@@ -11,6 +11,8 @@ from datetime import datetime
 import duckdb
 import pyarrow as pa
 
+from newsdesk.store import thread_keys as tk
+
 Connection = duckdb.DuckDBPyConnection
 NAMED = ("PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW")
 
@@ -20,10 +22,15 @@ def _ids(values: Iterable[str]) -> list[str]:
 
 
 def forget_batch(con: Connection, batch_id: str) -> set[str]:
-    """Remove the batch's previous thread rows (a re-run replaces them); return the threads that lost members."""
+    """Remove the batch's previous thread rows (a re-run replaces them) and their keys from the
+    document frequencies; return the threads that lost members."""
     touched = {r[0] for r in con.execute("SELECT DISTINCT thread_id FROM thread_articles WHERE batch_id = ?",
                                          [batch_id]).fetchall()}
     if touched:
+        gone = con.execute("""SELECT feature, count(*) FROM thread_features WHERE doc_id IN
+                              (SELECT doc_id FROM thread_articles WHERE batch_id = ?)
+                              GROUP BY feature""", [batch_id]).fetchall()
+        tk.count_keys(con, {int(k): -int(n) for k, n in gone})
         con.execute("""DELETE FROM thread_features WHERE doc_id IN
                        (SELECT doc_id FROM thread_articles WHERE batch_id = ?)""", [batch_id])
         con.execute("DELETE FROM thread_articles WHERE batch_id = ?", [batch_id])
@@ -69,47 +76,6 @@ def story_partners(con: Connection, doc_ids: list[str]) -> list[tuple[str, str]]
         [doc_ids]).fetchall()
 
 
-def document_frequencies(con: Connection, keys: list[int]) -> tuple[dict[int, int], int]:
-    """How many threaded (non-copy) articles carry each key, and how many there are."""
-    con.register("_thread_keys", pa.table({"feature": pa.array(keys, pa.int64())}))
-    try:
-        df = dict(con.execute("""SELECT f.feature, count(*) FROM thread_features f
-                                 JOIN _thread_keys k USING (feature) GROUP BY f.feature""").fetchall())
-    finally:
-        con.unregister("_thread_keys")
-    n = con.execute("SELECT count(*) FROM thread_articles WHERE role <> 'copy'").fetchall()[0][0]
-    return {int(k): int(v) for k, v in df.items()}, int(n)
-
-
-def candidate_threads(con: Connection, keys: list[int], partners: list[str], lo: datetime, hi: datetime,
-                      max_df: int) -> list[str]:
-    """Threads with a member in [lo, hi] that shares a key carried by at most max_df articles, or that holds a
-    story-link partner of the batch."""
-    con.register("_thread_keys", pa.table({"feature": pa.array(keys, pa.int64())}))
-    try:
-        return [r[0] for r in con.execute(
-            """WITH rare AS (SELECT f.feature FROM thread_features f JOIN _thread_keys k USING (feature)
-                             GROUP BY f.feature HAVING count(*) <= ?)
-               SELECT DISTINCT ta.thread_id FROM thread_features f JOIN rare USING (feature)
-               JOIN thread_articles ta USING (doc_id) WHERE ta.published_at BETWEEN ? AND ?
-               UNION SELECT thread_id FROM thread_articles WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))
-               ORDER BY 1""", [max_df, lo, hi, partners]).fetchall()]
-    finally:
-        con.unregister("_thread_keys")
-
-
-def thread_members(con: Connection, thread_ids: list[str], lo: datetime, hi: datetime,
-                   partners: list[str]) -> list[tuple]:
-    """(thread_id, doc_id, published_at, kind, feature, weight) of the candidate threads' members in [lo, hi]
-    (and of story-link partners whatever their time)."""
-    return con.execute(
-        """SELECT ta.thread_id, ta.doc_id, ta.published_at, ta.time_source, f.kind, f.feature, f.weight
-           FROM thread_articles ta JOIN thread_features f USING (doc_id)
-           WHERE ta.thread_id IN (SELECT unnest(?::VARCHAR[]))
-             AND (ta.published_at BETWEEN ? AND ? OR ta.doc_id IN (SELECT unnest(?::VARCHAR[])))
-           ORDER BY ta.thread_id, ta.doc_id, f.kind, f.feature""", [thread_ids, lo, hi, partners]).fetchall()
-
-
 def first_seen(con: Connection, thread_ids: list[str]) -> dict[str, datetime]:
     return dict(con.execute("SELECT thread_id, first_seen FROM threads WHERE thread_id IN "
                             "(SELECT unnest(?::VARCHAR[]))", [thread_ids]).fetchall())
@@ -128,13 +94,35 @@ def content_hashes(con: Connection, doc_ids: list[str]) -> dict[str, str]:
                             [doc_ids]).fetchall())
 
 
-def write_batch(con: Connection, batch_id: str, assigned: dict[str, str], published: dict[str, tuple[datetime, str]],
-                features: list[tuple[str, str, int, float]], merges: list[tuple[str, str, str, str]]) -> None:
-    """The batch's memberships and features; merges move the merged threads' members to the kept thread."""
-    for kept, merged, doc_id, reason in merges:
-        con.execute("UPDATE thread_articles SET thread_id = ? WHERE thread_id = ?", [kept, merged])
-        con.execute("DELETE FROM threads WHERE thread_id = ?", [merged])
-        con.execute("INSERT INTO thread_merges VALUES (?, ?, ?, ?, ?)", [kept, merged, doc_id, batch_id, reason])
+def write_batch(con: Connection, batch_id: str, assigned: dict[str, str],
+                published: dict[str, tuple[datetime, str]],
+                features: list[tuple[str, str, int, float]],
+                merges: list[tuple[str, str, str, str]]) -> None:
+    """The batch's memberships and features (counted into the key index); merges move the merged
+    threads' members to the kept thread, one statement per table (a chain of merges resolved to
+    its end)."""
+    if merges:
+        kept_of = {merged: kept for kept, merged, _, _ in merges}
+        final = {}
+        for merged in kept_of:
+            kept = kept_of[merged]
+            while kept in kept_of:
+                kept = kept_of[kept]
+            final[merged] = kept
+        con.register("_thread_merges", pa.table({
+            "thread_id": [m[0] for m in merges], "merged_id": [m[1] for m in merges],
+            "doc_id": [m[2] for m in merges], "batch_id": [batch_id] * len(merges),
+            "reason": [m[3] for m in merges], "final_id": [final[m[1]] for m in merges]}))
+        try:
+            con.execute("""UPDATE thread_articles SET thread_id = m.final_id FROM _thread_merges m
+                           WHERE thread_articles.thread_id = m.merged_id""")
+            con.execute("""DELETE FROM threads
+                           WHERE thread_id IN (SELECT merged_id FROM _thread_merges)""")
+            con.execute("""INSERT INTO thread_merges
+                           SELECT thread_id, merged_id, doc_id, batch_id, reason
+                           FROM _thread_merges""")
+        finally:
+            con.unregister("_thread_merges")
     docs = sorted(assigned)
     con.register("_thread_rows", pa.table({
         "thread_id": [assigned[d] for d in docs], "doc_id": docs, "batch_id": [batch_id] * len(docs),
@@ -143,13 +131,22 @@ def write_batch(con: Connection, batch_id: str, assigned: dict[str, str], publis
         "time_source": [published[d][1] for d in docs]}))
     con.register("_thread_features", pa.table({
         "doc_id": [f[0] for f in features], "kind": [f[1] for f in features],
-        "feature": pa.array([f[2] for f in features], pa.int64()), "weight": [f[3] for f in features]}))
+        "feature": pa.array([f[2] for f in features], pa.int64()),
+        "weight": [f[3] for f in features],
+        "published_at": pa.array([published[f[0]][0] for f in features], pa.timestamp("us"))}))
     try:
-        con.execute("INSERT INTO thread_articles SELECT * FROM _thread_rows")
-        con.execute("INSERT INTO thread_features SELECT * FROM _thread_features")
+        con.execute("""INSERT INTO thread_articles (thread_id, doc_id, batch_id, role,
+                                                    hours_since_first, published_at, time_source)
+                       SELECT * FROM _thread_rows""")
+        con.execute("""INSERT INTO thread_features (doc_id, kind, feature, weight, published_at)
+                       SELECT * FROM _thread_features""")
     finally:
         con.unregister("_thread_rows")
         con.unregister("_thread_features")
+    added: dict[int, int] = {}
+    for f in features:
+        added[f[2]] = added.get(f[2], 0) + 1
+    tk.count_keys(con, added)
 
 
 def refresh_threads(con: Connection, thread_ids: list[str]) -> None:

@@ -9,11 +9,11 @@ survives in the merge record.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from newsdesk.threads.candidates import KeyIndex
 from newsdesk.threads.features import Article
 from newsdesk.threads.model import Idf, Scored, ThreadState, thread_score, threads_similar
 from newsdesk.threads.params import ThreadParams
@@ -51,14 +51,13 @@ class Threader:
         self.threads, self.first_seen, self.idf, self.params = threads, first_seen, idf, params
         self.owner_of = owner_of  # doc_id -> thread_id of every loaded member (story-link partners included)
         self.redirect: dict[str, str] = {}
-        self.index: dict[int, set[str]] = {}
+        self.index = KeyIndex()  # hook (t-scale): candidate lookup in threads/candidates.py
         for tid, state in threads.items():
             for m in state.members:
                 self._index(m, tid)
 
     def _index(self, item: Scored, tid: str) -> None:
-        for k in (*item.text, *item.ents):
-            self.index.setdefault(k, set()).add(tid)
+        self.index.add((*item.text, *item.ents), tid)
 
     def resolve(self, tid: str) -> str:
         while tid in self.redirect:
@@ -71,12 +70,8 @@ class Threader:
         "government" would cost more than it finds)."""
         found = {self.resolve(self.owner_of[d]) for d in links if d in self.owner_of}
         limit = max(5, self.params.rare_entity_share * self.idf.n_docs)
-        shared: Counter[str] = Counter()
-        for k in (*item.text, *item.ents):
-            if self.idf.df.get(k, 0) <= limit:
-                shared.update({self.resolve(t) for t in self.index.get(k, ())})
-        ranked = sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[: self.params.max_candidates]
-        return found | {t for t, _ in ranked}
+        rare = [k for k in (*item.text, *item.ents) if self.idf.df.get(k, 0) <= limit]
+        return found | set(self.index.top(rare, self.params.max_candidates))
 
     def merge(self, tids: list[str], doc_id: str, reason: str, out: Outcome) -> str:
         kept = min(tids, key=lambda t: (self.first_seen[t], t))
@@ -85,7 +80,7 @@ class Threader:
                 continue
             for m in self.threads.pop(tid).members:
                 self.threads[kept].add(m)
-                self._index(m, kept)
+            self.index.move(tid, kept)
             self.first_seen[kept] = min(self.first_seen[kept], self.first_seen.pop(tid))
             self.redirect[tid] = kept
             out.merges.append(Merge(kept, tid, doc_id, reason))

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 import duckdb
 
+from newsdesk.store import thread_keys as tk
 from newsdesk.store import thread_tables as tt
 from newsdesk.threads.assign import Unit, assign
 from newsdesk.threads.features import ENTITY, INGESTED, PLACE, TERM, Article, dateline, key, published_at, text_terms
@@ -63,7 +64,8 @@ def thread_batch(con: duckdb.DuckDBPyConnection, batch_id: str, params: ThreadPa
         tt.refresh_threads(con, sorted(touched))
         return {"threads_touched": len(touched)}
     keys = sorted({k for u in units for k in unit_keys(u)})
-    df, n_docs = tt.document_frequencies(con, keys)
+    df, n_docs = tk.document_frequencies(con, keys)
+    known = dict(df)  # before the batch counts in: keys no threaded article carries find nothing
     for u in units:  # the batch counts in its own frequencies, whatever else is there
         for k in set(unit_keys(u)):
             df[k] = df.get(k, 0) + 1
@@ -75,7 +77,8 @@ def thread_batch(con: duckdb.DuckDBPyConnection, batch_id: str, params: ThreadPa
               else (datetime(1, 1, 1), datetime(9999, 1, 1)))
     partners = sorted({p for u in units for p in u.links} - set(articles))
     max_df = max(5, int(params.rare_entity_share * idf.n_docs))
-    candidates = tt.candidate_threads(con, keys, partners, lo, hi, max_df)
+    rare = [k for k in keys if 0 < known.get(k, 0) <= max_df]
+    candidates = tk.candidate_threads(con, rare, partners, lo, hi)
     threads, owner_of = load_threads(con, candidates, lo, hi, partners, idf)
     # A copy joins its cluster's thread even when that thread is no candidate by keys or time (another run
     # published the cluster's first copy in another order): it takes part, with its members unloaded.
@@ -113,8 +116,8 @@ def thread_batch(con: duckdb.DuckDBPyConnection, batch_id: str, params: ThreadPa
 def load_threads(con: duckdb.DuckDBPyConnection, candidates: list[str], lo: datetime, hi: datetime,
                  partners: list[str], idf: Idf) -> tuple[dict[str, ThreadState], dict[str, str]]:
     members: dict[tuple[str, str], Article] = {}
-    for thread_id, doc_id, when, source, kind, feature, weight in tt.thread_members(con, candidates, lo, hi,
-                                                                                      partners):
+    rows = tk.thread_members(con, candidates, lo, hi, partners)
+    for thread_id, doc_id, when, source, kind, feature, weight in rows:
         art = members.setdefault((thread_id, doc_id), Article(doc_id, when, dated=source != INGESTED))
         if kind == TERM:
             art.terms[int(feature)] = float(weight)
