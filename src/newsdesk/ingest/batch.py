@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from newsdesk.config import IngestConfig
@@ -14,7 +14,7 @@ from newsdesk.ingest.fileread import READ_TIMEOUT_S, BoundedReader, FileRefused
 from newsdesk.ingest.formats import SUPPORTED_SUFFIXES, Note, ParsedRecord, Problem, detect_format, parse_file
 from newsdesk.ingest.names import MARKER_FILES
 from newsdesk.ingest.walk import BatchEntry, walk_batch
-from newsdesk.records import QuarantineItem, RawDocument
+from newsdesk.records import InputArticle, QuarantineItem, RawDocument
 
 __all__ = ["MARKER_FILES", "IngestNote", "list_batch_files", "make_doc_id", "read_batch"]
 
@@ -126,19 +126,13 @@ def _read_entry(entry: BatchEntry, batch_id: str, config: IngestConfig,
 
 
 def _to_document(parsed: ParsedRecord, entry: BatchEntry, batch_id: str, fmt: str) -> RawDocument:
+    stated = {f.name: getattr(parsed, f.name) for f in fields(InputArticle)}
     return RawDocument(
+        **stated,
         doc_id=make_doc_id(batch_id, entry.rel, parsed.record_key),
         batch_id=batch_id,
         source_path=entry.source_path,
-        external_id=parsed.external_id,
         format=fmt.removesuffix(".gz"),
-        content_type=parsed.content_type,
         sha256=hashlib.sha256(parsed.data).hexdigest(),
         n_bytes=len(parsed.data),
-        content=parsed.content,
-        url=parsed.url,
-        title=parsed.title,
-        published=parsed.published,
-        source=parsed.source,
-        encoding=parsed.encoding,
     )
