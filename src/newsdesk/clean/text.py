@@ -58,6 +58,11 @@ class TextConfig:
 DEFAULT_TEXT = TextConfig()
 
 
+@dataclass(frozen=True)
+class ClassifierVerdict(Verdict):
+    """A block only the line classifier rejected (no rule named it): restorable, maybe the title."""
+
+
 def clean_text(text: str, title_hint: str | None = None, model: LineModel | None = None,
                config: TextConfig = DEFAULT_TEXT) -> Extraction:
     """Remove boilerplate from a plain-text article dump; every removed block becomes a Segment.
@@ -143,13 +148,16 @@ def mark_rejected(blocks: list[str], verdicts: list[Verdict | None], keep: list[
         why = f"line classifier: p(article)={probabilities[i]:.2f}"
         words = count_tokens(block)
         if words <= 6:
-            verdicts[i] = Verdict(kinds.NAVIGATION, f"short page line ({why})")
+            verdicts[i] = ClassifierVerdict(kinds.NAVIGATION, f"short page line ({why})")
         elif is_headline_like(block) and (i < first_kept or i > last_kept):
-            verdicts[i] = Verdict(kinds.RELATED, f"teaser headline outside the article ({why})")
+            verdicts[i] = ClassifierVerdict(kinds.RELATED,
+                                            f"teaser headline outside the article ({why})")
         elif is_headline_like(block):
-            verdicts[i] = Verdict(kinds.RELATED, f"headline-like line inside the article ({why})")
+            verdicts[i] = ClassifierVerdict(kinds.RELATED,
+                                            f"headline-like line inside the article ({why})")
         else:
-            verdicts[i] = Verdict(kinds.OTHER, f"page text that does not read like the article ({why})")
+            verdicts[i] = ClassifierVerdict(
+                kinds.OTHER, f"page text that does not read like the article ({why})")
 
 
 def mark_title_near_body(blocks: list[str], verdicts: list[Verdict | None], keep: list[bool],
@@ -182,7 +190,7 @@ def mark_title_near_body(blocks: list[str], verdicts: list[Verdict | None], keep
 
 
 def _can_be_title(block: str, verdict: Verdict | None) -> bool:
-    from_model = verdict is None or "line classifier" in verdict.reason
+    from_model = verdict is None or isinstance(verdict, ClassifierVerdict)
     return from_model and is_headline_like(block) and 3 <= count_tokens(block) <= 25
 
 
@@ -193,7 +201,7 @@ def restore_classifier_rejections(verdicts: list[Verdict | None]) -> None:
     """Almost nothing would be left (a list-like article: a calendar, results): keep what only the classifier
     rejected; what a rule named (promos, bios, notes) stays removed."""
     for i, verdict in enumerate(verdicts):
-        if verdict is not None and "line classifier" in verdict.reason:
+        if isinstance(verdict, ClassifierVerdict):
             verdicts[i] = None
 
 
