@@ -4,7 +4,7 @@ what is not an input), and one file's trouble never stops the others."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -48,16 +48,15 @@ def read_batch(
     batch_dir: Path,
     batch_id: str,
     config: IngestConfig,
-    known_hashes: Mapping[str, str] | None = None,
     read_timeout: float = READ_TIMEOUT_S,
 ) -> Iterator[RawDocument | QuarantineItem | IngestNote]:
     """Yield one RawDocument per readable article, one QuarantineItem per unreadable input, and an IngestNote
     per thing that is not an input (a WARC protocol record, a refused field value).
 
-    `known_hashes` maps the sha256 of records already ingested by *other* batches to their doc_id, so a
-    file delivered twice is quarantined as a duplicate instead of entering the corpus again.
+    A record byte-identical to an earlier one of the batch is quarantined as a duplicate here;
+    copies of other batches' records are found by the store when the batch is written.
     """
-    seen: dict[str, str] = dict(known_hashes or {})
+    seen: dict[str, str] = {}  # sha256 -> doc_id of the batch's first record with those bytes
     doc_ids: set[str] = set()
     reader = BoundedReader(read_timeout)
     try:
