@@ -1,4 +1,5 @@
-"""Scale benchmark of the dedup stage: a new batch against a large corpus already indexed.
+"""Scale benchmark of deduplication (in the publish stage): a new batch against a large corpus
+already indexed.
 
     .venv/bin/python benchmarks/dedup_scale.py [--n 1000000] [--base-batch 50000] [--new 10000] [--out DIR]
 
@@ -49,7 +50,7 @@ def store_for(db: Path) -> Store:
 
 
 def dedup_batch(db: Path, batch_id: str, config: DedupConfig, log=lambda _: None) -> dict:  # type: ignore[no-untyped-def]
-    """The dedup stage (the one that publishes a batch) on articles written straight into the published table."""
+    """The publish stage (it deduplicates) on articles written straight into the published table."""
     return run_one("publish", store_for(db), load_settings({}, db_path=db, dedup=config), batch_id, log)
 
 def base_batches(n: int, size: int) -> list[tuple[str, int, int]]:

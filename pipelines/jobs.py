@@ -1,5 +1,7 @@
-"""Jobs: one batch end to end, and publishing the corpus (by asset group). Both run in one process, like every
-run of the code location (the executor is set once, on the Definitions)."""
+"""Jobs: one batch end to end (ingest to publish), and the corpus-wide assets (by asset group).
+
+Both run in one process, like every run of the code location (the executor is set once, on the
+Definitions)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,8 @@ from assets.common import BATCH_GROUP, CORPUS_GROUP
 process_batch = dg.define_asset_job(
     name="process_batch",
     selection=dg.AssetSelection.groups(BATCH_GROUP),
-    description="Ingest, clean, deduplicate and annotate one batch (one partition of `batches`).",
+    description="Ingest, clean and annotate one batch, then publish it with its copies and entity "
+                "links (one partition of `batches`).",
 )
 
 publish_corpus = dg.define_asset_job(

@@ -39,14 +39,14 @@ def jsonl_lines(n: int, prefix: str = "rec") -> list[str]:
                         "text": ARTICLE.replace("six", f"{i + 10}")}) for i in range(n)]
 
 
-def write_bad_batch(folder: Path) -> dict[str, str]:
+def write_bad_batch(folder: Path) -> dict[str, str | None]:
     """A batch holding one of every bad input; returns {relative path: expected reason} (None = readable)."""
     folder.mkdir(parents=True, exist_ok=True)
-    expected: dict[str, str] = {}
+    expected: dict[str, str | None] = {}
 
     def put(name: str, data: bytes, reason: str | None) -> None:
         (folder / name).write_bytes(data)
-        expected[name] = reason  # type: ignore[assignment]
+        expected[name] = reason
 
     put("good.txt", ("Dredging to start in March\n\n" + ARTICLE + "\n\n" + ARTICLE.replace("Monday", "Friday")).encode(),
         None)

@@ -7,9 +7,9 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
+from helpers import newsdesk_resource, one
 
 from assets.partitions import batches
-from assets.resources import NewsdeskSettings
 from pipelines.definitions import build_definitions
 
 REPO = Path(__file__).resolve().parent.parent
@@ -55,7 +55,7 @@ class Pipeline:
         self.db_path = root / "news.duckdb"
         self.instance = dg.DagsterInstance.ephemeral()
         self.defs = build_definitions({
-            "newsdesk": NewsdeskSettings(db_path=str(self.db_path), landing_dir=str(self.landing)),
+            "newsdesk": newsdesk_resource(db_path=str(self.db_path), landing_dir=str(self.landing)),
         })
 
     def add_batch(self, name: str, source: Path | None = None) -> Path:
@@ -68,6 +68,7 @@ class Pipeline:
 
     def run_batch(self, name: str, publish: bool = True) -> dg.ExecuteInProcessResult:
         """The batch's run, then (as the CLI and the UI's automation do) the corpus publish."""
+        assert batches.name is not None
         self.instance.add_dynamic_partitions(batches.name, [name])
         result = self.defs.resolve_job_def("process_batch").execute_in_process(
             partition_key=name, instance=self.instance)
@@ -94,8 +95,9 @@ class Pipeline:
                 "AND table_schema = 'main' ORDER BY 1").fetchall()]
             out = {}
             for table in tables:
-                n, digest = con.execute(
-                    f"SELECT count(*), coalesce(sum(hash(t)), 0)::VARCHAR FROM {table} t").fetchone()
+                n, digest = one(con.execute(
+                    f"SELECT count(*), coalesce(sum(hash(t)), 0)::VARCHAR FROM {table} t"
+                ).fetchone())
                 out[table] = (n, digest)
             return out
         finally:
@@ -107,7 +109,7 @@ def pipeline(tmp_path: Path) -> Pipeline:
     return Pipeline(tmp_path)
 
 
-def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Print where the CI artefacts of this run are (the live-UI screenshot and the dagster dev log)."""
     artifacts = REPO / "artifacts" / "live-ui"
     for name in ("asset-graph.png", "dagster-dev.log"):

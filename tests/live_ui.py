@@ -7,7 +7,9 @@ import socket
 import subprocess
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync"]
@@ -17,6 +19,9 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+T = TypeVar("T")
 
 
 class DagsterDev:
@@ -53,7 +58,8 @@ class DagsterDev:
         return any(e["locationOrLoadError"] and e["locationOrLoadError"]["__typename"] == "RepositoryLocation"
                    for e in entries)
 
-    def wait_for(self, condition, timeout: float, what: str, every: float = 2.0):  # type: ignore[no-untyped-def]
+    def wait_for(self, condition: Callable[[], T], timeout: float, what: str,
+                 every: float = 2.0) -> T:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             assert self.proc.poll() is None, f"dagster dev exited while waiting for {what}"

@@ -17,6 +17,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TypedDict
 
 import pytest
 
@@ -47,6 +48,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class AsUser(TypedDict, total=False):
+    """subprocess arguments that run PostgreSQL as its own user when the tests run as root."""
+
+    user: int
+    group: int
+    extra_groups: list[int]
+
+
 class PgServer:
     """One PostgreSQL cluster in a temp dir; `dsn(db)` is a libpq keyword string usable by psycopg2 and DuckDB."""
 
@@ -57,7 +66,7 @@ class PgServer:
         self.data = self.root / "data"
         self.log = self.root / "server.log"
         self.process: subprocess.Popen[bytes] | None = None
-        self._as_user: dict[str, object] = {}
+        self._as_user: AsUser = {}
         if os.geteuid() == 0:
             try:
                 account = pwd.getpwnam(PG_USER)

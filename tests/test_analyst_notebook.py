@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from conftest import REPO, SAMPLE_BATCH, Pipeline
-from helpers import snapshot_path
+from helpers import one, snapshot_path
 
 pytestmark = pytest.mark.slow  # real pipeline runs or servers: the full suite, not `make test-fast`
 
@@ -27,7 +27,7 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _count(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> int:
-    return con.execute(sql, params or []).fetchone()[0]
+    return one(con.execute(sql, params or []).fetchone())[0]
 
 
 def test_notebook_is_cells() -> None:

@@ -5,6 +5,7 @@ import dagster as dg
 import pytest
 from badinput import ARTICLE
 from conftest import Pipeline
+from helpers import records_of
 
 pytestmark = pytest.mark.slow  # real pipeline runs: the full suite, not `make test-fast`
 
@@ -27,7 +28,7 @@ def test_junk_only_batch_warns_and_a_good_batch_passes(pipeline: Pipeline) -> No
     assert not evaluation.passed  # ...but the check shows it
     assert evaluation.severity == dg.AssetCheckSeverity.WARN
     assert evaluation.metadata["articles"].value == 0
-    rows = evaluation.metadata["quarantine_reasons"].value.records
+    rows = records_of(evaluation.metadata["quarantine_reasons"])
     expected = pipeline.query("""SELECT stage, reason, count(*) FROM quarantine WHERE batch_id = 'junk'
                                  GROUP BY ALL ORDER BY 1, 2""")
     assert sorted((r.data["stage"], r.data["reason"], r.data["n"]) for r in rows) == expected

@@ -3,29 +3,29 @@
 Scored with the shared scorer's own metric functions; floors live in tests/data/clean_gate.json.
 """
 
-import importlib.util
 import json
 import statistics
 from pathlib import Path
+from types import ModuleType
 
 import pytest
+from helpers import load_module
 
 from newsdesk.clean.html import extract_html_body
 from newsdesk.clean.text import extract_text_body
 
 GATE = json.loads((Path(__file__).parent / "data" / "clean_gate.json").read_text(encoding="utf-8"))
+Outputs = dict[str, dict[str, str]]  # page id -> gold, html, text
+Snippets = dict[str, dict[str, list[str]]]  # file -> with, without
 
 
 @pytest.fixture(scope="module")
-def scorer(shared: Path):  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("extract_score", shared / "tools" / "extract_score.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module
+def scorer(shared: Path) -> ModuleType:
+    return load_module("extract_score", shared / "tools" / "extract_score.py")
 
 
 @pytest.fixture(scope="module")
-def outputs(shared: Path) -> dict[str, dict[str, str]]:
+def outputs(shared: Path) -> Outputs:
     bench = shared / GATE["bench"]
     found: dict[str, dict[str, str]] = {}
     for pid in GATE["pages"]:
@@ -37,24 +37,24 @@ def outputs(shared: Path) -> dict[str, dict[str, str]]:
     return found
 
 
-def _f1(scorer, gold: str, pred: str) -> float:  # type: ignore[no-untyped-def]
+def _f1(scorer: ModuleType, gold: str, pred: str) -> float:
     return scorer.doc_f1(scorer.tp_fp_fn(gold, pred))
 
 
 @pytest.mark.parametrize("path", ["html", "text"])
 @pytest.mark.parametrize("pid", sorted(GATE["pages"]))
-def test_page_f1_floor(scorer, outputs, pid: str, path: str) -> None:  # type: ignore[no-untyped-def]
+def test_page_f1_floor(scorer: ModuleType, outputs: Outputs, pid: str, path: str) -> None:
     assert _f1(scorer, outputs[pid]["gold"], outputs[pid][path]) >= GATE["pages"][pid][path]
 
 
 @pytest.mark.parametrize("path", ["html", "text"])
-def test_mean_f1_floor(scorer, outputs, path: str) -> None:  # type: ignore[no-untyped-def]
+def test_mean_f1_floor(scorer: ModuleType, outputs: Outputs, path: str) -> None:
     mean = statistics.mean(_f1(scorer, o["gold"], o[path]) for o in outputs.values())
     assert mean >= GATE["mean_floor"][path]
 
 
 @pytest.mark.parametrize("pid", sorted(GATE["pages"]))
-def test_html_snippets(outputs, pid: str) -> None:  # type: ignore[no-untyped-def]
+def test_html_snippets(outputs: Outputs, pid: str) -> None:
     body = outputs[pid]["html"]
     for snippet in GATE["pages"][pid].get("html_must", []):
         assert snippet in body
@@ -67,13 +67,13 @@ def _norm(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def snippets(shared: Path) -> dict[str, dict[str, list[str]]]:
+def snippets(shared: Path) -> Snippets:
     evaldata = json.loads((shared / GATE["trafilatura_eval"]["bench"] / "evaldata.json").read_text(encoding="utf-8"))
     return {item["file"]: item for item in evaldata.values()}
 
 
 @pytest.mark.parametrize("name", sorted(GATE["trafilatura_eval"]["pages"]))
-def test_trafilatura_eval_snippets(shared: Path, snippets, name: str) -> None:  # type: ignore[no-untyped-def]
+def test_trafilatura_eval_snippets(shared: Path, snippets: Snippets, name: str) -> None:
     pinned = GATE["trafilatura_eval"]["pages"][name]
     raw = (shared / GATE["trafilatura_eval"]["bench"] / "html" / name).read_bytes()
     body = _norm(extract_html_body(raw.decode("utf-8", "replace")))

@@ -7,6 +7,7 @@ at 20,000 spaces and ran past 150 s at 200,000.
 
 import time
 from collections.abc import Callable
+from typing import TypeVar
 
 import pytest
 import trafilatura
@@ -63,8 +64,10 @@ def _html_doc(shape: str, n: int) -> str:
         f"<p>{junk}</p><p>{THIRD}</p><p>{FOURTH}</p></article></body></html>"
     )
 
+T = TypeVar("T")
 
-def _cpu(fn: Callable[[], object]) -> tuple[object, float]:
+
+def _cpu(fn: Callable[[], T]) -> tuple[T, float]:
     start = time.process_time()
     out = fn()
     return out, time.process_time() - start
@@ -73,9 +76,9 @@ def _cpu(fn: Callable[[], object]) -> tuple[object, float]:
 def _check_text_path(shape: str, n: int) -> None:
     result, spent = _cpu(lambda: clean_text(_text_doc(shape, n)))
     assert spent < CPU_BOUND_S, f"clean_text on {n:,} characters of {shape}: {spent:.1f} s"
-    assert all(p in result.body for p in PROSE)  # type: ignore[attr-defined]
-    assert len(result.body) < sum(map(len, PROSE)) + 40, result.body[:300]  # type: ignore[attr-defined]
-    assert result.language == "en"  # type: ignore[attr-defined]
+    assert all(p in result.body for p in PROSE)
+    assert len(result.body) < sum(map(len, PROSE)) + 40, result.body[:300]
+    assert result.language == "en"
 
 
 def _check_html_path(shape: str, n: int) -> None:
@@ -87,14 +90,14 @@ def _check_html_path(shape: str, n: int) -> None:
     assert spent < CPU_BOUND_S + 1.5 * reference, (
         f"extract_html on {n:,} characters of {shape}: {spent:.1f} s (plain trafilatura {reference:.1f} s)"
     )
-    assert all(p in result.body for p in PROSE)  # type: ignore[attr-defined]
-    assert len(result.body) < sum(map(len, PROSE)) + 40, result.body[:300]  # type: ignore[attr-defined]
-    assert all(len(s.text) < 1200 for s in result.segments if s.kind == kinds.NOISE)  # type: ignore[attr-defined]
+    assert all(p in result.body for p in PROSE)
+    assert len(result.body) < sum(map(len, PROSE)) + 40, result.body[:300]
+    assert all(len(s.text) < 1200 for s in result.segments if s.kind == kinds.NOISE)
 
 
 def _check_language(shape: str, n: int) -> None:
     noisy = f"{SHAPES[shape](n)}\n{LEDE}\n{SHAPES[shape](n // 10)}\n{SECOND}\n{SHAPES[shape](n)}"
-    (code, _), spent = _cpu(lambda: detect_language(noisy))  # type: ignore[misc]
+    (code, _), spent = _cpu(lambda: detect_language(noisy))
     assert spent < CPU_BOUND_S
     assert code == "en"
 

@@ -3,7 +3,7 @@
 import pytest
 
 from newsdesk.clean.context import mark_verbatim_repeats
-from newsdesk.clean.rules import RULE_KINDS, RULES, match_block, rules_digest
+from newsdesk.clean.rules import RULE_KINDS, RULES, Verdict, match_block, rules_digest
 
 PROSE = ("The committee met on Tuesday to discuss the budget, and members agreed that the spending plan "
          "needed more work before it could be put to a vote in the full council next month.")
@@ -38,7 +38,7 @@ def test_article_line_not_matched(line: str) -> None:
 
 def test_verbatim_repeat_of_a_paragraph_only() -> None:
     blocks = [PROSE, "Day one", "Drink water", "Day two", "Drink water", PROSE]
-    verdicts = [None] * len(blocks)
+    verdicts: list[Verdict | None] = [None] * len(blocks)
     mark_verbatim_repeats(blocks, verdicts)
     assert [v.kind if v else None for v in verdicts] == [None] * 5 + ["duplicate"]
 

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO, Any
 
 import duckdb
 import pytest
@@ -24,7 +25,7 @@ WIDTH = 60  # the default cell width
 
 
 def newsdesk(*args: str, db: Path | None = None, env: dict[str, str] | None = None,
-             stdout: object = subprocess.PIPE) -> subprocess.CompletedProcess:
+             stdout: int | IO[Any] | None = subprocess.PIPE) -> subprocess.CompletedProcess[str]:
     """The real CLI in a subprocess, with this checkout's code and no NEWSDESK_* of the developer's."""
     clean_env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSDESK_")}
     clean_env["PYTHONPATH"] = os.pathsep.join([str(REPO / "src"), str(REPO), clean_env.get("PYTHONPATH", "")])

@@ -111,6 +111,7 @@ def test_top_level_help_lists_commands_and_settings() -> None:
 def test_every_command_help_says_what_how_and_an_example() -> None:
     parser = build_parser()
     commands = next(a for a in parser._actions if a.dest == "command").choices
+    assert isinstance(commands, dict)
     for name, sub in commands.items():
         text = _help(name)
         assert sub.description and len(sub.description) > 60, name

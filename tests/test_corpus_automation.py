@@ -1,5 +1,7 @@
 """The corpus automation: a batch run that succeeds is followed by one named publish_corpus run."""
 
+from collections.abc import Iterator
+
 import dagster as dg
 import pytest
 
@@ -15,7 +17,7 @@ def _evaluate(instance: dg.DagsterInstance, tags: dict[str, str]) -> object:
 
 
 @pytest.fixture()
-def instance() -> dg.DagsterInstance:
+def instance() -> Iterator[dg.DagsterInstance]:
     with dg.instance_for_test() as instance:
         yield instance
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from badinput import ARTICLE
+from helpers import one
 
 pytestmark = pytest.mark.slow  # real pipeline runs or servers: the full suite, not `make test-fast`
 
@@ -33,13 +34,14 @@ def _write_batch(folder: Path, n: int = 400) -> None:
 def _digest(db: Path) -> dict[str, tuple]:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        out = {}
+        out: dict[str, tuple] = {}
         for (table,) in con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
                                     "AND table_type = 'BASE TABLE' ORDER BY 1").fetchall():
             cols = [c for (c,) in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ? "
                                               "ORDER BY ordinal_position", [table]).fetchall() if c not in VOLATILE]
-            out[table] = con.execute(f"SELECT count(*), coalesce(sum(hash({', '.join(cols)})), 0)::VARCHAR "
-                                     f"FROM {table}").fetchone()
+            out[table] = one(con.execute(
+                f"SELECT count(*), coalesce(sum(hash({', '.join(cols)})), 0)::VARCHAR FROM {table}"
+            ).fetchone())
         return out
     finally:
         con.close()
@@ -65,8 +67,9 @@ def _batch_counts(db: Path) -> dict[str, int]:
     is published)."""
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return {t: con.execute(f"SELECT (SELECT count(*) FROM main.{t} WHERE batch_id = 'b') "
-                               f"+ (SELECT count(*) FROM pending.{t} WHERE batch_id = 'b')").fetchone()[0]
+        return {t: one(con.execute(
+                    f"SELECT (SELECT count(*) FROM main.{t} WHERE batch_id = 'b') "
+                    f"+ (SELECT count(*) FROM pending.{t} WHERE batch_id = 'b')").fetchone())[0]
                 for t in ("documents", "articles", "boilerplate_segments", "entity_mentions")}
     finally:
         con.close()

@@ -9,7 +9,7 @@ import dagster as dg
 import duckdb
 import pytest
 from conftest import REPO
-from helpers import store_for
+from helpers import schema_of, store_for
 
 from assets.dictionary import TABLES_WRITTEN, table_metadata, table_schema
 from newsdesk.clean import kinds
@@ -155,8 +155,10 @@ def test_table_metadata_counts_the_batch_rows_or_the_whole_table(store: Store) -
     assert per_batch["boilerplate_segments_rows"].value == 0
     assert per_batch["quarantine_rows"].value == 1  # the clean stage's own, not ingest's
     assert per_batch["entities_corpus_rows"].value == 1 and "entities_rows" not in per_batch  # corpus-wide only
-    assert [c.name for c in per_batch["dagster/column_schema"].schema.columns] == TABLES["articles"].names
-    assert [c.name for c in per_batch["copies_columns"].schema.columns] == TABLES["copies"].names
+    articles_schema = schema_of(per_batch["dagster/column_schema"])
+    assert [c.name for c in articles_schema.columns] == TABLES["articles"].names
+    copies_schema = schema_of(per_batch["copies_columns"])
+    assert [c.name for c in copies_schema.columns] == TABLES["copies"].names
     assert everything["dagster/row_count"].value == 5
 
 
@@ -172,7 +174,7 @@ def test_an_asset_materializes_with_the_column_schema_and_row_count(store: Store
     result = dg.materialize([clean_articles])
     metadata = result.asset_materializations_for_node("clean_articles")[0].metadata
     assert metadata["dagster/row_count"].value == 1
-    columns = metadata["dagster/column_schema"].schema.columns
+    columns = schema_of(metadata["dagster/column_schema"]).columns
     assert [(c.name, c.type) for c in columns] == [(f.name, duckdb_type(f.type)) for f in TABLES["articles"]]
     assert all(c.description for c in columns)
     assert {"boilerplate_segments_columns", "quarantine_rows"} <= set(metadata)
@@ -188,7 +190,7 @@ _READ_BACK = """
 import json, sys
 from pathlib import Path
 sys.path[:0] = [{src!r}, {tests!r}]
-from helpers import store_for
+from helpers import schema_of, store_for
 from newsdesk.store.dictionary import read_dictionary
 store = store_for(Path({db!r}))
 store.ensure_schema()

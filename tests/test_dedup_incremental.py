@@ -4,6 +4,7 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
+import duckdb
 import pytest
 from helpers import settings_for, store_for
 
@@ -55,7 +56,8 @@ def _load(db: Path, batches: dict[str, list[tuple[str, date, str]]]) -> None:
     store_for(db).write(lambda con: _insert(con, batches))
 
 
-def _insert(con, batches: dict[str, list[tuple[str, date, str]]]) -> None:  # type: ignore[no-untyped-def]
+def _insert(con: duckdb.DuckDBPyConnection,
+            batches: dict[str, list[tuple[str, date, str]]]) -> None:
     for batch, rows in batches.items():
         for doc_id, day, body in rows:
             con.execute("""INSERT INTO articles (doc_id, batch_id, title, published_date, source_name, body, n_words)

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dagster as dg
 from conftest import REPO
+from helpers import newsdesk_resource
 
 from assets.resources import NewsdeskSettings
 from newsdesk.config import ENVIRONMENT, load_settings
@@ -40,8 +41,8 @@ def test_every_launchpad_field_is_a_setting_and_every_setting_a_field() -> None:
 
 
 def test_a_launchpad_field_sets_what_its_variable_sets(tmp_path: Path) -> None:
-    resource = NewsdeskSettings(db_path=str(tmp_path / "x.duckdb"), ner_processes=3, max_file_bytes="2MB",
-                                copy_containment=0.7)
+    resource = newsdesk_resource(db_path=str(tmp_path / "x.duckdb"), ner_processes=3,
+                                 max_file_bytes="2MB", copy_containment=0.7)
     expected = load_settings({"NEWSDESK_DB": str(tmp_path / "x.duckdb"), "NEWSDESK_NER_PROCESSES": "3",
                               "NEWSDESK_MAX_FILE_BYTES": "2MB", "NEWSDESK_COPY_CONTAINMENT": "0.7"})
     got = resource.resolve()

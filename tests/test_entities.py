@@ -1,11 +1,12 @@
 """Entity linking rules, each with counter-examples (a wrong merge is worse than a missed one)."""
 
 import re
+from typing import Any
 
 import pytest
 
 from newsdesk.entities.annotate import annotate_texts
-from newsdesk.entities.gazetteer import find_place
+from newsdesk.entities.gazetteer import Place, find_place
 from newsdesk.entities.linking import LinkOptions, link_mentions
 from newsdesk.entities.ner import RawSpan, find_spans, load_model
 from newsdesk.entities.stage import is_about, salience
@@ -19,6 +20,12 @@ def spans(text: str, *marked: tuple[str, str, int]) -> list[RawSpan]:
         start = starts[nth]
         out.append(RawSpan(start, start + len(surface), surface, label))
     return out
+
+
+def _place(name: str) -> Place:
+    place = find_place(name)
+    assert place is not None, name
+    return place
 
 
 def names(text: str, raw: list[RawSpan], **options: bool) -> list[tuple[str, str, str]]:
@@ -88,7 +95,7 @@ def test_country_aliases_share_one_entity_and_iso_code() -> None:
 def test_reference_data_refuses_codes_and_short_exonyms() -> None:
     for word in ("IT", "IN", "ME", "Ko", "IEV", "Afghan"):
         assert find_place(word) is None, word
-    assert find_place("Kiev").name == "Kyiv" and find_place("Kiev").ref_id == "geonames:703448"
+    assert _place("Kiev").name == "Kyiv" and _place("Kiev").ref_id == "geonames:703448"
 
 
 def test_acronym_joins_expansion_in_the_same_article_only() -> None:
@@ -179,7 +186,7 @@ def test_group_names_keep_their_type() -> None:
 @pytest.mark.parametrize("name,expected", [("Florida", "Florida"), ("New Delhi", "New Delhi"), ("Burma", "Myanmar"),
                                            ("St. Petersburg", "St. Petersburg")])
 def test_reference_data_prefers_a_place_own_name(name: str, expected: str) -> None:
-    assert find_place(name).name == expected
+    assert _place(name).name == expected
 
 
 def test_a_body_repeated_word_for_word_goes_through_the_model_once(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -195,7 +202,7 @@ def test_a_body_repeated_word_for_word_goes_through_the_model_once(monkeypatch: 
 
     monkeypatch.setattr(stage, "find_spans", counting)
     wire = "Angela Merkel met Emmanuel Macron in Paris on Monday, the Elysee said in a statement."
-    rows = [{"doc_id": "a", "title": "Merkel in Paris", "body": wire},
+    rows: list[dict[str, Any]] = [{"doc_id": "a", "title": "Merkel in Paris", "body": wire},
             {"doc_id": "b", "title": None, "body": "Officials in Lagos said the Nigerian Senate would meet."},
             {"doc_id": "c", "title": "Macron hosts Merkel", "body": wire}]
     out = stage.annotate_rows(rows, NerConfig())

@@ -10,9 +10,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 from conftest import REPO
-from helpers import store_for
+from helpers import newsdesk_resource, sensor_result, store_for
 
-from assets.resources import NewsdeskSettings
 from pipelines.sensors import landing_sensor
 
 
@@ -42,18 +41,21 @@ def _setup(tmp_path: Path, instance: dg.DagsterInstance) -> Path:
     return landing
 
 
-def test_sensor_reports_ghost_partitions_once(tmp_path: Path, capfd) -> None:  # type: ignore[no-untyped-def]
+def test_sensor_reports_ghost_partitions_once(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
     instance = dg.DagsterInstance.ephemeral()
     landing = _setup(tmp_path, instance)
     resources = {
-        "newsdesk": NewsdeskSettings(
+        "newsdesk": newsdesk_resource(
             landing_dir=str(landing), db_path=str(tmp_path / "news.duckdb")
         )
     }
     cursor = None
     for _ in range(2):
-        result = landing_sensor(
-            dg.build_sensor_context(instance=instance, cursor=cursor, resources=resources)
+        result = sensor_result(
+            landing_sensor,
+            dg.build_sensor_context(instance=instance, cursor=cursor, resources=resources),
         )
         cursor = result.cursor
         assert not result.run_requests

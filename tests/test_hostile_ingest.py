@@ -9,6 +9,7 @@ import threading
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hostile import (
@@ -36,12 +37,16 @@ from newsdesk.ingest.inventory import expected_rows, input_paths
 from newsdesk.ingest.warc import WARC_INFLATE_RATIO
 from newsdesk.records import QuarantineItem, RawDocument
 
+Item = RawDocument | QuarantineItem | IngestNote
+# the batch folder, the rows expected per file, what the reader gave
+Hostile = tuple[Path, dict[str, list[str | None]], list[Item]]
 
-def _items(folder: Path, **kwargs) -> list[RawDocument | QuarantineItem | IngestNote]:  # type: ignore[no-untyped-def]
+
+def _items(folder: Path, **kwargs: Any) -> list[Item]:
     return list(read_batch(folder, "b1", IngestConfig(), **kwargs))
 
 
-def _rows(items: list) -> dict[str, list[str | None]]:  # type: ignore[type-arg]
+def _rows(items: list[Item]) -> dict[str, list[str | None]]:
     rows: dict[str, list[str | None]] = defaultdict(list)
     for item in items:
         if not isinstance(item, IngestNote):
@@ -50,13 +55,13 @@ def _rows(items: list) -> dict[str, list[str | None]]:  # type: ignore[type-arg]
 
 
 @pytest.fixture(scope="module")
-def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, list[str | None]], list]:  # type: ignore[type-arg]
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Hostile:
     root = tmp_path_factory.mktemp("hostile")
     expected = write_hostile_batch(root / "landing" / "b1", root / "outside")
     return root / "landing" / "b1", expected, _items(root / "landing" / "b1")
 
 
-def test_every_hostile_input_gets_its_rows(hostile) -> None:  # type: ignore[no-untyped-def]
+def test_every_hostile_input_gets_its_rows(hostile: Hostile) -> None:
     folder, expected, items = hostile
     assert _rows(items) == expected
     bad = [i for i in items if isinstance(i, QuarantineItem)]
@@ -65,7 +70,7 @@ def test_every_hostile_input_gets_its_rows(hostile) -> None:  # type: ignore[no-
         (q.source_path + q.detail + (q.external_id or "")).encode("utf-8")
 
 
-def test_independent_inventory_agrees_with_the_reader(hostile) -> None:  # type: ignore[no-untyped-def]
+def test_independent_inventory_agrees_with_the_reader(hostile: Hostile) -> None:
     """The accounting check's own listing finds exactly the inputs the reader gave rows, and at least as many
     rows per multi-record file as it counts records."""
     folder, _, items = hostile
@@ -75,7 +80,7 @@ def test_independent_inventory_agrees_with_the_reader(hostile) -> None:  # type:
     assert not short
 
 
-def test_warc_records_that_are_not_html(hostile) -> None:  # type: ignore[no-untyped-def]
+def test_warc_records_that_are_not_html(hostile: Hostile) -> None:
     """Item 2: text/plain, JSON and untyped records become documents; error pages and images are quarantined
     with the status or type; protocol records are counted as notes, not inputs."""
     _, _, items = hostile
@@ -94,7 +99,7 @@ def test_warc_records_that_are_not_html(hostile) -> None:  # type: ignore[no-unt
     assert [n.kind for n in notes] == ["warc_protocol_records"] * MIXED_WARC_PROTOCOL_RECORDS
 
 
-def test_wide_jsonl_and_stray_controls(hostile) -> None:  # type: ignore[no-untyped-def]
+def test_wide_jsonl_and_stray_controls(hostile: Hostile) -> None:
     """Item 5: UTF-16/32 JSONL give one document per record with the exact text; a NUL and two control bytes in
     a good article are replaced, not a reason to refuse it."""
     _, _, items = hostile
@@ -108,7 +113,7 @@ def test_wide_jsonl_and_stray_controls(hostile) -> None:  # type: ignore[no-unty
     assert damaged.content == f"{title}\n\n{body[:200]} {body[200:400]}  {body[400:]}\n"  # each control -> a space
 
 
-def test_txt_holding_a_web_page_is_html(hostile, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_txt_holding_a_web_page_is_html(hostile: Hostile, tmp_path: Path) -> None:
     """Item 8: sniffed by its start (WHATWG); a text that only quotes markup later stays text."""
     _, _, items = hostile
     assert next(d for d in items if isinstance(d, RawDocument) and d.source_path == "page.txt").content_type == "html"
@@ -117,7 +122,7 @@ def test_txt_holding_a_web_page_is_html(hostile, tmp_path: Path) -> None:  # typ
     assert [d.content_type for d in _items(tmp_path) if isinstance(d, RawDocument)] == ["text"]
 
 
-def test_json_values_of_the_wrong_type(hostile) -> None:  # type: ignore[no-untyped-def]
+def test_json_values_of_the_wrong_type(hostile: Hostile) -> None:
     """Item 10: no Python reprs; lists joined, numbers as text, objects/booleans refused with a note naming the
     field; epoch seconds and milliseconds become dates; invisible marks are gone."""
     _, _, items = hostile
@@ -155,7 +160,7 @@ def test_published_values(tmp_path: Path, value: object, expected: str | None) -
     assert len(notes) == (0 if expected or value is None else 1)
 
 
-def test_files_that_yield_no_records(hostile) -> None:  # type: ignore[no-untyped-def]
+def test_files_that_yield_no_records(hostile: Hostile) -> None:
     """Item 14: a zero-byte WARC, an empty array, an empty object, a WARC of protocol records only: each has a
     row naming the file, with a detail that says what was (not) found."""
     _, _, items = hostile
@@ -166,7 +171,7 @@ def test_files_that_yield_no_records(hostile) -> None:  # type: ignore[no-untype
     assert details["invisible_only.txt"] == "the file holds no visible text"
 
 
-def test_symlinks_hidden_entries_and_markers(hostile) -> None:  # type: ignore[no-untyped-def]
+def test_symlinks_hidden_entries_and_markers(hostile: Hostile) -> None:
     """Items 3 and 13: a folder link inside the batch is followed (its copy is a duplicate of the real file),
     one outside is refused, loops are rows, hidden entries and sub-folder markers are rows."""
     _, _, items = hostile
@@ -194,9 +199,9 @@ def test_name_that_is_not_utf8(tmp_path: Path) -> None:
     assert input_paths(tmp_path) == {NOT_UTF8_DISPLAY}
 
 
-def _read_within(folder: Path, seconds: float, **kwargs) -> list:  # type: ignore[no-untyped-def,type-arg]
+def _read_within(folder: Path, seconds: float, **kwargs: Any) -> list[Item]:
     """read_batch on a thread: a hang fails the test instead of stalling the suite."""
-    out: list = []  # type: ignore[type-arg]
+    out: list[Item] = []
     worker = threading.Thread(target=lambda: out.extend(_items(folder, **kwargs)), daemon=True)
     worker.start()
     worker.join(seconds)
@@ -309,7 +314,7 @@ def test_folders_nested_deeper_than_the_recursion_limit() -> None:
                 os.rmdir(level)
 
 
-def test_http_bodies_in_every_content_encoding(hostile) -> None:  # type: ignore[no-untyped-def]
+def test_http_bodies_in_every_content_encoding(hostile: Hostile) -> None:
     """Issue 23, item 1: gzip, zlib and raw deflate bodies (also under chunked transfer) are
     decoded, through the bounded reader, into the page itself; a body stored decoded under a gzip
     header is taken as it is; br is refused with a true reason (no bounded brotli decoder), and a cut-off
@@ -317,7 +322,7 @@ def test_http_bodies_in_every_content_encoding(hostile) -> None:  # type: ignore
     _, _, items = hostile
     mine = [i for i in items if not isinstance(i, IngestNote) and i.source_path == "encoded.warc"]
     docs = {d.url: d for d in mine if isinstance(d, RawDocument)}
-    assert sorted(docs) == [f"https://kesterby.example/encoded/{n}" for n in range(70, 75)]
+    assert sorted(docs, key=str) == [f"https://kesterby.example/encoded/{n}" for n in range(70, 75)]
     for n in range(70, 75):
         page = decode_bytes(html_page(n).encode()).text
         assert docs[f"https://kesterby.example/encoded/{n}"].content == page

@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 import pytest
@@ -171,7 +172,7 @@ def test_name_that_is_not_utf8_through_the_pipeline(pipeline: Pipeline) -> None:
         (NOT_UTF8_DISPLAY,), ("plain.txt",)]
 
 
-def _run(pipeline: Pipeline, batch: str, **kwargs) -> dg.ExecuteInProcessResult:  # type: ignore[no-untyped-def]
+def _run(pipeline: Pipeline, batch: str, **kwargs: Any) -> dg.ExecuteInProcessResult:
     """A run that reports failure instead of raising it."""
     pipeline.instance.add_dynamic_partitions("batches", [batch])
     return pipeline.defs.resolve_job_def("process_batch").execute_in_process(

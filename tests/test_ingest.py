@@ -6,6 +6,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from badinput import ARTICLE, jsonl_lines, warc_bytes, write_bad_batch
@@ -41,7 +42,8 @@ def test_truncated_warc_keeps_complete_records(tmp_path: Path) -> None:
     (tmp_path / "cut.warc.gz").write_bytes(whole[: len(whole) - 150])
     docs, bad = _read(tmp_path)
     assert len(docs) == 3 and [q.reason for q in bad] == ["truncated_warc"]
-    assert all(d.content_type == "html" and d.url.startswith("https://portalder.example/") for d in docs)
+    assert all(d.content_type == "html" and (d.url or "").startswith("https://portalder.example/")
+               for d in docs)
 
 
 def test_uncompressed_warc_cut_inside_a_record(tmp_path: Path) -> None:
@@ -149,7 +151,7 @@ def test_file_growing_while_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     path.write_bytes(ARTICLE.encode() * 100)
     real_open = os.open
 
-    def open_while_a_writer_appends(name, flags, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def open_while_a_writer_appends(name: str, flags: int, *args: Any, **kwargs: Any) -> int:
         fd = real_open(name, flags, *args, **kwargs)
         if str(name).endswith("growing.txt") and not flags & (os.O_WRONLY | os.O_RDWR):
             with open(name, "ab") as writer:  # another process appends after we looked at the size

@@ -102,7 +102,8 @@ def test_docker_recipe_instance_loads(dagster_pg_env: str, tmp_path: Path) -> No
         launcher = instance.run_launcher
         assert isinstance(launcher, DockerRunLauncher)
         assert "NEWSDESK_LAKE_CATALOG" in launcher.env_vars
-        assert instance.get_concurrency_config().run_queue_config.max_concurrent_runs == 4  # type: ignore[union-attr]
+        queue = instance.get_concurrency_config().run_queue_config
+        assert queue is not None and queue.max_concurrent_runs == 4
 
 
 def test_docker_recipe_workspace_is_valid() -> None:

@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 import psycopg2
 import pytest
+from helpers import newsdesk_resource, one, pid_of, statement
 
 from newsdesk.store import maintenance
 from newsdesk.store.lake import LakeSettings, connect_lake, init_lake, run_transaction
@@ -44,7 +45,7 @@ def small_batches(settings: LakeSettings, n: int = 6) -> None:
     con = connect_lake(settings)
     try:
         for k in range(n):
-            run_transaction(con, lambda c, k=k: c.execute(
+            run_transaction(con, statement(
                 "INSERT INTO items SELECT ?, i, md5(i::VARCHAR || ?) FROM range(40) t(i)", [f"b{k}", k]))
         run_transaction(con, lambda c: c.execute("INSERT INTO items VALUES ('tiny', 1, 'a'), ('tiny', 2, 'b'), "
                                                  "('tiny', 3, 'c')"))
@@ -99,8 +100,8 @@ def test_default_policy_keeps_history(pg_dsn: str, tmp_path: Path) -> None:
     settings = _lake(pg_dsn, tmp_path)
     small_batches(settings)
     con = connect_lake(settings)
-    first = con.execute("SELECT min(snapshot_id) FROM ducklake_snapshots('lake') "
-                        "WHERE changes::VARCHAR LIKE '%inserted%'").fetchone()[0]
+    first = one(con.execute("SELECT min(snapshot_id) FROM ducklake_snapshots('lake') "
+                            "WHERE changes::VARCHAR LIKE '%inserted%'").fetchone())[0]
     as_of = con.execute("SELECT count(*) FROM items AT (VERSION => ?)", [first]).fetchone()
     con.close()
     _, stored = counts(settings)
@@ -131,7 +132,7 @@ def test_no_orphan_after_a_kill_9_mid_write(pg_dsn: str, tmp_path: Path) -> None
         assert ready.wait(120)
         _, stored = counts(settings)
         assert stored > counts(settings)[0]  # the open transaction's file is on disk, unreferenced
-        os.kill(child.pid, signal.SIGKILL)  # type: ignore[arg-type]
+        os.kill(pid_of(child), signal.SIGKILL)
     finally:
         child.join(30)
     report = maintain(settings, NOW)
@@ -177,20 +178,20 @@ def test_the_dagster_job_maintains_the_lake(pg_dsn: str, tmp_path: Path) -> None
     written lake stay as they were."""
     import dagster as dg
 
-    from assets.resources import NewsdeskSettings
     from newsdesk.config import load_settings
     from newsdesk.store.lake_store import LakeStore
     from pipelines.definitions import build_definitions
 
-    resource = NewsdeskSettings(storage="ducklake", lake_catalog=pg_dsn, lake_data_path=str(tmp_path / "data"),
-                                db_path=str(tmp_path / "local" / "news.duckdb"))
+    resource = newsdesk_resource(storage="ducklake", lake_catalog=pg_dsn,
+                                 lake_data_path=str(tmp_path / "data"),
+                                 db_path=str(tmp_path / "local" / "news.duckdb"))
     store = LakeStore(load_settings(env={}, store__backend="ducklake", store__lake_catalog=pg_dsn,
                                     store__lake_data_path=str(tmp_path / "data"),
                                     db_path=tmp_path / "local" / "news.duckdb").store)
     store.ensure_schema()
     for k in range(3):
-        store.write(lambda c, k=k: c.execute("INSERT INTO newsdesk_meta SELECT 'k' || i, ? FROM range(50) t(i)",
-                                             [str(k)]))
+        store.write(statement("INSERT INTO newsdesk_meta SELECT 'k' || i, ? FROM range(50) t(i)",
+                              [str(k)]))
     with store.read() as con:
         before = con.execute("SELECT count(*), sum(hash(key, value)) FROM newsdesk_meta").fetchone()
     instance = dg.DagsterInstance.ephemeral()

@@ -19,6 +19,7 @@ from typing import NamedTuple
 import duckdb
 import pytest
 from conftest import REPO, SAMPLE_BATCH
+from helpers import one
 from pgserver import PgServer, start_server_or_skip
 from threads_metrics import bcubed, pairwise
 
@@ -99,7 +100,7 @@ def digest(con: duckdb.DuckDBPyConnection) -> Corpus:
                                            WHERE table_schema = 'main' AND table_type = 'BASE TABLE'
                                              AND table_name NOT IN ('publish_lock', 'newsdesk_meta')
                                              AND table_name NOT LIKE 'ducklake_%' ORDER BY 1""").fetchall()]
-    out = {}
+    out: dict[str, tuple[int, str]] = {}
     for table in [t for t in tables if t not in ORDER_BOUND]:
         cols = [c for (c,) in con.execute("""SELECT column_name FROM information_schema.columns
                                              WHERE table_name = ? AND table_schema = 'main'
@@ -108,8 +109,9 @@ def digest(con: duckdb.DuckDBPyConnection) -> Corpus:
         if table == "copies":
             source = """(SELECT c.doc_id, k.doc_id AS copy_cluster_id, c.is_canonical, c.similarity FROM copies c
                          JOIN copies k ON k.copy_cluster_id = c.copy_cluster_id AND k.is_canonical)"""
-        out[table] = con.execute(f"SELECT count(*), coalesce(sum(hash({', '.join(cols)})), 0)::VARCHAR "
-                                 f"FROM {source} t").fetchone()
+        out[table] = one(con.execute(
+            f"SELECT count(*), coalesce(sum(hash({', '.join(cols)})), 0)::VARCHAR FROM {source} t"
+        ).fetchone())
     threads = dict(con.execute("""SELECT doc_id, min(doc_id) OVER (PARTITION BY thread_id)
                                   FROM thread_articles""").fetchall())
     return Corpus(out, threads)
@@ -194,7 +196,8 @@ print(json.dumps({"ok": ok, "failures": failures, "errors": errors[:5], "half": 
 """
 
 
-def test_concurrent_runs_on_a_lake_equal_a_serial_embedded_run(server: PgServer, serial: dict, tmp_path: Path) -> None:
+def test_concurrent_runs_on_a_lake_equal_a_serial_embedded_run(
+        server: PgServer, serial: Corpus, tmp_path: Path) -> None:
     catalog = server.create_database("lake_concurrent")
     landing = _landing(tmp_path)
     stop = tmp_path / "stop-reader"
@@ -215,7 +218,8 @@ def test_concurrent_runs_on_a_lake_equal_a_serial_embedded_run(server: PgServer,
     assert_same_corpus(_lake_digest(catalog, tmp_path / "lake"), serial)
 
 
-def test_a_run_killed_mid_batch_then_run_again_changes_nothing(server: PgServer, serial: dict, tmp_path: Path) -> None:
+def test_a_run_killed_mid_batch_then_run_again_changes_nothing(
+        server: PgServer, serial: Corpus, tmp_path: Path) -> None:
     catalog = server.create_database("lake_killed")
     landing = _landing(tmp_path)
     first = _start(_env(tmp_path, landing, "a", catalog), "b1", "b2")

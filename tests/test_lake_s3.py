@@ -20,6 +20,7 @@ from typing import Any
 import duckdb
 import pytest
 from conftest import REPO, SAMPLE_BATCH
+from helpers import statement
 
 from newsdesk.store.lake import LakeSettings, connect_lake, init_lake, run_transaction
 
@@ -68,7 +69,7 @@ def test_primitives_on_s3(pg_dsn: str, s3: tuple[str, Any], monkeypatch: pytest.
         monkeypatch.setenv(key, value)
     settings = LakeSettings(catalog=pg_dsn, data_path=f"s3://{BUCKET}/prims/", s3_endpoint=endpoint,
                             s3_use_ssl=False)
-    init_lake(settings, lambda c: c.execute("CREATE TABLE items(i INTEGER, body VARCHAR)"))
+    init_lake(settings, statement("CREATE TABLE items(i INTEGER, body VARCHAR)"))
     con = connect_lake(settings)
     first = run_transaction(con, lambda c: c.execute(
         "INSERT INTO items SELECT i, 'b' FROM range(40) t(i)")).snapshot
@@ -87,7 +88,7 @@ def test_tls_setting_reaches_the_s3_client(pg_dsn: str, s3: tuple[str, Any], mon
         monkeypatch.setenv(key, value)
     settings = LakeSettings(catalog=pg_dsn, data_path=f"s3://{BUCKET}/tls/", s3_endpoint=endpoint, s3_use_ssl=True)
     with pytest.raises(duckdb.Error):
-        init_lake(settings, lambda c: c.execute("CREATE TABLE items AS SELECT i FROM range(100) t(i)"))
+        init_lake(settings, statement("CREATE TABLE items AS SELECT i FROM range(100) t(i)"))
 
 
 def test_publish_read_and_maintain_a_batch_on_s3(pg_dsn: str, s3: tuple[str, Any], tmp_path: Path) -> None:

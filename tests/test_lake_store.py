@@ -11,12 +11,15 @@ import re
 import signal
 import threading
 import time
+from collections.abc import Callable
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import psycopg2
 import pytest
+from helpers import one, pid_of, statement
 from pgserver import PgServer
 
 from newsdesk.store.extensions import load_extension
@@ -115,13 +118,13 @@ def _hold_open_transaction(settings: LakeSettings, ready: Path) -> None:
     time.sleep(120)  # killed long before
 
 
-def _start(target, *args) -> mp.Process:  # type: ignore[no-untyped-def]
+def _start(target: Callable[..., None], *args: object) -> BaseProcess:
     p = SPAWN.Process(target=target, args=args)
     p.start()
     return p
 
 
-def _join_all(processes: list[mp.Process], timeout: float = 60) -> None:
+def _join_all(processes: list[BaseProcess], timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     for p in processes:
         p.join(max(0.1, deadline - time.monotonic()))
@@ -155,7 +158,7 @@ def test_concurrent_init_creates_one_catalog(pg_server: PgServer, tmp_path: Path
         cur.execute("SELECT count(*) FROM ducklake_table WHERE table_name = 'items'")
         assert cur.fetchone()[0] == 1
     con = connect_lake(settings)
-    assert con.execute("SELECT count(*) FROM items").fetchone()[0] == 0
+    assert one(con.execute("SELECT count(*) FROM items").fetchone())[0] == 0
 
 
 def test_concurrent_writers_retry_and_readers_see_whole_transactions(pg_dsn: str, tmp_path: Path) -> None:
@@ -202,7 +205,7 @@ def test_kill_9_mid_transaction_leaves_lake_consistent(pg_dsn: str, tmp_path: Pa
     while not ready.exists():
         assert time.monotonic() < deadline and victim.is_alive(), "victim never reached its open transaction"
         time.sleep(0.05)
-    os.kill(victim.pid, signal.SIGKILL)  # type: ignore[arg-type]
+    os.kill(pid_of(victim), signal.SIGKILL)
     victim.join(10)
     assert victim.exitcode == -signal.SIGKILL
 
@@ -234,13 +237,15 @@ def test_kill_9_of_a_looping_writer_then_next_writer_proceeds(pg_dsn: str, tmp_p
     victim = _start(_write_rounds, settings, "v", 10_000, None, out)
     con = connect_lake(settings)
     deadline = time.monotonic() + 60
-    while con.execute("SELECT count(*) FROM items").fetchone()[0] == 0:  # let it commit a few rounds first
+    # let it commit a few rounds first
+    while one(con.execute("SELECT count(*) FROM items").fetchone())[0] == 0:
         assert time.monotonic() < deadline
         time.sleep(0.1)
     time.sleep(0.7)
-    os.kill(victim.pid, signal.SIGKILL)  # type: ignore[arg-type]
+    os.kill(pid_of(victim), signal.SIGKILL)
     victim.join(10)
-    rows = con.execute("SELECT count(*), min(round), max(round) FROM items WHERE writer = 'v'").fetchone()
+    rows = one(con.execute(
+        "SELECT count(*), min(round), max(round) FROM items WHERE writer = 'v'").fetchone())
     assert rows[0] == ROWS and rows[1] == rows[2]
     _write_rounds(settings, "v", 2, None, out)
     assert out.get()[1] == 0  # no conflict with a dead writer
@@ -251,10 +256,11 @@ def test_snapshot_ids_and_reading_as_of(pg_dsn: str, tmp_path: Path) -> None:
     settings = _settings(pg_dsn, tmp_path)
     init_lake(settings, _create_items)
     con = connect_lake(settings)
-    snaps = []
+    snaps: list[int] = []
     for r in range(3):
-        done = run_transaction(con, lambda c, r=r: c.execute(
+        done = run_transaction(con, statement(
             "INSERT INTO items SELECT 'a', ?, i, 'b' FROM range(?) t(i)", [r, ROWS]))
+        assert done.snapshot is not None
         snaps.append(done.snapshot)
     assert snaps == sorted(snaps) and len(set(snaps)) == 3
     assert current_snapshot(con) == snaps[-1]
@@ -268,7 +274,8 @@ def test_snapshot_ids_and_reading_as_of(pg_dsn: str, tmp_path: Path) -> None:
     assert current_snapshot(con) > snaps[-1]
 
     for k, snap in enumerate(snaps):  # the lake as it was after each commit, the later delete included
-        assert con.execute("SELECT count(*) FROM items AT (VERSION => ?)", [snap]).fetchone()[0] == ROWS * (k + 1)
+        as_of = one(con.execute("SELECT count(*) FROM items AT (VERSION => ?)", [snap]).fetchone())
+        assert as_of[0] == ROWS * (k + 1)
         pinned = connect_lake(settings, snapshot=snap)
         assert pinned.execute("SELECT count(*), max(round) FROM items").fetchone() == (ROWS * (k + 1), k)
         assert current_snapshot(pinned) == snap
@@ -297,7 +304,7 @@ def test_reconcile_transactions_serialise_on_a_lock_row(pg_dsn: str, tmp_path: P
         def reconcile(c: duckdb.DuckDBPyConnection, who: str) -> int:
             if lock:
                 c.execute("UPDATE reconcile_lock SET n = n + 1 WHERE id = 1")
-            n = c.execute("SELECT count(*) FROM clusters").fetchone()[0]
+            n = one(c.execute("SELECT count(*) FROM clusters").fetchone())[0]
             c.execute("INSERT INTO clusters VALUES (?, ?)", [who, n])
             return n
 
@@ -341,7 +348,7 @@ def test_errors_that_are_not_conflicts_are_not_retried(pg_dsn: str, tmp_path: Pa
     with pytest.raises(duckdb.BinderException) as err:
         run_transaction(con, broken)
     assert not is_conflict(err.value) and calls == [1]
-    assert con.execute("SELECT count(*) FROM items").fetchone()[0] == 0  # rolled back
+    assert one(con.execute("SELECT count(*) FROM items").fetchone())[0] == 0  # rolled back
 
 
 def test_a_long_reader_keeps_its_snapshot(pg_dsn: str, tmp_path: Path) -> None:
@@ -408,7 +415,7 @@ def test_what_conflicts(shared_lake: LakeSettings, what: str, a_sql: list[str], 
                     f"INSERT INTO {schema}.x SELECT i, 'b' || (i // 100) FROM range(300) t(i)",
                     f"INSERT INTO {schema}.x SELECT i, 'b3' FROM range(300, 400) t(i)",
                     f"INSERT INTO {schema}.y SELECT i, 'b' || (i // 100) FROM range(300) t(i)"):
-            run_transaction(a, lambda c, sql=sql: c.execute(sql))
+            run_transaction(a, statement(sql))
         for con in (a, b):
             con.execute(f"USE {shared_lake.name}.{schema}")
             con.execute("BEGIN TRANSACTION")

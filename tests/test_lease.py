@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from helpers import settings_for
+from helpers import one, settings_for
 
 from newsdesk import liveness
 from newsdesk.config import load_settings
@@ -37,6 +37,13 @@ def _dead_pid() -> int:
     proc = subprocess.Popen([sys.executable, "-c", "pass"])
     proc.wait()
     return proc.pid
+
+
+def _holder(store: Store, batch: str) -> str:
+    """The run that holds the batch's lease."""
+    held = lease.lease_store(store).get(batch)
+    assert held is not None, f"no lease on {batch}"
+    return held.run_id
 
 
 def _rows(tmp_path: Path) -> sqlite3.Connection:
@@ -78,13 +85,13 @@ def test_a_dead_holder_on_this_host_is_taken_over_and_loses_its_write(tmp_path: 
         con.execute("UPDATE newsdesk_batch_leases SET pid = ? WHERE batch_id = 'b1'", [_dead_pid()])
     with lease.acting_for("run-b"), lease.holding(store, "b1"):
         pass
-    assert lease.lease_store(store).get("b1").run_id == "run-b"
+    assert _holder(store, "b1") == "run-b"
     # Were run-a still writing, its write would roll back before COMMIT.
     store.write(lambda con: con.execute("CREATE TABLE IF NOT EXISTS t (x INTEGER)"))
     with lease.acting_for("run-a"), pytest.raises(lease.LeaseLost, match="run-b"):
         store.write(lease.verified(store, "b1", lambda con: con.execute("INSERT INTO t VALUES (1)")))
-    with store.read() as con:
-        assert con.execute("SELECT count(*) FROM t").fetchone()[0] == 0
+    with store.read() as reader:
+        assert one(reader.execute("SELECT count(*) FROM t").fetchone())[0] == 0
 
 
 def test_a_holder_on_another_host_is_judged_by_its_heartbeat_only(tmp_path: Path) -> None:
@@ -102,7 +109,7 @@ def test_a_holder_on_another_host_is_judged_by_its_heartbeat_only(tmp_path: Path
     with _rows(tmp_path) as con:
         con.execute("UPDATE newsdesk_batch_leases SET heartbeat = heartbeat - ?", [ttl + 1])
     with lease.acting_for("run-b"), lease.holding(store, "b1"):
-        assert lease.lease_store(store).get("b1").run_id == "run-b"
+        assert _holder(store, "b1") == "run-b"
 
 
 def test_the_heartbeat_keeps_a_lease_fresh(tmp_path: Path) -> None:
@@ -202,7 +209,7 @@ def test_a_publish_repairs_exact_duplicates_and_refuses_others(tmp_path: Path) -
     with pytest.raises(uniqueness.DuplicateRows, match="doc_id=d1 twice in articles"):
         store.write(conflicting)
     with store.read() as con:  # rolled back: nothing of it is published
-        assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 0
+        assert one(con.execute("SELECT count(*) FROM articles").fetchone())[0] == 0
 
 
 def test_scratch_of_this_host_before_a_reboot_is_swept(tmp_path: Path) -> None:
@@ -232,7 +239,7 @@ def test_the_cli_reaps_only_runs_of_its_own_host() -> None:
         instance.add_run(DagsterRun(job_name="process_batch", run_id=run_id, status=dg.DagsterRunStatus.STARTED,
                                     tags={**CLI_TAGS, **tags}))
     reap_dead_runs(instance)
-    status = {run_id: instance.get_run_by_id(run_id).status for run_id in runs}
+    status = {run_id: run.status for run_id in runs if (run := instance.get_run_by_id(run_id))}
     assert status == {"mine-dead": dg.DagsterRunStatus.FAILURE, "mine-alive": dg.DagsterRunStatus.STARTED,
                       "elsewhere-dead-pid": dg.DagsterRunStatus.STARTED, "elsewhere": dg.DagsterRunStatus.STARTED}
 
@@ -270,4 +277,4 @@ def test_a_reused_pid_does_not_keep_a_dead_holder_alive(tmp_path: Path) -> None:
     with _rows(tmp_path) as con:
         con.execute("UPDATE newsdesk_batch_leases SET pid = ?, started = '1'", [os.getpid()])
     with lease.acting_for("run-b"), lease.holding(store, "b1"):
-        assert lease.lease_store(store).get("b1").run_id == "run-b"
+        assert _holder(store, "b1") == "run-b"

@@ -3,6 +3,7 @@ is recorded), the corpus automation publishes the analysts' snapshot and the HTM
 backfill of two batches runs under the DuckDB pool limit, and the asset graph renders with every asset on it."""
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.live
 
 
 @pytest.fixture
-def dev(tmp_path: Path):  # type: ignore[no-untyped-def]
+def dev(tmp_path: Path) -> Iterator[DagsterDev]:
     if not Path("/usr/bin/chromium").exists():
         pytest.fail("Debian chromium is missing: run scripts/install_chromium.sh (make test does)")
     home = tmp_path / "dagster_home"

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-import sys
 from collections import Counter, defaultdict
 from pathlib import Path
+from types import ModuleType
 
 import pytest
+from helpers import load_module
 
 BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
 DATA = BENCH / "data"
@@ -29,12 +29,8 @@ def gold(request) -> tuple[str, list[dict]]:
     return request.param, load(request.param)
 
 
-def load_builder():
-    spec = importlib.util.spec_from_file_location("ner_gold_build", BENCH / "ner_gold_build.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the file executes
-    spec.loader.exec_module(module)
-    return module
+def load_builder() -> ModuleType:
+    return load_module("ner_gold_build", BENCH / "ner_gold_build.py")
 
 
 def test_size(gold: tuple[str, list[dict]]) -> None:
@@ -104,7 +100,7 @@ def test_the_two_sets_share_no_ids_and_no_sentences() -> None:
     assert not {a["id"] for a in one} & {a["id"] for a in two}
 
     def shingles(articles: list[dict]) -> set[tuple[str, ...]]:
-        out = set()
+        out: set[tuple[str, ...]] = set()
         for a in articles:
             words = re.findall(r"\w+", a["text"].lower())
             out.update(tuple(words[i:i + 8]) for i in range(len(words) - 7))

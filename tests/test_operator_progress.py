@@ -108,10 +108,11 @@ def test_ctrl_c_is_one_line(tmp_path: Path) -> None:
         start_new_session=True,
     )
     try:
+        assert proc.stdout is not None
         seen = ""
         deadline = time.monotonic() + 300
         while "clean: started" not in seen and time.monotonic() < deadline:
-            seen += proc.stdout.readline()  # type: ignore[union-attr]
+            seen += proc.stdout.readline()
         os.killpg(proc.pid, signal.SIGINT)  # as a terminal does: the whole process group
         out, err = proc.communicate(timeout=120)
     finally:

@@ -46,8 +46,9 @@ def test_a_document_that_runs_out_of_memory_is_its_own_oom_outcome(tmp_path: Pat
                                              timeout_s=60) for o in chunk]
     finally:
         shutdown_workers()  # its worker keeps the limit: the next test must not get it
-    assert isinstance(outcomes[GREEDY], Failed) and outcomes[GREEDY].kind == "oom"
-    assert "MemoryError" in outcomes[GREEDY].detail
+    starved = outcomes[GREEDY]
+    assert isinstance(starved, Failed) and starved.kind == "oom"
+    assert "MemoryError" in starved.detail
     assert [o for o in outcomes if not isinstance(o, Failed)] == [2 * i for i in range(10) if i != GREEDY]
 
 

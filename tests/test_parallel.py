@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -41,7 +42,8 @@ def test_each_failure_is_its_items_outcome_and_the_rest_completes(tmp_path: Path
     failed = {i: f.kind for i, f in enumerate(flat) if isinstance(f, Failed)}
     assert failed == {RAISES: "error", HANGS: "timeout", CRASHES: "crash"}
     assert [x for x in flat if not isinstance(x, Failed)] == [2 * i for i in range(50) if i not in failed]
-    assert "ValueError: thirteen" in flat[RAISES].detail
+    raised = flat[RAISES]
+    assert isinstance(raised, Failed) and "ValueError: thirteen" in raised.detail
 
 
 class _KillsWhoUnpicklesIt:
@@ -76,6 +78,7 @@ def test_workers_die_when_their_parent_is_killed(tmp_path: Path) -> None:
             pass
     """))
     parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
     pid = int(parent.stdout.readline())
     deadline = time.monotonic() + 60
     children: list[int] = []
@@ -146,13 +149,15 @@ def batched_without_marks(items: list[int], config: object) -> list[int]:
 
 
 @pytest.mark.parametrize("fn", [batched_with_marks, batched_without_marks])
-def test_a_slow_item_in_a_batched_chunk_costs_about_one_time_limit(tmp_path: Path, fn: object) -> None:
+def test_a_slow_item_in_a_batched_chunk_costs_about_one_time_limit(
+        tmp_path: Path, fn: Callable[[list[int], object], list[int]]) -> None:
     """The old pool gave a chunk `limit x items` (20 x 3 s here) before isolating anyone."""
     chunk = list(range(20))
     started = time.monotonic()
     [outcomes] = list(map_items(fn, [chunk], None, workers=1, scratch=tmp_path, timeout_s=3, batched=True))
     elapsed = time.monotonic() - started
-    assert isinstance(outcomes[SLOW], Failed) and outcomes[SLOW].kind == "timeout"
+    slow = outcomes[SLOW]
+    assert isinstance(slow, Failed) and slow.kind == "timeout"
     assert [x for x in outcomes if not isinstance(x, Failed)] == [2 * i for i in chunk if i != SLOW]
     # marked: one limit (3 s); unmarked: the chunk's limit, then the slow item's own (6 s); plus process start-up
     assert elapsed < 40, elapsed

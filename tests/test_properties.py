@@ -1,6 +1,7 @@
 """Issue 7 property tests: the text cleaner and the ingest parsers never raise, keep only input text, and are
 deterministic."""
 
+import random
 import re
 import unicodedata
 
@@ -51,8 +52,10 @@ def test_clean_body_is_made_of_input_text(text: str) -> None:
 def test_parsers_never_raise(data: bytes, fmt: str) -> None:
     for item in parse_file(f"f.{fmt}", data, fmt, max_bytes=1 << 20, notes=True):
         assert isinstance(item, (ParsedRecord, Problem, Note))
-        if isinstance(item, (Problem, Note)):
+        if isinstance(item, Problem):
             assert item.reason and item.detail
+        elif isinstance(item, Note):
+            assert item.kind and item.detail
 
 
 @SETTINGS
@@ -169,7 +172,8 @@ _JUNK = st.builds(
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_JUNK, min_size=1, max_size=4), st.randoms(use_true_random=False))
-def test_junk_never_reaches_the_body_and_english_stays_english(junk: list[str], rnd) -> None:  # type: ignore[no-untyped-def]
+def test_junk_never_reaches_the_body_and_english_stays_english(
+        junk: list[str], rnd: random.Random) -> None:
     parts = _ENGLISH + junk
     rnd.shuffle(parts)
     result = clean_text("\n\n".join(parts))

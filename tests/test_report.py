@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from conftest import REPO, SAMPLE_BATCH, Pipeline
-from helpers import snapshot_path, write_transaction
+from helpers import one, snapshot_path, write_transaction
 from report_sql import check_tables
 
 from newsdesk.report import REPORT_NAME, build_report
@@ -54,9 +54,21 @@ def _report(db: Path, out_dir: Path) -> str:
         con.close()
 
 
+def _find(element: ET.Element, path: str) -> ET.Element:
+    found = element.find(path)
+    assert found is not None, path
+    return found
+
+
+def _text(element: ET.Element, path: str) -> str:
+    text = _find(element, path).text
+    assert text is not None, path
+    return text
+
+
 def _sections(html: str) -> dict[str, ET.Element]:
     root = ET.fromstring(html)  # strict XML parse: the page is well-formed markup
-    return {s.find("h2").text: s for s in root.iter("section")}
+    return {_text(s, "h2"): s for s in root.iter("section")}
 
 
 def _png_size(payload: bytes) -> tuple[int, int]:
@@ -64,7 +76,7 @@ def _png_size(payload: bytes) -> tuple[int, int]:
     return struct.unpack(">II", payload[16:24])
 
 
-def _facts(html: str) -> dict[str, str]:
+def _facts(html: str) -> dict[str | None, str | None]:
     return {dd.get("data-fact"): dd.text for dd in ET.fromstring(html).iter("dd")}
 
 
@@ -74,20 +86,20 @@ def test_report_written_next_to_snapshot_with_one_picture_per_section(sample_rep
     html = sample_report.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>")
     root = ET.fromstring(html)
-    assert root.tag == "html" and root.find("head/title").text
+    assert root.tag == "html" and _text(root, "head/title")
     sections = _sections(html)
     assert list(sections) == HEADINGS
     for heading, section in sections.items():
         images = list(section.iter("img"))
         assert len(images) == 1, heading
-        src = images[0].get("src")
+        src = images[0].get("src", "")
         assert src.startswith("data:image/png;base64,"), heading
         payload = base64.b64decode(src.split(",", 1)[1], validate=True)
         width, height = _png_size(payload)
         assert width >= 1200 and height >= 200 and len(payload) > 20_000, (heading, width, height, len(payload))
         assert images[0].get("alt")
-        assert "SELECT" in "".join(section.find("figure/figcaption").itertext()), heading
-        assert section.find("details/pre").text.strip(), heading
+        assert "SELECT" in "".join(_find(section, "figure/figcaption").itertext()), heading
+        assert _text(section, "details/pre").strip(), heading
 
 
 def test_report_loads_nothing_from_the_network(sample_report: Path) -> None:
@@ -99,17 +111,17 @@ def test_report_loads_nothing_from_the_network(sample_report: Path) -> None:
             assert value is None or value.startswith(("data:", "#")), (element.tag, value[:80])
     assert not re.search(r"url\(|@import|<script", html)
     csp = [m.get("content") for m in root.iter("meta") if m.get("http-equiv") == "Content-Security-Policy"]
-    assert csp and "default-src 'none'" in csp[0]
+    assert csp and "default-src 'none'" in (csp[0] or "")
 
 
 def test_header_numbers_match_sql(sample_report: Path, sample_snapshot: Path) -> None:
     con = duckdb.connect(str(sample_snapshot), read_only=True)
     try:
-        batches, articles, stories, quarantined, first, last, undated = con.execute("""
+        batches, articles, stories, quarantined, first, last, undated = one(con.execute("""
             SELECT (SELECT count(*) FROM batches), (SELECT count(*) FROM articles),
                    (SELECT count(DISTINCT copy_cluster_id) FROM copies), (SELECT count(*) FROM quarantine),
                    (SELECT min(published_date) FROM articles), (SELECT max(published_date) FROM articles),
-                   (SELECT count(*) FROM articles WHERE published_date IS NULL)""").fetchone()
+                   (SELECT count(*) FROM articles WHERE published_date IS NULL)""").fetchone())
     finally:
         con.close()
     assert articles > 5 and quarantined > 0  # the sample batch has both; otherwise this test proves little
@@ -129,8 +141,9 @@ def test_report_numbers_are_the_views_numbers(sample_snapshot: Path) -> None:
         by_month = con.execute("SELECT entity_id, sum(n_articles) FROM entity_mentions_by_month GROUP BY 1").fetchall()
         labels = {r[0] for r in con.execute("SELECT DISTINCT label FROM entities").fetchall()}
         removed = dict(con.execute("SELECT kind, n_words FROM boilerplate_by_kind").fetchall())
-        kept = con.execute("SELECT sum(n_words) FROM articles").fetchone()[0]
-        clusters = con.execute("SELECT count(DISTINCT copy_cluster_id), count(*) FROM copies").fetchone()
+        kept = one(con.execute("SELECT sum(n_words) FROM articles").fetchone())[0]
+        clusters = one(con.execute(
+            "SELECT count(DISTINCT copy_cluster_id), count(*) FROM copies").fetchone())
         quarantine = con.execute("SELECT stage, reason, count(*) FROM quarantine GROUP BY ALL").fetchall()
     finally:
         con.close()
@@ -197,7 +210,7 @@ def test_empty_database_says_no_articles(tmp_path: Path) -> None:
     assert "No articles yet" in html and "No batch ingested yet" in html
     assert _facts(html)["articles"] == "0"
     for heading, section in sections.items():
-        assert section.find("p[@class='empty']").text, heading
+        assert _text(section, "p[@class='empty']"), heading
 
 
 def test_database_without_tables_says_so(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from helpers import write_transaction
+from helpers import one, write_transaction
 
 from newsdesk.entities.demonyms import is_own_place
 from newsdesk.report.queries import load
@@ -39,7 +39,7 @@ def test_nationality_and_its_country_are_left_out_of_the_pairs(tmp_path: Path) -
     con = duckdb.connect(str(db), read_only=True)
     try:
         data = load(con)
-        view = con.execute("SELECT count(*) FROM entity_cooccurrence").fetchone()[0]
+        view = one(con.execute("SELECT count(*) FROM entity_cooccurrence").fetchone())[0]
     finally:
         con.close()
     pairs = {frozenset((e.entity_a, e.entity_b)): e.n_articles for e in data.edges}

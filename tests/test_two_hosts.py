@@ -110,7 +110,7 @@ def _catalog_outage(server: PgServer, seconds: float) -> None:
             [str(server.bin_dir / "postgres"), "-D", str(server.data), "-p", str(server.port),
              "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "fsync=off",
              "-c", "max_connections=200", "-c", "shared_buffers=64MB"],
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True, **server._as_user)  # type: ignore[arg-type]
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True, **server._as_user)
     server._wait_ready()
 
 

@@ -8,24 +8,30 @@ from datetime import date, datetime
 from newsdesk.text import count_words
 
 
-@dataclass(frozen=True)
-class RawDocument:
-    """One input article as read from a batch file, before any cleaning."""
+@dataclass(frozen=True, kw_only=True)
+class InputArticle:
+    """One article as its input file states it: id, decoded content and the metadata it gives."""
 
-    doc_id: str
-    batch_id: str
-    source_path: str  # relative to the batch directory
     external_id: str  # JSONL/JSON `id`, WARC record id, or the file name
-    format: str  # txt | html | jsonl | json | warc
-    content_type: str  # text | html
-    sha256: str  # of the record's raw bytes
-    n_bytes: int
     content: str
+    content_type: str  # text | html
     url: str | None = None
     title: str | None = None
     published: str | None = None
     source: str | None = None
     encoding: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RawDocument(InputArticle):
+    """One input article as read from a batch file, before any cleaning."""
+
+    doc_id: str
+    batch_id: str
+    source_path: str  # relative to the batch directory
+    format: str  # txt | html | jsonl | json | warc
+    sha256: str  # of the record's raw bytes
+    n_bytes: int
 
 
 @dataclass(frozen=True)
@@ -55,11 +61,15 @@ class Segment:
 
 
 @dataclass
-class CleanArticle:
-    """The article after boilerplate removal, with the metadata the input showed."""
+class Extraction:
+    """What an extraction path returns (HTML and plain text alike): the article body, every removed
+    block with its kind and why, and the metadata the input showed.
 
-    doc_id: str
+    A field the path cannot know stays None (a text dump has no site name; `language` is left to the
+    caller when the path did not detect it on the way)."""
+
     body: str
+    segments: list[Segment] = field(default_factory=list)
     title: str | None = None
     published_date: date | None = None
     author: str | None = None
@@ -67,7 +77,13 @@ class CleanArticle:
     syndicated_from: str | None = None
     url: str | None = None
     language: str | None = None
-    segments: list[Segment] = field(default_factory=list)
+
+
+@dataclass
+class CleanArticle(Extraction):
+    """The article after boilerplate removal, with the metadata the input showed."""
+
+    doc_id: str = field(kw_only=True)
 
     @property
     def n_words(self) -> int:

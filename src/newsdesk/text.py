@@ -36,6 +36,15 @@ def count_words(text: str) -> int:
     return len(WORD.findall(text))
 
 
+def count_tokens(text: str) -> int:
+    """Space-separated tokens: the unit the cleaning thresholds were tuned in, and how many parts an
+    entity name has. Not `count_words`: "don't", "U.S." and a line of Japanese are one token.
+
+    Counting the thresholds in words instead changes 4 of 181 plain-text extractions of the
+    scrapinghub bench (0 of the HTML ones): that would be a retuning, not a refactor."""
+    return len(text.split())
+
+
 def norm_key(text: str) -> str:
     """Lower-cased words joined by single spaces: the key two blocks are compared by."""
     return " ".join(WORD.findall(text.lower()))

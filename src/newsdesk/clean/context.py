@@ -11,7 +11,7 @@ import re
 from newsdesk.clean import kinds
 from newsdesk.clean.rules import Verdict, is_bio_sentence
 from newsdesk.records import Segment
-from newsdesk.text import SENTENCE_END, norm_key, words
+from newsdesk.text import SENTENCE_END, count_tokens, norm_key, words
 
 # A line ending like a sentence, or in a colon or semicolon (it introduces what follows), is not a headline.
 _TERMINAL = SENTENCE_END + (":", ";", "]")
@@ -22,7 +22,7 @@ _TRAILING_TAG = re.compile(r"[(\[][A-Z ]{2,20}[)\]]$")
 
 def is_headline_like(block: str) -> bool:
     """Short and without sentence-final punctuation: a headline, subhead, caption or link text."""
-    n_words = len(block.split())
+    n_words = count_tokens(block)
     if not 0 < n_words <= 20:
         return False
     end = block.rstrip()
@@ -54,7 +54,7 @@ def mark_sections(blocks: list[str], verdicts: list[Verdict | None]) -> None:
 
 def _looks_like_bio(block: str, distance: int, index: int, n_blocks: int) -> bool:
     # The paragraph right under "About X" is the bio; later ones only if they read like one.
-    short = len(block.split()) <= 100
+    short = count_tokens(block) <= 100
     return short and (distance == 1 or is_bio_sentence(block) or index >= n_blocks - 2)
 
 
@@ -63,7 +63,7 @@ def _looks_like_teaser(block: str, index: int, n_blocks: int) -> bool:
     return (
         is_headline_like(block)
         or stripped.endswith(("…", "...", "[…]"))
-        or (index >= n_blocks - 3 and len(block.split()) <= 40)
+        or (index >= n_blocks - 3 and count_tokens(block) <= 40)
     )
 
 
@@ -74,7 +74,7 @@ def mark_title(blocks: list[str], verdicts: list[Verdict | None], title_hint: st
             continue
         hint_match = title_hint is not None and norm_key(block) == norm_key(title_hint)
         rest = sum(1 for b, v in zip(blocks[i + 1:], verdicts[i + 1:]) if b and v is None)
-        if hint_match or (is_headline_like(block) and len(block.split()) >= 3 and rest >= 2):
+        if hint_match or (is_headline_like(block) and count_tokens(block) >= 3 and rest >= 2):
             verdicts[i] = Verdict(kinds.HEADLINE, TITLE_REASON, {"title": block})
         return
 
@@ -96,9 +96,9 @@ def mark_headlines_in_body(blocks: list[str], verdicts: list[Verdict | None]) ->
         if not block or verdicts[i] is not None:
             continue
         if not body_seen:
-            body_seen = not is_headline_like(block) or len(block.split()) > 5
+            body_seen = not is_headline_like(block) or count_tokens(block) > 5
             continue
-        if is_headline_like(block) and (len(block.split()) >= 6 or block[:1].islower()) \
+        if is_headline_like(block) and (count_tokens(block) >= 6 or block[:1].islower()) \
                 and not is_wrapped_line(blocks, i):
             verdicts[i] = Verdict(kinds.RELATED, "headline-like line inside the body")
 
@@ -149,7 +149,7 @@ def mark_verbatim_repeats(blocks: list[str], verdicts: list[Verdict | None], min
     seen: set[str] = set()
     for i, block in enumerate(blocks):
         key = norm_key(block)
-        if len(key.split()) < min_words or verdicts[i] is not None:
+        if count_tokens(key) < min_words or verdicts[i] is not None:
             continue
         if key in seen:
             verdicts[i] = Verdict(kinds.DUPLICATE, "block repeated verbatim earlier in the text")

@@ -7,6 +7,7 @@ from functools import lru_cache
 import py3langid.langid as langid
 
 from newsdesk.clean.junk import junk_reason, tidy_block
+from newsdesk.text import count_tokens
 
 
 @lru_cache(maxsize=1)
@@ -42,7 +43,7 @@ def language_sample(text: str, sample_chars: int = 1200) -> str:
 def detect_language(text: str, sample_chars: int = 1200) -> tuple[str | None, float]:
     """ISO 639-1 code and probability; None for text too short to tell."""
     sample = language_sample(text, sample_chars)
-    if len(sample.split()) < 5:
+    if count_tokens(sample) < 5:
         return None, 0.0
     code, prob = _identifier().classify(sample)
     return code, float(prob)

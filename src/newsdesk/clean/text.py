@@ -32,7 +32,7 @@ from newsdesk.clean.result import Extraction
 from newsdesk.clean.rules import DATE_STAMP, Verdict, match_block
 from newsdesk.clean.text_classifier import classify_lines, dump_language
 from newsdesk.records import Segment
-from newsdesk.text import count_words, split_blocks
+from newsdesk.text import count_tokens, count_words, split_blocks
 
 _NEVER_RESTORED = (kinds.PROMO, kinds.SUBSCRIPTION, kinds.REPRINT, kinds.NOISE)
 __all__ = ["TextConfig", "clean_text", "extract_text_body", "is_headline_like", "split_blocks"]
@@ -56,6 +56,11 @@ class TextConfig:
 
 
 DEFAULT_TEXT = TextConfig()
+
+
+@dataclass(frozen=True)
+class ClassifierVerdict(Verdict):
+    """A block only the line classifier rejected (no rule named it): restorable, maybe the title."""
 
 
 def clean_text(text: str, title_hint: str | None = None, model: LineModel | None = None,
@@ -141,15 +146,18 @@ def mark_rejected(blocks: list[str], verdicts: list[Verdict | None], keep: list[
         if verdicts[i] is not None or keep[i] or not block:
             continue
         why = f"line classifier: p(article)={probabilities[i]:.2f}"
-        words = len(block.split())
+        words = count_tokens(block)
         if words <= 6:
-            verdicts[i] = Verdict(kinds.NAVIGATION, f"short page line ({why})")
+            verdicts[i] = ClassifierVerdict(kinds.NAVIGATION, f"short page line ({why})")
         elif is_headline_like(block) and (i < first_kept or i > last_kept):
-            verdicts[i] = Verdict(kinds.RELATED, f"teaser headline outside the article ({why})")
+            verdicts[i] = ClassifierVerdict(kinds.RELATED,
+                                            f"teaser headline outside the article ({why})")
         elif is_headline_like(block):
-            verdicts[i] = Verdict(kinds.RELATED, f"headline-like line inside the article ({why})")
+            verdicts[i] = ClassifierVerdict(kinds.RELATED,
+                                            f"headline-like line inside the article ({why})")
         else:
-            verdicts[i] = Verdict(kinds.OTHER, f"page text that does not read like the article ({why})")
+            verdicts[i] = ClassifierVerdict(
+                kinds.OTHER, f"page text that does not read like the article ({why})")
 
 
 def mark_title_near_body(blocks: list[str], verdicts: list[Verdict | None], keep: list[bool],
@@ -175,15 +183,15 @@ def mark_title_near_body(blocks: list[str], verdicts: list[Verdict | None], keep
     if not any(v is not None and v.meta.get("published_date") for v in verdicts):
         start = candidate if candidate is not None else first
         for j in range(start, min(len(blocks), first + 3)):
-            found = parse_date(blocks[j]) if len(blocks[j].split()) <= 15 else None
+            found = parse_date(blocks[j]) if count_tokens(blocks[j]) <= 15 else None
             if found and (verdicts[j] is not None or not keep[j]):
                 verdicts[j] = Verdict(kinds.DATELINE, "date line", {"published_date": found})
                 break
 
 
 def _can_be_title(block: str, verdict: Verdict | None) -> bool:
-    from_model = verdict is None or "line classifier" in verdict.reason
-    return from_model and is_headline_like(block) and 3 <= len(block.split()) <= 25
+    from_model = verdict is None or isinstance(verdict, ClassifierVerdict)
+    return from_model and is_headline_like(block) and 3 <= count_tokens(block) <= 25
 
 
 MIN_ARTICLE_WORDS = 20
@@ -193,7 +201,7 @@ def restore_classifier_rejections(verdicts: list[Verdict | None]) -> None:
     """Almost nothing would be left (a list-like article: a calendar, results): keep what only the classifier
     rejected; what a rule named (promos, bios, notes) stays removed."""
     for i, verdict in enumerate(verdicts):
-        if verdict is not None and "line classifier" in verdict.reason:
+        if isinstance(verdict, ClassifierVerdict):
             verdicts[i] = None
 
 

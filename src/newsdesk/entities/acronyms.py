@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from newsdesk.entities.keys import normalize_name
 from newsdesk.entities.spans import Span
+from newsdesk.text import count_tokens
 
 _MINOR = {"of", "the", "and", "for", "on", "in", "at", "to", "&", "de", "des", "du", "la", "le"}
 
@@ -27,7 +28,8 @@ def link_acronyms(spans: list[Span]) -> list[Span]:
     expansion they are seen with (never when two organisations share an acronym)."""
     expansions: dict[str, str] = {}
     for s in spans:
-        if s.label in ("ORG", "GPE", "NORP", "FAC") and len(s.canonical.split()) >= 2 and not is_acronym(s.canonical):
+        if (s.label in ("ORG", "GPE", "NORP", "FAC") and count_tokens(s.canonical) >= 2
+                and not is_acronym(s.canonical)):
             expansions.setdefault(initials(s.canonical), s.canonical)
     out = []
     for s in spans:

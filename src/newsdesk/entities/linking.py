@@ -31,6 +31,7 @@ from newsdesk.entities.spans import (
 )
 from newsdesk.entities.sports import apply_team_context, has_scores
 from newsdesk.records import Mention
+from newsdesk.text import count_tokens
 
 _LABEL_PRIORITY = {"PERSON": 0, "ORG": 1, "GPE": 2, "LOC": 3, "NORP": 4, "FAC": 5}
 _LINKABLE = frozenset({"PERSON", "ORG"})  # single-word spans that may be a surname mis-typed by the model
@@ -149,7 +150,7 @@ def _strong(m: Mention, strong_orgs: set[str], datelines: set[tuple[int, int]]) 
     if m.label == "ORG":
         return normalize_name(m.canonical_name) in strong_orgs
     if m.label == "PERSON":
-        return len(m.canonical_name.split()) >= 2 and looks_like_name(m.canonical_name)
+        return count_tokens(m.canonical_name) >= 2 and looks_like_name(m.canonical_name)
     return (m.start_char, m.end_char) in datelines or (m.ref_id or "").startswith("iso:")
 
 
@@ -166,7 +167,7 @@ def type_datelines(body: str, spans: list[Span]) -> list[Span]:
 def link_people(spans: list[Span], options: LinkOptions, context: list[Span] | None = None) -> list[Span]:
     """Surnames and misspellings joined to the article's full person names (taken from `context` if given)."""
     full_names = _FullNames([s for s in (spans if context is None else context)
-                             if s.label == "PERSON" and len(s.canonical.split()) >= 2
+                             if s.label == "PERSON" and count_tokens(s.canonical) >= 2
                              and looks_like_name(s.canonical)])
     return [_link_one(s, full_names, options) for s in spans]
 
@@ -200,7 +201,7 @@ class _FullNames:
             if key not in self.by_key:
                 self.by_key[key] = f
                 if key.split():
-                    self.by_first.setdefault((key.split()[0], len(key.split())), []).append(key)
+                    self.by_first.setdefault((key.split()[0], count_tokens(key)), []).append(key)
         self.spelling: dict[str, Span | None] = {}  # memo: normalised text -> closest full name
 
 
@@ -246,7 +247,7 @@ def _closest_spelling(span: Span, full_names: _FullNames) -> Span | None:
 
 
 def _best_spelling(key: str, full_names: _FullNames) -> Span | None:
-    others = full_names.by_first.get((key.split()[0], len(key.split())), []) if key.split() else []
+    others = full_names.by_first.get((key.split()[0], count_tokens(key)), []) if key.split() else []
     best, best_ratio = None, 0.0
     matcher = difflib.SequenceMatcher(None, a=key)
     for other in others[:_MAX_SPELLING_CANDIDATES]:
@@ -270,7 +271,7 @@ def attach_place(span: Span) -> Span:
         return span
     if span.label in _PLACE_LABELS:
         return replace(span, canonical=place.name, ref_id=place.ref_id)
-    single = len(span.canonical.split()) == 1 or place.kind == "country"
+    single = count_tokens(span.canonical) == 1 or place.kind == "country"
     retype = place.kind == "country" or (span.label == "PERSON" and place.population >= BIG_CITY_POPULATION)
     if single and retype:
         return replace(span, label="GPE", canonical=place.name, ref_id=place.ref_id)
@@ -283,7 +284,7 @@ def retype_places(spans: list[Span], strong: set[str], sporty: bool) -> list[Spa
     name that starts with it, is the place: "Rotterdam", "Toulouse said"."""
     # "Toyota" next to "Toyota Motor": a company named after its town.
     named_after = {normalize_name(s.canonical.split()[0]) for s in spans
-                   if s.label == "ORG" and len(s.canonical.split()) >= 2}
+                   if s.label == "ORG" and count_tokens(s.canonical) >= 2}
     out = []
     for s in spans:
         key = normalize_name(s.canonical)

@@ -13,6 +13,7 @@ from dataclasses import replace
 from newsdesk.entities.gazetteer import find_place
 from newsdesk.entities.keys import normalize_name
 from newsdesk.entities.spans import Span
+from newsdesk.text import count_tokens
 
 # Last words that make a name a company. Matched case-sensitively: "AG" and "SA", not "ag" or "sa".
 CORPORATE_SUFFIXES = frozenset({
@@ -66,8 +67,8 @@ def last_word(name: str) -> str:
 
 def strong_org_evidence(body: str, span: Span) -> bool:
     """A corporate suffix ends the name, or a ticker follows it."""
-    return last_word(span.canonical) in CORPORATE_SUFFIXES and len(span.canonical.split()) >= 2 or bool(
-        TICKER.match(body, span.end))
+    suffixed = last_word(span.canonical) in CORPORATE_SUFFIXES and count_tokens(span.canonical) >= 2
+    return suffixed or bool(TICKER.match(body, span.end))
 
 
 def _club(name: str, place: object, heads: frozenset[str]) -> bool:
@@ -79,7 +80,7 @@ def _club(name: str, place: object, heads: frozenset[str]) -> bool:
 
 def described(body: str, span: Span) -> bool:
     """"carmaker Toyota": an organisation noun right before the name (a person's full name is left alone)."""
-    if span.label == "PERSON" and len(span.canonical.split()) > 1:
+    if span.label == "PERSON" and count_tokens(span.canonical) > 1:
         return False
     match = _WORD_BEFORE.search(body, max(0, span.start - 30), span.start)
     return match is not None and match.group(1) in DESCRIPTORS

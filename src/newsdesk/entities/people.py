@@ -15,6 +15,7 @@ from functools import lru_cache
 from newsdesk.entities.gazetteer import find_place
 from newsdesk.entities.keys import normalize_name
 from newsdesk.entities.spans import Span
+from newsdesk.text import count_tokens
 
 # Titles and roles that stand before a name in news copy; they are not part of it.
 ROLES = frozenset("""
@@ -73,8 +74,9 @@ def join_split_names(body: str, spans: list[Span]) -> list[Span]:
     out: list[Span] = []
     for s in spans:
         prev = out[-1] if out else None
-        if (prev is not None and body[prev.end:s.start] == " " and len(prev.canonical.split()) == 1
-                and len(s.canonical.split()) == 1 and _name_like(prev.canonical) and _name_like(s.canonical)
+        if (prev is not None and body[prev.end:s.start] == " " and count_tokens(prev.canonical) == 1
+                and count_tokens(s.canonical) == 1
+                and _name_like(prev.canonical) and _name_like(s.canonical)
                 and find_place(prev.canonical) is None and find_place(s.canonical) is None):
             person = "PERSON" in (prev.label, s.label) or role_before(body, prev.start)
             label = "PERSON" if person else prev.label
@@ -93,7 +95,8 @@ def drop_common_words(body: str, spans: list[Span]) -> list[Span]:
     out = []
     for s in spans:
         text = s.canonical
-        if (len(text.split()) != 1 or s.label == "ORG" or not text[:1].isupper() or not text[1:].islower()
+        if (count_tokens(text) != 1 or s.label == "ORG"
+                or not text[:1].isupper() or not text[1:].islower()
                 or not _SENTENCE_START.search(body, max(0, s.start - 3), s.start) or find_place(text) is not None):
             out.append(s)
             continue
@@ -119,5 +122,6 @@ def _name_like(text: str) -> bool:
 
 def person_names(spans: list[Span]) -> set[str]:
     """Normalised words of the article's multi-word person names."""
-    return {normalize_name(w) for s in spans if s.label == "PERSON" and len(s.canonical.split()) >= 2
+    return {normalize_name(w) for s in spans
+            if s.label == "PERSON" and count_tokens(s.canonical) >= 2
             for w in s.canonical.split()}

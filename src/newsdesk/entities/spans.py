@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, replace
 
 from newsdesk.entities.keys import normalize_name
+from newsdesk.text import count_tokens
 
 _LEADING = re.compile(r"^(?:the|The|THE)\s+")
 _POSSESSIVE = re.compile(r"(?:['’]s|s['’]|['’])$")
@@ -55,7 +56,7 @@ def drop_noise(spans: list[Span]) -> list[Span]:
     kept = []
     for s in spans:
         text = s.canonical
-        if _NOISE.search(text) or len(text.split()) > 8 or all(len(w) == 1 for w in text.split()):
+        if _NOISE.search(text) or count_tokens(text) > 8 or all(len(w) == 1 for w in text.split()):
             continue  # a URL, a run-on span, or table headings such as "W L"
         if not any(ch.isupper() for ch in text) and normalize_name(text) not in capitalised:
             continue
@@ -89,7 +90,8 @@ def unglue_tail(body: str, start: int, end: int, known_words: set[str],
 
 
 def unglue_names(body: str, spans: list[Span]) -> list[Span]:
-    name_words = {w for s in spans if len(s.canonical.split()) >= 2 for w in s.canonical.split() if w[:1].isupper()}
+    name_words = {w for s in spans if count_tokens(s.canonical) >= 2
+                  for w in s.canonical.split() if w[:1].isupper()}
     longest = max(map(len, name_words), default=0)
     out = []
     for s in spans:

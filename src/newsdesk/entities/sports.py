@@ -15,6 +15,7 @@ from newsdesk.entities.gazetteer import find_place
 from newsdesk.entities.keys import normalize_name
 from newsdesk.entities.people import person_names
 from newsdesk.entities.spans import Span
+from newsdesk.text import count_tokens
 
 # A team name: capitalised words, "and"/"&"/"de" allowed inside ("Brighton and Hove Albion").
 _CAP = r"[A-Z][\w.'’&-]*"
@@ -168,7 +169,8 @@ def _type_side(span: Span, slot: Slot, strong: set[str], people: set[str]) -> Sp
         return span if span.label in ("GPE", "LOC") else replace(span, label="GPE", canonical=place.name,
                                                                  ref_id=place.ref_id)
     if span.label == "PERSON" and place is None and (
-            slot.kind == "verb" or len(span.canonical.split()) > 1 or normalize_name(span.canonical) in people):
+            slot.kind == "verb" or count_tokens(span.canonical) > 1
+            or normalize_name(span.canonical) in people):
         return span  # a player: "Sinner beat Djokovic", "Ernie Els 68 70", a surname of the article's people
     if slot.kind == "verb" and span.label not in ("GPE", "LOC", "FAC", "PERSON", "ORG"):
         return span

@@ -4,8 +4,8 @@ what is not an input), and one file's trouble never stops the others."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from newsdesk.config import IngestConfig
@@ -14,7 +14,7 @@ from newsdesk.ingest.fileread import READ_TIMEOUT_S, BoundedReader, FileRefused
 from newsdesk.ingest.formats import SUPPORTED_SUFFIXES, Note, ParsedRecord, Problem, detect_format, parse_file
 from newsdesk.ingest.names import MARKER_FILES
 from newsdesk.ingest.walk import BatchEntry, walk_batch
-from newsdesk.records import QuarantineItem, RawDocument
+from newsdesk.records import InputArticle, QuarantineItem, RawDocument
 
 __all__ = ["MARKER_FILES", "IngestNote", "list_batch_files", "make_doc_id", "read_batch"]
 
@@ -48,16 +48,15 @@ def read_batch(
     batch_dir: Path,
     batch_id: str,
     config: IngestConfig,
-    known_hashes: Mapping[str, str] | None = None,
     read_timeout: float = READ_TIMEOUT_S,
 ) -> Iterator[RawDocument | QuarantineItem | IngestNote]:
     """Yield one RawDocument per readable article, one QuarantineItem per unreadable input, and an IngestNote
     per thing that is not an input (a WARC protocol record, a refused field value).
 
-    `known_hashes` maps the sha256 of records already ingested by *other* batches to their doc_id, so a
-    file delivered twice is quarantined as a duplicate instead of entering the corpus again.
+    A record byte-identical to an earlier one of the batch is quarantined as a duplicate here;
+    copies of other batches' records are found by the store when the batch is written.
     """
-    seen: dict[str, str] = dict(known_hashes or {})
+    seen: dict[str, str] = {}  # sha256 -> doc_id of the batch's first record with those bytes
     doc_ids: set[str] = set()
     reader = BoundedReader(read_timeout)
     try:
@@ -126,19 +125,13 @@ def _read_entry(entry: BatchEntry, batch_id: str, config: IngestConfig,
 
 
 def _to_document(parsed: ParsedRecord, entry: BatchEntry, batch_id: str, fmt: str) -> RawDocument:
+    stated = {f.name: getattr(parsed, f.name) for f in fields(InputArticle)}
     return RawDocument(
+        **stated,
         doc_id=make_doc_id(batch_id, entry.rel, parsed.record_key),
         batch_id=batch_id,
         source_path=entry.source_path,
-        external_id=parsed.external_id,
         format=fmt.removesuffix(".gz"),
-        content_type=parsed.content_type,
         sha256=hashlib.sha256(parsed.data).hexdigest(),
         n_bytes=len(parsed.data),
-        content=parsed.content,
-        url=parsed.url,
-        title=parsed.title,
-        published=parsed.published,
-        source=parsed.source,
-        encoding=parsed.encoding,
     )

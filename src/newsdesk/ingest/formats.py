@@ -15,22 +15,22 @@ from newsdesk.text import is_blank
 __all__ = ["SUPPORTED_SUFFIXES", "Note", "Parsed", "ParsedRecord", "Problem", "detect_format", "gunzip_bounded",
            "parse_file"]
 
-SUPPORTED_SUFFIXES = (".txt", ".text", ".html", ".htm", ".jsonl", ".ndjson", ".json", ".warc", ".warc.gz", ".gz")
+FORMAT_OF_SUFFIX = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html",
+                    ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".warc": "warc"}
+# A .warc.gz is a WARC (its records are gzipped one by one, which the WARC reader handles); any
+# other .gz is the format inside it, gzipped.
+SUPPORTED_SUFFIXES = (*FORMAT_OF_SUFFIX, ".warc.gz", ".gz")
 
 
 def detect_format(name: str) -> str | None:
     """Map a file name to a format name, looking through a trailing .gz."""
     lower = name.lower()
-    if lower.endswith(".warc.gz") or lower.endswith(".warc"):
+    if lower.endswith(".warc.gz"):
         return "warc"
     if lower.endswith(".gz"):
         inner = detect_format(lower[:-3])
         return f"{inner}.gz" if inner else None
-    for suffix, fmt in ((".txt", "txt"), (".text", "txt"), (".html", "html"), (".htm", "html"),
-                        (".jsonl", "jsonl"), (".ndjson", "jsonl"), (".json", "json")):
-        if lower.endswith(suffix):
-            return fmt
-    return None
+    return next((fmt for suffix, fmt in FORMAT_OF_SUFFIX.items() if lower.endswith(suffix)), None)
 
 
 def parse_file(name: str, data: bytes, fmt: str, max_bytes: int, notes: bool = False,

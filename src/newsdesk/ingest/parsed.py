@@ -5,21 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from newsdesk.records import InputArticle
 
-@dataclass(frozen=True)
-class ParsedRecord:
+
+@dataclass(frozen=True, kw_only=True)
+class ParsedRecord(InputArticle):
     """One article found in a file: its key inside the file, raw bytes, and decoded content."""
 
     record_key: str  # unique within the file: "" for one-article files, the JSON id or line number otherwise
-    external_id: str
     data: bytes
-    content: str
-    content_type: str  # text | html
-    encoding: str | None = None
-    url: str | None = None
-    title: str | None = None
-    published: str | None = None
-    source: str | None = None
 
 
 @dataclass(frozen=True)
