@@ -238,7 +238,7 @@ def test_tiny_database_one_article_no_copies_no_entities(tmp_path: Path) -> None
         ("1", "0", "2026-01-05 to 2026-01-05")
     assert [h for h, s in _sections(html).items() if list(s.iter("img"))] == ["Batches"]
     assert "No articles yet" not in html
-    empty = {h: s.find("p[@class='empty']").text for h, s in _sections(html).items()
+    empty = {h: _text(s, "p[@class='empty']") for h, s in _sections(html).items()
              if h in (THREADS, COPIES)}
     assert empty == {
         THREADS: "No story thread has more than one article yet: every story stands alone so far.",
@@ -258,7 +258,7 @@ def test_database_from_before_threading_says_so(tmp_path: Path) -> None:
     sections = _sections(_report(db, tmp_path))
     assert list(sections) == HEADINGS
     for heading in (THREADS, COPIES):
-        empty = sections[heading].find("p[@class='empty']").text
+        empty = _text(sections[heading], "p[@class='empty']")
         assert "written before story threading" in empty, heading
 
 
@@ -366,10 +366,10 @@ def test_many_outlets_share_an_other_bucket(tmp_path: Path) -> None:
     html = _report(db, tmp_path)
     sections = _sections(html)
     assert all(len(list(sections[h].iter("img"))) == 1 for h in (THREADS, COPIES))
-    threads = "".join(sections[THREADS].find("figure/figcaption").itertext())
+    threads = "".join(_find(sections[THREADS], "figure/figcaption").itertext())
     assert "25 more outlets in these threads are counted together as “other outlets”" in threads
     assert "16 articles after day 30: in the last column" in threads  # story 15's copies: day 31
-    matrix = "".join(sections[COPIES].find("figure/figcaption").itertext())
+    matrix = "".join(_find(sections[COPIES], "figure/figcaption").itertext())
     assert "5 more outlets whose stories were copied are counted together" in matrix
     assert "5 more outlets that copied are counted together" in matrix
     tables = _tables(html)

@@ -32,7 +32,9 @@ def naive_top(postings: dict[int, set[str]], redirect: dict[str, str], keys: lis
 
 def test_key_index_ranks_as_a_full_sort_through_merges() -> None:
     rng = random.Random(7)
-    index, postings, redirect = KeyIndex(), {}, {}
+    index = KeyIndex()
+    postings: dict[int, set[str]] = {}
+    redirect: dict[str, str] = {}
     live = [f"t{i:03d}" for i in range(200)]
     for tid in live:
         keys = rng.sample(range(300), 12)
