@@ -14,8 +14,8 @@ class ThreadParams:
     entity_min_weight: float = 0.0  # entities weighing less (salience: once, late, not in the title) are dropped
     title_weight: float = 2.0  # a title word counts as this many body words
     max_terms: int = 40  # strongest terms kept per article (the candidate index and the vectors)
-    text_weight: float = 0.55  # share of the text cosine in an article-to-article similarity
-    entity_weight: float = 0.45  # share of the entity cosine
+    text_weight: float = 0.7  # share of the text cosine in an article-to-article similarity
+    entity_weight: float = 0.3  # share of the entity cosine
     story_link_bonus: float = 0.25  # the two articles share verbatim passages (story_links)
     place_bonus: float = 0.05  # same dateline place
     undated_factor: float = 0.6  # time discount when either article has only its ingestion time
