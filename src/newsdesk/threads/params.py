@@ -20,7 +20,7 @@ class ThreadParams:
     place_bonus: float = 0.05  # same dateline place
     undated_factor: float = 0.6  # time discount when either article has only its ingestion time
     full_hours: float = 48.0  # no time penalty within this many hours
-    half_life_hours: float = 240.0  # beyond it, the similarity halves every this many hours
+    half_life_hours: float = 480.0  # beyond it, the similarity halves every this many hours
     periodic_gap_hours: float = 96.0  # a thread with no member this close is checked for a weekly slot:
     periodic_slot_hours: float = 4.0  # a member 1-4 weeks earlier to within this many hours means a periodic
     periodic_factor: float = 0.0  # release (weekly data, a survey), one thread per release: the score is cut
