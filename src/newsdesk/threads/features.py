@@ -1,7 +1,8 @@
-"""What an article contributes to threading: weighted keys of its title and body (the lead counts most), its
-entities, its dateline place, and its publication time (parsed from the raw `published` string, which keeps the
-hour). Newsroom furniture never becomes a signal: the same reporters, editors and agencies sign unrelated stories,
-so credit lines, bylines and the dateline's agency are cut before words are counted and entities kept."""
+"""What an article contributes to threading: weighted keys of its title and body (the lead counts
+most), its entities, its dateline place, and its publication time (parsed from the raw `published`
+string, which keeps the hour). Newsroom furniture is no signal: the same reporters, editors and
+agencies sign unrelated stories, so credit lines, bylines and the dateline's agency are cut before
+words are counted and entities kept."""
 
 from __future__ import annotations
 
@@ -21,14 +22,17 @@ _WORD = re.compile(r"[^\W\d_][\w'’-]*[\w]|[^\W\d_]", re.UNICODE)
 _DATELINE = re.compile(r"^\s*([A-Z][A-Z .'-]{1,40}?)(?:,[^\n—–:(-]{0,40})?\s*(?:\([^)]{1,30}\))?\s*[—–:-]\s")
 # The agency a dateline names in brackets: "(Reuters)", "(Meridian)".
 _AGENCY = re.compile(r"^[^\n(]{0,60}\(([A-Z][\w&. ]{1,30})\)\s*[—–:-]")
-# Lines that credit people or carry the wire's furniture: "(Reporting by A; Editing by B)", "Writing by C",
-# "By Jane Doe", "Our Standards: ...", "© 2025 ...".
+# Lines that credit people or carry the wire's furniture: "(Reporting by A; Editing by B)",
+# "Writing by C", "By Jane Doe", "Our Standards: ...", "© 2025 ...".
 _CREDIT = re.compile(
-    r"^[ \t(\[]*(?:(?:additional|further)\s+)?(?:reporting|writing|editing|compiled|research|graphics|"
+    r"^[ \t(\[]*(?:(?:additional|further)\s+)?"
+    r"(?:reporting|writing|editing|compiled|research|graphics|"
     r"production|translation|photos?|video|contributing)\s+by\b[^\n]*$"
     r"|^[ \t]*by\s+[A-Z][^\n]{0,80}$"
-    r"|^[ \t(]*(?:our standards:|©|copyright\b|all rights reserved|contact:|follow\s+\S+\s+on\s)[^\n]*$",
+    r"|^[ \t(]*(?:our standards:|©|copyright\b|all rights reserved|contact:"
+    r"|follow\s+\S+\s+on\s)[^\n]*$",
     re.MULTILINE | re.IGNORECASE)
+_GROUPS = ("PERSON", "ORG", "GPE", "NORP", "MISC")  # dropped whatever type the model gave it
 # Function words and newsroom filler. Our own short list: sklearn's costs ~4 s of imports in every publishing
 # process, and words under three letters are dropped anyway.
 _STOP = frozenset("""
@@ -70,9 +74,10 @@ def story_text(body: str) -> str:
 
 
 def text_terms(title: str, body: str, params: ThreadParams) -> dict[int, float]:
-    """Weighted terms of the title and the body. The event is in the first sentences of a story; later
-    paragraphs add its details but also background about other events, so a body word counts fully within
-    lead_words and body_weight as much up to body_words (idf then discounts what every story says)."""
+    """Weighted terms of the title and the body. The event is in the first sentences of a story;
+    later paragraphs add its details but also background about other events, so a body word counts
+    fully within lead_words and body_weight as much up to body_words (idf then discounts what every
+    story says)."""
     counts: dict[str, float] = {}
     for w in words(title or ""):
         counts[w] = counts.get(w, 0.0) + params.title_weight
@@ -86,7 +91,7 @@ def text_terms(title: str, body: str, params: ThreadParams) -> dict[int, float]:
 
 
 def credited(body: str) -> set[str]:
-    """Entity ids (in every entity group) of the names the credit lines and the dateline's agency carry."""
+    """Entity ids (in every group) of the names in credit lines and the dateline's agency."""
     text = body or ""
     names = [m.group(1) for m in [_AGENCY.match(text)] if m]
     for line in _CREDIT.finditer(text):
@@ -96,15 +101,16 @@ def credited(body: str) -> set[str]:
     for name in names:
         norm = normalize_name(name)
         if norm and len(norm) >= 3:
-            found |= {make_entity_id(norm, label) for label in ("PERSON", "ORG", "GPE", "NORP", "MISC")}
+            found |= {make_entity_id(norm, group) for group in _GROUPS}
     return found
 
 
-def story_entities(weights: dict[str, float], body: str, params: ThreadParams) -> dict[int, float]:
-    """Entity keys of an article: not its credited names or agency, nor a name it drops in passing (mentioned
-    once, late, not in the title: background or a credit line the pattern missed)."""
+def story_entities(weights: dict[str, float], body: str) -> dict[int, float]:
+    """Entity keys of an article, without its credited names and agency. A credit line beyond the
+    text the store hands over (2,000 characters) is not seen here, but such a name, named once at
+    the end, weighs little anyway (salience)."""
     skip = credited(body)
-    return {key(ENTITY, e): w for e, w in weights.items() if e not in skip and w >= params.entity_min_weight}
+    return {key(ENTITY, e): w for e, w in weights.items() if e not in skip}
 
 
 def dateline(body: str) -> str | None:

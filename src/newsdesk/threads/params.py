@@ -9,9 +9,8 @@ from dataclasses import dataclass
 class ThreadParams:
     window_days: float = 16.0  # an article is compared only with thread members published this close to it
     lead_words: int = 60  # words of the body read after the title at full weight
-    body_words: int = 300  # words of the body read in all (the store hands over its first 2,000 characters)
+    body_words: int = 300  # words of the body read in all (the store hands over 2,000 characters)
     body_weight: float = 0.3  # weight of a body word after the lead
-    entity_min_weight: float = 0.0  # entities weighing less (salience: once, late, not in the title) are dropped
     title_weight: float = 2.0  # a title word counts as this many body words
     max_terms: int = 40  # strongest terms kept per article (the candidate index and the vectors)
     text_weight: float = 0.7  # share of the text cosine in an article-to-article similarity
