@@ -149,5 +149,5 @@ def test_credit_lines_bylines_and_the_agency_are_no_signal() -> None:
     reporter = make_entity_id("tomas greve", "PERSON")
     weights = {union: 1.0, reporter: 0.5, make_entity_id("ruth penhale", "PERSON"): 0.5,
                make_entity_id("ilse marr", "PERSON"): 0.5, make_entity_id("newswire", "ORG"): 0.5}
-    assert list(story_entities(weights, STORY_A).values()) == [1.0]
-    assert len(story_entities({reporter: 0.5}, "Tomas Greve said the strike ended.")) == 1
+    assert list(story_entities(weights, STORY_A, DEFAULT).values()) == [1.0]
+    assert len(story_entities({reporter: 0.5}, "Tomas Greve said the strike ended.", DEFAULT)) == 1

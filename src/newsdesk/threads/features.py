@@ -105,12 +105,15 @@ def credited(body: str) -> set[str]:
     return found
 
 
-def story_entities(weights: dict[str, float], body: str) -> dict[int, float]:
-    """Entity keys of an article, without its credited names and agency. A credit line beyond the
-    text the store hands over (2,000 characters) is not seen here, but such a name, named once at
-    the end, weighs little anyway (salience)."""
+def story_entities(weights: dict[str, float], body: str, params: ThreadParams) -> dict[int, float]:
+    """Entity keys of an article, without its credited names and agency, each weighing 1 (rarity, the
+    idf, then weighs them): a name in a background paragraph is as good a clue as one in the lead,
+    and salience as weight ranked same-thread pairs worse on both gold sets. A name only mentioned
+    once at the very end (salience below min_salience) is dropped: that is where credit lines sit,
+    and one beyond the 2,000 characters the store hands over is not seen by `credited`."""
     skip = credited(body)
-    return {key(ENTITY, e): w for e, w in weights.items() if e not in skip}
+    return {key(ENTITY, e): 1.0 for e, w in weights.items()
+            if e not in skip and w >= params.min_salience}
 
 
 def dateline(body: str) -> str | None:

@@ -42,7 +42,7 @@ def load_units(con: duckdb.DuckDBPyConnection, batch_id: str, params: ThreadPara
         place = dateline(lead)
         when, source = published_at(raw, day, ingested or datetime(1970, 1, 1))
         articles[doc_id] = Article(doc_id, when, text_terms(title, lead, params),
-                                   story_entities(ents.get(doc_id, {}), lead),
+                                   story_entities(ents.get(doc_id, {}), lead, params),
                                    key(PLACE, place) if place else None, title, outlet, source != INGESTED)
         sources[doc_id] = source
         clusters[cluster].append(doc_id)
