@@ -5,8 +5,9 @@ import json
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from newsdesk.entities.keys import make_entity_id
 from newsdesk.threads.assign import Unit, assign
-from newsdesk.threads.features import Article, dateline, published_at, text_terms
+from newsdesk.threads.features import Article, dateline, published_at, story_entities, text_terms
 from newsdesk.threads.model import Idf, Scored, ThreadState
 from newsdesk.threads.params import DEFAULT
 
@@ -121,3 +122,32 @@ def test_dateline_place() -> None:
     assert dateline("VALMORA, June 2 (Newswire) - Dock workers") == "valmora"
     assert dateline("NEW YORK (AP) — Stocks fell") == "new york"
     assert dateline("Dock workers walked out - again") is None
+
+
+STORY_A = """VALMORA, June 2 (Newswire) - Dock workers at Valmora port walked out over pay.
+
+By Tomas Greve
+
+The dockers' union said the strike would last 48 hours.
+
+(Reporting by Tomas Greve; Additional reporting by Ilse Marr; Editing by Ruth Penhale)"""
+STORY_B = """ORLENA, June 3 (Newswire) - Orlena's central bank held interest rates steady.
+
+The bank's governor said inflation was easing.
+
+(Reporting by Tomas Greve; Editing by Ruth Penhale)"""
+
+
+def test_credit_lines_bylines_and_the_agency_are_no_signal() -> None:
+    """The same reporter, editor and agency sign both stories: they share no term, and their
+    names and the agency are dropped from the entities; the story's own entity and place stay."""
+    a = text_terms("Valmora dockers strike", STORY_A, DEFAULT)
+    b = text_terms("Orlena holds rates", STORY_B, DEFAULT)
+    assert not a.keys() & b.keys()
+    assert a.keys() >= text_terms("", "valmora dock union", DEFAULT).keys()
+    union = make_entity_id("valmora dockers union", "ORG")
+    reporter = make_entity_id("tomas greve", "PERSON")
+    weights = {union: 1.0, reporter: 0.5, make_entity_id("ruth penhale", "PERSON"): 0.5,
+               make_entity_id("ilse marr", "PERSON"): 0.5, make_entity_id("newswire", "ORG"): 0.5}
+    assert list(story_entities(weights, STORY_A, DEFAULT).values()) == [1.0]
+    assert len(story_entities({reporter: 0.5}, "Tomas Greve said the strike ended.", DEFAULT)) == 1

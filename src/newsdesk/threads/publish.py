@@ -16,7 +16,18 @@ import duckdb
 from newsdesk.store import thread_keys as tk
 from newsdesk.store import thread_tables as tt
 from newsdesk.threads.assign import Unit, assign
-from newsdesk.threads.features import ENTITY, INGESTED, PLACE, TERM, Article, dateline, key, published_at, text_terms
+from newsdesk.threads.features import (
+    ENTITY,
+    INGESTED,
+    PLACE,
+    TERM,
+    Article,
+    dateline,
+    key,
+    published_at,
+    story_entities,
+    text_terms,
+)
 from newsdesk.threads.model import Idf, Scored, ThreadState
 from newsdesk.threads.params import DEFAULT, ThreadParams
 
@@ -24,14 +35,15 @@ from newsdesk.threads.params import DEFAULT, ThreadParams
 def load_units(con: duckdb.DuckDBPyConnection, batch_id: str, params: ThreadParams) -> tuple[list[Unit], dict, dict]:
     """The batch's articles grouped by copy cluster, one unit per cluster (its canonical, else its earliest)."""
     rows = tt.batch_articles(con, batch_id)
-    ents: dict[str, dict[int, float]] = defaultdict(dict)
+    ents: dict[str, dict[str, float]] = defaultdict(dict)
     for doc_id, entity_id, weight in tt.batch_entities(con, batch_id):
-        ents[doc_id][key(ENTITY, entity_id)] = float(weight)
+        ents[doc_id][entity_id] = float(weight)
     articles, clusters, canonical, sources = {}, defaultdict(list), {}, {}
     for doc_id, title, lead, raw, day, ingested, outlet, cluster, is_canonical in rows:
         place = dateline(lead)
         when, source = published_at(raw, day, ingested or datetime(1970, 1, 1))
-        articles[doc_id] = Article(doc_id, when, text_terms(title, lead, params), ents.get(doc_id, {}),
+        articles[doc_id] = Article(doc_id, when, text_terms(title, lead, params),
+                                   story_entities(ents.get(doc_id, {}), lead, params),
                                    key(PLACE, place) if place else None, title, outlet, source != INGESTED)
         sources[doc_id] = source
         clusters[cluster].append(doc_id)
