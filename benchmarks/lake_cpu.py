@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/lake_cpu.py [--n 40] [--batches 4] [--inline 0,1000]
 
 Each case runs in a fresh process of its own: the four stages of every batch (`newsdesk.pipeline.run_one`), then
-the corpus publication (search index + publish), with one worker process per stage (NEWSDESK_NER_PROCESSES=1,
+the corpus publication ("corpus": search index + publish), with one worker process per stage (NEWSDESK_NER_PROCESSES=1,
 NEWSDESK_CLEAN_WORKERS=1) so the figures do not depend on the core count. Per stage it reports the user+sys CPU
 seconds of the run process itself (where DuckDB, DuckLake and the catalog client work), of its worker processes
 (trafilatura, spaCy: the same work on both backends), and of the PostgreSQL server (the catalog's side), plus
@@ -31,7 +31,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "src"), str(REPO / "tests"), str(Path(__file__).resolve().parent)]
 
-STAGES = ("ingest", "clean", "entities", "dedup", "publish")
+# The batch stages (newsdesk.pipeline), then "corpus": the search index and publication after the last batch.
+STAGES = ("ingest", "clean", "entities", "publish", "corpus")
 
 
 def _cpu_self() -> float:
@@ -100,7 +101,7 @@ def child(batches: list[str], out: Path) -> None:
     for batch in batches:
         for name in STAGES:
             before = (_cpu_self(), _cpu_children(), attaches[0])
-            if name == "publish":
+            if name == "corpus":
                 if batch == batches[-1]:
                     store.build_search_index()
                     store.publish()
