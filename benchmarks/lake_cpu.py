@@ -10,9 +10,10 @@ seconds of the run process itself (where DuckDB, DuckLake and the catalog client
 how many lake connections (ATTACH: each reads the catalog) and catalog transactions the stage cost. Cases:
 `file` (the embedded DuckDB file), `lake` (DuckLake as shipped: rows above 10 per insert go to a Parquet file),
 `lake inline=N` (--inline: DuckLake's data_inlining_row_limit raised to N, so a small batch's inserts are stored
-in the catalog until maintenance flushes them), and two connection variants patched into the run process
-(--variants): `unsigned` (DuckDB's extension signature check off) and `reuse` (one DuckDB per process with the
-lake attached once, a cursor per connection). Tables of every lake case are compared with the file's.
+in the catalog until maintenance flushes them), and a connection variant patched into the run process
+(--variants unsigned: DuckDB's extension signature check off, what each attach's extension loading costs). The
+lake as shipped keeps one DuckDB per process and mode with the lake attached once, a cursor per connection (the
+former `reuse` variant); the cells count both. Tables of every lake case are compared with the file's.
 """
 
 from __future__ import annotations
@@ -61,15 +62,18 @@ def child(batches: list[str], out: Path) -> None:
     from newsdesk.store import lake
     from newsdesk.store.backends import open_store
 
-    attaches = [0]
-    connect = real_connect = lake.connect_lake
+    opened, attached = [0], [0]
+    connect, attach = lake.connect_lake, lake._attach
 
     def counted(*args: Any, **kwargs: Any) -> Any:
-        attaches[0] += 1
+        opened[0] += 1
         return connect(*args, **kwargs)
 
-    variant = os.environ.get("LAKE_CPU_VARIANT", "")
-    if variant == "unsigned":  # what the extensions' signature check costs: skip it (not what ships)
+    def counted_attach(*args: Any, **kwargs: Any) -> Any:
+        attached[0] += 1
+        return attach(*args, **kwargs)
+
+    if os.environ.get("LAKE_CPU_VARIANT") == "unsigned":  # the extensions' signature check off (not what ships)
         real_duckdb = lake.duckdb
 
         class Shim:
@@ -81,26 +85,15 @@ def child(batches: list[str], out: Path) -> None:
                 return real_duckdb.connect(*args, config={"allow_unsigned_extensions": "true"}, **kwargs)
 
         lake.duckdb = Shim()  # type: ignore[assignment]
-    if variant == "reuse":  # one DuckDB per process, the lake attached once, a cursor per connection
-        bases: dict[Any, Any] = {}
-
-        def reuse(settings: Any, *, snapshot: int | None = None, read_only: bool = False) -> Any:
-            key = (settings, snapshot, read_only)
-            if key not in bases:
-                bases[key] = real_connect(settings, snapshot=snapshot, read_only=read_only)
-            cur = bases[key].cursor()
-            cur.execute(f"USE {settings.name}")
-            return cur
-
-        connect = reuse  # type: ignore[assignment]
-    lake.connect_lake = counted  # type: ignore[assignment]  # counted (and, for a variant, replaced)
+    lake.connect_lake = counted  # type: ignore[assignment]
+    lake._attach = counted_attach  # type: ignore[assignment]
     settings = load_settings()
     store = open_store(settings)
     store.ensure_schema()
-    totals: dict[str, list[float]] = {s: [0.0, 0.0, 0.0] for s in STAGES}
+    totals: dict[str, list[float]] = {s: [0.0, 0.0, 0.0, 0.0] for s in STAGES}
     for batch in batches:
         for name in STAGES:
-            before = (_cpu_self(), _cpu_children(), attaches[0])
+            before = (_cpu_self(), _cpu_children(), opened[0], attached[0])
             if name == "corpus":
                 if batch == batches[-1]:
                     store.build_search_index()
@@ -109,7 +102,8 @@ def child(batches: list[str], out: Path) -> None:
                 pipeline.run_one(name, store, settings, batch)
             totals[name][0] += _cpu_self() - before[0]
             totals[name][1] += _cpu_children() - before[1]
-            totals[name][2] += attaches[0] - before[2]
+            totals[name][2] += opened[0] - before[2]
+            totals[name][3] += attached[0] - before[3]
             print(f"{batch} {name} done", file=sys.stderr, flush=True)
     out.write_text(json.dumps(totals), encoding="utf-8")
 
@@ -170,9 +164,8 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=40, help="articles per batch")
     ap.add_argument("--batches", type=int, default=4)
     ap.add_argument("--inline", default="", help="comma-separated data_inlining_row_limit values to try")
-    ap.add_argument("--variants", default="unsigned,reuse",
-                    help="lake connection variants: unsigned (no extension signature check), reuse (one DuckDB "
-                         "per process, a cursor per connection)")
+    ap.add_argument("--variants", default="",
+                    help="lake connection variants: unsigned (no extension signature check in the run process)")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args, rest = ap.parse_known_args()
     if args.child:
@@ -208,13 +201,14 @@ def main() -> None:
                 results[label] = (per_stage, pg, xacts, wall, tables)
                 print(f"{label} done in {wall:.0f} s (load average {os.getloadavg()[0]:.1f})", flush=True)
             print(f"\n{args.batches} batches x {args.n} articles; CPU seconds (user+sys): run process / workers / "
-                  "PostgreSQL; lake connections opened")
-            print(f"{'case':18s} " + " ".join(f"{s:>22s}" for s in STAGES) + f" {'total':>8s} {'catalog xacts':>13s}")
+                  "PostgreSQL; (lake connections opened / DuckDB databases that attached the lake)")
+            print(f"{'case':18s} " + " ".join(f"{s:>25s}" for s in STAGES) + f" {'total':>8s} {'catalog xacts':>13s}")
             reference = results["file"][4]
             for label, (per_stage, pg, xacts, _, tables) in results.items():
-                cells = [f"{v[0]:6.1f} /{v[1]:6.1f} ({int(v[2]):3d})" for v in (per_stage[s] for s in STAGES)]
+                cells = [f"{v[0]:6.1f} /{v[1]:6.1f} ({int(v[2]):3d}/{int(v[3]):2d})"
+                         for v in (per_stage[s] for s in STAGES)]
                 total = sum(v[0] + v[1] for v in per_stage.values()) + pg
-                print(f"{label:18s} " + " ".join(f"{c:>22s}" for c in cells) + f" {total:8.1f} {xacts:13d}"
+                print(f"{label:18s} " + " ".join(f"{c:>25s}" for c in cells) + f" {total:8.1f} {xacts:13d}"
                       f"   PostgreSQL {pg:.1f} s; tables equal to file: {tables == reference}")
     finally:
         server.stop()
