@@ -3,15 +3,17 @@
     .venv/bin/python benchmarks/lake_cpu.py [--n 40] [--batches 4] [--inline 0,1000]
 
 Each case runs in a fresh process of its own: the four stages of every batch (`newsdesk.pipeline.run_one`), then
-the corpus publication ("corpus": search index + publish), with one worker process per stage (NEWSDESK_NER_PROCESSES=1,
-NEWSDESK_CLEAN_WORKERS=1) so the figures do not depend on the core count. Per stage it reports the user+sys CPU
+the corpus publication ("corpus": search index + publish), with one worker process per stage
+(NEWSDESK_NER_PROCESSES=1, NEWSDESK_CLEAN_WORKERS=1) so the figures do not depend on the core count. Per stage it reports the user+sys CPU
 seconds of the run process itself (where DuckDB, DuckLake and the catalog client work), of its worker processes
 (trafilatura, spaCy: the same work on both backends), and of the PostgreSQL server (the catalog's side), plus
-how many lake connections (ATTACH: each reads the catalog) and catalog transactions the stage cost. Cases:
+how many lake connections it opened and how many DuckDBs attached the lake (an ATTACH loads the extensions and
+reads the catalog), and the catalog transactions of the whole case. Cases:
 `file` (the embedded DuckDB file), `lake` (DuckLake as shipped: rows above 10 per insert go to a Parquet file),
 `lake inline=N` (--inline: DuckLake's data_inlining_row_limit raised to N, so a small batch's inserts are stored
-in the catalog until maintenance flushes them), and a connection variant patched into the run process
-(--variants unsigned: DuckDB's extension signature check off, what each attach's extension loading costs). The
+in the catalog until maintenance flushes them), and connection variants patched into the run process
+(--variants unsigned: DuckDB's extension signature check off, what each attach's extension loading costs;
+threads1: the lake's DuckDB on one thread, what idle worker threads cost on many tiny catalog queries). The
 lake as shipped keeps one DuckDB per process and mode with the lake attached once, a cursor per connection (the
 former `reuse` variant); the cells count both. Tables of every lake case are compared with the file's.
 """
@@ -71,7 +73,10 @@ def child(batches: list[str], out: Path) -> None:
 
     def counted_attach(*args: Any, **kwargs: Any) -> Any:
         attached[0] += 1
-        return attach(*args, **kwargs)
+        con = attach(*args, **kwargs)
+        if os.environ.get("LAKE_CPU_VARIANT") == "threads1":  # one DuckDB thread for the lake (not what ships)
+            con.execute("SET threads = 1")
+        return con
 
     if os.environ.get("LAKE_CPU_VARIANT") == "unsigned":  # the extensions' signature check off (not what ships)
         real_duckdb = lake.duckdb
@@ -165,7 +170,8 @@ def main() -> None:
     ap.add_argument("--batches", type=int, default=4)
     ap.add_argument("--inline", default="", help="comma-separated data_inlining_row_limit values to try")
     ap.add_argument("--variants", default="",
-                    help="lake connection variants: unsigned (no extension signature check in the run process)")
+                    help="lake connection variants: unsigned (no extension signature check in the run process), "
+                         "threads1 (the run process's lake DuckDB on one thread)")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args, rest = ap.parse_known_args()
     if args.child:
