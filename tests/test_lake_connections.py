@@ -1,7 +1,8 @@
-"""The lake's connection cache (newsdesk.store.lake.connect_lake): one DuckDB per process with the lake attached
-once, a cursor per connection; separate databases for pinned snapshots; never shared across a fork; let go after
-a catalog error, so a PostgreSQL restart between two calls of one process recovers. Real PostgreSQL (its own
-server here: the tests stop and start it), real DuckLake."""
+"""The lake's connection cache (newsdesk.store.lake.connect_lake): one DuckDB per process with the
+lake attached once, a cursor per connection; separate databases for pinned snapshots; never shared
+across a fork; let go after a catalog error, so a PostgreSQL restart between two calls of one
+process recovers. Real PostgreSQL (its own server here: the tests stop and start it), real
+DuckLake."""
 
 from __future__ import annotations
 
@@ -18,12 +19,19 @@ import pytest
 from pgserver import PgServer, start_server_or_skip
 
 from newsdesk.config import StoreSettings
-from newsdesk.store.lake import LakeSettings, connect_lake, current_snapshot, forget, init_lake, run_transaction
+from newsdesk.store.lake import (
+    LakeSettings,
+    connect_lake,
+    current_snapshot,
+    forget,
+    init_lake,
+    run_transaction,
+)
 from newsdesk.store.lake_store import LakeStore
 
 pytestmark = pytest.mark.slow  # a PostgreSQL server of its own, stopped and started
 
-PROBE = "memory.main.attach_probe"  # a table in the DuckDB itself, outside the lake: who shares the database
+PROBE = "memory.main.attach_probe"  # in the DuckDB itself, outside the lake: who shares it
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +58,7 @@ def _probed(con: duckdb.DuckDBPyConnection) -> bool:
 
 def _stop(server: PgServer) -> None:
     assert server.process is not None
-    server.process.send_signal(signal.SIGQUIT)  # immediate shutdown: the catalog sessions die mid-flight
+    server.process.send_signal(signal.SIGQUIT)  # immediate shutdown: catalog sessions die
     server.process.wait(timeout=30)
 
 
@@ -58,7 +66,8 @@ def _start(server: PgServer) -> None:
     with open(server.log, "ab") as log:
         server.process = subprocess.Popen(
             [str(server.bin_dir / "postgres"), "-D", str(server.data), "-p", str(server.port),
-             "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "fsync=off"],
+             "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=",
+             "-c", "fsync=off"],
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
             **server._as_user)  # type: ignore[arg-type]
     server._wait_ready()
@@ -71,7 +80,7 @@ def test_connections_share_one_attach_but_not_transactions(settings: LakeSetting
     assert _probed(b)  # one DuckDB: the lake was attached once for both
     a.execute("BEGIN TRANSACTION")
     a.execute("INSERT INTO items VALUES (1)")
-    assert b.execute("SELECT count(*) FROM items").fetchall() == [(0,)]  # a's transaction is a's own
+    assert b.execute("SELECT count(*) FROM items").fetchall() == [(0,)]  # a's own transaction
     a.execute("COMMIT")
     assert b.execute("SELECT count(*) FROM items").fetchall() == [(1,)]
     a.close()  # closes the cursor only
@@ -95,8 +104,8 @@ def test_threads_write_through_their_own_cursors(settings: LakeSettings) -> None
         try:
             con = connect_lake(settings)
             for r in range(5):
-                run_transaction(con, lambda c, r=r: c.execute("INSERT INTO items VALUES (?)", [k * 100 + r]),
-                                backoff=0.01)
+                run_transaction(con, lambda c, r=r: c.execute("INSERT INTO items VALUES (?)",
+                                                              [k * 100 + r]), backoff=0.01)
             con.close()
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
@@ -145,7 +154,8 @@ def test_a_forked_child_attaches_its_own(settings: LakeSettings) -> None:
     assert out.get(timeout=120) == (False, 1)  # not the parent's database, and the lake read fine
     child.join(60)
     assert child.exitcode == 0
-    run_transaction(con, lambda c: c.execute("INSERT INTO items VALUES (8)"))  # the parent's catalog lives on
+    # the parent's catalog sessions live on
+    run_transaction(con, lambda c: c.execute("INSERT INTO items VALUES (8)"))
     assert con.execute("SELECT count(*) FROM items").fetchall() == [(2,)]
     con.close()
 
@@ -157,7 +167,7 @@ def test_a_catalog_restart_between_two_calls_recovers(own_server: PgServer, sett
                                    lake_name=settings.name, catalog_retry_s=60.0))
     store.write(lambda c: c.execute("INSERT INTO items VALUES (1)"))
     with store.read() as con:
-        con.execute(f"CREATE TABLE {PROBE} AS SELECT 1 AS i")  # marks the process's read-only database
+        con.execute(f"CREATE TABLE {PROBE} AS SELECT 1 AS i")  # marks the read-only database
 
     _stop(own_server)  # down when the next call starts: it waits, then attaches anew
     restarter = threading.Timer(3.0, _start, args=(own_server,))
@@ -170,7 +180,7 @@ def test_a_catalog_restart_between_two_calls_recovers(own_server: PgServer, sett
         assert con.execute("SELECT list(i ORDER BY i) FROM items").fetchall() == [([1, 2],)]
         assert not _probed(con)  # the catalog error let go of the cached database: this one is new
 
-    _stop(own_server)  # restarted between two calls: the cached database's catalog sessions are gone
+    _stop(own_server)  # restarted between two calls: the cached catalog sessions are gone
     _start(own_server)
     store.write(lambda c: c.execute("INSERT INTO items VALUES (3)"))
     with store.read() as con:

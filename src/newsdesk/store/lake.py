@@ -76,10 +76,11 @@ def sql_literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-# One DuckDB per process, lake and attach mode, with the extensions loaded and the lake attached once: loading
-# them costs ~0.4 s of CPU per database (DuckDB checks each extension's signature), more than most stages' SQL.
-# Every connect_lake is a cursor of it (its own connection and transaction). Keyed by pid: a forked child never
-# uses nor closes its parent's database (closing would end the parent's catalog sessions on the shared sockets).
+# One DuckDB per process, lake and attach mode, with the extensions loaded and the lake attached
+# once: loading them costs ~0.4 s of CPU per database (DuckDB checks each extension's signature),
+# more than most stages' SQL. Every connect_lake is a cursor of it (its own connection and
+# transaction). Keyed by pid: a forked child never uses nor closes its parent's database (closing
+# it would end the parent's catalog sessions on the sockets they share).
 _Key = tuple[int, LakeSettings, int | None, bool]  # pid, lake, pinned snapshot, read-only
 _SHARED: dict[_Key, duckdb.DuckDBPyConnection] = {}
 _SHARED_LOCK = threading.Lock()
@@ -88,13 +89,15 @@ _PINNED_KEPT = 4  # databases pinned to a snapshot kept per process (the oldest 
 
 def connect_lake(settings: LakeSettings, *, snapshot: int | None = None,
                  read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """A connection (its own transactions) to the lake, in USE. `snapshot` pins the whole lake to snapshot N
-    (read-only, "the corpus as of N"); otherwise each transaction sees the latest commit at its start.
+    """A connection (its own transactions) to the lake, in USE. `snapshot` pins the whole lake to
+    snapshot N (read-only, "the corpus as of N"); otherwise each transaction sees the latest commit
+    at its start.
 
-    It is a cursor of this process's DuckDB for the lake and mode: close() closes the cursor only. Global
-    settings (memory_limit, temp_directory) set on it apply to that whole DuckDB. After a catalog error that
-    is_unreachable() recognises, call forget() (retry_unreachable does) so the next call attaches anew.
-    Attaching a lake whose catalog does not exist yet creates it: call init_lake first (once per lake).
+    It is a cursor of this process's DuckDB for the lake and mode: close() closes the cursor only.
+    Global settings (memory_limit, temp_directory) set on it apply to that whole DuckDB. After a
+    catalog error that is_unreachable() recognises, call forget() (retry_unreachable does) so the
+    next call attaches anew. Attaching a lake whose catalog does not exist yet creates it: call
+    init_lake first (once per lake).
     """
     key: _Key = (os.getpid(), settings, snapshot, read_only or snapshot is not None)
     with _SHARED_LOCK:
@@ -116,9 +119,10 @@ def connect_lake(settings: LakeSettings, *, snapshot: int | None = None,
 
 
 def forget(settings: LakeSettings | None = None) -> None:
-    """Let go of this process's attached DuckDB(s) for `settings` (all lakes: None), so the next connect_lake
-    attaches anew: after a catalog restart the attached catalog's sessions may be dead. Not closed: cursors
-    still open on them keep working or fail on their own, and the database goes when the last one closes."""
+    """Let go of this process's attached DuckDB(s) for `settings` (all lakes: None), so the next
+    connect_lake attaches anew: after a catalog restart the attached catalog's sessions may be
+    dead. Not closed: cursors still open on them keep working or fail on their own, and the
+    database goes when the last one closes."""
     with _SHARED_LOCK:
         for key in [k for k in _SHARED if k[0] == os.getpid() and settings in (None, k[1])]:
             del _SHARED[key]
@@ -132,7 +136,8 @@ def _after_fork_in_child() -> None:
 os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
-def _attach(settings: LakeSettings, snapshot: int | None, read_only: bool) -> duckdb.DuckDBPyConnection:
+def _attach(settings: LakeSettings, snapshot: int | None,
+            read_only: bool) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     try:
         prepare_storage(con, settings)
@@ -235,7 +240,7 @@ def retry_unreachable(fn: Callable[[], T], budget_s: float, what: str) -> T:
         except Exception as exc:
             if not is_unreachable(exc):
                 raise
-            forget()  # which lake failed is not known here; re-attaching the others costs a little CPU only
+            forget()  # which lake failed is unknown here; re-attaching the others costs little
             left = deadline - time.monotonic()
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
             if left <= 0:
@@ -250,9 +255,10 @@ def retry_unreachable(fn: Callable[[], T], budget_s: float, what: str) -> T:
 @dataclass(frozen=True)
 class Committed(Generic[T]):
     """What run_transaction returns: fn's value, how many conflicts it retried, and the snapshot the commit made
-    (None when the transaction changed nothing, so DuckLake wrote no snapshot). DuckLake tracks the last commit
-    per attached lake, which every connection of a process shares: should another thread of the process commit
-    to the same lake at the same moment, `snapshot` may name that commit instead."""
+    (None when the transaction changed nothing, so DuckLake wrote no snapshot). DuckLake tracks the
+    last commit per attached lake, which every connection of a process shares: should another
+    thread of the process commit to the same lake at the same moment, `snapshot` may name that
+    commit instead."""
 
     value: T
     retries: int
@@ -311,7 +317,7 @@ def _catalog_name(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def _last_committed(con: duckdb.DuckDBPyConnection) -> int | None:
-    # The snapshot this process's last commit on the lake created (not another process's; see Committed).
+    # The snapshot the last commit of this process on the lake made (see Committed).
     row = con.execute("FROM ducklake_last_committed_snapshot(?)", [_catalog_name(con)]).fetchone()
     return None if row is None else row[0]
 

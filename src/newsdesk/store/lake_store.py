@@ -75,8 +75,8 @@ class LakeStore(Store):
         return con
 
     def _configure(self, con: Connection, memory: str) -> None:
-        # Global settings of the process's shared lake DuckDB (lake.connect_lake): the cap of the work about to
-        # run. Stages of a process run one after another, so each runs under its own cap, as on the file.
+        # Global settings of the process's shared lake DuckDB (lake.connect_lake): the cap of the
+        # work about to run. A process's stages run one after another, each under its own cap.
         con.execute("SET memory_limit = ?", [self.settings.memory.limit(memory)])
         con.execute("SET temp_directory = ?", [str(spill_dir(Path(self.settings.db_path)))])
         con.execute("SET preserve_insertion_order = false")
@@ -109,8 +109,8 @@ class LakeStore(Store):
             return fn(con)
 
         def attempt() -> T:
-            # A fresh connection per attempt; after a catalog error retry_unreachable has let go of the attached
-            # lake (lake.forget), so the next attempt attaches anew.
+            # A fresh connection per attempt; after a catalog error retry_unreachable has let go of
+            # the attached lake (lake.forget), so the next attempt attaches anew.
             con = self._connect(read_only=False, memory=memory)
             try:
                 return lake.run_transaction(con, body, label=message or "write", message=message).value
