@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -9,7 +10,7 @@ from typing import Any, TypeVar
 import dagster as dg
 
 from newsdesk.config import Settings, SettingsError, load_settings
-from newsdesk.errors import TransientError, UserError
+from newsdesk.errors import ServiceUnavailable, TransientError, UserError
 from newsdesk.store.store import Store
 
 T = TypeVar("T")
@@ -80,6 +81,14 @@ def _plain(value: object) -> str | int | float | bool | None:
 
 
 def ask(store: Store, question: Callable[..., T], *args: Any) -> T:
-    """One of newsdesk.store.queries on a short read connection."""
-    with store.read() as con:
-        return question(con, *args)
+    """One of newsdesk.store.queries on a short read connection; asked again (it only reads) when
+    the lake catalog went away in the middle of it, within the catalog retry budget."""
+    deadline = time.monotonic() + store.settings.catalog_retry_s
+    while True:
+        try:
+            with store.read() as con:
+                return question(con, *args)
+        except ServiceUnavailable:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(1.0)  # the next read's connection waits for the catalog itself

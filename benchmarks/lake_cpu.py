@@ -1,18 +1,24 @@
 """CPU of the lake vs the embedded file for the same batches, per stage (printed, not a test; issue 22).
 
     .venv/bin/python benchmarks/lake_cpu.py [--n 40] [--batches 4] [--inline 0,1000]
+                                            [--variants unsigned,threads1]
 
-Each case runs in a fresh process of its own: the four stages of every batch (`newsdesk.pipeline.run_one`), then
-the corpus publication (search index + publish), with one worker process per stage (NEWSDESK_NER_PROCESSES=1,
-NEWSDESK_CLEAN_WORKERS=1) so the figures do not depend on the core count. Per stage it reports the user+sys CPU
-seconds of the run process itself (where DuckDB, DuckLake and the catalog client work), of its worker processes
-(trafilatura, spaCy: the same work on both backends), and of the PostgreSQL server (the catalog's side), plus
-how many lake connections (ATTACH: each reads the catalog) and catalog transactions the stage cost. Cases:
-`file` (the embedded DuckDB file), `lake` (DuckLake as shipped: rows above 10 per insert go to a Parquet file),
-`lake inline=N` (--inline: DuckLake's data_inlining_row_limit raised to N, so a small batch's inserts are stored
-in the catalog until maintenance flushes them), and two connection variants patched into the run process
-(--variants): `unsigned` (DuckDB's extension signature check off) and `reuse` (one DuckDB per process with the
-lake attached once, a cursor per connection). Tables of every lake case are compared with the file's.
+Each case runs in a fresh process of its own: the four stages of every batch
+(`newsdesk.pipeline.run_one`), then the corpus publication ("corpus": search index + publish), with
+one worker process per stage (NEWSDESK_NER_PROCESSES=1, NEWSDESK_CLEAN_WORKERS=1) so the figures do
+not depend on the core count. Per stage it reports the user+sys CPU seconds of the run process
+itself (where DuckDB, DuckLake and the catalog client work), of its worker processes (trafilatura,
+spaCy: the same work on both backends), and of the PostgreSQL server (the catalog's side), how many
+lake connections the stage opened and how many DuckDBs attached the lake in it (an ATTACH loads the
+extensions and reads the catalog), and the catalog transactions of the whole case.
+
+Cases: `file` (the embedded DuckDB file); `lake` (DuckLake as shipped: one DuckDB per process and
+mode with the lake attached once, a cursor per connection; rows above 10 per insert go to a Parquet
+file); `lake inline=N` (--inline: DuckLake's data_inlining_row_limit raised to N, so a small
+batch's inserts are stored in the catalog until maintenance flushes them); variants patched into
+the run process (--variants): `unsigned` (DuckDB's extension signature check off: what loading the
+extensions costs) and `threads1` (the lake's DuckDB on one thread: what idle worker threads cost on
+many small catalog queries). Tables of every lake case are compared with the file's.
 """
 
 from __future__ import annotations
@@ -31,7 +37,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "src"), str(REPO / "tests"), str(Path(__file__).resolve().parent)]
 
-STAGES = ("ingest", "clean", "entities", "dedup", "publish")
+# The batch stages (newsdesk.pipeline), then "corpus": search index and publication after the last.
+STAGES = ("ingest", "clean", "entities", "publish", "corpus")
 
 
 def _cpu_self() -> float:
@@ -60,15 +67,21 @@ def child(batches: list[str], out: Path) -> None:
     from newsdesk.store import lake
     from newsdesk.store.backends import open_store
 
-    attaches = [0]
-    connect = real_connect = lake.connect_lake
+    opened, attached = [0], [0]
+    connect, attach = lake.connect_lake, lake._attach
 
     def counted(*args: Any, **kwargs: Any) -> Any:
-        attaches[0] += 1
+        opened[0] += 1
         return connect(*args, **kwargs)
 
-    variant = os.environ.get("LAKE_CPU_VARIANT", "")
-    if variant == "unsigned":  # what the extensions' signature check costs: skip it (not what ships)
+    def counted_attach(*args: Any, **kwargs: Any) -> Any:
+        attached[0] += 1
+        con = attach(*args, **kwargs)
+        if os.environ.get("LAKE_CPU_VARIANT") == "threads1":  # one lake thread (not what ships)
+            con.execute("SET threads = 1")
+        return con
+
+    if os.environ.get("LAKE_CPU_VARIANT") == "unsigned":  # signature check off (not what ships)
         real_duckdb = lake.duckdb
 
         class Shim:
@@ -77,30 +90,20 @@ def child(batches: list[str], out: Path) -> None:
 
             @staticmethod
             def connect(*args: Any, **kwargs: Any) -> Any:
-                return real_duckdb.connect(*args, config={"allow_unsigned_extensions": "true"}, **kwargs)
+                config = {**kwargs.pop("config", {}), "allow_unsigned_extensions": "true"}
+                return real_duckdb.connect(*args, **{**kwargs, "config": config})
 
         lake.duckdb = Shim()  # type: ignore[assignment]
-    if variant == "reuse":  # one DuckDB per process, the lake attached once, a cursor per connection
-        bases: dict[Any, Any] = {}
-
-        def reuse(settings: Any, *, snapshot: int | None = None, read_only: bool = False) -> Any:
-            key = (settings, snapshot, read_only)
-            if key not in bases:
-                bases[key] = real_connect(settings, snapshot=snapshot, read_only=read_only)
-            cur = bases[key].cursor()
-            cur.execute(f"USE {settings.name}")
-            return cur
-
-        connect = reuse  # type: ignore[assignment]
-    lake.connect_lake = counted  # type: ignore[assignment]  # counted (and, for a variant, replaced)
+    lake.connect_lake = counted
+    lake._attach = counted_attach
     settings = load_settings()
     store = open_store(settings)
     store.ensure_schema()
-    totals: dict[str, list[float]] = {s: [0.0, 0.0, 0.0] for s in STAGES}
+    totals: dict[str, list[float]] = {s: [0.0, 0.0, 0.0, 0.0] for s in STAGES}
     for batch in batches:
         for name in STAGES:
-            before = (_cpu_self(), _cpu_children(), attaches[0])
-            if name == "publish":
+            before = (_cpu_self(), _cpu_children(), opened[0], attached[0])
+            if name == "corpus":
                 if batch == batches[-1]:
                     store.build_search_index()
                     store.publish()
@@ -108,7 +111,8 @@ def child(batches: list[str], out: Path) -> None:
                 pipeline.run_one(name, store, settings, batch)
             totals[name][0] += _cpu_self() - before[0]
             totals[name][1] += _cpu_children() - before[1]
-            totals[name][2] += attaches[0] - before[2]
+            totals[name][2] += opened[0] - before[2]
+            totals[name][3] += attached[0] - before[3]
             print(f"{batch} {name} done", file=sys.stderr, flush=True)
     out.write_text(json.dumps(totals), encoding="utf-8")
 
@@ -150,8 +154,10 @@ def run_case(root: Path, land: Path, batches: list[str], catalog: str | None, in
             from newsdesk.store.lake import LakeSettings, init_lake
 
             settings = LakeSettings(catalog=catalog, data_path=str(root / "lake"), name="newsdesk")
-            init_lake(settings, lambda c: c.execute("CALL newsdesk.set_option('data_inlining_row_limit', ?)",
-                                                    [inline]))
+            def set_inlining(c: Any) -> None:
+                c.execute("CALL newsdesk.set_option('data_inlining_row_limit', ?)", [inline])
+
+            init_lake(settings, set_inlining)
     out = root / "cpu.json"
     pg_before = _pg_cpu(server)
     xacts = _catalog_xacts(catalog) if catalog else 0
@@ -169,9 +175,9 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=40, help="articles per batch")
     ap.add_argument("--batches", type=int, default=4)
     ap.add_argument("--inline", default="", help="comma-separated data_inlining_row_limit values to try")
-    ap.add_argument("--variants", default="unsigned,reuse",
-                    help="lake connection variants: unsigned (no extension signature check), reuse (one DuckDB "
-                         "per process, a cursor per connection)")
+    ap.add_argument("--variants", default="",
+                    help="lake connection variants: unsigned (no extension signature check in the "
+                         "run process), threads1 (the run process's lake DuckDB on one thread)")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args, rest = ap.parse_known_args()
     if args.child:
@@ -183,7 +189,9 @@ def main() -> None:
     from test_lake_pipeline import _lake_digest, digest
 
     names = [f"b{i + 1}" for i in range(args.batches)]
-    server = PgServer(pg_bin_dir())  # type: ignore[arg-type]
+    bin_dir = pg_bin_dir()
+    assert bin_dir is not None, "PostgreSQL server binaries not found (scripts/install_postgres.sh)"
+    server = PgServer(bin_dir)
     server.start()
     try:
         with tempfile.TemporaryDirectory(prefix="newsdesk-lake-cpu-") as tmp:
@@ -207,13 +215,16 @@ def main() -> None:
                 results[label] = (per_stage, pg, xacts, wall, tables)
                 print(f"{label} done in {wall:.0f} s (load average {os.getloadavg()[0]:.1f})", flush=True)
             print(f"\n{args.batches} batches x {args.n} articles; CPU seconds (user+sys): run process / workers / "
-                  "PostgreSQL; lake connections opened")
-            print(f"{'case':18s} " + " ".join(f"{s:>22s}" for s in STAGES) + f" {'total':>8s} {'catalog xacts':>13s}")
+                  "PostgreSQL; (lake connections opened / DuckDB databases that attached the lake)")
+            print(f"{'case':18s} " + " ".join(f"{s:>25s}" for s in STAGES)
+                  + f" {'total':>8s} {'catalog xacts':>13s}")
             reference = results["file"][4]
             for label, (per_stage, pg, xacts, _, tables) in results.items():
-                cells = [f"{v[0]:6.1f} /{v[1]:6.1f} ({int(v[2]):3d})" for v in (per_stage[s] for s in STAGES)]
+                cells = [f"{v[0]:6.1f} /{v[1]:6.1f} ({int(v[2]):3d}/{int(v[3]):2d})"
+                         for v in (per_stage[s] for s in STAGES)]
                 total = sum(v[0] + v[1] for v in per_stage.values()) + pg
-                print(f"{label:18s} " + " ".join(f"{c:>22s}" for c in cells) + f" {total:8.1f} {xacts:13d}"
+                print(f"{label:18s} " + " ".join(f"{c:>25s}" for c in cells)
+                      + f" {total:8.1f} {xacts:13d}"
                       f"   PostgreSQL {pg:.1f} s; tables equal to file: {tables == reference}")
     finally:
         server.stop()

@@ -9,6 +9,7 @@ import logging
 import os
 import random
 import re
+import threading
 import time
 import zlib
 from collections.abc import Callable
@@ -75,27 +76,78 @@ def sql_literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+# One DuckDB per process, lake and attach mode, with the extensions loaded and the lake attached
+# once: loading them costs ~0.4 s of CPU per database (DuckDB checks each extension's signature),
+# more than most stages' SQL. Every connect_lake is a cursor of it (its own connection and
+# transaction). Keyed by pid: a forked child never uses nor closes its parent's database (closing
+# it would end the parent's catalog sessions on the sockets they share).
+_Key = tuple[int, LakeSettings, int | None, bool]  # pid, lake, pinned snapshot, read-only
+_SHARED: dict[_Key, duckdb.DuckDBPyConnection] = {}
+_SHARED_LOCK = threading.Lock()
+_PINNED_KEPT = 4  # databases pinned to a snapshot kept per process (the oldest is let go first)
+
+
 def connect_lake(settings: LakeSettings, *, snapshot: int | None = None,
                  read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with the lake attached and in USE. `snapshot` pins the whole lake to snapshot N
-    (read-only, "the corpus as of N"); otherwise each transaction sees the latest commit at its start.
+    """A connection (its own transactions) to the lake, in USE. `snapshot` pins the whole lake to
+    snapshot N (read-only, "the corpus as of N"); otherwise each transaction sees the latest commit
+    at its start.
 
-    Attaching a lake whose catalog does not exist yet creates it: call init_lake first (once per lake).
+    It is a cursor of this process's DuckDB for the lake and mode: close() closes the cursor only.
+    Global settings (memory_limit, temp_directory) set on it apply to that whole DuckDB. After a
+    catalog error that is_unreachable() recognises, call forget() (retry_unreachable does) so the
+    next call attaches anew. Attaching a lake whose catalog does not exist yet creates it: call
+    init_lake first (once per lake).
     """
+    key: _Key = (os.getpid(), settings, snapshot, read_only or snapshot is not None)
+    with _SHARED_LOCK:
+        base = _SHARED.get(key)
+        if base is None:
+            base = _SHARED[key] = _attach(settings, snapshot, read_only=key[3])
+            pinned = [k for k in _SHARED if k[0] == key[0] and k[2] is not None]
+            for old in pinned[:-_PINNED_KEPT]:  # dicts keep insertion order: oldest first
+                del _SHARED[old]  # its open cursors keep it alive until they close
+        con = base.cursor()
+    try:
+        con.execute(f"USE {settings.name}")
+    except BaseException as exc:
+        con.close()
+        if is_unreachable(exc):
+            forget(settings)
+        raise
+    return con
+
+
+def forget(settings: LakeSettings | None = None) -> None:
+    """Let go of this process's attached DuckDB(s) for `settings` (all lakes: None), so the next
+    connect_lake attaches anew: after a catalog restart the attached catalog's sessions may be
+    dead. Not closed: cursors still open on them keep working or fail on their own, and the
+    database goes when the last one closes."""
+    with _SHARED_LOCK:
+        for key in [k for k in _SHARED if k[0] == os.getpid() and settings in (None, k[1])]:
+            del _SHARED[key]
+
+
+def _after_fork_in_child() -> None:
+    global _SHARED_LOCK
+    _SHARED_LOCK = threading.Lock()  # another thread of the parent may have held it at the fork
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def _attach(settings: LakeSettings, snapshot: int | None,
+            read_only: bool) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     try:
-        for name in ("ducklake", "postgres") + (("httpfs",) if settings.is_remote_data else ()):
-            load_extension(con, name)
-        if settings.data_path.startswith("s3://"):
-            _s3_secret(con, settings)
+        prepare_storage(con, settings)
         options = [f"DATA_PATH {sql_literal(settings.data_path)}"]
         if snapshot is not None:
             options.append(f"SNAPSHOT_VERSION {int(snapshot)}")
-        if read_only or snapshot is not None:
+        if read_only:
             options.append("READ_ONLY")
         con.execute(f"ATTACH {sql_literal('ducklake:postgres:' + settings.catalog)} AS {settings.name} "
                     f"({', '.join(options)})")
-        con.execute(f"USE {settings.name}")
     except BaseException:
         con.close()
         raise
@@ -188,6 +240,7 @@ def retry_unreachable(fn: Callable[[], T], budget_s: float, what: str) -> T:
         except Exception as exc:
             if not is_unreachable(exc):
                 raise
+            forget()  # which lake failed is unknown here; re-attaching the others costs little
             left = deadline - time.monotonic()
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
             if left <= 0:
@@ -202,7 +255,10 @@ def retry_unreachable(fn: Callable[[], T], budget_s: float, what: str) -> T:
 @dataclass(frozen=True)
 class Committed(Generic[T]):
     """What run_transaction returns: fn's value, how many conflicts it retried, and the snapshot the commit made
-    (None when the transaction changed nothing, so DuckLake wrote no snapshot)."""
+    (None when the transaction changed nothing, so DuckLake wrote no snapshot). DuckLake tracks the
+    last commit per attached lake, which every connection of a process shares: should another
+    thread of the process commit to the same lake at the same moment, `snapshot` may name that
+    commit instead."""
 
     value: T
     retries: int
@@ -220,12 +276,15 @@ def run_transaction(target: LakeSettings | duckdb.DuckDBPyConnection,
     own = isinstance(target, LakeSettings)
     con = connect_lake(target) if isinstance(target, LakeSettings) else target
     try:
-        before = _last_committed(con)
         for attempt in range(retries + 1):
             con.execute("BEGIN TRANSACTION")
             try:
+                # Inside the transaction: a lake statement outside one opens a transaction of its
+                # own, which reads the catalog (~5 ms of CPU each).
+                name = _catalog_name(con)
+                before = _last_committed(con, name)
                 if message is not None:
-                    con.execute(f"CALL {_catalog_name(con)}.set_commit_message('newsdesk', ?)", [message])
+                    con.execute(f"CALL {name}.set_commit_message('newsdesk', ?)", [message])
                 value = fn(con)
                 con.execute("COMMIT")
             except Exception as exc:
@@ -239,7 +298,7 @@ def run_transaction(target: LakeSettings | duckdb.DuckDBPyConnection,
                          label, str(exc).splitlines()[-1][:160], attempt + 1, retries, wait)
                 time.sleep(wait)
                 continue
-            after = _last_committed(con)
+            after = _last_committed(con, name)
             if attempt:
                 log.info("%s: committed after %d conflict retries (snapshot %s)", label, attempt, after)
             return Committed(value, attempt, after if after != before else None)
@@ -260,9 +319,9 @@ def _catalog_name(con: duckdb.DuckDBPyConnection) -> str:
     return str(con.execute("SELECT current_database()").fetchall()[0][0])
 
 
-def _last_committed(con: duckdb.DuckDBPyConnection) -> int | None:
-    # The snapshot this connection's own last commit created (not a later writer's).
-    row = con.execute("FROM ducklake_last_committed_snapshot(?)", [_catalog_name(con)]).fetchone()
+def _last_committed(con: duckdb.DuckDBPyConnection, name: str) -> int | None:
+    # The snapshot the last commit of this process on the lake made (see Committed).
+    row = con.execute("FROM ducklake_last_committed_snapshot(?)", [name]).fetchone()
     return None if row is None else row[0]
 
 

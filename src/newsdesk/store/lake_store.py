@@ -71,10 +71,15 @@ class LakeStore(Store):
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise UserError(f"cannot open {self.describe()}: {first}; check NEWSDESK_LAKE_CATALOG and that "
                             "PostgreSQL is running") from None
+        self._configure(con, memory)
+        return con
+
+    def _configure(self, con: Connection, memory: str) -> None:
+        # Global settings of the process's shared lake DuckDB (lake.connect_lake): the cap of the
+        # work about to run. A process's stages run one after another, each under its own cap.
         con.execute("SET memory_limit = ?", [self.settings.memory.limit(memory)])
         con.execute("SET temp_directory = ?", [str(spill_dir(Path(self.settings.db_path)))])
         con.execute("SET preserve_insertion_order = false")
-        return con
 
     @contextmanager
     def read(self, memory: str = "default") -> Iterator[Connection]:
@@ -84,6 +89,7 @@ class LakeStore(Store):
                 yield con
         except duckdb.Error as exc:
             if lake.is_unreachable(exc):
+                lake.forget(self.lake)  # the next connection attaches anew
                 raise ServiceUnavailable(f"the lake catalog of {self.describe()} became unreachable during a "
                                          f"read: {str(exc).strip().splitlines()[0][:200]}") from exc
             raise
@@ -103,7 +109,8 @@ class LakeStore(Store):
             return fn(con)
 
         def attempt() -> T:
-            # A fresh connection per attempt: one whose catalog session died (a PostgreSQL restart) stays dead.
+            # A fresh connection per attempt; after a catalog error retry_unreachable has let go of
+            # the attached lake (lake.forget), so the next attempt attaches anew.
             con = self._connect(read_only=False, memory=memory)
             try:
                 return lake.run_transaction(con, body, label=message or "write", message=message).value
@@ -173,7 +180,12 @@ class LakeStore(Store):
         self.ensure_schema()
         con = lake.connect_lake(self.lake, snapshot=snapshot, read_only=True)
         try:
+            self._configure(con, "default")
             yield con
+        except duckdb.Error as exc:
+            if lake.is_unreachable(exc):
+                lake.forget(self.lake)
+            raise
         finally:
             con.close()
 
