@@ -47,7 +47,10 @@ def own_server() -> Iterator[PgServer]:
 def settings(own_server: PgServer, tmp_path: Path) -> LakeSettings:
     dsn = own_server.create_database(f"c_{time.monotonic_ns() % 10**9}")
     lake = LakeSettings(catalog=dsn, data_path=str(tmp_path / "data"))
-    init_lake(lake, lambda c: c.execute("CREATE TABLE IF NOT EXISTS items(i INTEGER)"))
+    def schema(con: duckdb.DuckDBPyConnection) -> None:
+        con.execute("CREATE TABLE IF NOT EXISTS items(i INTEGER)")
+
+    init_lake(lake, schema)
     return lake
 
 
@@ -69,7 +72,7 @@ def _start(server: PgServer) -> None:
              "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=",
              "-c", "fsync=off"],
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-            **server._as_user)  # type: ignore[arg-type]
+            **server._as_user)
     server._wait_ready()
 
 
@@ -104,8 +107,10 @@ def test_threads_write_through_their_own_cursors(settings: LakeSettings) -> None
         try:
             con = connect_lake(settings)
             for r in range(5):
-                run_transaction(con, lambda c, r=r: c.execute("INSERT INTO items VALUES (?)",
-                                                              [k * 100 + r]), backoff=0.01)
+                def insert(c: duckdb.DuckDBPyConnection, value: int = k * 100 + r) -> None:
+                    c.execute("INSERT INTO items VALUES (?)", [value])
+
+                run_transaction(con, insert, backoff=0.01)
             con.close()
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
