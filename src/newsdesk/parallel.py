@@ -65,7 +65,8 @@ class _Job(Generic[T]):
 
 
 class WorkerStartError(RuntimeError):
-    """The pool's workers die before running anything: no item is to blame, so retrying cannot help."""
+    """The pool's workers die before running anything: no item is to blame, so retrying cannot
+    help."""
 
 
 _MAX_IDLE_BREAKS = 3
@@ -107,7 +108,8 @@ def _run_job(job: _Job[T]) -> list[tuple[int, Any]]:
             _mark(job.progress, index)
             try:
                 out.append((index, job.fn([item], job.config)[0]))
-            except Exception as exc:  # noqa: BLE001 - one item's failure is its outcome, whatever it is
+            except Exception as exc:  # noqa: BLE001
+                # one item's failure is its outcome, whatever it is
                 out.append((index, _failed(exc)))
     _mark(job.progress, _IDLE)
     release_worker_memory()
@@ -139,9 +141,17 @@ def _read_mark(path: str) -> tuple[int, int, float, float] | None:
         return None
 
 
-def map_items(fn: Callable[[list[T], Any], list[R]], chunks: Iterable[list[T]], config: Any, *, workers: int,
-              scratch: Path, timeout_s: float, batched: bool = False,
-              window: int | None = None) -> Iterator[list[R | Failed]]:
+def map_items(
+    fn: Callable[[list[T], Any], list[R]],
+    chunks: Iterable[list[T]],
+    config: Any,
+    *,
+    workers: int,
+    scratch: Path,
+    timeout_s: float,
+    batched: bool = False,
+    window: int | None = None,
+) -> Iterator[list[R | Failed]]:
     """fn(items, config) -> one result per item, for every chunk, in order: one list of outcomes
     per chunk.
 
@@ -155,12 +165,22 @@ def map_items(fn: Callable[[list[T], Any], list[R]], chunks: Iterable[list[T]], 
             job = _Job(fn, config, batched, 0, tuple(range(len(items))), tuple(items), os.devnull)
             yield [outcome for _, outcome in _run_job(job)]
         return
-    yield from _Pool(fn, config, batched, workers, scratch, timeout_s, window or 2 * workers).run(chunks)
+    yield from _Pool(fn, config, batched, workers, scratch, timeout_s, window or 2 * workers).run(
+        chunks
+    )
 
 
 class _Pool(Generic[T, R]):
-    def __init__(self, fn: Callable[[list[T], Any], list[R]], config: Any, batched: bool, workers: int,
-                 scratch: Path, timeout_s: float, window: int) -> None:
+    def __init__(
+        self,
+        fn: Callable[[list[T], Any], list[R]],
+        config: Any,
+        batched: bool,
+        workers: int,
+        scratch: Path,
+        timeout_s: float,
+        window: int,
+    ) -> None:
         self.fn, self.config, self.batched = fn, config, batched
         self.workers, self.timeout_s, self.window = workers, timeout_s, window
         self.scratch = scratch / "progress"
@@ -172,7 +192,9 @@ class _Pool(Generic[T, R]):
         self.sizes: dict[int, int] = {}
         self.suspects: set[tuple[int, int]] = set()  # items that were in flight when a worker died
         self.n_jobs = 0
-        self.idle_breaks = 0  # pool breaks in a row with no item started: the workers themselves cannot run
+        self.idle_breaks = (
+            0  # pool breaks in a row with no item started: the workers themselves cannot run
+        )
 
     def run(self, chunks: Iterable[list[T]]) -> Iterator[list[R | Failed]]:
         source = iter(enumerate(chunks))
@@ -191,7 +213,9 @@ class _Pool(Generic[T, R]):
                     if items:
                         self.queue.append(self._job(number, tuple(range(len(items))), tuple(items)))
                 self._submit_queued()
-                while next_out in self.sizes and len(self.outcomes[next_out]) == self.sizes[next_out]:
+                while (
+                    next_out in self.sizes and len(self.outcomes[next_out]) == self.sizes[next_out]
+                ):
                     done = self.outcomes.pop(next_out)
                     yield [done[i] for i in range(self.sizes.pop(next_out))]
                     next_out += 1
@@ -206,26 +230,39 @@ class _Pool(Generic[T, R]):
 
     def _job(self, chunk: int, indices: tuple[int, ...], items: tuple[T, ...]) -> _Job[T]:
         self.n_jobs += 1
-        return _Job(self.fn, self.config, self.batched, chunk, indices, items,
-                    str(self.scratch / f"job-{os.getpid()}-{self.n_jobs}"))
+        return _Job(
+            self.fn,
+            self.config,
+            self.batched,
+            chunk,
+            indices,
+            items,
+            str(self.scratch / f"job-{os.getpid()}-{self.n_jobs}"),
+        )
 
     def _suspect(self, job: _Job[T]) -> bool:
         return len(job.indices) == 1 and (job.chunk, job.indices[0]) in self.suspects
 
     def _submit_queued(self) -> None:
-        """A suspect (an item in flight when a worker died) runs alone, so a second death is surely its own."""
+        """A suspect (an item in flight when a worker died) runs alone, so a second death is surely
+        its own."""
         while self.queue and len(self.running) < self.window:
             job = self.queue[0]
-            if any(self._suspect(j) for j in self.running.values()) or (self._suspect(job) and self.running):
+            if any(self._suspect(j) for j in self.running.values()) or (
+                self._suspect(job) and self.running
+            ):
                 return
             if self.executor is None:
                 self.executor = _executor(self.workers)
-            _mark(job.progress, _IDLE)  # queued, not started: the clock starts when a worker marks an item
+            _mark(
+                job.progress, _IDLE
+            )  # queued, not started: the clock starts when a worker marks an item
             try:
                 future = self.executor.submit(_run_job, job)
             except (RuntimeError, OSError):
-                # The pool broke before we saw it (a worker died while we were submitting; starting a
-                # replacement then fails with BrokenProcessPool or "handle is closed"): the job stays queued.
+                # The pool broke before we saw it (a worker died while we were submitting; starting
+                # a replacement then fails with BrokenProcessPool or "handle is closed"): the job
+                # stays queued.
                 self._recover(timed_out=set())
                 continue
             self.running[future] = self.queue.pop(0)
@@ -262,8 +299,8 @@ class _Pool(Generic[T, R]):
             self._recover(timed_out=late)
 
     def _recover(self, timed_out: set[str]) -> None:
-        """The pool broke (a worker died or was stopped): give the item to blame its outcome, resubmit the
-        rest, and start a fresh pool."""
+        """The pool broke (a worker died or was stopped): give the item to blame its outcome,
+        resubmit the rest, and start a fresh pool."""
         jobs = list(self.running.values())
         self.running.clear()
         self._shutdown()
@@ -273,31 +310,42 @@ class _Pool(Generic[T, R]):
             if self.idle_breaks >= _MAX_IDLE_BREAKS:
                 raise WorkerStartError(
                     f"worker processes died {self.idle_breaks} times before starting any item (a worker that "
-                    "cannot start: an import error, or a script without `if __name__ == \"__main__\":`)")
+                    'cannot start: an import error, or a script without `if __name__ == "__main__":`)'
+                )
         else:
             self.idle_breaks = 0
         for job, mark in zip(jobs, marks, strict=True):
             current = mark[1] if mark else _IDLE
             Path(job.progress).unlink(missing_ok=True)
             if timed_out and job.progress not in timed_out or current == _IDLE:
-                self.queue.insert(0, self._job(job.chunk, job.indices, job.items))  # a bystander: run it again
+                self.queue.insert(
+                    0, self._job(job.chunk, job.indices, job.items)
+                )  # a bystander: run it again
             elif current == _BATCH:
-                # inside a whole-chunk call, no item to blame yet: each is retried alone (as a suspect if crashed)
+                # inside a whole-chunk call, no item to blame yet: each is retried alone (as a
+                # suspect if crashed)
                 if not timed_out:
                     self.suspects.update((job.chunk, i) for i in job.indices)
-                self.queue[:0] = [self._job(job.chunk, (i,), (item,)) for i, item in zip(job.indices, job.items)]
+                self.queue[:0] = [
+                    self._job(job.chunk, (i,), (item,)) for i, item in zip(job.indices, job.items)
+                ]
             elif job.progress in timed_out:
                 self.outcomes[job.chunk][current] = Failed(
-                    "timeout", f"processing took longer than {self.timeout_s:.0f} s; it was stopped")
+                    "timeout", f"processing took longer than {self.timeout_s:.0f} s; it was stopped"
+                )
                 if len(job.items) > 1:
                     self.queue.insert(0, self._job(job.chunk, *_without(job, current)))
             elif self._suspect(job):
                 self.outcomes[job.chunk][current] = Failed(
-                    "crash", "the worker process died while processing it, alone (out of memory or a crash "
-                             "in a native library)")
+                    "crash",
+                    "the worker process died while processing it, alone (out of memory or a crash "
+                    "in a native library)",
+                )
             else:
                 self.suspects.add((job.chunk, current))
-                self.queue.insert(0, self._job(job.chunk, (current,), (job.items[job.indices.index(current)],)))
+                self.queue.insert(
+                    0, self._job(job.chunk, (current,), (job.items[job.indices.index(current)],))
+                )
                 if len(job.items) > 1:
                     self.queue.insert(0, self._job(job.chunk, *_without(job, current)))
 
@@ -307,30 +355,40 @@ class _Pool(Generic[T, R]):
             self.executor = None
 
 
-# One pool per process, kept between stage runs: its workers keep what they loaded (trafilatura, the spaCy model),
-# so the next batch in the same process (the CLI, the tests, a long Dagster run) does not pay that again.
+# One pool per process, kept between stage runs: its workers keep what they loaded (trafilatura, the
+# spaCy model), so the next batch in the same process (the CLI, the tests, a long Dagster run) does
+# not pay that again.
 _SHARED: dict[str, ProcessPoolExecutor] = {}
 
 
 def _executor(workers: int) -> ProcessPoolExecutor:
     current = _SHARED.get("pool")
-    if current is not None and getattr(current, "_max_workers", None) == workers \
-            and not getattr(current, "_broken", False):
+    if (
+        current is not None
+        and getattr(current, "_max_workers", None) == workers
+        and not getattr(current, "_broken", False)
+    ):
         return current
     if current is not None:
         _discard(current)
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init,
-                               initargs=(os.getpid(),))
+    pool = ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_worker_init,
+        initargs=(os.getpid(),),
+    )
     _SHARED["pool"] = pool
-    # When this process is itself a multiprocessing child (a step of Dagster's multiprocess executor), it ends in
-    # multiprocessing's exit function, which joins every child before any atexit hook runs: an idle pool kept for
-    # reuse would hold it forever. Finalizers with a priority run before that join.
+    # When this process is itself a multiprocessing child (a step of Dagster's multiprocess
+    # executor), it ends in multiprocessing's exit function, which joins every child before any
+    # atexit hook runs: an idle pool kept for reuse would hold it forever. Finalizers with a
+    # priority run before that join.
     multiprocessing.util.Finalize(None, shutdown_workers, exitpriority=10)
     return pool
 
 
 def _discard(pool: ProcessPoolExecutor) -> None:
-    """Kill the pool's workers (a hung one does not listen to anything gentler) and forget the pool."""
+    """Kill the pool's workers (a hung one does not listen to anything gentler) and forget the
+    pool."""
     if _SHARED.get("pool") is pool:
         del _SHARED["pool"]
     for process in list((getattr(pool, "_processes", None) or {}).values()):
@@ -351,7 +409,8 @@ def _without(job: _Job[T], index: int) -> tuple[tuple[int, ...], tuple[T, ...]]:
 
 
 def _worker_init(parent_pid: int) -> None:
-    """Ignore Ctrl-C (the parent stops the pool), and die with the parent even when it is killed with -9."""
+    """Ignore Ctrl-C (the parent stops the pool), and die with the parent even when it is killed
+    with -9."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if LIBC is not None:
         LIBC.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG

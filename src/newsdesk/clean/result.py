@@ -10,10 +10,11 @@ from newsdesk.records import Segment
 
 @dataclass
 class Extraction:
-    """The article body, every removed block with its kind and why, and the metadata the input showed.
+    """The article body, every removed block with its kind and why, and the metadata the input
+    showed.
 
-    A field the path cannot know stays None (a text dump has no site name; `language` is left to the caller
-    when the path did not detect it on the way)."""
+    A field the path cannot know stays None (a text dump has no site name; `language` is left to the
+    caller when the path did not detect it on the way)."""
 
     body: str
     segments: list[Segment] = field(default_factory=list)

@@ -1,7 +1,8 @@
 """`newsdesk run`, `demo`, `ui` and `partitions`: the operator commands beside the analyst ones.
 
-They run the same code as `python -m pipelines` (pipelines/ and assets/ live in the checkout, beside src/, and are
-not installed), found from where newsdesk is installed (newsdesk.project), so they work from any directory.
+They run the same code as `python -m pipelines` (pipelines/ and assets/ live in the checkout, beside
+src/, and are not installed), found from where newsdesk is installed (newsdesk.project), so they
+work from any directory.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ COMMANDS = ("run", "demo", "ui", "partitions")
 
 
 def add_commands(command: Callable[[str, str, str, str], argparse.ArgumentParser]) -> None:
-    """The operator commands' parsers (`command` is the analyst parser's factory: same options, same help)."""
+    """The operator commands' parsers (`command` is the analyst parser's factory: same options, same
+    help)."""
     run = command(
         "run",
         "process landing folders as batches (real Dagster runs), then publish the corpus",
@@ -62,13 +64,12 @@ def add_commands(command: Callable[[str, str, str, str], argparse.ArgumentParser
         "their run history stays.",
         "examples:\n  newsdesk partitions\n  newsdesk partitions --prune",
     )
-    parts.add_argument(
-        "--prune", action="store_true", help="delete them (default: only list them)"
-    )
+    parts.add_argument("--prune", action="store_true", help="delete them (default: only list them)")
 
 
 def run(args: argparse.Namespace) -> int:
-    """Hand the command to `python -m pipelines` (its errors are already one line with an exit code)."""
+    """Hand the command to `python -m pipelines` (its errors are already one line with an exit
+    code)."""
     root = project_root()
     if root is None:
         raise CliError(
@@ -93,8 +94,6 @@ def _landing_folders(prefix: str, **_: Any) -> list[str]:
 
     try:
         landing = load_settings(root=project_root()).landing_dir
-        return sorted(
-            p.name for p in landing.iterdir() if p.is_dir() and p.name.startswith(prefix)
-        )
+        return sorted(p.name for p in landing.iterdir() if p.is_dir() and p.name.startswith(prefix))
     except Exception:  # noqa: BLE001 - completion must never print an error into the shell
         return []

@@ -1,5 +1,6 @@
-"""Every reason code the ingest stage writes to `quarantine.reason`, with what it means: one list, which the data
-dictionary's comment on that column and a test check against (a new code without an entry fails the test)."""
+"""Every reason code the ingest stage writes to `quarantine.reason`, with what it means: one list,
+which the data dictionary's comment on that column and a test check against (a new code without an
+entry fails the test)."""
 
 INGEST_REASONS = {
     "empty_file": "the file (or its only record) holds no visible text",
@@ -20,12 +21,12 @@ INGEST_REASONS = {
     "warc_revisit": "a WARC revisit record (a pointer to a capture, not a page)",
     "http_status": "a WARC response with a non-2xx HTTP status (an error page)",
     "unsupported_content_encoding": "a WARC response body compressed in a way the pipeline does not "
-                                    "undo within a memory bound (br, or an unknown coding)",
+    "undo within a memory bound (br, or an unknown coding)",
     "corrupt_gzip": "not a valid gzip or deflate stream (a file, or a WARC response body)",
     "truncated_gzip": "a gzip stream cut off",
     "file_too_large": "over the size limit, or decompresses past it (never read or inflated whole)",
     "record_too_large": "one record over the size limit for an article, or its compressed body "
-                        "inflates past it",
+    "inflates past it",
     "file_changed_while_reading": "the file changed while it was read",
     "unreadable": "the file or folder cannot be read (permissions, a broken link, an I/O error)",
     "read_timeout": "reading the file took longer than the time limit (a hung mount)",

@@ -1,5 +1,6 @@
-"""What an article contributes to threading: weighted keys of its title and lead, its entities, its dateline
-place, and its publication time (parsed from the raw `published` string, which keeps the hour)."""
+"""What an article contributes to threading: weighted keys of its title and lead, its entities, its
+dateline place, and its publication time (parsed from the raw `published` string, which keeps the
+hour)."""
 
 from __future__ import annotations
 
@@ -14,11 +15,15 @@ from newsdesk.threads.params import ThreadParams
 
 TERM, ENTITY, PLACE = "t", "e", "p"
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[\w]|[^\W\d_]", re.UNICODE)
-# A wire dateline opens the body: "BEIJING, March 30 (Reuters) -", "GENEVA (AP) —", "Paris, 3 March:".
-_DATELINE = re.compile(r"^\s*([A-Z][A-Z .'-]{1,40}?)(?:,[^\n—–:(-]{0,40})?\s*(?:\([^)]{1,30}\))?\s*[—–:-]\s")
-# Function words and newsroom filler. Our own short list: sklearn's costs ~4 s of imports in every publishing
-# process, and words under three letters are dropped anyway.
-_STOP = frozenset("""
+# A wire dateline opens the body: "BEIJING, March 30 (Reuters) -", "GENEVA (AP) —", "Paris, 3
+# March:".
+_DATELINE = re.compile(
+    r"^\s*([A-Z][A-Z .'-]{1,40}?)(?:,[^\n—–:(-]{0,40})?\s*(?:\([^)]{1,30}\))?\s*[—–:-]\s"
+)
+# Function words and newsroom filler. Our own short list: sklearn's costs ~4 s of imports in every
+# publishing process, and words under three letters are dropped anyway.
+_STOP = frozenset(
+    """
 about above after again against all also among and any are around because been before being below between both
 but can could did does doing down during each few for from further had has have having her here hers herself him
 himself his how into its itself just more most much must nor not now off once only other our ours ourselves out
@@ -28,7 +33,8 @@ without would you your yours yourself also amid despite including like near next
 neither itself whether though although however still even ever already almost say said says told tell according
 new year week month day last first one two three four five six seven eight nine ten percent cent monday tuesday
 wednesday thursday friday saturday sunday today yesterday tomorrow people time times made make makes may might
-""".split())
+""".split()
+)
 
 
 def key(kind: str, value: str) -> int:
@@ -37,7 +43,8 @@ def key(kind: str, value: str) -> int:
 
 
 def stem(word: str) -> str:
-    """A light stem so 'talks'/'talk', 'sanctions'/'sanction' meet; a real stemmer changed nothing measurable."""
+    """A light stem so 'talks'/'talk', 'sanctions'/'sanction' meet; a real stemmer changed nothing
+    measurable."""
     w = word.lower().replace("’", "'").removesuffix("'s")
     for suffix, keep in (("ies", "y"), ("sses", "ss"), ("s", "")):
         if w.endswith(suffix) and len(w) - len(suffix) >= 3 and not w.endswith(("ss", "us", "is")):
@@ -50,7 +57,8 @@ def words(text: str) -> list[str]:
 
 
 def text_terms(title: str, body: str, params: ThreadParams) -> dict[int, float]:
-    """Term frequencies of the title (weighted) and the lead: the event is in the first sentences of a story."""
+    """Term frequencies of the title (weighted) and the lead: the event is in the first sentences of
+    a story."""
     counts: dict[str, float] = {}
     for w in words(title or ""):
         counts[w] = counts.get(w, 0.0) + params.title_weight
@@ -72,11 +80,15 @@ PUBLISHED, DATE, INGESTED = "published", "date", "ingested"
 
 
 def published_at(raw: str | None, day: date | None, fallback: datetime) -> tuple[datetime, str]:
-    """UTC publication time and where it came from: the raw string (ISO 8601 or RFC 2822) when it parses, else
-    noon of the parsed date, else the ingestion time (which says nothing about the event: see model.decay)."""
+    """UTC publication time and where it came from: the raw string (ISO 8601 or RFC 2822) when it
+    parses, else noon of the parsed date, else the ingestion time (which says nothing about the
+    event: see model.decay)."""
     text = (raw or "").strip()
     if text:
-        for parse in (lambda s: datetime.fromisoformat(s.replace("Z", "+00:00")), parsedate_to_datetime):
+        for parse in (
+            lambda s: datetime.fromisoformat(s.replace("Z", "+00:00")),
+            parsedate_to_datetime,
+        ):
             try:
                 value = parse(text)
             except (ValueError, TypeError, IndexError):
@@ -92,7 +104,9 @@ def published_at(raw: str | None, day: date | None, fallback: datetime) -> tuple
 
 @dataclass
 class Article:
-    """One article as threading sees it; `terms` and `entities` are raw weights (tf, salience), idf applied later."""
+    """One article as threading sees it; `terms` and `entities` are raw weights (tf, salience), idf
+    applied later."""
+
     doc_id: str
     published: datetime
     terms: dict[int, float] = field(default_factory=dict)

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class ThreadParams:
-    window_days: float = 16.0  # an article is compared only with thread members published this close to it
+    window_days: float = (
+        16.0  # an article is compared only with thread members published this close to it
+    )
     lead_words: int = 60  # words of the body read after the title
     title_weight: float = 2.0  # a title word counts as this many body words
     max_terms: int = 40  # strongest terms kept per article (the candidate index and the vectors)
@@ -18,13 +20,25 @@ class ThreadParams:
     undated_factor: float = 0.6  # time discount when either article has only its ingestion time
     full_hours: float = 48.0  # no time penalty within this many hours
     half_life_hours: float = 240.0  # beyond it, the similarity halves every this many hours
-    periodic_gap_hours: float = 96.0  # a thread with no member this close is checked for a weekly slot:
-    periodic_slot_hours: float = 4.0  # a member 1-4 weeks earlier to within this many hours means a periodic
-    periodic_factor: float = 0.0  # release (weekly data, a survey), one thread per release: the score is cut
-    core_share: float = 0.5  # thread score = core_share * centroid similarity + rest * best member similarity
+    periodic_gap_hours: float = (
+        96.0  # a thread with no member this close is checked for a weekly slot:
+    )
+    periodic_slot_hours: float = (
+        4.0  # a member 1-4 weeks earlier to within this many hours means a periodic
+    )
+    periodic_factor: float = (
+        0.0  # release (weekly data, a survey), one thread per release: the score is cut
+    )
+    core_share: float = (
+        0.5  # thread score = core_share * centroid similarity + rest * best member similarity
+    )
     attach: float = 0.30  # thread score needed to join a thread
-    merge: float = 0.30  # two threads a bridging article joins merge only if their centroids are this similar
-    max_members: int = 60  # members of a thread scored (the latest ones): a huge thread costs no more
+    merge: float = (
+        0.30  # two threads a bridging article joins merge only if their centroids are this similar
+    )
+    max_members: int = (
+        60  # members of a thread scored (the latest ones): a huge thread costs no more
+    )
     rare_entity_share: float = 0.05  # keys in more than this share of the corpus make no candidates
     max_candidates: int = 30  # threads scored per article: those sharing most rare keys with it
 
