@@ -23,7 +23,7 @@ EXPORT_OPTIONS = {
 
 
 # -- the summary
-# ---------------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------------------
 def table_counts(con: Connection) -> list[tuple[str, int]]:
     """(table, rows) for every project table present in the database, in pipeline order."""
     from newsdesk.store.schema import (
@@ -79,7 +79,7 @@ def top_entities(con: Connection) -> Relation:
 
 
 # -- catalog
-# -------------------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------------------
 def relations(con: Connection) -> dict[str, str]:
     """Tables and views of the main schema, lower-cased name -> name as created."""
     rows = con.execute("""SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND NOT internal

@@ -24,10 +24,11 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-# A logical conflict DuckLake does not settle by itself ("Transaction conflict - attempting to delete from file
-# ... but another transaction has deleted from it"; non-overlapping commits it retries internally, see
-# ducklake_max_retry_count), and the catalog's race on the next snapshot id should that internal retry give up
-# (a unique violation on ducklake_snapshot's key). Both end the transaction; re-running it may succeed.
+# A logical conflict DuckLake does not settle by itself ("Transaction conflict - attempting to
+# delete from file ... but another transaction has deleted from it"; non-overlapping commits it
+# retries internally, see ducklake_max_retry_count), and the catalog's race on the next snapshot id
+# should that internal retry give up (a unique violation on ducklake_snapshot's key). Both end the
+# transaction; re-running it may succeed.
 _CONFLICT_TEXT = re.compile(
     r"Transaction conflict|ducklake_snapshot_pkey|duplicate key value", re.IGNORECASE
 )

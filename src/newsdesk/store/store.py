@@ -142,7 +142,7 @@ class Store:
             self.ensure_schema()
 
     # -- schema
-    # ------------------------------------------------------------------------------------------------
+    # ----------------------------------------------------------------------------------------------
     def ensure_schema(self) -> None:
         """Apply sql/schema/*.sql and sql/views.sql once per process, inside one transaction (a kill
         during it leaves the previous schema, never half of it)."""
