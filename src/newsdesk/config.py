@@ -307,7 +307,8 @@ ENVIRONMENT = (
         "NEWSDESK_LAKE_CATALOG",
         ("store", "lake_catalog"),
         str,
-        "PostgreSQL connection string of the DuckLake catalog, e.g. 'host=db dbname=lake user=newsdesk'",
+        "PostgreSQL connection string of the DuckLake catalog, e.g. 'host=db "
+        "dbname=lake user=newsdesk'",
     ),
     EnvVar(
         "NEWSDESK_LAKE_DATA",
@@ -371,8 +372,8 @@ ENVIRONMENT = (
         "NEWSDESK_SHARED",
         ("store", "shared_dir"),
         Path,
-        "folder every machine sees, for a lake's report and search index (default: beside the lake's data "
-        "folder; required for an s3:// lake to share them)",
+        "folder every machine sees, for a lake's report and search index (default: beside the "
+        "lake's data folder; required for an s3:// lake to share them)",
         field_name="shared_dir",
     ),
     EnvVar(

@@ -309,8 +309,9 @@ class _Pool(Generic[T, R]):
             self.idle_breaks += 1
             if self.idle_breaks >= _MAX_IDLE_BREAKS:
                 raise WorkerStartError(
-                    f"worker processes died {self.idle_breaks} times before starting any item (a worker that "
-                    'cannot start: an import error, or a script without `if __name__ == "__main__":`)'
+                    f"worker processes died {self.idle_breaks} times before starting any item (a "
+                    "worker that cannot start: an import error, or a script without `if "
+                    '__name__ == "__main__":`)'
                 )
         else:
             self.idle_breaks = 0

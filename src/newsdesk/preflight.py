@@ -41,8 +41,8 @@ def check_model(settings: Settings) -> None:
             else f"install it with pip (the project's locks install only {' and '.join(sorted(LOCKED_MODELS))})"
         )
         raise UserError(
-            f"the spaCy model {name!r} is not installed ({exc}); {how}, or set NEWSDESK_SPACY_MODEL "
-            "to an installed package or model directory"
+            f"the spaCy model {name!r} is not installed ({exc}); {how}, or set "
+            "NEWSDESK_SPACY_MODEL to an installed package or model directory"
         ) from None
 
 
@@ -72,8 +72,8 @@ def check_batch(settings: Settings, store: Store, batch_id: str, allow_empty: bo
         if before:
             raise UserError(
                 f"batch folder {batch_dir} is empty but batch {batch_id!r} has {before} documents: "
-                "if the share is not mounted or the copy has not started, fix that and run again; to "
-                "remove the batch's rows, run it with allow_empty (CLI: --allow-empty)"
+                "if the share is not mounted or the copy has not started, fix that and run again; "
+                "to remove the batch's rows, run it with allow_empty (CLI: --allow-empty)"
             )
     return batch_dir
 
@@ -87,8 +87,8 @@ def incomplete_delivery(settings: Settings, batch_id: str) -> str | None:
     if (batch_dir / "_SUCCESS").is_file():
         return None
     return (
-        f"batch folder {batch_dir} has no _SUCCESS: its delivery may be incomplete; processing what is there "
-        "(the landing sensor processes it again once _SUCCESS arrives)"
+        f"batch folder {batch_dir} has no _SUCCESS: its delivery may be incomplete; processing "
+        "what is there (the landing sensor processes it again once _SUCCESS arrives)"
     )
 
 

@@ -76,14 +76,17 @@ def _byline(match: re.Match[str]) -> tuple[str | None, dict[str, object], bool]:
 
 
 RELATED_MARKER = _rx(
-    r"^\(?(?:check\s+also|read\s+more|read\s+also|also\s+read|see\s+also|related(?:\s+(?:articles?|stories|posts|"
-    r"coverage|news|content|reading|topics))?|more\s+(?:from|on|stories|news|like\s+this)\b[^:]{0,30}|"
-    r"recommended(?:\s+for\s+you)?|you\s+(?:may|might)\s+also\s+(?:like|be\s+interested\s+in)|further\s+reading|"
-    r"must\s+read|trending(?:\s+now)?|popular(?:\s+stories)?|top\s+stories|latest\s+(?:news|stories)|"
-    r"also\s+on\s+[\w.]+|don['’]t\s+miss|editor['’]s\s+picks?|what\s+to\s+read\s+next|see\s+more|read\s+next|"
+    r"^\(?(?:check\s+also|read\s+more|read\s+also|also\s+read|see\s+also|"
+    r"related(?:\s+(?:articles?|stories|posts|coverage|news|content|reading|topics))?|"
+    r"more\s+(?:from|on|stories|news|like\s+this)\b[^:]{0,30}|recommended(?:\s+for\s+you)?|"
+    r"you\s+(?:may|might)\s+also\s+(?:like|be\s+interested\s+in)|further\s+reading|must\s+read|"
+    r"trending(?:\s+now)?|popular(?:\s+stories)?|top\s+stories|latest\s+(?:news|stories)|"
+    r"also\s+on\s+[\w.]+|don['’]t\s+miss|editor['’]s\s+picks?|what\s+to\s+read\s+next|"
+    r"see\s+more|read\s+next|"
     # the same markers in the other languages of the feeds
     r"leggi\s+anche(?:\s+su)?|lesen\s+sie\s+auch|lire\s+aussi|(?:leia|veja)\s+(?:também|mais)|"
-    r"(?:lea|lee|ver)\s+también|читайте\s+также)\s*(?:[:|»›>–—-]+\s*|(?<=\.com|\.org|\.net)\s+|\.{3}\s*$|…\s*$|$)(?P<rest>.*)$"
+    r"(?:lea|lee|ver)\s+también|читайте\s+также)\s*(?:[:|»›>–—-]+\s*|(?<=\.com|\.org|\.net)\s+|"
+    r"\.{3}\s*$|…\s*$|$)(?P<rest>.*)$"
 )
 BIO_HEADING = re.compile(
     r"^(?:[Aa]bout\s+(?:the\s+)?[Aa]uthors?|ABOUT\s+THE\s+AUTHORS?|[Aa]bout\s+(?P<name>"
@@ -92,8 +95,8 @@ BIO_HEADING = re.compile(
 )
 BIO_SENTENCE = re.compile(
     r"^(?P<name>" + _NAME + r")\s+(?:is|was|has\s+been)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,4}?"
-    r"(?:writer|journalist|reporter|correspondent|editor|contributor|columnist|author|freelancer|blogger|"
-    r"producer|analyst|fellow|intern)\b"
+    r"(?:writer|journalist|reporter|correspondent|editor|contributor|columnist|author|freelancer|"
+    r"blogger|producer|analyst|fellow|intern)\b"
 )
 BYLINE = re.compile(
     r"^(?:[Bb]y|BY)\s+(?P<name>" + _NAME + r")(?:\s*(?:,|\band\b|\||-|–|—)\s*.{0,80})?\s*$"
@@ -115,10 +118,11 @@ RULES: tuple[Rule, ...] = (
         _REPRINT,
         60,
         _rx(
-            r"\b(?:this|the)\s+(?:article|story|piece|post|report|column|op-ed|interview)\s+(?:was\s+|is\s+|has\s+been\s+)?"
-            r"(?:originally|first)\s+(?:published|appeared|posted|ran)\s+(?:by|in|on|at)\s+(?P<src>.+?)"
-            r"(?:\s+(?:and|,)\s+(?:is\s+)?(?:re(?:printed|published|produced|posted)|shared|used)\b.*|\s+on\s+\w+\s+\d.*"
-            r"|\s+under\b.*)?\s*[.!]?\s*$"
+            r"\b(?:this|the)\s+(?:article|story|piece|post|report|column|op-ed|interview)"
+            r"\s+(?:was\s+|is\s+|has\s+been\s+)?(?:originally|first)"
+            r"\s+(?:published|appeared|posted|ran)\s+(?:by|in|on|at)\s+(?P<src>.+?)"
+            r"(?:\s+(?:and|,)\s+(?:is\s+)?(?:re(?:printed|published|produced|posted)|shared|used)"
+            r"\b.*|\s+on\s+\w+\s+\d.*|\s+under\b.*)?\s*[.!]?\s*$"
         ),
         details=_reprint,
     ),
@@ -128,8 +132,10 @@ RULES: tuple[Rule, ...] = (
         _REPRINT,
         60,
         _rx(
-            r"^(?:this\s+(?:article|story)\s+(?:is|was)\s+)?(?:re(?:printed|published|produced|posted))\s+"
-            r"(?:here\s+)?(?:with\s+(?:kind\s+)?permission\s+)?(?:from|of|by)\s+(?P<src>.+?)\s*(?:under\b.*|with\b.*)?[.!]?\s*$"
+            r"^(?:this\s+(?:article|story)\s+(?:is|was)\s+)"
+            r"?(?:re(?:printed|published|produced|posted))\s+(?:here\s+)"
+            r"?(?:with\s+(?:kind\s+)?permission\s+)?(?:from|of|by)\s+(?P<src>.+?)"
+            r"\s*(?:under\b.*|with\b.*)?[.!]?\s*$"
         ),
         details=_reprint,
     ),
@@ -139,7 +145,8 @@ RULES: tuple[Rule, ...] = (
         _REPRINT,
         60,
         _rx(
-            r"^(?:originally\s+(?:published|appeared)|first\s+published)\s+(?:by|in|on|at)\s+(?P<src>.+?)\s*[.!]?\s*$"
+            r"^(?:originally\s+(?:published|appeared)|first\s+published)\s+(?:by|in|on|at)"
+            r"\s+(?P<src>.+?)\s*[.!]?\s*$"
         ),
         details=_reprint,
     ),
@@ -165,8 +172,8 @@ RULES: tuple[Rule, ...] = (
         _PROMO,
         40,
         _rx(
-            r"\bjoin\s+(?:us|our|the)\b.{0,60}\b(?:telegram|whatsapp|channel|group|community|discord|signal|"
-            r"facebook|movement)\b"
+            r"\bjoin\s+(?:us|our|the)\b.{0,60}\b(?:telegram|whatsapp|channel|group|community|"
+            r"discord|signal|facebook|movement)\b"
         ),
     ),
     Rule(
@@ -175,7 +182,8 @@ RULES: tuple[Rule, ...] = (
         _PROMO,
         40,
         _rx(
-            r"^(?:download|get|install)\s+(?:our|the)\s+(?:free\s+|new\s+|official\s+)?(?:\w+\s+)?app\b"
+            r"^(?:download|get|install)\s+(?:our|the)\s+(?:free\s+|new\s+|"
+            r"official\s+)?(?:\w+\s+)?app\b"
         ),
     ),
     Rule(
@@ -184,8 +192,9 @@ RULES: tuple[Rule, ...] = (
         _PROMO,
         40,
         _rx(
-            r"^(?:advertisement|advertising|sponsored(?:\s+content)?|ad|promoted(?:\s+content)?|paid\s+content|"
-            r"story\s+continues\s+below(?:\s+advertisement)?|continue\s+reading\s+below)\W*$"
+            r"^(?:advertisement|advertising|sponsored(?:\s+content)?|ad|promoted(?:\s+content)?|"
+            r"paid\s+content|story\s+continues\s+below(?:\s+advertisement)?|"
+            r"continue\s+reading\s+below)\W*$"
         ),
     ),
     Rule(
@@ -194,7 +203,8 @@ RULES: tuple[Rule, ...] = (
         _PROMO,
         40,
         _rx(
-            r"^(?:support|donate|help)\b.{0,60}\b(?:journalism|reporting|donat\w+|patreon|contribution)\b"
+            r"^(?:support|donate|help)\b.{0,60}\b(?:journalism|reporting|donat\w+|"
+            r"patreon|contribution)\b"
         ),
     ),
     Rule(
@@ -206,7 +216,8 @@ RULES: tuple[Rule, ...] = (
         _PROMO,
         40,
         _rx(
-            r"\bfollow\s+(?:us|@\w+)\s+on\s+(?:twitter|facebook|instagram|telegram|x|linkedin|tiktok|youtube)\b"
+            r"\bfollow\s+(?:us|@\w+)\s+on\s+(?:twitter|facebook|instagram|telegram|x|"
+            r"linkedin|tiktok|youtube)\b"
         ),
     ),
     Rule("promo.by_clicking_here", kinds.PROMO, _PROMO, 40, _rx(r"\bby\s+clicking\s+here\b")),
@@ -216,8 +227,9 @@ RULES: tuple[Rule, ...] = (
         _SUBSCRIPTION,
         50,
         _rx(
-            r"^(?:subscribe|sign\s+up|register|get\s+(?:our|the))\b.{0,120}\b(?:newsletter|updates|inbox|briefing|"
-            r"digest|alerts|free|today|now|daily|weekly)\b"
+            r"^(?:subscribe|sign\s+up|register|get\s+(?:our|the))"
+            r"\b.{0,120}\b(?:newsletter|updates|inbox|briefing|digest|alerts|free|"
+            r"today|now|daily|weekly)\b"
         ),
     ),
     Rule(
@@ -243,7 +255,8 @@ RULES: tuple[Rule, ...] = (
         _SUBSCRIPTION,
         50,
         _rx(
-            r"\b(?:sign\s+up|subscribe)\b.{0,80}\bnewsletters?\b|\bnewsletters?\b.{0,80}\b(?:sign\s+up|subscribe)\b"
+            r"\b(?:sign\s+up|subscribe)\b.{0,80}\bnewsletters?\b|"
+            r"\bnewsletters?\b.{0,80}\b(?:sign\s+up|subscribe)\b"
         ),
     ),
     # what a newsletter form says around its button
@@ -253,8 +266,9 @@ RULES: tuple[Rule, ...] = (
         _SUBSCRIPTION,
         50,
         _rx(
-            r"^\W*(?:[\w'’]+\s+){0,4}newsletters?\W*$|\bthanks?\s+(?:you\s+)?for\s+(?:signing\s+up|subscribing)\b|"
-            r"\bkeep\s+an\s+eye\s+on\s+your\s+inbox\b|\berror\s+processing\s+your\s+subscription\b"
+            r"^\W*(?:[\w'’]+\s+){0,4}newsletters?\W*$|\bthanks?\s+(?:you\s+)"
+            r"?for\s+(?:signing\s+up|subscribing)\b|\bkeep\s+an\s+eye\s+on\s+your\s+inbox\b|"
+            r"\berror\s+processing\s+your\s+subscription\b"
         ),
     ),
     Rule(
@@ -291,8 +305,9 @@ RULES: tuple[Rule, ...] = (
         _CAPTION,
         60,
         _rx(
-            r"\((?:screenshot|screen\s*grab|photo|photos|file\s+photo|picture|image|video|ap\s+photo|reuters|afp|"
-            r"getty(?:\s+images)?|epa|credit|courtesy|illustration|handout)\b[^)]*\)\s*\W?\s*$"
+            r"\((?:screenshot|screen\s*grab|photo|photos|file\s+photo|picture|image|video|"
+            r"ap\s+photo|reuters|afp|getty(?:\s+images)?|epa|credit|courtesy|illustration|"
+            r"handout)\b[^)]*\)\s*\W?\s*$"
         ),
     ),
     Rule(
@@ -301,7 +316,8 @@ RULES: tuple[Rule, ...] = (
         _CAPTION,
         60,
         _rx(
-            r"^(?:photo|image|picture|credit|photograph|caption|pictured|illustration|video)s?\s*(?:credit|by)?\s*[:|]"
+            r"^(?:photo|image|picture|credit|photograph|caption|pictured|illustration|video)"
+            r"s?\s*(?:credit|by)?\s*[:|]"
         ),
     ),
     Rule(
@@ -329,8 +345,8 @@ RULES: tuple[Rule, ...] = (
         _CAPTION,
         60,
         _rx(
-            r"(?:^|\s|/)(?:getty\s+images|shutterstock|ap\s+photo|istock(?:photo)?|alamy|afp\s+via\s+getty|"
-            r"reuters/|pool\s+photo|file\s+photo|handout\s+photo)\b"
+            r"(?:^|\s|/)(?:getty\s+images|shutterstock|ap\s+photo|istock(?:photo)?|alamy|"
+            r"afp\s+via\s+getty|reuters/|pool\s+photo|file\s+photo|handout\s+photo)\b"
         ),
     ),
     # "Firstname Lastname / Agency / AGENCY" credit lines
@@ -348,8 +364,9 @@ RULES: tuple[Rule, ...] = (
         _NAV,
         20,
         _rx(
-            r"^(?:(?:share|tweet|email|e-mail|print|copy\s+link|facebook|twitter|linkedin|whatsapp|pinterest|reddit|"
-            r"telegram|messenger|comment|save|x)(?:\s+(?:this|on|via|article|story|page|link))*\s*[|/·•,]?\s*)+$"
+            r"^(?:(?:share|tweet|email|e-mail|print|copy\s+link|facebook|twitter|linkedin|whatsapp|"
+            r"pinterest|reddit|telegram|messenger|comment|save|x)"
+            r"(?:\s+(?:this|on|via|article|story|page|link))*\s*[|/·•,]?\s*)+$"
         ),
     ),
     Rule(
@@ -386,8 +403,9 @@ RULES: tuple[Rule, ...] = (
         _NAV,
         20,
         _rx(
-            r"^(?:skip\s+to\s+(?:main\s+)?content|menu|search|log\s*in|sign\s+in|back\s+to\s+top|next\s+article|"
-            r"previous\s+article|show\s+more|load\s+more|view\s+(?:all|more)|close|toggle\s+navigation)\W*$"
+            r"^(?:skip\s+to\s+(?:main\s+)?content|menu|search|log\s*in|sign\s+in|back\s+to\s+top|"
+            r"next\s+article|previous\s+article|show\s+more|load\s+more|view\s+(?:all|more)|close|"
+            r"toggle\s+navigation)\W*$"
         ),
     ),
     Rule(
@@ -403,8 +421,9 @@ RULES: tuple[Rule, ...] = (
         _NAV,
         20,
         _rx(
-            r"^(?:order\s+reprints|print\s+(?:this\s+)?article|tags?|share\s+(?:this\s+)?(?:story|article))\W*$|"
-            r"\bshare\s+it\s+with\s+a\s+friend\b|\bnon-commercial\s+use\s+only\b|\bpresentation-ready\s+copies\b"
+            r"^(?:order\s+reprints|print\s+(?:this\s+)?article|tags?|share\s+(?:this\s+)"
+            r"?(?:story|article))\W*$|\bshare\s+it\s+with\s+a\s+friend\b|"
+            r"\bnon-commercial\s+use\s+only\b|\bpresentation-ready\s+copies\b"
         ),
     ),
     # a raw timestamp, a [shortcode]...[/shortcode] (bare links stay: articles list sources as
@@ -422,8 +441,9 @@ RULES: tuple[Rule, ...] = (
         "comments widget",
         12,
         _rx(
-            r"^(?:\d+\s+)?comments?\W*$|^(?:leave|post|add)\s+a\s+(?:comment|reply)\b|^view\s+(?:\d+\s+)?comments\b|"
-            r"^(?:show|hide)\s+comments\b|\bcomments\s+are\s+(?:closed|moderated)\b"
+            r"^(?:\d+\s+)?comments?\W*$|^(?:leave|post|add)\s+a\s+(?:comment|reply)\b|"
+            r"^view\s+(?:\d+\s+)?comments\b|^(?:show|hide)\s+comments\b|"
+            r"\bcomments\s+are\s+(?:closed|moderated)\b"
         ),
     ),
     Rule(
@@ -432,7 +452,8 @@ RULES: tuple[Rule, ...] = (
         "update time",
         8,
         _rx(
-            r"^(?:updated|posted|published)(?:\s+(?:at|on))?\s+\d{1,2}[:.]\d\d\s*(?:[ap]\.?m\.?)?\s*\w{0,4}\W*$"
+            r"^(?:updated|posted|published)(?:\s+(?:at|on))"
+            r"?\s+\d{1,2}[:.]\d\d\s*(?:[ap]\.?m\.?)?\s*\w{0,4}\W*$"
         ),
         anchored=True,
     ),

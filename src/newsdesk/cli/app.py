@@ -121,9 +121,9 @@ def build_parser() -> Parser:
     summary = command(
         "summary",
         "row counts and a few rows of the main tables and views",
-        "Row counts of every table, then the quarantine, copy clusters (their title and the outlet of "
-        "each copy), story links, canonical articles and the top entities. Each section shows its "
-        "first rows and says when there are more.",
+        "Row counts of every table, then the quarantine, copy clusters (their title and the outlet "
+        "of each copy), story links, canonical articles and the top entities. Each section shows "
+        "its first rows and says when there are more.",
         "examples:\n  newsdesk summary\n  newsdesk summary --limit 100 --wide",
     )
     summary.add_argument(
@@ -169,15 +169,14 @@ def build_parser() -> Parser:
     exp = command(
         "export",
         "write a whole table or view to a CSV, Parquet or JSON file",
-        "Write every row of one table or view to FILE, streamed by DuckDB's COPY (any size). The format "
-        "comes from FILE's name: .csv (.csv.gz compressed), .parquet, .json (an array) or .jsonl (one "
-        "object per line); - writes CSV to standard output. CSV text cells "
-        "starting with = + - @, a tab or a carriage return get a leading ' "
-        "(--raw-csv: as they are). For a selection of rows or columns use "
-        "`newsdesk query SQL --csv FILE`.",
-        "examples:\n  newsdesk export articles articles.parquet\n  newsdesk export canonical_articles "
-        "stories.csv\n  newsdesk export entities - | head\n\ntables and views: README.md (Tables) or "
-        '`newsdesk query "SHOW TABLES"`.',
+        "Write every row of one table or view to FILE, streamed by DuckDB's COPY (any size). The "
+        "format comes from FILE's name: .csv (.csv.gz compressed), .parquet, .json (an array) or "
+        ".jsonl (one object per line); - writes CSV to standard output. CSV text cells starting "
+        "with = + - @, a tab or a carriage return get a leading ' (--raw-csv: as they are). For a "
+        "selection of rows or columns use `newsdesk query SQL --csv FILE`.",
+        "examples:\n  newsdesk export articles articles.parquet\n"
+        "  newsdesk export canonical_articles stories.csv\n  newsdesk export entities - | head\n\n"
+        'tables and views: README.md (Tables) or `newsdesk query "SHOW TABLES"`.',
     )
     exp.add_argument(
         "name", metavar="TABLE_OR_VIEW", help="e.g. articles, canonical_articles, entities, outlets"
@@ -193,10 +192,10 @@ def build_parser() -> Parser:
     report = command(
         "report",
         "build the HTML report (pictures of the corpus) and print its path",
-        "Build the static HTML report of what analysts see: mentions over time for the top entities, "
-        "who appears with whom, copy-cluster sizes, words removed by kind and quarantine reasons. "
-        "Written as newsdesk.report.html next to the snapshot unless --out says where; open it in a "
-        "browser (no server needed).",
+        "Build the static HTML report of what analysts see: mentions over time for the top "
+        "entities, who appears with whom, copy-cluster sizes, words removed by kind and quarantine "
+        "reasons. Written as newsdesk.report.html next to the snapshot unless --out says where; "
+        "open it in a browser (no server needed).",
         "examples:\n  newsdesk report\n  newsdesk report --out /tmp/newsdesk-report",
     )
     report.add_argument(
@@ -209,11 +208,11 @@ def build_parser() -> Parser:
     thread = command(
         "thread",
         "one story thread's timeline: an article's thread, or the best match for words",
-        "Print a story thread (the articles about one event, with copies and follow-ups): its label, "
-        "span, outlets and entities, then every article in publication order with its role "
+        "Print a story thread (the articles about one event, with copies and follow-ups): its "
+        "label, span, outlets and entities, then every article in publication order with its role "
         "(first_report, copy, follow_up). REF is a doc_id or the record's own id, else words that "
-        "the thread's titles must all contain (the thread with most matching titles is shown, the "
-        "next ones listed).",
+        "the thread's titles must all contain (the thread with most matching titles is shown, "
+        "the next ones listed).",
         "examples:\n  newsdesk thread 3f1c0a9e2b7d4c5e8f10\n  newsdesk thread w0002\n"
         "  newsdesk thread sudan truce",
     )
@@ -225,19 +224,19 @@ def build_parser() -> Parser:
     command(
         "shell",
         "the DuckDB shell on the snapshot, full-text search loaded",
-        "Open the DuckDB command-line shell on the snapshot, read-only, with the fts extension loaded "
-        "(fts_main_articles.match_bm25 works). .help inside the shell lists its commands.",
+        "Open the DuckDB command-line shell on the snapshot, read-only, with the fts extension "
+        "loaded (fts_main_articles.match_bm25 works). .help inside the shell lists its commands.",
         "examples:\n  newsdesk shell",
     )
 
     clean = command(
         "clean",
         "show what the cleaner keeps and removes, record by record, for input files",
-        "Read each FILE as the pipeline reads a batch file (.txt, .html/.htm, .json, .jsonl/.ndjson, "
-        ".warc; each may end in .gz), clean every record and show its id, title, date, author, outlet, the "
-        "kept body and the removed segments by kind, then a line of counts per file (total, kept, "
-        "dropped_<reason>). A record the pipeline would quarantine is shown as a quarantine line with "
-        "its reason. Needs no database.",
+        "Read each FILE as the pipeline reads a batch file (.txt, .html/.htm, .json, "
+        ".jsonl/.ndjson, .warc; each may end in .gz), clean every record and show its id, title, "
+        "date, author, outlet, the kept body and the removed segments by kind, then a line of "
+        "counts per file (total, kept, dropped_<reason>). A record the pipeline would quarantine "
+        "is shown as a quarantine line with its reason. Needs no database.",
         "examples:\n  newsdesk clean samples/sample-batch/05-wind-farm-approval.html\n"
         "  newsdesk clean samples/sample-batch/07-wire.jsonl\n  newsdesk clean crawl.warc.gz --id "
         "'urn:uuid:...'",
@@ -289,8 +288,8 @@ def main(argv: list[str] | None = None) -> int:
         if getattr(args, "traceback", False):
             raise
         print(
-            f"newsdesk: unexpected {type(exc).__name__}: {first_line(exc)} (run again with --traceback for "
-            "a bug report)",
+            f"newsdesk: unexpected {type(exc).__name__}: {first_line(exc)} (run again with "
+            "--traceback for a bug report)",
             file=sys.stderr,
         )
         return 1

@@ -39,8 +39,8 @@ def show_clean(
         shown += n_shown
     if only_id is not None and shown == 0:
         raise CliError(
-            f"no record with id {only_id!r} in {', '.join(map(str, paths))}: run without --id to see "
-            "every record"
+            f"no record with id {only_id!r} in {', '.join(map(str, paths))}: run without "
+            "--id to see every record"
         )
     return _ordered(stats)
 
@@ -63,7 +63,8 @@ def _show_file(
             path.name,
             "ingest",
             "file_too_large",
-            f"over the {settings.ingest.max_file_bytes}-byte limit (NEWSDESK_MAX_FILE_BYTES); not read",
+            f"over the {settings.ingest.max_file_bytes}-byte limit "
+            "(NEWSDESK_MAX_FILE_BYTES); not read",
         )
         stats.update(total=1, dropped_file_too_large=1)
         _totals(path, stats, out)
@@ -128,7 +129,8 @@ def _check(path: Path) -> None:
         raise CliError(f"no file at {path}: give the path of an input file ({SUPPORTED})")
     if path.is_dir():
         raise CliError(
-            f"{path} is a folder: give files (a folder is a batch: `python -m pipelines run <batch>`)"
+            f"{path} is a folder: give files (a folder is a batch: `python -m "
+            "pipelines run <batch>`)"
         )
 
 

@@ -101,8 +101,8 @@ def open_failure(store: Store, path: Path, exc: duckdb.Error) -> str:
     message = str(exc)
     if is_lock_error(exc):
         return (
-            f"{path} is being written by a pipeline run and no snapshot is published yet: try again when the "
-            "run has finished"
+            f"{path} is being written by a pipeline run and no snapshot is published yet: try "
+            "again when the run has finished"
         )
     if "Permission denied" in message:
         return f"cannot read {path}: permission denied; ask for read access or copy the file"

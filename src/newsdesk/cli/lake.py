@@ -196,7 +196,8 @@ def init_lake_server(settings: Settings, admin_dsn: str, analyst: str) -> None:
     ).ensure_schema()  # as the writer: the catalog's tables are the writer's
     _grant_read(_with(admin, dbname=database), database, writer, analyst)
     print(
-        f"lake {settings.store.lake_name} ready: writers use NEWSDESK_LAKE_CATALOG='{settings.store.lake_catalog}'"
+        f"lake {settings.store.lake_name} ready: writers use "
+        f"NEWSDESK_LAKE_CATALOG='{settings.store.lake_catalog}'"
     )
     print(f"analysts (read-only): NEWSDESK_LAKE_CATALOG='{_with(catalog, user=analyst)}'")
 

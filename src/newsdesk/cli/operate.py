@@ -24,10 +24,10 @@ def add_commands(command: Callable[[str, str, str, str], argparse.ArgumentParser
     run = command(
         "run",
         "process landing folders as batches (real Dagster runs), then publish the corpus",
-        "Process each BATCH folder of the landing directory as a batch, one Dagster run each, recorded "
-        "in the project's instance (they show in the UI), then publish the corpus and the analysts' "
-        "snapshot. Progress per stage while it runs, a summary per batch at the end. The same as "
-        "`python -m pipelines run` in the checkout.",
+        "Process each BATCH folder of the landing directory as a batch, one Dagster run each, "
+        "recorded in the project's instance (they show in the UI), then publish the corpus and the "
+        "analysts' snapshot. Progress per stage while it runs, a summary per batch at the end. The "
+        "same as `python -m pipelines run` in the checkout.",
         "examples:\n  newsdesk run 2026-11-01\n  newsdesk run data/landing/2026-11-01/ 2026-11-02\n"
         "  newsdesk run 2026-11-01 --allow-empty",
     )
@@ -43,24 +43,28 @@ def add_commands(command: Callable[[str, str, str, str], argparse.ArgumentParser
     command(
         "demo",
         "process the bundled sample batch and print what it produced",
-        "Copy samples/sample-batch to the landing directory (with its _SUCCESS), process it as a batch, "
-        "publish the corpus and print the summary. The same as `make demo` once .venv exists.",
+        "Copy samples/sample-batch to the landing directory (with its _SUCCESS), process it as a "
+        "batch, publish the corpus and print the summary. The same as `make "
+        "demo` once .venv exists.",
         "examples:\n  newsdesk demo",
     )
     command(
         "ui",
         "start the Dagster UI (dagster dev) on the project's instance",
-        "Start `dagster dev -w workspace.yaml` in the project with DAGSTER_HOME set to the project's "
-        "dagster_home/ (unless DAGSTER_HOME is set); a missing or temporary DAGSTER_HOME is refused. The same "
-        "as `make ui`.",
+        "Start `dagster dev -w workspace.yaml` in the project with DAGSTER_HOME set to the "
+        "project's dagster_home/ (unless DAGSTER_HOME is set); a missing or temporary DAGSTER_HOME "
+        "is refused. The same as `make ui`.",
         "examples:\n  newsdesk ui",
     )
     parts = command(
         "partitions",
         "list batch partitions with no folder and no data; --prune deletes them",
-        "List the partitions of `batches` that have no folder in the landing directory and no rows in "
-        'the database: a typo made in the UI\'s "Add a partition", or a batch whose folder and data '
-        "are both gone (the landing sensor reports them too). --prune deletes them from the instance; "
+        "List the partitions of `batches` that have no folder in the landing "
+        "directory and no rows in "
+        'the database: a typo made in the UI\'s "Add a partition", or a batch '
+        "whose folder and data "
+        "are both gone (the landing sensor reports them too). --prune deletes "
+        "them from the instance; "
         "their run history stays.",
         "examples:\n  newsdesk partitions\n  newsdesk partitions --prune",
     )
@@ -73,8 +77,9 @@ def run(args: argparse.Namespace) -> int:
     root = project_root()
     if root is None:
         raise CliError(
-            "the operator commands (run, demo, ui, partitions) need the project's checkout: install "
-            "newsdesk from it with `make setup` (pip install -e .), or run `python -m pipelines` there"
+            "the operator commands (run, demo, ui, partitions) need the project's checkout: "
+            "install newsdesk from it with `make setup` (pip install -e .), or run "
+            "`python -m pipelines` there"
         )
     if str(root) not in sys.path:
         sys.path.insert(0, str(root))

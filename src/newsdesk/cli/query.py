@@ -59,16 +59,16 @@ def show_query(
     print("\n".join(shown.lines), file=out)
     if table.truncated:
         print(
-            f"showing {len(table.rows):,} of {plural(table.total, 'row')}; use --limit N, --all, or "
-            "--csv FILE / --parquet FILE to export everything",
+            f"showing {len(table.rows):,} of {plural(table.total, 'row')}; use --limit N, --all, "
+            "or --csv FILE / --parquet FILE to export everything",
             file=out,
         )
     else:
         print(f"({plural(table.total, 'row')})", file=out)
     if shown.n_cut:
         print(
-            f"{plural(shown.n_cut, 'cell')} longer than {width} characters cut (ending in …); --wide shows "
-            "them whole",
+            f"{plural(shown.n_cut, 'cell')} longer than {width} characters cut (ending in …); "
+            "--wide shows them whole",
             file=out,
         )
 
@@ -85,7 +85,8 @@ def export_query(
             statements = con.extract_statements(sql)
             if not statements:
                 raise CliError(
-                    'no SQL statement given: pass a query, e.g. newsdesk query "SELECT * FROM outlets"'
+                    "no SQL statement given: pass a query, e.g. newsdesk query "
+                    '"SELECT * FROM outlets"'
                 )
             for statement in statements[:-1]:  # SET, LOAD ...: what the last one relies on
                 con.execute(statement.query)
@@ -184,7 +185,8 @@ def _destination(target: str, fmt: str) -> str:
     if target == STDOUT:
         if fmt == "parquet":
             raise CliError(
-                "Parquet cannot go to standard output: give a file name, e.g. --parquet result.parquet"
+                "Parquet cannot go to standard output: give a file name, e.g. "
+                "--parquet result.parquet"
             )
         return STDOUT
     path = Path(target)

@@ -74,8 +74,8 @@ def _section(out: TextIO, title: str, table: Table, width: int | None) -> None:
         )
     if shown.n_cut:
         notes.append(
-            f"{plural(shown.n_cut, 'cell')} cut to {width} characters (ending in …; --wide shows them "
-            "whole)"
+            f"{plural(shown.n_cut, 'cell')} cut to {width} characters (ending in …; "
+            "--wide shows them whole)"
         )
     if notes:
         print("; ".join(notes), file=out)

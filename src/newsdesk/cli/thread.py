@@ -21,8 +21,9 @@ def print_thread(store: Store, ref: str, width: int | None = 60, out: TextIO = s
             found = thread_tables.find_threads(con, ref.strip())
             if not found:
                 raise CliError(
-                    f"no article {ref!r} and no thread whose titles hold all of those words: try fewer "
-                    'words, or `newsdesk query "SELECT * FROM threads ORDER BY n_articles DESC"`'
+                    f"no article {ref!r} and no thread whose titles hold all of those words: try "
+                    'fewer words, or `newsdesk query "SELECT * FROM threads ORDER '
+                    'BY n_articles DESC"`'
                 )
             thread_id = found[0][0]
             label, first, last, n_articles, n_outlets, n_copies, top, merged = (
@@ -37,8 +38,8 @@ def print_thread(store: Store, ref: str, width: int | None = 60, out: TextIO = s
             ) from None
     print(f"thread {thread_id}: {label}", file=out)
     print(
-        f"{n_articles} articles ({n_copies} copies) from {n_outlets} outlets, {first:%Y-%m-%d %H:%M} to "
-        f"{last:%Y-%m-%d %H:%M}; entities: {', '.join(top) or '-'}",
+        f"{n_articles} articles ({n_copies} copies) from {n_outlets} outlets, "
+        f"{first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M}; entities: {', '.join(top) or '-'}",
         file=out,
     )
     if merged:

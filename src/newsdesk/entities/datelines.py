@@ -11,9 +11,8 @@ import re
 # date, a month and a day, or a bracket.
 _DATELINE = re.compile(
     r"^[ \t]*(?P<place>[^\W\d_a-z](?:[^\W\d_a-z]|[.'’ -]){0,58}[^\W\d_a-z])"
-    r"(?=[ \t]*,[ \t]*[A-Z]"
-    r"|[ \t]+\d{4}-\d\d-\d\d|[ \t]*,?[ \t]+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*"
-    r"\.?[ \t]+\d|[ \t]*\()",
+    r"(?=[ \t]*,[ \t]*[A-Z]|[ \t]+\d{4}-\d\d-\d\d|[ \t]*,?[ \t]+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|"
+    r"Sep|Oct|Nov|Dec)[a-z]*\.?[ \t]+\d|[ \t]*\()",
     re.MULTILINE,
 )
 # A place in any case at a line start, then a short bracketed agency name and a dash.

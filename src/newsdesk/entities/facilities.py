@@ -17,8 +17,9 @@ _MODIFIER = (
     r"(?:(?:offshore|onshore|nuclear|solar|tidal|coal-fired|gas-fired|hydroelectric|hydro)\s+)?"
 )
 _HEAD = (
-    r"(?:wind\s+farms?|solar\s+farms?|power\s+stations?|power\s+plants?|airports?|stadiums?|reservoirs?|"
-    r"dams?|oil\s?fields?|gas\s?fields?|refinery|refineries|lighthouses?|tunnels?|marinas?|terminals?)"
+    r"(?:wind\s+farms?|solar\s+farms?|power\s+stations?|power\s+plants?|airports?|stadiums?|"
+    r"reservoirs?|dams?|oil\s?fields?|gas\s?fields?|refinery|refineries|lighthouses?|tunnels?|"
+    r"marinas?|terminals?)"
 )
 _FACILITY_AFTER = re.compile(rf"\s+{_MODIFIER}{_HEAD}\b")
 _ENDS_IN_FACILITY = re.compile(rf"\s{_MODIFIER}{_HEAD}$", re.IGNORECASE)  # "Hornsea wind farm"

@@ -38,9 +38,10 @@ STANDING = re.compile(
     rf"{_BEFORE}(?P<a>{_NAME})[ \t]+(?:{_NUMBER}[ \t]+){{2,}}{_NUMBER}(?![\w.])", re.MULTILINE
 )
 _VERBS = (
-    r"beat|beats|defeated|defeats|drew with|drew|draw with|lost to|lose to|loses to|lost at home to|"
-    r"edged|edged past|thrashed|routed|crushed|overcame|hammered|upset|stunned|eliminated|knocked out|"
-    r"held|were beaten by|was beaten by|were held by|was held by|won at|lost at|won away at"
+    r"beat|beats|defeated|defeats|drew with|drew|draw with|lost to|lose to|loses to|"
+    r"lost at home to|edged|edged past|thrashed|routed|crushed|overcame|hammered|upset|stunned|"
+    r"eliminated|knocked out|held|were beaten by|was beaten by|were held by|was held by|"
+    r"won at|lost at|won away at"
 )
 _VERB = re.compile(rf"\s(?:{_VERBS})\s+(?:the\s+)?(?=[A-Z])")
 _NAME_AT = re.compile(_NAME)

@@ -172,7 +172,8 @@ def _decode(data: bytes, declared: str | None) -> tuple[str, str]:
     if best.chaos > 0.3:
         raise DecodeError(
             "undecodable",
-            f"not UTF-8; the closest encoding ({best.encoding}) gives {best.chaos:.0%} garbled text",
+            f"not UTF-8; the closest encoding ({best.encoding}) gives "
+            f"{best.chaos:.0%} garbled text",
         )
     if best.encoding in _LATIN_CODEPAGES:
         # Detection picks Baltic or Central-European codepages for short Western texts; legacy

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 
 _HTML_START = re.compile(
-    r"\A[\s\ufeff]*(?:<!doctype\s+html|<html|<head|<script|<iframe|<h1|<div|<font|<table|<a|<style|<title|<b"
-    r"|<body|<br|<p|<!--)(?=[\s>])",
+    r"\A[\s\ufeff]*(?:<!doctype\s+html|<html|<head|<script|<iframe|<h1|<div|<font|<table|<a|<style|"
+    r"<title|<b|<body|<br|<p|<!--)(?=[\s>])",
     re.IGNORECASE,
 )
 _JSON_START = re.compile(r"\A[\s\ufeff]*[\[{]")

@@ -50,11 +50,12 @@ def _panel(data: ReportData, panel: Panel) -> Section:
             data,
             f"No {panel.kind} named in canonical articles yet (non-English articles get none).",
         ),
-        f"The {len(panel.entities)} {panel.kind} (label {labels}) named in the most stories; each story counted "
-        "once (canonical articles only), in the month it was published; the number after a name is its total."
-        + note,
+        f"The {len(panel.entities)} {panel.kind} (label {labels}) named in the most stories; each "
+        "story counted once (canonical articles only), in the month it was published; the number "
+        "after a name is its total." + note,
         "<code>SELECT name, label, month, n_articles FROM entity_mentions_by_month WHERE label IN "
-        f"({', '.join(repr(x) for x in ENTITY_PANELS[panel.kind])}) ORDER BY month, n_articles DESC</code>.",
+        f"({', '.join(repr(x) for x in ENTITY_PANELS[panel.kind])}) ORDER BY month, "
+        "n_articles DESC</code>.",
         _sql("top_entities.sql", "mentions_by_month.sql"),
         Rows(
             f"Top {panel.kind}, with the latest story naming each",
@@ -71,8 +72,9 @@ def _network(data: ReportData) -> Section:
     names = {e.entity_id: e.name for e in data.network_entities}
     own = (
         (
-            f" {plural(data.n_own_country_pairs, 'pair')} of a nationality and its own country (Chinese / China: "
-            "named together in nearly every such story, so they tell nothing) left out."
+            f" {plural(data.n_own_country_pairs, 'pair')} of a nationality and its own country "
+            "(Chinese / China: named together in nearly every such story, so they "
+            "tell nothing) left out."
         )
         if data.n_own_country_pairs
         else ""
@@ -83,10 +85,11 @@ def _network(data: ReportData) -> Section:
         charts.cooccurrence_matrix(data.network_entities, data.edges),
         "Triangle of numbers: for each pair of top entities, the stories naming both.",
         _none_yet(data, "No two entities named in the same canonical article yet."),
-        f"The {len(data.network_entities)} entities named in the most stories (canonical articles only); a cell is "
+        f"The {len(data.network_entities)} entities named in the most stories (canonical "
+        "articles only); a cell is "
         f"the number of stories naming both ({plural(len(data.edges), 'pair')})." + own,
-        "<code>SELECT name_a, name_b, n_articles FROM entity_cooccurrence ORDER BY n_articles DESC</code> "
-        "(view <code>entity_cooccurrence</code>).",
+        "<code>SELECT name_a, name_b, n_articles FROM entity_cooccurrence ORDER BY n_articles "
+        "DESC</code> (view <code>entity_cooccurrence</code>).",
         _sql("top_entities.sql", "cooccurrence.sql"),
         Rows(
             "The pairs named together most often, with the latest story naming both",
@@ -104,13 +107,15 @@ def _clusters(data: ReportData) -> Section:
         "clusters",
         "Copy clusters",
         charts.cluster_sizes(data.cluster_sizes, data.biggest_clusters),
-        "Bar charts of copy-cluster sizes and of the biggest clusters with their outlet and who copied them.",
+        "Bar charts of copy-cluster sizes and of the biggest clusters with their outlet "
+        "and who copied them.",
         _none_yet(data, "No copy clusters yet: no batch of these articles has been published."),
-        "A cluster is a story and its syndicated copies; size 1 means nobody copied it. The story's outlet is "
-        "view <code>story_outlets</code>'s: the outlet a reprint note names, else the canonical's source_name.",
-        "<code>SELECT n_copies + 1 AS size, count(*) FROM canonical_articles GROUP BY ALL ORDER BY size</code>; "
-        "the biggest: <code>SELECT title, outlet, n_copies FROM canonical_articles ORDER BY n_copies DESC"
-        "</code>; who copied whom: view <code>syndication</code>.",
+        "A cluster is a story and its syndicated copies; size 1 means nobody copied it. The "
+        "story's outlet is view <code>story_outlets</code>'s: the outlet a reprint note names, "
+        "else the canonical's source_name.",
+        "<code>SELECT n_copies + 1 AS size, count(*) FROM canonical_articles GROUP BY ALL ORDER BY "
+        "size</code>; the biggest: <code>SELECT title, outlet, n_copies FROM canonical_articles "
+        "ORDER BY n_copies DESC</code>; who copied whom: view <code>syndication</code>.",
         _sql("cluster_sizes.sql", "biggest_clusters.sql"),
         Rows(
             "The biggest clusters: every outlet that carried the story",
@@ -136,11 +141,11 @@ def _batches(data: ReportData) -> Section:
         charts.batches(data.batches),
         "Stacked bars per batch: new stories, copies and quarantined inputs.",
         "Nothing to show: no batch yet." if not data.batches else "No batch yet.",
-        f"The latest {plural(len(data.batches), 'batch', 'batches')}, latest first: its input records became new "
-        "stories, copies of a story already known, or quarantine rows.",
-        "<code>SELECT * FROM batch_accounting</code> (view <code>batch_accounting</code>); copies per batch: "
-        "<code>SELECT a.batch_id, count(*) FROM copies c JOIN articles a USING (doc_id) WHERE NOT c.is_canonical "
-        "GROUP BY 1</code>.",
+        f"The latest {plural(len(data.batches), 'batch', 'batches')}, latest first: its input "
+        "records became new stories, copies of a story already known, or quarantine rows.",
+        "<code>SELECT * FROM batch_accounting</code> (view <code>batch_accounting</code>); copies "
+        "per batch: <code>SELECT a.batch_id, count(*) FROM copies c JOIN articles a USING (doc_id) "
+        "WHERE NOT c.is_canonical GROUP BY 1</code>.",
         _sql("batches.sql"),
         Rows(
             "Per batch",
@@ -168,11 +173,11 @@ def _words(data: ReportData) -> Section:
         charts.words_removed(data.removed),
         "Bar chart of the share of all input words each boilerplate kind removed.",
         _none_yet(data, "Nothing removed: no kept article had boilerplate."),
-        "Share = words a kind removed / all input words of the kept articles (article text kept plus everything "
-        "removed).",
+        "Share = words a kind removed / all input words of the kept articles (article text kept "
+        "plus everything removed).",
         "<code>SELECT kind, n_segments, n_words FROM boilerplate_by_kind</code> (view "
-        "<code>boilerplate_by_kind</code>) and <code>SELECT sum(n_words) FROM articles</code>; the removed pieces: "
-        "table <code>boilerplate_segments</code>.",
+        "<code>boilerplate_by_kind</code>) and <code>SELECT sum(n_words) FROM articles</code>; the "
+        "removed pieces: table <code>boilerplate_segments</code>.",
         _sql("boilerplate_share.sql"),
         Rows(
             "Per kind",
@@ -197,9 +202,11 @@ def _quarantine(data: ReportData) -> Section:
         charts.quarantine_reasons(data.quarantine),
         "Bar chart of quarantined inputs per stage and reason.",
         empty,
-        "ingest: records that could not be read or parsed; clean: documents left without article text.",
-        "<code>SELECT stage, reason, count(*) FROM quarantine GROUP BY ALL ORDER BY 3 DESC</code>; the sentence "
-        "for each: column <code>quarantine.detail</code>; per batch: view <code>batch_accounting</code>.",
+        "ingest: records that could not be read or parsed; clean: documents left "
+        "without article text.",
+        "<code>SELECT stage, reason, count(*) FROM quarantine GROUP BY ALL ORDER BY 3 DESC</code>; "
+        "the sentence for each: column <code>quarantine.detail</code>; per batch: view "
+        "<code>batch_accounting</code>.",
         _sql("quarantine_reasons.sql"),
         Rows(
             "Per stage and reason (the file and the sentence: table quarantine)",

@@ -280,7 +280,8 @@ def batches(rows: list[Batch]) -> bytes | None:
         ax.bar_label(
             bars,
             [
-                f"{b.n_articles:,} articles ({b.n_copies:,} copies), {b.n_quarantined:,} quarantined"
+                f"{b.n_articles:,} articles ({b.n_copies:,} copies), "
+                f"{b.n_quarantined:,} quarantined"
                 for b in rows
             ],
             padding=4,
@@ -309,7 +310,8 @@ def words_removed(removed: list[RemovedKind]) -> bytes | None:
         ax.bar_label(
             bars,
             [
-                f"{100 * r.share:.1f}%  ({plural(r.n_words, 'word')}, {plural(r.n_segments, 'piece')})"
+                f"{100 * r.share:.1f}%  ({plural(r.n_words, 'word')}, "
+                f"{plural(r.n_segments, 'piece')})"
                 for r in removed
             ],
             padding=4,

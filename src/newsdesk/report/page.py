@@ -128,14 +128,14 @@ def _header(header: Header, has_schema: bool, written_at: datetime) -> str:
     ]
     if not has_schema:
         out.append(
-            '<p class="notice" id="no-articles">This database has no newsdesk tables yet: run the pipeline '
-            "on a batch (README: <code>make demo</code>), then build the report again.</p>"
+            '<p class="notice" id="no-articles">This database has no newsdesk tables yet: run the '
+            "pipeline on a batch (README: <code>make demo</code>), then build the report again.</p>"
         )
     elif header.n_articles == 0:
         out.append(
-            '<p class="notice" id="no-articles">No articles yet: no batch has produced an article. Land a '
-            "batch (README: <code>make demo</code> or <code>data/landing/&lt;batch&gt;/_SUCCESS</code>), "
-            "then build the report again.</p>"
+            '<p class="notice" id="no-articles">No articles yet: no batch has produced an article. '
+            "Land a batch (README: <code>make demo</code> or "
+            "<code>data/landing/&lt;batch&gt;/_SUCCESS</code>), then build the report again.</p>"
         )
     return "".join(out)
 
@@ -144,8 +144,9 @@ def _section(section: Section) -> str:
     if section.image is not None:
         payload = base64.b64encode(section.image).decode("ascii")
         body = (
-            f'<figure><img src="data:image/png;base64,{payload}" alt="{escape(section.alt)}" />'
-            f"<figcaption>{section.about} Same numbers: {section.same_numbers}</figcaption></figure>"
+            f'<figure><img src="data:image/png;base64,{payload}" alt="{escape(section.alt)}" '
+            f"/><figcaption>{section.about} Same numbers: "
+            f"{section.same_numbers}</figcaption></figure>"
         )
     else:
         body = (

@@ -71,7 +71,8 @@ def publish_pending(con: Connection, batch_id: str) -> list[str]:
             cols = ", ".join(TABLES[table].names)
             con.execute(f"DELETE FROM main.{table} WHERE batch_id = ?", [batch_id])
             con.execute(
-                f"INSERT INTO main.{table} ({cols}) SELECT {cols} FROM {PENDING}.{table} WHERE batch_id = ?",
+                f"INSERT INTO main.{table} ({cols}) SELECT {cols} FROM "
+                f"{PENDING}.{table} WHERE batch_id = ?",
                 [batch_id],
             )
         cols = ", ".join(TABLES["quarantine"].names)

@@ -274,6 +274,7 @@ def replace_copies(
             ),
         )
         con.execute(
-            "INSERT INTO copies SELECT doc_id, copy_cluster_id, is_canonical, similarity FROM _copies_new"
+            "INSERT INTO copies SELECT doc_id, copy_cluster_id, is_canonical, "
+            "similarity FROM _copies_new"
         )
         con.unregister("_copies_new")

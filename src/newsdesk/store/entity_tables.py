@@ -153,7 +153,8 @@ def apply_aliases(con: Connection, batch_id: str, changed: set[str]) -> set[str]
     touched = {
         r[0]
         for r in con.execute(
-            "SELECT DISTINCT entity_id FROM article_entities WHERE local_id IN (SELECT unnest(?::VARCHAR[]))",
+            "SELECT DISTINCT entity_id FROM article_entities WHERE local_id IN (SELECT "
+            "unnest(?::VARCHAR[]))",
             [changed_list],
         ).fetchall()
     }

@@ -36,11 +36,13 @@ _CONFLICT_TEXT = re.compile(
 # connection, a dropped session); libpq's and httpfs's wording, as DuckDB and psycopg2 pass it on.
 # Worth waiting for.
 _UNREACHABLE_TEXT = re.compile(
-    r"Unable to connect to Postgres|could not connect to server|connection refused|server closed the connection"
-    r"|terminating connection|the database system is (starting up|shutting down|in recovery)"
-    r"|no connection to the server|connection to server .* failed|could not receive data from server"
-    r"|could not send data to server|Connection timed out|SSL SYSCALL error|Could not establish connection"
-    r"|Connection reset by peer|Broken pipe|connection already closed|Failed to (get|send|read) .*HTTP",
+    r"Unable to connect to Postgres|could not connect to server|connection refused|"
+    r"server closed the connection|terminating connection|"
+    r"the database system is (starting up|shutting down|in recovery)|no connection to the server|"
+    r"connection to server .* failed|could not receive data from server|"
+    r"could not send data to server|Connection timed out|SSL SYSCALL error|"
+    r"Could not establish connection|Connection reset by peer|Broken pipe|"
+    r"connection already closed|Failed to (get|send|read) .*HTTP",
     re.IGNORECASE,
 )
 

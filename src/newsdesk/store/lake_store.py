@@ -48,9 +48,9 @@ class LakeStore(Store):
         super().__init__(settings)
         if not settings.lake_catalog or not settings.lake_data_path:
             raise UserError(
-                "storage ducklake needs NEWSDESK_LAKE_CATALOG (a PostgreSQL connection string, e.g. "
-                "'host=db dbname=lake user=newsdesk') and NEWSDESK_LAKE_DATA (a folder every writer "
-                "sees, or s3://...)"
+                "storage ducklake needs NEWSDESK_LAKE_CATALOG (a PostgreSQL connection string, "
+                "e.g. 'host=db dbname=lake user=newsdesk') and NEWSDESK_LAKE_DATA (a folder every "
+                "writer sees, or s3://...)"
             )
         self.lake = lake_settings(settings)
 
@@ -239,7 +239,8 @@ class LakeStore(Store):
         try:
             lake.prepare_storage(con, self.lake)
             con.execute(
-                f"ATTACH {lake.sql_literal('ducklake:postgres:' + self.lake.catalog)} AS source (READ_ONLY)"
+                f"ATTACH {lake.sql_literal('ducklake:postgres:' + self.lake.catalog)} "
+                "AS source (READ_ONLY)"
             )
             con.execute("CREATE TABLE articles AS SELECT doc_id, title, body FROM source.articles")
             con.execute("DETACH source")

@@ -162,8 +162,8 @@ class LeaseStore:
         with self._transaction() as cur:
             cur.execute(
                 self._sql(
-                    f"INSERT INTO {TABLE} (batch_id, {_COLS}) VALUES (%s, %s, %s, %s, %s, %s, NOW(), "
-                    "NOW()) ON CONFLICT (batch_id) DO NOTHING"
+                    f"INSERT INTO {TABLE} (batch_id, {_COLS}) VALUES (%s, %s, %s, %s, %s, %s, "
+                    "NOW(), NOW()) ON CONFLICT (batch_id) DO NOTHING"
                 ),
                 values,
             )
@@ -200,8 +200,8 @@ class LeaseStore:
             if held is None or held.run_id != run_id:
                 by = held.describe() if held else "nobody (it was released)"
                 raise LeaseLost(
-                    f"run {run_id} no longer holds batch {batch_id!r} (now held by {by}): its write "
-                    "was rolled back; run the batch again"
+                    f"run {run_id} no longer holds batch {batch_id!r} (now held by {by}): its "
+                    "write was rolled back; run the batch again"
                 )
             cur.execute(
                 self._sql(f"UPDATE {TABLE} SET heartbeat = NOW() WHERE batch_id = %s"), [batch_id]

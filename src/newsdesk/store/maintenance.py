@@ -51,7 +51,8 @@ class MaintenanceReport:
     def lines(self) -> list[str]:
         out = [f"{name:22s} {n}" for name, n in self.steps.items()]
         out.append(
-            f"data files read by the latest snapshot: {self.live_files_before} -> {self.live_files_after}"
+            f"data files read by the latest snapshot: {self.live_files_before} -> "
+            f"{self.live_files_after}"
         )
         out.append(f"Parquet files stored: {self.stored_files_before} -> {self.stored_files_after}")
         out.append(f"took {self.seconds:.1f} s")

@@ -261,7 +261,8 @@ def pending_ddl() -> list[str]:
     ones."""
     statements = [
         f"CREATE SCHEMA IF NOT EXISTS {PENDING}",
-        f"CREATE TABLE IF NOT EXISTS {PENDING}.stages (batch_id VARCHAR NOT NULL, stage VARCHAR NOT NULL)",
+        f"CREATE TABLE IF NOT EXISTS {PENDING}.stages (batch_id VARCHAR NOT NULL, "
+        "stage VARCHAR NOT NULL)",
     ]
     for table in PENDING_TABLES:
         cols = [f"{f.name} {duckdb_type(f.type)}" for f in TABLES[table]]

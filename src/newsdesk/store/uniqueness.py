@@ -60,7 +60,8 @@ def repair(con: duckdb.DuckDBPyConnection, batch_id: str) -> list[str]:
         if first_duplicate(con, table, batch_id) is None:
             continue
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE _distinct AS SELECT DISTINCT * FROM ({_rows_of_batch(table)})",
+            "CREATE OR REPLACE TEMP TABLE _distinct AS SELECT DISTINCT * FROM "
+            f"({_rows_of_batch(table)})",
             [batch_id],
         )
         if table == "copies":
