@@ -112,13 +112,13 @@ class BatchStage(ABC):
         """A result for an input whose work raised, ran too long or killed its worker."""
         return quarantine_item(self.name, row, failure, batch_id)
 
-    def finish(
+    def finish(  # noqa: B027
         self,
         store: Store,
         sink: Sink,
         work: Path,
         stats: Stats,
-        settings: Settings,  # noqa: B027
+        settings: Settings,
         log: Log,
     ) -> None:
         """After the sink is filled and before it is written (corpus-wide reads, final counts);
