@@ -93,7 +93,8 @@ def publish_pending(con: Connection, batch_id: str) -> list[str]:
         # Contents no document of the batch reads any more (a file changed or went away).
         con.execute(
             """DELETE FROM document_contents c WHERE c.batch_id = ? AND NOT EXISTS (
-                           SELECT 1 FROM main.documents d WHERE d.doc_id = c.doc_id AND d.sha256 = c.sha256)""",
+                           SELECT 1 FROM main.documents d
+                           WHERE d.doc_id = c.doc_id AND d.sha256 = c.sha256)""",
             [batch_id],
         )
     return moved
@@ -104,7 +105,8 @@ def n_documents(con: Connection, batch_id: str) -> int:
     return int(
         con.execute(
             f"""SELECT (SELECT count(*) FROM main.documents WHERE batch_id = ?)
-                                    + (SELECT count(*) FROM {PENDING}.documents WHERE batch_id = ?)""",
+                                    + (SELECT count(*) FROM {PENDING}.documents
+                                        WHERE batch_id = ?)""",
             [batch_id, batch_id],
         ).fetchall()[0][0]
     )

@@ -50,7 +50,8 @@ def copy_clusters(con: Connection) -> Relation:
     return con.sql("""
         SELECT c.copy_cluster_id,
                count(*) AS n_articles,
-               coalesce(max(a.title) FILTER (WHERE c.is_canonical), min(a.title), '(no title)') AS title,
+               coalesce(max(a.title) FILTER (WHERE c.is_canonical), min(a.title),
+               '(no title)') AS title,
                coalesce(any_value(o.outlet), '(unknown outlet)') AS outlet,
                string_agg(coalesce(a.source_name, '(unknown outlet)'), '; '
                           ORDER BY a.published_date NULLS LAST, a.doc_id)
@@ -63,14 +64,17 @@ def copy_clusters(con: Connection) -> Relation:
 
 def story_links(con: Connection) -> Relation:
     return con.sql("""
-        SELECT coalesce(a.title, '(no title)') AS title_a, coalesce(b.title, '(no title)') AS title_b,
+        SELECT coalesce(a.title, '(no title)') AS title_a,
+               coalesce(b.title, '(no title)') AS title_b,
                s.shared_words, s.n_passages, s.passages[1] AS first_passage
-        FROM story_links s JOIN articles a ON a.doc_id = s.doc_id_a JOIN articles b ON b.doc_id = s.doc_id_b
+        FROM story_links s JOIN articles a ON a.doc_id = s.doc_id_a
+        JOIN articles b ON b.doc_id = s.doc_id_b
         ORDER BY s.shared_words DESC, title_a, title_b""")
 
 
 def canonical_articles(con: Connection) -> Relation:
-    return con.sql("""SELECT title, outlet, published_date, n_words, n_copies FROM canonical_articles
+    return con.sql("""SELECT title, outlet, published_date, n_words, n_copies
+                      FROM canonical_articles
                       ORDER BY published_date NULLS LAST, title NULLS LAST, doc_id""")
 
 
@@ -82,9 +86,11 @@ def top_entities(con: Connection) -> Relation:
 # --------------------------------------------------------------------------------------------------
 def relations(con: Connection) -> dict[str, str]:
     """Tables and views of the main schema, lower-cased name -> name as created."""
-    rows = con.execute("""SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND NOT internal
+    rows = con.execute("""SELECT table_name FROM duckdb_tables()
+                          WHERE schema_name = 'main' AND NOT internal
                           UNION ALL
-                          SELECT view_name FROM duckdb_views() WHERE schema_name = 'main' AND NOT internal
+                          SELECT view_name FROM duckdb_views()
+                          WHERE schema_name = 'main' AND NOT internal
                           ORDER BY 1""").fetchall()
     return {r[0].lower(): r[0] for r in rows}
 

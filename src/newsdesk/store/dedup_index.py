@@ -49,8 +49,10 @@ def forget_docs(
     neighbours = {
         r[0]
         for r in con.execute(
-            f"""SELECT doc_id_b FROM article_pairs WHERE doc_id_a IN ({ids}) AND doc_id_b NOT IN ({ids})
-            UNION SELECT doc_id_a FROM article_pairs WHERE doc_id_b IN ({ids}) AND doc_id_a NOT IN ({ids})"""
+            f"""SELECT doc_id_b FROM article_pairs
+                WHERE doc_id_a IN ({ids}) AND doc_id_b NOT IN ({ids})
+            UNION SELECT doc_id_a FROM article_pairs
+            WHERE doc_id_b IN ({ids}) AND doc_id_a NOT IN ({ids})"""
         ).fetchall()
     }
     for table in ("article_pairs", "story_links"):
@@ -138,7 +140,8 @@ def update_common(
     ]
     con.execute("DELETE FROM dedup_common WHERE n_docs <= ?", [max_docs])
     con.execute(
-        """CREATE OR REPLACE TEMP TABLE _rose AS SELECT fingerprint, count(DISTINCT y) AS n_docs FROM _hits
+        """CREATE OR REPLACE TEMP TABLE _rose AS SELECT fingerprint, count(DISTINCT y) AS n_docs
+           FROM _hits
                    GROUP BY 1 HAVING count(DISTINCT y) > ?""",
         [max_docs],
     )
@@ -160,10 +163,12 @@ def docs_with_fingerprints(con: duckdb.DuckDBPyConnection, fingerprints: Sequenc
 
 
 _PAIRS = """SELECT DISTINCT least(a.doc_id, b.doc_id), greatest(a.doc_id, b.doc_id)
-            FROM ({pairs}) p JOIN dedup_docs a ON a.doc_key = p.x JOIN dedup_docs b ON b.doc_key = p.y
+            FROM ({pairs}) p JOIN dedup_docs a ON a.doc_key = p.x
+            JOIN dedup_docs b ON b.doc_key = p.y
             WHERE p.x <> p.y"""
 _BAND_PAIRS = """SELECT x, y FROM (SELECT n.doc_key AS x, o.doc_key AS y,
-                                          count(*) OVER (PARTITION BY n.doc_key, n.band_key) AS bucket
+                                          count(*) OVER (PARTITION BY n.doc_key,
+                                          n.band_key) AS bucket
                                    FROM ({new}) n JOIN dedup_bands o USING (band_key))
                  WHERE bucket <= ?"""
 
@@ -174,7 +179,8 @@ def batch_candidates(
     """Candidate pairs of the batch's articles: a shared LSH band, or enough shared rare
     fingerprints."""
     bands = _BAND_PAIRS.format(new="SELECT band_key, doc_key FROM read_parquet(?)")
-    prints = """SELECT x, y FROM _hits WHERE fingerprint NOT IN (SELECT fingerprint FROM dedup_common)
+    prints = """SELECT x, y FROM _hits WHERE fingerprint NOT IN (SELECT fingerprint
+                    FROM dedup_common)
                 GROUP BY x, y HAVING count(*) >= ?"""
     sql = _PAIRS.format(pairs=f"{bands} UNION ALL {prints}") + " ORDER BY 1, 2"
     return con.execute(sql, [str(bands_path), max_band_docs, config_min_prints]).fetchall()
@@ -191,7 +197,8 @@ def doc_candidates(
         "(SELECT doc_key FROM _again)"
     )
     prints = """SELECT n.doc_key AS x, o.doc_key AS y
-                FROM (SELECT * FROM dedup_fingerprints WHERE doc_key IN (SELECT doc_key FROM _again)) n
+                FROM (SELECT * FROM dedup_fingerprints WHERE doc_key IN (SELECT doc_key
+                    FROM _again)) n
                 JOIN dedup_fingerprints o USING (fingerprint)
                 WHERE fingerprint NOT IN (SELECT fingerprint FROM dedup_common)
                 GROUP BY 1, 2 HAVING count(*) >= ?"""
@@ -231,7 +238,8 @@ def copy_edges(
     _ids(con, "_edges", doc_ids)
     return con.execute("""SELECT doc_id_a, doc_id_b, containment FROM article_pairs
                           WHERE relation = 'copy' AND (doc_id_a IN (SELECT doc_id FROM _edges)
-                                                       OR doc_id_b IN (SELECT doc_id FROM _edges))""").fetchall()
+                                                       OR doc_id_b IN (SELECT doc_id
+                                                           FROM _edges))""").fetchall()
 
 
 def cluster_mates(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str]) -> set[str]:
@@ -249,7 +257,8 @@ def cluster_mates(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str]) -> set
 def fetch_infos(con: duckdb.DuckDBPyConnection, doc_ids: Sequence[str]) -> list[ArticleInfo]:
     _ids(con, "_infos", doc_ids)
     rows = con.execute(
-        """SELECT a.doc_id, a.published_date, a.source_name, a.syndicated_from, a.n_words, d.ingested_at
+        """SELECT a.doc_id, a.published_date, a.source_name, a.syndicated_from, a.n_words,
+                  d.ingested_at
            FROM articles a LEFT JOIN documents d USING (doc_id)
            WHERE a.doc_id IN (SELECT doc_id FROM _infos)"""
     ).fetchall()

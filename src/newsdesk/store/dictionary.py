@@ -50,9 +50,11 @@ def read_dictionary(con: Connection, names: tuple[str, ...] | None = None) -> di
     newsdesk.store.schema.TABLES (the pipeline's order), then views by name. `names` limits it to
     those relations."""
     rows = con.execute(
-        f"""SELECT table_name, 'table', coalesce(comment, '') FROM duckdb_tables() WHERE {_OURS} AND NOT temporary
+        f"""SELECT table_name, 'table', coalesce(comment, '') FROM duckdb_tables()
+            WHERE {_OURS} AND NOT temporary
             UNION ALL
-            SELECT view_name, 'view', coalesce(comment, '') FROM duckdb_views() WHERE {_OURS} AND NOT temporary"""
+            SELECT view_name, 'view', coalesce(comment, '') FROM duckdb_views()
+            WHERE {_OURS} AND NOT temporary"""
     ).fetchall()
     columns: dict[str, list[Column]] = {}
     for table, name, dtype, comment in con.execute(

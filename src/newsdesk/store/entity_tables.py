@@ -52,7 +52,8 @@ def count_articles(con: Connection, batch_id: str) -> int:
 
 # In doc_id order, except that an article whose body repeats an earlier one's word for word follows
 # that one (the entity stage annotates a body once per chunk).
-NER_INPUTS_SQL = """SELECT a.doc_id, a.title, a.body, d.source_path, d.external_id, d.n_bytes, d.sha256
+NER_INPUTS_SQL = """SELECT a.doc_id, a.title, a.body, d.source_path, d.external_id, d.n_bytes,
+                           d.sha256
                     FROM {articles} a LEFT JOIN {documents} d USING (doc_id)
                     WHERE a.batch_id = ? AND coalesce(a.language, 'en') = 'en'
                     ORDER BY min(a.doc_id) OVER (PARTITION BY a.body), a.doc_id"""
@@ -73,12 +74,15 @@ def person_names(con: Connection, batch_id: str) -> list[tuple[str, str, int, bo
     name the model typed as a place, "Xi Jingping" GPE, is a candidate too; the rules keep the
     common side a person)."""
     return con.execute(
-        """SELECT ae.local_id, any_value(ae.name), count(DISTINCT ae.doc_id), bool_or(ae.batch_id = ?),
-                  ae.local_id IN (SELECT DISTINCT local_id FROM entity_mentions WHERE label = 'PERSON')
+        """SELECT ae.local_id, any_value(ae.name), count(DISTINCT ae.doc_id),
+                  bool_or(ae.batch_id = ?),
+                  ae.local_id IN (SELECT DISTINCT local_id FROM entity_mentions
+                      WHERE label = 'PERSON')
            FROM article_entities ae
            WHERE ae.name LIKE '% %'
              AND split_part(lower(ae.name), ' ', 1) IN (
-                 SELECT DISTINCT split_part(lower(name), ' ', 1) FROM article_entities WHERE batch_id = ?)
+                 SELECT DISTINCT split_part(lower(name), ' ', 1) FROM article_entities
+                 WHERE batch_id = ?)
            GROUP BY ae.local_id ORDER BY ae.local_id""",
         [batch_id, batch_id],
     ).fetchall()
@@ -102,14 +106,18 @@ def apart_with_shared_context(
                           JOIN article_entities ae ON ae.local_id = p.rare),
                     c AS (SELECT DISTINCT p.rare, p.common, ae.doc_id FROM _spelling_pairs p
                           JOIN article_entities ae ON ae.local_id = p.common),
-                    together AS (SELECT rare, common, count(*) AS n FROM r JOIN c USING (rare, common, doc_id)
+                    together AS (SELECT rare, common, count(*) AS n FROM r
+                        JOIN c USING (rare, common, doc_id)
                                  GROUP BY ALL),
-                    ctx_r AS (SELECT DISTINCT r.rare, r.common, ae.entity_id FROM r JOIN article_entities ae
+                    ctx_r AS (SELECT DISTINCT r.rare, r.common, ae.entity_id FROM r
+                        JOIN article_entities ae
                               USING (doc_id) WHERE ae.local_id NOT IN (r.rare, r.common)),
-                    ctx_c AS (SELECT DISTINCT c.rare, c.common, ae.entity_id FROM c JOIN article_entities ae
+                    ctx_c AS (SELECT DISTINCT c.rare, c.common, ae.entity_id FROM c
+                        JOIN article_entities ae
                               USING (doc_id) WHERE ae.local_id NOT IN (c.rare, c.common)),
                     shared AS (SELECT rare, common, count(*) AS n
-                               FROM (SELECT * FROM ctx_r INTERSECT SELECT * FROM ctx_c) GROUP BY ALL)
+                               FROM (SELECT * FROM ctx_r INTERSECT SELECT * FROM ctx_c)
+                               GROUP BY ALL)
                SELECT r.doc_id, r.rare, r.common FROM r JOIN shared s USING (rare, common)
                LEFT JOIN together t USING (rare, common)
                WHERE coalesce(t.n, 0) = 0 AND s.n >= ? ORDER BY r.rare, r.common, r.doc_id""",
@@ -187,9 +195,11 @@ def label_evidence(
 ) -> list[tuple[str, str | None, int, bool]]:
     """(entity_id, label, n_mentions, strong_label) per article naming one of the entities."""
     return con.execute(
-        """SELECT ae.entity_id, coalesce(ae.label, m.label), ae.n_mentions, coalesce(ae.strong_label, false)
+        """SELECT ae.entity_id, coalesce(ae.label, m.label), ae.n_mentions,
+                  coalesce(ae.strong_label, false)
            FROM article_entities ae
-           LEFT JOIN (SELECT doc_id, entity_id, first(label ORDER BY label) AS label FROM entity_mentions
+           LEFT JOIN (SELECT doc_id, entity_id, first(label ORDER BY label) AS label
+               FROM entity_mentions
                       GROUP BY ALL) m USING (doc_id, entity_id)
            WHERE ae.entity_id IN (SELECT unnest(?::VARCHAR[]))""",
         [list(entity_ids)],
@@ -214,13 +224,16 @@ def replace_entities(con: Connection, entity_ids: Sequence[str], labels: Mapping
         con.execute(
             """INSERT INTO entities (entity_id, name, label, n_articles, aliases, ref_id)
                WITH ids AS (SELECT unnest(?::VARCHAR[]) AS entity_id),
-               names AS (SELECT entity_id, name, count(*) AS c FROM article_entities JOIN ids USING (entity_id)
+               names AS (SELECT entity_id, name, count(*) AS c FROM article_entities
+                   JOIN ids USING (entity_id)
                          GROUP BY ALL)
                SELECT n.entity_id, n.name, l.label, a.n_articles, a.aliases, a.ref_id
-               FROM (SELECT entity_id, first(name ORDER BY c DESC, name) AS name FROM names GROUP BY entity_id) n
+               FROM (SELECT entity_id, first(name ORDER BY c DESC, name) AS name FROM names
+                   GROUP BY entity_id) n
                JOIN _entity_labels l USING (entity_id)
                JOIN (SELECT ae.entity_id, count(DISTINCT ae.doc_id) AS n_articles,
-                            list_sort(list(DISTINCT m.text)) AS aliases, any_value(ae.ref_id) AS ref_id
+                            list_sort(list(DISTINCT m.text)) AS aliases,
+                            any_value(ae.ref_id) AS ref_id
                      FROM article_entities ae JOIN ids USING (entity_id)
                      JOIN entity_mentions m ON m.doc_id = ae.doc_id AND m.entity_id = ae.entity_id
                      GROUP BY ae.entity_id) a USING (entity_id)""",

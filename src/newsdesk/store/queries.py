@@ -50,7 +50,8 @@ def top_entities(con: Connection, batch_id: str, limit: int = 10) -> Rows:
     return con.execute(
         f"""SELECT ae.name, any_value(m.label) AS label, count(DISTINCT ae.doc_id) AS n
                            FROM {src}.article_entities ae
-                           JOIN {src}.entity_mentions m ON m.doc_id = ae.doc_id AND m.local_id = ae.local_id
+                           JOIN {src}.entity_mentions m ON m.doc_id = ae.doc_id
+                               AND m.local_id = ae.local_id
                            WHERE ae.batch_id = ? GROUP BY ae.name ORDER BY n DESC, 1 LIMIT ?""",
         [batch_id, limit],
     ).fetchall()
@@ -76,11 +77,13 @@ def empty_and_unaccounted(con: Connection, batch_id: str) -> tuple[int, int]:
     docs, clean = source(con, batch_id, "ingest"), source(con, batch_id, "clean")
     row = con.execute(
         f"""
-        SELECT (SELECT count(*) FROM {clean}.articles WHERE batch_id = ? AND length(trim(body)) = 0),
+        SELECT (SELECT count(*) FROM {clean}.articles
+            WHERE batch_id = ? AND length(trim(body)) = 0),
                (SELECT count(*) FROM {docs}.documents d WHERE d.batch_id = ?
                   AND d.doc_id NOT IN (SELECT doc_id FROM {clean}.articles WHERE batch_id = ?)
                   AND d.doc_id NOT IN (SELECT doc_id FROM {clean}.quarantine
-                                       WHERE stage = 'clean' AND doc_id IS NOT NULL AND batch_id = ?))""",
+                                       WHERE stage = 'clean' AND doc_id IS NOT NULL
+                                           AND batch_id = ?))""",
         [batch_id, batch_id, batch_id, batch_id],
     ).fetchall()[0]
     return int(row[0]), int(row[1])
@@ -103,7 +106,8 @@ def largest_touched_cluster(con: Connection, batch_id: str) -> int:
     row = con.execute(
         """
         SELECT coalesce(max(n), 0) FROM (SELECT copy_cluster_id, count(*) AS n FROM copies
-            WHERE copy_cluster_id IN (SELECT c.copy_cluster_id FROM copies c JOIN articles a USING (doc_id)
+            WHERE copy_cluster_id IN (SELECT c.copy_cluster_id FROM copies c
+                JOIN articles a USING (doc_id)
                                       WHERE a.batch_id = ?) GROUP BY 1)""",
         [batch_id],
     ).fetchall()[0]
@@ -115,8 +119,10 @@ def mention_offsets(con: Connection, batch_id: str) -> tuple[int, int]:
     mentions, articles = source(con, batch_id, "entities"), source(con, batch_id, "clean")
     row = con.execute(
         f"""
-        SELECT count(*) FILTER (WHERE substr(a.body, m.start_char + 1, m.end_char - m.start_char) <> m.text), count(*)
-        FROM {mentions}.entity_mentions m JOIN {articles}.articles a USING (doc_id) WHERE m.batch_id = ?""",
+        SELECT count(*) FILTER (WHERE substr(a.body, m.start_char + 1,
+               m.end_char - m.start_char) <> m.text), count(*)
+        FROM {mentions}.entity_mentions m JOIN {articles}.articles a USING (doc_id)
+        WHERE m.batch_id = ?""",
         [batch_id],
     ).fetchall()[0]
     return int(row[0]), int(row[1])
@@ -124,8 +130,10 @@ def mention_offsets(con: Connection, batch_id: str) -> tuple[int, int]:
 
 def corpus_counts(con: Connection) -> dict[str, int]:
     row = con.execute("""
-        SELECT (SELECT count(*) FROM articles), (SELECT count(DISTINCT copy_cluster_id) FROM copies),
-               (SELECT count(*) FROM story_links), (SELECT count(*) FROM entities), (SELECT count(*) FROM quarantine)
+        SELECT (SELECT count(*) FROM articles),
+               (SELECT count(DISTINCT copy_cluster_id) FROM copies),
+               (SELECT count(*) FROM story_links), (SELECT count(*) FROM entities),
+               (SELECT count(*) FROM quarantine)
     """).fetchall()[0]
     return dict(
         zip(("articles", "copy_clusters", "story_links", "entities", "quarantined"), map(int, row))

@@ -248,9 +248,8 @@ def _unkey_contents(con: Connection) -> None:
     doc_id alone; DuckDB cannot drop a key, so the table is rebuilt once, with the sha256 of each
     row's document."""
     keyed = con.execute("""SELECT count(*) FROM duckdb_constraints() WHERE schema_name = 'main'
-                           AND table_name = 'document_contents' AND constraint_type = 'PRIMARY KEY'""").fetchall()[
-        0
-    ][0]
+                           AND table_name = 'document_contents'
+                               AND constraint_type = 'PRIMARY KEY'""").fetchall()[0][0]
     if keyed:
         con.execute("""CREATE TABLE _contents AS SELECT c.*, d.sha256 FROM document_contents c
                        LEFT JOIN documents d USING (doc_id)""")

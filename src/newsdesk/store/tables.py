@@ -59,13 +59,15 @@ class IngestSink:
             f"""CREATE OR REPLACE TEMP TABLE _prev AS
                         SELECT doc_id, min(ingested_at) AS ingested_at FROM (
                             SELECT doc_id, ingested_at FROM main.documents WHERE batch_id = ?
-                            UNION ALL SELECT doc_id, ingested_at FROM {p}.documents WHERE batch_id = ?) GROUP BY 1""",
+                            UNION ALL SELECT doc_id, ingested_at FROM {p}.documents
+                            WHERE batch_id = ?) GROUP BY 1""",
             [b, b],
         )
         first = con.execute(
             f"""SELECT min(first_ingested_at) FROM (
                                     SELECT first_ingested_at FROM main.batches WHERE batch_id = ?
-                                    UNION ALL SELECT first_ingested_at FROM {p}.batches WHERE batch_id = ?)""",
+                                    UNION ALL SELECT first_ingested_at FROM {p}.batches
+                                    WHERE batch_id = ?)""",
             [b, b],
         ).fetchall()[0][0]
         batches.clear_stage(con, b, "ingest")
@@ -78,9 +80,12 @@ class IngestSink:
             # ingested twice.
             con.execute(
                 f"""CREATE OR REPLACE TEMP TABLE _dup AS
-                            SELECT s.doc_id, s.source_path, s.external_id, s.n_bytes, s.sha256, min(d.doc_id) AS first
-                            FROM read_parquet(?) s JOIN (SELECT doc_id, sha256, batch_id FROM main.documents
-                                                         UNION ALL SELECT doc_id, sha256, batch_id FROM {p}.documents) d
+                            SELECT s.doc_id, s.source_path, s.external_id, s.n_bytes, s.sha256,
+                                   min(d.doc_id) AS first
+                            FROM read_parquet(?) s JOIN (SELECT doc_id, sha256, batch_id
+                                FROM main.documents
+                                                         UNION ALL SELECT doc_id, sha256, batch_id
+                                                         FROM {p}.documents) d
                               ON d.sha256 = s.sha256 AND d.batch_id <> ?
                             GROUP BY ALL""",
                 [path, b],
@@ -88,7 +93,8 @@ class IngestSink:
             n_dup = con.execute("SELECT count(*) FROM _dup").fetchall()[0][0]
             con.execute(
                 f"""INSERT INTO {p}.quarantine
-                            SELECT ?, source_path, external_id, doc_id, 'ingest', 'duplicate_record',
+                            SELECT ?, source_path, external_id, doc_id, 'ingest',
+                                   'duplicate_record',
                                    'byte-identical to document ' || first || ', which another batch already ingested',
                                    n_bytes, sha256, first
                             FROM _dup""",
@@ -106,7 +112,8 @@ class IngestSink:
             con.execute(
                 f"""INSERT INTO document_contents ({cols}) SELECT {cols} FROM read_parquet(?) s
                             WHERE s.doc_id NOT IN (SELECT doc_id FROM _dup) AND NOT EXISTS (
-                                SELECT 1 FROM document_contents c WHERE c.doc_id = s.doc_id AND c.sha256 = s.sha256)""",
+                                SELECT 1 FROM document_contents c
+                                WHERE c.doc_id = s.doc_id AND c.sha256 = s.sha256)""",
                 [contents],
             )
             con.execute("DROP TABLE _dup")
@@ -195,7 +202,8 @@ class CleanSink:
 # batch id twice, then the first and last rowid of document_contents (see export_by_rowid).
 # {documents} is the pending or the published table (a module constant either way).
 BATCH_DOCUMENTS_SQL = """
-    SELECT d.doc_id, d.batch_id, d.source_path, d.external_id, d.format, d.content_type, d.sha256, d.n_bytes,
+    SELECT d.doc_id, d.batch_id, d.source_path, d.external_id, d.format, d.content_type, d.sha256,
+           d.n_bytes,
            c.content, c.url, c.title, c.published, c.source, d.encoding
     FROM document_contents c JOIN {documents} d ON d.doc_id = c.doc_id AND d.sha256 = c.sha256
     WHERE c.batch_id = ? AND d.batch_id = ? AND c.rowid BETWEEN ? AND ?"""

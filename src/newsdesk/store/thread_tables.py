@@ -43,8 +43,10 @@ def batch_articles(con: Connection, batch_id: str) -> list[tuple]:
     """(doc_id, title, lead text, raw published, published_date, ingested_at, source_name, copy
     cluster, is_canonical) of every published article of the batch."""
     return con.execute(
-        """SELECT a.doc_id, coalesce(a.title, ''), left(a.body, 2000), dc.published, a.published_date,
-                  d.ingested_at, a.source_name, coalesce(c.copy_cluster_id, a.doc_id), coalesce(c.is_canonical, true)
+        """SELECT a.doc_id, coalesce(a.title, ''), left(a.body, 2000), dc.published,
+                  a.published_date,
+                  d.ingested_at, a.source_name, coalesce(c.copy_cluster_id, a.doc_id),
+                  coalesce(c.is_canonical, true)
            FROM articles a
            LEFT JOIN documents d USING (doc_id)
            LEFT JOIN (SELECT doc_id, any_value(published) AS published FROM document_contents
@@ -59,7 +61,8 @@ def batch_entities(con: Connection, batch_id: str) -> list[tuple[str, str, float
     """(doc_id, entity_id, weight: salience, more when the article is about it) of the batch's named
     entities."""
     return con.execute(
-        """SELECT doc_id, entity_id, coalesce(salience, 0.1) + CASE WHEN is_about THEN 0.3 ELSE 0 END
+        """SELECT doc_id, entity_id, coalesce(salience, 0.1) + CASE WHEN is_about THEN 0.3
+               ELSE 0 END
            FROM article_entities
            WHERE batch_id = ? AND coalesce(label, 'ORG') IN (SELECT unnest(?::VARCHAR[]))
            ORDER BY doc_id, entity_id""",
@@ -70,7 +73,8 @@ def batch_entities(con: Connection, batch_id: str) -> list[tuple[str, str, float
 def threaded_copies(con: Connection, clusters: list[str]) -> list[tuple[str, str]]:
     """(copy_cluster_id, thread_id) of already threaded articles in the given copy clusters."""
     return con.execute(
-        """SELECT DISTINCT c.copy_cluster_id, ta.thread_id FROM copies c JOIN thread_articles ta USING (doc_id)
+        """SELECT DISTINCT c.copy_cluster_id, ta.thread_id FROM copies c
+           JOIN thread_articles ta USING (doc_id)
            WHERE c.copy_cluster_id IN (SELECT unnest(?::VARCHAR[]))""",
         [clusters],
     ).fetchall()
@@ -81,7 +85,8 @@ def story_partners(con: Connection, doc_ids: list[str]) -> list[tuple[str, str]]
     return con.execute(
         """WITH b AS (SELECT unnest(?::VARCHAR[]) AS doc_id)
            SELECT doc_id_a, doc_id_b FROM story_links WHERE doc_id_a IN (SELECT doc_id FROM b)
-           UNION SELECT doc_id_b, doc_id_a FROM story_links WHERE doc_id_b IN (SELECT doc_id FROM b)""",
+           UNION SELECT doc_id_b, doc_id_a FROM story_links
+           WHERE doc_id_b IN (SELECT doc_id FROM b)""",
         [doc_ids],
     ).fetchall()
 
@@ -92,7 +97,8 @@ def document_frequencies(con: Connection, keys: list[int]) -> tuple[dict[int, in
     try:
         df = dict(
             con.execute("""SELECT f.feature, count(*) FROM thread_features f
-                                 JOIN _thread_keys k USING (feature) GROUP BY f.feature""").fetchall()
+                                 JOIN _thread_keys k USING (feature)
+                                 GROUP BY f.feature""").fetchall()
         )
     finally:
         con.unregister("_thread_keys")
@@ -110,11 +116,13 @@ def candidate_threads(
         return [
             r[0]
             for r in con.execute(
-                """WITH rare AS (SELECT f.feature FROM thread_features f JOIN _thread_keys k USING (feature)
+                """WITH rare AS (SELECT f.feature FROM thread_features f
+                       JOIN _thread_keys k USING (feature)
                              GROUP BY f.feature HAVING count(*) <= ?)
                SELECT DISTINCT ta.thread_id FROM thread_features f JOIN rare USING (feature)
                JOIN thread_articles ta USING (doc_id) WHERE ta.published_at BETWEEN ? AND ?
-               UNION SELECT thread_id FROM thread_articles WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))
+               UNION SELECT thread_id FROM thread_articles
+               WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))
                ORDER BY 1""",
                 [max_df, lo, hi, partners],
             ).fetchall()
@@ -129,7 +137,8 @@ def thread_members(
     """(thread_id, doc_id, published_at, kind, feature, weight) of the candidate threads' members in
     [lo, hi] (and of story-link partners whatever their time)."""
     return con.execute(
-        """SELECT ta.thread_id, ta.doc_id, ta.published_at, ta.time_source, f.kind, f.feature, f.weight
+        """SELECT ta.thread_id, ta.doc_id, ta.published_at, ta.time_source, f.kind, f.feature,
+                  f.weight
            FROM thread_articles ta JOIN thread_features f USING (doc_id)
            WHERE ta.thread_id IN (SELECT unnest(?::VARCHAR[]))
              AND (ta.published_at BETWEEN ? AND ? OR ta.doc_id IN (SELECT unnest(?::VARCHAR[])))
@@ -151,7 +160,8 @@ def first_seen(con: Connection, thread_ids: list[str]) -> dict[str, datetime]:
 def existing_ids(con: Connection, thread_ids: list[str]) -> set[str]:
     rows = con.execute(
         """SELECT thread_id FROM threads WHERE thread_id IN (SELECT unnest(?::VARCHAR[]))
-           UNION SELECT merged_id FROM thread_merges WHERE merged_id IN (SELECT unnest(?::VARCHAR[]))""",
+           UNION SELECT merged_id FROM thread_merges
+           WHERE merged_id IN (SELECT unnest(?::VARCHAR[]))""",
         [thread_ids, thread_ids],
     ).fetchall()
     return {r[0] for r in rows}
@@ -226,7 +236,8 @@ def refresh_threads(con: Connection, thread_ids: list[str]) -> None:
            FROM (SELECT ta.doc_id,
                         CASE WHEN NOT coalesce(c.is_canonical, true) THEN 'copy'
                              WHEN row_number() OVER (PARTITION BY ta.thread_id
-                                  ORDER BY NOT coalesce(c.is_canonical, true), ta.published_at, ta.doc_id) = 1
+                                  ORDER BY NOT coalesce(c.is_canonical, true), ta.published_at,
+                                      ta.doc_id) = 1
                              THEN 'first_report' ELSE 'follow_up' END AS role,
                         date_diff('second', min(ta.published_at) OVER (PARTITION BY ta.thread_id),
                                   ta.published_at) / 3600.0 AS hours
@@ -246,9 +257,11 @@ def refresh_threads(con: Connection, thread_ids: list[str]) -> None:
                                FROM m JOIN article_entities ae USING (doc_id)
                                JOIN entities e ON e.entity_id = ae.entity_id
                                WHERE m.role <> 'copy' GROUP BY ALL) GROUP BY thread_id)
-           SELECT m.thread_id, first(m.title ORDER BY m.role <> 'first_report', m.published_at, m.doc_id),
+           SELECT m.thread_id, first(m.title
+               ORDER BY m.role <> 'first_report', m.published_at, m.doc_id),
                   min(m.published_at), max(m.published_at), count(*)::INTEGER,
-                  count(DISTINCT m.source_name)::INTEGER, count(*) FILTER (WHERE m.role = 'copy')::INTEGER,
+                  count(DISTINCT m.source_name)::INTEGER,
+                  count(*) FILTER (WHERE m.role = 'copy')::INTEGER,
                   coalesce(any_value(ents.top), []::VARCHAR[])
            FROM m LEFT JOIN ents USING (thread_id) GROUP BY m.thread_id""",
         [ids],
@@ -259,7 +272,8 @@ def misthreaded(con: Connection, batch_id: str) -> tuple[int, list[str]]:
     """The batch's published articles, and those in no thread or in more than one (the asset
     check)."""
     rows = con.execute(
-        """SELECT a.doc_id, count(ta.thread_id) FROM articles a LEFT JOIN thread_articles ta USING (doc_id)
+        """SELECT a.doc_id, count(ta.thread_id) FROM articles a
+           LEFT JOIN thread_articles ta USING (doc_id)
            WHERE a.batch_id = ? GROUP BY a.doc_id ORDER BY 1""",
         [batch_id],
     ).fetchall()
@@ -273,7 +287,8 @@ def find_threads(con: Connection, ref: str, limit: int = 5) -> list[tuple]:
     the record's own id), else of the threads whose article titles hold every word of `ref`, best
     match first."""
     rows = con.execute(
-        """SELECT t.thread_id, t.label, t.n_articles, 1 FROM thread_articles ta JOIN threads t USING (thread_id)
+        """SELECT t.thread_id, t.label, t.n_articles, 1 FROM thread_articles ta
+           JOIN threads t USING (thread_id)
            WHERE ta.doc_id = ? OR ta.doc_id IN (SELECT doc_id FROM documents WHERE external_id = ?)
            ORDER BY 1 LIMIT ?""",
         [ref, ref, limit],
@@ -305,7 +320,8 @@ def timeline(con: Connection, thread_id: str) -> list[tuple]:
     """(published_at, hours_since_first, role, outlet, title, doc_id) of a thread's articles, in
     time order."""
     return con.execute(
-        """SELECT strftime(published_at, '%Y-%m-%d %H:%M'), round(hours_since_first, 1), role, outlet, title, doc_id
+        """SELECT strftime(published_at, '%Y-%m-%d %H:%M'), round(hours_since_first, 1), role,
+                  outlet, title, doc_id
            FROM thread_timeline WHERE thread_id = ? ORDER BY published_at, doc_id""",
         [thread_id],
     ).fetchall()
