@@ -51,7 +51,8 @@ class MemoryPolicy:
 
 @dataclass(frozen=True)
 class StoreSettings:
-    backend: str = "duckdb"  # duckdb: one embedded file | ducklake: catalog in PostgreSQL, data files in a folder
+    # duckdb: one embedded file | ducklake: catalog in PostgreSQL, data files in a folder
+    backend: str = "duckdb"
     db_path: Path = Path("data/newsdesk.duckdb")
     lake_catalog: str = ""  # libpq connection string of the DuckLake catalog database
     lake_data_path: str = ""  # folder (or s3://...) for the lake's Parquet files

@@ -38,7 +38,8 @@ def check_model(settings: Settings) -> None:
         how = (
             "run `make setup`, which installs it"
             if name in LOCKED_MODELS
-            else f"install it with pip (the project's locks install only {' and '.join(sorted(LOCKED_MODELS))})"
+            else "install it with pip (the project's locks install only "
+            f"{' and '.join(sorted(LOCKED_MODELS))})"
         )
         raise UserError(
             f"the spaCy model {name!r} is not installed ({exc}); {how}, or set "

@@ -20,10 +20,14 @@ if TYPE_CHECKING:
 
 USER_ERROR = 2
 
-DESCRIPTION = """\
-Look at what the pipeline produced, without Dagster. Every command but `clean` reads the published snapshot
-(newsdesk.snapshot.duckdb next to the database; the database itself until a snapshot exists), read-only: it
-never blocks a pipeline run and is never blocked by one."""
+# Raw help text (RawDescriptionHelpFormatter): its line breaks are the ones printed.
+DESCRIPTION = (
+    "Look at what the pipeline produced, without Dagster. Every command but `clean` reads the "
+    "published snapshot\n"
+    "(newsdesk.snapshot.duckdb next to the database; the database itself until a snapshot exists), "
+    "read-only: it\n"
+    "never blocks a pipeline run and is never blocked by one."
+)
 
 EXAMPLES = """\
 examples:
@@ -36,14 +40,18 @@ examples:
   newsdesk clean samples/sample-batch/07-wire.jsonl
 """
 
-QUERY_HELP = """\
-Run SQL on the snapshot and print the result as a table: NULL is printed as NULL, numbers are right-aligned,
-line breaks in a cell show as \\n. The table shows the first 1,000 rows and says how many there are; cells longer
-than 60 characters end in … and a note says how many were cut (--wide shows them whole). --csv, --parquet and
---json write every row to a file instead, streamed by DuckDB's COPY (any size).
-In CSV, a text cell that starts with = + - @, a tab or a carriage return (a
-formula to a spreadsheet) gets a leading ' and text columns are quoted (OWASP's
-advice against CSV injection); --raw-csv writes the values as they are."""
+QUERY_HELP = (
+    "Run SQL on the snapshot and print the result as a table: NULL is printed as NULL, numbers are "
+    "right-aligned,\n"
+    "line breaks in a cell show as \\n. The table shows the first 1,000 rows and says how many "
+    "there are; cells longer\n"
+    "than 60 characters end in … and a note says how many were cut (--wide shows them whole). "
+    "--csv, --parquet and\n"
+    "--json write every row to a file instead, streamed by DuckDB's COPY (any size).\n"
+    "In CSV, a text cell that starts with = + - @, a tab or a carriage return (a\n"
+    "formula to a spreadsheet) gets a leading ' and text columns are quoted (OWASP's\n"
+    "advice against CSV injection); --raw-csv writes the values as they are."
+)
 
 RAW_CSV_HELP = (
     "write CSV text cells as they are, without the ' put before cells starting "
@@ -51,9 +59,11 @@ RAW_CSV_HELP = (
     "formulas); Parquet and JSON are always raw"
 )
 
-QUERY_EXAMPLES = """\
-examples:
-  newsdesk query "SELECT title, source_name, published_date FROM canonical_articles ORDER BY published_date"
+QUERY_EXAMPLES = (
+    "examples:\n"
+    '  newsdesk query "SELECT title, source_name, published_date FROM canonical_articles '
+    'ORDER BY published_date"\n'
+    """\
   newsdesk query "SELECT * FROM quarantine" --wide
   newsdesk query "SELECT * FROM articles" --all
   newsdesk query "SELECT * FROM article_entities" --parquet article_entities.parquet
@@ -61,6 +71,7 @@ examples:
   newsdesk query "SHOW TABLES"
 
 tables and views: see README.md (Tables) or `newsdesk query "SHOW TABLES"`."""
+)
 
 
 class Parser(argparse.ArgumentParser):

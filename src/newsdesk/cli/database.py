@@ -91,7 +91,10 @@ def damaged(store: Store, path: Path, exc: BaseException) -> str:
     if path == store.snapshot_path():
         fix = "publish it again with `python -m pipelines corpus`"
     else:
-        fix = "restore it from a backup, or move it aside and re-run the batches (`python -m pipelines run <batch>`)"
+        fix = (
+            "restore it from a backup, or move it aside and re-run the batches "
+            "(`python -m pipelines run <batch>`)"
+        )
     return (
         f"the database file {path} is damaged or not a DuckDB database ({first_line(exc)}): {fix}"
     )

@@ -122,4 +122,7 @@ def _check_writable(folder: Path) -> None:
 
 
 def _unwritable(folder: Path, exc: OSError) -> str:
-    return f"cannot write the report in {folder}: {exc.strerror or exc}; choose a writable folder with --out DIR"
+    return (
+        f"cannot write the report in {folder}: {exc.strerror or exc}; "
+        "choose a writable folder with --out DIR"
+    )
