@@ -125,9 +125,10 @@ def deduplicate(
                             stage="dedup",
                             reason="dedup_error",
                             doc_id=doc_id,
-                            detail=f"verifying against {b if doc_id == a else a}: {type(exc).__name__}: {exc}"[
-                                :1000
-                            ],
+                            detail=(
+                                f"verifying against {b if doc_id == a else a}: "
+                                f"{type(exc).__name__}: {exc}"
+                            )[:1000],
                         ),
                     )
     stats = Counter(f"pairs_{v.relation or 'rejected'}" for v in verdicts.values())

@@ -102,12 +102,14 @@ def verify_pair(
 ) -> PairVerdict:
     """Decide the relation of two articles from their cleaned bodies.
 
-    copy:  most of the shorter text's shingles are in the longer one (trims, wrappers, appended paragraphs and
-           light edits keep this high), counted without boilerplate shingles; the texts are close overall or open
-           with the same passage or the shorter is spread over most of the longer; and the facts and names the
-           two texts put in the same place agree;
-    story: not a copy, but they share verbatim passages of `passage_words`+ words adding up to enough words.
-    `common` is the sorted unique array of corpus-common fingerprints (only those of a and b are used).
+    copy:  most of the shorter text's shingles are in the longer one (trims, wrappers, appended
+           paragraphs and light edits keep this high), counted without boilerplate shingles; the
+           texts are close overall or open with the same passage or the shorter is spread over
+           most of the longer; and the facts and names the two texts put in the same place agree;
+    story: not a copy, but they share verbatim passages of `passage_words`+ words adding up to
+           enough words.
+    `common` is the sorted unique array of corpus-common fingerprints (only those of a and b are
+    used).
     """
     common = _own_common(a, b, common)
     sa = masked_shingle_set(a, boilerplate_grams(a, b, common, config.passage_window), config)
