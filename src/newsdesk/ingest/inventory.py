@@ -45,9 +45,10 @@ _MULTI_RECORD_SUFFIXES = (b".warc", b".jsonl", b".ndjson")
 @dataclass(frozen=True)
 class InventoryEntry:
     path: str  # relative to the batch folder, as stored in documents/quarantine.source_path
-    kind: str  # file | fifo | socket | char_device | block_device | other | dir | marker | marker_in_subfolder |
-    #            hidden_file | hidden_dir | symlink_to_file_inside | symlink_to_file_outside | symlink_to_dir_inside |
-    #            symlink_to_dir_outside | broken_symlink | symlink_loop | unreadable_dir | vanished
+    kind: str  # file | fifo | socket | char_device | block_device | other | dir | marker |
+    #            marker_in_subfolder | hidden_file | hidden_dir | symlink_to_file_inside |
+    #            symlink_to_file_outside | symlink_to_dir_inside | symlink_to_dir_outside |
+    #            broken_symlink | symlink_loop | unreadable_dir | vanished
     full: bytes = field(default=b"", repr=False, compare=False)
 
     @property

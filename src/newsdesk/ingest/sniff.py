@@ -42,7 +42,8 @@ def media_type(content_type: str | None) -> str:
 
 
 def kind_of_media_type(mtype: str) -> str | None:
-    """html | text | json | sniff for a media type that may hold an article; None for any other type."""
+    """html | text | json | sniff for a media type that may hold an article; None for any other
+    type."""
     if mtype in HTML_TYPES:
         return "html"
     if mtype in TEXT_TYPES:
