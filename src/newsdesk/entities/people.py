@@ -20,15 +20,17 @@ from newsdesk.entities.spans import Span
 # Titles and roles that stand before a name in news copy; they are not part of it.
 ROLES = frozenset(
     """
-president vice prime minister secretary chancellor king queen prince princess sheikh emir sultan pope cardinal
-bishop archbishop rabbi imam mr mrs ms miss dr prof professor sir dame lord lady sen senator rep representative
-gov governor mayor councillor councilor alderman judge justice general gen colonel col major maj captain capt
-lieutenant lt sergeant sgt admiral commander officer detective inspector superintendent chief constable sheriff
-chairman chairwoman chair chairperson director founder executive ceo cfo coo head manager coach trainer
-spokesman spokeswoman spokesperson analyst economist strategist lawyer attorney prosecutor teacher librarian
-principal organiser organizer stallholder owner shopkeeper farmer fisherman player striker midfielder defender
+president vice prime minister secretary chancellor king queen prince princess sheikh emir sultan
+pope cardinal bishop archbishop rabbi imam mr mrs ms miss dr prof professor sir dame lord lady sen
+senator rep representative gov governor mayor councillor councilor alderman judge justice general
+gen colonel col major maj captain capt lieutenant lt sergeant sgt admiral commander officer
+detective inspector superintendent chief constable sheriff chairman chairwoman chair chairperson
+director founder executive ceo cfo coo head manager coach trainer spokesman spokeswoman spokesperson
+analyst economist strategist lawyer attorney prosecutor teacher librarian principal organiser
+organizer stallholder owner shopkeeper farmer fisherman player striker midfielder defender
 goalkeeper forward winger rider driver skipper batsman bowler pitcher quarterback chief-executive
-councilman councilwoman member deputy leader minister-president premier ambassador envoy commissioner
+councilman councilwoman member deputy leader minister-president premier ambassador envoy
+commissioner
 """.split()
 )
 _ROLE_BEFORE = re.compile(r"(?:\b([A-Za-z-]+)[’']?s?,?\s+)$")

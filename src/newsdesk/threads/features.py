@@ -24,15 +24,17 @@ _DATELINE = re.compile(
 # publishing process, and words under three letters are dropped anyway.
 _STOP = frozenset(
     """
-about above after again against all also among and any are around because been before being below between both
-but can could did does doing down during each few for from further had has have having her here hers herself him
-himself his how into its itself just more most much must nor not now off once only other our ours ourselves out
-over own same she should since some such than that the their theirs them themselves then there these they this
-those through too under until upon very was were what when where which while who whom whose why will with within
-without would you your yours yourself also amid despite including like near next per via yet another every either
-neither itself whether though although however still even ever already almost say said says told tell according
-new year week month day last first one two three four five six seven eight nine ten percent cent monday tuesday
-wednesday thursday friday saturday sunday today yesterday tomorrow people time times made make makes may might
+about above after again against all also among and any are around because been before being below
+between both but can could did does doing down during each few for from further had has have having
+her here hers herself him himself his how into its itself just more most much must nor not now off
+once only other our ours ourselves out over own same she should since some such than that the their
+theirs them themselves then there these they this those through too under until upon very was were
+what when where which while who whom whose why will with within without would you your yours
+yourself also amid despite including like near next per via yet another every either neither itself
+whether though although however still even ever already almost say said says told tell according new
+year week month day last first one two three four five six seven eight nine ten percent cent monday
+tuesday wednesday thursday friday saturday sunday today yesterday tomorrow people time times made
+make makes may might
 """.split()
 )
 
