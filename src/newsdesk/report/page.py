@@ -28,7 +28,8 @@ h2 { font-size: 22px; margin: 0 0 8px; }
 .facts dd { margin: 0; font-size: 19px; font-weight: 600; }
 nav a { margin-right: 14px; }
 .notice { background: #fff4d6; border: 1px solid #e8c66a; border-radius: 6px; padding: 10px 14px; }
-section { background: #fff; border: 1px solid #ddd; border-radius: 8px; padding: 18px 20px; margin: 20px 0; }
+section { background: #fff; border: 1px solid #ddd; border-radius: 8px; padding: 18px 20px;
+          margin: 20px 0; }
 figure { margin: 0; }
 img { display: block; width: 100%; height: auto; }
 figcaption, .caption, .empty { color: #444; font-size: 15px; margin-top: 8px; }
@@ -85,8 +86,8 @@ def _table(rows: Rows) -> str:
         for r in rows.rows
     )
     return (
-        f'<table class="top"><caption>{escape(rows.caption)}</caption><thead><tr>{head}</tr></thead>'
-        f"<tbody>{body}</tbody></table>"
+        f'<table class="top"><caption>{escape(rows.caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
     )
 
 
@@ -160,7 +161,10 @@ def _section(section: Section) -> str:
         f"<pre>{escape(text.strip())}</pre></details>"
         for name, text in section.sql.items()
     )
-    return f'<section id="{escape(section.anchor)}"><h2>{escape(section.heading)}</h2>{body}{queries}</section>'
+    return (
+        f'<section id="{escape(section.anchor)}"><h2>{escape(section.heading)}</h2>'
+        f"{body}{queries}</section>"
+    )
 
 
 def render(header: Header, has_schema: bool, sections: list[Section], written_at: datetime) -> str:
@@ -171,6 +175,7 @@ def render(header: Header, has_schema: bool, sections: list[Section], written_at
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}" />'
         '<meta name="viewport" content="width=device-width, initial-scale=1" />'
         f"<title>newsdesk corpus report</title><style>{STYLE}</style></head>"
-        f"<body><main><header><h1>newsdesk corpus report</h1>{_header(header, has_schema, written_at)}"
+        "<body><main><header><h1>newsdesk corpus report</h1>"
+        f"{_header(header, has_schema, written_at)}"
         f"<nav>{nav}</nav></header>{''.join(_section(s) for s in sections)}</main></body></html>\n"
     )
