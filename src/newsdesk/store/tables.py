@@ -95,7 +95,8 @@ class IngestSink:
                 f"""INSERT INTO {p}.quarantine
                             SELECT ?, source_path, external_id, doc_id, 'ingest',
                                    'duplicate_record',
-                                   'byte-identical to document ' || first || ', which another batch already ingested',
+                                   'byte-identical to document ' || first
+                                       || ', which another batch already ingested',
                                    n_bytes, sha256, first
                             FROM _dup""",
                 [b],

@@ -37,7 +37,10 @@ class DuplicateRows(UserError):
 def _rows_of_batch(table: str) -> str:
     # Table and column names come from KEYS above, never from data; the batch id is bound.
     if table == "copies":
-        return "SELECT * FROM main.copies WHERE doc_id IN (SELECT doc_id FROM main.articles WHERE batch_id = ?)"
+        return (
+            "SELECT * FROM main.copies "
+            "WHERE doc_id IN (SELECT doc_id FROM main.articles WHERE batch_id = ?)"
+        )
     return f"SELECT * FROM main.{table} WHERE batch_id = ?"
 
 
