@@ -1,6 +1,6 @@
-"""`partitions`: list the batch partitions that have no landing folder and no data (ghosts: a typo in the UI's
-"Add a partition", or a batch whose folder and rows are both gone), and with --prune delete them from the
-instance. Their run history stays; only the grey partition goes."""
+"""`partitions`: list the batch partitions that have no landing folder and no data (ghosts: a typo
+in the UI's "Add a partition", or a batch whose folder and rows are both gone), and with --prune
+delete them from the instance. Their run history stays; only the grey partition goes."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any
 
 
 def ghost_report(instance: Any, prune: bool) -> list[str]:
-    """The ghost partitions, each printed as one line; deleted when `prune`. Checked against the database (not
-    the snapshot), so a batch whose run is under way is never one."""
+    """The ghost partitions, each printed as one line; deleted when `prune`. Checked against the
+    database (not the snapshot), so a batch whose run is under way is never one."""
     from assets.partitions import BATCHES, ghost_partitions
     from assets.resources import NewsdeskSettings
     from newsdesk.store.batches import stored_batches

@@ -1,5 +1,5 @@
-"""Jobs: one batch end to end, and publishing the corpus (by asset group). Both run in one process, like every
-run of the code location (the executor is set once, on the Definitions)."""
+"""Jobs: one batch end to end, and publishing the corpus (by asset group). Both run in one process,
+like every run of the code location (the executor is set once, on the Definitions)."""
 
 from __future__ import annotations
 
