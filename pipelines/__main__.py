@@ -86,8 +86,9 @@ def dagster_home() -> Path:
     if home.name.startswith(".tmp_dagster_home"):
         raise Exit(
             2,
-            f"DAGSTER_HOME={home} is a temporary instance: its runs, pools and sensor state are lost "
-            f"when it stops; unset DAGSTER_HOME to use {default}, or point it at a lasting folder",
+            f"DAGSTER_HOME={home} is a temporary instance: its runs, pools and sensor state are "
+            f"lost when it stops; unset DAGSTER_HOME to use {default}, or point "
+            "it at a lasting folder",
         )
     try:
         check_dagster_home(home)
@@ -181,7 +182,8 @@ def run_batches(args: list[str], allow_empty: bool = False) -> bool:
             again = []
         if again:
             print(
-                f"batches {', '.join(again)} held duplicates of documents that are gone: running them again"
+                f"batches {', '.join(again)} held duplicates of documents that are "
+                "gone: running them again"
             )
         queue += again
     return publish() and ok
@@ -239,7 +241,8 @@ def reap_dead_runs(instance: Any) -> None:
             )
             instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
             print(
-                f"run {run.run_id} ({run.job_name}) was left running by a process that is gone: marked failed"
+                f"run {run.run_id} ({run.job_name}) was left running by a process that "
+                "is gone: marked failed"
             )
 
 
@@ -377,8 +380,8 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except KeyboardInterrupt:
         print(
-            "interrupted: the stage that was running was rolled back (each stage commits in one transaction); "
-            "run the batch again to finish it",
+            "interrupted: the stage that was running was rolled back (each stage commits in one "
+            "transaction); run the batch again to finish it",
             file=sys.stderr,
         )
         return 130

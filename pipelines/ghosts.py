@@ -26,17 +26,17 @@ def ghost_report(instance: Any, prune: bool) -> list[str]:
         if prune:
             instance.delete_dynamic_partition(BATCHES, key)
         print(
-            f"{'deleted' if prune else 'ghost'} partition {key!r}: no folder {settings.landing_dir / key}, "
-            "no rows in the database"
+            f"{'deleted' if prune else 'ghost'} partition {key!r}: no folder "
+            f"{settings.landing_dir / key}, no rows in the database"
         )
     if not ghosts:
         print(
-            f"no ghost partitions (every partition has a folder in {settings.landing_dir} or rows in "
-            f"{store.describe()})"
+            f"no ghost partitions (every partition has a folder in {settings.landing_dir} or rows "
+            f"in {store.describe()})"
         )
     elif not prune:
         print(
-            f"{len(ghosts)} ghost partition{'s' if len(ghosts) != 1 else ''}: run again with --prune to delete "
-            "them (their run history stays)"
+            f"{len(ghosts)} ghost partition{'s' if len(ghosts) != 1 else ''}: run again with "
+            "--prune to delete them (their run history stays)"
         )
     return ghosts
