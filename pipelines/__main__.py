@@ -1,11 +1,17 @@
 """Operator commands that drive real Dagster runs on the project's instance.
 
-    python -m pipelines demo                       copy the bundled sample batch to the landing dir and process it
-    python -m pipelines run BATCH [BATCH ...]      process landing folders as batches, then publish the corpus
-    python -m pipelines run BATCH --allow-empty    ... also a batch whose folder is now empty (removes its rows)
-    python -m pipelines corpus                     rebuild the corpus assets and publish the analysts' snapshot
-    python -m pipelines ui                         the Dagster UI (dagster dev) on the project's instance
-    python -m pipelines partitions [--prune]       list (delete) batch partitions with no folder and no data
+    python -m pipelines demo
+        copy the bundled sample batch to the landing dir and process it
+    python -m pipelines run BATCH [BATCH ...]
+        process landing folders as batches, then publish the corpus
+    python -m pipelines run BATCH --allow-empty
+        ... also a batch whose folder is now empty (removes its rows)
+    python -m pipelines corpus
+        rebuild the corpus assets and publish the analysts' snapshot
+    python -m pipelines ui
+        the Dagster UI (dagster dev) on the project's instance
+    python -m pipelines partitions [--prune]
+        list (delete) batch partitions with no folder and no data
 
 The installed `newsdesk` command has the same `run`, `demo`, `ui` and `partitions`, from any
 directory.
@@ -171,7 +177,8 @@ def run_batches(args: list[str], allow_empty: bool = False) -> bool:
         print(
             batch_summary(name, result, seconds)
             if result.success
-            else f"batch {name}: FAILED after {seconds:.1f} s: {_failure(result)} (run {result.run_id})",
+            else f"batch {name}: FAILED after {seconds:.1f} s: {_failure(result)} "
+            f"(run {result.run_id})",
             flush=True,
         )
         ok &= result.success

@@ -16,5 +16,8 @@ process_batch = dg.define_asset_job(
 publish_corpus = dg.define_asset_job(
     name="publish_corpus",
     selection=dg.AssetSelection.groups(CORPUS_GROUP),
-    description="Rebuild the full-text index and corpus summary, then publish the analysts' snapshot and report.",
+    description=(
+        "Rebuild the full-text index and corpus summary, then publish the analysts' snapshot and "
+        "report."
+    ),
 )

@@ -37,8 +37,10 @@ def lake_maintenance_op(context: dg.OpExecutionContext, newsdesk: NewsdeskSettin
 
 
 @dg.job(
-    description="DuckLake maintenance: flush inlined rows, rewrite, merge, expire old snapshots, delete "
-    "unreferenced files (nothing to do on the embedded file).",
+    description=(
+        "DuckLake maintenance: flush inlined rows, rewrite, merge, expire old snapshots, delete "
+        "unreferenced files (nothing to do on the embedded file)."
+    ),
     tags=TAGS,
 )
 def lake_maintenance() -> None:
@@ -54,5 +56,7 @@ lake_maintenance_schedule = dg.ScheduleDefinition(
         if DEPLOYMENT.store.backend == "ducklake"
         else dg.DefaultScheduleStatus.STOPPED
     ),
-    description="Lake maintenance at 03:30 every day (running by default with NEWSDESK_STORAGE=ducklake).",
+    description=(
+        "Lake maintenance at 03:30 every day (running by default with NEWSDESK_STORAGE=ducklake)."
+    ),
 )
