@@ -30,7 +30,11 @@ def extension_file(name: str) -> Path:
         raise RuntimeError(
             f"{dist} is not installed (pip install {dist}=={duckdb.__version__})"
         ) from None
-    folder = Path(module.__file__).parent / "extensions" / f"v{duckdb.__version__}"  # type: ignore[arg-type]
+    folder = (
+        Path(module.__file__).parent  # type: ignore[arg-type]
+        / "extensions"
+        / f"v{duckdb.__version__}"
+    )
     found = sorted(folder.glob("*.duckdb_extension"))
     if not found:
         raise RuntimeError(
