@@ -50,8 +50,8 @@ def copy_clusters(con: Connection) -> Relation:
     return con.sql("""
         SELECT c.copy_cluster_id,
                count(*) AS n_articles,
-               coalesce(max(a.title) FILTER (WHERE c.is_canonical), min(a.title),
-               '(no title)') AS title,
+               coalesce(max(a.title) FILTER (WHERE c.is_canonical), min(a.title), '(no title)')
+                   AS title,
                coalesce(any_value(o.outlet), '(unknown outlet)') AS outlet,
                string_agg(coalesce(a.source_name, '(unknown outlet)'), '; '
                           ORDER BY a.published_date NULLS LAST, a.doc_id)

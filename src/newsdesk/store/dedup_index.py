@@ -167,8 +167,8 @@ _PAIRS = """SELECT DISTINCT least(a.doc_id, b.doc_id), greatest(a.doc_id, b.doc_
             JOIN dedup_docs b ON b.doc_key = p.y
             WHERE p.x <> p.y"""
 _BAND_PAIRS = """SELECT x, y FROM (SELECT n.doc_key AS x, o.doc_key AS y,
-                                          count(*) OVER (PARTITION BY n.doc_key,
-                                          n.band_key) AS bucket
+                                          count(*) OVER (PARTITION BY n.doc_key, n.band_key)
+                                              AS bucket
                                    FROM ({new}) n JOIN dedup_bands o USING (band_key))
                  WHERE bucket <= ?"""
 
@@ -179,8 +179,8 @@ def batch_candidates(
     """Candidate pairs of the batch's articles: a shared LSH band, or enough shared rare
     fingerprints."""
     bands = _BAND_PAIRS.format(new="SELECT band_key, doc_key FROM read_parquet(?)")
-    prints = """SELECT x, y FROM _hits WHERE fingerprint NOT IN (SELECT fingerprint
-                    FROM dedup_common)
+    prints = """SELECT x, y FROM _hits
+                WHERE fingerprint NOT IN (SELECT fingerprint FROM dedup_common)
                 GROUP BY x, y HAVING count(*) >= ?"""
     sql = _PAIRS.format(pairs=f"{bands} UNION ALL {prints}") + " ORDER BY 1, 2"
     return con.execute(sql, [str(bands_path), max_band_docs, config_min_prints]).fetchall()
@@ -197,8 +197,8 @@ def doc_candidates(
         "(SELECT doc_key FROM _again)"
     )
     prints = """SELECT n.doc_key AS x, o.doc_key AS y
-                FROM (SELECT * FROM dedup_fingerprints WHERE doc_key IN (SELECT doc_key
-                    FROM _again)) n
+                FROM (SELECT * FROM dedup_fingerprints
+                      WHERE doc_key IN (SELECT doc_key FROM _again)) n
                 JOIN dedup_fingerprints o USING (fingerprint)
                 WHERE fingerprint NOT IN (SELECT fingerprint FROM dedup_common)
                 GROUP BY 1, 2 HAVING count(*) >= ?"""
@@ -237,9 +237,9 @@ def copy_edges(
     """Stored copy pairs touching these articles."""
     _ids(con, "_edges", doc_ids)
     return con.execute("""SELECT doc_id_a, doc_id_b, containment FROM article_pairs
-                          WHERE relation = 'copy' AND (doc_id_a IN (SELECT doc_id FROM _edges)
-                                                       OR doc_id_b IN (SELECT doc_id
-                                                           FROM _edges))""").fetchall()
+                          WHERE relation = 'copy'
+                            AND (doc_id_a IN (SELECT doc_id FROM _edges)
+                                 OR doc_id_b IN (SELECT doc_id FROM _edges))""").fetchall()
 
 
 def cluster_mates(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str]) -> set[str]:

@@ -119,8 +119,10 @@ def mention_offsets(con: Connection, batch_id: str) -> tuple[int, int]:
     mentions, articles = source(con, batch_id, "entities"), source(con, batch_id, "clean")
     row = con.execute(
         f"""
-        SELECT count(*) FILTER (WHERE substr(a.body, m.start_char + 1,
-               m.end_char - m.start_char) <> m.text), count(*)
+        SELECT count(*) FILTER (
+                   WHERE substr(a.body, m.start_char + 1, m.end_char - m.start_char) <> m.text
+               ),
+               count(*)
         FROM {mentions}.entity_mentions m JOIN {articles}.articles a USING (doc_id)
         WHERE m.batch_id = ?""",
         [batch_id],

@@ -82,10 +82,9 @@ class IngestSink:
                 f"""CREATE OR REPLACE TEMP TABLE _dup AS
                             SELECT s.doc_id, s.source_path, s.external_id, s.n_bytes, s.sha256,
                                    min(d.doc_id) AS first
-                            FROM read_parquet(?) s JOIN (SELECT doc_id, sha256, batch_id
-                                FROM main.documents
-                                                         UNION ALL SELECT doc_id, sha256, batch_id
-                                                         FROM {p}.documents) d
+                            FROM read_parquet(?) s
+                            JOIN (SELECT doc_id, sha256, batch_id FROM main.documents
+                                  UNION ALL SELECT doc_id, sha256, batch_id FROM {p}.documents) d
                               ON d.sha256 = s.sha256 AND d.batch_id <> ?
                             GROUP BY ALL""",
                 [path, b],
