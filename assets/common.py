@@ -23,15 +23,16 @@ def _deployment() -> Settings:
         return Settings()  # the run itself will say what is wrong, in one line
 
 
-# What the code location is deployed against, read once, when it loads: Dagster needs the pools and the sensor
-# interval to build the definitions, before any run resolves its own settings (NewsdeskSettings).
+# What the code location is deployed against, read once, when it loads: Dagster needs the pools and
+# the sensor interval to build the definitions, before any run resolves its own settings
+# (NewsdeskSettings).
 DEPLOYMENT = _deployment()
 
-# Which ops may run at once across runs is a property of the deployment's storage. Embedded DuckDB admits one
-# writing process per file: every writing op shares one pool, limited to one op by the instance
-# (dagster_home/dagster.yaml). On a DuckLake the batch stages run concurrently (no pool) and only the publishing
-# ops share a pool, limited to one by dagster_home_lake/dagster.yaml (they also serialise on a lock row inside
-# the lake; the pool saves them retries).
+# Which ops may run at once across runs is a property of the deployment's storage. Embedded DuckDB
+# admits one writing process per file: every writing op shares one pool, limited to one op by the
+# instance (dagster_home/dagster.yaml). On a DuckLake the batch stages run concurrently (no pool)
+# and only the publishing ops share a pool, limited to one by dagster_home_lake/dagster.yaml (they
+# also serialise on a lock row inside the lake; the pool saves them retries).
 DUCKDB_POOL = "duckdb_writer"
 _EMBEDDED = DEPLOYMENT.store.backend == "duckdb"
 STAGE_POOL: str | None = DUCKDB_POOL if _EMBEDDED else None
@@ -45,9 +46,10 @@ TRANSIENT_RETRIES = 2
 
 @contextmanager
 def failures_explained() -> Iterator[None]:
-    """The one retry layer: what may change (a lock held too long, a lake conflict) is retried with a wait; a
-    user error fails at once with its one-line message and no retry; anything else is a bug and fails once with
-    its traceback (no retry policy: the same input would fail the same way)."""
+    """The one retry layer: what may change (a lock held too long, a lake conflict) is retried with
+    a wait; a user error fails at once with its one-line message and no retry; anything else is a
+    bug and fails once with its traceback (no retry policy: the same input would fail the same
+    way)."""
     try:
         yield
     except UserError as exc:
@@ -57,7 +59,8 @@ def failures_explained() -> Iterator[None]:
 
 
 def stats_metadata(stats: dict[str, int]) -> dict[str, dg.MetadataValue]:
-    """Stage stats (total / kept / dropped_<reason> / ...) as numeric metadata, which the UI plots over time."""
+    """Stage stats (total / kept / dropped_<reason> / ...) as numeric metadata, which the UI plots
+    over time."""
     return {key: dg.MetadataValue.int(int(value)) for key, value in sorted(stats.items())}
 
 
@@ -73,7 +76,9 @@ def markdown_table(header: list[str], rows: list[tuple[object, ...]]) -> str:
 def table_value(header: list[str], rows: list[tuple[object, ...]]) -> dg.MetadataValue:
     """Rows as Dagster table metadata (the UI renders and sorts it)."""
     records = [dg.TableRecord({h: _plain(v) for h, v in zip(header, row)}) for row in rows]
-    return dg.MetadataValue.table(records, schema=dg.TableSchema(columns=[dg.TableColumn(h) for h in header]))
+    return dg.MetadataValue.table(
+        records, schema=dg.TableSchema(columns=[dg.TableColumn(h) for h in header])
+    )
 
 
 def _plain(value: object) -> str | int | float | bool | None:

@@ -26,6 +26,7 @@ def batch_key_problem(name: str) -> str | None:
 
 
 def ghost_partitions(keys: Iterable[str], landing_dir: Path, stored: set[str]) -> list[str]:
-    """Partition keys with no folder in the landing directory and no rows in the database: typos made in the UI's
-    "Add a partition", or batches whose folder and data are both gone. They stay grey in the UI forever."""
+    """Partition keys with no folder in the landing directory and no rows in the database: typos
+    made in the UI's "Add a partition", or batches whose folder and data are both gone. They stay
+    grey in the UI forever."""
     return sorted(k for k in keys if k not in stored and not (landing_dir / k).is_dir())

@@ -1,9 +1,10 @@
-"""The one resource: newsdesk's settings and store, resolved once per run (not when the code location loads).
+"""The one resource: newsdesk's settings and store, resolved once per run (not when the code
+location loads).
 
-Its fields are generated from `newsdesk.config.ENVIRONMENT`, one per NEWSDESK_* variable, with the same help
-text: each overrides that setting for a run in the launchpad; a field left empty takes the environment variable,
-else the default. (Dagster's `EnvVar` is not used because these variables are optional with defaults, and an
-unset `EnvVar` fails the launch.)
+Its fields are generated from `newsdesk.config.ENVIRONMENT`, one per NEWSDESK_* variable, with the
+same help text: each overrides that setting for a run in the launchpad; a field left empty takes the
+environment variable, else the default. (Dagster's `EnvVar` is not used because these variables are
+optional with defaults, and an unset `EnvVar` fails the launch.)
 """
 
 from __future__ import annotations
@@ -30,8 +31,8 @@ class _NewsdeskResource(dg.ConfigurableResource):
     _store: Store | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        """Resolve the settings once per run. A bad value is kept and raised by the first asset that asks, where
-        it fails with its one line instead of a resource-initialisation traceback."""
+        """Resolve the settings once per run. A bad value is kept and raised by the first asset that
+        asks, where it fails with its one line instead of a resource-initialisation traceback."""
         self._settings, self._problem, self._store = None, None, None
         try:
             self._settings = self.resolve_now()
@@ -63,13 +64,18 @@ class _NewsdeskResource(dg.ConfigurableResource):
 
 
 def _fields() -> dict[str, Any]:
-    return {var.field: (var.kind | None, Field(default=None, description=f"{var.help[:1].upper()}{var.help[1:]} "
-                                                                          f"({var.name})"))
-            for var in ENVIRONMENT}
+    return {
+        var.field: (
+            var.kind | None,
+            Field(default=None, description=f"{var.help[:1].upper()}{var.help[1:]} ({var.name})"),
+        )
+        for var in ENVIRONMENT
+    }
 
 
 if TYPE_CHECKING:
     NewsdeskSettings = _NewsdeskResource
 else:
-    NewsdeskSettings = create_model("NewsdeskSettings", __base__=_NewsdeskResource, __module__=__name__,
-                                    **_fields())
+    NewsdeskSettings = create_model(
+        "NewsdeskSettings", __base__=_NewsdeskResource, __module__=__name__, **_fields()
+    )

@@ -1,16 +1,24 @@
 """Operator commands that drive real Dagster runs on the project's instance.
 
-    python -m pipelines demo                       copy the bundled sample batch to the landing dir and process it
-    python -m pipelines run BATCH [BATCH ...]      process landing folders as batches, then publish the corpus
-    python -m pipelines run BATCH --allow-empty    ... also a batch whose folder is now empty (removes its rows)
-    python -m pipelines corpus                     rebuild the corpus assets and publish the analysts' snapshot
-    python -m pipelines ui                         the Dagster UI (dagster dev) on the project's instance
-    python -m pipelines partitions [--prune]       list (delete) batch partitions with no folder and no data
+    python -m pipelines demo
+        copy the bundled sample batch to the landing dir and process it
+    python -m pipelines run BATCH [BATCH ...]
+        process landing folders as batches, then publish the corpus
+    python -m pipelines run BATCH --allow-empty
+        ... also a batch whose folder is now empty (removes its rows)
+    python -m pipelines corpus
+        rebuild the corpus assets and publish the analysts' snapshot
+    python -m pipelines ui
+        the Dagster UI (dagster dev) on the project's instance
+    python -m pipelines partitions [--prune]
+        list (delete) batch partitions with no folder and no data
 
-The installed `newsdesk` command has the same `run`, `demo`, `ui` and `partitions`, from any directory.
+The installed `newsdesk` command has the same `run`, `demo`, `ui` and `partitions`, from any
+directory.
 
-Runs are recorded in $DAGSTER_HOME (default: dagster_home/ in the project), so they show in the UI. Errors are one
-line saying what to do; exit code 2 for a wrong setting or input, 1 for a failed run, 130 when interrupted.
+Runs are recorded in $DAGSTER_HOME (default: dagster_home/ in the project), so they show in the UI.
+Errors are one line saying what to do; exit code 2 for a wrong setting or input, 1 for a failed run,
+130 when interrupted.
 """
 
 from __future__ import annotations
@@ -35,12 +43,18 @@ CLI_TAGS = {"newsdesk/launched_by": "cli"}
 
 
 def cli_tags() -> dict[str, str]:
-    """CLI_TAGS plus where the run's process lives: only a command on the same host may judge it dead."""
+    """CLI_TAGS plus where the run's process lives: only a command on the same host may judge it
+    dead."""
     from newsdesk.liveness import this_host
 
     host = this_host()
-    return {**CLI_TAGS, "newsdesk/host": host.host, "newsdesk/host_key": host.key, "newsdesk/pid": str(host.pid),
-            "newsdesk/pid_started": host.started}
+    return {
+        **CLI_TAGS,
+        "newsdesk/host": host.host,
+        "newsdesk/host_key": host.key,
+        "newsdesk/pid": str(host.pid),
+        "newsdesk/pid_started": host.started,
+    }
 
 
 class Exit(Exception):
@@ -57,24 +71,31 @@ def _instance() -> Any:
     import dagster as dg
 
     home = dagster_home()
-    from newsdesk.cli.lake import check_instance_env  # a missing NEWSDESK_DAGSTER_PG_*: one line, exit 2
+    from newsdesk.cli.lake import (
+        check_instance_env,
+    )  # a missing NEWSDESK_DAGSTER_PG_*: one line, exit 2
 
     check_instance_env(home)
     return dg.DagsterInstance.get()
 
 
 def dagster_home() -> Path:
-    """The instance's folder: $DAGSTER_HOME, else the project's dagster_home/. A temporary one (`dagster dev`
-    without DAGSTER_HOME makes a `.tmp_dagster_home_*` that is deleted when it stops: runs, pools and sensor state
-    lost), a file, or a folder that cannot be created or written is refused with one line."""
+    """The instance's folder: $DAGSTER_HOME, else the project's dagster_home/. A temporary one
+    (`dagster dev` without DAGSTER_HOME makes a `.tmp_dagster_home_*` that is deleted when it stops:
+    runs, pools and sensor state lost), a file, or a folder that cannot be created or written is
+    refused with one line."""
     from newsdesk.errors import UserError
     from newsdesk.preflight import check_dagster_home
 
     default = PROJECT_ROOT / "dagster_home"
     home = Path(os.environ.get("DAGSTER_HOME") or default).expanduser().absolute()
     if home.name.startswith(".tmp_dagster_home"):
-        raise Exit(2, f"DAGSTER_HOME={home} is a temporary instance: its runs, pools and sensor state are lost "
-                      f"when it stops; unset DAGSTER_HOME to use {default}, or point it at a lasting folder")
+        raise Exit(
+            2,
+            f"DAGSTER_HOME={home} is a temporary instance: its runs, pools and sensor state are "
+            f"lost when it stops; unset DAGSTER_HOME to use {default}, or point "
+            "it at a lasting folder",
+        )
     try:
         check_dagster_home(home)
     except UserError as exc:
@@ -89,8 +110,11 @@ def batch_name(arg: str, landing_dir: Path) -> str:
     if len(path.parts) > 1:
         parent = path.resolve().parent if path.exists() else path.parent
         if parent != landing_dir.resolve() and path.parent != landing_dir:
-            raise Exit(2, f"{arg!r} is not a folder of the landing directory {landing_dir}: give the batch's "
-                          "folder name, or set NEWSDESK_LANDING_DIR")
+            raise Exit(
+                2,
+                f"{arg!r} is not a folder of the landing directory {landing_dir}: give the batch's "
+                "folder name, or set NEWSDESK_LANDING_DIR",
+            )
     return path.name
 
 
@@ -113,7 +137,9 @@ def run_batches(args: list[str], allow_empty: bool = False) -> bool:
     try:
         check_store(store)
         check_model(settings)
-        for name in names:  # before any partition is registered: no ghost partitions for missing folders
+        for (
+            name
+        ) in names:  # before any partition is registered: no ghost partitions for missing folders
             check_batch(settings, store, name, allow_empty)
     except UserError as exc:
         raise Exit(2, str(exc)) from None
@@ -135,7 +161,12 @@ def run_batches(args: list[str], allow_empty: bool = False) -> bool:
         started = time.monotonic()
         with interruptible(), children_stderr_silenced(), progress_to(sys.stdout):
             result = defs.resolve_job_def("process_batch").execute_in_process(
-                partition_key=name, instance=instance, raise_on_error=False, run_config=config, tags=cli_tags())
+                partition_key=name,
+                instance=instance,
+                raise_on_error=False,
+                run_config=config,
+                tags=cli_tags(),
+            )
         try:  # a run that failed between stages still holds its batch: free it for the next run
             release_run(store, result.run_id)
         except TransientError as exc:
@@ -143,8 +174,13 @@ def run_batches(args: list[str], allow_empty: bool = False) -> bool:
         if _interrupted(result):
             raise KeyboardInterrupt
         seconds = time.monotonic() - started
-        print(batch_summary(name, result, seconds) if result.success else
-              f"batch {name}: FAILED after {seconds:.1f} s: {_failure(result)} (run {result.run_id})", flush=True)
+        print(
+            batch_summary(name, result, seconds)
+            if result.success
+            else f"batch {name}: FAILED after {seconds:.1f} s: {_failure(result)} "
+            f"(run {result.run_id})",
+            flush=True,
+        )
         ok &= result.success
         try:
             again = [b for b in _requested(store) if b not in queue and b not in done]
@@ -152,15 +188,18 @@ def run_batches(args: list[str], allow_empty: bool = False) -> bool:
             print(f"could not read the batches asked to run again: {exc}")
             again = []
         if again:
-            print(f"batches {', '.join(again)} held duplicates of documents that are gone: running them again")
+            print(
+                f"batches {', '.join(again)} held duplicates of documents that are "
+                "gone: running them again"
+            )
         queue += again
     return publish() and ok
 
 
 @contextmanager
 def interruptible() -> Iterator[None]:
-    """Ctrl-C outside a step (between steps, while the run starts) must stop the command too: no publish, no
-    next batch, a line saying it was interrupted. (Inside a step, see _interrupted.)"""
+    """Ctrl-C outside a step (between steps, while the run starts) must stop the command too: no
+    publish, no next batch, a line saying it was interrupted. (Inside a step, see _interrupted.)"""
     pressed = threading.Event()
     default = signal.getsignal(signal.SIGINT)
 
@@ -178,31 +217,45 @@ def interruptible() -> Iterator[None]:
 
 
 def reap_dead_runs(instance: Any) -> None:
-    """Runs this command started in a process that no longer exists (killed with -9, a machine crash) are still
-    STARTED in the instance and keep their pool slot: the next run would wait for it forever. Mark them failed
-    and free their slots. Only runs started on this host (their `newsdesk/host_key` tag) are judged: a pid says
-    nothing about a process of another machine, whose runs its own next command (or, for runs the daemon
-    launched, run monitoring) judges. Runs without the tag (older versions) are left alone."""
+    """Runs this command started in a process that no longer exists (killed with -9, a machine
+    crash) are still STARTED in the instance and keep their pool slot: the next run would wait for
+    it forever. Mark them failed and free their slots. Only runs started on this host (their
+    `newsdesk/host_key` tag) are judged: a pid says nothing about a process of another machine,
+    whose runs its own next command (or, for runs the daemon launched, run monitoring) judges. Runs
+    without the tag (older versions) are left alone."""
     import dagster as dg
 
     from newsdesk.liveness import same_process_alive, this_host
 
     here = this_host()
-    for record in instance.get_run_records(dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED,
-                                                                   dg.DagsterRunStatus.STARTING])):
+    for record in instance.get_run_records(
+        dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING])
+    ):
         run = record.dagster_run
-        if run.tags.get("newsdesk/launched_by") != "cli" or run.tags.get("newsdesk/host_key") != here.key:
+        if (
+            run.tags.get("newsdesk/launched_by") != "cli"
+            or run.tags.get("newsdesk/host_key") != here.key
+        ):
             continue
         pid = run.tags.get("newsdesk/pid", "")
-        if pid.isdigit() and not same_process_alive(int(pid), run.tags.get("newsdesk/pid_started", "")):
-            instance.report_run_failed(run, f"its process {pid} on {here.host} is gone (killed); marked failed "
-                                       "by the next run on that host")
+        if pid.isdigit() and not same_process_alive(
+            int(pid), run.tags.get("newsdesk/pid_started", "")
+        ):
+            instance.report_run_failed(
+                run,
+                f"its process {pid} on {here.host} is gone (killed); marked failed "
+                "by the next run on that host",
+            )
             instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
-            print(f"run {run.run_id} ({run.job_name}) was left running by a process that is gone: marked failed")
+            print(
+                f"run {run.run_id} ({run.job_name}) was left running by a process that "
+                "is gone: marked failed"
+            )
 
 
 def _requested(store: Any) -> list[str]:
-    """Batches the pipeline asked to process again (they held duplicates of documents that are gone)."""
+    """Batches the pipeline asked to process again (they held duplicates of documents that are
+    gone)."""
     from newsdesk.store.batches import requests
 
     with store.read() as con:
@@ -210,8 +263,8 @@ def _requested(store: Any) -> list[str]:
 
 
 def _interrupted(result: Any) -> bool:
-    """Whether Ctrl-C stopped the run: inside a step Dagster's own handler turns it into a step failure (and
-    never calls ours), so the run's events are where it shows."""
+    """Whether Ctrl-C stopped the run: inside a step Dagster's own handler turns it into a step
+    failure (and never calls ours), so the run's events are where it shows."""
     for event in result.all_events:
         if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
             error = event.step_failure_data.error
@@ -254,13 +307,16 @@ def publish() -> bool:
     try:
         with interruptible(), children_stderr_silenced():
             result = defs.resolve_job_def("publish_corpus").execute_in_process(
-                instance=_instance(), raise_on_error=False, run_config=SILENT, tags=cli_tags())
+                instance=_instance(), raise_on_error=False, run_config=SILENT, tags=cli_tags()
+            )
         if _interrupted(result):
             raise KeyboardInterrupt
     except KeyboardInterrupt:
-        raise Interrupted("interrupted while publishing the corpus: the batches are processed; the analysts' "
-                          "snapshot and report keep their previous versions until `python -m pipelines corpus` "
-                          "(or the UI's automation) publishes them") from None
+        raise Interrupted(
+            "interrupted while publishing the corpus: the batches are processed; the analysts' "
+            "snapshot and report keep their previous versions until `python -m pipelines corpus` "
+            "(or the UI's automation) publishes them"
+        ) from None
     if not result.success:
         print(f"publish: run {result.run_id} FAILED: {_failure(result)}")
         return False
@@ -276,12 +332,15 @@ def copy_sample(landing_dir: Path, name: str = "sample-batch") -> str:
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(SAMPLE_BATCH, target)
-    (target / "_SUCCESS").touch()  # delivered whole: its marker is recorded, and the sensor will not run it again
+    (
+        target / "_SUCCESS"
+    ).touch()  # delivered whole: its marker is recorded, and the sensor will not run it again
     return name
 
 
 def start_ui() -> int:
-    """`dagster dev` on the project's workspace and instance (what `make ui` runs); replaces this process."""
+    """`dagster dev` on the project's workspace and instance (what `make ui` runs); replaces this
+    process."""
     dagster = Path(sys.executable).parent / "dagster"
     if not dagster.is_file():
         raise Exit(2, f"{dagster} is not installed: run `make setup` in {PROJECT_ROOT}")
@@ -294,18 +353,28 @@ def start_ui() -> int:
 def main(argv: list[str] | None = None) -> int:
     from newsdesk.config import environment_help
 
-    parser = argparse.ArgumentParser(prog="python -m pipelines", description=__doc__,
-                                     epilog="settings (environment):\n" + environment_help(),
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m pipelines",
+        description=__doc__,
+        epilog="settings (environment):\n" + environment_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("demo", help="process the bundled sample batch and print what it produced")
     run = sub.add_parser("run", help="process landing folders as batches, then publish the corpus")
     run.add_argument("batches", nargs="+", help="batch folder names in the landing directory")
-    run.add_argument("--allow-empty", action="store_true",
-                     help="process a batch whose folder is now empty: its rows are removed")
+    run.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="process a batch whose folder is now empty: its rows are removed",
+    )
     sub.add_parser("corpus", help="rebuild the corpus assets and publish the analysts' snapshot")
-    sub.add_parser("ui", help="the Dagster UI (dagster dev -w workspace.yaml) on the project's instance")
-    parts = sub.add_parser("partitions", help="list batch partitions with no folder and no data (--prune: delete)")
+    sub.add_parser(
+        "ui", help="the Dagster UI (dagster dev -w workspace.yaml) on the project's instance"
+    )
+    parts = sub.add_parser(
+        "partitions", help="list batch partitions with no folder and no data (--prune: delete)"
+    )
     parts.add_argument("--prune", action="store_true", help="delete them (default: only list them)")
     args = parser.parse_args(argv)
     try:
@@ -317,8 +386,11 @@ def main(argv: list[str] | None = None) -> int:
         print(str(exc), file=sys.stderr)
         return 130
     except KeyboardInterrupt:
-        print("interrupted: the stage that was running was rolled back (each stage commits in one transaction); "
-              "run the batch again to finish it", file=sys.stderr)
+        print(
+            "interrupted: the stage that was running was rolled back (each stage commits in one "
+            "transaction); run the batch again to finish it",
+            file=sys.stderr,
+        )
         return 130
 
 

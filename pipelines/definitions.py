@@ -1,7 +1,8 @@
 """The Dagster code location: `dagster dev -w workspace.yaml` loads `defs` from here.
 
-Assets and checks are loaded from their modules in `assets/`; jobs, the sensors and the schedule are defined in
-`pipelines/`. Loading it imports no stage module (spaCy and trafilatura load when a stage runs)."""
+Assets and checks are loaded from their modules in `assets/`; jobs, the sensors and the schedule are
+defined in `pipelines/`. Loading it imports no stage module (spaCy and trafilatura load when a stage
+runs)."""
 
 from collections.abc import Mapping
 
@@ -21,11 +22,15 @@ ASSET_MODULES = [assets.batch, assets.corpus]
 CHECK_MODULES = [assets.checks, assets.threads]
 
 
-def build_definitions(resources: Mapping[str, dg.ConfigurableResource] | None = None) -> dg.Definitions:
-    """All assets, checks, jobs, the sensors and the schedule; `resources` overrides the defaults (tests).
+def build_definitions(
+    resources: Mapping[str, dg.ConfigurableResource] | None = None,
+) -> dg.Definitions:
+    """All assets, checks, jobs, the sensors and the schedule; `resources` overrides the defaults
+    (tests).
 
-    Every run of the location executes in one process, automation runs included: a batch's stages depend on each
-    other and write one at a time, so a process per step only adds start-up time (and spaCy loads)."""
+    Every run of the location executes in one process, automation runs included: a batch's stages
+    depend on each other and write one at a time, so a process per step only adds start-up time (and
+    spaCy loads)."""
     return dg.Definitions(
         assets=dg.load_assets_from_modules(ASSET_MODULES),
         asset_checks=dg.load_asset_checks_from_modules(CHECK_MODULES),

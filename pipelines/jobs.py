@@ -13,11 +13,14 @@ process_batch = dg.define_asset_job(
     name="process_batch",
     selection=dg.AssetSelection.groups(BATCH_GROUP),
     description="Ingest, clean and annotate one batch, then publish it with its copies and entity "
-                "links (one partition of `batches`).",
+    "links (one partition of `batches`).",
 )
 
 publish_corpus = dg.define_asset_job(
     name="publish_corpus",
     selection=dg.AssetSelection.groups(CORPUS_GROUP),
-    description="Rebuild the full-text index and corpus summary, then publish the analysts' snapshot and report.",
+    description=(
+        "Rebuild the full-text index and corpus summary, then publish the analysts' snapshot and "
+        "report."
+    ),
 )

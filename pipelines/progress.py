@@ -1,7 +1,7 @@
-"""What the operator sees while a batch runs and after it: the stages' progress lines as they come, and one
-summary per batch (articles, copies, inputs dropped by reason, wall time). Dagster's own log stays in the run's
-event log (the UI shows it); on the terminal it would bury these lines, and a Ctrl-C under a hundred lines of
-traceback."""
+"""What the operator sees while a batch runs and after it: the stages' progress lines as they come,
+and one summary per batch (articles, copies, inputs dropped by reason, wall time). Dagster's own log
+stays in the run's event log (the UI shows it); on the terminal it would bury these lines, and a
+Ctrl-C under a hundred lines of traceback."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from typing import Any, TextIO
 from assets.batch import PROGRESS_LOGGER
 
 BATCH_ASSETS = ("raw_documents", "clean_articles", "article_entities", "article_copies")
-# The console logger of CLI runs: nothing on the terminal (the summary says how a run ended, the UI has the rest).
+# The console logger of CLI runs: nothing on the terminal (the summary says how a run ended, the UI
+# has the rest).
 SILENT = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 _IRREGULAR = {"copy": "copies", "process": "processes"}
 
@@ -28,7 +29,8 @@ def plural(n: int, word: str) -> str:
 
 @contextmanager
 def progress_to(stream: TextIO | None = None) -> Iterator[None]:
-    """Print the stages' progress lines (newsdesk.runner.progress_line and the like) while a run executes here."""
+    """Print the stages' progress lines (newsdesk.runner.progress_line and the like) while a run
+    executes here."""
     logger = logging.getLogger(PROGRESS_LOGGER)
     handler = logging.StreamHandler(stream or sys.stdout)
     handler.setFormatter(logging.Formatter("  %(message)s"))
@@ -42,7 +44,8 @@ def progress_to(stream: TextIO | None = None) -> Iterator[None]:
 
 
 def stage_stats(result: Any) -> dict[str, dict[str, int]]:
-    """asset -> its integer metadata (the stage's stats), for the batch assets the run materialised."""
+    """asset -> its integer metadata (the stage's stats), for the batch assets the run
+    materialised."""
     found: dict[str, dict[str, int]] = {}
     for asset in BATCH_ASSETS:
         events = result.asset_materializations_for_node(asset)
@@ -56,8 +59,8 @@ def stage_stats(result: Any) -> dict[str, dict[str, int]]:
 
 
 def batch_summary(name: str, result: Any, seconds: float) -> str:
-    """One line: `batch B succeeded in 12.3 s: 7 articles from 9 inputs, 2 copies, 3 dropped (empty_file 2,
-    ...)`."""
+    """One line: `batch B succeeded in 12.3 s: 7 articles from 9 inputs, 2 copies, 3 dropped
+    (empty_file 2, ...)`."""
     stats = stage_stats(result)
     dropped: Counter[str] = Counter()
     for values in stats.values():
@@ -84,17 +87,19 @@ def batch_summary(name: str, result: Any, seconds: float) -> str:
         reasons = ", ".join(
             f"{reason} {n:,}" for reason, n in sorted(dropped.items(), key=lambda r: (-r[1], r[0]))
         )
-        # every stage's dropped_<reason>: quarantined inputs, and articles a stage skips (not_english)
+        # every stage's dropped_<reason>: quarantined inputs, and articles a stage skips
+        # (not_english)
         parts.append(f"{sum(dropped.values()):,} dropped ({reasons})")
     return f"batch {name} succeeded in {seconds:.1f} s: " + ", ".join(parts)
 
 
 @contextmanager
 def children_stderr_silenced() -> Iterator[None]:
-    """Helper processes a run starts inherit a standard error that goes nowhere. Dagster mirrors each step's
-    captured output with `tail -F` and a watcher process; Ctrl-C reaches them too (same process group), and each
-    would print its own KeyboardInterrupt traceback under our one line. The steps' output is still in the run's
-    compute logs (the UI); this process's own messages go to the real standard error."""
+    """Helper processes a run starts inherit a standard error that goes nowhere. Dagster mirrors
+    each step's captured output with `tail -F` and a watcher process; Ctrl-C reaches them too (same
+    process group), and each would print its own KeyboardInterrupt traceback under our one line. The
+    steps' output is still in the run's compute logs (the UI); this process's own messages go to the
+    real standard error."""
     sys.stderr.flush()
     saved = os.dup(2)
     devnull = os.open(os.devnull, os.O_WRONLY)

@@ -11,6 +11,8 @@ corpus_schedule = dg.ScheduleDefinition(
     job=publish_corpus,
     cron_schedule="15 * * * *",
     default_status=dg.DefaultScheduleStatus.RUNNING,
-    description="Rebuild the full-text index and corpus summary and publish the snapshot, at a quarter past every "
-                "hour (a fallback: they refresh when a batch lands).",
+    description=(
+        "Rebuild the full-text index and corpus summary and publish the snapshot, at a quarter "
+        "past every hour (a fallback: they refresh when a batch lands)."
+    ),
 )

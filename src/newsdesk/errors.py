@@ -1,9 +1,10 @@
 """Two kinds of failure a person meets, told apart so each is handled once.
 
-`UserError`: the input or the settings are wrong; the message is one line saying what to do, it is shown without
-a traceback and never retried (the same input fails the same way). `TransientError`: something that may succeed
-when tried again (another process holds the database, a lake commit conflict that outlasted its own retries).
-Anything else is a bug: reported with its traceback, not retried either.
+`UserError`: the input or the settings are wrong; the message is one line saying what to do, it is
+shown without a traceback and never retried (the same input fails the same way). `TransientError`:
+something that may succeed when tried again (another process holds the database, a lake commit
+conflict that outlasted its own retries). Anything else is a bug: reported with its traceback, not
+retried either.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ class TransientError(Exception):
 
 
 class ServiceUnavailable(TransientError):
-    """A service the run depends on (the lake's PostgreSQL catalog, object storage) cannot be reached. Retried
-    with bounded backoff; when that runs out, one line saying which service, exit code 1 (not the user's fault)."""
+    """A service the run depends on (the lake's PostgreSQL catalog, object storage) cannot be
+    reached. Retried with bounded backoff; when that runs out, one line saying which service, exit
+    code 1 (not the user's fault)."""
 
 
 class BatchNotFound(UserError, FileNotFoundError):
@@ -40,16 +42,25 @@ class OutOfMemory(Exception):
 # Failures that are not the user's doing: one line, exit code 1 (a UserError is exit code 2).
 FAILURES = (TransientError, DamagedFile, OutOfMemory)
 
-MEMORY_ADVICE = ("lower NEWSDESK_DUCKDB_MEMORY (and NEWSDESK_DUCKDB_LOAD_MEMORY) or the worker "
-                 "counts NEWSDESK_NER_PROCESSES and NEWSDESK_CLEAN_WORKERS, or give the process "
-                 "more memory")
+MEMORY_ADVICE = (
+    "lower NEWSDESK_DUCKDB_MEMORY (and NEWSDESK_DUCKDB_LOAD_MEMORY) or the worker "
+    "counts NEWSDESK_NER_PROCESSES and NEWSDESK_CLEAN_WORKERS, or give the process "
+    "more memory"
+)
 # How running out of memory shows: Python's MemoryError, DuckDB's OutOfMemoryException, C++'s
 # std::bad_alloc, numpy's _ArrayMemoryError ("Unable to allocate 8.46 MiB ..."); with no address
 # space left a thread gets no stack ("can't start new thread") and a library cannot be loaded
 # ("failed to map segment from shared object").
 OOM_NAMES = frozenset({"MemoryError", "_ArrayMemoryError", "OutOfMemoryException", "OutOfMemory"})
-_OOM_WORDS = ("std::bad_alloc", "out of memory", "cannot allocate memory", "failed to allocate",
-              "unable to allocate", "can't start new thread", "failed to map segment")
+_OOM_WORDS = (
+    "std::bad_alloc",
+    "out of memory",
+    "cannot allocate memory",
+    "failed to allocate",
+    "unable to allocate",
+    "can't start new thread",
+    "failed to map segment",
+)
 
 
 def is_out_of_memory(exc: BaseException | None) -> bool:
@@ -57,8 +68,11 @@ def is_out_of_memory(exc: BaseException | None) -> bool:
     seen = 0
     while exc is not None and seen < 20:
         text = str(exc).lower()
-        if (isinstance(exc, MemoryError) or type(exc).__name__ in OOM_NAMES
-                or any(w in text for w in _OOM_WORDS)):
+        if (
+            isinstance(exc, MemoryError)
+            or type(exc).__name__ in OOM_NAMES
+            or any(w in text for w in _OOM_WORDS)
+        ):
             return True
         exc, seen = exc.__cause__ or exc.__context__, seen + 1
     return False

@@ -24,10 +24,10 @@ def process_alive(pid: int) -> bool:
 def release_memory(collect: bool = False) -> None:
     """Hand freed heap pages back to the OS (after a garbage collection when `collect`).
 
-    glibc keeps freed memory for reuse; processing page after page of text in one process then shows as an RSS
-    that grows without bound (measured: an NER worker from 480 MB to 750 MB over 5,000 articles, flat with this
-    after every chunk). A full collection is left to workers: in a process holding Dagster and a model it
-    costs a third of a second.
+    glibc keeps freed memory for reuse; processing page after page of text in one process then shows
+    as an RSS that grows without bound (measured: an NER worker from 480 MB to 750 MB over 5,000
+    articles, flat with this after every chunk). A full collection is left to workers: in a process
+    holding Dagster and a model it costs a third of a second.
     """
     if collect:
         gc.collect()
@@ -40,8 +40,9 @@ _last_collect = [0.0]
 
 
 def release_worker_memory() -> None:
-    """release_memory in a pool worker (nothing in the caller's own process), with a full collection at most every
-    20 s: with spaCy loaded one costs ~80 ms, 2.5 % of the NER time when it ran after every 50 articles."""
+    """release_memory in a pool worker (nothing in the caller's own process), with a full collection
+    at most every 20 s: with spaCy loaded one costs ~80 ms, 2.5 % of the NER time when it ran after
+    every 50 articles."""
     if multiprocessing.parent_process() is None:
         return
     now = time.monotonic()

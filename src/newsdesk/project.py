@@ -1,8 +1,9 @@
 """Where the project is: the checkout newsdesk is installed from, never the working directory.
 
-`make setup` installs newsdesk in editable mode, so this module sits in <checkout>/src/newsdesk/. The default
-paths (data/newsdesk.duckdb, data/landing, dagster_home/) and the operator code (pipelines/, assets/, which are
-not installed) are found there, whatever directory a command is started from.
+`make setup` installs newsdesk in editable mode, so this module sits in <checkout>/src/newsdesk/.
+The default paths (data/newsdesk.duckdb, data/landing, dagster_home/) and the operator code
+(pipelines/, assets/, which are not installed) are found there, whatever directory a command is
+started from.
 """
 
 from __future__ import annotations

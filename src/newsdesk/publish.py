@@ -1,20 +1,22 @@
-"""The publish stage: a batch's pending rows join the corpus, in ONE transaction, with everything that depends
-on the corpus as a whole.
+"""The publish stage: a batch's pending rows join the corpus, in ONE transaction, with everything
+that depends on the corpus as a whole.
 
-Its work (run by the stage runner over the batch's articles) computes the dedup signatures. Its write
-(`PublishSink.write`), inside one transaction:
-1. the batch's pending rows (documents, articles, mentions, quarantine) move into the published tables
-   (`batches.publish_pending`);
-2. duplicates this batch held of documents that are gone are released (their batches are asked to run again);
+Its work (run by the stage runner over the batch's articles) computes the dedup signatures. Its
+write (`PublishSink.write`), inside one transaction:
+1. the batch's pending rows (documents, articles, mentions, quarantine) move into the published
+   tables (`batches.publish_pending`);
+2. duplicates this batch held of documents that are gone are released (their batches are asked to
+   run again);
 3. the batch is deduplicated against the corpus (`newsdesk.dedup.batch`: copies, story links);
 4. its dedup quarantine rows are replaced;
 5. its mentions are linked to the corpus' entities (`newsdesk.entities.corpus`);
 6. its articles join story threads (`newsdesk.threads`), copies that of their canonical;
-7. no published table may hold a doc_id twice (`store.uniqueness`: repaired if an older double run left
-   duplicates, else the publish fails).
-Readers therefore see a batch whole or not at all, and two batches published at once (DuckLake) serialise: the
-store takes a lock row first, so the second transaction conflicts, runs again, and sees the first one's rows.
-A stage added after entities that must see the published corpus adds its step to `PublishSink.write`.
+7. no published table may hold a doc_id twice (`store.uniqueness`: repaired if an older double run
+   left duplicates, else the publish fails).
+Readers therefore see a batch whole or not at all, and two batches published at once (DuckLake)
+serialise: the store takes a lock row first, so the second transaction conflicts, runs again, and
+sees the first one's rows. A stage added after entities that must see the published corpus adds its
+step to `PublishSink.write`.
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ from newsdesk.store.store import Connection, Store
 from newsdesk.store.tables import replace_quarantine
 from newsdesk.threads.publish import thread_batch
 
-# Quarantine rows of articles whose dedup features or verification failed keep the stage name of that step.
+# Quarantine rows of articles whose dedup features or verification failed keep the stage name of
+# that step.
 DEDUP_STAGE = "dedup"
 
 
@@ -54,8 +57,8 @@ class PublishSink:
         return self._summary
 
     def write(self, con: Connection) -> None:
-        """Publish the batch (see the module docstring). Everything is read on `con`, inside the transaction, so
-        a re-run after a lake conflict sees what the other writer committed."""
+        """Publish the batch (see the module docstring). Everything is read on `con`, inside the
+        transaction, so a re-run after a lake conflict sees what the other writer committed."""
         self.dedup.close()
         touched = entity_tables.published_entity_ids(con, self.batch_id)
         moved = batches.publish_pending(con, self.batch_id)
@@ -66,8 +69,13 @@ class PublishSink:
         linked = link_corpus(con, self.batch_id, touched)
         threads = thread_batch(con, self.batch_id)
         uniqueness.repair_and_check(con, self.batch_id)
-        self._summary = {**dedup_stats, "entities_relinked": len(linked), "batches_released": len(released),
-                         "stages_published": len(moved), **threads}
+        self._summary = {
+            **dedup_stats,
+            "entities_relinked": len(linked),
+            "batches_released": len(released),
+            "stages_published": len(moved),
+            **threads,
+        }
 
 
 class PublishStage(BatchStage):

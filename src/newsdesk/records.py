@@ -36,7 +36,8 @@ class RawDocument(InputArticle):
 
 @dataclass(frozen=True)
 class QuarantineItem:
-    """An input (file, record or article) that could not be processed, with a reason a person reads."""
+    """An input (file, record or article) that could not be processed, with a reason a person
+    reads."""
 
     batch_id: str
     source_path: str
@@ -113,7 +114,9 @@ class ArticleInfo:
     source_name: str | None
     syndicated_from: str | None
     n_words: int
-    ingested_at: datetime | None = None  # first ingestion of its document: the cluster id follows the earliest
+    ingested_at: datetime | None = (
+        None  # first ingestion of its document: the cluster id follows the earliest
+    )
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,13 @@
-"""One stage contract and one runner for every batch stage (datatrove's PipelineStep, for our stages).
+"""One stage contract and one runner for every batch stage (datatrove's PipelineStep, for our
+stages).
 
-A `BatchStage` declares what it reads (an export of the batch's inputs to Parquet), the picklable function that
-turns a chunk of input rows into results, and the sink that stages those results and writes them in one
-transaction. `run_stage` owns everything around that: the scratch folder, chunking, the worker pool and its
-time limits, turning a document that fails into a quarantine row, progress lines, memory release, and the
-stats. Every result is counted here, with the same words in every stage (`StatKeys`): total, kept, and
-dropped_<reason> for each quarantined input; sinks add only stage-specific figures (words, mentions, ...).
+A `BatchStage` declares what it reads (an export of the batch's inputs to Parquet), the picklable
+function that turns a chunk of input rows into results, and the sink that stages those results and
+writes them in one transaction. `run_stage` owns everything around that: the scratch folder,
+chunking, the worker pool and its time limits, turning a document that fails into a quarantine row,
+progress lines, memory release, and the stats. Every result is counted here, with the same words in
+every stage (`StatKeys`): total, kept, and dropped_<reason> for each quarantined input; sinks add
+only stage-specific figures (words, mentions, ...).
 """
 
 from __future__ import annotations
@@ -46,7 +48,8 @@ class StatKeys:
 
 
 def tally(stats: Stats, result: object) -> None:
-    """Count one input's outcome: a QuarantineItem is dropped with its reason, anything else is kept."""
+    """Count one input's outcome: a QuarantineItem is dropped with its reason, anything else is
+    kept."""
     stats[StatKeys.TOTAL] += 1
     if isinstance(result, QuarantineItem):
         stats[StatKeys.dropped(result.reason)] += 1
@@ -62,20 +65,28 @@ class Sink(Protocol):
     def write(self, con: Connection) -> None: ...
 
     def summary(self) -> dict[str, int]:
-        """Figures learnt while writing (set, not added: a lake writer may run `write` more than once)."""
+        """Figures learnt while writing (set, not added: a lake writer may run `write` more than
+        once)."""
         ...
 
 
 class BatchStage(ABC):
-    """One batch stage. Subclasses name it, say how to export its inputs, which picklable function does the
-    work (`work`, a module-level function: it is sent to worker processes) and which sink stores the results."""
+    """One batch stage. Subclasses name it, say how to export its inputs, which picklable function
+    does the work (`work`, a module-level function: it is sent to worker processes) and which sink
+    stores the results."""
 
     name: ClassVar[str]  # also the `stage` of its quarantine rows and the prefix of their reasons
     chunk_size: ClassVar[int] = 50
-    batched: ClassVar[bool] = False  # `work` gets whole chunks (nlp.pipe), one by one only to find a failure
+    batched: ClassVar[bool] = (
+        False  # `work` gets whole chunks (nlp.pipe), one by one only to find a failure
+    )
     write_memory: ClassVar[str] = "bulk_load"  # the store's memory profile for the write
-    writes_pending: ClassVar[bool] = True  # its rows wait in the pending tables until the batch is published
-    publishes: ClassVar[bool] = False  # moves the batch into the published tables: one publisher at a time
+    writes_pending: ClassVar[bool] = (
+        True  # its rows wait in the pending tables until the batch is published
+    )
+    publishes: ClassVar[bool] = (
+        False  # moves the batch into the published tables: one publisher at a time
+    )
     work: ClassVar[Callable[..., list[Any]]]  # (rows, config) -> one result per input row
 
     @abstractmethod
@@ -101,25 +112,36 @@ class BatchStage(ABC):
         """A result for an input whose work raised, ran too long or killed its worker."""
         return quarantine_item(self.name, row, failure, batch_id)
 
-    def finish(self, store: Store, sink: Sink, work: Path, stats: Stats, settings: Settings,  # noqa: B027
-               log: Log) -> None:
-        """After the sink is filled and before it is written (corpus-wide reads, final counts); optional."""
+    def finish(  # noqa: B027
+        self,
+        store: Store,
+        sink: Sink,
+        work: Path,
+        stats: Stats,
+        settings: Settings,
+        log: Log,
+    ) -> None:
+        """After the sink is filled and before it is written (corpus-wide reads, final counts);
+        optional."""
 
 
 def pool_size(configured: int, n_items: int, min_per_worker: int) -> int:
-    """Worker processes for n items: as configured (0 = one per core), at most one per `min_per_worker` items
-    (a process costs a start-up and imports), and at least one: work runs outside the stage's own process so a
-    hang or a crash costs one item, not the batch."""
+    """Worker processes for n items: as configured (0 = one per core), at most one per
+    `min_per_worker` items (a process costs a start-up and imports), and at least one: work runs
+    outside the stage's own process so a hang or a crash costs one item, not the batch."""
     wanted = configured or cpu_workers()
     return max(1, min(wanted, math.ceil(n_items / min_per_worker)))
 
 
-def run_stage(stage: BatchStage, store: Store, batch_id: str, settings: Settings,
-              log: Log = no_log) -> dict[str, int]:
+def run_stage(
+    stage: BatchStage, store: Store, batch_id: str, settings: Settings, log: Log = no_log
+) -> dict[str, int]:
     """Run one stage for one batch; returns its stats."""
     stats: Stats = Counter()
-    with lease.holding(store, batch_id, publishes=stage.publishes), \
-            stage_workdir(store.scratch_root, stage.name) as work:
+    with (
+        lease.holding(store, batch_id, publishes=stage.publishes),
+        stage_workdir(store.scratch_root, stage.name) as work,
+    ):
         n_items = stage.export(store, batch_id, work)
         sink = stage.sink(work, batch_id, settings)
         workers = stage.workers(settings, n_items)
@@ -131,8 +153,15 @@ def run_stage(stage: BatchStage, store: Store, batch_id: str, settings: Settings
                 fed.append(chunk)
                 yield chunk
 
-        for results in map_items(type(stage).work, chunks(), stage.config(settings), workers=workers,
-                                 scratch=work, timeout_s=stage.timeout_s(settings), batched=stage.batched):
+        for results in map_items(
+            type(stage).work,
+            chunks(),
+            stage.config(settings),
+            workers=workers,
+            scratch=work,
+            timeout_s=stage.timeout_s(settings),
+            batched=stage.batched,
+        ):
             for row, result in zip(fed.popleft(), results):
                 if isinstance(result, Failed):
                     result = stage.on_failure(row, result, batch_id)
@@ -150,9 +179,15 @@ def run_stage(stage: BatchStage, store: Store, batch_id: str, settings: Settings
             if stage.writes_pending:  # recorded in the same transaction as the rows
                 batches.stage_pending(con, batch_id, stage.name)
 
-        message = batches.publish_message(batch_id) if stage.publishes else f"{stage.name} {batch_id}"
-        store.write(lease.verified(store, batch_id, write), memory=stage.write_memory, serialise=stage.publishes,
-                    message=message)
+        message = (
+            batches.publish_message(batch_id) if stage.publishes else f"{stage.name} {batch_id}"
+        )
+        store.write(
+            lease.verified(store, batch_id, write),
+            memory=stage.write_memory,
+            serialise=stage.publishes,
+            message=message,
+        )
         stats.update(sink.summary())
     release_memory()
     return dict(stats)
@@ -160,14 +195,26 @@ def run_stage(stage: BatchStage, store: Store, batch_id: str, settings: Settings
 
 def progress_line(stage: str, done: int, total: int, elapsed_s: float, workers: int) -> str:
     rate = done / max(elapsed_s, 1e-9)
-    where = "in this process" if workers == 0 else f"on {workers} process{'es' if workers != 1 else ''}"
+    where = (
+        "in this process" if workers == 0 else f"on {workers} process{'es' if workers != 1 else ''}"
+    )
     eta = f", about {(total - done) / rate:.0f} s to go" if 0 < done < total and rate > 0 else ""
     return f"{stage}: {done}/{total} inputs, {rate:.1f}/s {where}{eta}"
 
 
-def quarantine_item(stage: str, row: dict[str, Any], failure: Failed, batch_id: str) -> QuarantineItem:
-    """The quarantine row of an input row describing a document (doc_id, source_path, ...) whose work failed."""
+def quarantine_item(
+    stage: str, row: dict[str, Any], failure: Failed, batch_id: str
+) -> QuarantineItem:
+    """The quarantine row of an input row describing a document (doc_id, source_path, ...) whose
+    work failed."""
     return QuarantineItem(
-        batch_id=batch_id, source_path=str(row.get("source_path") or ""), stage=stage,
-        reason=f"{stage}_{failure.kind}", detail=failure.detail, n_bytes=row.get("n_bytes"),
-        sha256=row.get("sha256"), external_id=row.get("external_id"), doc_id=row.get("doc_id"))
+        batch_id=batch_id,
+        source_path=str(row.get("source_path") or ""),
+        stage=stage,
+        reason=f"{stage}_{failure.kind}",
+        detail=failure.detail,
+        n_bytes=row.get("n_bytes"),
+        sha256=row.get("sha256"),
+        external_id=row.get("external_id"),
+        doc_id=row.get("doc_id"),
+    )

@@ -1,7 +1,8 @@
-"""Text primitives every stage shares: what a word is, how a block is normalised, how a sentence ends.
+"""Text primitives every stage shares: what a word is, how a block is normalised, how a sentence
+ends.
 
-One definition each, so counts made in cleaning, dedup, entities and SQL agree (`share_words_removed` divides
-two numbers that must be counted the same way).
+One definition each, so counts made in cleaning, dedup, entities and SQL agree
+(`share_words_removed` divides two numbers that must be counted the same way).
 """
 
 from __future__ import annotations
@@ -9,23 +10,27 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Scripts written without spaces (Thai, kana, Han): each character counts as a word, or a Japanese article
-# would count as a dozen "words".
+# Scripts written without spaces (Thai, kana, Han): each character counts as a word, or a Japanese
+# article would count as a dozen "words".
 UNSPACED = "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 WORD = re.compile(f"[{UNSPACED}]|[^\\W{UNSPACED}]+")
 # Sentence-final punctuation, closing quotes and brackets included ("... he said.”").
-SENTENCE_END = tuple(".!?…\"”’»)")
-# Invisible format characters (zero-width space, bidi marks, embeddings and overrides, soft hyphen, word joiner,
-# BOM): they split names ("Sofia\u200b Rossi") and make look-alike tokens. The zero-width (non-)joiners
-# U+200C/U+200D stay: they are spelling in Persian and Indic scripts and hold emoji sequences together.
+SENTENCE_END = tuple('.!?…"”’»)')
+# Invisible format characters (zero-width space, bidi marks, embeddings and overrides, soft hyphen,
+# word joiner, BOM): they split names ("Sofia\u200b Rossi") and make look-alike tokens. The
+# zero-width (non-)joiners U+200C/U+200D stay: they are spelling in Persian and Indic scripts and
+# hold emoji sequences together.
 _INVISIBLE = re.compile("[\u00ad\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
-# Characters XML 1.0 (and so lxml) refuses: C0 controls but tab/newline/CR, lone surrogates, U+FFFE/U+FFFF.
+# Characters XML 1.0 (and so lxml) refuses: C0 controls but tab/newline/CR, lone surrogates,
+# U+FFFE/U+FFFF.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # C1 controls: never text, often a cp1252 byte decoded as latin-1.
 _C1 = re.compile("[\x7f-\x9f]")
 # Any of the three: one scan finds out whether clean text (nearly all of it) needs anything done.
-_SPECIAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b\u200e\u200f\u202a-\u202e"
-                      "\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff\ufffe\uffff]")
+_SPECIAL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b\u200e\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff\ufffe\uffff]"
+)
 
 
 def words(text: str) -> list[str]:
@@ -55,8 +60,8 @@ def ends_sentence(text: str) -> bool:
 
 
 def split_blocks(text: str) -> list[str]:
-    """Non-empty lines, stripped; a dump with blank-line paragraphs and one with one paragraph per line split
-    alike."""
+    """Non-empty lines, stripped; a dump with blank-line paragraphs and one with one paragraph per
+    line split alike."""
     return [line.strip() for line in text.replace("\r", "\n").split("\n") if line.strip()]
 
 
@@ -64,7 +69,8 @@ _VISIBLE = re.compile("[^\\s\u200c\u200d]")
 
 
 def is_blank(text: str) -> bool:
-    """Nothing a reader would see: whitespace and the joiners strip_invisible keeps (they shape, never show)."""
+    """Nothing a reader would see: whitespace and the joiners strip_invisible keeps (they shape,
+    never show)."""
     return _VISIBLE.search(text) is None
 
 
@@ -74,20 +80,21 @@ def strip_invisible(text: str) -> str:
 
 
 def xml_chars(text: str) -> str:
-    """Text lxml can parse: the characters XML 1.0 forbids become spaces, C1 controls stay (lxml accepts them;
-    an HTML page is parsed as it came, as trafilatura would)."""
+    """Text lxml can parse: the characters XML 1.0 forbids become spaces, C1 controls stay (lxml
+    accepts them; an HTML page is parsed as it came, as trafilatura would)."""
     return _NOT_XML.sub(" ", text) if _NOT_XML.search(text) else text
 
 
 def xml_safe(text: str) -> str:
-    """Text lxml accepts: characters XML forbids become spaces (offsets do not matter before extraction)."""
+    """Text lxml accepts: characters XML forbids become spaces (offsets do not matter before
+    extraction)."""
     text = xml_chars(text)
     return _C1.sub(" ", text) if _C1.search(text) else text
 
 
 def normalise_text(text: str) -> str:
-    """The one normalisation every decoded input gets: NFC, no invisible format characters, no characters that
-    XML forbids (NUL and other controls become spaces), newlines as \\n."""
+    """The one normalisation every decoded input gets: NFC, no invisible format characters, no
+    characters that XML forbids (NUL and other controls become spaces), newlines as \\n."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _SPECIAL.search(text):
         text = xml_safe(strip_invisible(text))

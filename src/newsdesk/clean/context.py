@@ -1,7 +1,8 @@
 """Context rules for blocks: a block's verdict from its neighbours, its position and the title.
 
-Each marker fills in verdicts left empty by `newsdesk.clean.rules.match_block`; every one carries a reason.
-`split_verdicts` turns the verdicts into the kept blocks, the removed segments and the metadata they carry.
+Each marker fills in verdicts left empty by `newsdesk.clean.rules.match_block`; every one carries a
+reason. `split_verdicts` turns the verdicts into the kept blocks, the removed segments and the
+metadata they carry.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from newsdesk.clean.rules import Verdict, is_bio_sentence
 from newsdesk.records import Segment
 from newsdesk.text import SENTENCE_END, count_tokens, norm_key, words
 
-# A line ending like a sentence, or in a colon or semicolon (it introduces what follows), is not a headline.
+# A line ending like a sentence, or in a colon or semicolon (it introduces what follows), is not a
+# headline.
 _TERMINAL = SENTENCE_END + (":", ";", "]")
 TITLE_REASON = "headline (kept as the article title)"
-# "(UPDATED)", "[VIDEO]"; matched on the stripped end only (a leading \s* made long padding quadratic)
+# "(UPDATED)", "[VIDEO]"; matched on the stripped end only (a leading \s* made long padding
+# quadratic)
 _TRAILING_TAG = re.compile(r"[(\[][A-Z ]{2,20}[)\]]$")
 
 
@@ -27,12 +30,13 @@ def is_headline_like(block: str) -> bool:
         return False
     end = block.rstrip()
     if tag := _TRAILING_TAG.search(end[-24:]):
-        end = end[:len(end) - 24 + tag.start()] if len(end) > 24 else end[:tag.start()]
+        end = end[: len(end) - 24 + tag.start()] if len(end) > 24 else end[: tag.start()]
     return not end.rstrip().endswith(_TERMINAL)
 
 
 def mark_sections(blocks: list[str], verdicts: list[Verdict | None]) -> None:
-    """Blocks under an "About X" or "Check Also" heading belong to it while they look like its content."""
+    """Blocks under an "About X" or "Check Also" heading belong to it while they look like its
+    content."""
     i = 0
     while i < len(blocks):
         verdict = verdicts[i]
@@ -68,12 +72,13 @@ def _looks_like_teaser(block: str, index: int, n_blocks: int) -> bool:
 
 
 def mark_title(blocks: list[str], verdicts: list[Verdict | None], title_hint: str | None) -> None:
-    """The first unclassified block is the title when it reads like one and the article goes on after it."""
+    """The first unclassified block is the title when it reads like one and the article goes on
+    after it."""
     for i, block in enumerate(blocks):
         if not block or verdicts[i] is not None:
             continue
         hint_match = title_hint is not None and norm_key(block) == norm_key(title_hint)
-        rest = sum(1 for b, v in zip(blocks[i + 1:], verdicts[i + 1:]) if b and v is None)
+        rest = sum(1 for b, v in zip(blocks[i + 1 :], verdicts[i + 1 :]) if b and v is None)
         if hint_match or (is_headline_like(block) and count_tokens(block) >= 3 and rest >= 2):
             verdicts[i] = Verdict(kinds.HEADLINE, TITLE_REASON, {"title": block})
         return
@@ -85,12 +90,18 @@ def mark_captions(blocks: list[str], verdicts: list[Verdict | None]) -> None:
         if verdict is None or verdict.kind != kinds.CAPTION:
             continue
         for j in (i - 1, i + 1):
-            if 0 <= j < len(blocks) and verdicts[j] is None and blocks[j] and is_headline_like(blocks[j]):
+            if (
+                0 <= j < len(blocks)
+                and verdicts[j] is None
+                and blocks[j]
+                and is_headline_like(blocks[j])
+            ):
                 verdicts[j] = Verdict(kinds.CAPTION, "caption next to a photo credit")
 
 
 def mark_headlines_in_body(blocks: list[str], verdicts: list[Verdict | None]) -> None:
-    """Link text or a foreign headline dropped between paragraphs; short subheads (<= 5 words) are kept."""
+    """Link text or a foreign headline dropped between paragraphs; short subheads (<= 5 words) are
+    kept."""
     body_seen = False
     for i, block in enumerate(blocks):
         if not block or verdicts[i] is not None:
@@ -98,13 +109,17 @@ def mark_headlines_in_body(blocks: list[str], verdicts: list[Verdict | None]) ->
         if not body_seen:
             body_seen = not is_headline_like(block) or count_tokens(block) > 5
             continue
-        if is_headline_like(block) and (count_tokens(block) >= 6 or block[:1].islower()) \
-                and not is_wrapped_line(blocks, i):
+        if (
+            is_headline_like(block)
+            and (count_tokens(block) >= 6 or block[:1].islower())
+            and not is_wrapped_line(blocks, i)
+        ):
             verdicts[i] = Verdict(kinds.RELATED, "headline-like line inside the body")
 
 
 def is_wrapped_line(blocks: list[str], i: int) -> bool:
-    """Part of a paragraph hard-wrapped over several lines: it runs on into, or on from, its neighbour."""
+    """Part of a paragraph hard-wrapped over several lines: it runs on into, or on from, its
+    neighbour."""
     before = blocks[i - 1].rstrip() if i > 0 else ""
     after = blocks[i + 1] if i + 1 < len(blocks) else ""
     runs_on = not blocks[i].rstrip().endswith(_TERMINAL) and after[:1].islower()
@@ -112,36 +127,45 @@ def is_wrapped_line(blocks: list[str], i: int) -> bool:
     return bool(runs_on or runs_from)
 
 
-def mark_repeats(blocks: list[str], verdicts: list[Verdict | None], standfirst: bool = True) -> None:
-    """A block repeated (nearly) verbatim later goes as the later copy; with `standfirst`, an early block
-    repeated inside a later paragraph goes too (in a delivered body that is the standfirst; in a page dump
-    the early copy is as often the one the article holds, so the text path asks for it only on bodies)."""
+def mark_repeats(
+    blocks: list[str], verdicts: list[Verdict | None], standfirst: bool = True
+) -> None:
+    """A block repeated (nearly) verbatim later goes as the later copy; with `standfirst`, an early
+    block repeated inside a later paragraph goes too (in a delivered body that is the standfirst; in
+    a page dump the early copy is as often the one the article holds, so the text path asks for it
+    only on bodies)."""
     kept = [i for i, b in enumerate(blocks) if b and verdicts[i] is None]
     shingles = {i: _shingles(blocks[i]) for i in kept}
     for pos, i in enumerate(kept):
         own = shingles[i]
         if not own:
             continue
-        for j in kept[pos + 1:]:
+        for j in kept[pos + 1 :]:
             if verdicts[j] is not None:
                 continue
             other = shingles[j]
             overlap = len(own & other) / len(own)
             if standfirst and overlap >= 0.6 and (len(own) <= len(other)):
-                verdicts[i] = Verdict(kinds.DUPLICATE, "standfirst or paragraph repeated later in the body")
+                verdicts[i] = Verdict(
+                    kinds.DUPLICATE, "standfirst or paragraph repeated later in the body"
+                )
                 break
             if other and len(own & other) / len(other) >= 0.9:
-                verdicts[j] = Verdict(kinds.DUPLICATE, "paragraph repeated from earlier in the body")
+                verdicts[j] = Verdict(
+                    kinds.DUPLICATE, "paragraph repeated from earlier in the body"
+                )
 
 
 def _shingles(block: str, n: int = 3) -> set[tuple[str, ...]]:
     tokens = words(block.lower())
     if len(tokens) < 6:
         return set()
-    return {tuple(tokens[k:k + n]) for k in range(len(tokens) - n + 1)}
+    return {tuple(tokens[k : k + n]) for k in range(len(tokens) - n + 1)}
 
 
-def mark_verbatim_repeats(blocks: list[str], verdicts: list[Verdict | None], min_words: int = 12) -> None:
+def mark_verbatim_repeats(
+    blocks: list[str], verdicts: list[Verdict | None], min_words: int = 12
+) -> None:
     """A paragraph repeated word for word (pages that hold hidden copies of the article).
 
     Short lines may repeat on purpose (the same step in each day of a meal plan) and are left alone.
@@ -156,10 +180,11 @@ def mark_verbatim_repeats(blocks: list[str], verdicts: list[Verdict | None], min
         seen.add(key)
 
 
-
-def split_verdicts(blocks: list[str], verdicts: list[Verdict | None]) -> tuple[list[str], list[Segment],
-                                                                             dict[str, object]]:
-    """Kept blocks, removed segments, and the first value of each metadata field the verdicts carry."""
+def split_verdicts(
+    blocks: list[str], verdicts: list[Verdict | None]
+) -> tuple[list[str], list[Segment], dict[str, object]]:
+    """Kept blocks, removed segments, and the first value of each metadata field the verdicts
+    carry."""
     kept: list[str] = []
     removed: list[Segment] = []
     meta: dict[str, object] = {}

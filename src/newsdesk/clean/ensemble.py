@@ -1,11 +1,13 @@
-"""A second opinion on the HTML path: readability-lxml's reading of the page, and when to take it instead.
+"""A second opinion on the HTML path: readability-lxml's reading of the page, and when to take it
+instead.
 
-Our trafilatura-based path and readability-lxml fail on different pages (trafilatura stops early on pages
-with split article containers; readability keeps whole containers). The choice between the two readings is
-a rule of four thresholds over features of the pair (`pair_features`), fitted on one benchmark set
-and checked on the other (benchmarks/extraction.py ensemble); its thresholds and the digest of the
-pages it was fitted on live in resources/ensemble_selector.json. readability-lxml is used rather than
-re-implemented: a well-kept library whose scoring wins on the pages where ours loses.
+Our trafilatura-based path and readability-lxml fail on different pages (trafilatura stops early on
+pages with split article containers; readability keeps whole containers). The choice between the two
+readings is a rule of four thresholds over features of the pair (`pair_features`), fitted on one
+benchmark set and checked on the other (benchmarks/extraction.py ensemble); its thresholds and the
+digest of the pages it was fitted on live in resources/ensemble_selector.json. readability-lxml is
+used rather than re-implemented: a well-kept library whose scoring wins on the pages where ours
+loses.
 """
 
 from __future__ import annotations
@@ -61,7 +63,8 @@ def _short_share(blocks: list[str]) -> float:
 def pair_features(
     ours: str, theirs: str, largest_line_words: int, title: str | None
 ) -> list[float]:
-    """Features of one page's two readings (ours: the trafilatura path; theirs: readability-lxml)."""
+    """Features of one page's two readings (ours: the trafilatura path; theirs:
+    readability-lxml)."""
     n_ours, n_theirs = len(words(ours)), len(words(theirs))
     g_ours, g_theirs = _grams(ours), _grams(theirs)
     shared = len(g_ours & g_theirs)
@@ -84,16 +87,19 @@ def pair_features(
 
 @dataclass(frozen=True)
 class Selector:
-    """Take readability's reading when it holds (nearly) all of ours, is clearly longer, is not less prose
-    than ours and is not a listing. Four thresholds: a rule a reader can check, fitted on one set and scored
-    on the other (benchmarks/extraction.py ensemble); a logistic regression over all FEATURES fitted on
-    ScrapingHub switched 150 trafilatura-eval pages, 108 of them for the worse."""
+    """Take readability's reading when it holds (nearly) all of ours, is clearly longer, is not less
+    prose than ours and is not a listing. Four thresholds: a rule a reader can check, fitted on one
+    set and scored on the other (benchmarks/extraction.py ensemble); a logistic regression over all
+    FEATURES fitted on ScrapingHub switched 150 trafilatura-eval pages, 108 of them for the
+    worse."""
 
     ours_in_theirs: float  # share of our 4-grams that readability's reading holds
     log_ratio: float  # log1p(words) of theirs minus ours: at least this much longer
     prose_margin: float  # their share of sentence-like words minus ours: at least this
     short_lines: float  # their share of lines of five words or fewer: at most this
-    missed_share: float = 0.35  # readability runs only where prose we missed is this share of our words
+    missed_share: float = (
+        0.35  # readability runs only where prose we missed is this share of our words
+    )
     digest: str = ""
 
     def prefers_theirs(self, features: list[float]) -> bool:
@@ -136,8 +142,9 @@ def load_selector() -> Selector | None:
 
 
 def missed_prose(lines: list[str], ours: str) -> int:
-    """Words in the page's sentence-like visible lines that our reading does not hold: readability can only
-    be clearly longer than ours where this is large, so it runs only then (it costs what trafilatura costs)."""
+    """Words in the page's sentence-like visible lines that our reading does not hold: readability
+    can only be clearly longer than ours where this is large, so it runs only then (it costs what
+    trafilatura costs)."""
     body = norm_key(ours)
     missed = 0
     for line in lines:
@@ -150,14 +157,16 @@ def missed_prose(lines: list[str], ours: str) -> int:
 def readability_blocks(tree: lxml.html.HtmlElement, url: str | None = None) -> list[str] | None:
     """readability-lxml's article on an already parsed page, one block per line; None when it fails.
 
-    It reads the tree we parsed (no second parse), from a copy of its own (its second, lenient pass starts
-    again from the page). The tree comes from the page dump, which has already dropped what readability's
-    own cleaner removes and what could change its reading (scripts, styles, comments, hidden parts): that
-    cleaner otherwise costs 40 % of readability's time, on attributes and links it never reads."""
+    It reads the tree we parsed (no second parse), from a copy of its own (its second, lenient pass
+    starts again from the page). The tree comes from the page dump, which has already dropped what
+    readability's own cleaner removes and what could change its reading (scripts, styles, comments,
+    hidden parts): that cleaner otherwise costs 40 % of readability's time, on attributes and links
+    it never reads."""
     try:
         summary = _document(tree, url).summary(html_partial=True)
         fragment = lxml.html.fromstring(summary) if summary.strip() else None
-    except Exception:  # noqa: BLE001 - readability failing on one hostile page: our own reading stays
+    except Exception:  # noqa: BLE001
+        # readability failing on one hostile page: our own reading stays
         _LOG.debug("readability failed on %s", url or "a page", exc_info=True)
         return None
     return visible_lines(fragment) if fragment is not None else []

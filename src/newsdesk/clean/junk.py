@@ -1,10 +1,11 @@
 """Junk: text no article holds, taken out before any other step so no later step ever sees it.
 
-Rules of dots, dashes or pipes, runs of one character, character noise (giant tokens, random capitals),
-link farms (hundreds of lines alike but for a number) and whitespace padding. Every test here is one pass
-of a compiled regex or a counter over the block, so cleaning stays linear in the input whatever its shape;
-the later steps (rules, context, classifier) then only see tidy blocks. Written by us: no kept library
-names these shapes, and the scorers' tokenisers (`\\w+`) ignore what `tidy_block` shortens.
+Rules of dots, dashes or pipes, runs of one character, character noise (giant tokens, random
+capitals), link farms (hundreds of lines alike but for a number) and whitespace padding. Every test
+here is one pass of a compiled regex or a counter over the block, so cleaning stays linear in the
+input whatever its shape; the later steps (rules, context, classifier) then only see tidy blocks.
+Written by us: no kept library names these shapes, and the scorers' tokenisers (`\\w+`) ignore what
+`tidy_block` shortens.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from newsdesk.clean import kinds
 from newsdesk.records import Segment
 from newsdesk.text import norm_key
 
-# Horizontal whitespace of any length becomes one space: padding is layout, never text, and regexes that
-# start with `\s*` turn a 200,000-space run into quadratic work.
+# Horizontal whitespace of any length becomes one space: padding is layout, never text, and regexes
+# that start with `\s*` turn a 200,000-space run into quadratic work.
 _PADDING = re.compile(r"[^\S\n]{2,}")
 # The same non-word character 10+ times ("..........", "----------") is a divider drawn with text.
 # `_` is a word character to `\w`, but a line of underscores is a rule like a line of dashes.
@@ -62,8 +63,11 @@ def junk_reason(block: str) -> str | None:
     if visible == 0:
         return None
     if len(block) < min(DIVIDER_MIN_CHARS, CAPS_MIN_LETTERS):
-        # Too short for a rule, a giant token or capital noise (most lines of a page): only "no word at all"
-        return None if _WORDCHAR.search(block) else "punctuation or symbols only (a divider or rule)"
+        # Too short for a rule, a giant token or capital noise (most lines of a page): only "no word
+        # at all"
+        return (
+            None if _WORDCHAR.search(block) else "punctuation or symbols only (a divider or rule)"
+        )
     word_chars = len(_WORDCHAR.findall(block))
     if word_chars == 0 or (visible >= DIVIDER_MIN_CHARS and word_chars / visible < MIN_WORD_SHARE):
         return "punctuation or symbols only (a divider or rule)"
@@ -116,8 +120,9 @@ def find_junk(blocks: list[str]) -> dict[int, str]:
             found[i] = look[0]
         elif look[1] is not None:
             templates[i] = look[1]
-    # A short line with numbers repeated often anywhere is a farm ("Link number 17"); without numbers only a
-    # run of identical lines is (the same interview question before each answer is text).
+    # A short line with numbers repeated often anywhere is a farm ("Link number 17"); without
+    # numbers only a run of identical lines is (the same interview question before each answer is
+    # text).
     counts = Counter(t for t in templates.values() if "#" in t)
     for i, template in templates.items():
         if "#" in template and counts[template] >= FARM_MIN_LINES:
@@ -136,8 +141,8 @@ def find_junk(blocks: list[str]) -> dict[int, str]:
 
 
 def junk_segments(blocks: list[str], junk: dict[int, str]) -> list[Segment]:
-    """One segment per run of neighbouring junk blocks with the same reason (a 500,000-line farm is one row),
-    its text cut to KEPT_CHARS."""
+    """One segment per run of neighbouring junk blocks with the same reason (a 500,000-line farm is
+    one row), its text cut to KEPT_CHARS."""
     segments: list[Segment] = []
     run: list[int] = []
     for i in sorted(junk):
@@ -175,10 +180,11 @@ PLACEHOLDER_CHARS = 200
 
 
 def split_junk(blocks: list[str]) -> tuple[list[str], list[int], set[int], list[Segment]]:
-    """The document's tidy blocks with each run of junk blocks replaced by one placeholder (its first block,
-    cut to PLACEHOLDER_CHARS), each block's index in `blocks`, the placeholders' indices, and the junk as
-    segments. The placeholders keep the classifier's view of a page's layout (a junk line still sits between
-    two others) while no run of junk costs more than one short line."""
+    """The document's tidy blocks with each run of junk blocks replaced by one placeholder (its
+    first block, cut to PLACEHOLDER_CHARS), each block's index in `blocks`, the placeholders'
+    indices, and the junk as segments. The placeholders keep the classifier's view of a page's
+    layout (a junk line still sits between two others) while no run of junk costs more than one
+    short line."""
     tidy = [tidy_block(b) for b in blocks]
     junk = find_junk(tidy)
     out: list[str] = []
@@ -202,8 +208,8 @@ def split_junk(blocks: list[str]) -> tuple[list[str], list[int], set[int], list[
 
 
 def drop_junk(blocks: list[str]) -> tuple[list[str], list[Segment]]:
-    """Tidy blocks without the junk (no placeholders: for readings with no classifier after them), and the
-    junk as segments, one per run."""
+    """Tidy blocks without the junk (no placeholders: for readings with no classifier after them),
+    and the junk as segments, one per run."""
     tidy = [tidy_block(b) for b in blocks]
     junk = find_junk(tidy)
     return [b for i, b in enumerate(tidy) if b and i not in junk], junk_segments(blocks, junk)

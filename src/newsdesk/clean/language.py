@@ -16,9 +16,10 @@ def _identifier() -> langid.LanguageIdentifier:
 
 
 def language_sample(text: str, sample_chars: int = 1200) -> str:
-    """Up to `sample_chars` of the text's prose lines (five words or more, not junk, not one word over and
-    over), else of any line that is not junk: a divider, a link farm or noise would tell the identifier about
-    itself, not the article. Reads no further than it needs; a line longer than the sample is cut first."""
+    """Up to `sample_chars` of the text's prose lines (five words or more, not junk, not one word
+    over and over), else of any line that is not junk: a divider, a link farm or noise would tell
+    the identifier about itself, not the article. Reads no further than it needs; a line longer than
+    the sample is cut first."""
     prose: list[str] = []
     other: list[str] = []
     size = other_size = 0
@@ -26,16 +27,16 @@ def language_sample(text: str, sample_chars: int = 1200) -> str:
     while size < sample_chars and start <= len(text):
         end = text.find("\n", start)
         end = len(text) if end < 0 else end
-        line = tidy_block(text[start:min(end, start + 4 * sample_chars)])
+        line = tidy_block(text[start : min(end, start + 4 * sample_chars)])
         start = end + 1
         if not line or junk_reason(line) is not None:
             continue
         tokens = line.split()
         if len(tokens) >= 5 and len(set(tokens)) >= 0.5 * len(tokens):
-            prose.append(line[:sample_chars - size])
+            prose.append(line[: sample_chars - size])
             size += len(prose[-1]) + 1
         elif other_size < sample_chars:
-            other.append(line[:sample_chars - other_size])
+            other.append(line[: sample_chars - other_size])
             other_size += len(other[-1]) + 1
     return " ".join(prose or other)
 
@@ -50,7 +51,8 @@ def detect_language(text: str, sample_chars: int = 1200) -> tuple[str | None, fl
 
 
 def language_name(code: str | None) -> str:
-    """English name of an ISO 639-1 code as jusText names its stop-word lists ("pt" -> "Portuguese")."""
+    """English name of an ISO 639-1 code as jusText names its stop-word lists ("pt" ->
+    "Portuguese")."""
     if not code:
         return "English"
     import pycountry  # lazy: only the text path needs names

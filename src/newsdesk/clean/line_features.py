@@ -1,8 +1,8 @@
 """Numeric features of each line of a plain-text dump, for the line classifier.
 
-Each line is described by its own text (length, punctuation, stop words, capitalisation, rule cues), by its
-neighbours, and by where it sits relative to the document's densest run of prose: article text comes in
-one run of long, punctuated, stop-word-rich lines, boilerplate in runs of short ones.
+Each line is described by its own text (length, punctuation, stop words, capitalisation, rule cues),
+by its neighbours, and by where it sits relative to the document's densest run of prose: article
+text comes in one run of long, punctuated, stop-word-rich lines, boilerplate in runs of short ones.
 """
 
 from __future__ import annotations
@@ -20,15 +20,40 @@ from newsdesk.text import SENTENCE_END, norm_key, words
 _PUNCT = re.compile(r"[.,;:!?]")
 _LINKISH = re.compile(r"https?://|www\.|@\w|\.(?:com|org|net|html?)\b|[|»›]|>>|\s/\s")
 _TRUNCATED = re.compile(r"(?:\.\.\.|…|\b(?:more|less))\s*$", re.I)
-_OWN = ("log_words", "log_chars", "terminal", "colon_end", "stop_density", "punct_density", "comma_density",
-        "digit_ratio", "title_case", "all_caps", "lower_start", "linkish", "truncated", "sentences")
+_OWN = (
+    "log_words",
+    "log_chars",
+    "terminal",
+    "colon_end",
+    "stop_density",
+    "punct_density",
+    "comma_density",
+    "digit_ratio",
+    "title_case",
+    "all_caps",
+    "lower_start",
+    "linkish",
+    "truncated",
+    "sentences",
+)
 _NEIGHBOURS = (-2, -1, 1, 2)
 _NEIGHBOUR_OWN = ("log_words", "terminal", "stop_density")
 FEATURE_NAMES: tuple[str, ...] = (
     _OWN
     + tuple(f"rule_{k}" for k in RULE_KINDS)  # one per kind of the rule registry (see rules_digest)
-    + ("repeats", "contained", "position", "word_position", "in_region", "before_region", "after_region",
-       "region_share", "prose_window_3", "prose_window_10", "short_run")
+    + (
+        "repeats",
+        "contained",
+        "position",
+        "word_position",
+        "in_region",
+        "before_region",
+        "after_region",
+        "region_share",
+        "prose_window_3",
+        "prose_window_10",
+        "short_run",
+    )
     + tuple(f"n{off:+d}_{name}" for off in _NEIGHBOURS for name in _NEIGHBOUR_OWN)
 )
 
@@ -77,7 +102,8 @@ def _is_prose(line_words: int, terminal: bool, stop_density: float) -> bool:
 
 
 def densest_region(weights: list[float]) -> tuple[int, int]:
-    """The run of lines with the largest sum of weights (Kadane); (0, -1) when every weight is negative."""
+    """The run of lines with the largest sum of weights (Kadane); (0, -1) when every weight is
+    negative."""
     best, best_span = 0.0, (0, -1)
     total, start = 0.0, 0
     for i, w in enumerate(weights):
@@ -90,15 +116,17 @@ def densest_region(weights: list[float]) -> tuple[int, int]:
 
 
 def _region_weights(counts: list[int], prose: list[bool]) -> list[float]:
-    # Prose lines pull the region towards them by their length; every other line pushes it away a little,
-    # so a menu of many one-word lines between two halves of an article does not split it, but a long one does.
+    # Prose lines pull the region towards them by their length; every other line pushes it away a
+    # little, so a menu of many one-word lines between two halves of an article does not split it,
+    # but a long one does.
     return [float(c) if p else -1.5 - 0.3 * c for c, p in zip(counts, prose)]
 
 
-def extract_features(lines: list[str], stopwords: frozenset[str],
-                     rule_kinds: list[str | None] | None = None) -> np.ndarray:
-    """One row of FEATURE_NAMES per line; `rule_kinds` are the lines' rule verdicts when the caller has them
-    already (the text path matches every line once)."""
+def extract_features(
+    lines: list[str], stopwords: frozenset[str], rule_kinds: list[str | None] | None = None
+) -> np.ndarray:
+    """One row of FEATURE_NAMES per line; `rule_kinds` are the lines' rule verdicts when the caller
+    has them already (the text path matches every line once)."""
     n = len(lines)
     if n == 0:
         return np.zeros((0, len(FEATURE_NAMES)))
@@ -116,8 +144,11 @@ def extract_features(lines: list[str], stopwords: frozenset[str],
     region_words = prose_words[end + 1] - prose_words[start] if end >= start else 0
     rows = []
     for i, key in enumerate(long_keys):
-        contained = float(bool(key) and counts[i] >= 3 and any(
-            key in other and key != other for other in long_keys[max(0, i - 8):i + 9]))
+        contained = float(
+            bool(key)
+            and counts[i] >= 3
+            and any(key in other and key != other for other in long_keys[max(0, i - 8) : i + 9])
+        )
         run = 0
         for j in range(i, min(n, i + 6)):
             if counts[j] > 4:
@@ -127,19 +158,23 @@ def extract_features(lines: list[str], stopwords: frozenset[str],
             if counts[j] > 4:
                 break
             run += 1
-        row = own[i] + [float(rule_kinds[i] == k) for k in RULE_KINDS] + [
-            float(seen[key] - 1) if key else 0.0,
-            contained,
-            i / n,
-            cumulative[i] / total_words,
-            float(start <= i <= end),
-            float(i < start) * min((start - i) / 10, 3.0),
-            float(i > end) * min((i - end) / 10, 3.0),
-            region_words / total_words,
-            math.log1p(prose_words[min(n, i + 4)] - prose_words[max(0, i - 3)]),
-            math.log1p(prose_words[min(n, i + 11)] - prose_words[max(0, i - 10)]),
-            float(min(run, 10)),
-        ]
+        row = (
+            own[i]
+            + [float(rule_kinds[i] == k) for k in RULE_KINDS]
+            + [
+                float(seen[key] - 1) if key else 0.0,
+                contained,
+                i / n,
+                cumulative[i] / total_words,
+                float(start <= i <= end),
+                float(i < start) * min((start - i) / 10, 3.0),
+                float(i > end) * min((i - end) / 10, 3.0),
+                region_words / total_words,
+                math.log1p(prose_words[min(n, i + 4)] - prose_words[max(0, i - 3)]),
+                math.log1p(prose_words[min(n, i + 11)] - prose_words[max(0, i - 10)]),
+                float(min(run, 10)),
+            ]
+        )
         for off in _NEIGHBOURS:
             j = i + off
             row += [own[j][0], own[j][2], own[j][4]] if 0 <= j < n else [0.0, 0.0, 0.0]

@@ -1,7 +1,7 @@
 """The line classifier's model: a gradient-boosted tree ensemble stored as plain JSON.
 
-Written by us (a few lines of numpy) instead of unpickling scikit-learn objects, so the versioned artefact
-is readable, small and does not break when scikit-learn changes its private classes.
+Written by us (a few lines of numpy) instead of unpickling scikit-learn objects, so the versioned
+artefact is readable, small and does not break when scikit-learn changes its private classes.
 """
 
 from __future__ import annotations
@@ -33,7 +33,9 @@ class LineModel:
     trees: tuple[Tree, ...]
     threshold: float  # keep a line when its probability of being article text reaches this
     rules_digest: str = ""  # `rules.rules_digest()` of the rule set the rule features came from
-    info: dict[str, object] = field(default_factory=dict, hash=False, compare=False)  # version, training sets
+    info: dict[str, object] = field(
+        default_factory=dict, hash=False, compare=False
+    )  # version, training sets
 
     @cached_property
     def forest(self) -> _Forest:
@@ -42,8 +44,9 @@ class LineModel:
     def predict_proba(self, features: np.ndarray) -> np.ndarray:
         """Probability that each row (line) is article text.
 
-        All trees are walked at once, one level per step (a few numpy calls per document instead of a few per
-        tree and level); the leaf values are then added tree by tree, in the same order as before."""
+        All trees are walked at once, one level per step (a few numpy calls per document instead of
+        a few per tree and level); the leaf values are then added tree by tree, in the same order as
+        before."""
         forest = self.forest
         n_rows = features.shape[0]
         rows = np.arange(n_rows)[:, None]
@@ -55,7 +58,11 @@ class LineModel:
             if not inner.any():
                 break
             goes_left = features[rows, np.maximum(feature, 0)] <= forest.threshold[trees, node]
-            node = np.where(inner, np.where(goes_left, forest.left[trees, node], forest.right[trees, node]), node)
+            node = np.where(
+                inner,
+                np.where(goes_left, forest.left[trees, node], forest.right[trees, node]),
+                node,
+            )
         raw = np.full(n_rows, self.baseline)
         for leaf_values in forest.value[trees, node].T:
             raw += leaf_values
@@ -72,7 +79,8 @@ class _Forest:
 
 
 def _stack(trees: tuple[Tree, ...]) -> _Forest:
-    """The trees as padded (trees x nodes) arrays (built once per model: `LineModel.forest` caches it)."""
+    """The trees as padded (trees x nodes) arrays (built once per model: `LineModel.forest` caches
+    it)."""
     width = max(len(t.feature) for t in trees)
 
     def pad(name: str, fill: float, dtype: type) -> np.ndarray:
@@ -82,40 +90,60 @@ def _stack(trees: tuple[Tree, ...]) -> _Forest:
             out[i, : len(values)] = values
         return out
 
-    return _Forest(pad("feature", -1, np.int64), pad("threshold", 0.0, float), pad("left", 0, np.int64),
-                   pad("right", 0, np.int64), pad("value", 0.0, float))
+    return _Forest(
+        pad("feature", -1, np.int64),
+        pad("threshold", 0.0, float),
+        pad("left", 0, np.int64),
+        pad("right", 0, np.int64),
+        pad("value", 0.0, float),
+    )
 
 
 def model_to_dict(model: LineModel) -> dict[str, object]:
-    """JSON-ready form of a model (leaf values rounded to 6 digits, far below the model noise; cuts exact)."""
+    """JSON-ready form of a model (leaf values rounded to 6 digits, far below the model noise; cuts
+    exact)."""
     return {
         **model.info,
         "rules_digest": model.rules_digest,
         "feature_names": list(model.feature_names),
         "baseline": round(model.baseline, 6),
         "threshold": model.threshold,
-        "trees": [{
-            "feature": tree.feature.tolist(),
-            "threshold": [float(t) for t in tree.threshold],  # exact: a rounded cut can flip a line
-            "left": tree.left.tolist(),
-            "right": tree.right.tolist(),
-            "value": [round(float(v), 6) for v in tree.value],
-        } for tree in model.trees],
+        "trees": [
+            {
+                "feature": tree.feature.tolist(),
+                "threshold": [
+                    float(t) for t in tree.threshold
+                ],  # exact: a rounded cut can flip a line
+                "left": tree.left.tolist(),
+                "right": tree.right.tolist(),
+                "value": [round(float(v), 6) for v in tree.value],
+            }
+            for tree in model.trees
+        ],
     }
 
 
 def model_from_dict(data: dict[str, Any]) -> LineModel:
     """The model from its JSON form (`data` is parsed JSON: its shape is `model_to_dict`'s)."""
-    trees = tuple(Tree(
-        feature=np.asarray(t["feature"], dtype=np.int64),
-        threshold=np.asarray(t["threshold"], dtype=float),
-        left=np.asarray(t["left"], dtype=np.int64),
-        right=np.asarray(t["right"], dtype=np.int64),
-        value=np.asarray(t["value"], dtype=float),
-    ) for t in data["trees"])
+    trees = tuple(
+        Tree(
+            feature=np.asarray(t["feature"], dtype=np.int64),
+            threshold=np.asarray(t["threshold"], dtype=float),
+            left=np.asarray(t["left"], dtype=np.int64),
+            right=np.asarray(t["right"], dtype=np.int64),
+            value=np.asarray(t["value"], dtype=float),
+        )
+        for t in data["trees"]
+    )
     info = {k: v for k, v in data.items() if k not in _MODEL_KEYS}
-    return LineModel(tuple(data["feature_names"]), float(data["baseline"]), trees, float(data["threshold"]),
-                     str(data.get("rules_digest", "")), info)
+    return LineModel(
+        tuple(data["feature_names"]),
+        float(data["baseline"]),
+        trees,
+        float(data["threshold"]),
+        str(data.get("rules_digest", "")),
+        info,
+    )
 
 
 _MODEL_KEYS = {"feature_names", "baseline", "threshold", "trees", "rules_digest"}
@@ -129,4 +157,6 @@ def load_model(path: Path = DEFAULT_MODEL) -> LineModel:
 
 def save_model(model: LineModel, path: Path) -> None:
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    Path(path).write_text(json.dumps(model_to_dict(model), separators=(",", ":")) + "\n", encoding="utf-8")
+    Path(path).write_text(
+        json.dumps(model_to_dict(model), separators=(",", ":")) + "\n", encoding="utf-8"
+    )

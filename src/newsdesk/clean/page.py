@@ -1,10 +1,11 @@
 """One parse per HTML page, and the page's visible text one block per line.
 
-The parse mirrors trafilatura's own `load_html` (same parser options, same repairs), so handing the tree to
-trafilatura gives what trafilatura gives on the string, with two differences that only matter on hostile
-input: characters XML forbids are replaced first, and libxml2's depth limit is lifted (a page nested 260
-deep otherwise parses to an empty body). Past the parser's hard limit (2048 levels) the tags too deep to
-parse are dropped before a second parse, so their text still comes out.
+The parse mirrors trafilatura's own `load_html` (same parser options, same repairs), so handing the
+tree to trafilatura gives what trafilatura gives on the string, with two differences that only
+matter on hostile input: characters XML forbids are replaced first, and libxml2's depth limit is
+lifted (a page nested 260 deep otherwise parses to an empty body). Past the parser's hard limit
+(2048 levels) the tags too deep to parse are dropped before a second parse, so their text still
+comes out.
 """
 
 from __future__ import annotations
@@ -17,26 +18,117 @@ from trafilatura.utils import repair_faulty_html
 
 from newsdesk.text import xml_chars
 
-_PARSER = lxml.html.HTMLParser(collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True,
-                               remove_pis=True, huge_tree=True)
+_PARSER = lxml.html.HTMLParser(
+    collect_ids=False,
+    default_doctype=False,
+    encoding="utf-8",
+    remove_comments=True,
+    remove_pis=True,
+    huge_tree=True,
+)
 MAX_DEPTH = 512  # tags opened deeper than this are dropped when the parser gave up on depth
 
-# The dump method of the ScrapingHub benchmark's .raw.txt files (block elements start a line, hidden and
-# non-text elements are skipped, whitespace collapses), so dumps we build read like the ones we train on.
-BLOCK_TAGS = frozenset({
-    "address", "article", "aside", "blockquote", "body", "br", "caption", "center", "dd", "details", "dialog",
-    "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "frame", "frameset", "h1",
-    "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html", "iframe", "legend", "li", "main", "menu",
-    "nav", "ol", "option", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead",
-    "title", "tr", "ul", "button", "select", "textarea", "label",
-})
-SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "svg", "math", "object", "embed",
-                       "canvas", "map", "title"})
+# The dump method of the ScrapingHub benchmark's .raw.txt files (block elements start a line, hidden
+# and non-text elements are skipped, whitespace collapses), so dumps we build read like the ones we
+# train on.
+BLOCK_TAGS = frozenset(
+    {
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "br",
+        "caption",
+        "center",
+        "dd",
+        "details",
+        "dialog",
+        "dir",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "frame",
+        "frameset",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hgroup",
+        "hr",
+        "html",
+        "iframe",
+        "legend",
+        "li",
+        "main",
+        "menu",
+        "nav",
+        "ol",
+        "option",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "title",
+        "tr",
+        "ul",
+        "button",
+        "select",
+        "textarea",
+        "label",
+    }
+)
+SKIP_TAGS = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "head",
+        "svg",
+        "math",
+        "object",
+        "embed",
+        "canvas",
+        "map",
+        "title",
+    }
+)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
 _TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)[^>]*>")
-_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
-                   "track", "wbr"})
+_VOID = frozenset(
+    {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    }
+)
 
 
 def parse_html(html: str) -> lxml.html.HtmlElement | None:
@@ -72,13 +164,13 @@ def _too_deep() -> bool:
 
 
 def flatten_deep_tags(html: str, limit: int) -> str:
-    """The markup with every tag opened more than `limit` levels deep removed (block tags become <br>, so
-    paragraphs stay apart); the text between them is kept as it was."""
+    """The markup with every tag opened more than `limit` levels deep removed (block tags become
+    <br>, so paragraphs stay apart); the text between them is kept as it was."""
     out: list[str] = []
     stack: list[tuple[str, bool]] = []  # (tag, kept) for each open element
     last = 0
     for match in _TAG.finditer(html):
-        out.append(html[last:match.start()])
+        out.append(html[last : match.start()])
         last = match.end()
         closing, name = match.group(1) == "/", match.group(2).lower()
         if name in _VOID or match.group(0).endswith("/>"):
@@ -99,25 +191,32 @@ def flatten_deep_tags(html: str, limit: int) -> str:
 
 
 def visible_lines(tree: lxml.html.HtmlElement) -> list[str]:
-    """The visible text under <body>, one block element per line. The tree is used up (hidden parts dropped,
-    line breaks written into it: a quarter faster than a copy): call it last on a tree."""
+    """The visible text under <body>, one block element per line. The tree is used up (hidden parts
+    dropped, line breaks written into it: a quarter faster than a copy): call it last on a tree."""
     body = tree.find("body")
     root = body if body is not None else tree
     if _hidden(root) or (isinstance(root.tag, str) and root.tag.lower() in SKIP_TAGS):
         return []
-    dropped = list(root.iter(*SKIP_TAGS)) + [el for el in root.xpath(".//*[@hidden or @style]") if _hidden(el)]
+    dropped = list(root.iter(*SKIP_TAGS)) + [
+        el for el in root.xpath(".//*[@hidden or @style]") if _hidden(el)
+    ]
     for element in dropped:
         if element.getparent() is not None:
             element.drop_tree()  # its tail stays
     for element in root.iter(*BLOCK_TAGS):
         element.text = "\n" + (element.text or "")
         element.tail = "\n" + (element.tail or "")
-    lines = (_SPACES.sub(" ", line).strip() for line in (root.text_content() + (root.tail or "")).split("\n"))
+    lines = (
+        _SPACES.sub(" ", line).strip()
+        for line in (root.text_content() + (root.tail or "")).split("\n")
+    )
     return [line for line in lines if line]
 
 
 def _hidden(element: lxml.html.HtmlElement) -> bool:
-    return element.get("hidden") is not None or bool(_HIDDEN_STYLE.search(element.get("style") or ""))
+    return element.get("hidden") is not None or bool(
+        _HIDDEN_STYLE.search(element.get("style") or "")
+    )
 
 
 def page_dump(html: str) -> str:

@@ -1,7 +1,7 @@
 """The clean stage: every document of the batch through boilerplate removal, on worker processes.
 
-trafilatura and our classifier are CPU-bound and hold the GIL; the database is touched only to export the
-inputs and to write the results.
+trafilatura and our classifier are CPU-bound and hold the GIL; the database is touched only to
+export the inputs and to write the results.
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from newsdesk.store.store import Store
 from newsdesk.store.tables import CleanSink, export_batch_documents, row_to_document
 
 
-def clean_rows(rows: list[dict[str, Any]], config: CleanConfig) -> list[CleanArticle | QuarantineItem]:
+def clean_rows(
+    rows: list[dict[str, Any]], config: CleanConfig
+) -> list[CleanArticle | QuarantineItem]:
     return [clean_document(row_to_document(row), config) for row in rows]
 
 

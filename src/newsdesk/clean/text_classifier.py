@@ -15,10 +15,11 @@ def dump_language(lines: list[str]) -> str | None:
     return detect_language(" ".join(sorted(lines, key=len, reverse=True)[:20]))[0]
 
 
-def features_for_lines(lines: list[str], language: str | None,
-                       rule_kinds: list[str | None] | None = None) -> np.ndarray:
-    """Feature rows for the lines of one dump in `language` (English stop words when unknown); rule kinds are
-    matched here when not given."""
+def features_for_lines(
+    lines: list[str], language: str | None, rule_kinds: list[str | None] | None = None
+) -> np.ndarray:
+    """Feature rows for the lines of one dump in `language` (English stop words when unknown); rule
+    kinds are matched here when not given."""
     stopwords = load_stopwords(language_name(language)) or load_stopwords("English")
     return extract_features(lines, stopwords, rule_kinds)
 
@@ -26,7 +27,8 @@ def features_for_lines(lines: list[str], language: str | None,
 def keep_lines(lines: list[str], probabilities: np.ndarray, threshold: float) -> list[bool]:
     """Lines whose probability of being article text reaches the threshold.
 
-    A dump where no line reaches it still has its likeliest lines kept: an empty article is never better.
+    A dump where no line reaches it still has its likeliest lines kept: an empty article is never
+    better.
     """
     if len(probabilities) and probabilities.max() < threshold:
         threshold = probabilities.max() * 0.8
@@ -37,8 +39,8 @@ def keep_lines(lines: list[str], probabilities: np.ndarray, threshold: float) ->
 def extend_prose(lines: list[str], keep: list[bool]) -> list[bool]:
     """A full sentence right after kept article text continues it.
 
-    Dumps used for training always end in footers, so the model distrusts a last paragraph; in a clean
-    feed the article's last line is often a one-sentence quote.
+    Dumps used for training always end in footers, so the model distrusts a last paragraph; in a
+    clean feed the article's last line is often a one-sentence quote.
     """
     keep = list(keep)
     for i in range(1, len(lines)):
@@ -51,8 +53,12 @@ def _is_sentence(line: str) -> bool:
     return count_words(line) >= 5 and ends_sentence(line) and not line[:1].islower()
 
 
-def classify_lines(lines: list[str], model: LineModel | None = None, language: str | None = None,
-                   rule_kinds: list[str | None] | None = None) -> tuple[list[bool], np.ndarray]:
+def classify_lines(
+    lines: list[str],
+    model: LineModel | None = None,
+    language: str | None = None,
+    rule_kinds: list[str | None] | None = None,
+) -> tuple[list[bool], np.ndarray]:
     """(keep flag, probability) per line of one dump (see `features_for_lines`)."""
     if not lines:
         return [], np.zeros(0)

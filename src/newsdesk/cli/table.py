@@ -1,4 +1,5 @@
-"""Results as a terminal table: NULL spelled out, numbers right-aligned, no cell cut without a mark."""
+"""Results as a terminal table: NULL spelled out, numbers right-aligned, no cell cut without a
+mark."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from newsdesk.store.cli_queries import count_rows
 
 CUT_MARK = "…"
 DEFAULT_WIDTH = 60
-_NUMERIC = re.compile(r"^(U?(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)|FLOAT|DOUBLE|DECIMAL.*|BIGNUM|VARINT)$")
+_NUMERIC = re.compile(
+    r"^(U?(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)|FLOAT|DOUBLE|DECIMAL.*|BIGNUM|VARINT)$"
+)
 _ESCAPES = str.maketrans({"\n": "\\n", "\r": "\\r", "\t": "\\t"})
 
 
@@ -36,8 +39,8 @@ class Rendered:
 
 
 def from_relation(rel: duckdb.DuckDBPyRelation, limit: int | None) -> Table:
-    """The first `limit` rows of the result (all with None), and how many rows it has in all (counted by DuckDB
-    only when there are more, so the common small result runs once)."""
+    """The first `limit` rows of the result (all with None), and how many rows it has in all
+    (counted by DuckDB only when there are more, so the common small result runs once)."""
     columns = list(rel.columns)
     numeric = [bool(_NUMERIC.match(str(t))) for t in rel.types]
     if limit is None:
@@ -49,12 +52,16 @@ def from_relation(rel: duckdb.DuckDBPyRelation, limit: int | None) -> Table:
 
 
 def from_rows(columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> Table:
-    numeric = [bool(rows) and all(_is_number(r[i]) or r[i] is None for r in rows) for i in range(len(columns))]
+    numeric = [
+        bool(rows) and all(_is_number(r[i]) or r[i] is None for r in rows)
+        for i in range(len(columns))
+    ]
     return Table(list(columns), numeric, list(rows), len(rows))
 
 
 def render(table: Table, width: int | None = DEFAULT_WIDTH) -> Rendered:
-    """Lines of the table; with `width`, longer cells end in CUT_MARK at that width (None: whole cells)."""
+    """Lines of the table; with `width`, longer cells end in CUT_MARK at that width (None: whole
+    cells)."""
     n_cut = 0
     cells: list[list[str]] = []
     for row in table.rows:
@@ -69,7 +76,9 @@ def render(table: Table, width: int | None = DEFAULT_WIDTH) -> Rendered:
     widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(table.columns)]
 
     def join(parts: list[str]) -> str:
-        padded = [p.rjust(w) if num else p.ljust(w) for p, w, num in zip(parts, widths, table.numeric)]
+        padded = [
+            p.rjust(w) if num else p.ljust(w) for p, w, num in zip(parts, widths, table.numeric)
+        ]
         return "  ".join(padded).rstrip()
 
     lines = [join(table.columns), "  ".join("-" * w for w in widths)]
@@ -78,7 +87,8 @@ def render(table: Table, width: int | None = DEFAULT_WIDTH) -> Rendered:
 
 
 def format_value(value: Any, nested: bool = False) -> str:
-    """One cell as text: NULL for a missing value, control characters escaped so a row stays on one line."""
+    """One cell as text: NULL for a missing value, control characters escaped so a row stays on one
+    line."""
     if value is None:
         return "NULL"
     if isinstance(value, bool):
@@ -89,7 +99,13 @@ def format_value(value: Any, nested: bool = False) -> str:
     if isinstance(value, (bytes, bytearray, memoryview)):
         return repr(bytes(value))[2:-1]
     if isinstance(value, Mapping):
-        return "{" + ", ".join(f"{format_value(k, True)}: {format_value(v, True)}" for k, v in value.items()) + "}"
+        return (
+            "{"
+            + ", ".join(
+                f"{format_value(k, True)}: {format_value(v, True)}" for k, v in value.items()
+            )
+            + "}"
+        )
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(format_value(v, True) for v in value) + "]"
     return str(value).translate(_ESCAPES)

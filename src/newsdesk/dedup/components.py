@@ -1,8 +1,9 @@
 """Copy components around the articles a batch touched, and their clusters (canonical-anchored).
 
 A component is grown from stored copy pairs plus the batch's new copy verdicts; each is then
-clustered by `cluster_component`, which checks every member directly against the canonical article, verifying
-on demand the pairs that were never candidates. Large components skip on-demand checks and use stored pairs.
+clustered by `cluster_component`, which checks every member directly against the canonical article,
+verifying on demand the pairs that were never candidates. Large components skip on-demand checks and
+use stored pairs.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from newsdesk.store.store import Connection
 Pair = tuple[str, str]
 
 
-def grow_components(con: Connection, seeds: set[str], new_copies: dict[Pair, float],
-                    config: DedupConfig) -> tuple[list[list[str]], dict[Pair, float]]:
+def grow_components(
+    con: Connection, seeds: set[str], new_copies: dict[Pair, float], config: DedupConfig
+) -> tuple[list[list[str]], dict[Pair, float]]:
     """Connected components (through copy pairs) of the seeds and of their current cluster mates."""
     edges: dict[Pair, float] = dict(new_copies)
     adjacency: dict[str, set[str]] = defaultdict(set)
@@ -42,13 +44,20 @@ def grow_components(con: Connection, seeds: set[str], new_copies: dict[Pair, flo
     return connected_components(seen, edges), edges
 
 
-def cluster_components(con: Connection, components: list[list[str]], edges: dict[Pair, float],
-                       verdicts: dict[Pair, PairVerdict], cache: FeatureCache,
-                       common: np.ndarray, config: DedupConfig) -> tuple[list[CopyRow], int]:
-    """Cluster rows for every member of `components`, and how many pairs had to be verified on demand."""
+def cluster_components(
+    con: Connection,
+    components: list[list[str]],
+    edges: dict[Pair, float],
+    verdicts: dict[Pair, PairVerdict],
+    cache: FeatureCache,
+    common: np.ndarray,
+    config: DedupConfig,
+) -> tuple[list[CopyRow], int]:
+    """Cluster rows for every member of `components`, and how many pairs had to be verified on
+    demand."""
     members = [d for comp in components for d in comp]
-    # Only members of multi-article components are ever compared; a 100k batch is mostly singletons, whose
-    # bodies would cost ~600 MB for nothing.
+    # Only members of multi-article components are ever compared; a 100k batch is mostly singletons,
+    # whose bodies would cost ~600 MB for nothing.
     small = {d for comp in components if 1 < len(comp) <= config.max_component for d in comp}
     infos = {i.doc_id: i for i in idx.fetch_infos(con, members)}
     features = cache.get(small, lambda ids: idx.fetch_bodies(con, ids))
@@ -68,7 +77,8 @@ def cluster_components(con: Connection, components: list[list[str]], edges: dict
 
     rows: list[CopyRow] = []
     for comp in components:
-        known = [infos[d] for d in comp if d in infos]  # an article deleted since its pairs were stored drops out
+        known = [
+            infos[d] for d in comp if d in infos
+        ]  # an article deleted since its pairs were stored drops out
         rows.extend(cluster_component(known, copy_of))
     return rows, on_demand
-

@@ -1,1 +1,2 @@
-"""Named entities: spaCy NER over clean bodies, document-level linking, corpus-wide canonical ids."""
+"""Named entities: spaCy NER over clean bodies, document-level linking, corpus-wide canonical
+ids."""

@@ -23,13 +23,17 @@ def is_acronym(name: str) -> bool:
 
 
 def link_acronyms(spans: list[Span]) -> list[Span]:
-    """An acronym whose expansion is in the same article takes the expansion as its name ("NATO" -> "North
-    Atlantic Treaty Organization"); across articles the corpus-level alias table joins bare acronyms to the one
-    expansion they are seen with (never when two organisations share an acronym)."""
+    """An acronym whose expansion is in the same article takes the expansion as its name ("NATO" ->
+    "North Atlantic Treaty Organization"); across articles the corpus-level alias table joins bare
+    acronyms to the one expansion they are seen with (never when two organisations share an
+    acronym)."""
     expansions: dict[str, str] = {}
     for s in spans:
-        if (s.label in ("ORG", "GPE", "NORP", "FAC") and count_tokens(s.canonical) >= 2
-                and not is_acronym(s.canonical)):
+        if (
+            s.label in ("ORG", "GPE", "NORP", "FAC")
+            and count_tokens(s.canonical) >= 2
+            and not is_acronym(s.canonical)
+        ):
             expansions.setdefault(initials(s.canonical), s.canonical)
     out = []
     for s in spans:
@@ -48,7 +52,12 @@ def _acronyms_in(spans: list[Span]) -> set[str]:
 
 
 def acronym_evidence(text: str, canonical: str) -> str | None:
-    """The acronym a mention spelled out as `canonical` in its article, if it is one ("NATO"), else None."""
-    if is_acronym(text) and not is_acronym(canonical) and initials(canonical) == normalize_name(text).upper():
+    """The acronym a mention spelled out as `canonical` in its article, if it is one ("NATO"), else
+    None."""
+    if (
+        is_acronym(text)
+        and not is_acronym(canonical)
+        and initials(canonical) == normalize_name(text).upper()
+    ):
         return normalize_name(text)
     return None

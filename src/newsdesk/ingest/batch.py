@@ -1,5 +1,5 @@
-"""Read one batch directory: every input becomes RawDocument records or QuarantineItem rows (plus notes about
-what is not an input), and one file's trouble never stops the others."""
+"""Read one batch directory: every input becomes RawDocument records or QuarantineItem rows (plus
+notes about what is not an input), and one file's trouble never stops the others."""
 
 from __future__ import annotations
 
@@ -11,7 +11,14 @@ from pathlib import Path
 from newsdesk.config import IngestConfig
 from newsdesk.ingest.bounded import record_byte_limit
 from newsdesk.ingest.fileread import READ_TIMEOUT_S, BoundedReader, FileRefused
-from newsdesk.ingest.formats import SUPPORTED_SUFFIXES, Note, ParsedRecord, Problem, detect_format, parse_file
+from newsdesk.ingest.formats import (
+    SUPPORTED_SUFFIXES,
+    Note,
+    ParsedRecord,
+    Problem,
+    detect_format,
+    parse_file,
+)
 from newsdesk.ingest.names import MARKER_FILES
 from newsdesk.ingest.walk import BatchEntry, walk_batch
 from newsdesk.records import InputArticle, QuarantineItem, RawDocument
@@ -29,8 +36,9 @@ class IngestNote:
 
 
 def make_doc_id(batch_id: str, source_path: str, record_key: str) -> str:
-    """Deterministic id of one input record: the same batch, file and record always give the same id.
-    A file name that is not UTF-8 is hashed by its real bytes (os.fsdecode's surrogate escapes)."""
+    """Deterministic id of one input record: the same batch, file and record always give the same
+    id. A file name that is not UTF-8 is hashed by its real bytes (os.fsdecode's surrogate
+    escapes)."""
     key = "\x1f".join((batch_id, source_path, record_key))
     try:
         data = key.encode("utf-8", "surrogateescape")
@@ -40,7 +48,8 @@ def make_doc_id(batch_id: str, source_path: str, record_key: str) -> str:
 
 
 def list_batch_files(batch_dir: Path) -> list[Path]:
-    """Every input of the batch directory (each gets a documents or quarantine row), in reading order."""
+    """Every input of the batch directory (each gets a documents or quarantine row), in reading
+    order."""
     return [Path(entry.path) for entry in walk_batch(batch_dir)]
 
 
@@ -50,8 +59,8 @@ def read_batch(
     config: IngestConfig,
     read_timeout: float = READ_TIMEOUT_S,
 ) -> Iterator[RawDocument | QuarantineItem | IngestNote]:
-    """Yield one RawDocument per readable article, one QuarantineItem per unreadable input, and an IngestNote
-    per thing that is not an input (a WARC protocol record, a refused field value).
+    """Yield one RawDocument per readable article, one QuarantineItem per unreadable input, and an
+    IngestNote per thing that is not an input (a WARC protocol record, a refused field value).
 
     A record byte-identical to an earlier one of the batch is quarantined as a duplicate here;
     copies of other batches' records are found by the store when the batch is written.
@@ -69,45 +78,80 @@ def read_batch(
         reader.close()
 
 
-def _first_copy(doc: RawDocument, seen: dict[str, str], doc_ids: set[str]) -> RawDocument | QuarantineItem:
+def _first_copy(
+    doc: RawDocument, seen: dict[str, str], doc_ids: set[str]
+) -> RawDocument | QuarantineItem:
     def refuse(reason: str, detail: str) -> QuarantineItem:
-        return QuarantineItem(batch_id=doc.batch_id, source_path=doc.source_path, stage="ingest", reason=reason,
-                              detail=detail, n_bytes=doc.n_bytes, sha256=doc.sha256, external_id=doc.external_id,
-                              doc_id=doc.doc_id)
+        return QuarantineItem(
+            batch_id=doc.batch_id,
+            source_path=doc.source_path,
+            stage="ingest",
+            reason=reason,
+            detail=detail,
+            n_bytes=doc.n_bytes,
+            sha256=doc.sha256,
+            external_id=doc.external_id,
+            doc_id=doc.doc_id,
+        )
 
     first = seen.get(doc.sha256)
     if first is not None and first != doc.doc_id:
-        return refuse("duplicate_record", f"byte-identical to document {first}, which is already ingested")
-    if doc.doc_id in doc_ids:  # two records with one key in one file: one document id (a table's primary key)
-        return refuse("duplicate_id", f"a second record with the key of document {doc.doc_id} in this file")
+        return refuse(
+            "duplicate_record", f"byte-identical to document {first}, which is already ingested"
+        )
+    if (
+        doc.doc_id in doc_ids
+    ):  # two records with one key in one file: one document id (a table's primary key)
+        return refuse(
+            "duplicate_id", f"a second record with the key of document {doc.doc_id} in this file"
+        )
     seen[doc.sha256] = doc.doc_id
     doc_ids.add(doc.doc_id)
     return doc
 
 
-def _read_entry(entry: BatchEntry, batch_id: str, config: IngestConfig,
-                reader: BoundedReader) -> Iterator[RawDocument | QuarantineItem | IngestNote]:
+def _read_entry(
+    entry: BatchEntry, batch_id: str, config: IngestConfig, reader: BoundedReader
+) -> Iterator[RawDocument | QuarantineItem | IngestNote]:
     rel = entry.source_path
 
-    def problem(reason: str, detail: str, n_bytes: int | None = None, key: str = "") -> QuarantineItem:
-        return QuarantineItem(batch_id=batch_id, source_path=rel, stage="ingest", reason=reason, detail=detail,
-                              n_bytes=n_bytes, external_id=key or None)
+    def problem(
+        reason: str, detail: str, n_bytes: int | None = None, key: str = ""
+    ) -> QuarantineItem:
+        return QuarantineItem(
+            batch_id=batch_id,
+            source_path=rel,
+            stage="ingest",
+            reason=reason,
+            detail=detail,
+            n_bytes=n_bytes,
+            external_id=key or None,
+        )
 
     if entry.problem:
         yield problem(*entry.problem)
         return
     fmt = detect_format(entry.name)
     if fmt is None:
-        yield problem("unsupported_format", f"unsupported file type; supported: {', '.join(SUPPORTED_SUFFIXES)}",
-                      entry.size)
+        yield problem(
+            "unsupported_format",
+            f"unsupported file type; supported: {', '.join(SUPPORTED_SUFFIXES)}",
+            entry.size,
+        )
         return
     got = reader(entry.path, config.max_file_bytes)
     if isinstance(got, FileRefused):
         yield problem(got.reason, got.detail, got.n_bytes)
         return
     n_inputs = 0
-    for parsed in parse_file(entry.name, got.data, fmt, config.max_file_bytes, notes=True,
-                             max_record_bytes=record_byte_limit(config.max_record_chars)):
+    for parsed in parse_file(
+        entry.name,
+        got.data,
+        fmt,
+        config.max_file_bytes,
+        notes=True,
+        max_record_bytes=record_byte_limit(config.max_record_chars),
+    ):
         if isinstance(parsed, Note):
             yield IngestNote(rel, parsed.kind, parsed.detail)
             continue
@@ -115,9 +159,13 @@ def _read_entry(entry: BatchEntry, batch_id: str, config: IngestConfig,
         if isinstance(parsed, Problem):
             yield problem(parsed.reason, parsed.detail, parsed.n_bytes, parsed.record_key)
         elif len(parsed.content) > config.max_record_chars:
-            yield problem("record_too_large", f"{len(parsed.content)} characters is over the "
-                          f"{config.max_record_chars}-character limit for one article", len(parsed.data),
-                          parsed.external_id)
+            yield problem(
+                "record_too_large",
+                f"{len(parsed.content)} characters is over the "
+                f"{config.max_record_chars}-character limit for one article",
+                len(parsed.data),
+                parsed.external_id,
+            )
         else:
             yield _to_document(parsed, entry, batch_id, fmt)
     if not n_inputs:

@@ -89,7 +89,7 @@ class Inflater:
             self.members += 1
             self._next_member()
             return b""
-        fed = self._data[self._pos:self._pos + CHUNK]
+        fed = self._data[self._pos : self._pos + CHUNK]
         try:
             piece = inflater.decompress(fed, want)
         except zlib.error as exc:
@@ -110,10 +110,10 @@ class Inflater:
             return
         while self._pos < len(self._data) and self._data[self._pos] == 0:
             self._pos += 1
-        rest = self._data[self._pos:self._pos + 2]
+        rest = self._data[self._pos : self._pos + 2]
         if not rest:
             self._done = True
-        elif rest.tobytes() == GZIP_MAGIC[:len(rest)]:
+        elif rest.tobytes() == GZIP_MAGIC[: len(rest)]:
             self._inflater = zlib.decompressobj(GZIP)
         else:
             self._done = True

@@ -1,4 +1,5 @@
-"""Parsers for each supported file format; each yields records, problems or notes, never raises on bad data."""
+"""Parsers for each supported file format; each yields records, problems or notes, never raises on
+bad data."""
 
 from __future__ import annotations
 
@@ -12,11 +13,27 @@ from newsdesk.ingest.sniff import looks_like_html
 from newsdesk.ingest.warc import parse_warc
 from newsdesk.text import is_blank
 
-__all__ = ["SUPPORTED_SUFFIXES", "Note", "Parsed", "ParsedRecord", "Problem", "detect_format", "gunzip_bounded",
-           "parse_file"]
+__all__ = [
+    "SUPPORTED_SUFFIXES",
+    "Note",
+    "Parsed",
+    "ParsedRecord",
+    "Problem",
+    "detect_format",
+    "gunzip_bounded",
+    "parse_file",
+]
 
-FORMAT_OF_SUFFIX = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html",
-                    ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".warc": "warc"}
+FORMAT_OF_SUFFIX = {
+    ".txt": "txt",
+    ".text": "txt",
+    ".html": "html",
+    ".htm": "html",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "json",
+    ".warc": "warc",
+}
 # A .warc.gz is a WARC (its records are gzipped one by one, which the WARC reader handles); any
 # other .gz is the format inside it, gzipped.
 SUPPORTED_SUFFIXES = (*FORMAT_OF_SUFFIX, ".warc.gz", ".gz")
@@ -33,8 +50,14 @@ def detect_format(name: str) -> str | None:
     return next((fmt for suffix, fmt in FORMAT_OF_SUFFIX.items() if lower.endswith(suffix)), None)
 
 
-def parse_file(name: str, data: bytes, fmt: str, max_bytes: int, notes: bool = False,
-               max_record_bytes: int | None = None) -> Iterator[Parsed]:
+def parse_file(
+    name: str,
+    data: bytes,
+    fmt: str,
+    max_bytes: int,
+    notes: bool = False,
+    max_record_bytes: int | None = None,
+) -> Iterator[Parsed]:
     """Parse the bytes of one file of format `fmt` into records and problems, and with `notes` also
     the notes (WARC protocol records, refused field values) a caller that keeps stats wants.
     Decompression stops at `max_bytes` for the file and `max_record_bytes` for one WARC record
@@ -48,8 +71,9 @@ def parse_file(name: str, data: bytes, fmt: str, max_bytes: int, notes: bool = F
             yield item
 
 
-def _parse(name: str, data: bytes, fmt: str, max_bytes: int,
-           max_record_bytes: int) -> Iterator[Parsed]:
+def _parse(
+    name: str, data: bytes, fmt: str, max_bytes: int, max_record_bytes: int
+) -> Iterator[Parsed]:
     if not data.strip():
         yield Problem("empty_file", "the file is empty or holds only whitespace", n_bytes=len(data))
         return
@@ -64,7 +88,11 @@ def _parse(name: str, data: bytes, fmt: str, max_bytes: int,
             return
         fmt = fmt[:-3]
         if not data.strip():
-            yield Problem("empty_file", "the file decompresses to nothing or only whitespace", n_bytes=len(data))
+            yield Problem(
+                "empty_file",
+                "the file decompresses to nothing or only whitespace",
+                n_bytes=len(data),
+            )
             return
     if fmt in ("txt", "html"):
         yield from _parse_single(name, data, fmt)
@@ -88,8 +116,10 @@ def gunzip_bounded(data: bytes, max_bytes: int) -> bytes:
     try:
         out, cut = inflate(data, max_bytes)
     except TooLarge as exc:
-        raise GzipError("file_too_large", f"decompresses to more than {max_bytes} bytes (a gzip "
-                                          "bomb?); stopped there") from exc
+        raise GzipError(
+            "file_too_large",
+            f"decompresses to more than {max_bytes} bytes (a gzip bomb?); stopped there",
+        ) from exc
     except BadStream as exc:
         raise GzipError("corrupt_gzip", exc.detail) from exc
     if cut:
@@ -108,5 +138,11 @@ def _parse_single(name: str, data: bytes, fmt: str) -> Iterator[Parsed]:
         return
     # A .txt file holding a web page is read as the web page it is.
     is_html = fmt == "html" or looks_like_html(decoded.text)
-    yield ParsedRecord(record_key="", external_id=name, data=data, content=decoded.text,
-                       content_type="html" if is_html else "text", encoding=decoded.encoding)
+    yield ParsedRecord(
+        record_key="",
+        external_id=name,
+        data=data,
+        content=decoded.text,
+        content_type="html" if is_html else "text",
+        encoding=decoded.encoding,
+    )

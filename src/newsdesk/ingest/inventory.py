@@ -1,12 +1,14 @@
-"""An inventory of a batch folder that does not trust the reader: the accounting check lists the folder here, by
-a different code path (bytes names, os.listdir, lstat, realpath; the reader uses str names, os.scandir and
-(device, inode) pairs), so a reader bug that skips an entry cannot hide itself by skipping it in the check too.
+"""An inventory of a batch folder that does not trust the reader: the accounting check lists the
+folder here, by a different code path (bytes names, os.listdir, lstat, realpath; the reader uses str
+names, os.scandir and (device, inode) pairs), so a reader bug that skips an entry cannot hide itself
+by skipping it in the check too.
 
-Every entry is classified; an entry is an input (it must have a `documents` or `quarantine` row under its
-`source_path`) unless it is a folder that is listed (a real folder, or a link to a folder inside the batch that is
-followed) or one of the batch folder's own completion markers. The rules are the ones `newsdesk.ingest.walk`
-documents. `expected_rows` goes one level deeper for the formats that hold many records (WARC, JSONL), counting
-them with minimal parsers of its own, so a reader that drops records inside a file is caught too.
+Every entry is classified; an entry is an input (it must have a `documents` or `quarantine` row
+under its `source_path`) unless it is a folder that is listed (a real folder, or a link to a folder
+inside the batch that is followed) or one of the batch folder's own completion markers. The rules
+are the ones `newsdesk.ingest.walk` documents. `expected_rows` goes one level deeper for the formats
+that hold many records (WARC, JSONL), counting them with minimal parsers of its own, so a reader
+that drops records inside a file is caught too.
 """
 
 from __future__ import annotations
@@ -24,11 +26,18 @@ from newsdesk.ingest.bounded import BadStream, Inflater, TooLarge
 from newsdesk.ingest.names import MARKER_FILES, display_path
 
 _MARKERS = frozenset(os.fsencode(m) for m in MARKER_FILES)
-_SPECIAL = ((stat.S_ISREG, "file"), (stat.S_ISFIFO, "fifo"), (stat.S_ISSOCK, "socket"),
-            (stat.S_ISCHR, "char_device"), (stat.S_ISBLK, "block_device"))
-# Folders the listing descends into, and the top-level markers: the only entries that are not inputs.
+_SPECIAL = (
+    (stat.S_ISREG, "file"),
+    (stat.S_ISFIFO, "fifo"),
+    (stat.S_ISSOCK, "socket"),
+    (stat.S_ISCHR, "char_device"),
+    (stat.S_ISBLK, "block_device"),
+)
+# Folders the listing descends into, and the top-level markers: the only entries that are not
+# inputs.
 NOT_INPUTS = frozenset({"dir", "symlink_to_dir_inside", "marker"})
-# WARC record types that describe a capture (counted apart by the reader); every other record gives a row.
+# WARC record types that describe a capture (counted apart by the reader); every other record gives
+# a row.
 _PROTOCOL_RECORDS = frozenset({b"warcinfo", b"request", b"metadata"})
 _MULTI_RECORD_SUFFIXES = (b".warc", b".jsonl", b".ndjson")
 
@@ -36,9 +45,10 @@ _MULTI_RECORD_SUFFIXES = (b".warc", b".jsonl", b".ndjson")
 @dataclass(frozen=True)
 class InventoryEntry:
     path: str  # relative to the batch folder, as stored in documents/quarantine.source_path
-    kind: str  # file | fifo | socket | char_device | block_device | other | dir | marker | marker_in_subfolder |
-    #            hidden_file | hidden_dir | symlink_to_file_inside | symlink_to_file_outside | symlink_to_dir_inside |
-    #            symlink_to_dir_outside | broken_symlink | symlink_loop | unreadable_dir | vanished
+    kind: str  # file | fifo | socket | char_device | block_device | other | dir | marker |
+    #            marker_in_subfolder | hidden_file | hidden_dir | symlink_to_file_inside |
+    #            symlink_to_file_outside | symlink_to_dir_inside | symlink_to_dir_outside |
+    #            broken_symlink | symlink_loop | unreadable_dir | vanished
     full: bytes = field(default=b"", repr=False, compare=False)
 
     @property
@@ -58,7 +68,9 @@ def inventory(batch_dir: Path) -> list[InventoryEntry]:
         try:
             names = os.listdir(folder)
         except OSError:
-            found.append(InventoryEntry(display_path(os.fsdecode(rel_dir)), "unreadable_dir", folder))
+            found.append(
+                InventoryEntry(display_path(os.fsdecode(rel_dir)), "unreadable_dir", folder)
+            )
             continue
         for name in names:
             rel = os.path.join(rel_dir, name) if rel_dir else name
@@ -76,14 +88,18 @@ def input_paths(batch_dir: Path) -> set[str]:
 
 
 def expected_rows(batch_dir: Path, max_file_bytes: int) -> dict[str, int]:
-    """source_path -> the least number of `documents` + ingest `quarantine` rows the input must have: one per
-    input, and for WARC and JSONL files (plain or gzip, up to `max_file_bytes`) one per page record (any record
-    but warcinfo/request/metadata) or non-blank line."""
+    """source_path -> the least number of `documents` + ingest `quarantine` rows the input must
+    have: one per input, and for WARC and JSONL files (plain or gzip, up to `max_file_bytes`) one
+    per page record (any record but warcinfo/request/metadata) or non-blank line."""
     out: dict[str, int] = {}
     for entry in inventory(batch_dir):
         if entry.is_input:
             multi = entry.kind in ("file", "symlink_to_file_inside")
-            out[entry.path] = max(out.get(entry.path, 0), 1, _count_records(entry.full, max_file_bytes) if multi else 1)
+            out[entry.path] = max(
+                out.get(entry.path, 0),
+                1,
+                _count_records(entry.full, max_file_bytes) if multi else 1,
+            )
     return out
 
 
@@ -91,8 +107,9 @@ def kind_counts(entries: list[InventoryEntry]) -> dict[str, int]:
     return dict(Counter(e.kind for e in entries))
 
 
-def _classify(full: bytes, name: bytes, top: bool, root: bytes,
-              chain: tuple[bytes, ...]) -> tuple[str, bytes | None]:
+def _classify(
+    full: bytes, name: bytes, top: bool, root: bytes, chain: tuple[bytes, ...]
+) -> tuple[str, bytes | None]:
     """(kind, real path of a folder to list next, or None)."""
     if top and name in _MARKERS:
         return "marker", None
@@ -105,7 +122,8 @@ def _classify(full: bytes, name: bytes, top: bool, root: bytes,
     if name in _MARKERS:
         return "marker_in_subfolder", None
     if stat.S_ISDIR(own.st_mode):
-        # A real folder's real path is its parent's plus its name (realpath here would cost O(depth) per folder).
+        # A real folder's real path is its parent's plus its name (realpath here would cost O(depth)
+        # per folder).
         return "dir", os.path.join(chain[-1], name)
     if not stat.S_ISLNK(own.st_mode):
         return next((kind for test, kind in _SPECIAL if test(own.st_mode)), "other"), None
@@ -162,7 +180,8 @@ def _gunzip_prefix(data: bytes, limit: int) -> tuple[bytes, bool]:
 
 
 def _warc_record_types(data: bytes) -> Iterator[bytes]:
-    """The WARC-Type of each complete record: a `WARC/1.x` header block, then Content-Length bytes of block."""
+    """The WARC-Type of each complete record: a `WARC/1.x` header block, then Content-Length bytes
+    of block."""
     pos = 0
     while (start := data.find(b"WARC/", pos)) != -1:
         end = data.find(b"\r\n\r\n", start)
@@ -183,8 +202,8 @@ def _warc_record_types(data: bytes) -> Iterator[bytes]:
 
 
 def _count_lines(data: bytes) -> int:
-    """Non-blank lines; a UTF-16/32 file (told by its first four bytes, the JSON standard's way) counts decoded
-    lines, and one that does not decode counts once (the reader refuses it whole)."""
+    """Non-blank lines; a UTF-16/32 file (told by its first four bytes, the JSON standard's way)
+    counts decoded lines, and one that does not decode counts once (the reader refuses it whole)."""
     codec = json.detect_encoding(data[:4])
     if codec.startswith(("utf-16", "utf-32")):
         try:

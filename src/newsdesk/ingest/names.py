@@ -1,4 +1,5 @@
-"""How a file's name inside a batch is written into the database, and which names are not articles."""
+"""How a file's name inside a batch is written into the database, and which names are not
+articles."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ _ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
 
 
 def display_path(native: str) -> str:
-    """A relative path as valid UTF-8 text: each byte of the name that is not UTF-8 is written as `\\xNN`, so the
-    name stays visible and searchable and the database accepts it (doc ids hash the real bytes, not this)."""
+    """A relative path as valid UTF-8 text: each byte of the name that is not UTF-8 is written as
+    `\\xNN`, so the name stays visible and searchable and the database accepts it (doc ids hash the
+    real bytes, not this)."""
     if not _ESCAPED_BYTE.search(native):
         return native
     return _ESCAPED_BYTE.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", native)

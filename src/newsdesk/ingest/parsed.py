@@ -1,5 +1,6 @@
-"""What a parser yields: an article record, a problem (a part of the input that is quarantined), or a note
-about something in the file that is not an input (a WARC protocol record, a refused field value)."""
+"""What a parser yields: an article record, a problem (a part of the input that is quarantined), or
+a note about something in the file that is not an input (a WARC protocol record, a refused field
+value)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from newsdesk.records import InputArticle
 class ParsedRecord(InputArticle):
     """One article found in a file: its key inside the file, raw bytes, and decoded content."""
 
-    record_key: str  # unique within the file: "" for one-article files, the JSON id or line number otherwise
+    # unique within the file: "" for one-article files, the JSON id or line number otherwise
+    record_key: str
     data: bytes
 
 
@@ -28,8 +30,8 @@ class Problem:
 
 @dataclass(frozen=True)
 class Note:
-    """Something a file holds that is not an input and not lost either: counted in the stage's stats under
-    `kind` (never in total/kept/dropped), with a sentence for the log."""
+    """Something a file holds that is not an input and not lost either: counted in the stage's stats
+    under `kind` (never in total/kept/dropped), with a sentence for the log."""
 
     kind: str  # warc_protocol_records | refused_fields
     detail: str

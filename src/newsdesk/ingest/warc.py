@@ -69,54 +69,83 @@ def parse_warc(data: bytes, max_file_bytes: int, max_record_bytes: int) -> Itera
         guard = HeaderGuard(archive.reader)
         for record in archive:
             guard.used = 0
-            rec_id = normalise_text(record.rec_headers.get_header("WARC-Record-ID") or "").strip() \
+            rec_id = (
+                normalise_text(record.rec_headers.get_header("WARC-Record-ID") or "").strip()
                 or f"record:{n_records + 1}"
+            )
             payload = _read_at_most(record.raw_stream, max_record_bytes)
             unread: int = getattr(record.raw_stream, "limit", 0)  # announced bytes not there
             if payload is not None and unread:
-                yield Problem("truncated_warc", f"WARC record {rec_id} is cut off: the archive ends inside it",
-                              record_key=rec_id, n_bytes=len(payload))
+                yield Problem(
+                    "truncated_warc",
+                    f"WARC record {rec_id} is cut off: the archive ends inside it",
+                    record_key=rec_id,
+                    n_bytes=len(payload),
+                )
                 return
             n_records += 1
             if record.rec_type in PROTOCOL_RECORDS:
                 n_protocol += 1
-                yield Note("warc_protocol_records", f"WARC {record.rec_type} record {rec_id}", rec_id)
+                yield Note(
+                    "warc_protocol_records", f"WARC {record.rec_type} record {rec_id}", rec_id
+                )
                 continue
             if rec_id in seen:
-                # Two records with one id would share a doc_id (an archive concatenated with itself).
-                yield Problem("duplicate_id", f"WARC record {rec_id} repeats a record id already read in this "
-                                              "archive", record_key=f"{rec_id}#{n_records}",
-                              n_bytes=None if payload is None else len(payload))
+                # Two records with one id would share a doc_id (an archive concatenated with
+                # itself).
+                yield Problem(
+                    "duplicate_id",
+                    f"WARC record {rec_id} repeats a record id already read in this archive",
+                    record_key=f"{rec_id}#{n_records}",
+                    n_bytes=None if payload is None else len(payload),
+                )
                 n_yielded += 1
                 continue
             seen.add(rec_id)
             if payload is None:
-                yield Problem("record_too_large",
-                              f"WARC record {rec_id} is over the {max_record_bytes}-byte limit for "
-                              "one record; not read", record_key=rec_id)
+                yield Problem(
+                    "record_too_large",
+                    f"WARC record {rec_id} is over the {max_record_bytes}-byte limit for "
+                    "one record; not read",
+                    record_key=rec_id,
+                )
                 n_yielded += 1
                 continue
             for item in _page_record(record, rec_id, payload, max_record_bytes):
                 n_yielded += not isinstance(item, Note)
                 yield item
     except TooLarge as exc:
-        yield Problem("file_too_large", f"the WARC archive decompresses to more than {exc.limit} "
-                                        f"bytes, over {WARC_INFLATE_RATIO} times its size (a gzip "
-                                        f"bomb?): stopped after {n_records} records",
-                      record_key=f"after:{n_records}")
+        yield Problem(
+            "file_too_large",
+            f"the WARC archive decompresses to more than {exc.limit} "
+            f"bytes, over {WARC_INFLATE_RATIO} times its size (a gzip "
+            f"bomb?): stopped after {n_records} records",
+            record_key=f"after:{n_records}",
+        )
         return
     except (ArchiveLoadFailed, EOFError, OSError, zlib.error, ValueError, BadStream) as exc:
-        yield Problem("truncated_warc" if n_records else "invalid_warc",
-                      f"the WARC archive breaks after {n_records} records ({type(exc).__name__}: {exc})"[:400],
-                      record_key=f"after:{n_records}")
+        yield Problem(
+            "truncated_warc" if n_records else "invalid_warc",
+            f"the WARC archive breaks after {n_records} records ({type(exc).__name__}: {exc})"[
+                :400
+            ],
+            record_key=f"after:{n_records}",
+        )
         return
     if isinstance(stream, Inflater) and stream.truncated:
         # The records before the cut-off gzip member are fine.
-        yield Problem("truncated_warc", f"the WARC archive is cut off after {n_records} complete records",
-                      record_key=f"after:{n_records}")
+        yield Problem(
+            "truncated_warc",
+            f"the WARC archive is cut off after {n_records} complete records",
+            record_key=f"after:{n_records}",
+        )
     elif not n_yielded:
-        yield Problem("no_records", f"the WARC archive holds no page records (response, resource or conversion), "
-                                    f"only {n_protocol} warcinfo/request/metadata records", record_key="")
+        yield Problem(
+            "no_records",
+            f"the WARC archive holds no page records (response, resource or conversion), "
+            f"only {n_protocol} warcinfo/request/metadata records",
+            record_key="",
+        )
 
 
 class HeaderTooLong(ValueError):
@@ -139,8 +168,9 @@ class HeaderGuard:
         line: bytes = self._readline(length)
         self.used += len(line)
         if self.used > MAX_HEADER_BYTES:
-            raise HeaderTooLong(f"more than {MAX_HEADER_BYTES} bytes of header lines before a "
-                                "record")
+            raise HeaderTooLong(
+                f"more than {MAX_HEADER_BYTES} bytes of header lines before a record"
+            )
         return line
 
 
@@ -156,26 +186,41 @@ def _read_at_most(stream: object, limit: int) -> bytes | None:
     return b"".join(parts)
 
 
-def _page_record(record: object, rec_id: str, payload: bytes,
-                 max_record_bytes: int) -> Iterator[Parsed]:
+def _page_record(
+    record: object, rec_id: str, payload: bytes, max_record_bytes: int
+) -> Iterator[Parsed]:
     headers = record.rec_headers  # type: ignore[attr-defined]
     rec_type = record.rec_type  # type: ignore[attr-defined]
     uri = normalise_text(headers.get_header("WARC-Target-URI") or "").strip() or None
     label = f"WARC record {rec_id}" + (f" ({uri})" if uri else "")
     if rec_type == "revisit":
-        yield Problem("warc_revisit", f"{label} is a revisit record: it points to an earlier capture and holds no "
-                                      "page of its own", record_key=rec_id, n_bytes=len(payload))
+        yield Problem(
+            "warc_revisit",
+            f"{label} is a revisit record: it points to an earlier capture and holds no "
+            "page of its own",
+            record_key=rec_id,
+            n_bytes=len(payload),
+        )
         return
     if rec_type not in PAGE_RECORDS:
-        yield Problem("unsupported_warc_record", f"{label} is a WARC {rec_type!r} record, which holds no page",
-                      record_key=rec_id, n_bytes=len(payload))
+        yield Problem(
+            "unsupported_warc_record",
+            f"{label} is a WARC {rec_type!r} record, which holds no page",
+            record_key=rec_id,
+            n_bytes=len(payload),
+        )
         return
     http = record.http_headers  # type: ignore[attr-defined]
     if http is not None and rec_type == "response":
         status = http.get_statuscode() or ""
         if not status.startswith("2"):
-            yield Problem("http_status", f"{label} is an HTTP {http.statusline or 'without status'} response, "
-                                         "not a page with an article", record_key=rec_id, n_bytes=len(payload))
+            yield Problem(
+                "http_status",
+                f"{label} is an HTTP {http.statusline or 'without status'} response, "
+                "not a page with an article",
+                record_key=rec_id,
+                n_bytes=len(payload),
+            )
             return
         ctype = http.get_header("Content-Type") or ""
     else:
@@ -183,24 +228,33 @@ def _page_record(record: object, rec_id: str, payload: bytes,
     mtype = media_type(ctype)
     kind = kind_of_media_type(mtype)
     if kind is None:
-        yield Problem("unsupported_content_type", f"{label} holds {mtype}, not an article", record_key=rec_id,
-                      n_bytes=len(payload))
+        yield Problem(
+            "unsupported_content_type",
+            f"{label} holds {mtype}, not an article",
+            record_key=rec_id,
+            n_bytes=len(payload),
+        )
         return
     if http is not None:
         try:
             payload = http_body(http, payload, max_record_bytes)
         except BodyRefused as exc:
-            yield Problem(exc.reason, f"{label}: {exc.detail}", record_key=rec_id,
-                          n_bytes=len(payload))
+            yield Problem(
+                exc.reason, f"{label}: {exc.detail}", record_key=rec_id, n_bytes=len(payload)
+            )
             return
     if not payload.strip():
-        yield Problem("empty_record", f"{label} has an empty body", record_key=rec_id, n_bytes=len(payload))
+        yield Problem(
+            "empty_record", f"{label} has an empty body", record_key=rec_id, n_bytes=len(payload)
+        )
         return
     defaults = {"url": uri, "published": (headers.get_header("WARC-Date") or "")[:10] or None}
     if kind == "json":
         yield from parse_json(payload, defaults, where=label, key_prefix=rec_id)
         return
-    charset = ctype.lower().split("charset=")[-1].strip(" ;\"'") if "charset=" in ctype.lower() else None
+    charset = (
+        ctype.lower().split("charset=")[-1].strip(" ;\"'") if "charset=" in ctype.lower() else None
+    )
     try:
         decoded = decode_bytes(payload, declared=charset)
     except DecodeError as exc:
@@ -212,11 +266,23 @@ def _page_record(record: object, rec_id: str, payload: bytes,
             yield from parse_json(payload, defaults, where=label, key_prefix=rec_id)
             return
     if is_blank(decoded.text):
-        yield Problem("empty_record", f"{label} holds no visible text", record_key=rec_id, n_bytes=len(payload))
+        yield Problem(
+            "empty_record",
+            f"{label} holds no visible text",
+            record_key=rec_id,
+            n_bytes=len(payload),
+        )
         return
-    yield ParsedRecord(record_key=rec_id, external_id=rec_id.strip("<>"), data=payload, content=decoded.text,
-                       content_type="html" if kind == "html" or looks_like_html(decoded.text) else "text",
-                       encoding=decoded.encoding, url=uri, published=defaults["published"])
+    yield ParsedRecord(
+        record_key=rec_id,
+        external_id=rec_id.strip("<>"),
+        data=payload,
+        content=decoded.text,
+        content_type="html" if kind == "html" or looks_like_html(decoded.text) else "text",
+        encoding=decoded.encoding,
+        url=uri,
+        published=defaults["published"],
+    )
 
 
 class BodyRefused(ValueError):
@@ -240,29 +306,38 @@ def http_body(http: object, payload: bytes, limit: int) -> bytes:
             wbits = GZIP if payload[:2] == GZIP_MAGIC else None
         elif coding == "deflate":
             # RFC 1950's header check tells a zlib stream from raw deflate.
-            zlib_header = len(payload) > 1 and (payload[0] & 0x0F) == 8 and \
-                int.from_bytes(payload[:2], "big") % 31 == 0
+            zlib_header = (
+                len(payload) > 1
+                and (payload[0] & 0x0F) == 8
+                and int.from_bytes(payload[:2], "big") % 31 == 0
+            )
             wbits = ZLIB if zlib_header else RAW_DEFLATE
         else:
             # brotli's Python decoder has no output bound, so br is refused rather than inflated.
             why = " (br is not decoded: no bounded brotli decoder)" if coding == "br" else ""
-            raise BodyRefused("unsupported_content_encoding",
-                              f"the HTTP body is compressed with {coding!r}, which this "
-                              f"installation cannot decompress{why}")
+            raise BodyRefused(
+                "unsupported_content_encoding",
+                f"the HTTP body is compressed with {coding!r}, which this "
+                f"installation cannot decompress{why}",
+            )
         if wbits is None:
             continue
         try:
             payload, cut = inflate(payload, limit, wbits)
         except TooLarge as exc:
-            raise BodyRefused("record_too_large",
-                              f"the HTTP body (Content-Encoding: {coding}) decompresses to more "
-                              f"than {limit} bytes, the limit for one record") from exc
+            raise BodyRefused(
+                "record_too_large",
+                f"the HTTP body (Content-Encoding: {coding}) decompresses to more "
+                f"than {limit} bytes, the limit for one record",
+            ) from exc
         except BadStream as exc:
             if wbits == RAW_DEFLATE:
                 continue  # neither zlib nor raw deflate: a body stored decoded
-            raise BodyRefused("corrupt_gzip", f"the HTTP body (Content-Encoding: {coding}) is "
-                                              f"{exc.detail}") from exc
+            raise BodyRefused(
+                "corrupt_gzip", f"the HTTP body (Content-Encoding: {coding}) is {exc.detail}"
+            ) from exc
         if cut:
-            raise BodyRefused("truncated_gzip",
-                              f"the HTTP body (Content-Encoding: {coding}) is cut off")
+            raise BodyRefused(
+                "truncated_gzip", f"the HTTP body (Content-Encoding: {coding}) is cut off"
+            )
     return payload

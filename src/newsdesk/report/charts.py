@@ -1,8 +1,8 @@
 """The report's pictures: matplotlib figures rendered to PNG bytes, one per section.
 
-Figures are built with the object API (`Figure`, never pyplot), so no global backend is switched inside a Dagster
-process and nothing opens a window; savefig renders with Agg. Each function returns None when there is nothing to
-draw, and the page says so in words instead.
+Figures are built with the object API (`Figure`, never pyplot), so no global backend is switched
+inside a Dagster process and nothing opens a window; savefig renders with Agg. Each function returns
+None when there is nothing to draw, and the page says so in words instead.
 """
 
 from __future__ import annotations
@@ -19,11 +19,22 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter
 
 from newsdesk.report.queries import Batch, Cluster, Edge, Entity, QuarantineReason, RemovedKind
 
-WIDTH_IN = 11.0  # shown at 1100 CSS px: a 1200 px window shows it whole, at one CSS px per point and a bit
+WIDTH_IN = (
+    11.0  # shown at 1100 CSS px: a 1200 px window shows it whole, at one CSS px per point and a bit
+)
 DPI = 150  # 1650 px images: sharp on high-density screens when scaled down
-# Okabe-Ito colours (readable with colour-blindness), fixed per entity label so reports compare across runs.
-LABEL_COLOURS = {"PERSON": "#0072B2", "ORG": "#E69F00", "GPE": "#009E73", "LOC": "#56B4E9", "NORP": "#CC79A7",
-                 "EVENT": "#D55E00", "PRODUCT": "#F0E442", "FAC": "#999999"}
+# Okabe-Ito colours (readable with colour-blindness), fixed per entity label so reports compare
+# across runs.
+LABEL_COLOURS = {
+    "PERSON": "#0072B2",
+    "ORG": "#E69F00",
+    "GPE": "#009E73",
+    "LOC": "#56B4E9",
+    "NORP": "#CC79A7",
+    "EVENT": "#D55E00",
+    "PRODUCT": "#F0E442",
+    "FAC": "#999999",
+}
 OTHER_COLOUR = "#BBBBBB"
 STAGE_COLOURS = {"ingest": "#0072B2", "clean": "#E69F00"}
 BAR = "#0072B2"
@@ -32,9 +43,17 @@ LIGHT_BAR = "#A6CEE3"  # bars with dark text on them
 
 @contextmanager
 def _style() -> Iterator[None]:
-    # Titles and names come from the data: a "$" in a headline must print as a dollar, not start TeX math.
-    with matplotlib.rc_context({"text.parse_math": False, "font.size": 11, "axes.titlesize": 13,
-                                "axes.spines.top": False, "axes.spines.right": False}):
+    # Titles and names come from the data: a "$" in a headline must print as a dollar, not start TeX
+    # math.
+    with matplotlib.rc_context(
+        {
+            "text.parse_math": False,
+            "font.size": 11,
+            "axes.titlesize": 13,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+        }
+    ):
         yield
 
 
@@ -65,10 +84,11 @@ def _month_label(month: date | None) -> str:
     return month.strftime("%Y-%m") if month is not None else "undated"
 
 
-def mentions_over_time(entities: list[Entity], monthly: list[tuple[str, date | None, int]],
-                       kind: str = "entity") -> bytes | None:
-    """Heatmap: one row per top entity, one column per month (every month in the range, empty ones included),
-    cells = stories naming the entity; undated stories in a last column of their own."""
+def mentions_over_time(
+    entities: list[Entity], monthly: list[tuple[str, date | None, int]], kind: str = "entity"
+) -> bytes | None:
+    """Heatmap: one row per top entity, one column per month (every month in the range, empty ones
+    included), cells = stories naming the entity; undated stories in a last column of their own."""
     if not entities or not monthly:
         return None
     dated = [m for _, m, _ in monthly if m is not None]
@@ -84,62 +104,103 @@ def mentions_over_time(entities: list[Entity], monthly: list[tuple[str, date | N
     with _style():
         fig = Figure(figsize=(WIDTH_IN, 1.6 + 0.42 * len(entities)), layout="constrained")
         ax = fig.add_subplot()
-        image = ax.imshow(grid, aspect="auto", cmap="Blues", vmin=0, vmax=peak, interpolation="nearest")
+        image = ax.imshow(
+            grid, aspect="auto", cmap="Blues", vmin=0, vmax=peak, interpolation="nearest"
+        )
         if len(columns) <= 36:
             for r, row in enumerate(grid):
                 for c, n in enumerate(row):
                     if n:
-                        ax.text(c, r, str(n), ha="center", va="center", fontsize=10,
-                                color="white" if n > 0.6 * peak else "black")
+                        ax.text(
+                            c,
+                            r,
+                            str(n),
+                            ha="center",
+                            va="center",
+                            fontsize=10,
+                            color="white" if n > 0.6 * peak else "black",
+                        )
         step = max(1, math.ceil(len(columns) / 18))
         ticks = [i for i in range(len(columns)) if i % step == 0 or columns[i] is None]
-        ax.set_xticks(ticks, [_month_label(columns[i]) for i in ticks],
-                      rotation=45 if len(ticks) > 8 else 0, ha="right" if len(ticks) > 8 else "center")
+        ax.set_xticks(
+            ticks,
+            [_month_label(columns[i]) for i in ticks],
+            rotation=45 if len(ticks) > 8 else 0,
+            ha="right" if len(ticks) > 8 else "center",
+        )
         if columns[-1] is None and len(columns) > 1:
             ax.axvline(len(columns) - 1.5, color="white", linewidth=4)
-        ax.set_yticks(range(len(entities)), [f"{_short(e.name, 40, '?')} ({e.label}) · {e.n_articles}"
-                                             for e in entities])
+        ax.set_yticks(
+            range(len(entities)),
+            [f"{_short(e.name, 40, '?')} ({e.label}) · {e.n_articles}" for e in entities],
+        )
         ax.tick_params(length=0)
         for side in ax.spines.values():
             side.set_visible(False)
-        ax.set_title(f"Stories naming each of the top {len(entities)} {kind}, per month of publication")
-        fig.colorbar(image, ax=ax, label="stories", shrink=0.8, pad=0.01, ticks=MaxNLocator(integer=True))
+        ax.set_title(
+            f"Stories naming each of the top {len(entities)} {kind}, per month of publication"
+        )
+        fig.colorbar(
+            image, ax=ax, label="stories", shrink=0.8, pad=0.01, ticks=MaxNLocator(integer=True)
+        )
         return _png(fig)
 
 
 def cooccurrence_matrix(entities: list[Entity], edges: list[Edge]) -> bytes | None:
-    """Who appears with whom, as a triangle of numbers: row entity x column entity = stories naming both. A
-    matrix rather than a network: every pair is in its own cell with its number, nothing overlaps."""
+    """Who appears with whom, as a triangle of numbers: row entity x column entity = stories naming
+    both. A matrix rather than a network: every pair is in its own cell with its number, nothing
+    overlaps."""
     weights = {(e.entity_a, e.entity_b): e.n_articles for e in edges}
     weights.update({(b, a): n for (a, b), n in list(weights.items())})
     if not entities or not weights:
         return None
     ids = [e.entity_id for e in entities]
-    grid = [[weights.get((a, b), 0) if j < i else math.nan for j, b in enumerate(ids)] for i, a in enumerate(ids)]
+    grid = [
+        [weights.get((a, b), 0) if j < i else math.nan for j, b in enumerate(ids)]
+        for i, a in enumerate(ids)
+    ]
     peak = max(weights.values())
     names = [f"{_short(e.name, 26, '?')} ({e.label}) · {e.n_articles}" for e in entities]
     with _style():
         fig = Figure(figsize=(WIDTH_IN, 2.0 + 0.42 * len(entities)), layout="constrained")
         ax = fig.add_subplot()
-        image = ax.imshow(grid, cmap="Blues", vmin=0, vmax=peak, interpolation="nearest", aspect="auto")
+        image = ax.imshow(
+            grid, cmap="Blues", vmin=0, vmax=peak, interpolation="nearest", aspect="auto"
+        )
         for i, row in enumerate(grid):
             for j, n in enumerate(row[:i]):
                 if n:
-                    ax.text(j, i, str(n), ha="center", va="center", fontsize=10,
-                            color="white" if n > 0.6 * peak else "black")
+                    ax.text(
+                        j,
+                        i,
+                        str(n),
+                        ha="center",
+                        va="center",
+                        fontsize=10,
+                        color="white" if n > 0.6 * peak else "black",
+                    )
         ax.set_yticks(range(len(ids)), names)
-        ax.set_xticks(range(len(ids)), [_short(e.name, 18, "?") for e in entities], rotation=45, ha="right")
+        ax.set_xticks(
+            range(len(ids)), [_short(e.name, 18, "?") for e in entities], rotation=45, ha="right"
+        )
         ax.tick_params(length=0)
         for side in ax.spines.values():
             side.set_visible(False)
         ax.set_title(f"Stories naming both, for the {len(ids)} entities named in the most stories")
-        fig.colorbar(image, ax=ax, label="stories naming both", shrink=0.8, pad=0.01,
-                     ticks=MaxNLocator(integer=True))
+        fig.colorbar(
+            image,
+            ax=ax,
+            label="stories naming both",
+            shrink=0.8,
+            pad=0.01,
+            ticks=MaxNLocator(integer=True),
+        )
         return _png(fig)
 
 
 def cluster_sizes(sizes: list[tuple[int, int]], biggest: list[Cluster]) -> bytes | None:
-    """Histogram of copy-cluster sizes (left), and the biggest clusters with who carried them (right)."""
+    """Histogram of copy-cluster sizes (left), and the biggest clusters with who carried them
+    (right)."""
     if not sizes:
         return None
     with _style():
@@ -156,8 +217,11 @@ def cluster_sizes(sizes: list[tuple[int, int]], biggest: list[Cluster]) -> bytes
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.bar_label(bars, fmt="{:,.0f}", padding=2, fontsize=10)
         if max(ns) > 20 * min(ns):
-            ax.set_yscale("log")  # singletons outnumber copied stories by far; a linear axis hides the copies
-            # plain numbers: the default log labels are TeX, and TeX parsing is off for the data's sake (_style)
+            ax.set_yscale(
+                "log"
+            )  # singletons outnumber copied stories by far; a linear axis hides the copies
+            # plain numbers: the default log labels are TeX, and TeX parsing is off for the data's
+            # sake (_style)
             ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
             ax.yaxis.set_minor_formatter(NullFormatter())
         ax.set_xlabel("articles in the cluster")
@@ -168,12 +232,21 @@ def cluster_sizes(sizes: list[tuple[int, int]], biggest: list[Cluster]) -> bytes
         ax.set_title(f"{plural(n_clusters, 'copy cluster')}; {n_copied:,} with copies")
         if biggest:
             ax = axes[1]  # the text sits on the bars, so the panel's whole width is the cluster's
-            bars = ax.barh(range(len(biggest)), [c.size for c in biggest], color=LIGHT_BAR, height=0.85)
+            bars = ax.barh(
+                range(len(biggest)), [c.size for c in biggest], color=LIGHT_BAR, height=0.85
+            )
             ax.bar_label(bars, fmt="{:,.0f}", padding=3, fontsize=10)
             for i, c in enumerate(biggest):
-                ax.text(0.04, i, f"{_short(c.title, 70, f'(no title: {c.copy_cluster_id})')}\n"
-                        f"{_short(c.outlet, 30, '(unknown outlet)')} → {_short(c.copied_by, 60, '?')}",
-                        va="center", ha="left", fontsize=9, transform=ax.get_yaxis_transform())
+                ax.text(
+                    0.04,
+                    i,
+                    f"{_short(c.title, 70, f'(no title: {c.copy_cluster_id})')}\n"
+                    f"{_short(c.outlet, 30, '(unknown outlet)')} → {_short(c.copied_by, 60, '?')}",
+                    va="center",
+                    ha="left",
+                    fontsize=9,
+                    transform=ax.get_yaxis_transform(),
+                )
             ax.set_yticks([])
             ax.invert_yaxis()
             ax.set_xlim(0, max(c.size for c in biggest) * 1.08)
@@ -184,7 +257,8 @@ def cluster_sizes(sizes: list[tuple[int, int]], biggest: list[Cluster]) -> bytes
 
 
 def batches(rows: list[Batch]) -> bytes | None:
-    """Per batch (latest first): its articles split into new stories and copies, and what was quarantined."""
+    """Per batch (latest first): its articles split into new stories and copies, and what was
+    quarantined."""
     if not rows:
         return None
     with _style():
@@ -196,10 +270,23 @@ def batches(rows: list[Batch]) -> bytes | None:
         quarantined = [b.n_quarantined for b in rows]
         ax.barh(y, new, color=BAR, label="new stories")
         ax.barh(y, copies, left=new, color=STAGE_COLOURS["clean"], label="copies")
-        bars = ax.barh(y, quarantined, left=[a + b for a, b in zip(new, copies)], color=OTHER_COLOUR,
-                       label="quarantined")
-        ax.bar_label(bars, [f"{b.n_articles:,} articles ({b.n_copies:,} copies), {b.n_quarantined:,} quarantined"
-                            for b in rows], padding=4, fontsize=10)
+        bars = ax.barh(
+            y,
+            quarantined,
+            left=[a + b for a, b in zip(new, copies)],
+            color=OTHER_COLOUR,
+            label="quarantined",
+        )
+        ax.bar_label(
+            bars,
+            [
+                f"{b.n_articles:,} articles ({b.n_copies:,} copies), "
+                f"{b.n_quarantined:,} quarantined"
+                for b in rows
+            ],
+            padding=4,
+            fontsize=10,
+        )
         ax.set_yticks(list(y), [_short(b.batch_id, 30, "?") for b in rows])
         ax.invert_yaxis()
         ax.set_xlim(0, max(b.n_records for b in rows) * 1.7 or 1)
@@ -220,9 +307,16 @@ def words_removed(removed: list[RemovedKind]) -> bytes | None:
         fig = Figure(figsize=(WIDTH_IN, 1.4 + 0.42 * len(removed)), layout="constrained")
         ax = fig.add_subplot()
         bars = ax.barh(range(len(removed)), [100 * r.share for r in removed], color=BAR)
-        ax.bar_label(bars, [f"{100 * r.share:.1f}%  ({plural(r.n_words, 'word')}, {plural(r.n_segments, 'piece')})"
-                            for r in removed],
-                     padding=4, fontsize=10)
+        ax.bar_label(
+            bars,
+            [
+                f"{100 * r.share:.1f}%  ({plural(r.n_words, 'word')}, "
+                f"{plural(r.n_segments, 'piece')})"
+                for r in removed
+            ],
+            padding=4,
+            fontsize=10,
+        )
         ax.set_yticks(range(len(removed)), [r.kind for r in removed])
         ax.invert_yaxis()
         ax.set_xlim(0, 100 * max(r.share for r in removed) * 1.6)
@@ -239,15 +333,28 @@ def quarantine_reasons(reasons: list[QuarantineReason]) -> bytes | None:
     with _style():
         fig = Figure(figsize=(WIDTH_IN, 1.4 + 0.42 * len(reasons)), layout="constrained")
         ax = fig.add_subplot()
-        bars = ax.barh(range(len(reasons)), [q.n for q in reasons],
-                       color=[STAGE_COLOURS.get(q.stage, OTHER_COLOUR) for q in reasons])
-        ax.bar_label(bars, [f"{q.n:,} of {q.n_seen:,} {seen.get(q.stage, 'records')}" if q.n_seen >= q.n
-                            else f"{q.n:,}" for q in reasons],
-                     padding=4, fontsize=10)
+        bars = ax.barh(
+            range(len(reasons)),
+            [q.n for q in reasons],
+            color=[STAGE_COLOURS.get(q.stage, OTHER_COLOUR) for q in reasons],
+        )
+        ax.bar_label(
+            bars,
+            [
+                f"{q.n:,} of {q.n_seen:,} {seen.get(q.stage, 'records')}"
+                if q.n_seen >= q.n
+                else f"{q.n:,}"
+                for q in reasons
+            ],
+            padding=4,
+            fontsize=10,
+        )
         ax.set_yticks(range(len(reasons)), [f"{q.stage} · {q.reason}" for q in reasons])
         ax.invert_yaxis()
         ax.set_xlim(0, max(q.n for q in reasons) * 1.5)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel("quarantined")
-        ax.set_title(f"{plural(sum(q.n for q in reasons), 'input')} quarantined, by stage and reason")
+        ax.set_title(
+            f"{plural(sum(q.n for q in reasons), 'input')} quarantined, by stage and reason"
+        )
         return _png(fig)

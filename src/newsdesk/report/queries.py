@@ -1,4 +1,5 @@
-"""The numbers behind the report, read from the snapshot with the queries in sql/report/ (values bound)."""
+"""The numbers behind the report, read from the snapshot with the queries in sql/report/ (values
+bound)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,23 @@ import duckdb
 
 from newsdesk.entities.demonyms import is_own_place
 
-# Relations the report reads; a database without them (a new file nobody has written yet) gets an empty report.
-REQUIRED = ("batches", "articles", "copies", "quarantine", "documents", "article_entities", "entities",
-            "canonical_articles", "story_outlets", "boilerplate_by_kind", "entity_cooccurrence",
-            "entity_mentions_by_month", "batch_accounting")
+# Relations the report reads; a database without them (a new file nobody has written yet) gets an
+# empty report.
+REQUIRED = (
+    "batches",
+    "articles",
+    "copies",
+    "quarantine",
+    "documents",
+    "article_entities",
+    "entities",
+    "canonical_articles",
+    "story_outlets",
+    "boilerplate_by_kind",
+    "entity_cooccurrence",
+    "entity_mentions_by_month",
+    "batch_accounting",
+)
 TOP_ENTITIES_TIMELINE = 12
 TOP_ENTITIES_NETWORK = 16
 BIGGEST_CLUSTERS = 12
@@ -21,7 +35,8 @@ LATEST_BATCHES = 12
 # Story threads (sql/schema/30_threads.sql): a database written before threading has none of these.
 THREAD_RELATIONS = ("threads", "thread_articles", "thread_timeline", "outlet_syndication")
 TOP_THREADS = 8
-# One panel per kind of entity: spaCy's labels grouped as the entity ids group them (newsdesk.entities.keys).
+# One panel per kind of entity: spaCy's labels grouped as the entity ids group them
+# (newsdesk.entities.keys).
 ENTITY_PANELS = {"people": ("PERSON",), "organisations": ("ORG",), "places": ("GPE", "LOC", "FAC")}
 NETWORK_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "MISC")
 
@@ -78,7 +93,9 @@ class Panel:
 
     kind: str
     entities: list[Entity] = field(default_factory=list)
-    monthly: list[tuple[str, date | None, int]] = field(default_factory=list)  # entity_id, month, stories
+    monthly: list[tuple[str, date | None, int]] = field(
+        default_factory=list
+    )  # entity_id, month, stories
 
 
 @dataclass(frozen=True)
@@ -143,10 +160,14 @@ class ReportData:
     header: Header
     panels: list[Panel] = field(default_factory=list)
     network_entities: list[Entity] = field(default_factory=list)
-    edges: list[Edge] = field(default_factory=list)  # pairs of network_entities, own-country pairs left out
+    edges: list[Edge] = field(
+        default_factory=list
+    )  # pairs of network_entities, own-country pairs left out
     n_own_country_pairs: int = 0  # "Chinese" / "China" pairs left out (newsdesk.entities.demonyms)
     batches: list[Batch] = field(default_factory=list)
-    cluster_sizes: list[tuple[int, int]] = field(default_factory=list)  # size, clusters of that size
+    cluster_sizes: list[tuple[int, int]] = field(
+        default_factory=list
+    )  # size, clusters of that size
     biggest_clusters: list[Cluster] = field(default_factory=list)
     removed: list[RemovedKind] = field(default_factory=list)
     quarantine: list[QuarantineReason] = field(default_factory=list)
@@ -156,14 +177,18 @@ class ReportData:
     syndication: list[Syndication] = field(default_factory=list)
 
 
-def _rows(con: duckdb.DuckDBPyConnection, name: str, params: list[object] | None = None) -> list[tuple]:
+def _rows(
+    con: duckdb.DuckDBPyConnection, name: str, params: list[object] | None = None
+) -> list[tuple]:
     return con.execute(report_sql(name), params or []).fetchall()
 
 
 def has_schema(con: duckdb.DuckDBPyConnection, relations: tuple[str, ...] = REQUIRED) -> bool:
-    found = con.execute("SELECT count(DISTINCT table_name) FROM information_schema.tables "
-                        "WHERE table_schema = 'main' AND table_name IN (SELECT unnest(?::VARCHAR[]))",
-                        [list(relations)]).fetchall()[0][0]
+    found = con.execute(
+        "SELECT count(DISTINCT table_name) FROM information_schema.tables "
+        "WHERE table_schema = 'main' AND table_name IN (SELECT unnest(?::VARCHAR[]))",
+        [list(relations)],
+    ).fetchall()[0][0]
     return found == len(relations)
 
 
@@ -173,12 +198,14 @@ def _entities(con: duckdb.DuckDBPyConnection, labels: tuple[str, ...], limit: in
 
 def _panel(con: duckdb.DuckDBPyConnection, kind: str, labels: tuple[str, ...]) -> Panel:
     entities = _entities(con, labels, TOP_ENTITIES_TIMELINE)
-    return Panel(kind, entities, _rows(con, "mentions_by_month.sql", [[e.entity_id for e in entities]]))
+    return Panel(
+        kind, entities, _rows(con, "mentions_by_month.sql", [[e.entity_id for e in entities]])
+    )
 
 
 def _edges(con: duckdb.DuckDBPyConnection, entities: list[Entity]) -> tuple[list[Edge], int]:
-    """The pairs among `entities`, without a nationality paired with its own country (always together, so
-    they say nothing): the kept pairs and how many were left out."""
+    """The pairs among `entities`, without a nationality paired with its own country (always
+    together, so they say nothing): the kept pairs and how many were left out."""
     by_id = {e.entity_id: e for e in entities}
     edges, own = [], 0
     for row in _rows(con, "cooccurrence.sql", [list(by_id)]):
@@ -197,8 +224,9 @@ def load(con: duckdb.DuckDBPyConnection) -> ReportData:
         return ReportData(has_schema=False, header=Header())
     header = Header(*_rows(con, "header.sql")[0])
     threaded = has_schema(con, THREAD_RELATIONS)
-    threads = ([Thread(*row) for row in _rows(con, "top_threads.sql", [TOP_THREADS])]
-               if threaded else [])
+    threads = (
+        [Thread(*row) for row in _rows(con, "top_threads.sql", [TOP_THREADS])] if threaded else []
+    )
     network = _entities(con, NETWORK_LABELS, TOP_ENTITIES_NETWORK)
     edges, own = _edges(con, network)
     return ReportData(
@@ -209,15 +237,21 @@ def load(con: duckdb.DuckDBPyConnection) -> ReportData:
         edges=edges,
         n_own_country_pairs=own,
         cluster_sizes=_rows(con, "cluster_sizes.sql"),
-        biggest_clusters=[Cluster(*row) for row in _rows(con, "biggest_clusters.sql", [BIGGEST_CLUSTERS])],
+        biggest_clusters=[
+            Cluster(*row) for row in _rows(con, "biggest_clusters.sql", [BIGGEST_CLUSTERS])
+        ],
         removed=[RemovedKind(*row) for row in _rows(con, "boilerplate_share.sql")],
         quarantine=[QuarantineReason(*row) for row in _rows(con, "quarantine_reasons.sql")],
         batches=[Batch(*row) for row in _rows(con, "batches.sql", [LATEST_BATCHES])],
         has_threads=threaded,
         threads=threads,
-        thread_days=[ThreadDay(*row) for row in _rows(con, "thread_days.sql",
-                                                      [[t.thread_id for t in threads]])]
-        if threads else [],
-        syndication=([Syndication(*row) for row in _rows(con, "syndication.sql")]
-                     if threaded else []),
+        thread_days=[
+            ThreadDay(*row)
+            for row in _rows(con, "thread_days.sql", [[t.thread_id for t in threads]])
+        ]
+        if threads
+        else [],
+        syndication=(
+            [Syndication(*row) for row in _rows(con, "syndication.sql")] if threaded else []
+        ),
     )

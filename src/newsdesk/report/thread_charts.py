@@ -21,8 +21,16 @@ from newsdesk.report.queries import Syndication, Thread, ThreadDay
 
 # Okabe-Ito (readable with colour-blindness) in a fixed order: the outlet with the most articles
 # gets the first.
-OUTLET_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
-                  "#000000")
+OUTLET_COLOURS = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#D55E00",
+    "#CC79A7",
+    "#56B4E9",
+    "#F0E442",
+    "#000000",
+)
 OTHER = "other outlets"
 # Later days fold into a last "30+" column, so one long-lived thread does not squeeze the rest.
 MAX_DAYS = 30
@@ -160,9 +168,7 @@ def syndication_matrix(rows: list[Syndication]) -> bytes | None:
     ]
     peak = max((n for row in shade for n in row if not math.isnan(n)), default=0) or 1
     with _style():
-        fig = Figure(
-            figsize=(WIDTH_IN, max(3.6, 2.2 + 0.5 * len(originals))), layout="constrained"
-        )
+        fig = Figure(figsize=(WIDTH_IN, max(3.6, 2.2 + 0.5 * len(originals))), layout="constrained")
         ax = fig.add_subplot()
         ax.set_facecolor("#E4E4E4")
         image = ax.imshow(
@@ -176,8 +182,15 @@ def syndication_matrix(rows: list[Syndication]) -> bytes | None:
                 hours = delay.get((o, c))
                 text = f"{n:,}" if hours is None else f"{n:,}\n{hours:,.0f} h"
                 dark = n > 0.6 * peak and not math.isnan(shade[i][j])
-                ax.text(j, i, text, ha="center", va="center", color="white" if dark else "black",
-                        fontsize=9 if len(copiers) > 6 else 11)
+                ax.text(
+                    j,
+                    i,
+                    text,
+                    ha="center",
+                    va="center",
+                    color="white" if dark else "black",
+                    fontsize=9 if len(copiers) > 6 else 11,
+                )
         ax.set_yticks(range(len(originals)), [_short(o, 30, "?") for o in originals])
         ax.set_xticks(
             range(len(copiers)),

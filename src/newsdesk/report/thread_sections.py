@@ -16,8 +16,10 @@ def _empty(data: ReportData, otherwise: str) -> str:
     if not data.has_schema or data.header.n_articles == 0:
         return "Nothing to show: no articles yet."
     if not data.has_threads:
-        return ("No thread tables in this database: it was written before story threading. "
-                "Publish a batch with this version, then build the report again.")
+        return (
+            "No thread tables in this database: it was written before story threading. "
+            "Publish a batch with this version, then build the report again."
+        )
     return otherwise
 
 
@@ -42,15 +44,22 @@ def threads(data: ReportData, table_rows: int) -> Section:
         late += n if d.day > thread_charts.MAX_DAYS else 0
     notes = _folded(per_outlet, len(thread_charts.OUTLET_COLOURS), "in these threads")
     if undated:
-        notes += (f" {plural(undated, 'article')} without a publication date (timed by ingestion, "
-                  "which says nothing about the event's days): counted in the titles, not drawn.")
+        notes += (
+            f" {plural(undated, 'article')} without a publication date (timed by ingestion, "
+            "which says nothing about the event's days): counted in the titles, not drawn."
+        )
     if late:
-        notes += (f" {plural(late, 'article')} after day {thread_charts.MAX_DAYS}: in the last "
-                  "column.")
-    empty = ("No story thread has more than one article yet: every story stands alone so far."
-             if not data.threads else "The largest threads' articles have no publication date.")
+        notes += (
+            f" {plural(late, 'article')} after day {thread_charts.MAX_DAYS}: in the last column."
+        )
+    empty = (
+        "No story thread has more than one article yet: every story stands alone so far."
+        if not data.threads
+        else "The largest threads' articles have no publication date."
+    )
     return Section(
-        "threads", "Story threads day by day",
+        "threads",
+        "Story threads day by day",
         thread_charts.timeline(data.threads, data.thread_days),
         "Bar charts, one per story thread: its articles per day, coloured by outlet, copies "
         "hatched.",
@@ -64,10 +73,23 @@ def threads(data: ReportData, table_rows: int) -> Section:
         "thread_timeline ORDER BY thread_id, published_at</code> (view "
         "<code>thread_timeline</code>; sizes: table <code>threads</code>).",
         {name: report_sql(name) for name in ("top_threads.sql", "thread_days.sql")},
-        Rows("The largest threads",
-             ["thread", "articles", "copies", "outlets", "first report", "by", "thread_id"],
-             [[t.label or "(no title)", t.n_articles, t.n_copies, t.n_outlets, t.first_report_at,
-               t.first_outlet or "(unknown)", t.thread_id] for t in data.threads[:table_rows]]))
+        Rows(
+            "The largest threads",
+            ["thread", "articles", "copies", "outlets", "first report", "by", "thread_id"],
+            [
+                [
+                    t.label or "(no title)",
+                    t.n_articles,
+                    t.n_copies,
+                    t.n_outlets,
+                    t.first_report_at,
+                    t.first_outlet or "(unknown)",
+                    t.thread_id,
+                ]
+                for t in data.threads[:table_rows]
+            ],
+        ),
+    )
 
 
 def syndication(data: ReportData, table_rows: int) -> Section:
@@ -77,10 +99,12 @@ def syndication(data: ReportData, table_rows: int) -> Section:
         made[r.original_outlet] = made.get(r.original_outlet, 0) + r.n_copies
         copied[r.copying_outlet] = copied.get(r.copying_outlet, 0) + r.n_copies
     limit = thread_charts.MATRIX_OUTLETS
-    notes = (_folded(made, limit, "whose stories were copied")
-             + _folded(copied, limit, "that copied"))
+    notes = _folded(made, limit, "whose stories were copied") + _folded(
+        copied, limit, "that copied"
+    )
     return Section(
-        "syndication", "Who copies whom",
+        "syndication",
+        "Who copies whom",
         thread_charts.syndication_matrix(data.syndication),
         "Matrix of outlets: row = the story's outlet, column = the outlet that carried a copy, "
         "cell = copies.",
@@ -93,8 +117,18 @@ def syndication(data: ReportData, table_rows: int) -> Section:
         "<code>outlet_syndication</code>, from <code>copies</code>; delays from "
         "<code>thread_articles.published_at</code>).",
         {"syndication.sql": report_sql("syndication.sql")},
-        Rows("The pairs with the most copies",
-             ["story's outlet", "copied by", "copies", "stories", "median delay (hours)"],
-             [[r.original_outlet, r.copying_outlet, r.n_copies, r.n_stories,
-               None if r.median_delay_hours is None else round(r.median_delay_hours, 1)]
-              for r in data.syndication[:table_rows]]))
+        Rows(
+            "The pairs with the most copies",
+            ["story's outlet", "copied by", "copies", "stories", "median delay (hours)"],
+            [
+                [
+                    r.original_outlet,
+                    r.copying_outlet,
+                    r.n_copies,
+                    r.n_stories,
+                    None if r.median_delay_hours is None else round(r.median_delay_hours, 1),
+                ]
+                for r in data.syndication[:table_rows]
+            ],
+        ),
+    )

@@ -1,4 +1,5 @@
-"""Full-text search with DuckDB's fts extension, loaded from the duckdb-extension-fts package (no download)."""
+"""Full-text search with DuckDB's fts extension, loaded from the duckdb-extension-fts package (no
+download)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ def load_fts(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def build_article_index(con: duckdb.DuckDBPyConnection) -> int:
-    """(Re)build the BM25 index over articles.title and articles.body; returns the number of articles indexed."""
+    """(Re)build the BM25 index over articles.title and articles.body; returns the number of
+    articles indexed."""
     load_fts(con)
     con.execute("PRAGMA create_fts_index('articles', 'doc_id', 'title', 'body', overwrite=1)")
     return con.execute("SELECT count(*) FROM articles").fetchall()[0][0]

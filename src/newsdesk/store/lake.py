@@ -1,6 +1,6 @@
-"""DuckLake primitives: open a lake (catalog in PostgreSQL, Parquet in a folder), initialise it once, run a
-transaction that retries on commit conflicts, and read at a snapshot. No Dagster here; docs/ducklake-notes.md
-says what works on a lake and what conflicts.
+"""DuckLake primitives: open a lake (catalog in PostgreSQL, Parquet in a folder), initialise it
+once, run a transaction that retries on commit conflicts, and read at a snapshot. No Dagster here;
+docs/ducklake-notes.md says what works on a lake and what conflicts.
 """
 
 from __future__ import annotations
@@ -25,29 +25,37 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-# A logical conflict DuckLake does not settle by itself ("Transaction conflict - attempting to delete from file
-# ... but another transaction has deleted from it"; non-overlapping commits it retries internally, see
-# ducklake_max_retry_count), and the catalog's race on the next snapshot id should that internal retry give up
-# (a unique violation on ducklake_snapshot's key). Both end the transaction; re-running it may succeed.
-_CONFLICT_TEXT = re.compile(r"Transaction conflict|ducklake_snapshot_pkey|duplicate key value", re.IGNORECASE)
-# The catalog or the object store cannot be reached right now (a PostgreSQL restart, a refused connection, a
-# dropped session); libpq's and httpfs's wording, as DuckDB and psycopg2 pass it on. Worth waiting for.
+# A logical conflict DuckLake does not settle by itself ("Transaction conflict - attempting to
+# delete from file ... but another transaction has deleted from it"; non-overlapping commits it
+# retries internally, see ducklake_max_retry_count), and the catalog's race on the next snapshot id
+# should that internal retry give up (a unique violation on ducklake_snapshot's key). Both end the
+# transaction; re-running it may succeed.
+_CONFLICT_TEXT = re.compile(
+    r"Transaction conflict|ducklake_snapshot_pkey|duplicate key value", re.IGNORECASE
+)
+# The catalog or the object store cannot be reached right now (a PostgreSQL restart, a refused
+# connection, a dropped session); libpq's and httpfs's wording, as DuckDB and psycopg2 pass it on.
+# Worth waiting for.
 _UNREACHABLE_TEXT = re.compile(
-    r"Unable to connect to Postgres|could not connect to server|connection refused|server closed the connection"
-    r"|terminating connection|the database system is (starting up|shutting down|in recovery)"
-    r"|no connection to the server|connection to server .* failed|could not receive data from server"
-    r"|could not send data to server|Connection timed out|SSL SYSCALL error|Could not establish connection"
-    r"|Connection reset by peer|Broken pipe|connection already closed|Failed to (get|send|read) .*HTTP",
-    re.IGNORECASE)
+    r"Unable to connect to Postgres|could not connect to server|connection refused|"
+    r"server closed the connection|terminating connection|"
+    r"the database system is (starting up|shutting down|in recovery)|no connection to the server|"
+    r"connection to server .* failed|could not receive data from server|"
+    r"could not send data to server|Connection timed out|SSL SYSCALL error|"
+    r"Could not establish connection|Connection reset by peer|Broken pipe|"
+    r"connection already closed|Failed to (get|send|read) .*HTTP",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
 class LakeSettings:
-    """Where a lake lives. `catalog` is a libpq keyword string ("host=... port=... user=... dbname=..."),
-    `data_path` a folder every writer sees or an s3:// URL. For S3: `s3_endpoint` ("host:port") names an
-    S3-compatible server instead of AWS, `s3_url_style` is path or vhost (default: path with an endpoint),
-    `s3_credentials` is "env" (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN) or "chain"
-    (DuckDB's credential_chain provider: environment, ~/.aws files, instance or pod role)."""
+    """Where a lake lives. `catalog` is a libpq keyword string ("host=... port=... user=...
+    dbname=..."), `data_path` a folder every writer sees or an s3:// URL. For S3: `s3_endpoint`
+    ("host:port") names an S3-compatible server instead of AWS, `s3_url_style` is path or vhost
+    (default: path with an endpoint), `s3_credentials` is "env" (AWS_ACCESS_KEY_ID,
+    AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN) or "chain" (DuckDB's credential_chain provider:
+    environment, ~/.aws files, instance or pod role)."""
 
     catalog: str
     data_path: str
@@ -59,7 +67,9 @@ class LakeSettings:
     s3_credentials: str = "env"
 
     def __post_init__(self) -> None:
-        if not re.fullmatch(r"[a-z_][a-z0-9_]*", self.name):  # it becomes an identifier in ATTACH/USE
+        if not re.fullmatch(
+            r"[a-z_][a-z0-9_]*", self.name
+        ):  # it becomes an identifier in ATTACH/USE
             raise ValueError(f"lake name must be a lower-case identifier, got {self.name!r}")
         if self.s3_credentials not in ("env", "chain"):
             raise ValueError(f"s3_credentials must be env or chain, got {self.s3_credentials!r}")
@@ -87,8 +97,9 @@ _SHARED_LOCK = threading.Lock()
 _PINNED_KEPT = 4  # databases pinned to a snapshot kept per process (the oldest is let go first)
 
 
-def connect_lake(settings: LakeSettings, *, snapshot: int | None = None,
-                 read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect_lake(
+    settings: LakeSettings, *, snapshot: int | None = None, read_only: bool = False
+) -> duckdb.DuckDBPyConnection:
     """A connection (its own transactions) to the lake, in USE. `snapshot` pins the whole lake to
     snapshot N (read-only, "the corpus as of N"); otherwise each transaction sees the latest commit
     at its start.
@@ -136,8 +147,9 @@ def _after_fork_in_child() -> None:
 os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
-def _attach(settings: LakeSettings, snapshot: int | None,
-            read_only: bool) -> duckdb.DuckDBPyConnection:
+def _attach(
+    settings: LakeSettings, snapshot: int | None, read_only: bool
+) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     try:
         prepare_storage(con, settings)
@@ -146,8 +158,10 @@ def _attach(settings: LakeSettings, snapshot: int | None,
             options.append(f"SNAPSHOT_VERSION {int(snapshot)}")
         if read_only:
             options.append("READ_ONLY")
-        con.execute(f"ATTACH {sql_literal('ducklake:postgres:' + settings.catalog)} AS {settings.name} "
-                    f"({', '.join(options)})")
+        con.execute(
+            f"ATTACH {sql_literal('ducklake:postgres:' + settings.catalog)} AS {settings.name} "
+            f"({', '.join(options)})"
+        )
     except BaseException:
         con.close()
         raise
@@ -160,8 +174,10 @@ def _s3_secret(con: duckdb.DuckDBPyConnection, settings: LakeSettings) -> None:
     if settings.s3_credentials == "chain":
         load_extension(con, "aws")  # the credential_chain provider lives in DuckDB's aws extension
     else:
-        options |= {"KEY_ID": os.environ.get("AWS_ACCESS_KEY_ID", ""),
-                    "SECRET": os.environ.get("AWS_SECRET_ACCESS_KEY", "")}
+        options |= {
+            "KEY_ID": os.environ.get("AWS_ACCESS_KEY_ID", ""),
+            "SECRET": os.environ.get("AWS_SECRET_ACCESS_KEY", ""),
+        }
         if os.environ.get("AWS_SESSION_TOKEN"):
             options["SESSION_TOKEN"] = os.environ["AWS_SESSION_TOKEN"]
     if settings.s3_endpoint:
@@ -171,8 +187,10 @@ def _s3_secret(con: duckdb.DuckDBPyConnection, settings: LakeSettings) -> None:
     # CREATE SECRET takes no bound parameters; the values are quoted.
     body = ", ".join(f"{key} {sql_literal(value)}" for key, value in options.items())
     provider = "PROVIDER credential_chain, " if settings.s3_credentials == "chain" else ""
-    con.execute(f"CREATE OR REPLACE TEMPORARY SECRET {settings.name}_s3 (TYPE s3, {provider}{body}, "
-                f"USE_SSL {str(settings.s3_use_ssl).lower()})")
+    con.execute(
+        f"CREATE OR REPLACE TEMPORARY SECRET {settings.name}_s3 (TYPE s3, {provider}{body}, "
+        f"USE_SSL {str(settings.s3_use_ssl).lower()})"
+    )
 
 
 def prepare_storage(con: duckdb.DuckDBPyConnection, settings: LakeSettings) -> None:
@@ -188,11 +206,13 @@ def _lock_key(settings: LakeSettings) -> int:
     return zlib.crc32(f"newsdesk-ducklake-init:{settings.name}".encode())
 
 
-def init_lake(settings: LakeSettings, setup: Callable[[duckdb.DuckDBPyConnection], None] | None = None) -> None:
-    """Create the lake's catalog (first ATTACH) and run `setup` (e.g. CREATE TABLE IF NOT EXISTS ...) in one
-    transaction, serialised across processes and machines by a PostgreSQL advisory lock on the catalog
-    database: concurrent first ATTACHes otherwise race on creating the catalog tables, and concurrent
-    CREATE TABLEs of the same name conflict. Safe to call on every start."""
+def init_lake(
+    settings: LakeSettings, setup: Callable[[duckdb.DuckDBPyConnection], None] | None = None
+) -> None:
+    """Create the lake's catalog (first ATTACH) and run `setup` (e.g. CREATE TABLE IF NOT EXISTS
+    ...) in one transaction, serialised across processes and machines by a PostgreSQL advisory lock
+    on the catalog database: concurrent first ATTACHes otherwise race on creating the catalog
+    tables, and concurrent CREATE TABLEs of the same name conflict. Safe to call on every start."""
     import psycopg2  # only the lake backend needs a plain PostgreSQL client
 
     if not settings.is_remote_data:
@@ -217,20 +237,24 @@ def init_lake(settings: LakeSettings, setup: Callable[[duckdb.DuckDBPyConnection
 
 
 def is_conflict(exc: BaseException) -> bool:
-    """True for a commit conflict with another writer: re-running the whole transaction may succeed."""
+    """True for a commit conflict with another writer: re-running the whole transaction may
+    succeed."""
     return isinstance(exc, duckdb.Error) and bool(_CONFLICT_TEXT.search(str(exc)))
 
 
 def is_unreachable(exc: BaseException) -> bool:
-    """True when the catalog (PostgreSQL) or the object store could not be reached: retry after a wait."""
+    """True when the catalog (PostgreSQL) or the object store could not be reached: retry after a
+    wait."""
     if type(exc).__name__ == "OperationalError" and type(exc).__module__.startswith("psycopg2"):
-        return True  # psycopg2 reports every lost or refused connection so, and nothing it should not retry
+        # psycopg2 reports every lost or refused connection so, and nothing it should not retry
+        return True
     return isinstance(exc, duckdb.Error) and bool(_UNREACHABLE_TEXT.search(str(exc)))
 
 
 def retry_unreachable(fn: Callable[[], T], budget_s: float, what: str) -> T:
-    """fn(), run again after a wait (0.5 s doubling, at most 15 s) while the catalog or object store is
-    unreachable, for up to `budget_s` seconds in all; then ServiceUnavailable, one line naming `what`."""
+    """fn(), run again after a wait (0.5 s doubling, at most 15 s) while the catalog or object store
+    is unreachable, for up to `budget_s` seconds in all; then ServiceUnavailable, one line naming
+    `what`."""
     from newsdesk.errors import ServiceUnavailable
 
     deadline = time.monotonic() + budget_s
@@ -244,9 +268,10 @@ def retry_unreachable(fn: Callable[[], T], budget_s: float, what: str) -> T:
             left = deadline - time.monotonic()
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
             if left <= 0:
-                raise ServiceUnavailable(f"{what} is unreachable (gave up after {budget_s:.0f} s of retries): "
-                                         f"{first}") from exc
-            wait = min(left, 15.0, 0.5 * 2 ** attempt) * random.uniform(0.8, 1.0)
+                raise ServiceUnavailable(
+                    f"{what} is unreachable (gave up after {budget_s:.0f} s of retries): {first}"
+                ) from exc
+            wait = min(left, 15.0, 0.5 * 2**attempt) * random.uniform(0.8, 1.0)
             log.warning("%s unreachable (%s); retry %d in %.1f s", what, first, attempt + 1, wait)
             time.sleep(wait)
     raise AssertionError("retry_unreachable: the loop ended without a result")
@@ -254,25 +279,32 @@ def retry_unreachable(fn: Callable[[], T], budget_s: float, what: str) -> T:
 
 @dataclass(frozen=True)
 class Committed(Generic[T]):
-    """What run_transaction returns: fn's value, how many conflicts it retried, and the snapshot the commit made
-    (None when the transaction changed nothing, so DuckLake wrote no snapshot). DuckLake tracks the
-    last commit per attached lake, which every connection of a process shares: should another
-    thread of the process commit to the same lake at the same moment, `snapshot` may name that
-    commit instead."""
+    """What run_transaction returns: fn's value, how many conflicts it retried, and the snapshot the
+    commit made (None when the transaction changed nothing, so DuckLake wrote no snapshot). DuckLake
+    tracks the last commit per attached lake, which every connection of a process shares: should
+    another thread of the process commit to the same lake at the same moment, `snapshot` may name
+    that commit instead."""
 
     value: T
     retries: int
     snapshot: int | None
 
 
-def run_transaction(target: LakeSettings | duckdb.DuckDBPyConnection,
-                    fn: Callable[[duckdb.DuckDBPyConnection], T], *,
-                    retries: int = 30, backoff: float = 0.1, max_wait: float = 5.0,
-                    label: str = "transaction", message: str | None = None) -> Committed[T]:
-    """BEGIN; fn(con); COMMIT. On a commit conflict: ROLLBACK, wait (exponential backoff with jitter, capped at
-    max_wait seconds) and re-run fn from the start, up to `retries` times. fn must read what it depends on
-    inside the transaction, so a re-run sees what the winner committed. Other errors roll back and raise.
-    `message` is stored with the snapshot (e.g. the batch id), so snapshot_of(con, message) finds it later."""
+def run_transaction(
+    target: LakeSettings | duckdb.DuckDBPyConnection,
+    fn: Callable[[duckdb.DuckDBPyConnection], T],
+    *,
+    retries: int = 30,
+    backoff: float = 0.1,
+    max_wait: float = 5.0,
+    label: str = "transaction",
+    message: str | None = None,
+) -> Committed[T]:
+    """BEGIN; fn(con); COMMIT. On a commit conflict: ROLLBACK, wait (exponential backoff with
+    jitter, capped at max_wait seconds) and re-run fn from the start, up to `retries` times. fn must
+    read what it depends on inside the transaction, so a re-run sees what the winner committed.
+    Other errors roll back and raise. `message` is stored with the snapshot (e.g. the batch id), so
+    snapshot_of(con, message) finds it later."""
     own = isinstance(target, LakeSettings)
     con = connect_lake(target) if isinstance(target, LakeSettings) else target
     try:
@@ -293,16 +325,26 @@ def run_transaction(target: LakeSettings | duckdb.DuckDBPyConnection,
                     if attempt:
                         log.warning("%s: gave up after %d conflict retries", label, attempt)
                     raise
-                wait = min(max_wait, backoff * 2 ** attempt) * random.uniform(0.5, 1.5)
-                log.info("%s: commit conflict (%s), retry %d/%d in %.2f s",
-                         label, str(exc).splitlines()[-1][:160], attempt + 1, retries, wait)
+                wait = min(max_wait, backoff * 2**attempt) * random.uniform(0.5, 1.5)
+                log.info(
+                    "%s: commit conflict (%s), retry %d/%d in %.2f s",
+                    label,
+                    str(exc).splitlines()[-1][:160],
+                    attempt + 1,
+                    retries,
+                    wait,
+                )
                 time.sleep(wait)
                 continue
             after = _last_committed(con, name)
             if attempt:
-                log.info("%s: committed after %d conflict retries (snapshot %s)", label, attempt, after)
+                log.info(
+                    "%s: committed after %d conflict retries (snapshot %s)", label, attempt, after
+                )
             return Committed(value, attempt, after if after != before else None)
-        raise AssertionError(f"{label}: the retry loop ended without a result")  # every attempt returns or raises
+        raise AssertionError(
+            f"{label}: the retry loop ended without a result"
+        )  # every attempt returns or raises
     finally:
         if own:
             con.close()
@@ -326,15 +368,19 @@ def _last_committed(con: duckdb.DuckDBPyConnection, name: str) -> int | None:
 
 
 def snapshot_of(con: duckdb.DuckDBPyConnection, message: str) -> int | None:
-    """The latest snapshot committed with this message (run_transaction(..., message=...)), or None."""
-    row = con.execute("SELECT max(snapshot_id) FROM ducklake_snapshots(?) WHERE commit_message = ?",
-                      [_catalog_name(con), message]).fetchone()
+    """The latest snapshot committed with this message (run_transaction(..., message=...)), or
+    None."""
+    row = con.execute(
+        "SELECT max(snapshot_id) FROM ducklake_snapshots(?) WHERE commit_message = ?",
+        [_catalog_name(con), message],
+    ).fetchone()
     return None if row is None or row[0] is None else int(row[0])
 
 
 def current_snapshot(con: duckdb.DuckDBPyConnection) -> int:
-    """The lake's latest committed snapshot id. Record it after a batch's commits; read the corpus as of it with
-    connect_lake(settings, snapshot=N), or per table with `SELECT ... FROM t AT (VERSION => N)`."""
+    """The lake's latest committed snapshot id. Record it after a batch's commits; read the corpus
+    as of it with connect_lake(settings, snapshot=N), or per table with `SELECT ... FROM t AT
+    (VERSION => N)`."""
     row = con.execute("FROM ducklake_current_snapshot(?)", [_catalog_name(con)]).fetchone()
     assert row is not None
     return int(row[0])

@@ -1,8 +1,8 @@
 """Stage rows in Parquet files so DuckDB connections stay short and memory stays bounded.
 
-A stage computes for minutes (trafilatura, spaCy) without holding the database lock: its inputs are exported
-to Parquet in one short read, its outputs are appended to Parquet chunk by chunk, and one short write
-transaction loads them.
+A stage computes for minutes (trafilatura, spaCy) without holding the database lock: its inputs are
+exported to Parquet in one short read, its outputs are appended to Parquet chunk by chunk, and one
+short write transaction loads them.
 """
 
 from __future__ import annotations
@@ -25,27 +25,31 @@ from newsdesk.processes import process_alive
 
 @contextmanager
 def stage_workdir(root: Path, stage: str) -> Iterator[Path]:
-    """A scratch folder for one stage run under `root`, removed afterwards; folders left by runs that were
-    killed on this host (their process is gone) are removed first, so a kill -9 does not leave gigabytes behind.
+    """A scratch folder for one stage run under `root`, removed afterwards; folders left by runs
+    that were killed on this host (their process is gone) are removed first, so a kill -9 does not
+    leave gigabytes behind.
 
-    The folder's name records its owner: `<stage>-<pid>-<host tag>-<random>` (liveness.host_tag: hostname, boot
-    and PID namespace). Scratch belongs on a local disk (NEWSDESK_DB's folder); should it be shared anyway, a
-    sweep still only judges its own host's folders, never another machine's."""
+    The folder's name records its owner: `<stage>-<pid>-<host tag>-<random>` (liveness.host_tag:
+    hostname, boot and PID namespace). Scratch belongs on a local disk (NEWSDESK_DB's folder);
+    should it be shared anyway, a sweep still only judges its own host's folders, never another
+    machine's."""
     root.mkdir(parents=True, exist_ok=True)
     sweep_stale(root)
-    with tempfile.TemporaryDirectory(prefix=f"{stage}-{os.getpid()}-{host_tag()}-", dir=root) as tmp:
+    with tempfile.TemporaryDirectory(
+        prefix=f"{stage}-{os.getpid()}-{host_tag()}-", dir=root
+    ) as tmp:
         yield Path(tmp)
 
 
-# A folder without a host tag (made before tags existed) is judged by its pid only once it is this old: a pid
-# read on another host, or in another PID namespace, says nothing about its owner.
+# A folder without a host tag (made before tags existed) is judged by its pid only once it is this
+# old: a pid read on another host, or in another PID namespace, says nothing about its owner.
 UNTAGGED_GRACE_S = 24 * 3600
 
 
 def sweep_stale(root: Path, only: str | None = None) -> list[Path]:
-    """Remove scratch folders and temp files whose owner is provably dead: made on this host (its host tag) by
-    a process that no longer runs. Temp files (`.<name>.<pid>.tmp`, beside the local DuckDB file) carry only a
-    pid and are judged by it."""
+    """Remove scratch folders and temp files whose owner is provably dead: made on this host (its
+    host tag) by a process that no longer runs. Temp files (`.<name>.<pid>.tmp`, beside the local
+    DuckDB file) carry only a pid and are judged by it."""
     removed = []
     for entry in root.iterdir() if root.is_dir() else []:
         if only is not None and entry.name != only:
@@ -73,7 +77,8 @@ def _older_than(path: Path, seconds: float) -> bool:
 
 
 class ParquetStage:
-    """Append rows (dicts keyed by the schema's column names); flushed to one Parquet file every `chunk_rows`."""
+    """Append rows (dicts keyed by the schema's column names); flushed to one Parquet file every
+    `chunk_rows`."""
 
     def __init__(self, path: Path, schema: pa.Schema, chunk_rows: int = 2000) -> None:
         self.path, self.schema, self.chunk_rows = path, schema, chunk_rows
@@ -83,8 +88,12 @@ class ParquetStage:
         self.n_rows = 0
 
     def add(self, row: Mapping[str, object]) -> None:
-        if self.n_rows == 0 and set(row) != set(self.schema.names):  # a misspelt column would load as NULL
-            raise ValueError(f"{self.path.name}: row columns {sorted(row)} are not {sorted(self.schema.names)}")
+        if self.n_rows == 0 and set(row) != set(
+            self.schema.names
+        ):  # a misspelt column would load as NULL
+            raise ValueError(
+                f"{self.path.name}: row columns {sorted(row)} are not {sorted(self.schema.names)}"
+            )
         self._rows.append(row)
         self.n_rows += 1
         if len(self._rows) >= self.chunk_rows:
@@ -97,7 +106,8 @@ class ParquetStage:
         self._rows.clear()
 
     def close(self) -> Path:
-        """Flush and close the file; closing again is a no-op (a lake writer may retry its transaction)."""
+        """Flush and close the file; closing again is a no-op (a lake writer may retry its
+        transaction)."""
         if not self._closed:
             self.flush()
             assert self._writer is not None
@@ -112,17 +122,23 @@ def load_stage(con: duckdb.DuckDBPyConnection, table: str, stage: ParquetStage) 
     if stage.n_rows == 0:
         return 0
     cols = ", ".join(stage.schema.names)
-    # The table name is a constant of the calling module; the file path travels as a bound parameter.
+    # The table name is a constant of the calling module; the file path travels as a bound
+    # parameter.
     con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM read_parquet(?)", [str(path)])
     return stage.n_rows
 
 
-def export_query(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object], path: Path,
-                 batch_rows: int = 256) -> int:
+def export_query(
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    params: Sequence[object],
+    path: Path,
+    batch_rows: int = 256,
+) -> int:
     """Write the result of one query to Parquet, streaming, and return the row count.
 
-    Row groups stay small (`batch_rows`): a reader holds a whole row group in memory, and 10k raw pages of
-    ~200 KB would be gigabytes."""
+    Row groups stay small (`batch_rows`): a reader holds a whole row group in memory, and 10k raw
+    pages of ~200 KB would be gigabytes."""
     reader = con.execute(sql, list(params)).to_arrow_reader(batch_rows)
     n = 0
     with pq.ParquetWriter(path, reader.schema) as writer:
@@ -132,19 +148,30 @@ def export_query(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[obje
     return n
 
 
-def export_by_rowid(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object], rowid_sql: str,
-                    rowid_params: Sequence[object], path: Path, slice_rows: int = 256) -> int:
-    """Like export_query for a result too big to hold at once: `sql` runs once per slice of `slice_rows` rowids
-    of its driving table (its last two parameters are the slice's first and last rowid; `rowid_sql` gives the
-    range), all in one transaction so every slice sees the same snapshot.
+def export_by_rowid(
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    params: Sequence[object],
+    rowid_sql: str,
+    rowid_params: Sequence[object],
+    path: Path,
+    slice_rows: int = 256,
+) -> int:
+    """Like export_query for a result too big to hold at once: `sql` runs once per slice of
+    `slice_rows` rowids of its driving table (its last two parameters are the slice's first and last
+    rowid; `rowid_sql` gives the range), all in one transaction so every slice sees the same
+    snapshot.
 
-    Why: DuckDB materialises a query result before Python reads it, whatever the fetch method; exporting the raw
-    pages of a 100k batch (3.9 GB) that way peaked at 2.3 GB, and COPY ... TO parquet needed more than 768MB.
-    Sliced, the peak follows DuckDB's buffer cache, which small slices do not need: 1.8 GB at 1GB, 1.0 GB at 256MB
-    (52-54 s instead of 30 s). Open `con` with the store's "export" memory profile."""
+    Why: DuckDB materialises a query result before Python reads it, whatever the fetch method;
+    exporting the raw pages of a 100k batch (3.9 GB) that way peaked at 2.3 GB, and COPY ... TO
+    parquet needed more than 768MB. Sliced, the peak follows DuckDB's buffer cache, which small
+    slices do not need: 1.8 GB at 1GB, 1.0 GB at 256MB (52-54 s instead of 30 s). Open `con` with
+    the store's "export" memory profile."""
     con.execute("BEGIN TRANSACTION")
     try:
-        first, last = con.execute(rowid_sql, list(rowid_params)).fetchall()[0]  # min/max: always one row
+        first, last = con.execute(rowid_sql, list(rowid_params)).fetchall()[
+            0
+        ]  # min/max: always one row
         empty = con.execute(sql, [*params, 1, 0]).to_arrow_table()
         n = 0
         with pq.ParquetWriter(path, empty.schema) as writer:
@@ -164,17 +191,22 @@ def export_by_rowid(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[o
 def iter_parquet(path: Path, batch_rows: int = 500) -> Iterator[list[dict[str, object]]]:
     """Rows of a Parquet file as dicts, a chunk at a time.
 
-    pre_buffer=False: with read-ahead buffering on, reading a 1.3 GB staging file chunk by chunk held 950 MB
-    after 40k rows instead of 300 MB."""
+    pre_buffer=False: with read-ahead buffering on, reading a 1.3 GB staging file chunk by chunk
+    held 950 MB after 40k rows instead of 300 MB."""
     parquet = pq.ParquetFile(path, pre_buffer=False)
     for batch in parquet.iter_batches(batch_size=batch_rows):
         yield batch.to_pylist()
 
 
-def insert_columns(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, list[object]],
-                   key: tuple[str, ...]) -> int:
-    """Bulk upsert of in-memory columns through Arrow: rows with the same `key` are deleted first (no key
-    constraints to lean on: DuckLake has none), then everything is inserted in one statement."""
+def insert_columns(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    columns: dict[str, list[object]],
+    key: tuple[str, ...],
+) -> int:
+    """Bulk upsert of in-memory columns through Arrow: rows with the same `key` are deleted first
+    (no key constraints to lean on: DuckLake has none), then everything is inserted in one
+    statement."""
     arrow = pa.table(columns)
     if arrow.num_rows == 0:
         return 0

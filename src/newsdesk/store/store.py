@@ -1,10 +1,11 @@
 """The Store: where the tables live and the one way code reaches them.
 
-Every SQL statement of the project runs on a connection a Store hands out: `read()` for a short read,
-`write(fn)` for one write transaction. The Store decides the backend (one embedded DuckDB file, or a DuckLake),
-the memory each kind of work gets (`MemoryPolicy` profiles), that the schema is applied once per process
-inside a transaction, and what a writer does when another holds the database (wait for the file lock, or
-retry a lake commit conflict: `fn` may run more than once, so it must only touch the connection).
+Every SQL statement of the project runs on a connection a Store hands out: `read()` for a short
+read, `write(fn)` for one write transaction. The Store decides the backend (one embedded DuckDB
+file, or a DuckLake), the memory each kind of work gets (`MemoryPolicy` profiles), that the schema
+is applied once per process inside a transaction, and what a writer does when another holds the
+database (wait for the file lock, or retry a lake commit conflict: `fn` may run more than once, so
+it must only touch the connection).
 """
 
 from __future__ import annotations
@@ -21,8 +22,22 @@ from typing import TypeVar
 import duckdb
 
 from newsdesk.config import StoreSettings
-from newsdesk.errors import DamagedFile, OutOfMemory, TransientError, UserError, is_out_of_memory, out_of_memory_line
-from newsdesk.store.db import connect_file, is_duckdb_file, is_lock_error, path_problem, schema_sql, sql_text
+from newsdesk.errors import (
+    DamagedFile,
+    OutOfMemory,
+    TransientError,
+    UserError,
+    is_out_of_memory,
+    out_of_memory_line,
+)
+from newsdesk.store.db import (
+    connect_file,
+    is_duckdb_file,
+    is_lock_error,
+    path_problem,
+    schema_sql,
+    sql_text,
+)
 from newsdesk.store.schema import pending_ddl
 from newsdesk.store.snapshot import strip_internals
 
@@ -46,11 +61,14 @@ class Published:
     snapshot_id: int | None = None
 
     def describe(self) -> str:
-        return f"published {self.location}" + (f" ({self.size_bytes / 2**20:.1f} MB)" if self.size_bytes else "")
+        return f"published {self.location}" + (
+            f" ({self.size_bytes / 2**20:.1f} MB)" if self.size_bytes else ""
+        )
 
 
 class Store:
-    """The embedded backend: one DuckDB file, one writing process at a time, analysts read a published copy."""
+    """The embedded backend: one DuckDB file, one writing process at a time, analysts read a
+    published copy."""
 
     backend = "duckdb"
 
@@ -71,16 +89,21 @@ class Store:
     def describe(self) -> str:
         return f"DuckDB file {self.path}"
 
-    # -- connections -------------------------------------------------------------------------------------------
+    # -- connections
+    # -------------------------------------------------------------------------------------------
     def _connect(self, read_only: bool, memory: str, path: Path | None = None) -> Connection:
         path = path or self.path
         try:
-            return connect_file(path, read_only, self.settings.memory.limit(memory), self.settings.lock_timeout_s)
+            return connect_file(
+                path, read_only, self.settings.memory.limit(memory), self.settings.lock_timeout_s
+            )
         except duckdb.IOException as exc:
             raise _explain(exc, path, self.settings.lock_timeout_s) from None
         except PermissionError as exc:
-            raise UserError(f"cannot write next to {path} ({exc.strerror}): make the folder writable or set "
-                            "NEWSDESK_DB to a file in a writable folder") from None
+            raise UserError(
+                f"cannot write next to {path} ({exc.strerror}): make the folder writable or set "
+                "NEWSDESK_DB to a file in a writable folder"
+            ) from None
 
     @contextmanager
     def read(self, memory: str = "default") -> Iterator[Connection]:
@@ -92,11 +115,16 @@ class Store:
         finally:
             con.close()
 
-    def write(self, fn: Callable[[Connection], T], memory: str = "default", serialise: bool = False,
-              message: str | None = None) -> T:
-        """fn(con) inside one transaction: committed when it returns, rolled back when it raises. The file admits
-        one writer at a time, so `serialise` (one publisher at a time) and `message` (the commit's label on a
-        lake) need nothing more here."""
+    def write(
+        self,
+        fn: Callable[[Connection], T],
+        memory: str = "default",
+        serialise: bool = False,
+        message: str | None = None,
+    ) -> T:
+        """fn(con) inside one transaction: committed when it returns, rolled back when it raises.
+        The file admits one writer at a time, so `serialise` (one publisher at a time) and `message`
+        (the commit's label on a lake) need nothing more here."""
         self.ensure_schema()
         con = self._connect(read_only=False, memory=memory)
         try:
@@ -108,14 +136,20 @@ class Store:
         return self.path.exists()
 
     def _ready_to_read(self) -> None:
-        if not self.exists():  # only a new file: a writer connection would wait for a running stage's commit
+        if (
+            not self.exists()
+        ):  # only a new file: a writer connection would wait for a running stage's commit
             self.ensure_schema()
 
-    # -- schema ------------------------------------------------------------------------------------------------
+    # -- schema
+    # ----------------------------------------------------------------------------------------------
     def ensure_schema(self) -> None:
-        """Apply sql/schema/*.sql and sql/views.sql once per process, inside one transaction (a kill during it
-        leaves the previous schema, never half of it)."""
-        key = (self.backend, str(self.path.resolve()) if self.backend == "duckdb" else self.describe())
+        """Apply sql/schema/*.sql and sql/views.sql once per process, inside one transaction (a kill
+        during it leaves the previous schema, never half of it)."""
+        key = (
+            self.backend,
+            str(self.path.resolve()) if self.backend == "duckdb" else self.describe(),
+        )
         with _SCHEMA_LOCK:
             if key in _SCHEMA_DONE:
                 return
@@ -135,12 +169,14 @@ class Store:
         con.execute(sql_text("views.sql"))
         con.execute(sql_text("view_comments.sql"))  # CREATE OR REPLACE VIEW drops a view's comments
 
-    # -- analysts ----------------------------------------------------------------------------------------------
+    # -- analysts
+    # ----------------------------------------------------------------------------------------------
     def snapshot_path(self) -> Path:
         return self.path.with_name(f"{self.path.stem}.snapshot{self.path.suffix}")
 
     def build_search_index(self) -> int:
-        """(Re)build the BM25 full-text index over articles; returns the number of articles indexed."""
+        """(Re)build the BM25 full-text index over articles; returns the number of articles
+        indexed."""
         from newsdesk.store.fts import build_article_index
 
         return self.write(build_article_index)
@@ -158,8 +194,10 @@ class Store:
     def analyst(self) -> Iterator[Connection]:
         """A read-only connection to what analysts see (the published snapshot), for the CLI."""
         if not Path(self.reader_location()).exists():
-            raise UserError(f"no database at {self.path}: run `make demo` or `python -m pipelines run <batch>` "
-                            "first, or set NEWSDESK_DB")
+            raise UserError(
+                f"no database at {self.path}: run `make demo` or `python -m pipelines run <batch>` "
+                "first, or set NEWSDESK_DB"
+            )
         con = self._connect(read_only=True, memory="default", path=Path(self.reader_location()))
         try:
             yield con
@@ -167,21 +205,25 @@ class Store:
             con.close()
 
     def publish(self) -> Published:
-        """Copy the database to its snapshot path atomically (temp file + rename, removed on any failure), without
-        the internals analysts never need (`pending`, the dedup index). The published tables only ever hold whole
-        batches (stages write into `pending` until a batch is published), so any moment is a consistent one to
-        copy."""
+        """Copy the database to its snapshot path atomically (temp file + rename, removed on any
+        failure), without the internals analysts never need (`pending`, the dedup index). The
+        published tables only ever hold whole batches (stages write into `pending` until a batch is
+        published), so any moment is a consistent one to copy."""
         self.ensure_schema()
         target = self.snapshot_path()
         sweep_stale_copies(target)
         tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        con = self._connect(read_only=False, memory="default")  # the write lock: nobody changes the file meanwhile
+        con = self._connect(
+            read_only=False, memory="default"
+        )  # the write lock: nobody changes the file meanwhile
         try:
             con.execute("CHECKPOINT")
             shutil.copyfile(self.path, tmp)
             copy = self._connect(read_only=False, memory="default", path=tmp)
             try:
-                strip_internals(copy)  # analysts see only the documented tables (newsdesk.store.snapshot)
+                strip_internals(
+                    copy
+                )  # analysts see only the documented tables (newsdesk.store.snapshot)
             finally:
                 copy.close()
             os.replace(tmp, target)
@@ -202,10 +244,12 @@ def sweep_stale_copies(target: Path) -> None:
 
 
 def _unkey_contents(con: Connection) -> None:
-    """Databases from before document_contents held a content per (doc_id, sha256) keyed it by doc_id alone; DuckDB
-    cannot drop a key, so the table is rebuilt once, with the sha256 of each row's document."""
+    """Databases from before document_contents held a content per (doc_id, sha256) keyed it by
+    doc_id alone; DuckDB cannot drop a key, so the table is rebuilt once, with the sha256 of each
+    row's document."""
     keyed = con.execute("""SELECT count(*) FROM duckdb_constraints() WHERE schema_name = 'main'
-                           AND table_name = 'document_contents' AND constraint_type = 'PRIMARY KEY'""").fetchall()[0][0]
+                           AND table_name = 'document_contents'
+                               AND constraint_type = 'PRIMARY KEY'""").fetchall()[0][0]
     if keyed:
         con.execute("""CREATE TABLE _contents AS SELECT c.*, d.sha256 FROM document_contents c
                        LEFT JOIN documents d USING (doc_id)""")
@@ -219,20 +263,26 @@ def _explain(exc: duckdb.IOException, path: Path, timeout_s: float) -> Exception
     it is not ours), a damaged database of ours (its header says DuckDB), or running out of memory.
     """
     if is_lock_error(exc):
-        return TransientError(f"{path} stayed locked by another process for {timeout_s:.0f} s (one writer at a "
-                              "time): wait for the other run, or use storage ducklake for several writers")
+        return TransientError(
+            f"{path} stayed locked by another process for {timeout_s:.0f} s (one writer at a "
+            "time): wait for the other run, or use storage ducklake for several writers"
+        )
     first = str(exc).strip().splitlines()[0]
     if "Permission denied" in first or "Read-only file system" in first:
-        return UserError(f"cannot write {path} ({first}): make its folder writable or set NEWSDESK_DB elsewhere")
+        return UserError(
+            f"cannot write {path} ({first}): make its folder writable or set NEWSDESK_DB elsewhere"
+        )
     if is_out_of_memory(exc):
         return OutOfMemory(out_of_memory_line(f"opening the database {path}"))
     problem = path_problem(path)
     if problem is not None:
         return UserError(problem)
     if is_duckdb_file(path):
-        return DamagedFile(f"the database {path} is damaged ({first}): restore it from a backup, "
-                           "or set NEWSDESK_DB to another file (a new one is created where none "
-                           "exists)")
+        return DamagedFile(
+            f"the database {path} is damaged ({first}): restore it from a backup, "
+            "or set NEWSDESK_DB to another file (a new one is created where none "
+            "exists)"
+        )
     return UserError(f"cannot open the database {path}: {first}; set NEWSDESK_DB to another file")
 
 

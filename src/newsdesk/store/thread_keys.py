@@ -38,14 +38,17 @@ def document_frequencies(con: Connection, keys: list[int]) -> tuple[dict[int, in
     return {int(k): int(v) for k, v in df}, int(n)
 
 
-def candidate_threads(con: Connection, rare: list[int], partners: list[str], lo: datetime,
-                      hi: datetime) -> list[str]:
+def candidate_threads(
+    con: Connection, rare: list[int], partners: list[str], lo: datetime, hi: datetime
+) -> list[str]:
     """Threads with a member in [lo, hi] that carries one of the `rare` keys, or that holds a
     story-link partner of the batch."""
     _register_keys(con, rare)
     try:
-        return [r[0] for r in con.execute(
-            """WITH f AS (SELECT doc_id FROM thread_features WHERE published_at BETWEEN ? AND ?
+        return [
+            r[0]
+            for r in con.execute(
+                """WITH f AS (SELECT doc_id FROM thread_features WHERE published_at BETWEEN ? AND ?
                             AND feature IN (SELECT feature FROM _thread_keys)
                           UNION ALL
                           SELECT doc_id FROM thread_features WHERE published_at IS NULL
@@ -54,13 +57,17 @@ def candidate_threads(con: Connection, rare: list[int], partners: list[str], lo:
                WHERE ta.published_at BETWEEN ? AND ? AND ta.doc_id IN (SELECT doc_id FROM f)
                UNION SELECT thread_id FROM thread_articles
                      WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))
-               ORDER BY 1""", [lo, hi, lo, hi, partners]).fetchall()]
+               ORDER BY 1""",
+                [lo, hi, lo, hi, partners],
+            ).fetchall()
+        ]
     finally:
         con.unregister("_thread_keys")
 
 
-def thread_members(con: Connection, thread_ids: list[str], lo: datetime, hi: datetime,
-                   partners: list[str]) -> list[tuple]:
+def thread_members(
+    con: Connection, thread_ids: list[str], lo: datetime, hi: datetime, partners: list[str]
+) -> list[tuple]:
     """(thread_id, doc_id, published_at, time_source, kind, feature, weight) of the candidate
     threads' members in [lo, hi] (and of story-link partners whatever their time); features are
     read only within the members' time span."""
@@ -68,7 +75,8 @@ def thread_members(con: Connection, thread_ids: list[str], lo: datetime, hi: dat
         """SELECT min(published_at), max(published_at) FROM thread_articles
            WHERE thread_id IN (SELECT unnest(?::VARCHAR[]))
              AND (published_at BETWEEN ? AND ? OR doc_id IN (SELECT unnest(?::VARCHAR[])))""",
-        [thread_ids, lo, hi, partners]).fetchall()[0]
+        [thread_ids, lo, hi, partners],
+    ).fetchall()[0]
     if members[0] is None:
         return []
     return con.execute(
@@ -84,7 +92,8 @@ def thread_members(con: Connection, thread_ids: list[str], lo: datetime, hi: dat
            SELECT m.thread_id, m.doc_id, m.published_at, m.time_source, f.kind, f.feature, f.weight
            FROM m JOIN f USING (doc_id)
            ORDER BY m.thread_id, m.doc_id, f.kind, f.feature""",
-        [thread_ids, lo, hi, partners, members[0], members[1]]).fetchall()
+        [thread_ids, lo, hi, partners, members[0], members[1]],
+    ).fetchall()
 
 
 def count_keys(con: Connection, delta: dict[int, int]) -> None:
@@ -93,8 +102,15 @@ def count_keys(con: Connection, delta: dict[int, int]) -> None:
     delta = {k: d for k, d in delta.items() if d}
     if not delta:
         return
-    con.register("_key_delta", pa.table({"feature": pa.array(list(delta), pa.int64()),
-                                         "d": pa.array(list(delta.values()), pa.int64())}))
+    con.register(
+        "_key_delta",
+        pa.table(
+            {
+                "feature": pa.array(list(delta), pa.int64()),
+                "d": pa.array(list(delta.values()), pa.int64()),
+            }
+        ),
+    )
     try:
         con.execute("""CREATE OR REPLACE TEMP TABLE _key_sums AS
                        SELECT k.feature, k.d + coalesce(sum(c.n_articles), 0) AS n_articles

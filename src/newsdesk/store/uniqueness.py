@@ -1,12 +1,13 @@
-"""No silent duplicates: the publishing transaction repairs exact duplicate rows of the batch and refuses to
-commit if any key of the batch is still there twice.
+"""No silent duplicates: the publishing transaction repairs exact duplicate rows of the batch and
+refuses to commit if any key of the batch is still there twice.
 
-Neither the DuckDB file nor DuckLake has key constraints here (DuckLake supports none), so writers keep keys
-unique by "delete the batch's keys, insert". Two runs of one batch at once on a lake both passed that
-(ducklake#1393 lets a DELETE that matched nothing and an INSERT commit side by side) and multiplied rows; the
-batch lease now prevents the overlap, and this check makes any other way to a duplicate fail loudly instead.
-`document_contents` is the one table a rerun did not rewrite (it is written directly, "insert if absent"), which
-is why a serial rerun did not repair a multiplied corpus; `repair` rewrites exact duplicates of every table.
+Neither the DuckDB file nor DuckLake has key constraints here (DuckLake supports none), so writers
+keep keys unique by "delete the batch's keys, insert". Two runs of one batch at once on a lake both
+passed that (ducklake#1393 lets a DELETE that matched nothing and an INSERT commit side by side) and
+multiplied rows; the batch lease now prevents the overlap, and this check makes any other way to a
+duplicate fail loudly instead. `document_contents` is the one table a rerun did not rewrite (it is
+written directly, "insert if absent"), which is why a serial rerun did not repair a multiplied
+corpus; `repair` rewrites exact duplicates of every table.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ import duckdb
 
 from newsdesk.errors import UserError
 
-# Published table -> its key. All are per batch (a batch_id column) but copies, keyed through the batch's articles.
-# Tables with no natural key are left out (boilerplate_segments: a dateline and a headline share position 0).
+# Published table -> its key. All are per batch (a batch_id column) but copies, keyed through the
+# batch's articles. Tables with no natural key are left out (boilerplate_segments: a dateline and a
+# headline share position 0).
 KEYS: dict[str, tuple[str, ...]] = {
     "batches": ("batch_id",),
     "documents": ("doc_id",),
@@ -35,26 +37,36 @@ class DuplicateRows(UserError):
 def _rows_of_batch(table: str) -> str:
     # Table and column names come from KEYS above, never from data; the batch id is bound.
     if table == "copies":
-        return "SELECT * FROM main.copies WHERE doc_id IN (SELECT doc_id FROM main.articles WHERE batch_id = ?)"
+        return (
+            "SELECT * FROM main.copies "
+            "WHERE doc_id IN (SELECT doc_id FROM main.articles WHERE batch_id = ?)"
+        )
     return f"SELECT * FROM main.{table} WHERE batch_id = ?"
 
 
-def first_duplicate(con: duckdb.DuckDBPyConnection, table: str, batch_id: str) -> tuple[object, ...] | None:
+def first_duplicate(
+    con: duckdb.DuckDBPyConnection, table: str, batch_id: str
+) -> tuple[object, ...] | None:
     key = ", ".join(KEYS[table])
-    row = con.execute(f"SELECT {key} FROM ({_rows_of_batch(table)}) GROUP BY {key} HAVING count(*) > 1 LIMIT 1",
-                      [batch_id]).fetchone()
+    row = con.execute(
+        f"SELECT {key} FROM ({_rows_of_batch(table)}) GROUP BY {key} HAVING count(*) > 1 LIMIT 1",
+        [batch_id],
+    ).fetchone()
     return None if row is None else tuple(row)
 
 
 def repair(con: duckdb.DuckDBPyConnection, batch_id: str) -> list[str]:
-    """Rewrite the batch's rows of every table holding exact duplicates (rows equal in every column) once each;
-    returns the tables rewritten. Inside the publishing transaction."""
+    """Rewrite the batch's rows of every table holding exact duplicates (rows equal in every column)
+    once each; returns the tables rewritten. Inside the publishing transaction."""
     fixed = []
     for table in KEYS:
         if first_duplicate(con, table, batch_id) is None:
             continue
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _distinct AS SELECT DISTINCT * FROM ({_rows_of_batch(table)})",
-                    [batch_id])
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _distinct AS SELECT DISTINCT * FROM "
+            f"({_rows_of_batch(table)})",
+            [batch_id],
+        )
         if table == "copies":
             con.execute("DELETE FROM main.copies WHERE doc_id IN (SELECT doc_id FROM _distinct)")
         else:
@@ -71,8 +83,10 @@ def check(con: duckdb.DuckDBPyConnection, batch_id: str) -> None:
         dup = first_duplicate(con, table, batch_id)
         if dup is not None:
             key = ", ".join(f"{k}={v}" for k, v in zip(KEYS[table], dup))
-            raise DuplicateRows(f"publishing batch {batch_id!r} would leave {key} twice in {table}: rolled back; "
-                                "run the batch again (a rerun rewrites its rows)")
+            raise DuplicateRows(
+                f"publishing batch {batch_id!r} would leave {key} twice in {table}: rolled back; "
+                "run the batch again (a rerun rewrites its rows)"
+            )
 
 
 def repair_and_check(con: duckdb.DuckDBPyConnection, batch_id: str) -> list[str]:

@@ -1,10 +1,11 @@
-"""Attach one batch's articles to threads: the incremental step, as plain Python over what the store loaded.
+"""Attach one batch's articles to threads: the incremental step, as plain Python over what the store
+loaded.
 
-Articles are taken in publication order (ties: doc_id). A copy joins the thread of its canonical. Any other
-article joins the best-scoring candidate thread if the score clears `attach`, else opens a thread named after
-it; when it clears `attach` for several threads whose cores are also alike (`merge`), those threads merge into
-the oldest, and the merge is returned to be recorded. Thread ids therefore never change: a merged thread's id
-survives in the merge record.
+Articles are taken in publication order (ties: doc_id). A copy joins the thread of its canonical.
+Any other article joins the best-scoring candidate thread if the score clears `attach`, else opens a
+thread named after it; when it clears `attach` for several threads whose cores are also alike
+(`merge`), those threads merge into the oldest, and the merge is returned to be recorded. Thread ids
+therefore never change: a merged thread's id survives in the merge record.
 """
 
 from __future__ import annotations
@@ -22,10 +23,13 @@ from newsdesk.threads.params import ThreadParams
 @dataclass
 class Unit:
     """An article of the batch with its syndicated copies (same copy cluster), threaded as one."""
+
     article: Article
     copies: list[str] = field(default_factory=list)
     threaded: set[str] = field(default_factory=set)  # threads a copy of it already belongs to
-    links: set[str] = field(default_factory=set)  # articles it shares wire passages with (story_links)
+    links: set[str] = field(
+        default_factory=set
+    )  # articles it shares wire passages with (story_links)
 
 
 @dataclass(frozen=True)
@@ -38,18 +42,29 @@ class Merge:
 
 @dataclass
 class Outcome:
-    assigned: dict[str, str] = field(default_factory=dict)  # doc_id -> thread_id, the batch's articles
+    assigned: dict[str, str] = field(
+        default_factory=dict
+    )  # doc_id -> thread_id, the batch's articles
     opened: list[str] = field(default_factory=list)
     merges: list[Merge] = field(default_factory=list)
 
 
 class Threader:
-    """The threads one batch can touch (loaded candidates, plus those it opens), with a key index over them."""
+    """The threads one batch can touch (loaded candidates, plus those it opens), with a key index
+    over them."""
 
-    def __init__(self, threads: dict[str, ThreadState], first_seen: dict[str, datetime], idf: Idf,
-                 params: ThreadParams, owner_of: dict[str, str]) -> None:
+    def __init__(
+        self,
+        threads: dict[str, ThreadState],
+        first_seen: dict[str, datetime],
+        idf: Idf,
+        params: ThreadParams,
+        owner_of: dict[str, str],
+    ) -> None:
         self.threads, self.first_seen, self.idf, self.params = threads, first_seen, idf, params
-        self.owner_of = owner_of  # doc_id -> thread_id of every loaded member (story-link partners included)
+        self.owner_of = (
+            owner_of  # doc_id -> thread_id of every loaded member (story-link partners included)
+        )
         self.redirect: dict[str, str] = {}
         self.index = KeyIndex()  # hook (t-scale): candidate lookup in threads/candidates.py
         for tid, state in threads.items():
@@ -65,9 +80,9 @@ class Threader:
         return tid
 
     def candidates(self, item: Scored, links: set[str]) -> set[str]:
-        """Threads holding a story-link partner, and the max_candidates threads sharing most rare keys with it
-        (a key in more than rare_entity_share of the corpus finds none: scoring every thread that says
-        "government" would cost more than it finds)."""
+        """Threads holding a story-link partner, and the max_candidates threads sharing most rare
+        keys with it (a key in more than rare_entity_share of the corpus finds none: scoring every
+        thread that says "government" would cost more than it finds)."""
         found = {self.resolve(self.owner_of[d]) for d in links if d in self.owner_of}
         limit = max(5, self.params.rare_entity_share * self.idf.n_docs)
         rare = [k for k in (*item.text, *item.ents) if self.idf.df.get(k, 0) <= limit]
@@ -90,16 +105,32 @@ class Threader:
         item = Scored.of(unit.article, self.idf)
         threaded = sorted({self.resolve(t) for t in unit.threaded})
         if threaded:
-            target = self.merge(threaded, unit.article.doc_id, "copy", out) if len(threaded) > 1 else threaded[0]
+            target = (
+                self.merge(threaded, unit.article.doc_id, "copy", out)
+                if len(threaded) > 1
+                else threaded[0]
+            )
         else:
-            scores = sorted(((thread_score(item, self.threads[t], unit.links, self.params), t)
-                             for t in self.candidates(item, unit.links)), key=lambda st: (-st[0], st[1]))
+            scores = sorted(
+                (
+                    (thread_score(item, self.threads[t], unit.links, self.params), t)
+                    for t in self.candidates(item, unit.links)
+                ),
+                key=lambda st: (-st[0], st[1]),
+            )
             fits = [t for s, t in scores if s >= self.params.attach]
             if fits:
                 best = self.threads[fits[0]]
-                alike = [t for t in fits[1:] if threads_similar(best, self.threads[t], self.params)
-                         >= self.params.merge]
-                target = self.merge([fits[0], *alike], unit.article.doc_id, "bridge", out) if alike else fits[0]
+                alike = [
+                    t
+                    for t in fits[1:]
+                    if threads_similar(best, self.threads[t], self.params) >= self.params.merge
+                ]
+                target = (
+                    self.merge([fits[0], *alike], unit.article.doc_id, "bridge", out)
+                    if alike
+                    else fits[0]
+                )
             else:
                 target = new_id(unit.article)
                 self.threads[target] = ThreadState(target)
@@ -114,11 +145,17 @@ class Threader:
         return target
 
 
-def assign(units: list[Unit], threads: dict[str, ThreadState], first_seen: dict[str, datetime], idf: Idf,
-           params: ThreadParams, new_id: Callable[[Article], str],
-           owner_of: dict[str, str] | None = None) -> Outcome:
-    """Thread the batch's units against the loaded candidate threads; the result names final thread ids (after
-    any merge made later in the same batch)."""
+def assign(
+    units: list[Unit],
+    threads: dict[str, ThreadState],
+    first_seen: dict[str, datetime],
+    idf: Idf,
+    params: ThreadParams,
+    new_id: Callable[[Article], str],
+    owner_of: dict[str, str] | None = None,
+) -> Outcome:
+    """Thread the batch's units against the loaded candidate threads; the result names final thread
+    ids (after any merge made later in the same batch)."""
     threader = Threader(threads, first_seen, idf, params, dict(owner_of or {}))
     out = Outcome()
     for unit in sorted(units, key=lambda u: (u.article.published, u.article.doc_id)):

@@ -1,8 +1,9 @@
 """Scores: article to article, and article to thread.
 
-An article joins a thread on a blend of its similarity to the thread's core (the centroid of its members) and to
-its closest member. The core term is the guard against chaining: a market wrap or a roundup that names many
-events is close to one member of each thread but to no thread's core, so it glues nothing.
+An article joins a thread on a blend of its similarity to the thread's core (the centroid of its
+members) and to its closest member. The core term is the guard against chaining: a market wrap or a
+roundup that names many events is close to one member of each thread but to no thread's core, so it
+glues nothing.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ Vector = dict[int, float]
 @dataclass(frozen=True)
 class Idf:
     """Inverse document frequencies from the corpus as it stands (the batch included)."""
+
     df: Mapping[int, int]
     n_docs: int
 
@@ -49,8 +51,8 @@ def centroid(vectors: Iterable[Vector]) -> Vector:
 
 
 def decay(a: Article, b: Article, params: ThreadParams) -> float:
-    """1 within full_hours, then halving every half_life_hours; a fixed discount when either time is only the
-    ingestion time (an undated article is judged on its content, with less confidence)."""
+    """1 within full_hours, then halving every half_life_hours; a fixed discount when either time is
+    only the ingestion time (an undated article is judged on its content, with less confidence)."""
     if not (a.dated and b.dated):
         return params.undated_factor
     hours = abs((a.published - b.published).total_seconds()) / 3600.0
@@ -59,10 +61,10 @@ def decay(a: Article, b: Article, params: ThreadParams) -> float:
     return float(0.5 ** ((hours - params.full_hours) / params.half_life_hours))
 
 
-
 @dataclass
 class Scored:
     """An article with its idf-weighted vectors."""
+
     article: Article
     text: Vector
     ents: Vector
@@ -91,7 +93,9 @@ def pair(a: Scored, b: Scored, linked: bool, params: ThreadParams) -> float:
 
 @dataclass
 class ThreadState:
-    """A thread during one batch: its id, its latest members (scored), and its centroid (computed lazily)."""
+    """A thread during one batch: its id, its latest members (scored), and its centroid (computed
+    lazily)."""
+
     thread_id: str
     members: list[Scored] = field(default_factory=list)
     _core: tuple[Vector, Vector] | None = None
@@ -103,24 +107,31 @@ class ThreadState:
     def core(self, params: ThreadParams) -> tuple[Vector, Vector]:
         if self._core is None:
             recent = self.recent(params)
-            self._core = (centroid(m.text for m in recent), centroid(m.ents for m in recent if m.ents))
+            self._core = (
+                centroid(m.text for m in recent),
+                centroid(m.ents for m in recent if m.ents),
+            )
         return self._core
 
     def recent(self, params: ThreadParams) -> list[Scored]:
         ordered = sorted(self.members, key=lambda m: (m.article.published, m.article.doc_id))
-        return ordered[-params.max_members:]
+        return ordered[-params.max_members :]
 
 
 def thread_score(item: Scored, thread: ThreadState, links: set[str], params: ThreadParams) -> float:
-    """How well the article fits the thread: core similarity (time-decayed to the nearest member) blended with
-    its best single member."""
+    """How well the article fits the thread: core similarity (time-decayed to the nearest member)
+    blended with its best single member."""
     members = thread.recent(params)
     if not members:
         return 0.0
     best = max(pair(item, m, m.article.doc_id in links, params) for m in members)
     text, ents = thread.core(params)
-    nearest = min(members, key=lambda m: abs((m.article.published - item.article.published).total_seconds()))
-    core = content(item.text, text, item.ents, ents, params) * decay(item.article, nearest.article, params)
+    nearest = min(
+        members, key=lambda m: abs((m.article.published - item.article.published).total_seconds())
+    )
+    core = content(item.text, text, item.ents, ents, params) * decay(
+        item.article, nearest.article, params
+    )
     if any(m.article.doc_id in links for m in members):
         core += params.story_link_bonus
     score = params.core_share * core + (1 - params.core_share) * best
@@ -128,15 +139,21 @@ def thread_score(item: Scored, thread: ThreadState, links: set[str], params: Thr
 
 
 def periodic(item: Scored, members: list[Scored], params: ThreadParams) -> bool:
-    """The article comes days after the thread went quiet, in the same weekly slot as a member (the same weekday
-    and hour one to four weeks on): the next release of a periodic report, not a follow-up."""
+    """The article comes days after the thread went quiet, in the same weekly slot as a member (the
+    same weekday and hour one to four weeks on): the next release of a periodic report, not a
+    follow-up."""
     if not item.article.dated:
         return False
-    hours = [abs((m.article.published - item.article.published).total_seconds()) / 3600.0
-             for m in members if m.article.dated]
+    hours = [
+        abs((m.article.published - item.article.published).total_seconds()) / 3600.0
+        for m in members
+        if m.article.dated
+    ]
     if not hours or min(hours) < params.periodic_gap_hours:
         return False
-    return any(abs(h - 168.0 * k) <= params.periodic_slot_hours for h in hours for k in (1, 2, 3, 4))
+    return any(
+        abs(h - 168.0 * k) <= params.periodic_slot_hours for h in hours for k in (1, 2, 3, 4)
+    )
 
 
 def threads_similar(a: ThreadState, b: ThreadState, params: ThreadParams) -> float:
