@@ -24,7 +24,7 @@ from typing import Any
 import lxml.html
 
 from newsdesk.clean.page import visible_lines
-from newsdesk.text import ends_sentence, norm_key, split_blocks, words
+from newsdesk.text import count_tokens, ends_sentence, norm_key, split_blocks, words
 
 _LOG = logging.getLogger(__name__)
 
@@ -50,14 +50,14 @@ def _grams(text: str, n: int = 4) -> set[tuple[str, ...]]:
 
 def _prose_share(blocks: list[str]) -> float:
     """Share of the words in sentence-like lines (eight words or more, ending like a sentence)."""
-    total = sum(len(b.split()) for b in blocks)
-    prose = sum(len(b.split()) for b in blocks if len(b.split()) >= 8 and ends_sentence(b))
+    total = sum(count_tokens(b) for b in blocks)
+    prose = sum(count_tokens(b) for b in blocks if count_tokens(b) >= 8 and ends_sentence(b))
     return prose / total if total else 0.0
 
 
 def _short_share(blocks: list[str]) -> float:
     """Share of lines of five words or fewer: menus and listings are made of them."""
-    return sum(len(b.split()) <= 5 for b in blocks) / len(blocks) if blocks else 0.0
+    return sum(count_tokens(b) <= 5 for b in blocks) / len(blocks) if blocks else 0.0
 
 
 def pair_features(
@@ -148,7 +148,7 @@ def missed_prose(lines: list[str], ours: str) -> int:
     body = norm_key(ours)
     missed = 0
     for line in lines:
-        n = len(line.split())
+        n = count_tokens(line)
         if n >= 8 and ends_sentence(line) and norm_key(line) not in body:
             missed += n
     return missed

@@ -26,7 +26,7 @@ from newsdesk.clean.page import parse_html, visible_lines
 from newsdesk.clean.result import Extraction
 from newsdesk.clean.rules import RULES, Rule, Verdict, match_block
 from newsdesk.records import Segment
-from newsdesk.text import count_words, ends_sentence, norm_key, split_blocks
+from newsdesk.text import count_tokens, count_words, ends_sentence, norm_key, split_blocks
 
 _LOG = logging.getLogger(__name__)
 
@@ -243,7 +243,7 @@ def page_leftovers(
 def _typed_leftover(line: str) -> Verdict | None:
     # Cached: menus and footers repeat on every page of a site, and the rules are most of this
     # pass's cost.
-    return match_block(line) if len(line.split()) <= 60 else None
+    return match_block(line) if count_tokens(line) <= 60 else None
 
 
 def _str(value: object) -> str | None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from newsdesk.clean import kinds
 from newsdesk.clean.dates import DATE_LINE, parse_date
+from newsdesk.text import count_tokens
 
 _NAME = r"[A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|de|da|van|von|al|bin|del|la|le))*"
 
@@ -478,7 +479,7 @@ def match_block(text: str, rules: tuple[Rule, ...] = RULES) -> Verdict | None:
     text)."""
     text = text.strip()
     stripped = _BULLET.sub("", text) if text[:1] in _BULLET_CHARS else text
-    words = len(stripped.split())
+    words = count_tokens(stripped)
     if words == 0:
         return Verdict(kinds.OTHER, "empty block")
     for rule, find in _finders(rules)[min(words, _LONGEST + 1)]:
