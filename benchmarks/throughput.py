@@ -35,32 +35,45 @@ from throughput_data import write_batch
 OUT = REPO / "benchmarks" / "out" / "throughput"
 
 
-def cpu_seconds() -> float:
-    """User + system CPU of this process and its reaped children: unlike wall time, it does not depend on what
-    else the machine runs, so the CPU ratio stays meaningful on a shared machine."""
-    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+def own_cpu() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return own.ru_utime + own.ru_stime
 
 
 class PeakRss:
-    """Peak of the summed RSS of this process and all its descendants, sampled every 0.2 s."""
+    """Peak of the summed RSS of this process and all its descendants, sampled every 0.2 s; and their CPU
+    seconds (this process's own, plus each descendant's last sampled user+system time: the pipeline keeps its
+    worker pool alive, so the reaped-children figure of getrusage would miss it). Unlike wall time, CPU seconds
+    do not depend much on what else the machine runs."""
 
     def __init__(self) -> None:
         self.peak = 0
+        self.child_cpu: dict[int, float] = {}
+        self._own0 = own_cpu()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def _run(self) -> None:
+    def _sample(self) -> None:
         me = psutil.Process()
+        total = 0
+        for proc in [me, *me.children(recursive=True)]:
+            try:
+                total += proc.memory_info().rss
+                if proc.pid != me.pid:
+                    times = proc.cpu_times()
+                    self.child_cpu[proc.pid] = times.user + times.system
+            except psutil.Error:
+                pass
+        self.peak = max(self.peak, total)
+
+    def _run(self) -> None:
         while not self._stop.is_set():
-            total = 0
-            for proc in [me, *me.children(recursive=True)]:
-                try:
-                    total += proc.memory_info().rss
-                except psutil.Error:
-                    pass
-            self.peak = max(self.peak, total)
+            self._sample()
             time.sleep(0.2)
+
+    @property
+    def cpu_s(self) -> float:
+        return own_cpu() - self._own0 + sum(self.child_cpu.values())
 
     def __enter__(self) -> PeakRss:
         self._thread.start()
@@ -92,11 +105,12 @@ def run_pipeline(n: int) -> dict:
     instance.add_dynamic_partitions(batches.name, ["batch"])
     quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
     with PeakRss() as rss:
-        started, cpu0 = time.perf_counter(), cpu_seconds()
+        started = time.perf_counter()
         result = defs.resolve_job_def("process_batch").execute_in_process(partition_key="batch", instance=instance,
                                                                             run_config=quiet)
         wall = time.perf_counter() - started
-    cpu = cpu_seconds() - cpu0
+        rss._sample()
+    cpu = rss.cpu_s
     assert result.success
     steps = {}
     for event in result.all_events:
@@ -173,7 +187,7 @@ def run_reference(pipeline: dict, workers: int) -> dict:
     con = duckdb.connect(pipeline["db"], read_only=True)
     bodies = [r[0] for r in con.execute("SELECT body FROM articles WHERE coalesce(language, 'en') = 'en'").fetchall()]
     con.close()
-    cpu0 = cpu_seconds()
+    usage = PeakRss().__enter__()
     t0 = time.perf_counter()
     _pool_map(_extract, inputs, workers, chunksize=16)
     extract_s = time.perf_counter() - t0
@@ -184,7 +198,8 @@ def run_reference(pipeline: dict, workers: int) -> dict:
     t0 = time.perf_counter()
     _pool_map(_minhash, chunks, workers)
     minhash_s = time.perf_counter() - t0
-    return {"cpu_s": cpu_seconds() - cpu0, "extract_s": extract_s, "ner_s": ner_s, "minhash_s": minhash_s,
+    usage.__exit__()
+    return {"cpu_s": usage.cpu_s, "extract_s": extract_s, "ner_s": ner_s, "minhash_s": minhash_s,
             "total_s": extract_s + ner_s + minhash_s, "inputs": len(inputs), "bodies": len(bodies)}
 
 
