@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from datetime import date
 
 import matplotlib
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter
 
@@ -61,6 +62,15 @@ def _png(fig: Figure) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     return buffer.getvalue()
+
+
+def label_cell(
+    ax: Axes, col: int, row: int, text: str, shade: float, peak: float, fontsize: int = 10
+) -> None:
+    """A number written on a heatmap cell: white on cells darker than 60 % of the scale's peak,
+    black elsewhere (a NaN shade, a grey cell off the scale, too)."""
+    colour = "white" if shade > 0.6 * peak else "black"
+    ax.text(col, row, text, ha="center", va="center", fontsize=fontsize, color=colour)
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:
@@ -111,15 +121,7 @@ def mentions_over_time(
             for r, row in enumerate(grid):
                 for c, n in enumerate(row):
                     if n:
-                        ax.text(
-                            c,
-                            r,
-                            str(n),
-                            ha="center",
-                            va="center",
-                            fontsize=10,
-                            color="white" if n > 0.6 * peak else "black",
-                        )
+                        label_cell(ax, c, r, str(n), n, peak)
         step = max(1, math.ceil(len(columns) / 18))
         ticks = [i for i in range(len(columns)) if i % step == 0 or columns[i] is None]
         ax.set_xticks(
@@ -170,15 +172,7 @@ def cooccurrence_matrix(entities: list[Entity], edges: list[Edge]) -> bytes | No
         for i, row in enumerate(grid):
             for j, n in enumerate(row[:i]):
                 if n:
-                    ax.text(
-                        j,
-                        i,
-                        str(n),
-                        ha="center",
-                        va="center",
-                        fontsize=10,
-                        color="white" if n > 0.6 * peak else "black",
-                    )
+                    label_cell(ax, j, i, str(n), n, peak)
         ax.set_yticks(range(len(ids)), names)
         ax.set_xticks(
             range(len(ids)), [_short(e.name, 18, "?") for e in entities], rotation=45, ha="right"

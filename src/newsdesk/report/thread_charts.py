@@ -16,7 +16,15 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
-from newsdesk.report.charts import OTHER_COLOUR, WIDTH_IN, _png, _short, _style, plural
+from newsdesk.report.charts import (
+    OTHER_COLOUR,
+    WIDTH_IN,
+    _png,
+    _short,
+    _style,
+    label_cell,
+    plural,
+)
 from newsdesk.report.queries import Syndication, Thread, ThreadDay
 
 # Okabe-Ito (readable with colour-blindness) in a fixed order: the outlet with the most articles
@@ -181,16 +189,8 @@ def syndication_matrix(rows: list[Syndication]) -> bytes | None:
                     continue
                 hours = delay.get((o, c))
                 text = f"{n:,}" if hours is None else f"{n:,}\n{hours:,.0f} h"
-                dark = n > 0.6 * peak and not math.isnan(shade[i][j])
-                ax.text(
-                    j,
-                    i,
-                    text,
-                    ha="center",
-                    va="center",
-                    color="white" if dark else "black",
-                    fontsize=9 if len(copiers) > 6 else 11,
-                )
+                size = 9 if len(copiers) > 6 else 11
+                label_cell(ax, j, i, text, shade[i][j], peak, fontsize=size)
         ax.set_yticks(range(len(originals)), [_short(o, 30, "?") for o in originals])
         ax.set_xticks(
             range(len(copiers)),
