@@ -50,6 +50,7 @@ class PeakRss:
         self.peak = 0
         self.child_cpu: dict[int, float] = {}
         self._own0 = own_cpu()
+        self._own1: float | None = None  # set on exit: the figure stops there
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -73,7 +74,8 @@ class PeakRss:
 
     @property
     def cpu_s(self) -> float:
-        return own_cpu() - self._own0 + sum(self.child_cpu.values())
+        own = own_cpu() if self._own1 is None else self._own1
+        return own - self._own0 + sum(self.child_cpu.values())
 
     def __enter__(self) -> PeakRss:
         self._thread.start()
@@ -82,6 +84,8 @@ class PeakRss:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
+        self._sample()  # the last CPU figures of workers still alive at the end
+        self._own1 = own_cpu()
 
 
 def run_pipeline(n: int) -> dict:
@@ -109,7 +113,6 @@ def run_pipeline(n: int) -> dict:
         result = defs.resolve_job_def("process_batch").execute_in_process(partition_key="batch", instance=instance,
                                                                             run_config=quiet)
         wall = time.perf_counter() - started
-        rss._sample()
     cpu = rss.cpu_s
     assert result.success
     steps = {}
@@ -187,18 +190,17 @@ def run_reference(pipeline: dict, workers: int) -> dict:
     con = duckdb.connect(pipeline["db"], read_only=True)
     bodies = [r[0] for r in con.execute("SELECT body FROM articles WHERE coalesce(language, 'en') = 'en'").fetchall()]
     con.close()
-    usage = PeakRss().__enter__()
-    t0 = time.perf_counter()
-    _pool_map(_extract, inputs, workers, chunksize=16)
-    extract_s = time.perf_counter() - t0
-    chunks = [bodies[i::workers] for i in range(workers)]
-    t0 = time.perf_counter()
-    _pool_map(_ner, chunks, workers)
-    ner_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    _pool_map(_minhash, chunks, workers)
-    minhash_s = time.perf_counter() - t0
-    usage.__exit__()
+    with PeakRss() as usage:
+        t0 = time.perf_counter()
+        _pool_map(_extract, inputs, workers, chunksize=16)
+        extract_s = time.perf_counter() - t0
+        chunks = [bodies[i::workers] for i in range(workers)]
+        t0 = time.perf_counter()
+        _pool_map(_ner, chunks, workers)
+        ner_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        _pool_map(_minhash, chunks, workers)
+        minhash_s = time.perf_counter() - t0
     return {"cpu_s": usage.cpu_s, "extract_s": extract_s, "ner_s": ner_s, "minhash_s": minhash_s,
             "total_s": extract_s + ner_s + minhash_s, "inputs": len(inputs), "bodies": len(bodies)}
 
