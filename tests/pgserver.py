@@ -82,17 +82,24 @@ class PgServer:
     def start(self) -> None:
         subprocess.run([str(self.bin_dir / "initdb"), "-D", str(self.data), "-U", PG_USER, "--auth=trust",
                         "--encoding=UTF8", "--no-sync"], check=True, capture_output=True, **self._as_user)
-        log = open(self.log, "ab")
-        try:
+        self.run()
+
+    def run(self) -> None:
+        """postgres on this cluster's port and data folder: the first start, or again after `halt`."""
+        with open(self.log, "ab") as log:
             # postgres itself rather than pg_ctl: we hold its PID, and its own session (process group) to kill.
             self.process = subprocess.Popen(
                 [str(self.bin_dir / "postgres"), "-D", str(self.data), "-p", str(self.port),
                  "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=",
                  "-c", "fsync=off", "-c", "max_connections=200", "-c", "shared_buffers=64MB"],
                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True, **self._as_user)
-        finally:
-            log.close()
         self._wait_ready()
+
+    def halt(self) -> None:
+        """Immediate shutdown by PID, keeping the data: every client session dies, as in a catalog restart."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGQUIT)
+        self.process.wait(timeout=30)
 
     def _wait_ready(self) -> None:
         import psycopg2

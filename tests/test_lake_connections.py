@@ -7,8 +7,6 @@ DuckLake."""
 from __future__ import annotations
 
 import multiprocessing as mp
-import signal
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -57,23 +55,6 @@ def settings(own_server: PgServer, tmp_path: Path) -> LakeSettings:
 def _probed(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'memory' "
                             "AND table_name = 'attach_probe'").fetchall()[0][0])
-
-
-def _stop(server: PgServer) -> None:
-    assert server.process is not None
-    server.process.send_signal(signal.SIGQUIT)  # immediate shutdown: catalog sessions die
-    server.process.wait(timeout=30)
-
-
-def _start(server: PgServer) -> None:
-    with open(server.log, "ab") as log:
-        server.process = subprocess.Popen(
-            [str(server.bin_dir / "postgres"), "-D", str(server.data), "-p", str(server.port),
-             "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=",
-             "-c", "fsync=off"],
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-            **server._as_user)
-    server._wait_ready()
 
 
 def test_connections_share_one_attach_but_not_transactions(settings: LakeSettings) -> None:
@@ -174,8 +155,8 @@ def test_a_catalog_restart_between_two_calls_recovers(own_server: PgServer, sett
     with store.read() as con:
         con.execute(f"CREATE TABLE {PROBE} AS SELECT 1 AS i")  # marks the read-only database
 
-    _stop(own_server)  # down when the next call starts: it waits, then attaches anew
-    restarter = threading.Timer(3.0, _start, args=(own_server,))
+    own_server.halt()  # down when the next call starts: it waits, then attaches anew
+    restarter = threading.Timer(3.0, own_server.run)
     restarter.start()
     try:
         store.write(lambda c: c.execute("INSERT INTO items VALUES (2)"))
@@ -185,8 +166,8 @@ def test_a_catalog_restart_between_two_calls_recovers(own_server: PgServer, sett
         assert con.execute("SELECT list(i ORDER BY i) FROM items").fetchall() == [([1, 2],)]
         assert not _probed(con)  # the catalog error let go of the cached database: this one is new
 
-    _stop(own_server)  # restarted between two calls: the cached catalog sessions are gone
-    _start(own_server)
+    own_server.halt()  # restarted between two calls: the cached catalog sessions are gone
+    own_server.run()
     store.write(lambda c: c.execute("INSERT INTO items VALUES (3)"))
     with store.read() as con:
         assert con.execute("SELECT list(i ORDER BY i) FROM items").fetchall() == [([1, 2, 3],)]

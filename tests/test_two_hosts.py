@@ -101,17 +101,9 @@ def _finish(proc: subprocess.Popen[str]) -> str:
 
 def _catalog_outage(server: PgServer, seconds: float) -> None:
     """Stop PostgreSQL by its PID, wait, start it again on the same port and data folder."""
-    assert server.process is not None
-    server.process.send_signal(signal.SIGQUIT)
-    server.process.wait(timeout=30)
+    server.halt()
     time.sleep(seconds)
-    with open(server.log, "ab") as log:
-        server.process = subprocess.Popen(
-            [str(server.bin_dir / "postgres"), "-D", str(server.data), "-p", str(server.port),
-             "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "fsync=off",
-             "-c", "max_connections=200", "-c", "shared_buffers=64MB"],
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True, **server._as_user)
-    server._wait_ready()
+    server.run()
 
 
 def _lake(catalog: str, data: Path) -> Corpus:
