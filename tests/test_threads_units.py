@@ -2,13 +2,16 @@
 
 import dataclasses
 import json
+import random
 from datetime import datetime, timedelta
 from pathlib import Path
+
+import pytest
 
 from newsdesk.entities.keys import make_entity_id
 from newsdesk.threads.assign import Unit, assign
 from newsdesk.threads.features import Article, dateline, published_at, story_entities, text_terms
-from newsdesk.threads.model import Idf, Scored, ThreadState
+from newsdesk.threads.model import Idf, Scored, ThreadState, decay, thread_score
 from newsdesk.threads.params import DEFAULT
 
 CORPUS = Path(__file__).parent / "data" / "threads_corpus.jsonl"
@@ -151,3 +154,71 @@ def test_credit_lines_bylines_and_the_agency_are_no_signal() -> None:
                make_entity_id("ilse marr", "PERSON"): 0.5, make_entity_id("newswire", "ORG"): 0.5}
     assert list(story_entities(weights, STORY_A, DEFAULT).values()) == [1.0]
     assert len(story_entities({reporter: 0.5}, "Tomas Greve said the strike ended.", DEFAULT)) == 1
+
+
+def naive_score(item: Scored, thread: ThreadState, links: set[str], params=DEFAULT) -> float:
+    """thread_score as first written: every member scored in turn (the definition the inverted
+    postings and bisections of newsdesk.threads.model must reproduce)."""
+
+    def cos(a: dict[int, float], b: dict[int, float]) -> float:
+        return sum(x * b.get(k, 0.0) for k, x in a.items())
+
+    def content(a: Scored, text: dict, ents: dict) -> float:
+        if not a.ents or not ents:
+            return cos(a.text, text)
+        return params.text_weight * cos(a.text, text) + params.entity_weight * cos(a.ents, ents)
+
+    def pair(m: Scored) -> float:
+        s = content(item, m.text, m.ents) + (params.story_link_bonus if m.article.doc_id in links else 0)
+        if item.article.place is not None and item.article.place == m.article.place:
+            s += params.place_bonus
+        return s * decay(item.article, m.article, params)
+
+    members = sorted(thread.members, key=lambda m: (m.article.published, m.article.doc_id))
+    members = members[-params.max_members :]
+    if not members:
+        return 0.0
+    text, ents = thread.core(params)
+    nearest = min(members, key=lambda m: abs((m.article.published - item.article.published).total_seconds()))
+    core = content(item, text, ents) * decay(item.article, nearest.article, params)
+    core += params.story_link_bonus if any(m.article.doc_id in links for m in members) else 0.0
+    score = params.core_share * core + (1 - params.core_share) * max(pair(m) for m in members)
+    hours = [
+        abs((m.article.published - item.article.published).total_seconds()) / 3600 for m in members if m.article.dated
+    ]
+    weekly = (
+        item.article.dated
+        and hours
+        and min(hours) >= params.periodic_gap_hours
+        and any(abs(h - 168.0 * k) <= params.periodic_slot_hours for h in hours for k in (1, 2, 3, 4))
+    )
+    return score * params.periodic_factor if weekly else score
+
+
+def test_thread_score_equals_scoring_every_member() -> None:
+    """Random threads over a small vocabulary (many shared keys), equal and weekly-spaced times,
+    undated members, shared places and story links."""
+    rng = random.Random(7)
+    hours = [0, 4, 48, 49, 96, 100, 164, 168, 172, 264, 336, 340, 500, 672]
+
+    def article(i: int) -> Article:
+        return Article(
+            f"d{i}",
+            T0 + timedelta(hours=rng.choice(hours) + rng.choice([0, 0, 0, 1.5])),
+            {rng.randrange(30): rng.uniform(0.5, 3) for _ in range(rng.randrange(1, 8))},
+            {rng.randrange(10): 1.0 for _ in range(rng.randrange(0, 3))},
+            rng.choice([None, 1, 2]),
+            dated=rng.random() > 0.2,
+        )
+
+    arts = [article(i) for i in range(400)]
+    idf = Idf({k: rng.randrange(1, 50) for k in range(30)}, 100)
+    for trial in range(1500):
+        members = rng.sample(arts, rng.choice([1, 2, 2, 3, 4, 6, 20, 80]))
+        thread = ThreadState("t", [Scored.of(m, idf) for m in members])
+        item = Scored.of(article(1000 + trial), idf)
+        links = {m.doc_id for m in rng.sample(members, min(len(members), rng.randrange(0, 3)))}
+        params = dataclasses.replace(DEFAULT, periodic_factor=rng.choice([0.0, 0.5]))
+        assert thread_score(item, thread, links, params) == pytest.approx(
+            naive_score(item, thread, links, params), abs=1e-12
+        )

@@ -6,6 +6,7 @@ words are counted and entities kept."""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
@@ -61,6 +62,7 @@ def key(kind: str, value: str) -> int:
     return xxhash.xxh3_64_intdigest(f"{kind}:{value}".encode()) - (1 << 63)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a batch says the same words again and again
 def stem(word: str) -> str:
     """A light stem so 'talks'/'talk', 'sanctions'/'sanction' meet; a real stemmer changed nothing
     measurable."""
