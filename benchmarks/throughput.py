@@ -49,6 +49,7 @@ class PeakRss:
     def __init__(self) -> None:
         self.peak = 0
         self.child_cpu: dict[int, float] = {}
+        self._base: dict[int, float] = {}  # CPU seconds of each descendant before the block
         self._own0 = own_cpu()
         self._own1: float | None = None  # set on exit: the figure stops there
         self._stop = threading.Event()
@@ -62,7 +63,8 @@ class PeakRss:
                 total += proc.memory_info().rss
                 if proc.pid != me.pid:
                     times = proc.cpu_times()
-                    self.child_cpu[proc.pid] = times.user + times.system
+                    spent = times.user + times.system
+                    self.child_cpu[proc.pid] = spent - self._base.setdefault(proc.pid, 0.0)
             except psutil.Error:
                 pass
         self.peak = max(self.peak, total)
@@ -78,6 +80,13 @@ class PeakRss:
         return own - self._own0 + sum(self.child_cpu.values())
 
     def __enter__(self) -> PeakRss:
+        # Workers already alive (the pipeline's pool, kept after its run) count from here on only.
+        for proc in psutil.Process().children(recursive=True):
+            try:
+                times = proc.cpu_times()
+                self._base[proc.pid] = times.user + times.system
+            except psutil.Error:
+                pass
         self._thread.start()
         return self
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
 from newsdesk.config import Settings, cpu_workers
-from newsdesk.parallel import Failed, map_items
+from newsdesk.parallel import Failed, map_items, shutdown_workers
 from newsdesk.processes import release_memory
 from newsdesk.records import QuarantineItem
 from newsdesk.store import batches, lease
@@ -29,6 +29,10 @@ from newsdesk.store.staging import iter_parquet, stage_workdir
 from newsdesk.store.store import Connection, Store
 
 Log = Callable[[str], None]
+# An in-process stage (publishing) over this many inputs first stops the idle worker pool: its
+# workers hold the models (~600 MB each) while publishing grows with the batch; restarting them for
+# the next batch costs a few seconds, little next to a batch this big, and small batches keep them.
+RELEASE_POOL_AT = 1000
 Stats = Counter[str]
 
 
@@ -145,6 +149,8 @@ def run_stage(
         n_items = stage.export(store, batch_id, work)
         sink = stage.sink(work, batch_id, settings)
         workers = stage.workers(settings, n_items)
+        if workers == 0 and n_items >= RELEASE_POOL_AT:
+            shutdown_workers()
         started, reported = time.monotonic(), 0
         fed: deque[list[dict[str, Any]]] = deque()  # outcomes come back in chunk order
 
