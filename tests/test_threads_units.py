@@ -11,7 +11,7 @@ import pytest
 from newsdesk.entities.keys import make_entity_id
 from newsdesk.threads.assign import Unit, assign
 from newsdesk.threads.features import Article, dateline, published_at, story_entities, text_terms
-from newsdesk.threads.model import Idf, Scored, ThreadState, decay, thread_score
+from newsdesk.threads.model import Idf, Members, Scored, ThreadState, decay, periodic, thread_score
 from newsdesk.threads.params import DEFAULT
 
 CORPUS = Path(__file__).parent / "data" / "threads_corpus.jsonl"
@@ -193,6 +193,21 @@ def naive_score(item: Scored, thread: ThreadState, links: set[str], params=DEFAU
         and any(abs(h - 168.0 * k) <= params.periodic_slot_hours for h in hours for k in (1, 2, 3, 4))
     )
     return score * params.periodic_factor if weekly else score
+
+
+def test_a_weekly_slot_cuts_only_a_thread_quiet_for_five_days() -> None:
+    """The next weekly release is cut from the last one's thread; a live story's follow-up that falls
+    in the same weekday and hour by chance is not (a member 4.5 days back keeps the thread live)."""
+    idf = Idf({}, 10)
+    item = Scored.of(_art("next", [1, 2], 168), idf)
+    release = Members.of([Scored.of(_art("last", [1, 2], 0), idf)])
+    assert periodic(item, release, DEFAULT)
+    live = Members.of([Scored.of(_art(d, [1, 2], h), idf) for d, h in (("first", 0), ("update", 60))])
+    assert not periodic(item, live, DEFAULT)  # 108 hours before the article
+    quiet = Members.of([Scored.of(_art(d, [1, 2], h), idf) for d, h in (("first", 0), ("update", 40))])
+    assert periodic(item, quiet, DEFAULT)  # 128 hours before: quiet, and a member in the slot
+    off_slot = Scored.of(_art("later", [1, 2], 168 + 6), idf)
+    assert not periodic(off_slot, release, DEFAULT)
 
 
 def test_thread_score_equals_scoring_every_member() -> None:
