@@ -26,7 +26,7 @@ class ThreadParams:
     story_link_bonus: float = 0.25  # the two articles share verbatim passages (story_links)
     place_bonus: float = 0.05  # same dateline place
     undated_factor: float = 0.6  # time discount when either article has only its ingestion time
-    full_hours: float = 48.0  # no time penalty within this many hours
+    full_hours: float = 72.0  # no time penalty within this many hours (a follow-up 2-3 days on)
     half_life_hours: float = 480.0  # beyond it, the similarity halves every this many hours
     # a thread with no member this close is checked for a weekly slot (with a member 4-5 days back
     # it is a live story, whose next article may fall in a weekly slot by chance; 96 cut such
