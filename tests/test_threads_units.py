@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from newsdesk.entities.keys import make_entity_id
-from newsdesk.threads.assign import Unit, assign
+from newsdesk.threads.assign import Outcome, Unit, assign
 from newsdesk.threads.features import Article, dateline, published_at, story_entities, text_terms
 from newsdesk.threads.model import Idf, Members, Scored, ThreadState, decay, periodic, thread_score
 from newsdesk.threads.params import DEFAULT
@@ -86,15 +86,20 @@ def test_bridging_article_merges_threads_into_the_older_and_the_merge_is_recorde
     assert [(m.kept, m.merged, m.doc_id, m.reason) for m in out.merges] == [("t-x", "t-y", "bridge", "bridge")]
 
 
-def test_bridge_between_unlike_threads_joins_one_and_merges_nothing() -> None:
+def test_a_roundup_fitting_unlike_threads_alike_joins_neither_and_merges_nothing() -> None:
     params = dataclasses.replace(DEFAULT, attach=0.5, merge=0.3)
     x, y = _art("x", [1, 2, 3], 0), _art("y", [4, 5, 6], 1)
     idf = Idf({}, 10)
-    threads = {t: ThreadState(t, [Scored.of(a, idf)]) for t, a in (("t-x", x), ("t-y", y))}
-    out = assign([Unit(_art("roundup", [1, 2, 3, 4, 5, 6], 2))], threads, {"t-x": x.published, "t-y": y.published},
-                 idf, params, new_id)
+
+    def place(article: Article) -> Outcome:
+        threads = {t: ThreadState(t, [Scored.of(a, idf)]) for t, a in (("t-x", x), ("t-y", y))}
+        return assign([Unit(article)], threads, {"t-x": x.published, "t-y": y.published}, idf, params, new_id)
+
+    out = place(_art("roundup", [1, 2, 3, 4, 5, 6], 2))  # as close to each (0.71): a roundup
     assert out.merges == []
-    assert out.assigned["roundup"] in {"t-x", "t-y"}
+    assert out.assigned["roundup"] == "t-roundup" and out.opened == ["t-roundup"]
+    out = place(_art("follow-up", [1, 2, 3, 4], 2))  # 0.87 to x, 0.29 to y: x's follow-up
+    assert out.merges == [] and out.assigned["follow-up"] == "t-x"
 
 
 def test_ids_do_not_change_when_a_later_batch_arrives() -> None:

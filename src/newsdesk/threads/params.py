@@ -42,6 +42,8 @@ class ThreadParams:
         0.6  # thread score = core_share * centroid similarity + rest * best member similarity
     )
     attach: float = 0.25  # thread score needed to join a thread
+    roundup_share: float = 0.8  # an article scoring this share of its best on an unlike thread too
+    # joins neither (a roundup or a wrap naming several stories; above 1: never)
     merge: float = (
         0.25  # two threads a bridging article joins merge only if their centroids are this similar
     )
