@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from newsdesk.entities.keys import make_entity_id
-from newsdesk.threads.assign import Unit, assign
+from newsdesk.threads.assign import Outcome, Unit, assign
 from newsdesk.threads.features import Article, dateline, published_at, story_entities, text_terms
-from newsdesk.threads.model import Idf, Scored, ThreadState, decay, thread_score
+from newsdesk.threads.model import Idf, Members, Scored, ThreadState, decay, periodic, thread_score
 from newsdesk.threads.params import DEFAULT
 
 CORPUS = Path(__file__).parent / "data" / "threads_corpus.jsonl"
@@ -86,15 +86,20 @@ def test_bridging_article_merges_threads_into_the_older_and_the_merge_is_recorde
     assert [(m.kept, m.merged, m.doc_id, m.reason) for m in out.merges] == [("t-x", "t-y", "bridge", "bridge")]
 
 
-def test_bridge_between_unlike_threads_joins_one_and_merges_nothing() -> None:
+def test_a_roundup_fitting_unlike_threads_alike_joins_neither_and_merges_nothing() -> None:
     params = dataclasses.replace(DEFAULT, attach=0.5, merge=0.3)
     x, y = _art("x", [1, 2, 3], 0), _art("y", [4, 5, 6], 1)
     idf = Idf({}, 10)
-    threads = {t: ThreadState(t, [Scored.of(a, idf)]) for t, a in (("t-x", x), ("t-y", y))}
-    out = assign([Unit(_art("roundup", [1, 2, 3, 4, 5, 6], 2))], threads, {"t-x": x.published, "t-y": y.published},
-                 idf, params, new_id)
+
+    def place(article: Article) -> Outcome:
+        threads = {t: ThreadState(t, [Scored.of(a, idf)]) for t, a in (("t-x", x), ("t-y", y))}
+        return assign([Unit(article)], threads, {"t-x": x.published, "t-y": y.published}, idf, params, new_id)
+
+    out = place(_art("roundup", [1, 2, 3, 4, 5, 6], 2))  # as close to each (0.71): a roundup
     assert out.merges == []
-    assert out.assigned["roundup"] in {"t-x", "t-y"}
+    assert out.assigned["roundup"] == "t-roundup" and out.opened == ["t-roundup"]
+    out = place(_art("follow-up", [1, 2, 3, 4], 2))  # 0.87 to x, 0.29 to y: x's follow-up
+    assert out.merges == [] and out.assigned["follow-up"] == "t-x"
 
 
 def test_ids_do_not_change_when_a_later_batch_arrives() -> None:
@@ -193,6 +198,21 @@ def naive_score(item: Scored, thread: ThreadState, links: set[str], params=DEFAU
         and any(abs(h - 168.0 * k) <= params.periodic_slot_hours for h in hours for k in (1, 2, 3, 4))
     )
     return score * params.periodic_factor if weekly else score
+
+
+def test_a_weekly_slot_cuts_only_a_thread_quiet_for_five_days() -> None:
+    """The next weekly release is cut from the last one's thread; a live story's follow-up that falls
+    in the same weekday and hour by chance is not (a member 4.5 days back keeps the thread live)."""
+    idf = Idf({}, 10)
+    item = Scored.of(_art("next", [1, 2], 168), idf)
+    release = Members.of([Scored.of(_art("last", [1, 2], 0), idf)])
+    assert periodic(item, release, DEFAULT)
+    live = Members.of([Scored.of(_art(d, [1, 2], h), idf) for d, h in (("first", 0), ("update", 60))])
+    assert not periodic(item, live, DEFAULT)  # 108 hours before the article
+    quiet = Members.of([Scored.of(_art(d, [1, 2], h), idf) for d, h in (("first", 0), ("update", 40))])
+    assert periodic(item, quiet, DEFAULT)  # 128 hours before: quiet, and a member in the slot
+    off_slot = Scored.of(_art("later", [1, 2], 168 + 6), idf)
+    assert not periodic(off_slot, release, DEFAULT)
 
 
 def test_thread_score_equals_scoring_every_member() -> None:

@@ -3,7 +3,8 @@ loaded.
 
 Articles are taken in publication order (ties: doc_id). A copy joins the thread of its canonical.
 Any other article joins the best-scoring candidate thread if the score clears `attach`, else opens a
-thread named after it; when it clears `attach` for several threads whose cores are also alike
+thread named after it, as it does when it fits a thread unlike the best almost as well (a roundup:
+`roundup_share`); when it clears `attach` for several threads whose cores are also alike
 (`merge`), those threads merge into the oldest, and the merge is returned to be recorded. Thread ids
 therefore never change: a merged thread's id survives in the merge record.
 """
@@ -101,6 +102,16 @@ class Threader:
             out.merges.append(Merge(kept, tid, doc_id, reason))
         return kept
 
+    def roundup(self, scores: list[tuple[float, str]], fits: list[str]) -> bool:
+        """The article fits another thread, unlike the best, almost as well as the best: a roundup
+        or a wrap naming several stories, which belongs to none of them."""
+        best = self.threads[fits[0]]
+        floor = self.params.roundup_share * scores[0][0]
+        return any(
+            s >= floor and threads_similar(best, self.threads[t], self.params) < self.params.merge
+            for s, t in scores[1:]
+        )
+
     def place(self, unit: Unit, new_id: Callable[[Article], str], out: Outcome) -> str:
         item = Scored.of(unit.article, self.idf)
         threaded = sorted({self.resolve(t) for t in unit.threaded})
@@ -119,6 +130,8 @@ class Threader:
                 key=lambda st: (-st[0], st[1]),
             )
             fits = [t for s, t in scores if s >= self.params.attach]
+            if fits and self.roundup(scores, fits):
+                fits = []
             if fits:
                 best = self.threads[fits[0]]
                 alike = [
