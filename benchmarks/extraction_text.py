@@ -50,3 +50,41 @@ def dump_trafilatura(html: str) -> str:
 def dump_identity(html: str) -> str:
     """The whole dump (recall ceiling, precision floor)."""
     return page_dump(html)
+
+
+def cpu_seconds(model: LineModel, dumps: list[str]) -> float:
+    """CPU seconds of the text path over the dumps (the process's, so other engineers' load does not
+    count)."""
+    import time
+
+    start = time.process_time()
+    for dump in dumps:
+        clean_text(dump, model=model)
+    return time.process_time() - start
+
+
+def main() -> None:
+    """Text-path CPU seconds over both sets' dumps, for each model given, in one run (alternated,
+    so drifting load falls on each alike)."""
+    import argparse
+
+    from extraction_sets import SETS, pages_of
+
+    ap = argparse.ArgumentParser(description=main.__doc__)
+    ap.add_argument("models", nargs="*", type=Path, default=[DEFAULT_MODEL])
+    ap.add_argument("--rounds", type=int, default=2)
+    args = ap.parse_args()
+    dumps = {name: [page.dump() for page in pages_of(name)] for name in SETS}
+    models = {path: load_model(path) for path in args.models}
+    totals = {(path, name): 0.0 for path in models for name in SETS}
+    for _ in range(args.rounds):
+        for path, model in models.items():
+            for name in SETS:
+                totals[path, name] += cpu_seconds(model, dumps[name]) / args.rounds
+    for (path, name), secs in totals.items():
+        print(f"text path CPU {name} ({len(dumps[name])} dumps): {secs:.1f} s with {path}", flush=True)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    main()

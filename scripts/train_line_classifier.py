@@ -35,13 +35,14 @@ sys.path[:0] = [str(REPO / "src"), str(REPO / "benchmarks")]
 from extraction_sets import SETS, Page, pages_of, shared_dir  # noqa: E402
 
 from newsdesk.clean.html import DEFAULT, finish, read_page  # noqa: E402
-from newsdesk.clean.line_features import FEATURE_NAMES  # noqa: E402
+from newsdesk.clean.line_features import FEATURE_NAMES, SECOND_PASS_NAMES, second_pass_features  # noqa: E402
 from newsdesk.clean.line_model import DEFAULT_MODEL, LineModel, Tree, save_model  # noqa: E402
 from newsdesk.clean.rules import rules_digest  # noqa: E402
 from newsdesk.clean.text_classifier import dump_language, features_for_lines  # noqa: E402
 from newsdesk.text import split_blocks, words  # noqa: E402
 
-MODEL_VERSION = 3  # 2: ScrapingHub only; 3: both sets, rule registry digest
+MODEL_VERSION = 4  # 2: ScrapingHub only; 3: both sets, rule registry digest; 4: second pass
+FOLDS = 5
 SEED = 20241127
 PARAMS = dict(max_iter=150, learning_rate=0.08, max_leaf_nodes=15, min_samples_leaf=40, l2_regularization=1.0,
               random_state=SEED)
@@ -117,18 +118,40 @@ def page_weights(lines: list[str]) -> np.ndarray:
     return counts / counts.sum()
 
 
-def fit(sets: dict[str, list[Labelled]]) -> HistGradientBoostingClassifier:
-    xs, ys, ws = [], [], []
-    for pages in sets.values():
-        for page in pages:
-            xs.append(page.features)
-            ys.append(page.labels)
-            ws.append(page_weights(page.lines) / len(pages))  # each set sums to one
+def _training_rows(sets: dict[str, list[Labelled]]) -> tuple[list[Labelled], list[np.ndarray]]:
+    pages, ws = [], []
+    for set_pages in sets.values():
+        for page in set_pages:
+            pages.append(page)
+            ws.append(page_weights(page.lines) / len(set_pages))  # each set sums to one
+    return pages, ws
+
+
+def _fit_rows(xs: list[np.ndarray], ys: list[np.ndarray], ws: list[np.ndarray]) -> HistGradientBoostingClassifier:
     w = np.concatenate(ws)
     return HistGradientBoostingClassifier(**PARAMS).fit(np.vstack(xs), np.concatenate(ys), sample_weight=w * len(w))
 
 
-def to_line_model(clf: HistGradientBoostingClassifier, threshold: float, trained_on: list[str]) -> LineModel:
+def fit(sets: dict[str, list[Labelled]], threshold: float) -> LineModel:
+    """The first pass on every page, the second on out-of-fold first-pass probabilities."""
+    pages, ws = _training_rows(sets)
+    xs, ys = [p.features for p in pages], [p.labels for p in pages]
+    trained_on = sorted(sets)
+    first = _fit_rows(xs, ys, ws)
+    oof: list[np.ndarray] = [np.zeros(0)] * len(pages)
+    for k in range(FOLDS):
+        held = [i for i in range(len(pages)) if i % FOLDS == k]
+        rest = [i for i in range(len(pages)) if i % FOLDS != k]
+        clf = _fit_rows([xs[i] for i in rest], [ys[i] for i in rest], [ws[i] for i in rest])
+        for i in held:
+            oof[i] = clf.predict_proba(xs[i])[:, 1]
+    second = _fit_rows([second_pass_features(x, p) for x, p in zip(xs, oof)], ys, ws)
+    return replace(to_line_model(first, threshold, trained_on),
+                   second=to_line_model(second, threshold, trained_on, FEATURE_NAMES + SECOND_PASS_NAMES))
+
+
+def to_line_model(clf: HistGradientBoostingClassifier, threshold: float, trained_on: list[str],
+                  feature_names: tuple[str, ...] = FEATURE_NAMES) -> LineModel:
     trees = []
     for (predictor,) in clf._predictors:  # one predictor per iteration for a binary task
         nodes = predictor.nodes
@@ -141,7 +164,7 @@ def to_line_model(clf: HistGradientBoostingClassifier, threshold: float, trained
             value=np.where(leaf, nodes["value"], 0.0).astype(float),
         ))
     info: dict[str, object] = {"version": MODEL_VERSION, "trained_on": trained_on}
-    return LineModel(FEATURE_NAMES, float(np.ravel(clf._baseline_prediction)[0]), tuple(trees), threshold,
+    return LineModel(feature_names, float(np.ravel(clf._baseline_prediction)[0]), tuple(trees), threshold,
                      rules_digest(), info)
 
 
@@ -174,10 +197,10 @@ def main() -> None:
         for held_out in SETS:
             train = {k: v for k, v in data.items() if k != held_out}
             path = args.work / f"line_model_without_{held_out}.json"
-            save_model(to_line_model(fit(train), args.threshold, sorted(train)), path)
+            save_model(fit(train, args.threshold), path)
             score_with(path, held_out, f"text path, trained on {'+'.join(sorted(train))}")
     if not args.loso_only:
-        save_model(to_line_model(fit(data), args.threshold, sorted(data)), args.out)
+        save_model(fit(data, args.threshold), args.out)
         print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KiB)")
 
 

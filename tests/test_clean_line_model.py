@@ -1,26 +1,38 @@
 """The line classifier's JSON export predicts what scikit-learn predicts, and the shipped artefact fits the features."""
 
+import importlib.util
+import sys
+from dataclasses import replace
+from pathlib import Path
+from types import ModuleType
+
 import numpy as np
 import pytest
 from sklearn.ensemble import HistGradientBoostingClassifier
 
-from newsdesk.clean.line_features import FEATURE_NAMES, densest_region
+from newsdesk.clean.line_features import (
+    FEATURE_NAMES,
+    SECOND_PASS_NAMES,
+    densest_region,
+    second_pass_features,
+)
 from newsdesk.clean.line_model import load_model, model_from_dict, model_to_dict
 from newsdesk.clean.rules import rules_digest
 from newsdesk.clean.text_classifier import classify_lines
 
 
-def test_exported_trees_match_sklearn() -> None:
-    import importlib.util
-    import sys
-    from pathlib import Path
-
+def _train_module() -> ModuleType:
     spec = importlib.util.spec_from_file_location(
         "train_line_classifier", Path(__file__).resolve().parent.parent / "scripts" / "train_line_classifier.py")
     assert spec is not None and spec.loader is not None
     train = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = train  # its dataclasses look their module up
     spec.loader.exec_module(train)
+    return train
+
+
+def test_exported_trees_match_sklearn() -> None:
+    train = _train_module()
     rng = np.random.default_rng(0)
     x = rng.normal(size=(600, len(FEATURE_NAMES)))
     y = (x[:, 0] + 0.5 * x[:, 3] * x[:, 5] > 0).astype(int)
@@ -29,10 +41,39 @@ def test_exported_trees_match_sklearn() -> None:
     np.testing.assert_allclose(model.predict_proba(x), clf.predict_proba(x)[:, 1], atol=1e-4)
 
 
+def test_exported_second_pass_matches_sklearn() -> None:
+    """A two-pass model predicts what the second scikit-learn model predicts on the first one's output."""
+    train = _train_module()
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(400, len(FEATURE_NAMES)))
+    y = (x[:, 0] > 0).astype(int)
+    first = HistGradientBoostingClassifier(max_iter=20, max_leaf_nodes=7, random_state=0).fit(x, y)
+    p = first.predict_proba(x)[:, 1]
+    x2 = second_pass_features(x, p)
+    y2 = (x2[:, len(FEATURE_NAMES) + 1] > 0.5).astype(int)  # the previous line's first-pass verdict
+    second = HistGradientBoostingClassifier(max_iter=20, max_leaf_nodes=7, random_state=0).fit(x2, y2)
+    model = replace(train.to_line_model(first, 0.5, ["synthetic"]),
+                    second=train.to_line_model(second, 0.5, ["synthetic"], FEATURE_NAMES + SECOND_PASS_NAMES))
+    model = model_from_dict(model_to_dict(model))
+    np.testing.assert_allclose(model.predict_proba(x), second.predict_proba(x2)[:, 1], atol=1e-4)
+
+
+def test_second_pass_features_read_the_neighbours() -> None:
+    first = np.array([0.9, 0.1, 0.8, 0.2, 0.05, 0.05])
+    x2 = second_pass_features(np.zeros((6, len(FEATURE_NAMES))), first)
+    col = {name: len(FEATURE_NAMES) + i for i, name in enumerate(SECOND_PASS_NAMES)}
+    assert x2.shape == (6, len(FEATURE_NAMES) + len(SECOND_PASS_NAMES))
+    np.testing.assert_allclose(x2[:, col["p-1"]], [0, 0.9, 0.1, 0.8, 0.2, 0.05])
+    np.testing.assert_allclose(x2[:, col["p+2"]], [0.8, 0.2, 0.05, 0.05, 0, 0])
+    np.testing.assert_allclose(x2[:, col["p_kept_distance"]], [0, 1, 0, 1, 2, 3])
+    assert second_pass_features(np.zeros((0, len(FEATURE_NAMES))), np.zeros(0)).shape[0] == 0
+
+
 def test_shipped_model_matches_feature_list() -> None:
     model = load_model()
     assert model.feature_names == FEATURE_NAMES
     assert 0 < model.threshold < 1 and len(model.trees) > 10
+    assert model.second is not None and model.second.feature_names == FEATURE_NAMES + SECOND_PASS_NAMES
 
 
 def test_shipped_model_was_trained_on_the_current_rules() -> None:

@@ -3,6 +3,7 @@
 Each line is described by its own text (length, punctuation, stop words, capitalisation, rule cues),
 by its neighbours, and by where it sits relative to the document's densest run of prose: article
 text comes in one run of long, punctuated, stop-word-rich lines, boilerplate in runs of short ones.
+A second pass (`second_pass_features`) adds the first pass's verdicts on each line's neighbours.
 """
 
 from __future__ import annotations
@@ -180,3 +181,51 @@ def extract_features(
             row += [own[j][0], own[j][2], own[j][4]] if 0 <= j < n else [0.0, 0.0, 0.0]
         rows.append(row)
     return np.asarray(rows, dtype=float)
+
+
+_SECOND_OFFSETS = (-3, -2, -1, 1, 2, 3)
+_SECOND_WINDOWS = (2, 5, 10)
+SECOND_PASS_NAMES: tuple[str, ...] = (
+    ("p",)
+    + tuple(f"p{off:+d}" for off in _SECOND_OFFSETS)
+    + tuple(f"p_mean_{r}" for r in _SECOND_WINDOWS)
+    + ("p_rank", "p_max", "p_kept_share", "p_in_region", "p_before_region", "p_after_region")
+    + ("p_kept_distance",)
+)
+
+
+def second_pass_features(features: np.ndarray, first: np.ndarray) -> np.ndarray:
+    """FEATURE_NAMES + SECOND_PASS_NAMES per line: the first pass's probabilities of the line, of
+    its neighbours and windows around it, and the run of lines the first pass likes best (weighted
+    by words), so a paragraph between two kept ones can follow them. Linear in the lines."""
+    n = len(first)
+    if n == 0:
+        return np.zeros((0, features.shape[1] + len(SECOND_PASS_NAMES)))
+    reach = max(_SECOND_OFFSETS)
+    padded = np.concatenate([np.zeros(reach), first, np.zeros(reach)])
+    cols = [first] + [padded[reach + off : reach + off + n] for off in _SECOND_OFFSETS]
+    summed = np.concatenate([[0.0], np.cumsum(first)])
+    index = np.arange(n)
+    for r in _SECOND_WINDOWS:
+        lo, hi = np.clip(index - r, 0, n), np.clip(index + r + 1, 0, n)
+        cols.append((summed[hi] - summed[lo]) / (hi - lo))
+    ranks = np.argsort(np.argsort(first, kind="stable"), kind="stable")
+    cols.append(ranks / (n - 1) if n > 1 else np.full(n, 0.5))
+    cols.append(np.full(n, first.max()))
+    cols.append(np.full(n, float((first >= 0.5).mean())))
+    line_words = np.expm1(features[:, FEATURE_NAMES.index("log_words")])
+    start, end = densest_region(list((first - 0.5) * (line_words + 1)))
+    cols.append(((index >= start) & (index <= end)).astype(float))
+    cols.append(np.where(index < start, np.minimum((start - index) / 10, 3.0), 0.0))
+    cols.append(np.where(index > end, np.minimum((index - end) / 10, 3.0), 0.0))
+    cols.append(_distance_to_kept(first >= 0.5, cap=50))
+    return np.column_stack([features] + cols)
+
+
+def _distance_to_kept(kept: np.ndarray, cap: int) -> np.ndarray:
+    """Lines from each line to the nearest kept one (capped; `cap` when none is kept)."""
+    n = len(kept)
+    index = np.arange(n)
+    before = index - np.maximum.accumulate(np.where(kept, index, -cap - 1))
+    after = np.minimum.accumulate(np.where(kept, index, n + cap)[::-1])[::-1] - index
+    return np.minimum(np.minimum(before, after), cap).astype(float)

@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from newsdesk.clean.line_features import second_pass_features
+
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "resources" / "line_classifier.json"
 
 
@@ -36,13 +38,28 @@ class LineModel:
     info: dict[str, object] = field(
         default_factory=dict, hash=False, compare=False
     )  # version, training sets
+    # Reads this model's probabilities with each line's neighbours' (`second_pass_features`): a
+    # paragraph among kept ones is kept even when it reads less like prose on its own.
+    second: LineModel | None = None
 
     @cached_property
     def forest(self) -> _Forest:
         return _stack(self.trees)
 
     def predict_proba(self, features: np.ndarray) -> np.ndarray:
-        """Probability that each row (line) is article text.
+        """Probability that each row (line of one document) is article text (after the second
+        pass when the model has one)."""
+        return self.predict_passes(features)[1]
+
+    def predict_passes(self, features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(first-pass, final) probabilities per row; the same array twice without a second pass."""
+        first = self.first_pass(features)
+        if self.second is None:
+            return first, first
+        return first, self.second.first_pass(second_pass_features(features, first))
+
+    def first_pass(self, features: np.ndarray) -> np.ndarray:
+        """Probability that each row is article text, from this model's trees alone.
 
         All trees are walked at once, one level per step (a few numpy calls per document instead of
         a few per tree and level); the leaf values are then added tree by tree, in the same order as
@@ -120,6 +137,7 @@ def model_to_dict(model: LineModel) -> dict[str, object]:
             }
             for tree in model.trees
         ],
+        **({"second_stage": model_to_dict(model.second)} if model.second is not None else {}),
     }
 
 
@@ -143,10 +161,11 @@ def model_from_dict(data: dict[str, Any]) -> LineModel:
         float(data["threshold"]),
         str(data.get("rules_digest", "")),
         info,
+        model_from_dict(data["second_stage"]) if "second_stage" in data else None,
     )
 
 
-_MODEL_KEYS = {"feature_names", "baseline", "threshold", "trees", "rules_digest"}
+_MODEL_KEYS = {"feature_names", "baseline", "threshold", "trees", "rules_digest", "second_stage"}
 
 
 @lru_cache(maxsize=4)
