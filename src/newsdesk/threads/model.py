@@ -187,8 +187,7 @@ def best_member(item: Scored, recent: Members, linked: set[int], params: ThreadP
     near = text.keys() | ents.keys() | linked
     if place is not None:
         near |= set(recent.at_place.get(place, ()))
-    best, t, dated = 0.0, seconds(item.article), item.article.dated
-    full, half = params.full_hours * 3600.0, params.half_life_hours * 3600.0
+    best = 0.0
     for i in near:
         m = recent.items[i]
         s = text.get(i, 0.0)
@@ -198,12 +197,7 @@ def best_member(item: Scored, recent: Members, linked: set[int], params: ThreadP
             s += params.story_link_bonus
         if place is not None and place == m.article.place:
             s += params.place_bonus
-        # decay(), inlined: this loop runs millions of times in a 10k batch
-        if not (dated and m.article.dated):
-            s *= params.undated_factor
-        elif (gap := abs(t - recent.times[i])) > full:
-            s *= 0.5 ** ((gap - full) / half)
-        best = max(best, s)
+        best = max(best, s * decay(item.article, m.article, params))
     return best
 
 
