@@ -29,11 +29,11 @@ from newsdesk.store.staging import iter_parquet, stage_workdir
 from newsdesk.store.store import Connection, Store
 
 Log = Callable[[str], None]
+Stats = Counter[str]
 # An in-process stage (publishing) over this many inputs first stops the idle worker pool: its
 # workers hold the models (~600 MB each) while publishing grows with the batch; restarting them for
 # the next batch costs a few seconds, little next to a batch this big, and small batches keep them.
 RELEASE_POOL_AT = 1000
-Stats = Counter[str]
 
 
 def no_log(_: str) -> None:

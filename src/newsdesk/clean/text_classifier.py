@@ -9,6 +9,8 @@ from newsdesk.clean.line_features import extract_features, load_stopwords
 from newsdesk.clean.line_model import LineModel, load_model
 from newsdesk.text import count_words, ends_sentence
 
+SHORT_LINE_WORDS = 3  # a line of at most this many words may not rise in the second pass
+
 
 def dump_language(lines: list[str]) -> str | None:
     """The dump's language, told from its longest lines (the article's, in a page dump)."""
@@ -70,6 +72,3 @@ def classify_lines(
     short = np.array([count_words(line) <= SHORT_LINE_WORDS for line in lines])
     probabilities = np.where(short, np.minimum(final, first), final)
     return keep_lines(lines, probabilities, model.threshold), probabilities
-
-
-SHORT_LINE_WORDS = 3
