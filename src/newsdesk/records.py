@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 
 from newsdesk.text import count_words
 
@@ -86,8 +87,9 @@ class CleanArticle(Extraction):
 
     doc_id: str = field(kw_only=True)
 
-    @property
+    @cached_property
     def n_words(self) -> int:
+        # Cached, and pickled with the article: the worker that cleaned it counts its words once.
         return count_words(self.body)
 
 

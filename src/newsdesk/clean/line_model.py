@@ -61,59 +61,73 @@ class LineModel:
     def first_pass(self, features: np.ndarray) -> np.ndarray:
         """Probability that each row is article text, from this model's trees alone.
 
-        All trees are walked at once, one level per step (a few numpy calls per document instead of
-        a few per tree and level); the leaf values are then added tree by tree, in the same order as
-        before."""
+        All trees are walked at once, one level per step, on flat arrays where a leaf leads to
+        itself (a few numpy calls per document instead of a few per tree and level); the leaf
+        values are then added tree by tree, in the same order as the trees."""
         forest = self.forest
-        n_rows = features.shape[0]
-        rows = np.arange(n_rows)[:, None]
-        trees = np.arange(len(self.trees))[None, :]
-        node = np.zeros((n_rows, len(self.trees)), dtype=np.int64)
-        while True:
-            feature = forest.feature[trees, node]
-            inner = feature >= 0
-            if not inner.any():
-                break
-            goes_left = features[rows, np.maximum(feature, 0)] <= forest.threshold[trees, node]
-            node = np.where(
-                inner,
-                np.where(goes_left, forest.left[trees, node], forest.right[trees, node]),
-                node,
-            )
-        raw = np.full(n_rows, self.baseline)
-        for leaf_values in forest.value[trees, node].T:
-            raw += leaf_values
+        n_rows, n_features = features.shape
+        flat = np.ascontiguousarray(features, dtype=float).ravel()
+        row_base = (np.arange(n_rows) * n_features)[:, None]
+        node = np.broadcast_to(forest.roots, (n_rows, len(forest.roots)))
+        for _ in range(forest.depth):
+            goes_left = flat[row_base + forest.feature[node]] <= forest.threshold[node]
+            node = np.where(goes_left, forest.left[node], forest.right[node])
+        leaves = np.empty((n_rows, len(forest.roots) + 1))
+        leaves[:, 0] = self.baseline
+        leaves[:, 1:] = forest.value[node]
+        raw = np.add.accumulate(leaves, axis=1)[:, -1]  # sequential: the same sums as a loop
         return 1.0 / (1.0 + np.exp(-raw))
 
 
 @dataclass(frozen=True)
 class _Forest:
-    feature: np.ndarray  # (trees, nodes), padded with leaves
-    threshold: np.ndarray
+    """Every tree's nodes in flat arrays (node ids global); a leaf's children are itself, so a walk
+    of `depth` steps ends on a leaf from any root."""
+
+    roots: np.ndarray
+    depth: int
+    feature: np.ndarray  # 0 at leaves (read, then ignored)
+    threshold: np.ndarray  # +inf at leaves
     left: np.ndarray
     right: np.ndarray
     value: np.ndarray
 
 
 def _stack(trees: tuple[Tree, ...]) -> _Forest:
-    """The trees as padded (trees x nodes) arrays (built once per model: `LineModel.forest` caches
-    it)."""
-    width = max(len(t.feature) for t in trees)
-
-    def pad(name: str, fill: float, dtype: type) -> np.ndarray:
-        out: np.ndarray = np.full((len(trees), width), fill, dtype=dtype)
-        for i, tree in enumerate(trees):
-            values = getattr(tree, name)
-            out[i, : len(values)] = values
-        return out
-
+    """The trees as one flat forest (built once per model: `LineModel.forest` caches it)."""
+    offsets = np.cumsum([0] + [len(t.feature) for t in trees[:-1]])
+    feature, threshold, left, right, value = [], [], [], [], []
+    depth = 0
+    for tree, offset in zip(trees, offsets):
+        leaf = tree.feature < 0
+        own = np.arange(len(tree.feature)) + offset
+        feature.append(np.where(leaf, 0, tree.feature))
+        threshold.append(np.where(leaf, np.inf, tree.threshold))
+        left.append(np.where(leaf, own, tree.left + offset))
+        right.append(np.where(leaf, own, tree.right + offset))
+        value.append(tree.value)
+        depth = max(depth, _depth(tree))
     return _Forest(
-        pad("feature", -1, np.int64),
-        pad("threshold", 0.0, float),
-        pad("left", 0, np.int64),
-        pad("right", 0, np.int64),
-        pad("value", 0.0, float),
+        offsets.astype(np.int64),
+        depth,
+        np.concatenate(feature),
+        np.concatenate(threshold),
+        np.concatenate(left),
+        np.concatenate(right),
+        np.concatenate(value).astype(float),
     )
+
+
+def _depth(tree: Tree) -> int:
+    """Steps from the root to the deepest leaf."""
+    deepest, level = 0, [(0, 0)]
+    while level:
+        node, steps = level.pop()
+        if tree.feature[node] < 0:
+            deepest = max(deepest, steps)
+        else:
+            level += [(int(tree.left[node]), steps + 1), (int(tree.right[node]), steps + 1)]
+    return deepest
 
 
 def model_to_dict(model: LineModel) -> dict[str, object]:
