@@ -64,7 +64,7 @@ def test_prose_with_numbers_has_no_team_slots() -> None:
     for text in ("The council voted 7 to 2 on Thursday to spend 14 million dollars on the bridge.",
                  "The meeting is on Friday 12 December 2025 in Geneva, officials said.",
                  "About 2,000 island residents were left without a ferry for three days in May."):
-        assert team_slots(text) == [], text
+        assert team_slots(text) == (), text
 
 
 def test_corporate_suffix_and_ticker_make_an_organisation_and_the_symbol_no_entity() -> None:

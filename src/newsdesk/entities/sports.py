@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from newsdesk.entities.gazetteer import find_place
 from newsdesk.entities.keys import normalize_name
@@ -118,12 +119,13 @@ class Slot:
     kind: str  # result | standing | verb
 
 
-def team_slots(body: str) -> list[Slot]:
+@lru_cache(maxsize=2)  # linking asks twice per article (has_scores, apply_team_context)
+def team_slots(body: str) -> tuple[Slot, ...]:
     """Where the article names a side: results and table rows anywhere; match verbs only in a
     sentence with a score or in an article that has results or table rows."""
     slots: list[Slot] = []
     if not _MAYBE_ROW.search(body):
-        return slots
+        return ()
     for pattern, kind in ((RESULT, "result"), (SCORELINE, "result"), (STANDING, "standing")):
         for match in pattern.finditer(body):
             for group in ("a", "b") if kind == "result" else ("a",):
@@ -137,7 +139,7 @@ def team_slots(body: str) -> list[Slot]:
         if sporty or _SCORE_TOKEN.search(body, after.end(), _sentence_end(body, after.end())):
             slots += _slot(body, before.start("a"), before.end("a"), "verb")
             slots += _slot(body, after.start(), after.end(), "verb")
-    return _dedupe(slots)
+    return tuple(_dedupe(slots))
 
 
 def has_scores(body: str) -> bool:
