@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from newsdesk.entities.keys import normalize_name
@@ -143,8 +144,6 @@ def find_repeats(body: str, spans: list[Span]) -> list[Span]:
     )
     if not wanted:
         return []
-    # One alternation, longest first, instead of one regex per name: this runs on every article.
-    pattern = re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, wanted)) + r")(?![\w])")
     # finditer's matches never overlap one another, so only the model's spans need checking: sorted
     # by start, the spans that could overlap [a, b) start before b (a linear scan made a long list
     # of repeats quadratic).
@@ -154,13 +153,36 @@ def find_repeats(body: str, spans: list[Span]) -> list[Span]:
         itertools.accumulate((e for _, e in taken), max)
     )  # furthest end among the first i+1 spans
     found: list[Span] = []
-    for match in pattern.finditer(body):
-        a, b = match.span()
+    for a, b, surface in occurrences(body, wanted):
         i = bisect.bisect_left(starts, b)  # spans [0, i) start before b
         if i and reach[i - 1] > a:
             continue
-        found.append(replace(surfaces[match.group()], start=a, end=b))
+        found.append(replace(surfaces[surface], start=a, end=b))
     return found
+
+
+_WORD_START = re.compile(r"(?<![\w.])\w")
+_WORD_CHAR = re.compile(r"\w")
+
+
+def occurrences(body: str, surfaces: list[str]) -> Iterator[tuple[int, int, str]]:
+    """(start, end, surface) of the surfaces (three characters or more, longest first) as whole
+    words, left to right, never overlapping: what one regex alternation of them finds, without
+    compiling a new regex for every article (that was half of this step's time)."""
+    by_head: dict[str, list[str]] = {}
+    for surface in surfaces:
+        by_head.setdefault(surface[:3], []).append(surface)
+    end = 0
+    for word in _WORD_START.finditer(body):
+        a = word.start()
+        if a < end:
+            continue
+        for surface in by_head.get(body[a : a + 3], ()):
+            b = a + len(surface)
+            if body.startswith(surface, a) and not _WORD_CHAR.match(body, b):
+                yield a, b, surface
+                end = b
+                break
 
 
 _BREAK = re.compile(r"\n|\s[-–—]\s")
