@@ -131,13 +131,11 @@ class EntitySink:
                     "local_id": m.entity_id,
                 }
             )
-        labels: dict[str, Counter[str]] = defaultdict(
-            Counter
-        )  # per entity, counted once: linear in mentions
+        labels: dict[str, list[str]] = defaultdict(list)  # per entity: linear in mentions
         for m in linked:
-            labels[m.entity_id][m.label] += 1
+            labels[m.entity_id].append(m.label)
         for row in summarize_article(linked, title, body_length):
-            label = labels[row["entity_id"]].most_common(1)[0][0]
+            label = most_common(labels[row["entity_id"]])
             self.per_article.add(
                 {
                     "doc_id": doc_id,
@@ -231,9 +229,12 @@ def summarize_article(
     title_key = f" {normalize_name(title)} " if title else ""
     out = []
     for entity_id, items in grouped.items():
-        name = Counter(m.canonical_name for m in items).most_common(1)[0][0]
-        surfaces = {normalize_name(m.text) for m in items} | {normalize_name(name)}
-        in_title = bool(title_key) and any(f" {s} " in title_key for s in surfaces if s)
+        name = most_common([m.canonical_name for m in items])
+        in_title = bool(title_key) and any(
+            f" {s} " in title_key
+            for s in {normalize_name(m.text) for m in items} | {normalize_name(name)}
+            if s
+        )
         first = min(m.start_char for m in items)
         out.append(
             {
@@ -248,6 +249,15 @@ def summarize_article(
             }
         )
     return out
+
+
+def most_common(values: list[str]) -> str:
+    """The most frequent value, the first seen among ties (Counter.most_common's choice); most
+    entities are named one way in an article, and that case needs no Counter."""
+    first = values[0]
+    if all(value == first for value in values):
+        return first
+    return Counter(values).most_common(1)[0][0]
 
 
 def salience(n_mentions: int, in_title: bool, first_char: int, body_length: int) -> float:
