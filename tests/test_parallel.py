@@ -177,3 +177,23 @@ def test_a_whole_chunk_step_gets_the_time_its_declared_size_is_worth(tmp_path: P
     [outcomes] = list(map_items(declares_its_step, [[1, 2, 3, 4, 5]], None, workers=1, scratch=tmp_path,
                                 timeout_s=2, batched=True))
     assert outcomes == [2, 4, 6, 8, 10]
+
+
+def test_a_progress_mark_read_half_written_is_no_mark(tmp_path: Path) -> None:
+    """A worker rewrites its mark in place; a reader that catches the rewrite half done must not
+    take a mix of two marks (a wrong item to blame, a wrong start time) for one."""
+    from newsdesk.parallel_worker import BATCH, read_mark, write_mark
+
+    path = tmp_path / "mark"
+    write_mark(str(path), 7, 2.5)
+    pid, index, started, weight = read_mark(str(path)) or (0, 0, 0.0, 0.0)
+    assert (pid, index, weight) == (os.getpid(), 7, 2.5) and abs(started - time.time()) < 60
+    whole = path.read_bytes()
+    write_mark(str(path), BATCH)
+    newer = path.read_bytes()
+    assert len(whole) == len(newer)  # every mark overwrites the last one whole
+    half = len(newer) // 2
+    path.write_bytes(newer[:half] + whole[half:])  # what a read in the middle of a rewrite sees
+    assert read_mark(str(path)) is None
+    path.write_bytes(b"")
+    assert read_mark(str(path)) is None
