@@ -206,11 +206,9 @@ def visible_lines(tree: lxml.html.HtmlElement) -> list[str]:
     for element in root.iter(*BLOCK_TAGS):
         element.text = "\n" + (element.text or "")
         element.tail = "\n" + (element.tail or "")
-    lines = (
-        _SPACES.sub(" ", line).strip()
-        for line in (root.text_content() + (root.tail or "")).split("\n")
-    )
-    return [line for line in lines if line]
+    # One substitution over the page (runs of spaces never span a line): most lines are empty
+    text = _SPACES.sub(" ", root.text_content() + (root.tail or ""))
+    return [line for line in map(str.strip, text.split("\n")) if line]
 
 
 def _hidden(element: lxml.html.HtmlElement) -> bool:
