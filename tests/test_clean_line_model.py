@@ -18,7 +18,7 @@ from newsdesk.clean.line_features import (
 )
 from newsdesk.clean.line_model import load_model, model_from_dict, model_to_dict
 from newsdesk.clean.rules import rules_digest
-from newsdesk.clean.text_classifier import classify_lines
+from newsdesk.clean.text_classifier import classify_lines, extend_prose
 
 
 def _train_module() -> ModuleType:
@@ -90,6 +90,21 @@ def test_prose_kept_menu_dropped() -> None:
     keep, _ = classify_lines(lines, language="en")
     assert keep[5:8] == [True, True, True]
     assert not any(keep[:5]) and not any(keep[8:])
+
+
+def test_lead_paragraph_above_kept_text_opens_it() -> None:
+    lead = "The harbour board has closed the old pier for a year while divers check every pile below it."
+    quote = "Nobody was hurt, the board said."
+    lines = ["Menu", lead, "Article text the classifier kept.", quote, "Share"]
+    assert extend_prose(lines, [False, False, True, False, False]) == [False, True, True, True, False]
+
+
+def test_short_line_or_question_above_kept_text_does_not_open_it() -> None:
+    # A one-line teaser, caption or teaser question above the article is not its lead.
+    lines = ["Read our guide to the new pier today.", "Article text the classifier kept."]
+    assert extend_prose(lines, [False, True]) == [False, True]
+    question = "Why did the harbour board close the old pier for a whole year, and who will pay for it?"
+    assert extend_prose([question, lines[1]], [False, True]) == [False, True]
 
 
 @pytest.mark.parametrize("weights,span", [([-1, 3, -1, 4, -9, 2], (1, 3)), ([-1, -2], (0, -1))])

@@ -136,11 +136,18 @@ def mark_repeats(
     only on bodies)."""
     kept = [i for i, b in enumerate(blocks) if b and verdicts[i] is None]
     shingles = {i: _shingles(blocks[i]) for i in kept}
-    for pos, i in enumerate(kept):
+    # Only blocks sharing a shingle can be copies: look those up instead of comparing every pair
+    # (a page of many paragraphs made this quadratic pass a tenth of the text path's time).
+    holders: dict[tuple[str, ...], list[int]] = {}
+    for i in kept:
+        for shingle in shingles[i]:
+            holders.setdefault(shingle, []).append(i)
+    for i in kept:
         own = shingles[i]
         if not own:
             continue
-        for j in kept[pos + 1 :]:
+        later = sorted({j for shingle in own for j in holders[shingle] if j > i})
+        for j in later:
             if verdicts[j] is not None:
                 continue
             other = shingles[j]

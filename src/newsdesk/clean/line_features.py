@@ -20,6 +20,7 @@ from newsdesk.text import SENTENCE_END, norm_key, words
 
 _PUNCT = re.compile(r"[.,;:!?]")
 _LINKISH = re.compile(r"https?://|www\.|@\w|\.(?:com|org|net|html?)\b|[|»›]|>>|\s/\s")
+_SENTENCE_STOP = re.compile(r"[.!?](?:\s|$)")
 _TRUNCATED = re.compile(r"(?:\.\.\.|…|\b(?:more|less))\s*$", re.I)
 _OWN = (
     "log_words",
@@ -80,16 +81,16 @@ def _own_features(line: str, stopwords: frozenset[str]) -> list[float]:
         math.log1p(len(line)),
         float(stripped.endswith(SENTENCE_END)),
         float(stripped.endswith(":")),
-        sum(w in stopwords for w in lowered) / n,
+        sum(map(stopwords.__contains__, lowered)) / n,
         len(_PUNCT.findall(line)) / n,
         line.count(",") / n,
-        sum(c.isdigit() for c in line) / max(len(line), 1),
+        sum(map(str.isdigit, line)) / max(len(line), 1),
         sum(w[:1].isupper() for w in tokens) / n,
         sum(w.isupper() and len(w) > 1 for w in tokens) / n,
         float(line[:1].islower()),
         float(bool(_LINKISH.search(line))),
         float(bool(_TRUNCATED.search(stripped))),
-        float(len(re.findall(r"[.!?](?:\s|$)", line))),
+        float(len(_SENTENCE_STOP.findall(line))),
     ]
 
 

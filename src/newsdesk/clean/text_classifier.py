@@ -10,6 +10,7 @@ from newsdesk.clean.line_model import LineModel, load_model
 from newsdesk.text import count_words, ends_sentence
 
 SHORT_LINE_WORDS = 3  # a line of at most this many words may not rise in the second pass
+LEAD_WORDS = 12  # a paragraph this long right above kept article text opens it
 
 
 def dump_language(lines: list[str]) -> str | None:
@@ -39,14 +40,26 @@ def keep_lines(lines: list[str], probabilities: np.ndarray, threshold: float) ->
 
 
 def extend_prose(lines: list[str], keep: list[bool]) -> list[bool]:
-    """A full sentence right after kept article text continues it.
+    """A full sentence right after kept article text continues it; a full paragraph right before it
+    opens it.
 
     Dumps used for training always end in footers, so the model distrusts a last paragraph; in a
-    clean feed the article's last line is often a one-sentence quote.
+    clean feed the article's last line is often a one-sentence quote. A lead paragraph sits above
+    the densest run of prose (below the title, a photo, a byline), where the model expects menus
+    (leave-one-set-out: trafilatura-eval 0.8486 -> 0.8525, ScrapingHub 0.9230 -> 0.9232).
     """
     keep = list(keep)
     for i in range(1, len(lines)):
         if not keep[i] and keep[i - 1] and _is_sentence(lines[i]):
+            keep[i] = True
+    for i in range(len(lines) - 2, -1, -1):
+        if (
+            not keep[i]
+            and keep[i + 1]
+            and count_words(lines[i]) >= LEAD_WORDS
+            and _is_sentence(lines[i])
+            and lines[i].rstrip().endswith(".")  # a statement: not a teaser's question, a poll
+        ):
             keep[i] = True
     return keep
 
