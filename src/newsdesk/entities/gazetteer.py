@@ -56,10 +56,9 @@ class Place:
     population: int
 
 
-@lru_cache(maxsize=1)
 def places() -> dict[str, Place]:
     """normalised name -> Place for the places' own names, built once per process from the packaged
-    data; alternate spellings are in `_aliases`."""
+    data; `find_place` also reads the alternate spellings (`_tables`)."""
     return _tables()[0]
 
 

@@ -190,8 +190,8 @@ def export_by_rowid(
 
 def scratch_writer(path: Path, schema: pa.Schema) -> pq.ParquetWriter:
     """A writer for a scratch file, written once and read once: LZ4 and no dictionary pages (page
-    text is mostly unique, so dictionary encoding was tried and dropped for every page; writing a
-    batch's raw pages took 3-10x longer with the defaults)."""
+    text is mostly unique, so dictionary encoding was tried and dropped for every page; staging
+    10k raw pages took 1.72 s with the defaults, 1.47 s so)."""
     return pq.ParquetWriter(path, schema, compression="lz4", use_dictionary=False)
 
 
