@@ -242,3 +242,37 @@ def test_thread_score_equals_scoring_every_member() -> None:
         assert thread_score(item, thread, links, params) == pytest.approx(
             naive_score(item, thread, links, params), abs=1e-12
         )
+
+
+def test_a_candidate_is_skipped_only_when_it_scores_below_the_floor() -> None:
+    """thread_score with a floor returns None (members not scored) only when the full score is
+    below that floor, else the same score; and it does skip (the bound is not vacuous)."""
+    rng = random.Random(11)
+    idf = Idf({k: rng.randrange(1, 50) for k in range(60)}, 100)
+
+    def article(i: int) -> Article:
+        return Article(
+            f"d{i}",
+            T0 + timedelta(hours=rng.uniform(0, 600)),
+            {rng.randrange(60): rng.uniform(0.5, 3) for _ in range(rng.randrange(1, 12))},
+            {rng.randrange(20): 1.0 for _ in range(rng.randrange(0, 4))},
+            rng.choice([None, 1, 2]),
+            dated=rng.random() > 0.2,
+        )
+
+    skipped = 0
+    for trial in range(3000):
+        members = [article(trial * 100 + j) for j in range(rng.choice([1, 2, 5, 30]))]
+        thread = ThreadState("t", [Scored.of(m, idf) for m in members])
+        item = Scored.of(article(-trial), idf)
+        links = {m.doc_id for m in members[: rng.randrange(0, 2)]}
+        floor = rng.choice([0.05, 0.2, 0.35])
+        full = thread_score(item, thread, links, DEFAULT)
+        assert full is not None
+        bounded = thread_score(item, thread, links, DEFAULT, floor)
+        if bounded is None:
+            skipped += 1
+            assert full < floor
+        else:
+            assert bounded == full
+    assert skipped > 300

@@ -114,6 +114,9 @@ class Threader:
 
     def place(self, unit: Unit, new_id: Callable[[Article], str], out: Outcome) -> str:
         item = Scored.of(unit.article, self.idf)
+        # A candidate scoring below both attach and the roundup floor (a share of a best that clears
+        # attach) changes nothing below, so thread_score may skip it.
+        floor = min(self.params.attach, self.params.roundup_share * self.params.attach)
         threaded = sorted({self.resolve(t) for t in unit.threaded})
         if threaded:
             target = (
@@ -124,8 +127,10 @@ class Threader:
         else:
             scores = sorted(
                 (
-                    (thread_score(item, self.threads[t], unit.links, self.params), t)
+                    (s, t)
                     for t in self.candidates(item, unit.links)
+                    if (s := thread_score(item, self.threads[t], unit.links, self.params, floor))
+                    is not None
                 ),
                 key=lambda st: (-st[0], st[1]),
             )

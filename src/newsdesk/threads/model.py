@@ -106,6 +106,8 @@ class Members:
     dated_times: list[float]
     text: Posting
     ents: Posting
+    text_max: Vector  # key -> its largest weight in any member: bounds a member's dot product
+    ents_max: Vector
     index_of: dict[str, int]  # doc_id -> member index
     at_place: dict[int, list[int]]
 
@@ -127,6 +129,8 @@ class Members:
             sorted(seconds(m.article) for m in members if m.article.dated),
             text,
             ents,
+            {k: max(x for _, x in p) for k, p in text.items()},
+            {k: max(x for _, x in p) for k, p in ents.items()},
             {m.article.doc_id: i for i, m in enumerate(members)},
             at_place,
         )
@@ -142,11 +146,26 @@ class Members:
 def dots(vector: Vector, posting: Posting) -> dict[int, float]:
     """Member index -> dot product with `vector`, for the members sharing a key with it."""
     out: dict[int, float] = {}
+    get = out.get
     for k in vector.keys() & posting.keys():
         x = vector[k]
         for i, y in posting[k]:
-            out[i] = out.get(i, 0.0) + x * y
+            out[i] = get(i, 0.0) + x * y
     return out
+
+
+def member_bound(item: Scored, recent: Members, linked: bool, params: ThreadParams) -> float:
+    """At least what best_member returns: each shared key counted at its largest member weight (a
+    sum over the article's keys, not over every member's postings), every bonus that any member
+    could earn, and no time decay (at most 1)."""
+    text = cosine(item.text, recent.text_max)
+    ents = cosine(item.ents, recent.ents_max)
+    s = max(text, params.text_weight * text + params.entity_weight * ents)
+    if linked:
+        s += params.story_link_bonus
+    if item.article.place is not None and item.article.place in recent.at_place:
+        s += params.place_bonus
+    return s
 
 
 @dataclass
@@ -201,14 +220,20 @@ def best_member(item: Scored, recent: Members, linked: set[int], params: ThreadP
     return best
 
 
-def thread_score(item: Scored, thread: ThreadState, links: set[str], params: ThreadParams) -> float:
+# Rounding slack of a bound: the bound adds its terms in another order than the score it bounds.
+_SLACK = 1e-9
+
+
+def thread_score(
+    item: Scored, thread: ThreadState, links: set[str], params: ThreadParams, floor: float = 0.0
+) -> float | None:
     """How well the article fits the thread: core similarity (time-decayed to the nearest member)
-    blended with its best single member."""
+    blended with its best single member. None when the score is surely below `floor`: the members
+    are then not scored one by one (most candidates of an article share a key or two with it)."""
     recent = thread.recent(params)
     if not recent.items:
-        return 0.0
+        return 0.0 if floor <= 0.0 else None
     linked = {recent.index_of[d] for d in links if d in recent.index_of}
-    best = best_member(item, recent, linked, params)
     text, ents = thread.core(params)
     t = seconds(item.article)
     core = content(item.text, text, item.ents, ents, params) * decay(
@@ -216,7 +241,14 @@ def thread_score(item: Scored, thread: ThreadState, links: set[str], params: Thr
     )
     if linked:
         core += params.story_link_bonus
-    score = params.core_share * core + (1 - params.core_share) * best
+    core_part = params.core_share * core
+    rest = 1 - params.core_share
+    bounded = floor > 0.0 and params.periodic_factor <= 1.0  # a factor above 1 could lift it
+    if bounded and core_part + rest * member_bound(item, recent, bool(linked), params) < (
+        floor - _SLACK
+    ):
+        return None
+    score = core_part + rest * best_member(item, recent, linked, params)
     return score * params.periodic_factor if periodic(item, recent, params) else score
 
 
