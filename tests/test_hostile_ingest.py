@@ -387,3 +387,19 @@ def test_warc_gz_past_its_inflation_budget_keeps_the_records_inside_it(tmp_path:
     assert kinds[-1] == "file_too_large" and set(kinds[:-1]) == {None}
     assert 1 < len(kinds) - 1 < 40
     assert counted <= len(kinds)
+
+
+def test_the_worker_pool_reads_the_hostile_batch_as_this_process_does(
+    hostile: Hostile, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A big batch's files are parsed by worker processes (newsdesk.ingest.stage.POOL_FROM_FILES):
+    the same items in the same order, duplicates across jobs included (small jobs here, so that
+    every file's neighbours are in other jobs)."""
+    from newsdesk.ingest import batch
+
+    folder, _, items = hostile
+    monkeypatch.setattr(batch, "CHUNK_FILES", 3)
+    pooled = _items(folder, workers=2, scratch=tmp_path)
+    assert len(pooled) == len(items) > 20
+    assert pooled == items
+    assert (tmp_path / "progress").is_dir()  # the worker pool's progress marks: it did the work

@@ -4,7 +4,8 @@ notes about what is not an input), and one file's trouble never stops the others
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -21,9 +22,17 @@ from newsdesk.ingest.formats import (
 )
 from newsdesk.ingest.names import MARKER_FILES
 from newsdesk.ingest.walk import BatchEntry, walk_batch
+from newsdesk.parallel import Failed, map_items
 from newsdesk.records import InputArticle, QuarantineItem, RawDocument
 
-__all__ = ["MARKER_FILES", "IngestNote", "list_batch_files", "make_doc_id", "read_batch"]
+__all__ = [
+    "read_files",
+    "MARKER_FILES",
+    "IngestNote",
+    "list_batch_files",
+    "make_doc_id",
+    "read_batch",
+]
 
 
 @dataclass(frozen=True)
@@ -53,29 +62,116 @@ def list_batch_files(batch_dir: Path) -> list[Path]:
     return [Path(entry.path) for entry in walk_batch(batch_dir)]
 
 
+Item = RawDocument | QuarantineItem | IngestNote
+# Files parsed per job of the worker pool, and the bytes of one job's files: results come back whole
+# per file, so a compressed file (whose inflated size the walk cannot know) is a job of its own.
+CHUNK_FILES = 32
+CHUNK_BYTES = 8 << 20
+# On top of the read's own time limit: parsing and decoding one file's records.
+PARSE_TIMEOUT_S = 600.0
+
+
 def read_batch(
     batch_dir: Path,
     batch_id: str,
     config: IngestConfig,
     read_timeout: float = READ_TIMEOUT_S,
-) -> Iterator[RawDocument | QuarantineItem | IngestNote]:
+    *,
+    workers: int = 0,
+    scratch: Path | None = None,
+) -> Iterator[Item]:
     """Yield one RawDocument per readable article, one QuarantineItem per unreadable input, and an
-    IngestNote per thing that is not an input (a WARC protocol record, a refused field value).
+    IngestNote per thing that is not an input (a WARC protocol record, a refused field value), in
+    the walk's order.
 
-    A record byte-identical to an earlier one of the batch is quarantined as a duplicate here;
-    copies of other batches' records are found by the store when the batch is written.
+    With `workers` (and a `scratch` folder for the pool), files are read and parsed by that many
+    worker processes (newsdesk.parallel: a file that crashes or stalls its worker becomes its own
+    quarantine row); else in this process. A record byte-identical to an earlier one of the batch is
+    quarantined as a duplicate here, in this process; copies of other batches' records are found by
+    the store when the batch is written.
     """
     seen: dict[str, str] = {}  # sha256 -> doc_id of the batch's first record with those bytes
     doc_ids: set[str] = set()
+    if workers > 0 and scratch is not None:
+        items = _read_pooled(batch_dir, batch_id, config, read_timeout, workers, scratch)
+    else:
+        items = _read_here(batch_dir, batch_id, config, read_timeout)
+    for item in items:
+        if isinstance(item, RawDocument):
+            item = _first_copy(item, seen, doc_ids)
+        yield item
+
+
+def _read_here(
+    batch_dir: Path, batch_id: str, config: IngestConfig, read_timeout: float
+) -> Iterator[Item]:
     reader = BoundedReader(read_timeout)
     try:
         for entry in walk_batch(batch_dir):
-            for item in _read_entry(entry, batch_id, config, reader):
-                if isinstance(item, RawDocument):
-                    item = _first_copy(item, seen, doc_ids)
-                yield item
+            yield from _read_entry(entry, batch_id, config, reader)
     finally:
         reader.close()
+
+
+def _read_pooled(
+    batch_dir: Path,
+    batch_id: str,
+    config: IngestConfig,
+    read_timeout: float,
+    workers: int,
+    scratch: Path,
+) -> Iterator[Item]:
+    fed: deque[list[BatchEntry]] = deque()  # outcomes come back in chunk order
+
+    def chunks() -> Iterator[list[BatchEntry]]:
+        for chunk in _file_chunks(walk_batch(batch_dir)):
+            fed.append(chunk)
+            yield chunk
+
+    for outcomes in map_items(
+        read_files,
+        chunks(),
+        (batch_id, config, read_timeout),
+        workers=workers,
+        scratch=scratch,
+        timeout_s=read_timeout + PARSE_TIMEOUT_S,
+    ):
+        for entry, outcome in zip(fed.popleft(), outcomes):
+            if isinstance(outcome, Failed):
+                yield QuarantineItem(
+                    batch_id=batch_id,
+                    source_path=entry.source_path,
+                    stage="ingest",
+                    reason=f"ingest_{outcome.kind}",
+                    detail=outcome.detail,
+                    n_bytes=entry.size,
+                )
+            else:
+                yield from outcome
+
+
+def _file_chunks(entries: Iterable[BatchEntry]) -> Iterator[list[BatchEntry]]:
+    chunk: list[BatchEntry] = []
+    size = 0
+    for entry in entries:
+        weight = CHUNK_BYTES if entry.rel.endswith(".gz") else entry.size or 0
+        if chunk and (len(chunk) >= CHUNK_FILES or size + weight > CHUNK_BYTES):
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(entry)
+        size += weight
+    if chunk:
+        yield chunk
+
+
+_READER: dict[float, BoundedReader] = {}  # one per worker process and time limit
+
+
+def read_files(entries: list[BatchEntry], job: tuple[str, IngestConfig, float]) -> list[list[Item]]:
+    """Pool work: every item of each file (newsdesk.parallel gives one file per call)."""
+    batch_id, config, read_timeout = job
+    reader = _READER.setdefault(read_timeout, BoundedReader(read_timeout))
+    return [list(_read_entry(entry, batch_id, config, reader)) for entry in entries]
 
 
 def _first_copy(

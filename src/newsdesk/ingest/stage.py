@@ -2,8 +2,8 @@
 transaction.
 
 The sibling of the row stages (newsdesk.runner): its inputs are files, read one by one by
-`read_batch` (which bounds each file's time and size itself), so there is no export and no pool; its
-stats use the same words (`runner.tally`)."""
+`read_batch` (which bounds each file's time and size itself; a big batch's files are parsed by the
+worker pool, in order), so there is no export; its stats use the same words (`runner.tally`)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from newsdesk.config import IngestConfig
+from newsdesk.config import IngestConfig, cpu_workers
 from newsdesk.errors import BatchNotFound
 from newsdesk.ingest.batch import IngestNote, list_batch_files, read_batch
 from newsdesk.processes import release_memory
@@ -23,6 +23,9 @@ from newsdesk.store.tables import IngestSink
 
 Log = Callable[[str], None]
 MAX_LOGGED_NOTES = 20
+# From this many files on, the batch is parsed by the worker pool (kept for the stages after it);
+# below it, starting worker processes costs more than they save.
+POOL_FROM_FILES = 500
 
 
 def ingest_batch(
@@ -37,7 +40,15 @@ def ingest_batch(
     n_files = len(list_batch_files(batch_dir))
     with lease.holding(store, batch_id), stage_workdir(store.scratch_root, "ingest") as work:
         sink = IngestSink(work, batch_id)
-        for item in read_batch(batch_dir, batch_id, config, read_timeout=config.read_timeout_s):
+        workers = cpu_workers() if n_files >= POOL_FROM_FILES else 0
+        for item in read_batch(
+            batch_dir,
+            batch_id,
+            config,
+            read_timeout=config.read_timeout_s,
+            workers=workers,
+            scratch=work,
+        ):
             if isinstance(item, IngestNote):
                 # Not inputs (WARC protocol records, refused field values): counted apart from
                 # total.
