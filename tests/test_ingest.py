@@ -188,3 +188,36 @@ def test_decoding_refuses_binary() -> None:
     with pytest.raises(DecodeError) as info:
         decode_bytes(b"GIF89a\x00\x01\x02")
     assert info.value.reason == "binary_content"
+
+
+def test_a_big_batch_ingested_by_the_worker_pool_writes_the_same_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stage parses a batch of POOL_FROM_FILES files or more in the worker pool: the same
+    stats and the same document rows as in this process (the bad batch: every kind of refusal)."""
+    import duckdb
+    from helpers import store_for
+
+    from newsdesk.ingest import stage
+
+    write_bad_batch(tmp_path / "batch")
+    results = []
+    for pool_from in (10**9, 1):
+        monkeypatch.setattr(stage, "POOL_FROM_FILES", pool_from)
+        db = tmp_path / f"news-{pool_from}.duckdb"
+        store = store_for(db)
+        store.ensure_schema()
+        stats = stage.ingest_batch(store, tmp_path / "batch", "b1", IngestConfig())
+        con = duckdb.connect(str(db), read_only=True)
+        rows = con.execute(
+            "SELECT d.doc_id, d.source_path, d.sha256, c.content FROM pending.documents d"
+            " JOIN main.document_contents c USING (doc_id) ORDER BY d.doc_id"
+        ).fetchall()
+        rows += con.execute(
+            "SELECT source_path, reason, detail, doc_id FROM pending.quarantine ORDER BY ALL"
+        ).fetchall()
+        con.close()
+        results.append((stats, rows))
+    (here, here_rows), (pooled, pooled_rows) = results
+    assert pooled == here and here["dropped_duplicate_record"] >= 1 and here["kept"] >= 3
+    assert pooled_rows == here_rows
