@@ -142,3 +142,29 @@ def test_an_organisation_noun_before_a_name_makes_it_an_organisation_but_not_a_p
     got = linked(text, spans(text, ("Toyota", "GPE", 0), ("Ajax", "PERSON", 0), ("Anna Berg", "PERSON", 0),
                              ("Jonas Lind", "PERSON", 0), ("Toyota", "GPE", 1)), pick_up_repeats=False)
     assert got[:4] == [("Toyota", "ORG"), ("Ajax", "ORG"), ("Anna Berg", "PERSON"), ("Jonas Lind", "PERSON")]
+
+
+def test_results_and_table_rows_are_found_line_by_line_as_in_the_whole_body() -> None:
+    """team_slots searches only the lines that may hold a result or a table row: on random lines
+    of names, scores, dates, signs and punctuation, the same matches as each pattern over the
+    whole body (and the search does skip lines)."""
+    import random
+
+    from newsdesk.entities import sports
+
+    rng = random.Random(5)
+    parts = ["Aberdeen", "Hibernian 1", "2-1", "Celtic", "20", "14", "-3", ".536", "On Saturday",
+             ",", ";", ":", "drew with", "March 12,", "2024", "St. Mirren", "the", "and", "\t"]
+    skipped = found = 0
+    for _ in range(3000):
+        lines = [" ".join(rng.choice(parts) for _ in range(rng.randrange(1, 9)))
+                 for _ in range(rng.randrange(1, 6))]
+        body = "\n".join(lines)
+        searched = sports._row_lines(body)
+        skipped += len(lines) - len(searched)
+        for pattern in (sports.RESULT, sports.SCORELINE, sports.STANDING):
+            whole = [m.span() for m in pattern.finditer(body)]
+            by_line = [m.span() for s, e in searched for m in pattern.finditer(body, s, e)]
+            assert by_line == whole, body
+            found += len(whole)
+    assert skipped > 1000 and found > 300

@@ -51,6 +51,9 @@ _NAME_BEFORE = re.compile(rf"(?:^|(?<=\s))(?P<a>{_NAME})[’']?$")
 # Cheap tests that rule out most articles before the slot patterns run: a name followed by a number
 # and then a name or a number ("Aberdeen 2 Hibernian", "Celtic 20 14"), or a score such as "2-1".
 _MAYBE_ROW = re.compile(r"[A-Za-z][ \t]+\d{1,3}[ \t]*[,;]?[ \t]+[A-Z\d.+-]|\d[-–]\d")
+# What a line holding a RESULT, SCORELINE or STANDING match must contain: a score then a name, a
+# scoreline, or two numbers in a row. No match crosses a line, so only such lines are searched.
+_MAYBE_ROW_LINE = re.compile(r"\d[ \t]*[,;]?[ \t]+[A-Z]|\d[-–]\d|\d[ \t]+[-+]?\.?\d")
 _SCORE_TOKEN = re.compile(r"(?<![\d.:/])\d{1,3}[-–]\d{1,3}(?![\d.:/])")
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n")
 # Words that open a sentence or a line without being part of a name.
@@ -126,8 +129,11 @@ def team_slots(body: str) -> tuple[Slot, ...]:
     slots: list[Slot] = []
     if not _MAYBE_ROW.search(body):
         return ()
+    lines = _row_lines(body)
     for pattern, kind in ((RESULT, "result"), (SCORELINE, "result"), (STANDING, "standing")):
-        for match in pattern.finditer(body):
+        # Searched line by line: the same matches in the same order (a lookbehind still sees the
+        # text before the line), at a third of the cost on prose with dates and figures.
+        for match in (m for start, end in lines for m in pattern.finditer(body, start, end)):
             for group in ("a", "b") if kind == "result" else ("a",):
                 slots += _slot(body, match.start(group), match.end(group), kind)
     sporty = bool(slots) or len(_SCORE_TOKEN.findall(body)) >= 2
@@ -140,6 +146,17 @@ def team_slots(body: str) -> tuple[Slot, ...]:
             slots += _slot(body, before.start("a"), before.end("a"), "verb")
             slots += _slot(body, after.start(), after.end(), "verb")
     return tuple(_dedupe(slots))
+
+
+def _row_lines(body: str) -> list[tuple[int, int]]:
+    lines, start = [], 0
+    while start <= len(body):
+        end = body.find("\n", start)
+        end = len(body) if end < 0 else end
+        if _MAYBE_ROW_LINE.search(body, start, end):
+            lines.append((start, end))
+        start = end + 1
+    return lines
 
 
 def has_scores(body: str) -> bool:
