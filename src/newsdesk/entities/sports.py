@@ -136,12 +136,15 @@ def team_slots(body: str) -> tuple[Slot, ...]:
         for match in (m for start, end in lines for m in pattern.finditer(body, start, end)):
             for group in ("a", "b") if kind == "result" else ("a",):
                 slots += _slot(body, match.start(group), match.end(group), kind)
-    sporty = bool(slots) or len(_SCORE_TOKEN.findall(body)) >= 2
+    rows = bool(slots)
+    sporty: bool | None = None  # counted at the first match verb (most bodies have none)
     for verb in _VERB.finditer(body):
         after = _NAME_AT.match(body, verb.end())
         before = _NAME_BEFORE.search(body, max(0, verb.start() - 60), verb.start())
         if after is None or before is None:
             continue
+        if sporty is None:
+            sporty = rows or len(_SCORE_TOKEN.findall(body)) >= 2
         if sporty or _SCORE_TOKEN.search(body, after.end(), _sentence_end(body, after.end())):
             slots += _slot(body, before.start("a"), before.end("a"), "verb")
             slots += _slot(body, after.start(), after.end(), "verb")
