@@ -107,6 +107,15 @@ def test_short_line_or_question_above_kept_text_does_not_open_it() -> None:
     assert extend_prose([question, lines[1]], [False, True]) == [False, True]
 
 
+def test_short_line_between_kept_paragraphs_is_kept() -> None:
+    # A subhead between two kept paragraphs is the article's; a long line there is left to the model.
+    first, second = "The pier closed on Monday.", "Divers will check every pile."
+    assert extend_prose([first, "What happens next", second], [True, False, True]) == [True] * 3
+    teaser = "Read more stories about the harbour and the old pier in our weekly newsletter now"
+    assert extend_prose([first, teaser, second], [True, False, True]) == [True, False, True]
+    assert extend_prose(["Menu", "Home", second], [False, False, True]) == [False, False, True]
+
+
 @pytest.mark.parametrize("weights,span", [([-1, 3, -1, 4, -9, 2], (1, 3)), ([-1, -2], (0, -1))])
 def test_densest_region(weights: list[float], span: tuple[int, int]) -> None:
     assert densest_region(weights) == span

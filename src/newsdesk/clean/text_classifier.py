@@ -11,6 +11,7 @@ from newsdesk.text import count_words, ends_sentence
 
 SHORT_LINE_WORDS = 3  # a line of at most this many words may not rise in the second pass
 LEAD_WORDS = 12  # a paragraph this long right above kept article text opens it
+INNER_WORDS = 8  # a line this short between two kept lines belongs to the article (a subhead)
 
 
 def dump_language(lines: list[str]) -> str | None:
@@ -41,7 +42,7 @@ def keep_lines(lines: list[str], probabilities: np.ndarray, threshold: float) ->
 
 def extend_prose(lines: list[str], keep: list[bool]) -> list[bool]:
     """A full sentence right after kept article text continues it; a full paragraph right before it
-    opens it.
+    opens it; a short line between two kept ones is inside it.
 
     Dumps used for training always end in footers, so the model distrusts a last paragraph; in a
     clean feed the article's last line is often a one-sentence quote. A lead paragraph sits above
@@ -60,6 +61,12 @@ def extend_prose(lines: list[str], keep: list[bool]) -> list[bool]:
             and _is_sentence(lines[i])
             and lines[i].rstrip().endswith(".")  # a statement: not a teaser's question, a poll
         ):
+            keep[i] = True
+    # A subhead, a short quote or a dateline between two kept paragraphs is part of the article; the
+    # model reads it alone as a menu item (leave-one-set-out: trafilatura-eval 0.8525 -> 0.8543,
+    # ScrapingHub 0.9232 -> 0.9240; 5 or 12 words do about as well).
+    for i in range(1, len(lines) - 1):
+        if not keep[i] and keep[i - 1] and keep[i + 1] and count_words(lines[i]) <= INNER_WORDS:
             keep[i] = True
     return keep
 
