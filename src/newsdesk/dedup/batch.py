@@ -34,6 +34,7 @@ from newsdesk.dedup.features import (
     compute_features,
     compute_signatures,
 )
+from newsdesk.dedup.shingles import tokenize
 from newsdesk.dedup.signatures import SignatureWriter
 from newsdesk.dedup.verify import COPY, STORY, PairVerdict, verify_pair
 from newsdesk.records import CopyRow, QuarantineItem
@@ -207,10 +208,11 @@ def story_rows(
         if stories
         else {}
     )
+    tokens = {doc_id: tokenize(body) for doc_id, body in bodies.items()}
     for v in stories:
-        a, b = bodies[v.doc_id_a], bodies[v.doc_id_b]
-        spans_a = char_spans(a, list(v.passages))
-        spans_b = char_spans(b, list(v.passages_b))
+        a = bodies[v.doc_id_a]
+        spans_a = char_spans(tokens[v.doc_id_a], list(v.passages))
+        spans_b = char_spans(tokens[v.doc_id_b], list(v.passages_b))
         for key, value in (
             ("doc_id_a", v.doc_id_a),
             ("doc_id_b", v.doc_id_b),

@@ -11,7 +11,15 @@ import rensa
 import xxhash
 
 from newsdesk.config import DedupConfig
-from newsdesk.dedup.shingles import _mix, hash_words, member, shingle_hashes, tokenize, winnow
+from newsdesk.dedup.shingles import (
+    Tokens,
+    _mix,
+    hash_words,
+    member,
+    shingle_hashes,
+    tokenize,
+    winnow,
+)
 
 # Calendar words count as facts next to numbers: "on Monday" vs "on Tuesday" is a different event.
 _CALENDAR = (
@@ -126,9 +134,10 @@ def doc_key(doc_id: str) -> int:
     return xxhash.xxh3_64_intdigest(doc_id.encode("utf-8"))
 
 
-def char_spans(body: str, token_ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Character offsets [start, stop) in `body` of token ranges [start_token, end_token)."""
-    tokens = tokenize(body)
+def char_spans(body: str | Tokens, token_ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Character offsets [start, stop) in `body` of token ranges [start_token, end_token); `body`
+    may come tokenized, since one body is in many pairs."""
+    tokens = tokenize(body) if isinstance(body, str) else body
     n = len(tokens)
     return [
         (int(tokens.starts[s]), int(tokens.ends[min(e, n) - 1])) for s, e in token_ranges if s < n
