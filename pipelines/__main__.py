@@ -26,16 +26,13 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import signal
 import sys
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from assets.resources import PROJECT_ROOT
+from pipelines.interrupts import Interrupted, interruptible
 from pipelines.progress import SILENT, batch_summary, children_stderr_silenced, progress_to
 
 SAMPLE_BATCH = PROJECT_ROOT / "samples" / "sample-batch"
@@ -61,10 +58,6 @@ class Exit(Exception):
     def __init__(self, code: int, message: str) -> None:
         super().__init__(message)
         self.code = code
-
-
-class Interrupted(KeyboardInterrupt):
-    """Ctrl-C with a message of its own (what was done and what was not)."""
 
 
 def _instance() -> Any:
@@ -159,7 +152,7 @@ def run_batches(args: list[str], allow_empty: bool = False) -> bool:
         config = {**SILENT, "ops": {"raw_documents": {"config": {"allow_empty": allow_empty}}}}
         print(f"processing batch {name}", flush=True)
         started = time.monotonic()
-        with interruptible(), children_stderr_silenced(), progress_to(sys.stdout):
+        with interruptible() as signalled, children_stderr_silenced(), progress_to(sys.stdout):
             result = defs.resolve_job_def("process_batch").execute_in_process(
                 partition_key=name,
                 instance=instance,
@@ -171,7 +164,12 @@ def run_batches(args: list[str], allow_empty: bool = False) -> bool:
             release_run(store, result.run_id)
         except TransientError as exc:
             print(f"batch {name}: its lease stays until it expires ({exc})")
-        if _interrupted(result):
+        if signalled.is_set() and result.success:  # Ctrl-C after the last step's own code
+            raise Interrupted(
+                f"interrupted after batch {name} was processed: no later batch ran and the corpus "
+                "was not published; run the command again (processed batches are skipped)"
+            )
+        if _interrupted(result) or signalled.is_set():
             raise KeyboardInterrupt
         seconds = time.monotonic() - started
         print(
@@ -194,26 +192,6 @@ def run_batches(args: list[str], allow_empty: bool = False) -> bool:
             )
         queue += again
     return publish() and ok
-
-
-@contextmanager
-def interruptible() -> Iterator[None]:
-    """Ctrl-C outside a step (between steps, while the run starts) must stop the command too: no
-    publish, no next batch, a line saying it was interrupted. (Inside a step, see _interrupted.)"""
-    pressed = threading.Event()
-    default = signal.getsignal(signal.SIGINT)
-
-    def on_sigint(signum: int, frame: object) -> None:
-        pressed.set()
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGINT, on_sigint)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, default)
-    if pressed.is_set():
-        raise KeyboardInterrupt
 
 
 def reap_dead_runs(instance: Any) -> None:
@@ -305,12 +283,16 @@ def publish() -> bool:
 
     started = time.monotonic()
     try:
-        with interruptible(), children_stderr_silenced():
+        with interruptible() as signalled, children_stderr_silenced():
             result = defs.resolve_job_def("publish_corpus").execute_in_process(
                 instance=_instance(), raise_on_error=False, run_config=SILENT, tags=cli_tags()
             )
-        if _interrupted(result):
+        if signalled.is_set() and result.success:
+            raise Interrupted("interrupted after the corpus was published: nothing was left to do")
+        if _interrupted(result) or signalled.is_set():
             raise KeyboardInterrupt
+    except Interrupted:
+        raise
     except KeyboardInterrupt:
         raise Interrupted(
             "interrupted while publishing the corpus: the batches are processed; the analysts' "
