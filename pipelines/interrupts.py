@@ -49,39 +49,39 @@ class _WakeupBytes:
     thread; elsewhere, or where a wakeup descriptor is already set (an event loop), none."""
 
     def __init__(self) -> None:
-        self.read_end = -1
-        self.previous = -1
+        self.pipe: tuple[int, int] | None = None
         try:
-            self.read_end, write_end = os.pipe()
+            read_end, write_end = os.pipe()
         except OSError:
             return
-        self.write_end = write_end
-        for fd in (self.read_end, write_end):
+        for fd in (read_end, write_end):
             os.set_blocking(fd, False)
         try:
-            self.previous = signal.set_wakeup_fd(write_end, warn_on_full_buffer=False)
+            previous = signal.set_wakeup_fd(write_end, warn_on_full_buffer=False)
         except ValueError:  # not the main thread
-            self.previous = -2
-        if self.previous != -1:  # someone else's descriptor: give it back, read nothing
-            if self.previous >= 0:
-                signal.set_wakeup_fd(self.previous)
-            self._close_pipe()
+            previous = None
+        if previous == -1:
+            self.pipe = read_end, write_end
+            return
+        if previous is not None:  # someone else's descriptor: give it back, read nothing
+            signal.set_wakeup_fd(previous)
+        os.close(read_end)
+        os.close(write_end)
 
     def close(self) -> bool:
         """Whether a SIGINT arrived; stops listening."""
-        if self.read_end < 0:
+        if self.pipe is None:
             return False
         signal.set_wakeup_fd(-1)
+        read_end, write_end = self.pipe
+        self.pipe = None
         seen = b""
         try:
-            while chunk := os.read(self.read_end, 4096):
+            while chunk := os.read(read_end, 4096):
                 seen += chunk
         except BlockingIOError:
             pass
-        self._close_pipe()
+        finally:
+            os.close(read_end)
+            os.close(write_end)
         return signal.SIGINT in seen
-
-    def _close_pipe(self) -> None:
-        os.close(self.read_end)
-        os.close(self.write_end)
-        self.read_end = -1

@@ -86,7 +86,7 @@ def test_story_link_records_the_shared_passage() -> None:
     a, b = _text(200) + " " + quote + " " + _text(100), _text(150) + " " + quote + " " + _text(150)
     verdict = _verdict(a, b)
     assert verdict.relation == STORY and verdict.shared_words >= 24
-    spans = char_spans(a, list(verdict.passages))
+    spans = char_spans(tokenize(a), list(verdict.passages))
     assert any("thorough exchange of views" in a[s:e] for s, e in spans)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 
 # Scripts written without spaces (Thai, kana, Han): each character counts as a word, or a Japanese
 # article would count as a dozen "words".
@@ -63,6 +64,17 @@ def split_blocks(text: str) -> list[str]:
     """Non-empty lines, stripped; a dump with blank-line paragraphs and one with one paragraph per
     line split alike."""
     return [line.strip() for line in text.replace("\r", "\n").split("\n") if line.strip()]
+
+
+def line_spans(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each line of `text` without its newline, lazily: a caller that has what it
+    needs stops reading (a text ending in a newline ends in an empty line)."""
+    start = 0
+    while start <= len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        yield start, end
+        start = end + 1
 
 
 _VISIBLE = re.compile("[^\\s\u200c\u200d]")

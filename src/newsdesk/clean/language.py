@@ -7,7 +7,7 @@ from functools import lru_cache
 import py3langid.langid as langid
 
 from newsdesk.clean.junk import junk_reason, tidy_block
-from newsdesk.text import count_tokens
+from newsdesk.text import count_tokens, line_spans
 
 
 @lru_cache(maxsize=1)
@@ -23,12 +23,10 @@ def language_sample(text: str, sample_chars: int = 1200) -> str:
     prose: list[str] = []
     other: list[str] = []
     size = other_size = 0
-    start = 0
-    while size < sample_chars and start <= len(text):
-        end = text.find("\n", start)
-        end = len(text) if end < 0 else end
+    for start, end in line_spans(text):
+        if size >= sample_chars:
+            break
         line = tidy_block(text[start : min(end, start + 4 * sample_chars)])
-        start = end + 1
         if not line or junk_reason(line) is not None:
             continue
         tokens = line.split()

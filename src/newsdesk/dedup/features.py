@@ -134,10 +134,9 @@ def doc_key(doc_id: str) -> int:
     return xxhash.xxh3_64_intdigest(doc_id.encode("utf-8"))
 
 
-def char_spans(body: str | Tokens, token_ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Character offsets [start, stop) in `body` of token ranges [start_token, end_token); `body`
-    may come tokenized, since one body is in many pairs."""
-    tokens = tokenize(body) if isinstance(body, str) else body
+def char_spans(tokens: Tokens, token_ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Character offsets [start, stop) in the tokenized body of token ranges [start_token,
+    end_token) (the caller tokenizes each body once: one body is in many pairs)."""
     n = len(tokens)
     return [
         (int(tokens.starts[s]), int(tokens.ends[min(e, n) - 1])) for s, e in token_ranges if s < n

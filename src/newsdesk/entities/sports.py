@@ -17,7 +17,7 @@ from newsdesk.entities.gazetteer import find_place
 from newsdesk.entities.keys import normalize_name
 from newsdesk.entities.people import person_names
 from newsdesk.entities.spans import Span
-from newsdesk.text import count_tokens
+from newsdesk.text import count_tokens, line_spans
 
 # A team name: capitalised words, "and"/"&"/"de" allowed inside ("Brighton and Hove Albion").
 _CAP = r"[A-Z][\w.'’&-]*"
@@ -152,14 +152,7 @@ def team_slots(body: str) -> tuple[Slot, ...]:
 
 
 def _row_lines(body: str) -> list[tuple[int, int]]:
-    lines, start = [], 0
-    while start <= len(body):
-        end = body.find("\n", start)
-        end = len(body) if end < 0 else end
-        if _MAYBE_ROW_LINE.search(body, start, end):
-            lines.append((start, end))
-        start = end + 1
-    return lines
+    return [(s, e) for s, e in line_spans(body) if _MAYBE_ROW_LINE.search(body, s, e)]
 
 
 def has_scores(body: str) -> bool:

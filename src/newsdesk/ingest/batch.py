@@ -26,12 +26,12 @@ from newsdesk.parallel import Failed, map_items
 from newsdesk.records import InputArticle, QuarantineItem, RawDocument
 
 __all__ = [
-    "read_files",
     "MARKER_FILES",
     "IngestNote",
     "list_batch_files",
     "make_doc_id",
     "read_batch",
+    "read_files",
 ]
 
 
