@@ -27,7 +27,7 @@ _WORKER = textwrap.dedent("""
     sys.path.insert(0, sys.argv[1] + "/src")
     from newsdesk.entities.annotate import annotate_texts
     texts = json.load(open(sys.argv[2], encoding="utf-8"))
-    annotate_texts(texts[:2])
+    annotate_texts(["A warm-up line: Ana Costa flew from Lisbon to Oslo."])  # not a gold text (cache)
     wall, cpu = time.perf_counter(), time.process_time()
     out = annotate_texts(texts)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu

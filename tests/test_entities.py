@@ -191,8 +191,9 @@ def test_reference_data_prefers_a_place_own_name(name: str, expected: str) -> No
 
 def test_a_body_repeated_word_for_word_goes_through_the_model_once(monkeypatch: pytest.MonkeyPatch) -> None:
     from newsdesk.config import NerConfig
-    from newsdesk.entities import stage
+    from newsdesk.entities import paragraphs, stage
 
+    paragraphs.forget()
     seen: list[str] = []
 
     def counting(nlp, texts, batch_size):  # the real model runs; this only records what it is given
@@ -200,7 +201,7 @@ def test_a_body_repeated_word_for_word_goes_through_the_model_once(monkeypatch: 
         seen.extend(t if isinstance(t, str) else t.text for t in texts)  # strings or tokenised Docs
         return find_spans(nlp, texts, batch_size)
 
-    monkeypatch.setattr(stage, "find_spans", counting)
+    monkeypatch.setattr(paragraphs, "find_spans", counting)
     wire = "Angela Merkel met Emmanuel Macron in Paris on Monday, the Elysee said in a statement."
     rows: list[dict[str, Any]] = [{"doc_id": "a", "title": "Merkel in Paris", "body": wire},
             {"doc_id": "b", "title": None, "body": "Officials in Lagos said the Nigerian Senate would meet."},

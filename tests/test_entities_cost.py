@@ -17,7 +17,8 @@ from newsdesk.entities.datelines import dateline_places
 from newsdesk.entities.linking import link_article
 from newsdesk.entities.ner import RawSpan
 from newsdesk.entities.orgs import ticker_symbols
-from newsdesk.entities.stage import annotate_rows, split_long
+from newsdesk.entities.paragraphs import paragraph_pieces, split_long
+from newsdesk.entities.stage import annotate_rows
 
 
 def _timed(fn: Callable[..., object], *args: object) -> float:
@@ -45,7 +46,11 @@ def _gazetteer() -> None:
 def test_every_text_step_is_linear_on_hostile_shapes(shape: str, n: int) -> None:
     body = COST_SHAPES[shape](n)
     bound = 3.0 * n / 200_000  # ~0.3 s per 200k characters on a loaded core; quadratic took minutes
-    for step, args in ((split_long, (body, NerConfig.max_chars)), (dateline_places, (body,)),
+    def paragraphs(text: str, max_chars: int) -> list[tuple[int, int]]:
+        return list(paragraph_pieces(text, max_chars))
+
+    for step, args in ((split_long, (body, NerConfig.max_chars)), (paragraphs, (body, NerConfig.max_chars)),
+                       (dateline_places, (body,)),
                        (ticker_symbols, (body,)), (link_article, ("d", body, _spans(body)))):
         elapsed = _timed(step, *args)
         assert elapsed < bound, (step.__name__, shape, n, elapsed)

@@ -96,23 +96,3 @@ def _named(doc: Doc) -> list[RawSpan]:
         for e in doc.ents
         if e.label_ in NAMED_LABELS
     ]
-
-
-def tokenize_capped(nlp: Language, pieces: Iterable[str], max_tokens: int) -> tuple[list[Doc], int]:
-    """The pieces of one text tokenised, at most `max_tokens` tokens in all (the model's cost grows
-    with tokens, so a pathological text is cut here, before the model); returns the Docs and how
-    many characters of the pieces were left out."""
-    docs: list[Doc] = []
-    left_out = 0
-    for piece in pieces:
-        budget = max_tokens - sum(len(d) for d in docs)
-        if budget <= 0:
-            left_out += len(piece)
-            continue
-        doc = nlp.make_doc(piece)
-        if len(doc) > budget:
-            kept = doc[budget].idx  # characters before the first token left out
-            left_out += len(piece) - kept
-            doc = doc[:budget].as_doc()
-        docs.append(doc)
-    return docs, left_out

@@ -3,9 +3,10 @@
 The model runs in worker processes with no database connection open: inputs are exported to Parquet
 first and outputs staged. Mentions wait in the pending tables; linking them to the corpus (spelling
 variants, aliases, `entities`) happens when the batch is published (newsdesk.publish), in one
-transaction with its copies. An article longer than `NerConfig.max_chars` is annotated piece by
-piece (paragraph boundaries), so no article meets spaCy's length limit; one whose annotation fails
-keeps its article row and gets a quarantine row (stage entities) instead of mentions.
+transaction with its copies. The model reads paragraphs, each once per worker
+(newsdesk.entities.paragraphs), so no article meets spaCy's length limit and a syndicated story's
+shared paragraphs are read once; an article whose annotation fails keeps its article row and gets
+a quarantine row (stage entities) instead of mentions.
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-from spacy.tokens import Doc
 
 from newsdesk.config import NerConfig, Settings
 from newsdesk.entities.acronyms import acronym_evidence
 from newsdesk.entities.keys import make_entity_id
 from newsdesk.entities.linking import LinkOptions, link_article, normalize_name
-from newsdesk.entities.ner import RawSpan, find_spans, load_model, tokenize_capped
+from newsdesk.entities.ner import load_model
+from newsdesk.entities.paragraphs import read_bodies
 from newsdesk.parallel import working_on
 from newsdesk.records import Mention, QuarantineItem
 from newsdesk.runner import BatchStage, Log, Sink, Stats, pool_size
@@ -51,28 +52,7 @@ def annotate_rows(
     (newsdesk.parallel)."""
     nlp = load_model(config.model)
     bodies = [str(r["body"]) for r in rows]
-    # A body republished word for word (a wire story after boilerplate removal) goes through the
-    # model once; the export puts such copies next to each other. Linking still runs per article
-    # (titles differ).
-    first_row: dict[str, int] = {}
-    for position, body in enumerate(bodies):
-        first_row.setdefault(body, position)
-    docs: list[Doc] = []
-    owners: list[tuple[str, int]] = []  # (body, start of the piece in it) of each Doc
-    left_out: dict[str, int] = {}
-    for body, position in first_row.items():
-        working_on(position)
-        cuts = split_long(body, config.max_chars)
-        pieces = (body[a:b] for a, b in cuts)
-        found, left_out[body] = tokenize_capped(nlp, pieces, config.max_tokens)
-        docs += found
-        owners += [(body, start) for start, _ in cuts[: len(found)]]
-    working_on(None, weight=sum(len(d) for d in docs) / config.max_tokens)
-    spans: dict[str, list[RawSpan]] = {body: [] for body in first_row}
-    for (body, start), found_spans in zip(owners, find_spans(nlp, docs, config.batch_size)):
-        spans[body].extend(
-            RawSpan(s.start_char + start, s.end_char + start, s.text, s.label) for s in found_spans
-        )
+    spans, left_out = read_bodies(nlp, bodies, config)
     out = []
     for position, (row, body) in enumerate(zip(rows, bodies)):
         working_on(position)
@@ -82,20 +62,6 @@ def annotate_rows(
         )
         out.append((str(row["doc_id"]), title, len(body), linked, strong, left_out[body]))
     return out
-
-
-def split_long(text: str, max_chars: int) -> list[tuple[int, int]]:
-    """[start, end) pieces of at most max_chars, cut after a paragraph break, else a line break,
-    else a space."""
-    pieces, start = [], 0
-    while len(text) - start > max_chars:
-        window = text[start : start + max_chars]
-        cut = max(window.rfind("\n\n"), window.rfind("\n"), window.rfind(" "))
-        end = start + (cut + 1 if cut > max_chars // 2 else max_chars)
-        pieces.append((start, end))
-        start = end
-    pieces.append((start, len(text)))
-    return pieces
 
 
 class EntitySink:
