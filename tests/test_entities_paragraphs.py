@@ -87,3 +87,26 @@ def test_paragraph_pieces_cover_the_text_between_blank_lines() -> None:
     long = "word " * 100
     assert all(b - a <= 60 for a, b in paragraph_pieces(long, 60))
     assert "".join(long[a:b] for a, b in paragraph_pieces(long, 60)) == long
+
+
+def test_the_export_puts_articles_sharing_a_paragraph_next_to_each_other() -> None:
+    import duckdb
+
+    from newsdesk.store.entity_tables import NER_INPUTS_SQL
+
+    shared = ("A shared wire paragraph about the harbour strike, which went into its third day, long "
+              "enough to count as one.")
+    bodies = {f"u{i}": f"Unrelated story number {i} about the weather in town {i}, with detail."
+              for i in range(30)}
+    bodies["a"] = f"Intro written by one outlet about the strike.\n\n{shared}"  # short ones: no key
+    bodies["z"] = f"{shared}\n\nA different outlet's closing paragraph, which is its own."
+    con = duckdb.connect()
+    con.execute("CREATE TABLE arts (doc_id VARCHAR, batch_id VARCHAR, title VARCHAR, body VARCHAR, "
+                "language VARCHAR)")
+    con.execute("CREATE TABLE docs (doc_id VARCHAR, source_path VARCHAR, external_id VARCHAR, "
+                "n_bytes BIGINT, sha256 VARCHAR)")
+    con.executemany("INSERT INTO arts VALUES (?, 'b', NULL, ?, 'en')", list(bodies.items()))
+    order = [r[0] for r in con.execute(NER_INPUTS_SQL.format(articles="arts", documents="docs"),
+                                       ["b"]).fetchall()]
+    assert sorted(order) == sorted(bodies)
+    assert len(shared) >= 80 and abs(order.index("a") - order.index("z")) == 1
