@@ -147,16 +147,16 @@ class DedupConfig:
 @dataclass(frozen=True)
 class NerConfig:
     model: str = DEFAULT_SPACY_MODEL
-    batch_size: int = (
-        16  # texts per nlp.pipe batch: 64 adds ~200 MB of transient memory per process, no speed
-    )
+    # Texts per nlp.pipe batch where whole texts are read (benchmarks' bare calls): 64 added
+    # ~200 MB of transient memory per process, no speed.
+    batch_size: int = 16
     # Tokens per model batch in the stage, which reads paragraphs (newsdesk.entities.paragraphs):
     # ~50 paragraphs, less memory than 16 whole articles and ~10 % faster.
     batch_tokens: int = 4_000
     n_process: int = 0  # spaCy processes; 0 = one per core
     min_docs_per_process: int = 150  # each extra process loads the model again (about a second)
     max_chars: int = (
-        100_000  # longer bodies are annotated piece by piece (spaCy's own limit is 1,000,000)
+        100_000  # a longer paragraph is read in pieces (spaCy's own limit is 1,000,000)
     )
     # Tokens annotated per article; the rest is not (stat `truncated`). The model's time grows with
     # tokens (~3,500/s on a loaded core): 500,000 dots or 10,000 names ran minutes. Long features
