@@ -219,6 +219,7 @@ def test_a_body_repeated_word_for_word_goes_through_the_model_once(monkeypatch: 
 def test_ner_inputs_put_repeated_bodies_after_their_first_article() -> None:
     import duckdb
 
+    from newsdesk.entities.paragraphs import BREAK
     from newsdesk.store.entity_tables import NER_INPUTS_SQL
 
     con = duckdb.connect()
@@ -229,4 +230,4 @@ def test_ner_inputs_put_repeated_bodies_after_their_first_article() -> None:
     con.execute("""CREATE TABLE docs AS SELECT doc_id, NULL AS source_path, NULL AS external_id, 0 AS n_bytes,
                    NULL AS sha256 FROM arts""")
     sql = NER_INPUTS_SQL.format(articles="arts2", documents="docs")
-    assert [r[0] for r in con.execute(sql, ["b"]).fetchall()] == ["d0", "d1", "d3", "d2", "d4"]
+    assert [r[0] for r in con.execute(sql, ["b", BREAK]).fetchall()] == ["d0", "d1", "d3", "d2", "d4"]

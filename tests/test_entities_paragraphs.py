@@ -10,7 +10,7 @@ import pytest
 from newsdesk.config import NerConfig
 from newsdesk.entities import paragraphs
 from newsdesk.entities.ner import load_model
-from newsdesk.entities.paragraphs import forget, paragraph_pieces, read_bodies
+from newsdesk.entities.paragraphs import BREAK, forget, paragraph_pieces, read_bodies
 
 WIRE = [
     "Maria Lopez, the mayor of Valencia, met Airbus executives in Toulouse on Monday.",
@@ -107,6 +107,6 @@ def test_the_export_puts_articles_sharing_a_paragraph_next_to_each_other() -> No
                 "n_bytes BIGINT, sha256 VARCHAR)")
     con.executemany("INSERT INTO arts VALUES (?, 'b', NULL, ?, 'en')", list(bodies.items()))
     order = [r[0] for r in con.execute(NER_INPUTS_SQL.format(articles="arts", documents="docs"),
-                                       ["b"]).fetchall()]
+                                       ["b", BREAK]).fetchall()]
     assert sorted(order) == sorted(bodies)
     assert len(shared) >= 80 and abs(order.index("a") - order.index("z")) == 1

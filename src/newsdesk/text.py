@@ -66,15 +66,16 @@ def split_blocks(text: str) -> list[str]:
     return [line.strip() for line in text.replace("\r", "\n").split("\n") if line.strip()]
 
 
-def line_spans(text: str) -> Iterator[tuple[int, int]]:
-    """(start, end) of each line of `text` without its newline, lazily: a caller that has what it
-    needs stops reading (a text ending in a newline ends in an empty line)."""
+def line_spans(text: str, sep: str = "\n") -> Iterator[tuple[int, int]]:
+    """(start, end) of each line of `text` (or each piece between `sep`s) without the separator,
+    lazily: a caller that has what it needs stops reading (a text ending in a separator ends in an
+    empty piece)."""
     start = 0
     while start <= len(text):
-        end = text.find("\n", start)
+        end = text.find(sep, start)
         end = len(text) if end < 0 else end
         yield start, end
-        start = end + 1
+        start = end + len(sep)
 
 
 _VISIBLE = re.compile("[^\\s\u200c\u200d]")

@@ -22,6 +22,7 @@ from spacy.tokens import Doc
 from newsdesk.config import NerConfig
 from newsdesk.entities.ner import RawSpan, find_spans
 from newsdesk.parallel import working_on
+from newsdesk.text import line_spans
 
 BREAK = "\n\n"
 # Paragraphs remembered per process (by model): ~20 MB at most; a repeat is usually a few
@@ -30,12 +31,12 @@ CACHE_PARAGRAPHS = 20_000
 
 
 def split_long(text: str, max_chars: int) -> list[tuple[int, int]]:
-    """[start, end) pieces of at most max_chars, cut after a paragraph break, else a line break,
-    else a space."""
+    """[start, end) pieces of at most max_chars, cut after the last line break, else the last
+    space, in the second half of the window."""
     pieces, start = [], 0
     while len(text) - start > max_chars:
         window = text[start : start + max_chars]
-        cut = max(window.rfind("\n\n"), window.rfind("\n"), window.rfind(" "))
+        cut = max(window.rfind("\n"), window.rfind(" "))
         end = start + (cut + 1 if cut > max_chars // 2 else max_chars)
         pieces.append((start, end))
         start = end
@@ -46,13 +47,9 @@ def split_long(text: str, max_chars: int) -> list[tuple[int, int]]:
 def paragraph_pieces(body: str, max_chars: int) -> Iterator[tuple[int, int]]:
     """[start, end) of each paragraph of `body` (text between blank lines), a paragraph longer
     than max_chars in pieces (`split_long`); blank paragraphs are left out."""
-    start = 0
-    while start <= len(body):
-        end = body.find(BREAK, start)
-        end = len(body) if end < 0 else end
+    for start, end in line_spans(body, BREAK):
         if body[start:end].strip():
             yield from ((start + a, start + b) for a, b in split_long(body[start:end], max_chars))
-        start = end + len(BREAK)
 
 
 @dataclass

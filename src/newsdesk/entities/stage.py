@@ -22,7 +22,7 @@ from newsdesk.entities.acronyms import acronym_evidence
 from newsdesk.entities.keys import make_entity_id
 from newsdesk.entities.linking import LinkOptions, link_article, normalize_name
 from newsdesk.entities.ner import load_model
-from newsdesk.entities.paragraphs import read_bodies
+from newsdesk.entities.paragraphs import BREAK, read_bodies
 from newsdesk.parallel import working_on
 from newsdesk.records import Mention, QuarantineItem
 from newsdesk.runner import BatchStage, Log, Sink, Stats, pool_size
@@ -142,7 +142,7 @@ class EntityStage(BatchStage):
             return export_query(
                 con,
                 entity_tables.ner_inputs_sql(con, batch_id),
-                [batch_id],
+                [batch_id, BREAK],
                 work / "inputs.parquet",
             )
 

@@ -54,12 +54,13 @@ def count_articles(con: Connection, batch_id: str) -> int:
 # hash of their long paragraphs: equal for two bodies as often as their paragraph sets overlap),
 # a body repeated word for word right after its first; then doc_id. The entity stage reads a
 # paragraph once per worker (newsdesk.entities.paragraphs), so near copies should meet in one.
+# Parameters: the batch id, the paragraph break.
 NER_INPUTS_SQL = """SELECT a.doc_id, a.title, a.body, d.source_path, d.external_id, d.n_bytes,
                            d.sha256
                     FROM {articles} a LEFT JOIN {documents} d USING (doc_id)
                     WHERE a.batch_id = ? AND coalesce(a.language, 'en') = 'en'
                     ORDER BY list_min(list_transform(
-                                 list_filter(string_split(a.body, chr(10) || chr(10)),
+                                 list_filter(string_split(a.body, ?),
                                              lambda p: length(p) >= 80),
                                  lambda p: hash(p))),
                              min(a.doc_id) OVER (PARTITION BY a.body), a.doc_id"""
