@@ -3,16 +3,54 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
+import numpy as np
 import py3langid.langid as langid
 
 from newsdesk.clean.junk import junk_reason, tidy_block
 from newsdesk.text import count_tokens, line_spans
 
 
+class _Identifier(langid.LanguageIdentifier):
+    """py3langid with the same scores, computed with numpy: a third of the time per call.
+
+    The library walks its byte-n-gram automaton one byte at a time in Python and scores with a
+    float16 table, which numpy multiplies in a slow mixed-type loop. The automaton is Aho-Corasick
+    over n-grams, so its state after any byte depends on the last DEPTH bytes only: every position
+    is walked at once, DEPTH steps from the start state. Features are counted in order of first
+    occurrence and the table's rows are cast before the product, exactly as the library sums them
+    (tests compare the two bit for bit, and check DEPTH against the shipped automaton)."""
+
+    DEPTH = 6  # bytes from the start state to its farthest state, in py3langid 0.4's model
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._moves = np.asarray(self.tk_nextmove)
+        self._rows = np.asarray(self._rowbase, dtype=np.int64)
+        self._features = np.asarray(self.tk_output, dtype=np.int64)
+
+    def _raw_score(self, text: bytes) -> np.ndarray:
+        data = np.frombuffer(text, dtype=np.uint8).astype(np.int64)
+        n = len(data)
+        states = np.zeros(n, dtype=np.int64)
+        for back in range(min(self.DEPTH, n) - 1, -1, -1):
+            # position i reads byte i - back; positions before it still sit in the start state
+            states[back:] = self._moves[self._rows[states[back:]] + data[: n - back]]
+        found = self._features[states]
+        found = found[found >= 0]
+        if not found.size:
+            fill = 0.0 if self._norm_probs else langid.RAW_FLOOR
+            return np.full(len(self.nb_classes), fill, dtype=np.float32)
+        features, first, counts = np.unique(found, return_index=True, return_counts=True)
+        order = np.argsort(first, kind="stable")
+        weights = np.log1p(counts[order].astype(np.float32))
+        return weights @ self.nb_ptc[features[order]].astype(np.float32) + self.nb_pc
+
+
 @lru_cache(maxsize=1)
 def _identifier() -> langid.LanguageIdentifier:
-    return langid.LanguageIdentifier.from_model_file(langid.MODEL_FILE, norm_probs=True)
+    return _Identifier.from_model_file(langid.MODEL_FILE, norm_probs=True)
 
 
 def language_sample(text: str, sample_chars: int = 1200) -> str:
