@@ -154,12 +154,27 @@ def dots(vector: Vector, posting: Posting) -> dict[int, float]:
     return out
 
 
-def member_bound(item: Scored, recent: Members, linked: bool, params: ThreadParams) -> float:
-    """At least what best_member returns: each shared key counted at its largest member weight (a
-    sum over the article's keys, not over every member's postings), every bonus that any member
-    could earn, and no time decay (at most 1)."""
-    text = cosine(item.text, recent.text_max)
-    ents = cosine(item.ents, recent.ents_max)
+Pairs = dict[int, tuple[float, float]]  # key -> (its weight in the core, its largest in a member)
+
+
+def pair_cosines(vector: Vector, pairs: Pairs) -> tuple[float, float]:
+    """The vector's cosine with the core and its dot with the largest member weights, in one pass
+    over the shared keys (the same keys, summed in the same order, as two `cosine` calls)."""
+    core = top = 0.0
+    for k in vector.keys() & pairs.keys():
+        x = vector[k]
+        c, m = pairs[k]
+        core += x * c
+        top += x * m
+    return core, top
+
+
+def member_bound(
+    text: float, ents: float, item: Scored, recent: Members, linked: bool, params: ThreadParams
+) -> float:
+    """At least what best_member returns: each shared key counted at its largest member weight
+    (`text` and `ents`: a sum over the article's keys, not over every member's postings), every
+    bonus that any member could earn, and no time decay (at most 1)."""
     s = max(text, params.text_weight * text + params.entity_weight * ents)
     if linked:
         s += params.story_link_bonus
@@ -177,10 +192,11 @@ class ThreadState:
     members: list[Scored] = field(default_factory=list)
     _core: tuple[Vector, Vector] | None = None
     _recent: Members | None = None
+    _pairs: tuple[Pairs, Pairs] | None = None
 
     def add(self, member: Scored) -> None:
         self.members.append(member)
-        self._core = self._recent = None
+        self._core = self._recent = self._pairs = None
 
     def core(self, params: ThreadParams) -> tuple[Vector, Vector]:
         if self._core is None:
@@ -190,6 +206,18 @@ class ThreadState:
                 centroid(m.ents for m in recent if m.ents),
             )
         return self._core
+
+    def pairs(self, params: ThreadParams) -> tuple[Pairs, Pairs]:
+        """Text and entity keys with their core and largest member weights (the core holds the
+        same keys as the members, in the same order)."""
+        if self._pairs is None:
+            text, ents = self.core(params)
+            recent = self.recent(params)
+            self._pairs = (
+                {k: (x, recent.text_max[k]) for k, x in text.items()},
+                {k: (x, recent.ents_max[k]) for k, x in ents.items()},
+            )
+        return self._pairs
 
     def recent(self, params: ThreadParams) -> Members:
         if self._recent is None:
@@ -234,19 +262,20 @@ def thread_score(
     if not recent.items:
         return 0.0 if floor <= 0.0 else None
     linked = {recent.index_of[d] for d in links if d in recent.index_of}
-    text, ents = thread.core(params)
+    text_pairs, ents_pairs = thread.pairs(params)
+    text, text_top = pair_cosines(item.text, text_pairs)
+    ents, ents_top = pair_cosines(item.ents, ents_pairs)
+    if item.ents and ents_pairs:  # as `content`: an article without entities, on words alone
+        text = params.text_weight * text + params.entity_weight * ents
     t = seconds(item.article)
-    core = content(item.text, text, item.ents, ents, params) * decay(
-        item.article, recent.nearest(t).article, params
-    )
+    core = text * decay(item.article, recent.nearest(t).article, params)
     if linked:
         core += params.story_link_bonus
     core_part = params.core_share * core
     rest = 1 - params.core_share
     bounded = floor > 0.0 and params.periodic_factor <= 1.0  # a factor above 1 could lift it
-    if bounded and core_part + rest * member_bound(item, recent, bool(linked), params) < (
-        floor - _SLACK
-    ):
+    bound = member_bound(text_top, ents_top, item, recent, bool(linked), params)
+    if bounded and core_part + rest * bound < floor - _SLACK:
         return None
     score = core_part + rest * best_member(item, recent, linked, params)
     return score * params.periodic_factor if periodic(item, recent, params) else score
