@@ -8,12 +8,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-
-import spacy
-from spacy.language import Language
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING
 
 from newsdesk.config import NerConfig
+
+if TYPE_CHECKING:  # spaCy loads where the model runs (workers), not in the process that stages
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 # Only these labels name things; DATE, MONEY, CARDINAL and the like are values, not entities.
 NAMED_LABELS = frozenset(
@@ -65,6 +66,8 @@ def resolve_model(name: str) -> str:
 @lru_cache(maxsize=4)
 def load_model(name: str) -> Language:
     """Load a spaCy pipeline by package name or directory, keeping only what NER needs."""
+    import spacy
+
     nlp = spacy.load(resolve_model(name), exclude=list(_UNUSED_PIPES))
     if "ner" not in nlp.pipe_names:
         raise ValueError(

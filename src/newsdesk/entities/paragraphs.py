@@ -15,14 +15,16 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-
-from spacy.language import Language
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING
 
 from newsdesk.config import NerConfig
 from newsdesk.entities.ner import RawSpan, find_spans
 from newsdesk.parallel import working_on
 from newsdesk.text import line_spans
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 BREAK = "\n\n"
 # Paragraphs remembered per process (by model): ~20 MB at most; a repeat is usually a few
