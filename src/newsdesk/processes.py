@@ -41,8 +41,12 @@ _last_collect = [0.0]
 
 def release_worker_memory() -> None:
     """release_memory in a pool worker (nothing in the caller's own process), with a full collection
-    at most every 20 s: with spaCy loaded one costs ~80 ms, 2.5 % of the NER time when it ran after
-    every 50 articles."""
+    at most every 20 s, after which what survived is frozen (gc.freeze).
+
+    A worker's heap is mostly what lives as long as it does (imports, the model, its caches): with
+    spaCy loaded a full collection walked ~235,000 objects in 130-170 ms to find 0-30 garbage ones,
+    ~4 CPU-s of a 10k batch's NER. Frozen objects are still freed when their last reference goes;
+    later collections walk only what is newer (1-2 ms, the same garbage found)."""
     if multiprocessing.parent_process() is None:
         return
     now = time.monotonic()
@@ -50,6 +54,8 @@ def release_worker_memory() -> None:
     if collect:
         _last_collect[0] = now
     release_memory(collect=collect)
+    if collect:
+        gc.freeze()
 
 
 def _load_libc() -> ctypes.CDLL | None:
