@@ -78,11 +78,16 @@ class Scored:
 
 
 def content(a: Vector, b: Vector, ea: Vector, eb: Vector, params: ThreadParams) -> float:
-    """Text and entity cosines blended; an article without entities is judged on its words alone."""
-    text = cosine(a, b)
-    if not ea or not eb:
+    """Text and entity cosines blended (`blend`)."""
+    return blend(cosine(a, b), cosine(ea, eb) if ea and eb else None, params)
+
+
+def blend(text: float, ents: float | None, params: ThreadParams) -> float:
+    """A text and an entity similarity in one; without entities on either side (None), an article
+    is judged on its words alone."""
+    if ents is None:
         return text
-    return params.text_weight * text + params.entity_weight * cosine(ea, eb)
+    return params.text_weight * text + params.entity_weight * ents
 
 
 Posting = dict[int, list[tuple[int, float]]]  # key -> (member index, weight)
@@ -265,17 +270,17 @@ def thread_score(
     text_pairs, ents_pairs = thread.pairs(params)
     text, text_top = pair_cosines(item.text, text_pairs)
     ents, ents_top = pair_cosines(item.ents, ents_pairs)
-    if item.ents and ents_pairs:  # as `content`: an article without entities, on words alone
-        text = params.text_weight * text + params.entity_weight * ents
+    similar = blend(text, ents if item.ents and ents_pairs else None, params)
     t = seconds(item.article)
-    core = text * decay(item.article, recent.nearest(t).article, params)
+    core = similar * decay(item.article, recent.nearest(t).article, params)
     if linked:
         core += params.story_link_bonus
     core_part = params.core_share * core
     rest = 1 - params.core_share
     bounded = floor > 0.0 and params.periodic_factor <= 1.0  # a factor above 1 could lift it
-    bound = member_bound(text_top, ents_top, item, recent, bool(linked), params)
-    if bounded and core_part + rest * bound < floor - _SLACK:
+    if bounded and core_part + rest * member_bound(
+        text_top, ents_top, item, recent, bool(linked), params
+    ) < (floor - _SLACK):
         return None
     score = core_part + rest * best_member(item, recent, linked, params)
     return score * params.periodic_factor if periodic(item, recent, params) else score
