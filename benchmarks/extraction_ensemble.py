@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass, replace
 
 import numpy as np
-from extraction_peers import output
+from extraction_peers import output, run_tool
 from extraction_sets import SETS, Page, pages_of, shared_tool
 
 from newsdesk.clean.ensemble import FEATURES, Selector, missed_prose, pair_features
@@ -139,6 +139,8 @@ def apply(selector: Selector, data: SetData) -> tuple[float, int, int, int, floa
 
 
 def report(log: print = print, write: bool = False) -> dict[str, float]:  # type: ignore[valid-type]
+    for name in SETS:  # a fresh checkout has no cache yet: fill what is missing (cached pages are kept)
+        run_tool("newsdesk-parts", name, log=log)
     data = {name: load_set(name) for name in SETS}
     found: dict[str, float] = {}
     for name, d in data.items():
