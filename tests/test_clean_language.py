@@ -1,5 +1,6 @@
 """Language id: our numpy walk of py3langid's automaton gives the library's own scores, bit for
-bit, on any text."""
+bit, on any text; the sample it reads is the one a line-by-line reading picks, in time linear in
+the lines it can use."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import numpy as np
 import py3langid.langid as langid
 import pytest
 
-from newsdesk.clean.language import _Identifier, _identifier, detect_language
+from newsdesk.clean.junk import junk_reason, tidy_block
+from newsdesk.clean.language import _Identifier, _identifier, detect_language, language_sample
+from newsdesk.text import line_spans
 
 
 @pytest.fixture(scope="module")
@@ -57,3 +60,45 @@ def test_detects_the_article_language() -> None:
     body = "The city council approved the new budget on Tuesday after a long debate. " * 3
     assert detect_language(body)[0] == "en"
     assert detect_language("Le conseil municipal a approuvé le budget mardi soir. " * 3)[0] == "fr"
+
+
+def _sample_line_by_line(text: str, sample_chars: int = 1200) -> str:
+    """The sample as the loop before the regex jumps read it: every line, in order."""
+    prose: list[str] = []
+    other: list[str] = []
+    size = other_size = 0
+    for start, end in line_spans(text):
+        if size >= sample_chars:
+            break
+        line = tidy_block(text[start : min(end, start + 4 * sample_chars)])
+        if not line or junk_reason(line) is not None:
+            continue
+        tokens = line.split()
+        if len(tokens) >= 5 and len(set(tokens)) >= 0.5 * len(tokens):
+            prose.append(line[: sample_chars - size])
+            size += len(prose[-1]) + 1
+        elif other_size < sample_chars:
+            other.append(line[: sample_chars - other_size])
+            other_size += len(other[-1]) + 1
+    return " ".join(prose or other)
+
+
+def _pages() -> list[str]:
+    rnd = random.Random(11)
+    pieces = [
+        "", " ", "a", "- - -", "....", "Home", "Log in | Sign up", "___", "\t\x0b\xa0 \u2003",
+        "x\ty\tz\tu\tv", "a\u2003b\u2003c\u2003d\u2003e", "word" + " " * 40 + "word",
+        "The council met on Tuesday and agreed to rebuild the pier.",
+        "la la la la la la", "Le conseil a voté le budget mardi soir sans débat.",
+        "1 2 3 4 5", "NO NO NO NO NO", "ÉTÉ À PARIS CHEZ NOUS", "日本語 の テキスト です ね", "." * 60,
+        "tok " * 1500, "\r", "é", "_a_ _b_ _c_ _d_ _e_",
+    ]
+    pages = ["\n".join(rnd.choice(pieces) for _ in range(rnd.randrange(0, 400))) for _ in range(400)]
+    pages += ["\n" * 50, "a\n" * 3000, "The vote was close and the mayor said so. " * 40]
+    return pages
+
+
+@pytest.mark.parametrize("sample_chars", [40, 1200])
+def test_sample_equals_the_line_by_line_reading(sample_chars: int) -> None:
+    for page in _pages():
+        assert language_sample(page, sample_chars) == _sample_line_by_line(page, sample_chars), page
