@@ -10,8 +10,13 @@ import numpy as np
 import py3langid.langid as langid
 import pytest
 
-from newsdesk.clean.junk import junk_reason, tidy_block
-from newsdesk.clean.language import _Identifier, _identifier, detect_language, language_sample
+from newsdesk.clean.language import (
+    _Identifier,
+    _identifier,
+    _Sample,
+    detect_language,
+    language_sample,
+)
 from newsdesk.text import line_spans
 
 
@@ -63,24 +68,13 @@ def test_detects_the_article_language() -> None:
 
 
 def _sample_line_by_line(text: str, sample_chars: int = 1200) -> str:
-    """The sample as the loop before the regex jumps read it: every line, in order."""
-    prose: list[str] = []
-    other: list[str] = []
-    size = other_size = 0
+    """The sample read line by line, every line in order (what the regex jumps must equal)."""
+    sample = _Sample(sample_chars)
     for start, end in line_spans(text):
-        if size >= sample_chars:
+        if sample.full:
             break
-        line = tidy_block(text[start : min(end, start + 4 * sample_chars)])
-        if not line or junk_reason(line) is not None:
-            continue
-        tokens = line.split()
-        if len(tokens) >= 5 and len(set(tokens)) >= 0.5 * len(tokens):
-            prose.append(line[: sample_chars - size])
-            size += len(prose[-1]) + 1
-        elif other_size < sample_chars:
-            other.append(line[: sample_chars - other_size])
-            other_size += len(other[-1]) + 1
-    return " ".join(prose or other)
+        sample.add(text, start, end)
+    return sample.text()
 
 
 def _pages() -> list[str]:

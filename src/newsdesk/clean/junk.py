@@ -23,7 +23,8 @@ _PADDING = re.compile(r"[^\S\n]{2,}")
 # The same non-word character 10+ times ("..........", "----------") is a divider drawn with text.
 # `_` is a word character to `\w`, but a line of underscores is a rule like a line of dashes.
 _CHAR_RUN = re.compile(r"([^\w\s]|_)\1{9,}")
-_WORDCHAR = re.compile(r"[^\W_]")
+# A letter or digit: a line without one is junk (or blank) whatever else it holds.
+WORD_CHAR = re.compile(r"[^\W_]")
 _NOT_WORDCHAR = re.compile(r"[\W_]+")
 _GIANT_TOKEN = re.compile(r"[A-Za-z0-9]{46,}")  # no word of a Latin-script language is this long
 _CAPS = re.compile(r"[A-Z]")
@@ -67,7 +68,7 @@ def junk_reason(block: str) -> str | None:
         # Too short for a rule, a giant token or capital noise (most lines of a page): only "no word
         # at all"
         return (
-            None if _WORDCHAR.search(block) else "punctuation or symbols only (a divider or rule)"
+            None if WORD_CHAR.search(block) else "punctuation or symbols only (a divider or rule)"
         )
     word_chars = len(_NOT_WORDCHAR.sub("", block))  # one C pass, no list of characters
     if word_chars == 0 or (visible >= DIVIDER_MIN_CHARS and word_chars / visible < MIN_WORD_SHARE):

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import py3langid.langid as langid
 
-from newsdesk.clean.junk import junk_reason, tidy_block
+from newsdesk.clean.junk import WORD_CHAR, junk_reason, tidy_block
 from newsdesk.text import count_tokens
 
 
@@ -55,41 +56,64 @@ def _identifier() -> langid.LanguageIdentifier:
     return _Identifier.from_model_file(langid.MODEL_FILE, norm_probs=True)
 
 
+PROSE_TOKENS = 5  # a sample line this long (and not one word over and over) reads as prose
 # Lines that cannot change the sample are passed over by one regex search instead of one Python step
 # each (a million one-letter lines took 1 s): a line without a letter or digit is junk or blank, and
-# once the fallback is full only a line of five tokens or more can still add to the sample. Tidying
+# once the fallback is full only a line of PROSE_TOKENS tokens or more can still add to it. Tidying
 # only merges whitespace and shortens runs, so it never adds a word character or a token.
-_HAS_WORD = re.compile(r"^[^\n]*?[^\W_]", re.M)
-_FIVE_TOKENS = re.compile(r"^[^\S\n]*\S+(?:[^\S\n]+\S+){4}", re.M)
+_HAS_WORD = re.compile(r"^[^\n]*?" + WORD_CHAR.pattern, re.M)
+_PROSE_LENGTH = re.compile(rf"^[^\S\n]*\S+(?:[^\S\n]+\S+){{{PROSE_TOKENS - 1}}}", re.M)
+
+
+@dataclass
+class _Sample:
+    """The sample as lines are added: prose lines, and any other line that is not junk as the
+    fallback, each up to `limit` characters."""
+
+    limit: int
+    prose: list[str] = field(default_factory=list)
+    other: list[str] = field(default_factory=list)
+    size: int = 0
+    other_size: int = 0
+
+    @property
+    def full(self) -> bool:
+        return self.size >= self.limit
+
+    def add(self, text: str, start: int, end: int) -> None:
+        """Read the line text[start:end], cut to four samples first."""
+        line = tidy_block(text[start : min(end, start + 4 * self.limit)])
+        if not line or junk_reason(line) is not None:
+            return
+        tokens = line.split()
+        if len(tokens) >= PROSE_TOKENS and len(set(tokens)) >= 0.5 * len(tokens):
+            self.prose.append(line[: self.limit - self.size])
+            self.size += len(self.prose[-1]) + 1
+        elif self.other_size < self.limit:
+            self.other.append(line[: self.limit - self.other_size])
+            self.other_size += len(self.other[-1]) + 1
+
+    def text(self) -> str:
+        return " ".join(self.prose or self.other)
 
 
 def language_sample(text: str, sample_chars: int = 1200) -> str:
-    """Up to `sample_chars` of the text's prose lines (five words or more, not junk, not one word
-    over and over), else of any line that is not junk: a divider, a link farm or noise would tell
-    the identifier about itself, not the article. Reads no further than it needs; a line longer than
-    the sample is cut first."""
-    prose: list[str] = []
-    other: list[str] = []
-    size = other_size = 0
+    """Up to `sample_chars` of the text's prose lines (PROSE_TOKENS words or more, not junk, not
+    one word over and over), else of any line that is not junk: a divider, a link farm or noise
+    would tell the identifier about itself, not the article. Reads no further than it needs; a line
+    longer than the sample is cut first."""
+    sample = _Sample(sample_chars)
     pos = 0
-    while size < sample_chars:
-        found = (_FIVE_TOKENS if other_size >= sample_chars else _HAS_WORD).search(text, pos)
+    while not sample.full:
+        wanted = _PROSE_LENGTH if sample.other_size >= sample_chars else _HAS_WORD
+        found = wanted.search(text, pos)
         if found is None:
             break
-        start = found.start()
-        end = text.find("\n", start)
-        end, pos = (len(text), len(text) + 1) if end < 0 else (end, end + 1)
-        line = tidy_block(text[start : min(end, start + 4 * sample_chars)])
-        if not line or junk_reason(line) is not None:
-            continue
-        tokens = line.split()
-        if len(tokens) >= 5 and len(set(tokens)) >= 0.5 * len(tokens):
-            prose.append(line[: sample_chars - size])
-            size += len(prose[-1]) + 1
-        elif other_size < sample_chars:
-            other.append(line[: sample_chars - other_size])
-            other_size += len(other[-1]) + 1
-    return " ".join(prose or other)
+        end = text.find("\n", found.start())
+        end = len(text) if end < 0 else end
+        sample.add(text, found.start(), end)
+        pos = end + 1
+    return sample.text()
 
 
 def detect_language(text: str, sample_chars: int = 1200) -> tuple[str | None, float]:
