@@ -36,7 +36,8 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO / "src"), str(REPO / "benchmarks")]
 
-from extraction_sets import SETS, Page, pages_of, shared_dir, shared_tool  # noqa: E402
+from extraction_ensemble import counts, set_f1  # noqa: E402
+from extraction_sets import SETS, Page, pages_of, shared_dir  # noqa: E402
 
 from newsdesk.clean.html import DEFAULT, finish, read_page  # noqa: E402
 from newsdesk.clean.line_features import FEATURE_NAMES, SECOND_PASS_NAMES, second_pass_features  # noqa: E402
@@ -190,7 +191,6 @@ def score_with(model_path: Path, set_name: str, name: str) -> None:
 
 def in_domain(data: dict[str, list[Labelled]], threshold: float) -> None:
     """Snippet F1 on a held-out half of trafilatura-eval, by where the training pages came from."""
-    norm = shared_tool("snippet_score").norm
     te = list(data["trafilatura-eval"])
     random.Random(SEED).shuffle(te)
     half_a, half_b = te[: len(te) // 2], {p.page_id for p in te[len(te) // 2 :]}
@@ -203,13 +203,9 @@ def in_domain(data: dict[str, list[Labelled]], threshold: float) -> None:
     }
     for name, sets in trainings.items():
         model = fit(sets, threshold)
-        tp = fn = fp = 0
-        for page, dump in scored:
-            body = norm(clean_text(dump, model=model).body)
-            found = sum(norm(s) in body for s in page.must)
-            tp, fn = tp + found, fn + len(page.must) - found
-            fp += sum(norm(s) in body for s in page.must_not)
-        print(f"trained on {name:<42} -> half B ({len(scored)} pages): snippet F1={2 * tp / (2 * tp + fp + fn):.3f} "
+        terms = [counts(page, clean_text(dump, model=model).body) for page, dump in scored]
+        tp, fp, fn = (sum(getattr(c, term) for c in terms) for term in ("tp", "fp", "fn"))
+        print(f"trained on {name:<42} -> half B ({len(scored)} pages): snippet F1={set_f1(terms):.3f} "
               f"P={tp / (tp + fp):.3f} R={tp / (tp + fn):.3f}", flush=True)
 
 
