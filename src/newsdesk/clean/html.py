@@ -16,10 +16,16 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import trafilatura
+from lxml.html import HtmlElement
 
 from newsdesk.clean import kinds
 from newsdesk.clean.context import TITLE_REASON, mark_sections, split_verdicts
 from newsdesk.clean.ensemble import load_selector, missed_prose, pair_features, readability_blocks
+from newsdesk.clean.heavy_pages import (
+    MAX_PARAGRAPH_ELEMENTS,
+    SHORT_PARAGRAPH_WORDS,
+    trafilatura_tree,
+)
 from newsdesk.clean.html_meta import PageMeta, page_metadata
 from newsdesk.clean.junk import drop_junk, find_junk, junk_segment, junk_segments, tidy_block
 from newsdesk.clean.page import parse_html, visible_lines
@@ -81,23 +87,29 @@ def read_page(html: str, url: str | None = None, second: bool | None = None) -> 
     tree = parse_html(html)
     if tree is None:
         return Page([], [], PageMeta(url=url))
-    try:
-        text = (
-            trafilatura.extract(tree, include_comments=False) or ""
-        )  # trafilatura works on its own copy
-    except Exception:  # noqa: BLE001
-        # trafilatura failing on one hostile page: the fallback reads it instead
-        _LOG.warning("trafilatura failed on %s", url or "a page", exc_info=True)
-        text = ""
+    readable = trafilatura_tree(tree)
+    heavy = readable is not tree
+    if readable is None:
+        # finish() gives the text path's reading of the visible lines: trafilatura found nothing
+        _LOG.warning(
+            "%s has over %d elements in its paragraphs of %d words or more: read by the text path",
+            url or "a page",
+            MAX_PARAGRAPH_ELEMENTS,
+            SHORT_PARAGRAPH_WORDS,
+        )
+    text = _trafilatura(readable, url) if readable is not None else ""
     meta = page_metadata(tree, url)
     blocks, junk = drop_junk(split_blocks(text))
     lines = visible_lines(tree)
     other = None
-    if second or (
-        second is None
-        and (selector := load_selector()) is not None
-        and missed_prose(lines, "\n".join(blocks))
-        >= selector.missed_share * count_words(" ".join(blocks))
+    if not heavy and (
+        second
+        or (
+            second is None
+            and (selector := load_selector()) is not None
+            and missed_prose(lines, "\n".join(blocks))
+            >= selector.missed_share * count_words(" ".join(blocks))
+        )
     ):
         # After the dump, on the same tree: the dump took out only what readability drops too
         # (hidden parts, scripts, styles) and added line breaks, which it ignores; a second parse
@@ -105,6 +117,15 @@ def read_page(html: str, url: str | None = None, second: bool | None = None) -> 
         other = readability_blocks(tree, url)
         other = drop_junk(other)[0] if other is not None else None
     return Page(blocks, lines, meta, other, junk)
+
+
+def _trafilatura(tree: HtmlElement, url: str | None) -> str:
+    try:
+        return trafilatura.extract(tree, include_comments=False) or ""  # it works on its own copy
+    except Exception:  # noqa: BLE001
+        # trafilatura failing on one hostile page: the fallback reads it instead
+        _LOG.warning("trafilatura failed on %s", url or "a page", exc_info=True)
+        return ""
 
 
 def extract_html(html: str, url: str | None = None, config: HtmlConfig = DEFAULT) -> Extraction:
