@@ -1,4 +1,5 @@
-"""A page with tens of thousands of elements in its paragraphs keeps its article, in linear time.
+"""A page with tens of thousands of elements in its paragraphs, or a block of thousands of children,
+keeps its article, in linear time.
 
 trafilatura's time grows with the square of those elements (15,000 links in one paragraph: about 35 s
 here, 40,000: 265 s), so without `heavy_pages` these pages time out and their article is lost. The
@@ -21,8 +22,10 @@ from extraction_heavy import CLOSING, HOSTILE, OPENING
 from extraction_heavy import page as _page
 
 from newsdesk.clean.heavy_pages import (
+    MAX_CHILDREN,
     MAX_PARAGRAPH_ELEMENTS,
     paragraph_elements,
+    too_heavy,
     trafilatura_tree,
 )
 from newsdesk.clean.html import extract_html
@@ -75,3 +78,12 @@ def test_paragraph_elements_count_what_is_inside_and_stop_past_the_limit() -> No
     )
     assert paragraph_elements(tree) == 5  # two paragraphs, three elements inside the first
     assert paragraph_elements(tree, limit=3) == 4  # stops after the first paragraph
+
+
+@pytest.mark.parametrize("tag", ["div", "p", "details"])
+def test_a_block_of_too_many_children_is_too_heavy(tag: str) -> None:
+    def block(n: int) -> lxml.html.HtmlElement:
+        return lxml.html.fromstring(f"<{tag}>" + "<i>on</i> a day " * n + f"</{tag}>")
+
+    assert not too_heavy(block(MAX_CHILDREN))
+    assert too_heavy(block(MAX_CHILDREN + 1))

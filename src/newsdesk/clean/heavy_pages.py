@@ -1,8 +1,10 @@
 """The tree trafilatura reads: a page with tens of thousands of elements in its paragraphs loses the
-short ones first, and goes to the text path when it still has too many.
+short ones first, and goes to the text path when it still has too many, or has a block of thousands
+of children.
 
 trafilatura's time grows with the square of the elements in a page's paragraphs (40,000 one-word
-<p>: 4.5 s, 80,000: 20 s; 20,000 links in one <p>: 60 s, 40,000: 265 s), so such a page would time
+<p>: 4.5 s, 80,000: 20 s; 20,000 links in one <p>: 60 s, 40,000: 265 s) and of the children of one
+<div> (10,000 words in italics with text after each: 5 s, 20,000: 31 s), so such a page would time
 out and lose its article. Everything here is linear.
 """
 
@@ -15,6 +17,10 @@ from lxml.html import HtmlElement
 
 # The benchmark pages have at most 1,347; trafilatura reads 10,000 in about 0.3 s.
 MAX_PARAGRAPH_ELEMENTS = 10_000
+# Children of one <p>, <div> or <details> (the blocks it reads child by child; a <section>, <td>,
+# <li> or <span> of 10,000 takes it 0.1 s). The benchmark pages have at most 300.
+MAX_CHILDREN = 2_000
+_WIDE = ("p", "div", "details")
 SHORT_PARAGRAPH_WORDS = 5  # "Share this", "Follow us 12", one word: never a paragraph of prose
 _SHORT = "newsdesk-short-paragraph"  # a tag no page has, to strip the short paragraphs in one pass
 
@@ -29,12 +35,19 @@ def paragraph_elements(tree: HtmlElement, limit: int = MAX_PARAGRAPH_ELEMENTS) -
     return count
 
 
+def too_heavy(tree: HtmlElement) -> bool:
+    """Whether trafilatura's time on this page could run into minutes (see the module's figures)."""
+    return paragraph_elements(tree) > MAX_PARAGRAPH_ELEMENTS or any(
+        len(block) > MAX_CHILDREN for block in tree.iter(*_WIDE)
+    )
+
+
 def trafilatura_tree(tree: HtmlElement) -> HtmlElement | None:
     """`tree` itself when trafilatura can read it in time; else a copy without its paragraphs of
     fewer than SHORT_PARAGRAPH_WORDS words (the page itself keeps them: they are still the page's
-    visible lines); None when even that copy has too many (the caller reads the page with the text
+    visible lines); None when even that copy is too heavy (the caller reads the page with the text
     path)."""
-    if paragraph_elements(tree) <= MAX_PARAGRAPH_ELEMENTS:
+    if not too_heavy(tree):
         return tree
     lighter = copy.deepcopy(tree)
     for paragraph in lighter.iter("p"):
@@ -43,4 +56,4 @@ def trafilatura_tree(tree: HtmlElement) -> HtmlElement | None:
     # In one C pass, text after each one included: dropping them one by one moves that text onto
     # the previous sibling, a string that grows with every paragraph dropped.
     etree.strip_elements(lighter, _SHORT, with_tail=True)
-    return lighter if paragraph_elements(lighter) <= MAX_PARAGRAPH_ELEMENTS else None
+    return None if too_heavy(lighter) else lighter

@@ -22,6 +22,7 @@ from newsdesk.clean import kinds
 from newsdesk.clean.context import TITLE_REASON, mark_sections, split_verdicts
 from newsdesk.clean.ensemble import load_selector, missed_prose, pair_features, readability_blocks
 from newsdesk.clean.heavy_pages import (
+    MAX_CHILDREN,
     MAX_PARAGRAPH_ELEMENTS,
     SHORT_PARAGRAPH_WORDS,
     trafilatura_tree,
@@ -92,10 +93,12 @@ def read_page(html: str, url: str | None = None, second: bool | None = None) -> 
     if readable is None:
         # finish() gives the text path's reading of the visible lines: trafilatura found nothing
         _LOG.warning(
-            "%s has over %d elements in its paragraphs of %d words or more: read by the text path",
+            "%s has over %d elements in its paragraphs of %d words or more, or over %d in one "
+            "block: read by the text path (trafilatura's time grows with their square)",
             url or "a page",
             MAX_PARAGRAPH_ELEMENTS,
             SHORT_PARAGRAPH_WORDS,
+            MAX_CHILDREN,
         )
     text = _trafilatura(readable, url) if readable is not None else ""
     meta = page_metadata(tree, url)
