@@ -1,10 +1,12 @@
-"""Pages with tens of thousands of elements in their paragraphs: newsdesk's HTML path against plain
-trafilatura on the same page in the same run (CPU seconds), and whether the article survives.
+"""Pages with tens of thousands of elements in their paragraphs or in one block, or nested thousands
+deep: newsdesk's HTML path against plain trafilatura on the same page in the same run (CPU seconds),
+and whether the article survives.
 
     .venv/bin/python benchmarks/extraction_heavy.py [--scale 0.5]
 
-trafilatura's time grows with the square of those elements; `newsdesk.clean.heavy_pages` gives it a
-copy without the short paragraphs, or leaves the page to the text path. `tests/test_clean_heavy_pages.py`
+trafilatura's time grows with the square of those elements, or with the depth times the elements;
+`newsdesk.clean.heavy_pages` gives it a copy without the short paragraphs, or leaves the page to the
+text path. `tests/test_clean_heavy_pages.py`
 runs the same shapes at scale 1.
 """
 
@@ -31,7 +33,7 @@ CLOSING = (
 
 T = TypeVar("T")
 
-# Each shape at scale 1: plain trafilatura takes 12-35 s on each but the last.
+# Each shape at scale 1: plain trafilatura takes 6-35 s on each but the last.
 HOSTILE: dict[str, Callable[[float], str]] = {
     "one-word paragraphs": lambda s: "".join(f"<p>w{i}</p>" for i in range(int(80_000 * s))),
     "links in one paragraph": lambda s: (
@@ -46,6 +48,10 @@ HOSTILE: dict[str, Callable[[float], str]] = {
     "words in italics in one block": lambda s: (
         "<div>" + "".join(f"<i>on</i> day {i} " for i in range(int(15_000 * s))) + "</div>"
     ),
+    "tables nested in tables": lambda s: (
+        "<table><tr><td>" * int(8_000 * s) + "deep" + "</td></tr></table>" * int(8_000 * s)
+    ),
+    "lists nested in lists": lambda s: "<ul><li>item " * int(16_000 * s),
     "a link per paragraph": lambda s: "".join(
         f"<p><a href='/x/{i}'>Link number {i}</a></p>" for i in range(int(20_000 * s))
     ),

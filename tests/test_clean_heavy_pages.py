@@ -1,5 +1,5 @@
-"""A page with tens of thousands of elements in its paragraphs, or a block of thousands of children,
-keeps its article, in linear time.
+"""A page with tens of thousands of elements in its paragraphs, a block of thousands of children, or
+nesting thousands deep keeps its article, in linear time.
 
 trafilatura's time grows with the square of those elements (15,000 links in one paragraph: about 35 s
 here, 40,000: 265 s), so without `heavy_pages` these pages time out and their article is lost. The
@@ -23,6 +23,7 @@ from extraction_heavy import page as _page
 
 from newsdesk.clean.heavy_pages import (
     MAX_CHILDREN,
+    MAX_DEPTH,
     MAX_PARAGRAPH_ELEMENTS,
     paragraph_elements,
     too_heavy,
@@ -87,3 +88,14 @@ def test_a_block_of_too_many_children_is_too_heavy(tag: str) -> None:
 
     assert not too_heavy(block(MAX_CHILDREN))
     assert too_heavy(block(MAX_CHILDREN + 1))
+
+
+def test_a_page_nested_deeper_than_the_bound_is_too_heavy() -> None:
+    def nested(levels: int) -> lxml.html.HtmlElement:
+        tree = parse_html("<html><body>" + "<div>x " * levels + "</body></html>")
+        assert tree is not None
+        return tree
+
+    # Below <html>, the root, <body> is one level down and the deepest <div> levels + 1.
+    assert not too_heavy(nested(MAX_DEPTH - 2))
+    assert too_heavy(nested(MAX_DEPTH - 1))

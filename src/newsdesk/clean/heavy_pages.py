@@ -21,6 +21,10 @@ MAX_PARAGRAPH_ELEMENTS = 10_000
 # <li> or <span> of 10,000 takes it 0.1 s). The benchmark pages have at most 300.
 MAX_CHILDREN = 2_000
 _WIDE = ("p", "div", "details")
+# Levels below the root: trafilatura walks a nested table or list once per level (4,000 tables in
+# one another, which the parser leaves 512 deep: 5 s, 8,000: 10 s). Benchmark pages: at most 50.
+MAX_DEPTH = 128
+_DEEPER = etree.XPath("boolean(/*" + "/*" * MAX_DEPTH + ")")  # level by level: 0.2 ms a page
 SHORT_PARAGRAPH_WORDS = 5  # "Share this", "Follow us 12", one word: never a paragraph of prose
 _SHORT = "newsdesk-short-paragraph"  # a tag no page has, to strip the short paragraphs in one pass
 
@@ -37,8 +41,10 @@ def paragraph_elements(tree: HtmlElement, limit: int = MAX_PARAGRAPH_ELEMENTS) -
 
 def too_heavy(tree: HtmlElement) -> bool:
     """Whether trafilatura's time on this page could run into minutes (see the module's figures)."""
-    return paragraph_elements(tree) > MAX_PARAGRAPH_ELEMENTS or any(
-        len(block) > MAX_CHILDREN for block in tree.iter(*_WIDE)
+    return (
+        paragraph_elements(tree) > MAX_PARAGRAPH_ELEMENTS
+        or any(len(block) > MAX_CHILDREN for block in tree.iter(*_WIDE))
+        or bool(_DEEPER(tree))
     )
 
 
