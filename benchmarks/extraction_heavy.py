@@ -6,7 +6,7 @@ and whether the article survives.
 
 trafilatura's time grows with the square of those elements, or with the depth times the elements;
 `newsdesk.clean.heavy_pages` gives it a copy without the short paragraphs, or leaves the page to the
-text path. `tests/test_clean_heavy_pages.py`
+text path. A tag's attributes past the first thousand are dropped before parsing (`clean.page`). `tests/test_clean_heavy_pages.py`
 runs the same shapes at scale 1.
 """
 
@@ -52,6 +52,9 @@ HOSTILE: dict[str, Callable[[float], str]] = {
         "<table><tr><td>" * int(8_000 * s) + "deep" + "</td></tr></table>" * int(8_000 * s)
     ),
     "lists nested in lists": lambda s: "<ul><li>item " * int(16_000 * s),
+    "attributes on one tag": lambda s: (
+        "<p " + " ".join(f"data-k{i}='v'" for i in range(int(40_000 * s))) + ">A caption.</p>"
+    ),
     "a link per paragraph": lambda s: "".join(
         f"<p><a href='/x/{i}'>Link number {i}</a></p>" for i in range(int(20_000 * s))
     ),

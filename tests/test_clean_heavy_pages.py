@@ -30,7 +30,7 @@ from newsdesk.clean.heavy_pages import (
     trafilatura_tree,
 )
 from newsdesk.clean.html import extract_html
-from newsdesk.clean.page import parse_html, visible_lines
+from newsdesk.clean.page import MAX_ATTRIBUTES, parse_html, visible_lines
 
 CPU_BOUND_S = 8.0
 
@@ -99,3 +99,16 @@ def test_a_page_nested_deeper_than_the_bound_is_too_heavy() -> None:
     # Below <html>, the root, <body> is one level down and the deepest <div> levels + 1.
     assert not too_heavy(nested(MAX_DEPTH - 2))
     assert too_heavy(nested(MAX_DEPTH - 1))
+
+
+@pytest.mark.parametrize("quote", ["'", '"', ""])
+def test_a_tag_keeps_its_first_thousand_attributes(quote: str) -> None:
+    def tag(n: int) -> str:
+        return "<p " + " ".join(f"data-k{i}={quote}v{i}{quote}" for i in range(n)) + ">A caption.</p>"
+
+    for n, kept in ((MAX_ATTRIBUTES, MAX_ATTRIBUTES), (MAX_ATTRIBUTES + 500, MAX_ATTRIBUTES)):
+        tree = parse_html(f"<html><body>{tag(n)}<p>{OPENING}</p></body></html>")
+        assert tree is not None
+        first = next(tree.iter("p"))
+        assert len(first.attrib) == kept and first.get("data-k999") == "v999"
+        assert first.text == "A caption." and next(first.itersiblings()).text == OPENING
