@@ -15,12 +15,14 @@ import copy
 from lxml import etree
 from lxml.html import HtmlElement
 
-# The benchmark pages have at most 1,347; trafilatura reads 10,000 in about 0.3 s.
-MAX_PARAGRAPH_ELEMENTS = 10_000
-# Children of one <p>, <div> or <details> (the blocks it reads child by child; a <section>, <td>,
-# <li> or <span> of 10,000 takes it 0.1 s). The benchmark pages have at most 300.
+# The benchmark pages have at most 1,347. trafilatura reads 5,000 one-word <p> in 0.1 s, and 5,000
+# each in a <section> or <main> of its own in 2.3 s (8,000: 6 s).
+MAX_PARAGRAPH_ELEMENTS = 5_000
+# Children of one <p>, <div>, <details> or table row (it reads those child by child, and a row's
+# cells count its cells again: 40,000 in one row took 7 s; a <section>, <td>, <li> or <span> of
+# 10,000 children takes it 0.1 s). The benchmark pages have at most 300 (24 in a row).
 MAX_CHILDREN = 2_000
-_WIDE = ("p", "div", "details")
+_WIDE = ("p", "div", "details", "tr")
 # Levels below the root: trafilatura walks a nested table or list once per level (4,000 tables in
 # one another, which the parser leaves 512 deep: 5 s, 8,000: 10 s). Benchmark pages: at most 50.
 MAX_DEPTH = 128
