@@ -18,15 +18,25 @@ from lxml.html import HtmlElement
 # The benchmark pages have at most 1,347. trafilatura reads 5,000 one-word <p> in 0.1 s, and 5,000
 # each in a <section> or <main> of its own in 2.3 s (8,000: 6 s).
 MAX_PARAGRAPH_ELEMENTS = 5_000
-# Children of one <p>, <div>, <details> or table row (it reads those child by child, and a row's
-# cells count its cells again: 40,000 in one row took 7 s; a <section>, <td>, <li> or <span> of
-# 10,000 children takes it 0.1 s). The benchmark pages have at most 300 (24 in a row).
+# Children of one <p>, <div>, <details> or table row, line breaks aside (it reads those child by
+# child, and a row's cells count its cells again: 40,000 in one row took 7 s; a <section>, <td>,
+# <li> or <span> of 10,000 children takes it 0.1 s). The benchmark pages have at most 300 (24 in a
+# row).
 MAX_CHILDREN = 2_000
 _WIDE = ("p", "div", "details", "tr")
 # Levels below the root: trafilatura walks a nested table or list once per level (4,000 tables in
 # one another, which the parser leaves 512 deep: 5 s, 8,000: 10 s). Benchmark pages: at most 50.
 MAX_DEPTH = 128
 _DEEPER = etree.XPath("boolean(/*" + "/*" * MAX_DEPTH + ")")  # level by level: 0.2 ms a page
+_AT_HALF_DEPTH = etree.XPath("/*" + "/*" * (MAX_DEPTH // 2))
+# Below half the bound these only wrap (layout, lists, tables, inline markup): they are unwrapped,
+# their text and children kept, so a deep page's paragraphs come out as paragraphs.
+_WRAPPERS = frozenset(
+    "div section article main header footer aside nav figure form details summary center "
+    "table thead tbody tfoot tr td th ul ol li dl dt dd blockquote "
+    "span a b i u s em strong small big font sub sup code cite q mark abbr label time".split()
+)
+_UNWRAP = "newsdesk-unwrap"
 SHORT_PARAGRAPH_WORDS = 5  # "Share this", "Follow us 12", one word: never a paragraph of prose
 _SHORT = "newsdesk-short-paragraph"  # a tag no page has, to strip the short paragraphs in one pass
 
@@ -45,16 +55,25 @@ def too_heavy(tree: HtmlElement) -> bool:
     """Whether trafilatura's time on this page could run into minutes (see the module's figures)."""
     return (
         paragraph_elements(tree) > MAX_PARAGRAPH_ELEMENTS
-        or any(len(block) > MAX_CHILDREN for block in tree.iter(*_WIDE))
+        or any(
+            len(block) > MAX_CHILDREN and _not_breaks(block) > MAX_CHILDREN
+            for block in tree.iter(*_WIDE)
+        )
         or bool(_DEEPER(tree))
     )
 
 
+def _not_breaks(block: HtmlElement) -> int:
+    # Line breaks cost it next to nothing (40,000 in a <div>: 0.7 s); the parser leaves thousands
+    # where a page was nested past its limit.
+    return len(block) - sum(1 for _ in block.iterchildren("br"))
+
+
 def trafilatura_tree(tree: HtmlElement) -> HtmlElement | None:
     """`tree` itself when trafilatura can read it in time; else a copy without its paragraphs of
-    fewer than SHORT_PARAGRAPH_WORDS words (the page itself keeps them: they are still the page's
-    visible lines); None when even that copy is too heavy (the caller reads the page with the text
-    path)."""
+    fewer than SHORT_PARAGRAPH_WORDS words and without the wrappers below half MAX_DEPTH (the page
+    itself keeps them: they are still the page's visible lines); None when even that copy is too
+    heavy (the caller reads the page with the text path)."""
     if not too_heavy(tree):
         return tree
     lighter = copy.deepcopy(tree)
@@ -64,4 +83,9 @@ def trafilatura_tree(tree: HtmlElement) -> HtmlElement | None:
     # In one C pass, text after each one included: dropping them one by one moves that text onto
     # the previous sibling, a string that grows with every paragraph dropped.
     etree.strip_elements(lighter, _SHORT, with_tail=True)
+    for top in _AT_HALF_DEPTH(lighter):
+        for element in top.iterdescendants():
+            if element.tag in _WRAPPERS:
+                element.tag = _UNWRAP
+    etree.strip_tags(lighter, _UNWRAP)
     return None if too_heavy(lighter) else lighter
