@@ -23,7 +23,7 @@ from extraction_heavy import page as _page
 
 from newsdesk.clean.heavy_pages import (
     MAX_CHILDREN,
-    MAX_DEPTH,
+    MAX_NESTING,
     MAX_PARAGRAPH_ELEMENTS,
     paragraph_elements,
     too_heavy,
@@ -69,7 +69,7 @@ def test_a_page_still_too_heavy_goes_to_the_text_path(caplog: pytest.LogCaptureF
     assert tree is not None and trafilatura_tree(tree) is None
     with caplog.at_level(logging.WARNING, logger="newsdesk.clean.html"):
         result = extract_html(html, url="https://example.org/ferry")
-    assert f"https://example.org/ferry has over {MAX_PARAGRAPH_ELEMENTS} elements" in caplog.text
+    assert "https://example.org/ferry is too heavy for trafilatura" in caplog.text
     assert OPENING in result.body and CLOSING in result.body
 
 
@@ -97,8 +97,8 @@ def test_a_page_nested_deeper_than_the_bound_is_too_heavy() -> None:
         return tree
 
     # Below <html>, the root, <body> is one level down and the deepest <div> levels + 1.
-    assert not too_heavy(nested(MAX_DEPTH - 2))
-    assert too_heavy(nested(MAX_DEPTH - 1))
+    assert not too_heavy(nested(MAX_NESTING - 2))
+    assert too_heavy(nested(MAX_NESTING - 1))
 
 
 @pytest.mark.parametrize("quote", ["'", '"', ""])

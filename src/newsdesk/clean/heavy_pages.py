@@ -1,11 +1,11 @@
-"""The tree trafilatura reads: a page with tens of thousands of elements in its paragraphs loses the
-short ones first, and goes to the text path when it still has too many, or has a block of thousands
-of children.
+"""The tree trafilatura reads: the page itself, or for a page too heavy for it a copy without the
+short paragraphs and with the wrappers of its deepest parts unwrapped; the text path reads a page
+even that copy leaves too heavy.
 
 trafilatura's time grows with the square of the elements in a page's paragraphs (40,000 one-word
 <p>: 4.5 s, 80,000: 20 s; 20,000 links in one <p>: 60 s, 40,000: 265 s) and of the children of one
-<div> (10,000 words in italics with text after each: 5 s, 20,000: 31 s), so such a page would time
-out and lose its article. Everything here is linear.
+<div> (10,000 words in italics with text after each: 5 s, 20,000: 31 s), and with nesting depth, so
+such a page would time out and lose its article. Everything here is linear.
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ MAX_CHILDREN = 2_000
 _WIDE = ("p", "div", "details", "tr")
 # Levels below the root: trafilatura walks a nested table or list once per level (4,000 tables in
 # one another, which the parser leaves 512 deep: 5 s, 8,000: 10 s). Benchmark pages: at most 50.
-MAX_DEPTH = 128
-_DEEPER = etree.XPath("boolean(/*" + "/*" * MAX_DEPTH + ")")  # level by level: 0.2 ms a page
-_AT_HALF_DEPTH = etree.XPath("/*" + "/*" * (MAX_DEPTH // 2))
+MAX_NESTING = 128
+_DEEPER = etree.XPath("boolean(/*" + "/*" * MAX_NESTING + ")")  # level by level: 0.2 ms a page
+_AT_HALF_DEPTH = etree.XPath("/*" + "/*" * (MAX_NESTING // 2))
 # Below half the bound these only wrap (layout, lists, tables, inline markup): they are unwrapped,
 # their text and children kept, so a deep page's paragraphs come out as paragraphs.
 _WRAPPERS = frozenset(
@@ -71,7 +71,7 @@ def _not_breaks(block: HtmlElement) -> int:
 
 def trafilatura_tree(tree: HtmlElement) -> HtmlElement | None:
     """`tree` itself when trafilatura can read it in time; else a copy without its paragraphs of
-    fewer than SHORT_PARAGRAPH_WORDS words and without the wrappers below half MAX_DEPTH (the page
+    fewer than SHORT_PARAGRAPH_WORDS words and without the wrappers below half MAX_NESTING (the page
     itself keeps them: they are still the page's visible lines); None when even that copy is too
     heavy (the caller reads the page with the text path)."""
     if not too_heavy(tree):

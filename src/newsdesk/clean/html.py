@@ -23,6 +23,7 @@ from newsdesk.clean.context import TITLE_REASON, mark_sections, split_verdicts
 from newsdesk.clean.ensemble import load_selector, missed_prose, pair_features, readability_blocks
 from newsdesk.clean.heavy_pages import (
     MAX_CHILDREN,
+    MAX_NESTING,
     MAX_PARAGRAPH_ELEMENTS,
     SHORT_PARAGRAPH_WORDS,
     trafilatura_tree,
@@ -89,16 +90,17 @@ def read_page(html: str, url: str | None = None, second: bool | None = None) -> 
     if tree is None:
         return Page([], [], PageMeta(url=url))
     readable = trafilatura_tree(tree)
-    heavy = readable is not tree
+    heavy = readable is not tree  # readability-lxml runs only on a page trafilatura read whole
     if readable is None:
         # finish() gives the text path's reading of the visible lines: trafilatura found nothing
         _LOG.warning(
-            "%s has over %d elements in its paragraphs of %d words or more, or over %d in one "
-            "block: read by the text path (trafilatura's time grows with their square)",
+            "%s is too heavy for trafilatura (over %d elements in paragraphs of %d words or more, "
+            "a block of over %d children, or nesting %d deep): read by the text path",
             url or "a page",
             MAX_PARAGRAPH_ELEMENTS,
             SHORT_PARAGRAPH_WORDS,
             MAX_CHILDREN,
+            MAX_NESTING,
         )
     text = _trafilatura(readable, url) if readable is not None else ""
     meta = page_metadata(tree, url)
