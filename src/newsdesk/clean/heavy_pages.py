@@ -15,8 +15,8 @@ import copy
 from lxml import etree
 from lxml.html import HtmlElement
 
-# The benchmark pages have at most 1,347. trafilatura reads 5,000 one-word <p> in 0.1 s, and 5,000
-# each in a <section> or <main> of its own in 2.3 s (8,000: 6 s).
+# The benchmark pages have at most 1,347. 5,000 one-word <p> outside the article, bare or each in a
+# <section> or <main> of its own, take trafilatura 2.6 s (8,000 in sections: 6 s).
 MAX_PARAGRAPH_ELEMENTS = 5_000
 # Children of one <p>, <div>, <details> or table row, line breaks aside (it reads those child by
 # child, and a row's cells count its cells again: 40,000 in one row took 7 s; a <section>, <td>,
