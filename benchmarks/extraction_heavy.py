@@ -5,9 +5,9 @@ and whether the article survives.
     .venv/bin/python benchmarks/extraction_heavy.py [--scale 0.5]
 
 trafilatura's time grows with the square of those elements, or with the depth times the elements;
-`newsdesk.clean.heavy_pages` gives it a copy without the short paragraphs, or leaves the page to the
-text path. A tag's attributes past the first thousand are dropped before parsing (`clean.page`). `tests/test_clean_heavy_pages.py`
-runs the same shapes at scale 1.
+`newsdesk.clean.heavy_pages` gives it a lighter copy, or leaves the page to the text path. A tag's
+attributes past the first thousand are dropped before parsing (`clean.page`).
+`tests/test_clean_heavy_pages.py` runs the same shapes at scale 1.
 """
 
 from __future__ import annotations
